@@ -1,0 +1,96 @@
+// The real file system for the server and the CLI. Writes are atomic: a write interrupted at
+// any byte leaves either the old or the new file, never a torn one.
+import { promises as fsp, constants } from 'node:fs';
+import * as path from 'node:path';
+import type { FileSystem } from './fs';
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'out']);
+
+export class NodeFileSystem implements FileSystem {
+  constructor(readonly root: string) {}
+
+  private abs(rel: string): string {
+    const abs = path.resolve(this.root, rel);
+    const rootWithSep = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
+    if (abs !== this.root && !abs.startsWith(rootWithSep)) throw new Error(`path leaves the project folder: ${rel}`);
+    return abs;
+  }
+
+  async readText(rel: string): Promise<string | undefined> {
+    const bytes = await this.readBytes(rel);
+    return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
+  }
+
+  async readBytes(rel: string): Promise<Uint8Array | undefined> {
+    try {
+      return await fsp.readFile(this.abs(rel));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async writeAtomic(rel: string, content: string | Uint8Array): Promise<void> {
+    await writeFileAtomic(this.abs(rel), content);
+  }
+
+  async listFiles(): Promise<string[]> {
+    const out: string[] = [];
+    const walk = async (dir: string, prefix: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fsp.readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (e.isDirectory()) {
+          if (!SKIPPED_DIRS.has(e.name)) await walk(path.join(dir, e.name), prefix + e.name + '/');
+        } else if (e.isFile()) out.push(prefix + e.name);
+      }
+    };
+    await walk(this.root, '');
+    return out.sort();
+  }
+
+  async exists(rel: string): Promise<boolean> {
+    try {
+      await fsp.access(this.abs(rel), constants.F_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async remove(rel: string): Promise<void> {
+    await fsp.rm(this.abs(rel), { force: true });
+  }
+}
+
+/** temp file in the same directory + fsync + rename + fsync of the directory. */
+export async function writeFileAtomic(target: string, content: string | Uint8Array): Promise<void> {
+  const dir = path.dirname(target);
+  await fsp.mkdir(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const handle = await fsp.open(tmp, 'w');
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } catch (err) {
+    await handle.close();
+    await fsp.rm(tmp, { force: true });
+    throw err;
+  }
+  await handle.close();
+  await fsp.rename(tmp, target);
+  try {
+    const dh = await fsp.open(dir, 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  } catch {
+    // Directory fsync is not supported everywhere; the rename is still atomic.
+  }
+}
