@@ -1,0 +1,170 @@
+// The codings store format: .qda/codings/<coder>.jsonl, one JSON object per line, sorted by
+// doc, start, code, id so that two coders' files and git merges stay clean. A line that does
+// not parse is reported with its number and kept byte for byte: a file with such a line (or
+// with git conflict markers) is never rewritten until the analyst fixes it.
+import type { Coding, QdaDiagnostic } from './model';
+
+const KNOWN_KEYS = ['id', 'doc', 'start', 'end', 'code', 'exact', 'prefix', 'suffix', 'coder', 'at'] as const;
+
+export interface CodingLine {
+  coding: Coding;
+  /** 0-based line number in the file. */
+  line: number;
+  /** Offsets of the line in the file text (without its newline). */
+  start: number;
+  end: number;
+}
+
+export interface CodingsFile {
+  path: string;
+  coder: string;
+  lines: CodingLine[];
+  diagnostics: QdaDiagnostic[];
+  /** Why the file must not be rewritten, if it must not (malformed line, conflict markers). */
+  writeBlocked?: string;
+}
+
+const CONFLICT_MARKER = /^(<{7}|={7}|>{7}|\|{7})(?: |$)/;
+
+export function parseCodingsFile(path: string, coder: string, text: string): CodingsFile {
+  const lines: CodingLine[] = [];
+  const diagnostics: QdaDiagnostic[] = [];
+  let writeBlocked: string | undefined;
+  const seen = new Map<string, string>();
+  let pos = 0;
+  let lineNo = 0;
+  while (pos < text.length) {
+    let eol = text.indexOf('\n', pos);
+    if (eol === -1) eol = text.length;
+    const end = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
+    const raw = text.slice(pos, end);
+    if (raw.trim() !== '') {
+      const range = { start: pos, end };
+      if (CONFLICT_MARKER.test(raw)) {
+        if (!writeBlocked) writeBlocked = `${path} has git conflict markers (line ${lineNo + 1}); resolve the merge first`;
+        diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsConflict', message: `Git conflict marker on line ${lineNo + 1}: resolve the merge (keep both sides' lines; each line is one coding). The file is not rewritten until then.` });
+      } else {
+        const result = parseCodingLine(raw, coder);
+        if (typeof result === 'string') {
+          if (!writeBlocked) writeBlocked = `${path} line ${lineNo + 1} is not a valid coding; fix or delete it first`;
+          diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsMalformed', message: `Line ${lineNo + 1} is not a valid coding: ${result}. It is kept as it is, and the file is not rewritten until it is fixed.` });
+        } else {
+          const previous = seen.get(result.id);
+          if (previous === raw) {
+            // An identical duplicate, as a union merge of two branches that both kept the line
+            // produces: harmless, counted once.
+          } else {
+            if (previous !== undefined) {
+              diagnostics.push({ path, range, severity: 'warning', code: 'qda.codingsDuplicateId', message: `Coding id ${result.id} appears twice with different content (line ${lineNo + 1}); both are kept.` });
+            }
+            seen.set(result.id, raw);
+            lines.push({ coding: result, line: lineNo, start: pos, end });
+          }
+        }
+      }
+    }
+    pos = eol + 1;
+    lineNo++;
+  }
+  return { path, coder, lines, diagnostics, writeBlocked };
+}
+
+/** A Coding, or a message saying what is wrong with the line. */
+export function parseCodingLine(raw: string, defaultCoder: string): Coding | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    return `invalid JSON (${(err as Error).message})`;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'expected a JSON object';
+  const o = value as Record<string, unknown>;
+  for (const key of ['id', 'doc', 'code'] as const) {
+    if (typeof o[key] !== 'string' || o[key] === '') return `"${key}" must be a non-empty string`;
+  }
+  for (const key of ['start', 'end'] as const) {
+    if (typeof o[key] !== 'number' || !Number.isInteger(o[key]) || (o[key] as number) < 0) return `"${key}" must be a non-negative integer`;
+  }
+  if ((o.end as number) < (o.start as number)) return '"end" is before "start"';
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (!(KNOWN_KEYS as readonly string[]).includes(k)) extra[k] = v;
+  const coding: Coding = {
+    id: o.id as string,
+    doc: o.doc as string,
+    start: o.start as number,
+    end: o.end as number,
+    code: o.code as string,
+    exact: typeof o.exact === 'string' ? o.exact : '',
+    prefix: typeof o.prefix === 'string' ? o.prefix : '',
+    suffix: typeof o.suffix === 'string' ? o.suffix : '',
+    coder: typeof o.coder === 'string' ? o.coder : defaultCoder,
+    at: typeof o.at === 'string' ? o.at : '',
+  };
+  if (Object.keys(extra).length > 0) coding.extra = extra;
+  return coding;
+}
+
+export function serializeCoding(c: Coding): string {
+  const o: Record<string, unknown> = {
+    id: c.id, doc: c.doc, start: c.start, end: c.end, code: c.code,
+    exact: c.exact, prefix: c.prefix, suffix: c.suffix, coder: c.coder, at: c.at,
+  };
+  if (c.extra) for (const [k, v] of Object.entries(c.extra)) if (!(k in o)) o[k] = v;
+  return JSON.stringify(o);
+}
+
+export function compareCodings(a: Coding, b: Coding): number {
+  if (a.doc !== b.doc) return a.doc < b.doc ? -1 : 1;
+  if (a.start !== b.start) return a.start - b.start;
+  if (a.code !== b.code) return a.code < b.code ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function serializeCodings(codings: readonly Coding[]): string {
+  return [...codings].sort(compareCodings).map((c) => serializeCoding(c) + '\n').join('');
+}
+
+/** A text edit in offsets of the file it applies to. */
+export interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/** Inserts one coding at its sorted place: a one-line edit keeps undo and git diffs small. */
+export function insertCodingEdit(file: CodingsFile, text: string, coding: Coding): OffsetEdit {
+  const before = file.lines.find((l) => compareCodings(l.coding, coding) > 0);
+  const line = serializeCoding(coding) + '\n';
+  if (before) return { start: before.start, end: before.start, newText: line };
+  if (text.length === 0 || text.endsWith('\n')) return { start: text.length, end: text.length, newText: line };
+  return { start: text.length, end: text.length, newText: '\n' + line };
+}
+
+/** Removes the lines of the given codings (by id), each with its newline. */
+export function removeCodingEdits(file: CodingsFile, text: string, ids: ReadonlySet<string>): OffsetEdit[] {
+  const edits: OffsetEdit[] = [];
+  for (const l of file.lines) {
+    if (!ids.has(l.coding.id)) continue;
+    const nl = text.indexOf('\n', l.end);
+    edits.push({ start: l.start, end: nl === -1 ? text.length : nl + 1, newText: '' });
+  }
+  return edits;
+}
+
+/** Rewrites the given codings' lines in place (e.g. after a rename or new offsets). */
+export function replaceCodingEdits(file: CodingsFile, replace: (c: Coding) => Coding | undefined): OffsetEdit[] {
+  const edits: OffsetEdit[] = [];
+  for (const l of file.lines) {
+    const next = replace(l.coding);
+    if (next) edits.push({ start: l.start, end: l.end, newText: serializeCoding(next) });
+  }
+  return edits;
+}
+
+export function newCodingId(): string {
+  const bytes = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(bytes);
+  let id = '';
+  for (const b of bytes) id += (b % 36).toString(36);
+  return id;
+}

@@ -1,0 +1,183 @@
+// qda.yaml: project settings. Every key is optional; a folder without qda.yaml works with
+// the defaults below. A qda.yaml that does not parse is reported with its line and the
+// defaults are used, so the rest of the project still works.
+import { parseDocument, isMap } from 'yaml';
+import picomatch from 'picomatch';
+import type { QdaDiagnostic } from './model';
+
+export const CONFIG_FILE = 'qda.yaml';
+
+export type Language = 'nb' | 'en';
+
+export interface QuoteStyle {
+  inline: string;
+  block: string;
+  blockFromWords: number;
+  ellipsis: string;
+}
+
+export interface ProjectConfig {
+  language: Language;
+  transcripts: string[];
+  memos: string[];
+  chapters: string[];
+  codebook: string;
+  coder?: string;
+  interviewers: string[];
+  informants: Record<string, Record<string, string>>;
+  quoteStyle: QuoteStyle;
+  colors: Record<string, string>;
+  identifiers: string;
+  /** Diagnostic codes switched off (qda.yaml `checks: { qda.codeUnused: false }`). */
+  disabledChecks: string[];
+  /** Methodological check options. */
+  minInformantsPerCode: number;
+}
+
+export function defaultQuoteStyle(language: Language): QuoteStyle {
+  return language === 'en'
+    ? { inline: '“{text}” ({informant})', block: '> {text} ({informant})', blockFromWords: 40, ellipsis: '(...)' }
+    : { inline: '«{text}» ({informant})', block: '> {text} ({informant})', blockFromWords: 40, ellipsis: '(...)' };
+}
+
+export function defaultConfig(): ProjectConfig {
+  return {
+    language: 'nb',
+    transcripts: ['transcripts/**/*.{md,txt}'],
+    memos: ['memos/**/*.md'],
+    chapters: ['chapters/**/*.md'],
+    codebook: 'codebook.md',
+    interviewers: ['Intervjuer', 'Interviewer', 'I', 'M', 'Moderator'],
+    informants: {},
+    quoteStyle: defaultQuoteStyle('nb'),
+    colors: {},
+    identifiers: '.qda/identifiers.yaml',
+    disabledChecks: [],
+    minInformantsPerCode: 0,
+  };
+}
+
+export interface ParsedConfig {
+  config: ProjectConfig;
+  diagnostics: QdaDiagnostic[];
+}
+
+export function parseConfig(text: string | undefined): ParsedConfig {
+  const config = defaultConfig();
+  const diagnostics: QdaDiagnostic[] = [];
+  if (text === undefined) return { config, diagnostics };
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    for (const err of doc.errors) {
+      diagnostics.push({
+        path: CONFIG_FILE,
+        range: { start: err.pos[0], end: Math.max(err.pos[1], err.pos[0] + 1) },
+        severity: 'error',
+        code: 'qda.configParse',
+        message: `qda.yaml does not parse (line ${err.linePos?.[0].line ?? '?'}): ${err.message.split('\n')[0]}. Using default settings.`,
+      });
+    }
+    return { config, diagnostics };
+  }
+  const value = doc.toJS() as unknown;
+  if (value === null || value === undefined) return { config, diagnostics };
+  if (!isMap(doc.contents) || typeof value !== 'object') {
+    diagnostics.push({ path: CONFIG_FILE, range: { start: 0, end: 1 }, severity: 'error', code: 'qda.configParse', message: 'qda.yaml must be a mapping of settings (key: value).' });
+    return { config, diagnostics };
+  }
+  const raw = value as Record<string, unknown>;
+  const bad = (key: string, expected: string): void => {
+    const node = doc.get(key, true) as { range?: [number, number, number] } | undefined;
+    const range = node?.range ? { start: node.range[0], end: node.range[1] } : { start: 0, end: 1 };
+    diagnostics.push({ path: CONFIG_FILE, range, severity: 'warning', code: 'qda.configValue', message: `qda.yaml: '${key}' should be ${expected}; using the default.` });
+  };
+  const strings = (key: string): string[] | undefined => {
+    const v = raw[key];
+    if (v === undefined) return undefined;
+    if (typeof v === 'string') return [v];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.map(String);
+    bad(key, 'a list of strings');
+    return undefined;
+  };
+  if (raw.language !== undefined) {
+    if (raw.language === 'nb' || raw.language === 'en') config.language = raw.language;
+    else bad('language', 'nb or en');
+  }
+  config.quoteStyle = defaultQuoteStyle(config.language);
+  config.transcripts = strings('transcripts') ?? config.transcripts;
+  config.memos = strings('memos') ?? config.memos;
+  config.chapters = strings('chapters') ?? config.chapters;
+  config.interviewers = strings('interviewers') ?? config.interviewers;
+  if (typeof raw.codebook === 'string') config.codebook = raw.codebook;
+  else if (raw.codebook !== undefined) bad('codebook', 'a file path');
+  if (typeof raw.coder === 'string' || typeof raw.coder === 'number') config.coder = String(raw.coder);
+  if (typeof raw.identifiers === 'string') config.identifiers = raw.identifiers;
+  if (raw.informants !== undefined) {
+    if (raw.informants && typeof raw.informants === 'object' && !Array.isArray(raw.informants)) {
+      for (const [code, attrs] of Object.entries(raw.informants as Record<string, unknown>)) {
+        const out: Record<string, string> = {};
+        if (attrs && typeof attrs === 'object') for (const [k, v] of Object.entries(attrs)) out[k] = String(v);
+        config.informants[code] = out;
+      }
+    } else if (Array.isArray(raw.informants)) {
+      for (const code of raw.informants) config.informants[String(code)] = {};
+    } else bad('informants', 'a mapping of informant codes to attributes');
+  }
+  if (raw.quoteStyle !== undefined) {
+    const q = raw.quoteStyle as Record<string, unknown>;
+    if (q && typeof q === 'object') {
+      if (typeof q.inline === 'string') config.quoteStyle.inline = q.inline;
+      if (typeof q.block === 'string') config.quoteStyle.block = q.block;
+      if (typeof q.blockFromWords === 'number') config.quoteStyle.blockFromWords = q.blockFromWords;
+      if (typeof q.ellipsis === 'string') config.quoteStyle.ellipsis = q.ellipsis;
+    } else bad('quoteStyle', 'a mapping');
+  }
+  if (raw.colors !== undefined) {
+    if (raw.colors && typeof raw.colors === 'object') {
+      for (const [k, v] of Object.entries(raw.colors as Record<string, unknown>)) if (typeof v === 'string') config.colors[k] = v;
+    } else bad('colors', 'a mapping of code names to colours');
+  }
+  if (raw.checks !== undefined && raw.checks && typeof raw.checks === 'object') {
+    for (const [k, v] of Object.entries(raw.checks as Record<string, unknown>)) {
+      if (v === false || v === 'off') config.disabledChecks.push(k);
+      if (k === 'qda.codeSingleInformant' && typeof v === 'number') config.minInformantsPerCode = v;
+    }
+  }
+  return { config, diagnostics };
+}
+
+export type FileRole = 'config' | 'codebook' | 'transcript' | 'memo' | 'chapter' | 'codings' | 'other';
+
+export const CODINGS_DIR = '.qda/codings/';
+
+/** Decides what a project file is, from qda.yaml's globs. */
+export class FileClassifier {
+  private readonly transcript: (p: string) => boolean;
+  private readonly memo: (p: string) => boolean;
+  private readonly chapter: (p: string) => boolean;
+
+  constructor(private readonly config: ProjectConfig) {
+    const opts = { dot: false, nocase: false };
+    this.transcript = picomatch(config.transcripts, opts);
+    this.memo = picomatch(config.memos, opts);
+    this.chapter = picomatch(config.chapters, opts);
+  }
+
+  roleOf(path: string): FileRole {
+    if (path === CONFIG_FILE) return 'config';
+    if (path === this.config.codebook) return 'codebook';
+    if (path.startsWith(CODINGS_DIR) && path.endsWith('.jsonl') && !path.slice(CODINGS_DIR.length).includes('/')) return 'codings';
+    if (this.transcript(path)) return 'transcript';
+    if (this.chapter(path)) return 'chapter';
+    if (this.memo(path)) return 'memo';
+    return 'other';
+  }
+}
+
+export function coderOfCodingsFile(path: string): string {
+  return path.slice(CODINGS_DIR.length, -'.jsonl'.length);
+}
+
+export function codingsFileOf(coder: string): string {
+  return `${CODINGS_DIR}${coder}.jsonl`;
+}

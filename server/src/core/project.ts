@@ -1,0 +1,440 @@
+// The workspace index: every project file parsed once, then kept current file by file.
+// Derived views (codings by code, counts, diagnostics) are rebuilt lazily after a change,
+// so a burst of file events costs one rebuild, at the first query.
+import type { FileSystem } from './fs';
+import type { Codebook, CodebookCategory, CodebookCode, Coding, QdaDiagnostic, Transcript } from './model';
+import { CONFIG_FILE, FileClassifier, coderOfCodingsFile, codingsFileOf, parseConfig, type FileRole, type ProjectConfig } from './config';
+import { parseCodebook } from './codebook';
+import { parseCodingsFile, type CodingsFile } from './codings';
+import { scanTranscript } from './transcript';
+import { findLinks, type WikiLink } from './links';
+import { basename, normalizeName, stripExtension } from './text';
+import { colorOf } from './colors';
+import { splitFrontmatter, speakersOf } from './transcript';
+
+export interface NoteFile {
+  path: string;
+  role: 'memo' | 'chapter' | 'codebook';
+  title?: string;
+  links: WikiLink[];
+}
+
+export interface CodingInfo {
+  coding: Coding;
+  /** Path of the codings file it lives in. */
+  file: string;
+  /** Informant labels of the turns it overlaps (interviewers excluded). */
+  informants: string[];
+  /** false when the transcript's text at start..end is not `exact` (or the file is gone). */
+  anchored: boolean;
+}
+
+export type LinkTarget =
+  | { kind: 'code'; code: CodebookCode }
+  | { kind: 'category'; category: CodebookCategory }
+  | { kind: 'note'; path: string; title?: string };
+
+export interface CodeCounts {
+  codings: number;
+  informants: string[];
+  coders: string[];
+  documents: number;
+}
+
+interface Derived {
+  byCode: Map<string, CodingInfo[]>;
+  byDoc: Map<string, CodingInfo[]>;
+  byId: Map<string, CodingInfo>;
+  codeIndex: Map<string, CodebookCode>;
+  categoryIndex: Map<string, CodebookCategory>;
+  noteIndex: Map<string, NoteFile>;
+}
+
+export class Project {
+  config: ProjectConfig;
+  private configDiagnostics: QdaDiagnostic[] = [];
+  private classifier: FileClassifier;
+  readonly texts = new Map<string, string>();
+  readonly roles = new Map<string, FileRole>();
+  readonly transcripts = new Map<string, Transcript>();
+  private readonly transcriptDiagnostics = new Map<string, QdaDiagnostic[]>();
+  codebook: Codebook;
+  private codebookDiagnostics: QdaDiagnostic[] = [];
+  readonly notes = new Map<string, NoteFile>();
+  readonly codingsFiles = new Map<string, CodingsFile>();
+  /** Bumped on every change; features and the client use it to know when to refresh. */
+  version = 0;
+  private derived: Derived | undefined;
+  private diagnosticsCache: Map<string, QdaDiagnostic[]> | undefined;
+
+  constructor(readonly fs: FileSystem, private readonly fallbackCoder = 'coder') {
+    this.config = parseConfig(undefined).config;
+    this.classifier = new FileClassifier(this.config);
+    this.codebook = { path: this.config.codebook, categories: [], codes: [] };
+  }
+
+  /** The coder whose file new codings go to: qda.yaml, else the editor's setting / git user. */
+  get coder(): string {
+    return sanitizeCoder(this.config.coder ?? this.fallbackCoder);
+  }
+
+  get codingsFileOfCoder(): string {
+    return codingsFileOf(this.coder);
+  }
+
+  async load(): Promise<void> {
+    const configText = await this.fs.readText(CONFIG_FILE);
+    this.applyConfig(configText);
+    const files = await this.fs.listFiles();
+    await Promise.all(
+      files.map(async (path) => {
+        const role = this.classifier.roleOf(path);
+        if (role === 'other' || role === 'config') return;
+        const text = await this.fs.readText(path);
+        if (text !== undefined) this.setText(path, text, role);
+      }),
+    );
+    this.invalidate();
+  }
+
+  private applyConfig(text: string | undefined): void {
+    const parsed = parseConfig(text);
+    this.config = parsed.config;
+    this.configDiagnostics = parsed.diagnostics;
+    this.classifier = new FileClassifier(this.config);
+    if (text !== undefined) this.texts.set(CONFIG_FILE, text);
+    else this.texts.delete(CONFIG_FILE);
+  }
+
+  roleOf(path: string): FileRole {
+    return this.classifier.roleOf(path);
+  }
+
+  /**
+   * A file's text changed (editor change, save, or on disk), or it was deleted (undefined).
+   * Returns false when the file is not part of the project.
+   */
+  async update(path: string, text: string | undefined): Promise<boolean> {
+    if (path === CONFIG_FILE) {
+      // Globs, interviewers and the codebook path may change: re-read everything.
+      this.texts.clear();
+      this.roles.clear();
+      this.transcripts.clear();
+      this.transcriptDiagnostics.clear();
+      this.notes.clear();
+      this.codingsFiles.clear();
+      this.codebook = { path: this.config.codebook, categories: [], codes: [] };
+      await this.load();
+      if (text !== undefined && this.texts.get(CONFIG_FILE) !== text) {
+        this.applyConfig(text);
+      }
+      this.invalidate();
+      return true;
+    }
+    const role = this.classifier.roleOf(path);
+    if (role === 'other') return false;
+    if (text === undefined) this.remove(path, role);
+    else this.setText(path, text, role);
+    this.invalidate();
+    return true;
+  }
+
+  private remove(path: string, role: FileRole): void {
+    this.texts.delete(path);
+    this.roles.delete(path);
+    if (role === 'transcript') {
+      this.transcripts.delete(path);
+      this.transcriptDiagnostics.delete(path);
+    } else if (role === 'codings') this.codingsFiles.delete(path);
+    else if (role === 'codebook') {
+      this.codebook = { path, categories: [], codes: [] };
+      this.codebookDiagnostics = [];
+      this.notes.delete(path);
+    } else this.notes.delete(path);
+  }
+
+  private setText(path: string, text: string, role: FileRole): void {
+    this.texts.set(path, text);
+    this.roles.set(path, role);
+    switch (role) {
+      case 'transcript': {
+        const scanned = scanTranscript(path, text, this.config.interviewers);
+        this.transcripts.set(path, scanned.transcript);
+        this.transcriptDiagnostics.set(path, scanned.diagnostics);
+        break;
+      }
+      case 'codebook': {
+        const parsed = parseCodebook(path, text);
+        this.codebook = parsed.codebook;
+        this.codebookDiagnostics = parsed.diagnostics;
+        this.notes.set(path, { path, role: 'codebook', title: parsed.codebook.title, links: findLinks(text) });
+        break;
+      }
+      case 'memo':
+      case 'chapter':
+        this.notes.set(path, { path, role, title: noteTitle(text), links: findLinks(text) });
+        break;
+      case 'codings':
+        this.codingsFiles.set(path, parseCodingsFile(path, coderOfCodingsFile(path), text));
+        break;
+      default:
+        break;
+    }
+  }
+
+  private invalidate(): void {
+    this.version++;
+    this.derived = undefined;
+    this.diagnosticsCache = undefined;
+  }
+
+  private get d(): Derived {
+    if (this.derived) return this.derived;
+    const byCode = new Map<string, CodingInfo[]>();
+    const byDoc = new Map<string, CodingInfo[]>();
+    const byId = new Map<string, CodingInfo>();
+    for (const file of this.codingsFiles.values()) {
+      for (const { coding } of file.lines) {
+        const transcript = this.transcripts.get(coding.doc);
+        const text = this.texts.get(coding.doc);
+        const anchored = text !== undefined && coding.end <= text.length && text.slice(coding.start, coding.end) === coding.exact;
+        const informants = transcript ? speakersOf(transcript, coding.start, coding.end).filter((l) => transcript.informants.includes(l)) : [];
+        const info: CodingInfo = { coding, file: file.path, informants, anchored };
+        push(byCode, normalizeName(coding.code), info);
+        push(byDoc, coding.doc, info);
+        byId.set(coding.id, info);
+      }
+    }
+    for (const list of byDoc.values()) list.sort((a, b) => a.coding.start - b.coding.start || a.coding.end - b.coding.end);
+    const codeIndex = new Map<string, CodebookCode>();
+    for (const c of this.codebook.codes) if (!codeIndex.has(normalizeName(c.name))) codeIndex.set(normalizeName(c.name), c);
+    const categoryIndex = new Map<string, CodebookCategory>();
+    for (const c of this.codebook.categories) if (!categoryIndex.has(normalizeName(c.name))) categoryIndex.set(normalizeName(c.name), c);
+    const noteIndex = new Map<string, NoteFile>();
+    for (const note of this.notes.values()) {
+      if (note.role === 'codebook') continue;
+      const fileName = normalizeName(stripExtension(basename(note.path)));
+      if (!noteIndex.has(fileName)) noteIndex.set(fileName, note);
+      if (note.title && !noteIndex.has(normalizeName(note.title))) noteIndex.set(normalizeName(note.title), note);
+    }
+    this.derived = { byCode, byDoc, byId, codeIndex, categoryIndex, noteIndex };
+    return this.derived;
+  }
+
+  // ---- queries -------------------------------------------------------------------------
+
+  codingsOfCode(name: string): CodingInfo[] {
+    return this.d.byCode.get(normalizeName(name)) ?? [];
+  }
+
+  codingsOfDoc(path: string): CodingInfo[] {
+    return this.d.byDoc.get(path) ?? [];
+  }
+
+  codingById(id: string): CodingInfo | undefined {
+    return this.d.byId.get(id);
+  }
+
+  allCodings(): CodingInfo[] {
+    return [...this.d.byId.values()];
+  }
+
+  findCode(name: string): CodebookCode | undefined {
+    return this.d.codeIndex.get(normalizeName(name));
+  }
+
+  findCategory(name: string): CodebookCategory | undefined {
+    return this.d.categoryIndex.get(normalizeName(name));
+  }
+
+  /** Codes first, then categories, then notes by file name or title. */
+  resolveLink(target: string): LinkTarget | undefined {
+    const key = normalizeName(target);
+    const code = this.d.codeIndex.get(key);
+    if (code) return { kind: 'code', code };
+    const category = this.d.categoryIndex.get(key);
+    if (category) return { kind: 'category', category };
+    const note = this.d.noteIndex.get(key) ?? this.d.noteIndex.get(normalizeName(stripExtension(basename(target))));
+    if (note) return { kind: 'note', path: note.path, title: note.title };
+    return undefined;
+  }
+
+  /** Every [[link]] in memos, chapters and the codebook whose target resolves to the name. */
+  linksTo(name: string): Array<{ path: string; link: WikiLink }> {
+    const target = this.resolveLink(name);
+    const out: Array<{ path: string; link: WikiLink }> = [];
+    for (const note of this.notes.values()) {
+      for (const link of note.links) {
+        const t = this.resolveLink(link.target);
+        if (t && target && sameTarget(t, target)) out.push({ path: note.path, link });
+        else if (!t && !target && normalizeName(link.target) === normalizeName(name)) out.push({ path: note.path, link });
+      }
+    }
+    return out;
+  }
+
+  countsOfCode(name: string): CodeCounts {
+    const infos = this.codingsOfCode(name);
+    const informants = new Set<string>();
+    const coders = new Set<string>();
+    const docs = new Set<string>();
+    for (const i of infos) {
+      for (const inf of i.informants) informants.add(inf);
+      coders.add(i.coding.coder);
+      docs.add(i.coding.doc);
+    }
+    return { codings: infos.length, informants: [...informants].sort(), coders: [...coders].sort(), documents: docs.size };
+  }
+
+  /** Codes under a category (and its sub-categories). */
+  codesInCategory(category: CodebookCategory): CodebookCode[] {
+    return this.codebook.codes.filter((c) => c.range.start >= category.range.start && c.range.end <= category.range.end);
+  }
+
+  colorOf(code: string): string {
+    return colorOf(code, this.config.colors);
+  }
+
+  informantLabels(): string[] {
+    const set = new Set<string>(Object.keys(this.config.informants));
+    for (const t of this.transcripts.values()) for (const i of t.informants) set.add(i);
+    return [...set].sort();
+  }
+
+  /** Every diagnostic the editor shows and `qda check` prints, by file. */
+  diagnostics(): Map<string, QdaDiagnostic[]> {
+    if (this.diagnosticsCache) return this.diagnosticsCache;
+    const out = new Map<string, QdaDiagnostic[]>();
+    const add = (d: QdaDiagnostic): void => {
+      if (this.config.disabledChecks.includes(d.code)) return;
+      push(out, d.path, d);
+    };
+    this.configDiagnostics.forEach(add);
+    this.codebookDiagnostics.forEach(add);
+    for (const list of this.transcriptDiagnostics.values()) list.forEach(add);
+
+    // Duplicate code names: the second and later definitions are errors.
+    const firstByName = new Map<string, CodebookCode>();
+    for (const code of this.codebook.codes) {
+      const key = normalizeName(code.name);
+      const first = firstByName.get(key);
+      if (first) {
+        add({
+          path: this.codebook.path,
+          range: code.nameRange,
+          severity: 'error',
+          code: 'qda.duplicateCode',
+          message: `Duplicate code name '${code.name}': already defined on line ${first.line + 1}. Code names must be unique (case and Unicode form are ignored).`,
+          data: { name: code.name, firstLine: first.line },
+        });
+      } else firstByName.set(key, code);
+    }
+
+    for (const file of this.codingsFiles.values()) {
+      file.diagnostics.forEach(add);
+      for (const line of file.lines) {
+        const c = line.coding;
+        const range = { start: line.start, end: line.end };
+        if (!this.d.codeIndex.has(normalizeName(c.code))) {
+          add({
+            path: file.path,
+            range,
+            severity: 'warning',
+            code: 'qda.unknownCode',
+            message: `Coding ${c.id} uses code '${c.code}', which ${this.codebook.path} does not define (line ${line.line + 1}).`,
+            data: { id: c.id, code: c.code },
+          });
+        }
+        if (!this.transcripts.has(c.doc)) {
+          add({ path: file.path, range, severity: 'warning', code: 'qda.orphanCoding', message: `Coding ${c.id} (${c.code}) points to ${c.doc}, which is not a transcript of this project (line ${line.line + 1}). It is kept.`, data: { id: c.id } });
+        } else if (!this.d.byId.get(c.id)?.anchored) {
+          add({ path: file.path, range, severity: 'warning', code: 'qda.orphanCoding', message: `Coding ${c.id} (${c.code}) no longer matches its text in ${c.doc} (line ${line.line + 1}): "${truncate(c.exact, 60)}". It is kept as an orphan; re-attach or delete it.`, data: { id: c.id } });
+          const text = this.texts.get(c.doc) ?? '';
+          const at = Math.min(c.start, text.length);
+          add({ path: c.doc, range: { start: at, end: Math.min(Math.max(c.end, at), text.length) }, severity: 'warning', code: 'qda.orphanCoding', message: `Orphaned coding '${c.code}' (${c.coder}) was here: "${truncate(c.exact, 60)}".`, data: { id: c.id } });
+        }
+      }
+    }
+
+    for (const note of this.notes.values()) {
+      for (const link of note.links) {
+        if (link.target === '' || this.resolveLink(link.target)) continue;
+        add({
+          path: note.path,
+          range: link.range,
+          severity: 'warning',
+          code: 'qda.unresolvedLink',
+          message: `[[${link.target}]] resolves to no code, category or note.`,
+          data: { target: link.target },
+        });
+      }
+    }
+    for (const list of out.values()) list.sort((a, b) => a.range.start - b.range.start);
+    this.diagnosticsCache = out;
+    return out;
+  }
+
+  stats(): ProjectStats {
+    const codingsPerCoder: Record<string, number> = {};
+    for (const f of this.codingsFiles.values()) codingsPerCoder[f.coder] = (codingsPerCoder[f.coder] ?? 0) + f.lines.length;
+    let words = 0;
+    for (const t of this.transcripts.values()) words += t.words;
+    return {
+      documents: this.transcripts.size,
+      words,
+      informants: this.informantLabels().length,
+      codes: this.codebook.codes.length,
+      categories: this.codebook.categories.length,
+      codings: Object.values(codingsPerCoder).reduce((a, b) => a + b, 0),
+      codingsPerCoder,
+      memos: [...this.notes.values()].filter((n) => n.role === 'memo').length,
+      chapters: [...this.notes.values()].filter((n) => n.role === 'chapter').length,
+    };
+  }
+}
+
+export interface ProjectStats {
+  documents: number;
+  words: number;
+  informants: number;
+  codes: number;
+  categories: number;
+  codings: number;
+  codingsPerCoder: Record<string, number>;
+  memos: number;
+  chapters: number;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function sameTarget(a: LinkTarget, b: LinkTarget): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'code' && b.kind === 'code') return a.code === b.code;
+  if (a.kind === 'category' && b.kind === 'category') return a.category === b.category;
+  if (a.kind === 'note' && b.kind === 'note') return a.path === b.path;
+  return false;
+}
+
+/** A note's title: frontmatter `title:`, else its first H1. */
+export function noteTitle(text: string): string | undefined {
+  const { yaml } = splitFrontmatter(text);
+  const fm = yaml && /^title:\s*["']?(.+?)["']?\s*$/m.exec(yaml);
+  if (fm) return fm[1];
+  const h1 = /^#[ \t]+(.+?)[ \t#]*$/m.exec(text);
+  return h1?.[1];
+}
+
+export function truncate(s: string, n: number): string {
+  const flat = s.replace(/\s+/g, ' ');
+  return flat.length <= n ? flat : flat.slice(0, n - 1) + '…';
+}
+
+/** Coder names become file names: keep them to safe characters. */
+export function sanitizeCoder(name: string): string {
+  const s = name.normalize('NFC').trim().toLowerCase().replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[-.]+|-+$/g, '');
+  return s || 'coder';
+}

@@ -1,0 +1,75 @@
+// Small text utilities shared by the parsers: line index, name normalisation, word counts.
+
+/** Maps UTF-16 offsets to 0-based line/character and back, for one text. */
+export class LineIndex {
+  private readonly starts: number[];
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.starts = starts;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
+  }
+
+  positionAt(offset: number): { line: number; character: number } {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.starts[lo] };
+  }
+
+  offsetAt(pos: { line: number; character: number }): number {
+    if (pos.line >= this.starts.length) return this.text.length;
+    if (pos.line < 0) return 0;
+    const start = this.starts[pos.line];
+    const next = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1] : this.text.length + 1;
+    return Math.max(start, Math.min(start + pos.character, next - 1, this.text.length));
+  }
+}
+
+/** Code names compare after Unicode NFC, case folding and collapsed whitespace (DESIGN.md). */
+export function normalizeName(name: string): string {
+  return name.normalize('NFC').toLocaleLowerCase('und').replace(/\s+/g, ' ').trim();
+}
+
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}'’\-]*/gu;
+
+/** Whitespace-separated words, as the corpus facts count them. */
+export function countWords(text: string): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || c === 10 || c === 13 || c === 9 || c === 0xa0;
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
+}
+
+/** Lexical words (letters/digits), for matching quotes against sources. */
+export function lexicalWords(text: string): string[] {
+  return text.normalize('NFC').match(WORD) ?? [];
+}
+
+export function basename(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i === -1 ? path : path.slice(i + 1);
+}
+
+export function stripExtension(name: string): string {
+  const i = name.lastIndexOf('.');
+  return i <= 0 ? name : name.slice(0, i);
+}
