@@ -270,6 +270,7 @@ export function writeTranscript(fileName: string, parsed: ParsedSource, options:
   const speakerList = [...speakers.values()].map(({ key: _key, ...rest }) => rest);
   const informants: string[] = [];
   for (const sp of speakerList) if (sp.role === 'informant' && !informants.includes(sp.label)) informants.push(sp.label);
+  informants.sort((a, b) => a.localeCompare(b, 'nb', { numeric: true }));
 
   const date = options.date ?? parsed.date;
   const fm = parsed.frontmatter ?? new Document({});
@@ -288,7 +289,7 @@ export function writeTranscript(fileName: string, parsed: ParsedSource, options:
   for (const i of informants) seq.add(fm.createNode(i));
   fm.set('informants', seq);
   // Keep the order title, date, source, informants for new frontmatter (Document({}) sets in call order).
-  const fmText = fm.toString({ lineWidth: 0 }).replace(/\n+$/, '');
+  const fmText = fm.toString({ lineWidth: 0, flowCollectionPadding: false }).replace(/\n+$/, '');
 
   const markdown = `---\n${fmText}\n---\n${paragraphs.join('\n\n')}\n`;
   return { markdown, title, date, speakers: speakerList, informants, turns, words, identifiers };

@@ -8,6 +8,13 @@
 // never silently dropped.
 import { ImportError, matchTurnStart, parseClock, type ParsedSource, type SourceBlock } from './common';
 
+export interface RawCue {
+  line: number;
+  start: number;
+  end: number;
+  payload: string[];
+}
+
 export interface Cue {
   /** 1-based line of the timing line. */
   line: number;
@@ -32,7 +39,7 @@ export function parseVttCues(fileName: string, text: string): Cue[] {
     if (lines[i]!.includes('-->')) break; // a cue right after the header line (lenient)
     i++;
   }
-  const raw: { line: number; start: number; end: number; payload: string[] }[] = [];
+  const raw: RawCue[] = [];
   while (i < lines.length) {
     while (i < lines.length && lines[i]!.trim() === '') i++;
     if (i >= lines.length) break;
@@ -64,41 +71,7 @@ function parseVttTime(s: string): number | undefined {
   return /^(?:\d+:)?\d{2}:\d{2}[.,]\d{1,3}$/.test(s) || /^(?:\d+:)?\d{1,2}:\d{2}$/.test(s) ? parseClock(s) : undefined;
 }
 
-/** Parses SRT (numbered blocks, "00:00:01,000 --> 00:00:04,000", text lines). */
-export function parseSrtCues(fileName: string, text: string): Cue[] {
-  const lines = text.split('\n');
-  const raw: { line: number; start: number; end: number; payload: string[] }[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    while (i < lines.length && lines[i]!.trim() === '') i++;
-    if (i >= lines.length) break;
-    const blockStart = i;
-    const block: string[] = [];
-    while (i < lines.length && lines[i]!.trim() !== '') block.push(lines[i++]!);
-    let t = 0;
-    if (/^\d+$/.test(block[0]!.trim())) t = 1;
-    const timing = block[t];
-    if (timing === undefined || !timing.includes('-->')) {
-      if (raw.length > 0 && !block.some((l) => l.includes('-->'))) {
-        // A blank line inside a subtitle's text: keep the words with the previous cue.
-        raw[raw.length - 1]!.payload.push(...block);
-        continue;
-      }
-      throw new ImportError(fileName, `expected a subtitle number and a timing line "00:00:01,000 --> 00:00:04,000", found "${truncate(block[t] ?? block[0]!)}"`, blockStart + t + 1);
-    }
-    const m = /^(\S+)[ \t]+-->[ \t]+(\S+)/.exec(timing.trim());
-    const start = m ? parseClock(m[1]!) : undefined;
-    const end = m ? parseClock(m[2]!) : undefined;
-    if (start === undefined || end === undefined) {
-      throw new ImportError(fileName, `malformed subtitle timing "${truncate(timing)}" (expected hh:mm:ss,ttt --> hh:mm:ss,ttt)`, blockStart + t + 1);
-    }
-    raw.push({ line: blockStart + t + 1, start, end, payload: block.slice(t + 1) });
-  }
-  if (raw.length === 0) throw new ImportError(fileName, 'has no subtitles (no "00:00:01,000 --> 00:00:04,000" timing lines)');
-  return cuesWithSpeakers(raw);
-}
-
-function truncate(s: string): string {
+export function truncate(s: string): string {
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
@@ -107,7 +80,7 @@ function truncate(s: string): string {
  * (Zoom, subtitle tools) when that name begins at least two cues or the file uses prefixes
  * throughout, else none (the cue continues the previous speaker).
  */
-function cuesWithSpeakers(raw: { line: number; start: number; end: number; payload: string[] }[]): Cue[] {
+export function cuesWithSpeakers(raw: RawCue[]): Cue[] {
   const pieces: { line: number; start: number; end: number; voice?: string; text: string }[] = [];
   for (const r of raw) {
     for (const seg of splitVoices(r.payload.join('\n'))) {
@@ -117,7 +90,7 @@ function cuesWithSpeakers(raw: { line: number; start: number; end: number; paylo
   // "Name: text" prefixes, counted over the cues without a voice tag.
   const prefixCount = new Map<string, number>();
   const prefixOf = (text: string): { name: string; rest: string } | undefined => {
-    const m = /^([^:\n<>()[\]{}?!,;"«»]{1,60}?):[ \t]+(?=\S)/u.exec(text);
+    const m = /^([^:\n<>[\]{}?!,;"«»]{1,60}?):[ \t]+(?=\S)/u.exec(text);
     if (m && /^[\p{L}\p{N}]/u.test(m[1]!) && m[1]!.trim().split(/\s+/).length <= 5) return { name: m[1]!.trim(), rest: text.slice(m[0].length) };
     const t = matchTurnStart(text); // also "**Name:**" and "Name (she/her):"-free labels
     return t && !t.time ? { name: t.label, rest: t.rest } : undefined;
