@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// The `qda` command line: the same core as the editor, without VS Code.
+import { CliError, type CliIo } from './cli/io';
+import * as check from './cli/check';
+import * as stats from './cli/stats';
+
+type Command = { run(args: string[], io: CliIo): Promise<number> };
+
+const COMMANDS: Record<string, { module: () => Promise<Command>; help: string }> = {
+  check: { module: async () => check, help: 'check [--json] [folder]            every diagnostic the editor shows; exit 1 on errors' },
+  stats: { module: async () => stats, help: 'stats [--json] [folder]            documents, words, informants, codes, categories, codings per coder' },
+};
+
+export function registerCommand(name: string, module: () => Promise<Command>, help: string): void {
+  COMMANDS[name] = { module, help };
+}
+
+function usage(): string {
+  return ['Usage: qda <command> [options]', '', 'Commands:', ...Object.values(COMMANDS).map((c) => '  ' + c.help), ''].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`qda: unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await command.module()).run(args, io);
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.stderr(`qda ${name}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr(`qda ${name}: ${(err as Error).stack ?? String(err)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd() };
+  void main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,126 @@
+// Coding operations as edits to the project's files. Core computes the edits; the server
+// turns them into a WorkspaceEdit the client applies, so VS Code's undo covers them and
+// nothing writes behind an open editor's back. The CLI applies them to disk directly.
+import type { Coding } from './model';
+import type { Project } from './project';
+import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, type OffsetEdit } from './codings';
+import { appendCodeEdit } from './codebook';
+import { makeQuoteSelector } from './selector';
+import { normalizeName } from './text';
+
+export interface FileEdit {
+  path: string;
+  /** The file does not exist yet and is created by this edit. */
+  create?: boolean;
+  edits: OffsetEdit[];
+}
+
+export interface OperationResult {
+  edits: FileEdit[];
+  /** The operation was refused: a message for the user. */
+  error?: string;
+  message?: string;
+  codingId?: string;
+  candidates?: string[];
+  removed?: number;
+}
+
+/** Shrinks a range so it does not start or end in whitespace. */
+export function trimRange(text: string, start: number, end: number): [number, number] {
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return [start, end];
+}
+
+export interface CodeRangeOptions {
+  create?: boolean;
+  now?: Date;
+  id?: string;
+}
+
+export function codeRange(project: Project, doc: string, rawStart: number, rawEnd: number, codeName: string, options: CodeRangeOptions = {}): OperationResult {
+  const text = project.texts.get(doc);
+  if (text === undefined || project.roleOf(doc) !== 'transcript') {
+    return { edits: [], error: `${doc} is not a transcript of this project (see 'transcripts' in qda.yaml).` };
+  }
+  const [start, end] = trimRange(text, Math.max(0, rawStart), Math.min(text.length, rawEnd));
+  if (start >= end) return { edits: [], error: 'Select the passage to code first.' };
+  const name = codeName.replace(/\s+/g, ' ').trim();
+  if (name === '') return { edits: [], error: 'A code needs a name.' };
+  const edits: FileEdit[] = [];
+  const existing = project.findCode(name);
+  const codebookPath = project.config.codebook;
+  if (!existing) {
+    if (!options.create) return { edits: [], error: `There is no code '${name}' in ${codebookPath}.` };
+    const codebookText = project.texts.get(codebookPath) ?? '';
+    edits.push({ path: codebookPath, create: !project.texts.has(codebookPath), edits: [appendCodeEdit(codebookText, project.codebook, name, project.config.language)] });
+  }
+  const canonical = existing?.name ?? name;
+  const coder = project.coder;
+  const already = project.codingsOfDoc(doc).find((i) => i.coding.start === start && i.coding.end === end && i.coding.coder === coder && normalizeName(i.coding.code) === normalizeName(canonical));
+  if (already) return { edits: [], error: `This passage is already coded '${canonical}'.` };
+
+  const codingsPath = project.codingsFileOfCoder;
+  const codingsText = project.texts.get(codingsPath) ?? '';
+  const file = project.codingsFiles.get(codingsPath) ?? parseCodingsFile(codingsPath, coder, codingsText);
+  if (file.writeBlocked) return { edits: [], error: `Not coded: ${file.writeBlocked}.` };
+  const coding: Coding = {
+    id: options.id ?? newCodingId(),
+    doc,
+    start,
+    end,
+    code: canonical,
+    ...makeQuoteSelector(text, start, end),
+    coder,
+    at: (options.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
+  edits.push({ path: codingsPath, create: !project.texts.has(codingsPath), edits: [insertCodingEdit(file, codingsText, coding)] });
+  return { edits, codingId: coding.id, message: existing ? undefined : `Created code '${canonical}' in ${codebookPath}.` };
+}
+
+/**
+ * Removes the current coder's codings that overlap start..end (or contain the cursor when
+ * the range is empty). With several codes there and no `codeName`, returns the candidates.
+ */
+export function uncodeRange(project: Project, doc: string, start: number, end: number, codeName?: string): OperationResult {
+  const coder = project.coder;
+  const overlapping = project.codingsOfDoc(doc).filter((i) => (start === end ? i.coding.start <= start && i.coding.end >= end : i.coding.start < end && i.coding.end > start));
+  const mine = overlapping.filter((i) => i.coding.coder === coder && i.file === project.codingsFileOfCoder);
+  if (mine.length === 0) {
+    const others = [...new Set(overlapping.map((i) => i.coding.coder))];
+    return { edits: [], error: others.length > 0 ? `No codings of yours (${coder}) here; this passage is coded by ${others.join(', ')}.` : 'No coding here to remove.' };
+  }
+  const codes = [...new Set(mine.map((i) => i.coding.code))].sort((a, b) => a.localeCompare(b));
+  let chosen = mine;
+  if (codeName !== undefined) {
+    chosen = mine.filter((i) => normalizeName(i.coding.code) === normalizeName(codeName));
+    if (chosen.length === 0) return { edits: [], error: `The selection is not coded '${codeName}'.`, candidates: codes };
+  } else if (codes.length > 1) {
+    return { edits: [], candidates: codes };
+  }
+  const codingsPath = project.codingsFileOfCoder;
+  const file = project.codingsFiles.get(codingsPath);
+  const text = project.texts.get(codingsPath) ?? '';
+  if (!file) return { edits: [], error: 'No codings file to change.' };
+  if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
+  const ids = new Set(chosen.map((i) => i.coding.id));
+  return { edits: [{ path: codingsPath, edits: removeCodingEdits(file, text, ids) }], removed: ids.size };
+}
+
+/** Applies offset edits to a text (edits must not overlap). */
+export function applyOffsetEdits(text: string, edits: readonly OffsetEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
+/** For the CLI and tests: write an operation's edits to the project's files atomically. */
+export async function applyToDisk(project: Project, result: OperationResult): Promise<void> {
+  for (const fe of result.edits) {
+    const current = (await project.fs.readText(fe.path)) ?? '';
+    const next = applyOffsetEdits(current, fe.edits);
+    await project.fs.writeAtomic(fe.path, next);
+    await project.update(fe.path, next);
+  }
+}

@@ -1,0 +1,172 @@
+// The data behind the client's Codebook tree, segment lists, code picker and decorations.
+import type { ServerWorkspace } from '../workspace';
+import type { CodeSummary, CodebookTreeResult, DocumentCoding, SegmentInfo, SegmentsParams, TreeCategoryNode, TreeCodeNode, TreeNode } from '../protocol';
+import type { CodebookCode } from '../core/model';
+import type { CodingInfo } from '../core/project';
+import { normalizeName } from '../core/text';
+
+export function codebookTree(ws: ServerWorkspace): CodebookTreeResult {
+  const project = ws.project;
+  const codebook = project.codebook;
+  const uri = ws.uriOf(codebook.path);
+  const codeNode = (code: CodebookCode): TreeCodeNode => {
+    const counts = project.countsOfCode(code.name);
+    return {
+      kind: 'code',
+      name: code.name,
+      description: code.description,
+      color: project.colorOf(code.name),
+      codings: counts.codings,
+      informants: counts.informants.length,
+      coders: counts.coders,
+      location: { uri, range: ws.toRange(codebook.path, code.nameRange) },
+      children: code.children.map((n) => project.findCode(n)).filter((c): c is CodebookCode => c !== undefined && c.parentCode === code.name).map(codeNode),
+    };
+  };
+  const roots: TreeNode[] = [];
+  const stack: TreeCategoryNode[] = [];
+  const categoryOfCode = new Map<CodebookCode, TreeCategoryNode | undefined>();
+  for (const category of codebook.categories) {
+    while (stack.length > 0 && stack[stack.length - 1].level >= category.level) stack.pop();
+    const node: TreeCategoryNode = {
+      kind: 'category',
+      name: category.name,
+      description: category.description,
+      level: category.level,
+      codings: 0,
+      informants: 0,
+      location: { uri, range: ws.toRange(codebook.path, category.nameRange) },
+      children: [],
+    };
+    (stack.length > 0 ? stack[stack.length - 1].children : roots).push(node);
+    stack.push(node);
+    // Direct codes: inside this category's range and not inside a deeper sub-category.
+    for (const code of codebook.codes) {
+      if (code.range.start >= category.range.start && code.range.end <= category.range.end) categoryOfCode.set(code, node);
+    }
+  }
+  for (const code of codebook.codes) {
+    if (code.parentCode) continue;
+    const parent = categoryOfCode.get(code);
+    (parent ? parent.children : roots).push(codeNode(code));
+  }
+  // Totals per category: codings and distinct informants of all codes below it.
+  const total = (node: TreeCategoryNode): { codings: number; informants: Set<string> } => {
+    let codings = 0;
+    const informants = new Set<string>();
+    const visitCode = (c: TreeCodeNode): void => {
+      codings += c.codings;
+      for (const i of project.countsOfCode(c.name).informants) informants.add(i);
+      c.children.forEach(visitCode);
+    };
+    for (const child of node.children) {
+      if (child.kind === 'code') visitCode(child);
+      else {
+        const t = total(child);
+        codings += t.codings;
+        t.informants.forEach((i) => informants.add(i));
+      }
+    }
+    node.codings = codings;
+    node.informants = informants.size;
+    return { codings, informants };
+  };
+  for (const r of roots) if (r.kind === 'category') total(r);
+
+  const known = new Set(codebook.codes.map((c) => normalizeName(c.name)));
+  const unknown = new Map<string, CodingInfo[]>();
+  for (const info of project.allCodings()) {
+    const key = normalizeName(info.coding.code);
+    if (known.has(key)) continue;
+    const list = unknown.get(key) ?? [];
+    list.push(info);
+    unknown.set(key, list);
+  }
+  const unknownCodes: TreeCodeNode[] = [...unknown.values()].map((infos) => {
+    const name = infos[0].coding.code;
+    const counts = project.countsOfCode(name);
+    const first = infos[0].coding;
+    return {
+      kind: 'code',
+      name,
+      description: '',
+      color: project.colorOf(name),
+      codings: counts.codings,
+      informants: counts.informants.length,
+      coders: counts.coders,
+      location: { uri: ws.uriOf(first.doc), range: ws.toRange(first.doc, { start: first.start, end: first.end }) },
+      children: [],
+    };
+  });
+  return { version: project.version, codebookUri: uri, roots, unknownCodes };
+}
+
+export function segments(ws: ServerWorkspace, params: SegmentsParams): SegmentInfo[] {
+  const project = ws.project;
+  let infos: CodingInfo[] = [];
+  if (params.code !== undefined) infos = project.codingsOfCode(params.code);
+  else if (params.category !== undefined) {
+    const category = project.findCategory(params.category);
+    if (category) for (const code of project.codesInCategory(category)) infos = infos.concat(project.codingsOfCode(code.name));
+  }
+  return infos
+    .slice()
+    .sort((a, b) => (a.coding.doc < b.coding.doc ? -1 : a.coding.doc > b.coding.doc ? 1 : a.coding.start - b.coding.start))
+    .map((info) => segmentInfo(ws, info));
+}
+
+export function segmentInfo(ws: ServerWorkspace, info: CodingInfo): SegmentInfo {
+  const c = info.coding;
+  const known = ws.project.texts.has(c.doc);
+  return {
+    id: c.id,
+    code: c.code,
+    coder: c.coder,
+    uri: ws.uriOf(c.doc),
+    range: known ? ws.toRange(c.doc, { start: c.start, end: c.end }) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    text: c.exact,
+    informants: info.informants,
+    anchored: info.anchored,
+    quotedIn: [],
+  };
+}
+
+export function codeSummaries(ws: ServerWorkspace): CodeSummary[] {
+  const project = ws.project;
+  const coder = project.coder;
+  return project.codebook.codes.map((code) => {
+    const infos = project.codingsOfCode(code.name);
+    let lastUsed = '';
+    for (const i of infos) if (i.coding.coder === coder && i.coding.at > lastUsed) lastUsed = i.coding.at;
+    const informants = new Set<string>();
+    const coders = new Set<string>();
+    for (const i of infos) {
+      i.informants.forEach((x) => informants.add(x));
+      coders.add(i.coding.coder);
+    }
+    return {
+      name: code.name,
+      description: code.description,
+      categoryPath: code.categoryPath,
+      color: project.colorOf(code.name),
+      codings: infos.length,
+      informants: informants.size,
+      coders: [...coders].sort(),
+      lastUsed,
+    };
+  });
+}
+
+export function documentCodings(ws: ServerWorkspace, uri: string): DocumentCoding[] {
+  const path = ws.pathOf(uri);
+  if (!path) return [];
+  const project = ws.project;
+  return project.codingsOfDoc(path).map((info) => ({
+    id: info.coding.id,
+    code: info.coding.code,
+    color: project.colorOf(info.coding.code),
+    coder: info.coding.coder,
+    range: ws.toRange(path, { start: info.coding.start, end: info.coding.end }),
+    anchored: info.anchored,
+  }));
+}

@@ -1,0 +1,51 @@
+// The server's view of the project: the core Project plus what LSP needs around it —
+// URIs, open documents as overlays over the disk, offset <-> position conversion.
+import { URI } from 'vscode-uri';
+import * as path from 'node:path';
+import type { Position, Range } from 'vscode-languageserver';
+import type { Project } from './core/project';
+import { LineIndex } from './core/text';
+import type { OffsetRange } from './core/model';
+
+export class ServerWorkspace {
+  private readonly lineIndexes = new Map<string, LineIndex>();
+
+  constructor(readonly root: string, readonly project: Project) {}
+
+  /** Folder-relative POSIX path of a file: URI, or undefined when outside the folder. */
+  pathOf(uri: string): string | undefined {
+    let fsPath: string;
+    try {
+      const parsed = URI.parse(uri);
+      if (parsed.scheme !== 'file') return undefined;
+      fsPath = parsed.fsPath;
+    } catch {
+      return undefined;
+    }
+    const rel = path.relative(this.root, fsPath);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  uriOf(relPath: string): string {
+    return URI.file(path.join(this.root, ...relPath.split('/'))).toString();
+  }
+
+  lineIndex(relPath: string): LineIndex {
+    const text = this.project.texts.get(relPath) ?? '';
+    const cached = this.lineIndexes.get(relPath);
+    if (cached && cached.text === text) return cached;
+    const index = new LineIndex(text);
+    this.lineIndexes.set(relPath, index);
+    return index;
+  }
+
+  toRange(relPath: string, r: OffsetRange): Range {
+    const li = this.lineIndex(relPath);
+    return { start: li.positionAt(r.start), end: li.positionAt(r.end) };
+  }
+
+  toOffset(relPath: string, p: Position): number {
+    return this.lineIndex(relPath).offsetAt(p);
+  }
+}

@@ -1,0 +1,267 @@
+// Core tests on in-memory folders: parsers, the codings store, the index, link resolution,
+// diagnostics and the coding operations, checked against the corpus facts.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { MemoryFileSystem } from '../../server/src/core/fs';
+import { Project } from '../../server/src/core/project';
+import { scanTranscript } from '../../server/src/core/transcript';
+import { appendCodeEdit, parseCodebook } from '../../server/src/core/codebook';
+import { parseCodingsFile, serializeCodings } from '../../server/src/core/codings';
+import { findLinks, linkPrefixAt } from '../../server/src/core/links';
+import { parseConfig } from '../../server/src/core/config';
+import { applyOffsetEdits, applyToDisk, codeRange, uncodeRange } from '../../server/src/core/operations';
+import { makeQuoteSelector } from '../../server/src/core/selector';
+import type { Coding } from '../../server/src/core/model';
+
+const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
+const corpus = (name: string): string => readFileSync(path.join(CORPUS, name), 'utf8');
+const facts = JSON.parse(corpus('facts.json')) as { files: Record<string, any> };
+
+const INTERVIEWERS = ['Intervjuer', 'Interviewer', 'M'];
+
+function coding(partial: Partial<Coding> & Pick<Coding, 'doc' | 'start' | 'end' | 'code'>, text: string): Coding {
+  return { id: partial.id ?? `id${partial.start}`, coder: 'anna', at: '2026-11-23T10:00:00Z', ...makeQuoteSelector(text, partial.start, partial.end), ...partial };
+}
+
+describe('transcript scanner', () => {
+  for (const [file, informant] of [['intervju-R2.md', 'R2'], ['interview-R3-en.md', 'R3']] as const) {
+    it(`finds the turns, speakers and words of ${file} as the corpus facts say`, () => {
+      const f = facts.files[file];
+      const { transcript } = scanTranscript(`transcripts/${file}`, corpus(file), INTERVIEWERS);
+      assert.equal(transcript.turns.length, f.turns);
+      assert.equal(transcript.bodyStart, f.bodyStartsAt);
+      assert.equal(transcript.words, f.words);
+      assert.equal(transcript.turns.filter((t) => t.timestamp).length, f.turnsWithTimestamp);
+      const bySpeaker = new Map<string, { turns: number; words: number }>();
+      for (const t of transcript.turns) {
+        const s = bySpeaker.get(t.label) ?? { turns: 0, words: 0 };
+        s.turns++;
+        s.words += t.words;
+        bySpeaker.set(t.label, s);
+      }
+      for (const [label, expected] of Object.entries(f.speakers as Record<string, { turns: number; words: number }>)) {
+        assert.deepEqual(bySpeaker.get(label), { turns: expected.turns, words: expected.words }, label);
+      }
+      assert.deepEqual(transcript.informants, [informant]);
+      assert.equal(transcript.frontmatter.date instanceof Date || typeof transcript.frontmatter.date === 'string', true);
+    });
+  }
+
+  it('reads the focus group .txt with `Label:` turns and skips its header block', () => {
+    const f = facts.files['fokusgruppe-kundesenter.txt'];
+    const text = corpus('fokusgruppe-kundesenter.txt');
+    const { transcript } = scanTranscript('transcripts/fokusgruppe.txt', text, INTERVIEWERS);
+    assert.equal(transcript.turns.length, f.turns);
+    assert.equal(transcript.turns[0].start, f.headerEndsAt);
+    const counts: Record<string, number> = {};
+    for (const t of transcript.turns) counts[t.label] = (counts[t.label] ?? 0) + 1;
+    for (const [label, s] of Object.entries(f.speakers as Record<string, { turns: number }>)) assert.equal(counts[label], s.turns, label);
+    assert.ok(!transcript.informants.includes('M'), 'the moderator is not an informant');
+  });
+
+  it('reads CRLF text and timestamps', () => {
+    const text = '---\r\ntitle: T\r\n---\r\n**Intervjuer:** [00:00:05] Hei?\r\n\r\n**FL9:** [00:01:02] Ja, hei.\r\n';
+    const { transcript } = scanTranscript('transcripts/t.md', text, INTERVIEWERS);
+    assert.equal(transcript.title, 'T');
+    assert.deepEqual(transcript.turns.map((t) => [t.label, t.timestamp, text.slice(t.textStart, t.end)]), [
+      ['Intervjuer', '00:00:05', 'Hei?'],
+      ['FL9', '00:01:02', 'Ja, hei.'],
+    ]);
+  });
+});
+
+describe('codebook parser', () => {
+  const text = corpus('kodebok-eksempel.md');
+  const { codebook, diagnostics } = parseCodebook('codebook.md', text);
+
+  it('reads the corpus example: title, categories, codes with descriptions', () => {
+    assert.deepEqual(diagnostics, []);
+    assert.equal(codebook.title, 'Kodebok – innføring av nytt CRM-system');
+    assert.equal(codebook.codes.length, 16);
+    assert.equal(codebook.categories.filter((c) => c.level === 2).length, 4); // 3 themes + Ukategorisert
+    const sandkasse = codebook.codes.find((c) => c.name === '«læring i sandkassa»');
+    assert.ok(sandkasse);
+    assert.deepEqual(sandkasse.categoryPath, ['Kompetanse og opplæring', 'Sandkasse og superbrukere']);
+    assert.equal(sandkasse.description, 'in vivo; informanten beskriver øvingsmiljøet.');
+    assert.equal(text.slice(sandkasse.nameRange.start, sandkasse.nameRange.end), '«læring i sandkassa»');
+    assert.equal(codebook.uncategorisedName, 'Ukategorisert');
+    const cat = codebook.categories.find((c) => c.name === 'Ledelse av innføringen')!;
+    assert.equal(cat.description, 'Hvordan førstelinjelederne gikk foran, ga tid og håndterte motstand.');
+  });
+
+  it('reads nested items as child codes', () => {
+    const { codebook: cb } = parseCodebook('codebook.md', '## Tema\n\n- **Foreldre** — topp\n  - **Barn** — under\n');
+    assert.deepEqual(cb.codes.map((c) => [c.name, c.parentCode, c.children]), [
+      ['Foreldre', undefined, ['Barn']],
+      ['Barn', 'Foreldre', []],
+    ]);
+  });
+
+  it('appends a new code to the uncategorised section, in the same list', () => {
+    const edit = appendCodeEdit(text, codebook, 'Ny kode', 'nb');
+    const next = applyOffsetEdits(text, [edit]);
+    assert.ok(next.endsWith('## Ukategorisert\n- **Språk som barriere**\n- **Ny kode**\n'), next.slice(-80));
+    const reparsed = parseCodebook('codebook.md', next).codebook;
+    assert.deepEqual(reparsed.codes.find((c) => c.name === 'Ny kode')?.categoryPath, ['Ukategorisert']);
+  });
+
+  it('creates the uncategorised section when it is missing, and escapes markdown in names', () => {
+    const src = '# Kodebok\n\n## Tema\n- **A**\n';
+    const cb = parseCodebook('codebook.md', src).codebook;
+    const next = applyOffsetEdits(src, [appendCodeEdit(src, cb, 'x*y_z', 'en')]);
+    assert.equal(next, '# Kodebok\n\n## Tema\n- **A**\n\n## Uncategorised\n\n- **x\\*y\\_z**\n');
+    assert.deepEqual(parseCodebook('codebook.md', next).codebook.codes.map((c) => c.name), ['A', 'x*y_z']);
+  });
+});
+
+describe('codings store', () => {
+  it('keeps malformed lines, reports their line numbers and blocks rewriting', () => {
+    const good = '{"id":"a1","doc":"t.md","start":1,"end":5,"code":"K","exact":"abcd","prefix":"","suffix":"","coder":"anna","at":"x","note":"kept"}';
+    const file = parseCodingsFile('.qda/codings/anna.jsonl', 'anna', `${good}\n{"id": broken\n\n{"id":"b","doc":"t.md","start":9,"end":2,"code":"K"}\n`);
+    assert.equal(file.lines.length, 1);
+    assert.deepEqual(file.lines[0].coding.extra, { note: 'kept' });
+    assert.deepEqual(file.diagnostics.map((d) => [d.code, /Line (\d+)/.exec(d.message)?.[1]]), [
+      ['qda.codingsMalformed', '2'],
+      ['qda.codingsMalformed', '4'],
+    ]);
+    assert.match(file.writeBlocked ?? '', /line 2/);
+  });
+
+  it('detects git conflict markers and tolerates union-merge duplicates', () => {
+    const line = '{"id":"a1","doc":"t.md","start":1,"end":5,"code":"K"}';
+    const conflicted = parseCodingsFile('c.jsonl', 'anna', `<<<<<<< HEAD\n${line}\n=======\n>>>>>>> other\n`);
+    assert.ok(conflicted.diagnostics.some((d) => d.code === 'qda.codingsConflict'));
+    assert.ok(conflicted.writeBlocked);
+    const union = parseCodingsFile('c.jsonl', 'anna', `${line}\n${line}\n`);
+    assert.equal(union.lines.length, 1);
+    assert.deepEqual(union.diagnostics, []);
+  });
+
+  it('serialises sorted by doc, start, code, id with a stable key order', () => {
+    const text = 'abcdefghij';
+    const a = coding({ id: 'z', doc: 'b.md', start: 0, end: 2, code: 'A' }, text);
+    const b = coding({ id: 'y', doc: 'a.md', start: 5, end: 6, code: 'B' }, text);
+    const c = coding({ id: 'x', doc: 'a.md', start: 5, end: 6, code: 'A' }, text);
+    const out = serializeCodings([a, b, c]).trim().split('\n').map((l) => JSON.parse(l) as Coding);
+    assert.deepEqual(out.map((o) => o.id), ['x', 'y', 'z']);
+    assert.deepEqual(Object.keys(out[0]), ['id', 'doc', 'start', 'end', 'code', 'exact', 'prefix', 'suffix', 'coder', 'at']);
+  });
+});
+
+describe('links', () => {
+  it('finds [[links]] with aliases, skipping code spans and fenced code', () => {
+    const text = 'Se [[Wenger 1998]] og [[Kode|vist]].\n`[[ikke]]`\n```\n[[heller ikke]]\n```\n';
+    const links = findLinks(text);
+    assert.deepEqual(links.map((l) => [l.target, l.alias, text.slice(l.targetRange.start, l.targetRange.end)]), [
+      ['Wenger 1998', undefined, 'Wenger 1998'],
+      ['Kode', 'vist', 'Kode'],
+    ]);
+    assert.deepEqual(linkPrefixAt('Se [[Wen', 8), { start: 5, typed: 'Wen' });
+  });
+});
+
+describe('config', () => {
+  it('reports a qda.yaml that does not parse with its line, and falls back to defaults', () => {
+    const { config, diagnostics } = parseConfig('language: nb\ninformants: [FL1\ncoder: anna\n');
+    assert.equal(diagnostics[0].code, 'qda.configParse');
+    assert.match(diagnostics[0].message, /line \d/);
+    assert.equal(config.codebook, 'codebook.md');
+  });
+  it('reads informants with attributes and language-dependent quote style', () => {
+    const { config } = parseConfig('language: en\ninformants:\n  FL1: { role: leder }\n');
+    assert.deepEqual(config.informants, { FL1: { role: 'leder' } });
+    assert.equal(config.quoteStyle.inline, '“{text}” ({informant})');
+  });
+});
+
+function demoFs(): MemoryFileSystem {
+  return new MemoryFileSystem({
+    'qda.yaml': 'coder: anna\ninterviewers: [Intervjuer]\n',
+    'codebook.md': '# Kodebok\n\n## Læring\nSe [[Wenger 1998]].\n\n- **«læring i sandkassa»** — in vivo\n- **Superbrukere** — kolleger som hjelper\n- **superbrukere** — duplikat\n\n## Ukategorisert\n- **Kundeinnsikt**\n',
+    'transcripts/R2.md': corpus('intervju-R2.md'),
+    'memos/teori/Wenger 1998.md': '# Praksisfellesskap\n\nKobles til [[Superbrukere]] og [[Læring]] og [[Finnes ikke]].\n',
+    'chapters/kap5.md': '# Funn\n\n[[«læring i sandkassa»]]\n',
+  });
+}
+
+describe('project index', () => {
+  it('resolves links to codes, categories and notes (by file name or title) and reports the rest', async () => {
+    const project = new Project(demoFs());
+    await project.load();
+    assert.equal(project.resolveLink('superbrukere')?.kind, 'code');
+    assert.equal(project.resolveLink('Læring')?.kind, 'category');
+    assert.deepEqual(project.resolveLink('Wenger 1998'), { kind: 'note', path: 'memos/teori/Wenger 1998.md', title: 'Praksisfellesskap' });
+    assert.equal(project.resolveLink('Praksisfellesskap')?.kind, 'note');
+    const diags = [...project.diagnostics().values()].flat();
+    const unresolved = diags.filter((d) => d.code === 'qda.unresolvedLink');
+    assert.deepEqual(unresolved.map((d) => [d.path, d.data?.target]), [['memos/teori/Wenger 1998.md', 'Finnes ikke']]);
+    const dup = diags.filter((d) => d.code === 'qda.duplicateCode');
+    assert.equal(dup.length, 1);
+    assert.match(dup[0].message, /'superbrukere'.*line 7/);
+  });
+
+  it('codes a selection: one sorted line in the coder file, informant attributed, codebook untouched', async () => {
+    const fs = demoFs();
+    const project = new Project(fs);
+    await project.load();
+    const text = project.texts.get('transcripts/R2.md')!;
+    const sentence = 'Vi kalte det «læring i sandkassa», for det var et sted der du kunne prøve uten at noe ble ødelagt.';
+    const start = text.indexOf(sentence);
+    assert.equal(start, facts.files['intervju-R2.md'].sentences[0].utf16.start);
+    // Leading/trailing whitespace in the selection is trimmed away.
+    const result = codeRange(project, 'transcripts/R2.md', start - 1, start + sentence.length + 1, '«LÆRING i sandkassa»', { now: new Date('2026-11-23T10:02:11.123Z'), id: 'k7f3q9x2' });
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.edits.map((e) => e.path), ['.qda/codings/anna.jsonl']);
+    await applyToDisk(project, result);
+    const line = JSON.parse((await fs.readText('.qda/codings/anna.jsonl'))!.trim()) as Coding;
+    assert.deepEqual({ ...line, prefix: undefined, suffix: undefined }, {
+      id: 'k7f3q9x2', doc: 'transcripts/R2.md', start, end: start + sentence.length, code: '«læring i sandkassa»',
+      exact: sentence, prefix: undefined, suffix: undefined, coder: 'anna', at: '2026-11-23T10:02:11Z',
+    });
+    assert.equal(line.prefix, text.slice(start - 32, start));
+    assert.equal(line.suffix, text.slice(start + sentence.length, start + sentence.length + 32));
+    const counts = project.countsOfCode('«læring i sandkassa»');
+    assert.deepEqual([counts.codings, counts.informants], [1, ['R2']]);
+    // Coding the same passage again with the same code is refused.
+    assert.match(codeRange(project, 'transcripts/R2.md', start, start + sentence.length, '«læring i sandkassa»').error ?? '', /already coded/);
+  });
+
+  it('creates a missing code under Ukategorisert, then removes codings and asks which when several apply', async () => {
+    const fs = demoFs();
+    const project = new Project(fs);
+    await project.load();
+    const text = project.texts.get('transcripts/R2.md')!;
+    const start = text.indexOf('Hun sa at det er lov');
+    const end = start + 40;
+    assert.match(codeRange(project, 'transcripts/R2.md', start, end, 'Lederens tålmodighet').error ?? '', /no code 'Lederens tålmodighet'/);
+    await applyToDisk(project, codeRange(project, 'transcripts/R2.md', start, end, 'Lederens tålmodighet', { create: true }));
+    await applyToDisk(project, codeRange(project, 'transcripts/R2.md', start + 10, end + 10, 'Kundeinnsikt'));
+    assert.ok((await fs.readText('codebook.md'))!.endsWith('## Ukategorisert\n- **Kundeinnsikt**\n- **Lederens tålmodighet**\n'));
+    assert.deepEqual(project.findCode('Lederens tålmodighet')?.categoryPath, ['Ukategorisert']);
+    const ask = uncodeRange(project, 'transcripts/R2.md', start + 12, start + 14);
+    assert.deepEqual(ask.candidates, ['Kundeinnsikt', 'Lederens tålmodighet']);
+    assert.deepEqual(ask.edits, []);
+    const removal = uncodeRange(project, 'transcripts/R2.md', start + 12, start + 14, 'Kundeinnsikt');
+    assert.equal(removal.removed, 1);
+    await applyToDisk(project, removal);
+    const lines = (await fs.readText('.qda/codings/anna.jsonl'))!.trim().split('\n');
+    assert.deepEqual(lines.map((l) => (JSON.parse(l) as Coding).code), ['Lederens tålmodighet']);
+  });
+
+  it('reports codings naming a code the codebook lacks, orphans, and refuses to write a malformed codings file', async () => {
+    const fs = demoFs();
+    const text = corpus('intervju-R2.md');
+    const ok = coding({ id: 'ok', doc: 'transcripts/R2.md', start: 300, end: 320, code: 'Ukjent kode' }, text);
+    const orphan = { ...coding({ id: 'orph', doc: 'transcripts/R2.md', start: 400, end: 420, code: 'Kundeinnsikt' }, text), exact: 'tekst som ikke finnes' };
+    await fs.writeAtomic('.qda/codings/anna.jsonl', JSON.stringify(ok) + '\n' + JSON.stringify(orphan) + '\nnot json\n');
+    const project = new Project(fs);
+    await project.load();
+    const diags = project.diagnostics().get('.qda/codings/anna.jsonl')!;
+    assert.deepEqual(diags.map((d) => d.code).sort(), ['qda.codingsMalformed', 'qda.orphanCoding', 'qda.unknownCode']);
+    assert.match(diags.find((d) => d.code === 'qda.codingsMalformed')!.message, /Line 3/);
+    assert.ok(project.diagnostics().get('transcripts/R2.md')?.some((d) => d.code === 'qda.orphanCoding'));
+    const refused = codeRange(project, 'transcripts/R2.md', 500, 520, 'Kundeinnsikt');
+    assert.match(refused.error ?? '', /line 3 is not a valid coding/);
+  });
+});
