@@ -1,0 +1,173 @@
+// Helpers for suites that run inside the real extension host (see index.ts). Every suite works
+// on the temporary copy of the demo thesis that scripts/run-vscode-tests.mjs opened.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'thesis-qda.thesis-qda';
+
+/** What activate() returns: the contract between the extension and these tests. */
+export interface QdaTestApi {
+  /** Settles when the language server has indexed the folder. */
+  ready: Promise<void>;
+  codebookTree: vscode.TreeDataProvider<unknown>;
+  /** activate() start to the Codebook tree registered, in milliseconds. */
+  activationMs: number;
+  decorationRanges(editor: vscode.TextEditor): vscode.Range[];
+}
+
+export function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder is open');
+  return folder.uri.fsPath;
+}
+
+let api: QdaTestApi | undefined;
+/** Activates the extension (if VS Code has not already) and waits until the server indexed the folder. */
+export async function qda(): Promise<QdaTestApi> {
+  if (api) return api;
+  const ext = vscode.extensions.getExtension<QdaTestApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded (installed: ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ')})`);
+  const exports = await ext.activate();
+  assert.ok(exports && typeof exports === 'object', 'activate() returned no test API');
+  await withTimeout(exports.ready, 30_000, 'the language server did not report the folder indexed (api.ready)');
+  api = exports;
+  return api;
+}
+
+export async function withTimeout<T>(p: Thenable<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve(p), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Polls `probe` until it returns a value that is not undefined, or fails after `ms` with the
+ * last value described: the extension reacts asynchronously (server round trips, file watchers).
+ */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > end) {
+      throw new Error(`timed out after ${ms} ms waiting for ${what}` + (lastError ? `: ${String(lastError)}` : ''));
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function labelOf(item: vscode.TreeItem): string {
+  const l = item.label;
+  return typeof l === 'string' ? l : l?.label ?? '';
+}
+
+/** Every line of every codings file on disk, parsed (malformed lines are kept as undefined). */
+export interface CodingLine {
+  id: string; doc: string; start: number; end: number; code: string; exact: string; coder?: string;
+}
+export function readCodings(root = workspaceRoot()): CodingLine[] {
+  const dir = path.join(root, '.qda/codings');
+  if (!fs.existsSync(dir)) return [];
+  const out: CodingLine[] = [];
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
+    for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      try { out.push(JSON.parse(line) as CodingLine); } catch { /* malformed lines are another suite's business */ }
+    }
+  }
+  return out;
+}
+
+export interface TreeNode { element: unknown; item: vscode.TreeItem; label: string; depth: number }
+
+/** Walks the tree through its data provider, as the tree view does, down to maxDepth. */
+export async function walkTree(tree: vscode.TreeDataProvider<unknown>, maxDepth = 3): Promise<TreeNode[]> {
+  const out: TreeNode[] = [];
+  const visit = async (parent: unknown, depth: number): Promise<void> => {
+    const children = (await tree.getChildren(parent as never)) ?? [];
+    for (const element of children) {
+      const item = await tree.getTreeItem(element as never);
+      out.push({ element, item, label: labelOf(item), depth });
+      if (depth + 1 < maxDepth && item.collapsibleState !== vscode.TreeItemCollapsibleState.None) {
+        await visit(element, depth + 1);
+      }
+    }
+  };
+  await visit(undefined, 0);
+  return out;
+}
+
+/** The tree node of a code: its label is the code's name (possibly followed by a count). */
+export async function findCodeNode(tree: vscode.TreeDataProvider<unknown>, code: string): Promise<TreeNode | undefined> {
+  const nodes = await walkTree(tree, 4);
+  return nodes.find((n) => n.label === code) ?? nodes.find((n) => n.label.startsWith(code + ' '));
+}
+
+/** The number of codings the tree shows for a code: the first number in its description (or label suffix). */
+export function shownCount(node: TreeNode): number {
+  const d = typeof node.item.description === 'string' ? node.item.description : '';
+  const m = d.match(/\d+/) ?? node.label.slice(node.label.indexOf(' ')).match(/\d+/);
+  assert.ok(m, `the tree item of "${node.label}" shows no count (description: ${JSON.stringify(node.item.description)})`);
+  return Number(m[0]);
+}
+
+/** Text of hovers as a user would read it. */
+export function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+    .join('\n');
+}
+
+/** The codebook's code names in document order: list items starting with bold text. */
+export function codebookCodes(root = workspaceRoot()): string[] {
+  const text = fs.readFileSync(path.join(root, 'codebook.md'), 'utf8');
+  return [...text.matchAll(/^\s*[-*+]\s+\*\*(.+?)\*\*/gm)].map((m) => m[1].trim());
+}
+
+/** The codebook's top-level categories (level-2 headings). */
+export function codebookCategories(root = workspaceRoot()): string[] {
+  const text = fs.readFileSync(path.join(root, 'codebook.md'), 'utf8');
+  return [...text.matchAll(/^##\s+(.+?)\s*#*\s*$/gm)].map((m) => m[1]);
+}
+
+/** Transcript files of the project, relative to the root, sorted. */
+export function transcripts(root = workspaceRoot()): string[] {
+  const dir = path.join(root, 'transcripts');
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.md')).sort().map((f) => `transcripts/${f}`);
+}
+
+/**
+ * A passage of an informant's turn that no coding covers yet: a run of `words` words after the
+ * `**Label:**` and an optional timestamp. Returns offsets into the document's text.
+ */
+export function uncodedPassage(text: string, doc: string, words = 5): { start: number; end: number; exact: string } {
+  const coded = readCodings().filter((c) => c.doc === doc);
+  const turn = /^\*\*([^*]+):\*\*\s*(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)?(.+)$/gm;
+  for (const m of text.matchAll(turn)) {
+    if (/^(intervjuer|interviewer|i)$/i.test(m[1].trim())) continue;
+    const bodyStart = (m.index ?? 0) + m[0].length - m[2].length;
+    const wordRe = /\S+/g;
+    const ws = [...m[2].matchAll(wordRe)].slice(0, words);
+    if (ws.length < words) continue;
+    const start = bodyStart + (ws[0].index ?? 0);
+    const last = ws[ws.length - 1];
+    const end = bodyStart + (last.index ?? 0) + last[0].length;
+    if (coded.some((c) => c.start < end && start < c.end)) continue;
+    return { start, end, exact: text.slice(start, end) };
+  }
+  throw new Error(`${doc} has no uncoded informant turn of ${words} words`);
+}
