@@ -27,7 +27,8 @@ function findTests(dir, out = []) {
   return out;
 }
 
-await Promise.all([
+// allSettled: one failing bundle must not hide the others' errors or leave them half-written.
+const results = await Promise.allSettled([
   build({ ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
   build({ ...common, entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts' }, outdir: 'dist' }),
   ...(production ? [] : [
@@ -40,3 +41,8 @@ await Promise.all([
     }),
   ]),
 ]);
+const failed = results.filter((r) => r.status === 'rejected');
+if (failed.length > 0) {
+  for (const f of failed) console.error(String(f.reason?.message ?? f.reason));
+  process.exit(1);
+}

@@ -1,0 +1,111 @@
+// A minimal editor for tests: spawns the built server over stdio and speaks LSP to it, the
+// way VS Code's language client does (initialize, open documents, apply returned edits).
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import { InitializeRequest, InitializedNotification, PublishDiagnosticsNotification, DidOpenTextDocumentNotification, DidChangeWatchedFilesNotification, FileChangeType, RegistrationRequest, ShutdownRequest, ExitNotification, type Diagnostic, type WorkspaceEdit, type TextEdit } from 'vscode-languageserver-protocol';
+import { URI } from 'vscode-uri';
+import { LineIndex } from '../../server/src/core/text';
+import { readyNotification } from '../../server/src/protocol';
+
+export const SERVER = path.resolve(__dirname, '../../../dist/server.js');
+
+export class TestEditor {
+  readonly connection: ProtocolConnection;
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  readonly ready: Promise<unknown>;
+  private readonly versions = new Map<string, number>();
+  private stderr = '';
+
+  private constructor(readonly root: string, private readonly child: ChildProcess) {
+    this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => this.diagnostics.set(p.uri, p.diagnostics));
+    this.connection.onRequest(RegistrationRequest.type, () => null);
+    this.ready = new Promise((resolve) => this.connection.onNotification(readyNotification, resolve));
+    this.connection.listen();
+  }
+
+  static async start(root: string, coder = 'anna'): Promise<TestEditor> {
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const editor = new TestEditor(root, child);
+    await editor.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: editor.uri(''),
+      workspaceFolders: [{ uri: editor.uri(''), name: 'test' }],
+      capabilities: { workspace: { workspaceEdit: { documentChanges: true } } },
+      initializationOptions: { coder },
+    });
+    await editor.connection.sendNotification(InitializedNotification.type, {});
+    await editor.ready;
+    return editor;
+  }
+
+  uri(rel: string): string {
+    return URI.file(path.join(this.root, rel)).toString();
+  }
+
+  async open(rel: string): Promise<string> {
+    const text = await fsp.readFile(path.join(this.root, rel), 'utf8');
+    this.versions.set(rel, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: this.uri(rel), languageId: rel.endsWith('.md') ? 'markdown' : 'plaintext', version: 1, text } });
+    return text;
+  }
+
+  /** Applies a WorkspaceEdit to the files on disk (as VS Code does, then saves) and tells the server. */
+  async applyAndSave(edit: WorkspaceEdit): Promise<void> {
+    const changed: string[] = [];
+    for (const change of edit.documentChanges ?? []) {
+      if ('kind' in change) {
+        if (change.kind === 'create') {
+          const p = URI.parse(change.uri).fsPath;
+          await fsp.mkdir(path.dirname(p), { recursive: true });
+          await fsp.writeFile(p, '', { flag: 'a' });
+        }
+        continue;
+      }
+      const p = URI.parse(change.textDocument.uri).fsPath;
+      const text = await fsp.readFile(p, 'utf8');
+      await fsp.writeFile(p, applyTextEdits(text, change.edits as TextEdit[]));
+      changed.push(change.textDocument.uri);
+    }
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: changed.map((uri) => ({ uri, type: FileChangeType.Changed })) });
+  }
+
+  /** Waits until the server has published diagnostics for a file that satisfy `test`. */
+  async waitForDiagnostics(rel: string, test: (d: Diagnostic[]) => boolean, timeoutMs = 5000): Promise<Diagnostic[]> {
+    const uri = this.uri(rel);
+    const started = Date.now();
+    while (Date.now() - started < timeoutMs) {
+      const d = this.diagnostics.get(uri);
+      if (d && test(d)) return d;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`no matching diagnostics for ${rel}: ${JSON.stringify(this.diagnostics.get(uri))}\n${this.stderr}`);
+  }
+
+  async stop(): Promise<void> {
+    await this.connection.sendRequest(ShutdownRequest.type);
+    await this.connection.sendNotification(ExitNotification.type);
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        this.child.kill();
+        resolve();
+      }, 2000);
+      this.child.on('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    this.connection.dispose();
+  }
+}
+
+export function applyTextEdits(text: string, edits: TextEdit[]): string {
+  const li = new LineIndex(text);
+  const offs = edits.map((e) => ({ start: li.offsetAt(e.range.start), end: li.offsetAt(e.range.end), newText: e.newText })).sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of offs) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
