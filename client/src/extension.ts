@@ -1,0 +1,65 @@
+// Thesis QDA's VS Code extension: registers the Codebook view first (so it appears at once),
+// then starts the language server (dist/server.js over IPC) and wires decorations and commands.
+// All project knowledge lives in the server; this side only shows it and applies its edits.
+import * as vscode from 'vscode';
+import { CodebookTreeProvider } from './codebookTree';
+import { registerCommands } from './commands';
+import { QdaConnection } from './connection';
+import { CodingDecorations } from './decorations';
+import { Swatches } from './swatches';
+
+/** What activate() returns: used by the extension-host tests. */
+export interface QdaTestApi {
+  /** Resolves on the server's first qda/ready notification. */
+  ready: Promise<void>;
+  codebookTree: vscode.TreeDataProvider<unknown>;
+  /** Milliseconds from the start of activate() to the Codebook view being registered. */
+  activationMs: number;
+  /** The coded ranges currently painted in this editor. */
+  decorationRanges(editor: vscode.TextEditor): vscode.Range[];
+}
+
+let connection: QdaConnection | undefined;
+
+export function activate(context: vscode.ExtensionContext): QdaTestApi {
+  const started = performance.now();
+  const output = vscode.window.createOutputChannel('Thesis QDA');
+  connection = new QdaConnection(context, output);
+  const swatches = new Swatches(context.globalStorageUri);
+  const tree = new CodebookTreeProvider(connection, swatches);
+  const view = vscode.window.createTreeView('qda.codebook', { treeDataProvider: tree, showCollapseAll: true });
+  const activationMs = performance.now() - started;
+
+  const decorations = new CodingDecorations(connection);
+  context.subscriptions.push(output, connection, tree, view, decorations);
+  registerCommands(context, connection, tree, swatches);
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      // The coder name is sent at initialisation: a new one needs a fresh server.
+      if (e.affectsConfiguration('qda.coder') && connection) {
+        output.appendLine(vscode.l10n.t('The coder name changed; restarting the language server.'));
+        void connection.restart().catch(() => undefined);
+      }
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
+  );
+
+  const current = connection;
+  void current.start().then(
+    () => output.appendLine(vscode.l10n.t('Thesis QDA language server started.')),
+    () => void vscode.window.showErrorMessage(vscode.l10n.t('The Thesis QDA language server could not start. See the output channel "Thesis QDA".')),
+  );
+
+  return {
+    ready: current.ready,
+    codebookTree: tree as vscode.TreeDataProvider<unknown>,
+    activationMs,
+    decorationRanges: (editor) => decorations.rangesFor(editor),
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await connection?.stop();
+  connection = undefined;
+}
