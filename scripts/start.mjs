@@ -4,9 +4,10 @@
 // telemetry) with the extension loaded from this working tree, and prints the URL to open.
 // Ctrl+C stops code-server and everything it started.
 //
-// usage: npm start [-- FOLDER] [--port=N] [--no-build]
-//   FOLDER   project to open (default examples/demo-thesis); it is edited in place
-//   --port   preferred port (default 8765; another free one is used when it is taken)
+// usage: npm start [-- FOLDER] [--port=N] [--no-build] [--run-dir=DIR]
+//   FOLDER    project to open (default examples/demo-thesis); it is edited in place
+//   --port    preferred port (default 8765; another free one is used when it is taken; 0 = any)
+//   --run-dir profile/HOME/logs folder (default .vscode-test/run-start, kept between runs)
 //
 // The extension is linked into this run's extensions folder, so the plain URL works in any
 // browser; after a rebuild (`npm run build`) run "Developer: Reload Window" to load it.
@@ -40,7 +41,8 @@ try {
 }
 
 // One fixed run folder, so the window layout and settings a human changes survive restarts.
-const runDir = makeRunDir('start', { fixed: true });
+const runDir = args['run-dir'] ? path.resolve(args['run-dir']) : makeRunDir('start', { fixed: true });
+for (const d of ['home', 'user-data/User', 'extensions', 'tmp', 'logs']) fs.mkdirSync(path.join(runDir, d), { recursive: true });
 linkWorkingTreeExtension(runDir);
 const port = await freePort(Number(args.port ?? process.env.PORT ?? 8765));
 let server;

@@ -137,9 +137,11 @@ describe('Thesis QDA in a real VS Code', function () {
       const api = await qda();
       const { editor, passage } = coded;
       const want = new vscode.Range(editor.document.positionAt(passage.start), editor.document.positionAt(passage.end));
+      const show = (r: vscode.Range[]) => r.map((x) => `${x.start.line}:${x.start.character}-${x.end.line}:${x.end.character}`).join(' ');
       const ranges = await waitFor('a decoration on the coded passage', () => {
         const r = api.decorationRanges(vscode.window.activeTextEditor ?? editor);
-        return r.some((x) => x.contains(want)) ? r : undefined;
+        if (r.some((x) => x.contains(want))) return r;
+        throw new Error(`${editor.document.languageId} document ${vscode.workspace.asRelativePath(editor.document.uri)} painted at [${show(r)}], want ${show([want])}`);
       });
       assert.ok(ranges.some((x) => x.isEqual(want)), `no decoration exactly on ${JSON.stringify(passage)}: ${JSON.stringify(ranges)}`);
     });

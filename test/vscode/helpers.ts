@@ -150,15 +150,23 @@ export function transcripts(root = workspaceRoot()): string[] {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.md')).sort().map((f) => `transcripts/${f}`);
 }
 
+/** Speaker labels qda.yaml names as interviewers (their turns are not informants' words). */
+export function interviewerLabels(root = workspaceRoot()): string[] {
+  const file = path.join(root, 'qda.yaml');
+  const m = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').match(/^interviewers:\s*\[(.*)\]/m) : null;
+  return m ? m[1].split(',').map((s) => s.trim().replace(/^["']|["']$/g, '')) : ['Intervjuer', 'Interviewer', 'I'];
+}
+
 /**
  * A passage of an informant's turn that no coding covers yet: a run of `words` words after the
  * `**Label:**` and an optional timestamp. Returns offsets into the document's text.
  */
 export function uncodedPassage(text: string, doc: string, words = 5): { start: number; end: number; exact: string } {
   const coded = readCodings().filter((c) => c.doc === doc);
+  const interviewers = new Set(interviewerLabels().map((l) => l.toLowerCase()));
   const turn = /^\*\*([^*]+):\*\*\s*(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)?(.+)$/gm;
   for (const m of text.matchAll(turn)) {
-    if (/^(intervjuer|interviewer|i)$/i.test(m[1].trim())) continue;
+    if (interviewers.has(m[1].trim().toLowerCase())) continue;
     const bodyStart = (m.index ?? 0) + m[0].length - m[2].length;
     const wordRe = /\S+/g;
     const ws = [...m[2].matchAll(wordRe)].slice(0, words);

@@ -7,8 +7,6 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  // Failure stack traces then point at the .ts lines (the bundles carry inline source maps).
-  process.setSourceMapsEnabled(true);
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
   if (process.env.MOCHA_GREP) mocha.grep(process.env.MOCHA_GREP);
   for (const f of fs.readdirSync(__dirname).sort()) {

@@ -1,0 +1,153 @@
+// Helpers for the browser end-to-end tests: run `npm start`'s script on a copy of the demo,
+// drive the VS Code web workbench with playwright-core, and read the project from disk.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, makeRunDir, copyProject, testProjectSource } from '../../scripts/vscode-lib.mjs';
+
+export const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
+
+/** A run folder with a copy of the demo thesis (tests never write into the repository's copy). */
+export function freshProject(label) {
+  const runDir = makeRunDir(label);
+  const source = testProjectSource();
+  const folder = copyProject(source, path.join(runDir, 'workspace', path.basename(source)));
+  return { runDir, folder };
+}
+
+/**
+ * Runs scripts/start.mjs (what `npm start` runs) on `folder` and resolves with the URL it
+ * prints. stop() sends SIGINT, as Ctrl+C in a terminal does, and resolves with its exit code.
+ */
+export async function npmStart(folder, runDir) {
+  const proc = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs'), folder, '--no-build', '--port=0', `--run-dir=${runDir}`], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise((resolve, reject) => {
+    const onData = (d) => {
+      out += d;
+      const m = out.match(/Open:\s+(http:\/\/127\.0\.0\.1:\d+\/\S*)/);
+      if (m) resolve(m[1]);
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => reject(new Error(`npm start exited (${code}) before printing a URL:\n${out}`)));
+    setTimeout(() => reject(new Error(`npm start printed no URL within 60 s:\n${out}`)), 60_000).unref();
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (proc.exitCode !== null) return resolve(proc.exitCode);
+      proc.once('exit', (code, signal) => resolve(code ?? signal));
+      proc.kill('SIGINT');
+    });
+  return { url, proc, stop, output: () => out };
+}
+
+/** PIDs of processes whose command line mentions `needle` (to prove a clean stop). */
+export function processesMentioning(needle) {
+  const pids = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle)) pids.push(Number(d));
+    } catch { /* gone */ }
+  }
+  return pids;
+}
+
+/** Codings on disk (all coders). */
+export function readCodings(folder) {
+  const dir = path.join(folder, '.qda/codings');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).flatMap((f) =>
+    fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter((l) => l.trim()).flatMap((l) => {
+      try { return [JSON.parse(l)]; } catch { return []; }
+    }));
+}
+
+/** Codebook codes with the chain of headings above them (what the tree nests them under). */
+export function codebookCodes(folder) {
+  const out = [];
+  const chain = [];
+  for (const line of fs.readFileSync(path.join(folder, 'codebook.md'), 'utf8').split('\n')) {
+    const h = line.match(/^(#{2,6})\s+(.+?)\s*#*\s*$/);
+    if (h) { chain.length = h[1].length - 2; chain.push(h[2]); continue; }
+    const c = line.match(/^[-*+]\s+\*\*(.+?)\*\*/);
+    if (c) out.push({ name: c[1].trim(), path: [...chain] });
+  }
+  return out;
+}
+
+function interviewers(folder) {
+  const m = fs.readFileSync(path.join(folder, 'qda.yaml'), 'utf8').match(/^interviewers:\s*\[(.*)\]/m);
+  return new Set((m ? m[1].split(',') : ['Intervjuer', 'I']).map((s) => s.trim().replace(/^["']|["']$/g, '').toLowerCase()));
+}
+
+/**
+ * Words of an informant's turn that no coding covers and that occur once in the file, so the
+ * editor's Find widget selects exactly them.
+ */
+export function uncodedPhrase(folder, doc, words = 6) {
+  const text = fs.readFileSync(path.join(folder, doc), 'utf8');
+  const coded = readCodings(folder).filter((c) => c.doc === doc);
+  const skip = interviewers(folder);
+  for (const m of text.matchAll(/^\*\*([^*]+):\*\*\s*(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)?(.+)$/gm)) {
+    if (skip.has(m[1].trim().toLowerCase())) continue;
+    const body = m[2];
+    const bodyStart = m.index + m[0].length - body.length;
+    const ws = [...body.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)];
+    for (let i = 0; i + words <= ws.length; i += words) {
+      const start = bodyStart + ws[i].index;
+      const end = bodyStart + ws[i + words - 1].index + ws[i + words - 1][0].length;
+      const exact = text.slice(start, end);
+      if (/[\n[\]()*]/.test(exact)) continue; // keep Find literal and the line simple
+      if (coded.some((c) => c.start < end && start < c.end)) continue;
+      if (text.indexOf(exact) !== text.lastIndexOf(exact)) continue;
+      return { start, end, exact };
+    }
+  }
+  throw new Error(`${doc} has no uncoded informant phrase of ${words} words`);
+}
+
+/** Runs a command from the command palette by its full title ("Category: Title"). */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  const option = page.locator('.quick-input-list [role="option"]').filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(title)}\\s*$`) }),
+  });
+  await option.first().waitFor({ timeout: 15_000 });
+  await option.first().click();
+}
+
+export function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The tree row of a label in the side bar (label exact, description free). */
+export function treeRow(page, label) {
+  return page.locator('.part.sidebar [role="treeitem"]').filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }),
+  }).first();
+}
+
+/** Expands tree rows along `labels` (clicking only the collapsed ones). */
+export async function expandPath(page, labels) {
+  for (const label of labels) {
+    const row = treeRow(page, label);
+    await row.waitFor({ timeout: 30_000 });
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+  }
+}
+
+/** The count a tree row shows: the first number of its description (else of the label's tail). */
+export async function rowCount(row) {
+  const desc = (await row.locator('.label-description').first().textContent().catch(() => '')) ?? '';
+  const m = desc.match(/\d+/) ?? ((await row.textContent()) ?? '').replace(/^[^\d]*?\s/, ' ').match(/\d+/);
+  if (!m) throw new Error(`tree row shows no count: ${await row.textContent()}`);
+  return Number(m[0]);
+}

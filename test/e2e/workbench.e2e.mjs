@@ -1,0 +1,154 @@
+// Browser end-to-end (issue 8.3): what a student does in `npm start`'s VS Code, through the
+// real workbench UI in headless Chromium: open a transcript, select a passage, run
+// "Thesis QDA: Code Selection" from the command palette, pick a code, then see the passage
+// painted and the code's count in the Codebook tree go up. Asserts on the DOM, not on pixels;
+// saves screenshots of the tree, the coded transcript and a hover to test/e2e/screenshots/.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, launchChromium, chromiumPid, memorySampler } from '../../scripts/vscode-lib.mjs';
+import {
+  SHOTS, freshProject, npmStart, processesMentioning, readCodings, codebookCodes, uncodedPhrase,
+  runCommand, treeRow, expandPath, rowCount, escapeRe,
+} from './support.mjs';
+
+describe('Thesis QDA in the browser workbench (npm start)', function () {
+  this.timeout(120_000);
+  let runDir, folder, started, browser, page, sampler;
+  let code, doc, phrase, countBefore, decorationsBefore;
+
+  before(async function () {
+    ({ runDir, folder } = freshProject('e2e'));
+    fs.mkdirSync(SHOTS, { recursive: true });
+    started = await npmStart(folder, runDir);
+    ({ context: browser, page } = await launchChromium(runDir));
+    sampler = memorySampler(() => [started.proc.pid, chromiumPid(), process.pid]);
+    page.on('pageerror', (e) => fs.appendFileSync(path.join(runDir, 'logs/page-errors.log'), `${e}\n`));
+    // The transcript with the most codings already, so the screenshots show a coded text.
+    const codings = readCodings(folder);
+    const byDoc = new Map();
+    for (const c of codings) byDoc.set(c.doc, (byDoc.get(c.doc) ?? 0) + 1);
+    doc = [...byDoc].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'transcripts/t1.md';
+    phrase = uncodedPhrase(folder, doc);
+    // A code with codings (its row shows a count) that is not the most used one.
+    const codes = codebookCodes(folder);
+    const used = new Map(codes.map((c) => [c.name, 0]));
+    for (const c of codings) if (used.has(c.code)) used.set(c.code, used.get(c.code) + 1);
+    code = codes.find((c) => used.get(c.name) > 0) ?? codes[0];
+  });
+
+  after(async function () {
+    if (this.test?.parent?.tests.some((t) => t.state === 'failed')) {
+      await page?.screenshot({ path: path.join(runDir, 'logs/failure.png') }).catch(() => {});
+    }
+    if (sampler) console.log(`      [e2e] peak PSS (code-server + chromium + harness): ${sampler.stop()} MiB`);
+    await browser?.close().catch(() => {});
+    await started?.stop();
+    if (this.test?.parent?.tests.every((t) => t.state === 'passed')) fs.rmSync(runDir, { recursive: true, force: true });
+    else if (runDir) console.log(`      [e2e] run folder kept: ${runDir}`);
+  });
+
+  it('opens the demo with the Thesis QDA view container and its Codebook tree', async function () {
+    await page.goto(started.url);
+    const container = page.locator('.part.activitybar a.action-label[aria-label^="Thesis QDA"]');
+    await container.waitFor({ timeout: 60_000 });
+    await container.click();
+    await expandPath(page, code.path);
+    const row = treeRow(page, code.name);
+    await row.waitFor({ timeout: 30_000 });
+    countBefore = await rowCount(row);
+    assert.equal(countBefore, readCodings(folder).filter((c) => c.code === code.name).length,
+      `the tree's count for "${code.name}" matches the codings on disk`);
+    await page.locator('.part.sidebar').screenshot({ path: path.join(SHOTS, 'codebook-tree.png') });
+  });
+
+  it('opens a transcript with Quick Open and shows its coded passages painted', async function () {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(path.basename(doc));
+    await page.locator('.quick-input-list [role="option"]', { hasText: path.basename(doc) }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator(`.tab[aria-label^="${path.basename(doc)}"]`).first().waitFor({ timeout: 30_000 });
+    await page.locator('.editor-instance .view-lines').first().waitFor();
+    // Extension decorations are rendered with generated "ced-…" classes.
+    decorationsBefore = await page.locator('.editor-instance [class*="ced-"]').count();
+    assert.ok(decorationsBefore > 0 || readCodings(folder).every((c) => c.doc !== doc), 'coded passages are painted when the transcript opens');
+  });
+
+  it('codes a selected passage with "Thesis QDA: Code Selection" from the command palette', async function () {
+    // Select the phrase the way a user can from the keyboard: Find, then Escape keeps the match selected.
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+F');
+    const find = page.locator('.find-widget textarea, .find-widget input').first();
+    await find.waitFor();
+    await find.fill(phrase.exact);
+    await page.locator('.find-widget .matchesCount', { hasText: /^1 of 1$/ }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
+
+    await runCommand(page, 'Thesis QDA: Code Selection');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(code.name);
+    const option = page.locator('.quick-input-list [role="option"]').filter({
+      has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(code.name)}\\s*$`) }),
+    }).first();
+    await option.waitFor({ timeout: 15_000 });
+    await option.click();
+
+    // On disk: the coding of exactly the selected words.
+    const deadline = Date.now() + 15_000;
+    let line;
+    while (!(line = readCodings(folder).find((c) => c.doc === doc && c.code === code.name && c.exact === phrase.exact))) {
+      assert.ok(Date.now() < deadline, `no coding of "${phrase.exact}" as ${code.name} reached the codings file`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(line.start, phrase.start);
+  });
+
+  it('paints the new passage and raises the code count in the tree', async function () {
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('.editor-instance [class*="ced-"]').length > n,
+      decorationsBefore, { timeout: 15_000 },
+    );
+    const row = treeRow(page, code.name);
+    const deadline = Date.now() + 15_000;
+    let count = await rowCount(row);
+    while (count !== countBefore + 1 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      count = await rowCount(row);
+    }
+    assert.equal(count, countBefore + 1, `tree count of "${code.name}"`);
+    // Click away from the selection so the screenshot shows the painted passage, not the selection.
+    await page.keyboard.press('Control+Home');
+    await page.screenshot({ path: path.join(SHOTS, 'coded-transcript.png') });
+    if (process.env.QDA_UPDATE_DOCS_SCREENSHOT) {
+      fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+      fs.copyFileSync(path.join(SHOTS, 'coded-transcript.png'), path.join(ROOT, 'docs/screenshot.png'));
+    }
+  });
+
+  it('shows the code in a hover over the coded passage', async function () {
+    // Go to the phrase again and hover its first word.
+    await page.keyboard.press('Control+F');
+    const find = page.locator('.find-widget textarea, .find-widget input').first();
+    await find.fill(phrase.exact);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ArrowLeft'); // collapse the selection to the start of the phrase
+    const cursor = await page.locator('.editor-instance .cursor').first().boundingBox();
+    assert.ok(cursor, 'editor cursor is visible');
+    await page.mouse.move(cursor.x + 25, cursor.y + cursor.height / 2);
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: code.name }).first();
+    await hover.waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'hover.png') });
+  });
+
+  it('stops cleanly on Ctrl+C (SIGINT): exit 0, no code-server process left', async function () {
+    await browser.close();
+    browser = undefined;
+    const exit = await started.stop();
+    assert.equal(exit, 0);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(processesMentioning(runDir), [], 'processes of the run still alive');
+  });
+});
