@@ -493,3 +493,105 @@ describe('qda import (command line)', () => {
     assert.equal(code, 0);
   });
 });
+
+describe('demo thesis (examples/demo-thesis, built by scripts/build-demo.mjs)', () => {
+  const DEMO = resolve('examples/demo-thesis');
+  const SOURCES: Record<string, string> = {
+    'teams-intervju-FL1.md': 'teams-intervju-FL1.vtt',
+    'teams-intervju-FL2.md': 'teams-intervju-FL2.vtt',
+    'teams-intervju-R1.md': 'teams-intervju-R1.vtt',
+    'intervju-R2.md': 'intervju-R2.md',
+    'interview-R3-en.md': 'interview-R3-en.md',
+    'fokusgruppe-kundesenter.md': 'fokusgruppe-kundesenter.txt',
+    'intervju-informant-A.md': 'intervju-informant-A.docx',
+  };
+  const text = (rel: string): string => readFileSync(join(DEMO, rel), 'utf8');
+  const codingsOf = (coder: string) =>
+    text(`.qda/codings/${coder}.jsonl`).trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; doc: string; start: number; end: number; code: string; exact: string; prefix: string; suffix: string; coder: string; at: string });
+  const codebookCodes = (): string[] => [...text('codebook.md').matchAll(/^- \*\*(.+?)\*\*/gm)].map((m) => m[1]!);
+
+  it('has the seven corpus interviews as the importer writes them', async () => {
+    assert.deepEqual(readdirSync(join(DEMO, 'transcripts')).sort(), Object.keys(SOURCES).sort());
+    for (const [out, src] of Object.entries(SOURCES)) {
+      const r = await importTranscript(src, bytesOf(src), { interviewers: ['Intervjuer', 'Interviewer', 'M'], language: src.includes('-en') ? 'en' : 'nb' });
+      assert.equal(text(`transcripts/${out}`), r.markdown, out);
+    }
+  });
+
+  it('has a codebook of at least 3 themes, 6 groups and 25 codes, two of them in vivo', () => {
+    const cb = text('codebook.md');
+    assert.ok(cb.match(/^## (?!Ukategorisert)/gm)!.length >= 3);
+    assert.ok(cb.match(/^### /gm)!.length >= 6);
+    assert.match(cb, /^## Ukategorisert$/m);
+    const codes = codebookCodes();
+    assert.ok(codes.length >= 25, `${codes.length} codes`);
+    assert.ok(codes.filter((c) => /^«.+»$/.test(c)).length >= 2);
+    assert.equal(new Set(codes.map((c) => c.normalize('NFC').toLowerCase())).size, codes.length, 'code names unique');
+  });
+
+  for (const [coder, min] of [['anna', 80], ['bjorn', 25]] as const) {
+    it(`${coder}.jsonl: ${min}+ codings that point at their exact text, sorted, with codebook codes`, () => {
+      const codings = codingsOf(coder);
+      assert.ok(codings.length >= min, `${codings.length} codings`);
+      const codes = new Set(codebookCodes());
+      const lines = text(`.qda/codings/${coder}.jsonl`).trimEnd().split('\n');
+      codings.forEach((c, i) => {
+        assert.deepEqual(Object.keys(c), ['id', 'doc', 'start', 'end', 'code', 'exact', 'prefix', 'suffix', 'coder', 'at']);
+        assert.match(c.id, /^[0-9a-z]{8}$/);
+        assert.equal(c.coder, coder);
+        assert.ok(codes.has(c.code), `code ${c.code} in codebook`);
+        const doc = text(c.doc);
+        assert.equal(doc.slice(c.start, c.end), c.exact);
+        assert.equal(c.prefix, doc.slice(Math.max(0, c.start - 32), c.start));
+        assert.equal(c.suffix, doc.slice(c.end, c.end + 32));
+        assert.equal(lines[i], JSON.stringify(c));
+        if (i > 0) {
+          const p = codings[i - 1]!;
+          const order = p.doc !== c.doc ? (p.doc < c.doc ? -1 : 1) : p.start !== c.start ? p.start - c.start : p.code !== c.code ? (p.code < c.code ? -1 : 1) : p.id < c.id ? -1 : 1;
+          assert.ok(order < 0, `sorted at line ${i + 1}`);
+        }
+      });
+    });
+  }
+
+  it('uses every code but at most one, and the two coders both agree and disagree', () => {
+    const anna = codingsOf('anna');
+    const bjorn = codingsOf('bjorn');
+    const used = new Set([...anna, ...bjorn].map((c) => c.code));
+    assert.ok(codebookCodes().filter((c) => !used.has(c)).length <= 1);
+    const key = (c: { doc: string; start: number; end: number }) => `${c.doc}:${c.start}:${c.end}`;
+    const annaBy = new Map(anna.map((c) => [key(c), c.code]));
+    const same = bjorn.filter((c) => annaBy.get(key(c)) === c.code).length;
+    const other = bjorn.filter((c) => annaBy.has(key(c)) && annaBy.get(key(c)) !== c.code).length;
+    assert.ok(same >= 10 && other >= 3, `${same} agreeing, ${other} disagreeing`);
+  });
+
+  it('anchors chapter quotes to codings whose words they quote', () => {
+    const chapter = text('chapters/kapittel-5-funn.md');
+    const byId = new Map(codingsOf('anna').map((c) => [c.id, c]));
+    const anchored = [...chapter.matchAll(/(?:«([^»]+)»|^> (.+?)) \(([^)]+)\)<!--qda:([0-9a-z]{8})-->/gms)];
+    assert.ok(anchored.length >= 3);
+    for (const m of anchored) {
+      const quote = (m[1] ?? m[2])!;
+      const coding = byId.get(m[4]!);
+      assert.ok(coding, `coding ${m[4]} exists`);
+      const parts = quote.split(/\s*\(\.\.\.\)\s*/).map((p) => words(p).join(' '));
+      let at = 0;
+      const source = words(coding.exact).join(' ');
+      for (const p of parts) {
+        const i = source.indexOf(p, at);
+        assert.ok(i >= 0, `"${p}" in coding ${coding.id}`);
+        at = i + p.length;
+      }
+      assert.ok(turnsOf(text(coding.doc)).some((t) => t.label === m[3] && t.text.includes(coding.exact)), `${m[3]} says it`);
+    }
+  });
+
+  it('marks codings files for union merges and has theory notes linked from the codebook', () => {
+    assert.equal(text('.gitattributes'), '.qda/codings/*.jsonl merge=union\n');
+    for (const note of ['Wenger 1998', 'Tjora 2021', 'Davis 1989']) {
+      assert.ok(existsSync(join(DEMO, `memos/teori/${note}.md`)), note);
+      assert.ok(text('codebook.md').includes(`[[${note}]]`), `codebook links ${note}`);
+    }
+  });
+});

@@ -11,12 +11,8 @@ import { parseConfig } from '../core/config';
 import { writeFileAtomic } from '../core/nodeFs';
 import { ImportError, importTranscript, transcriptFileName, type ImportResult, type Language } from '../core/import/index';
 import { gitignoreWith, mergeIdentifiers } from '../core/import/identifiers';
+import type { CliIo } from './io';
 
-export interface CliIo {
-  stdout(s: string): void;
-  stderr(s: string): void;
-  cwd: string;
-}
 
 const USAGE = 'usage: qda import FILE... [--out DIR] [--force] [--speaker "Real Name=CODE"]... [--interviewer NAME]... [--language nb|en]';
 
