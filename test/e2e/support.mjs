@@ -89,12 +89,12 @@ function interviewers(folder) {
  * Words of an informant's turn that no coding covers and that occur once in the file, so the
  * editor's Find widget selects exactly them.
  */
-export function uncodedPhrase(folder, doc, words = 6) {
+export function uncodedPhrase(folder, doc, { words = 6, from = 0 } = {}) {
   const text = fs.readFileSync(path.join(folder, doc), 'utf8');
   const coded = readCodings(folder).filter((c) => c.doc === doc);
   const skip = interviewers(folder);
   for (const m of text.matchAll(/^\*\*([^*]+):\*\*\s*(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)?(.+)$/gm)) {
-    if (skip.has(m[1].trim().toLowerCase())) continue;
+    if (skip.has(m[1].trim().toLowerCase()) || m.index < from) continue;
     const body = m[2];
     const bodyStart = m.index + m[0].length - body.length;
     const ws = [...body.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)];
@@ -150,4 +150,23 @@ export async function rowCount(row) {
   const m = desc.match(/\d+/) ?? ((await row.textContent()) ?? '').replace(/^[^\d]*?\s/, ' ').match(/\d+/);
   if (!m) throw new Error(`tree row shows no count: ${await row.textContent()}`);
   return Number(m[0]);
+}
+
+/** 1-based line number of a UTF-16 offset in a file (what Ctrl+G takes). */
+export function lineOf(folder, doc, offset) {
+  return fs.readFileSync(path.join(folder, doc), 'utf8').slice(0, offset).split('\n').length;
+}
+
+/** Moves the cursor to a line with Go to Line (Ctrl+G), which also scrolls it into view. */
+export async function goToLine(page, line) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+}
+
+/** Number of extension decorations (VS Code renders them with generated "ced-…" classes) in the visible lines. */
+export function decorationCount(page) {
+  return page.locator('.editor-instance [class*="ced-"]').count();
 }

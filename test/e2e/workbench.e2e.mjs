@@ -9,13 +9,13 @@ import path from 'node:path';
 import { ROOT, launchChromium, chromiumPid, memorySampler } from '../../scripts/vscode-lib.mjs';
 import {
   SHOTS, freshProject, npmStart, processesMentioning, readCodings, codebookCodes, uncodedPhrase,
-  runCommand, treeRow, expandPath, rowCount, escapeRe,
+  runCommand, treeRow, expandPath, rowCount, escapeRe, lineOf, goToLine, decorationCount,
 } from './support.mjs';
 
 describe('Thesis QDA in the browser workbench (npm start)', function () {
   this.timeout(120_000);
   let runDir, folder, started, browser, page, sampler;
-  let code, doc, phrase, countBefore, decorationsBefore;
+  let code, doc, phrase, firstCoding, countBefore, decorationsBefore;
 
   before(async function () {
     ({ runDir, folder } = freshProject('e2e'));
@@ -29,7 +29,9 @@ describe('Thesis QDA in the browser workbench (npm start)', function () {
     const byDoc = new Map();
     for (const c of codings) byDoc.set(c.doc, (byDoc.get(c.doc) ?? 0) + 1);
     doc = [...byDoc].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'transcripts/t1.md';
-    phrase = uncodedPhrase(folder, doc);
+    // The first coded passage of it, and a fresh phrase just after, so both fit one screen.
+    firstCoding = codings.filter((c) => c.doc === doc).sort((a, b) => a.start - b.start)[0];
+    phrase = uncodedPhrase(folder, doc, { from: firstCoding?.start ?? 0 });
     // A code with codings (its row shows a count) that is not the most used one.
     const codes = codebookCodes(folder);
     const used = new Map(codes.map((c) => [c.name, 0]));
@@ -71,9 +73,10 @@ describe('Thesis QDA in the browser workbench (npm start)', function () {
     await page.keyboard.press('Enter');
     await page.locator(`.tab[aria-label^="${path.basename(doc)}"]`).first().waitFor({ timeout: 30_000 });
     await page.locator('.editor-instance .view-lines').first().waitFor();
-    // Extension decorations are rendered with generated "ced-…" classes.
-    decorationsBefore = await page.locator('.editor-instance [class*="ced-"]').count();
-    assert.ok(decorationsBefore > 0 || readCodings(folder).every((c) => c.doc !== doc), 'coded passages are painted when the transcript opens');
+    assert.ok(firstCoding, `${doc} has no codings to show`);
+    await goToLine(page, lineOf(folder, doc, firstCoding.start));
+    // Only the visible lines are in the DOM: the coded passage on screen must be painted.
+    await page.locator('.editor-instance [class*="ced-"]').first().waitFor({ timeout: 15_000 });
   });
 
   it('codes a selected passage with "Thesis QDA: Code Selection" from the command palette', async function () {
@@ -85,6 +88,8 @@ describe('Thesis QDA in the browser workbench (npm start)', function () {
     await find.fill(phrase.exact);
     await page.locator('.find-widget .matchesCount', { hasText: /^1 of 1$/ }).waitFor({ timeout: 10_000 });
     await page.keyboard.press('Escape');
+    await page.waitForTimeout(500); // let the decorations of the lines now in view render
+    decorationsBefore = await decorationCount(page);
 
     await runCommand(page, 'Thesis QDA: Code Selection');
     const input = page.locator('.quick-input-widget input');
@@ -106,11 +111,7 @@ describe('Thesis QDA in the browser workbench (npm start)', function () {
     assert.equal(line.start, phrase.start);
   });
 
-  it('paints the new passage and raises the code count in the tree', async function () {
-    await page.waitForFunction(
-      (n) => document.querySelectorAll('.editor-instance [class*="ced-"]').length > n,
-      decorationsBefore, { timeout: 15_000 },
-    );
+  it("raises the code's count in the Codebook tree by one", async function () {
     const row = treeRow(page, code.name);
     const deadline = Date.now() + 15_000;
     let count = await rowCount(row);
@@ -119,8 +120,16 @@ describe('Thesis QDA in the browser workbench (npm start)', function () {
       count = await rowCount(row);
     }
     assert.equal(count, countBefore + 1, `tree count of "${code.name}"`);
-    // Click away from the selection so the screenshot shows the painted passage, not the selection.
-    await page.keyboard.press('Control+Home');
+    await page.locator('.part.sidebar').screenshot({ path: path.join(SHOTS, 'codebook-tree.png') });
+  });
+
+  it('paints the newly coded passage', async function () {
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('.editor-instance [class*="ced-"]').length > n,
+      decorationsBefore, { timeout: 15_000 },
+    );
+    // Move the cursor off the phrase so the screenshot shows the paint, not the selection.
+    await page.keyboard.press('ArrowDown');
     await page.screenshot({ path: path.join(SHOTS, 'coded-transcript.png') });
     if (process.env.QDA_UPDATE_DOCS_SCREENSHOT) {
       fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
