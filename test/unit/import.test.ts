@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mammoth from 'mammoth';
+import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
 import { zipSync, strToU8 } from 'fflate';
 import { parse as parseYaml } from 'yaml';
 import { importTranscript, ImportError, type ImportResult } from '../../server/src/core/import/index';
@@ -229,6 +230,32 @@ describe('import: Word document from the corpus', () => {
     for (const [k, v] of f.table) assert.ok(body.includes(`| **${k}** | ${v} |`), `table row ${k}`);
     assert.ok(body.includes('der har vi **ikke** lykkes overalt'));
     assert.ok(body.includes('*(ler)*'));
+  });
+});
+
+describe('import: Word documents with plain labels, labels bold with the space inside, and wide tables', () => {
+  it('finds turns however the label is formatted and keeps the table as text', async () => {
+    const cell = (t: string) => new TableCell({ children: [new Paragraph(t)] });
+    const doc = new Document({
+      sections: [{
+        children: [
+          new Paragraph({ text: 'Intervju med R6', heading: HeadingLevel.HEADING_1 }),
+          new Table({ rows: [new TableRow({ children: [cell('Dato'), cell('2024-06-01'), cell('Teams | opptak')] })] }),
+          new Paragraph({ children: [new TextRun('Intervjuer: Hvordan var opplæringen?')] }),
+          new Paragraph({ children: [new TextRun({ text: 'Kari Nordmann: ', bold: true }), new TextRun('Den var '), new TextRun({ text: 'veldig', italics: true }), new TextRun(' kort.')] }),
+          new Paragraph({ text: 'Del 2', heading: HeadingLevel.HEADING_2 }),
+          new Paragraph({ children: [new TextRun({ text: 'Intervjuer', bold: true }), new TextRun(': Takk.')] }),
+        ],
+      }],
+    });
+    const bytes = new Uint8Array(await Packer.toBuffer(doc));
+    const r = await importTranscript('r6.docx', bytes, { speakers: { 'Kari Nordmann': 'R6' } });
+    assert.equal(
+      r.markdown,
+      '---\ntitle: Intervju med R6\ndate: 2024-06-01\nsource: r6.docx\ninformants: [R6]\n---\n' +
+        '# Intervju med R6\n\n| Dato | 2024-06-01 | Teams \\| opptak |\n| --- | --- | --- |\n\n' +
+        '**Intervjuer:** Hvordan var opplæringen?\n\n**R6:** Den var *veldig* kort.\n\n## Del 2\n\n**Intervjuer:** Takk.\n',
+    );
   });
 });
 
