@@ -14,6 +14,8 @@ import { URI } from 'vscode-uri';
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import { NodeFileSystem } from './core/nodeFs';
+import { applyOffsetEdits, type FileEdit } from './core/operations';
+import type { TextChange } from './core/anchoring';
 import { Project } from './core/project';
 import { ServerWorkspace } from './workspace';
 import { DiagnosticsPublisher } from './features/diagnostics';
@@ -100,7 +102,6 @@ function noteChanged(uri: string): void {
 }
 
 async function updateFromEditor(uri: string, text: string | undefined): Promise<void> {
-  await ready;
   if (!ws) return;
   const path = ws.pathOf(uri);
   if (!path) return;
@@ -108,7 +109,6 @@ async function updateFromEditor(uri: string, text: string | undefined): Promise<
 }
 
 async function updateFromDisk(uri: string): Promise<void> {
-  await ready;
   if (!ws) return;
   const path = ws.pathOf(uri);
   if (!path) return;
@@ -116,47 +116,114 @@ async function updateFromDisk(uri: string): Promise<void> {
   if (await ws.project.update(path, text)) noteChanged(uri);
 }
 
+/** Writes edits to the server's own files atomically and feeds the result back to the index. */
+async function writeFileEdits(edits: FileEdit[]): Promise<void> {
+  if (!ws) return;
+  for (const fe of edits) {
+    const current = ws.project.texts.get(fe.path) ?? '';
+    const next = applyOffsetEdits(current, fe.edits);
+    await ws.project.fs.writeAtomic(fe.path, next);
+    await ws.project.update(fe.path, next);
+    noteChanged(ws.uriOf(fe.path));
+  }
+}
+
+// Events are handled strictly in order: a keystroke's shift must not overtake the open.
+let queue: Promise<void> = Promise.resolve();
+function inOrder(work: () => Promise<void> | void): void {
+  queue = queue.then(async () => {
+    await ready;
+    await work();
+  }).catch((err) => connection.console.error(`qda: ${(err as Error).stack ?? err}`));
+}
+
 connection.onDidOpenTextDocument((p) => {
   const doc = TextDocument.create(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
   openDocuments.set(doc.uri, doc);
-  void updateFromEditor(doc.uri, doc.getText());
+  inOrder(async () => {
+    const path = ws?.pathOf(doc.uri);
+    if (path && ws!.project.roleOf(path) === 'transcript') {
+      ws!.project.openTranscript(path, doc.getText());
+      noteChanged(doc.uri);
+    } else await updateFromEditor(doc.uri, doc.getText());
+  });
 });
 
 connection.onDidChangeTextDocument((p) => {
-  const doc = openDocuments.get(p.textDocument.uri);
+  let doc = openDocuments.get(p.textDocument.uri);
   if (!doc) return;
-  const updated = TextDocument.update(doc, p.contentChanges, p.textDocument.version);
-  openDocuments.set(doc.uri, updated);
-  void updateFromEditor(doc.uri, updated.getText());
+  // LSP changes apply one after the other: each range refers to the text after the previous.
+  const changes: TextChange[] = [];
+  for (const change of p.contentChanges) {
+    if ('range' in change) changes.push({ start: doc.offsetAt(change.range.start), end: doc.offsetAt(change.range.end), text: change.text });
+    else changes.push({ start: 0, end: doc.getText().length, text: change.text });
+    doc = TextDocument.update(doc, [change], p.textDocument.version);
+  }
+  openDocuments.set(doc.uri, doc);
+  const text = doc.getText();
+  inOrder(async () => {
+    const path = ws?.pathOf(p.textDocument.uri);
+    if (path && ws!.project.isLive(path)) {
+      ws!.project.editTranscript(path, changes, text);
+      noteChanged(p.textDocument.uri);
+    } else await updateFromEditor(p.textDocument.uri, text);
+  });
+});
+
+connection.onDidSaveTextDocument((p) => {
+  inOrder(async () => {
+    const path = ws?.pathOf(p.textDocument.uri);
+    // The transcript on disk changed: now the shifted offsets go to the codings files.
+    if (path && ws!.project.isLive(path)) await writeFileEdits(ws!.project.codingEditsForSavedTranscript(path));
+  });
 });
 
 connection.onDidCloseTextDocument((p) => {
   openDocuments.delete(p.textDocument.uri);
-  // Unsaved edits are discarded with the editor: the disk is the truth again.
-  void updateFromDisk(p.textDocument.uri);
+  inOrder(async () => {
+    const path = ws?.pathOf(p.textDocument.uri);
+    if (!path) return;
+    // Unsaved edits are discarded with the editor: the disk is the truth again.
+    if (ws!.project.isLive(path)) {
+      ws!.project.closeTranscript(path, await ws!.project.fs.readText(path));
+      noteChanged(p.textDocument.uri);
+    } else await updateFromDisk(p.textDocument.uri);
+  });
 });
 
 connection.onDidChangeWatchedFiles((p) => {
   for (const change of p.changes) {
     if (openDocuments.has(change.uri)) continue; // the editor's text wins while it is open
-    if (change.type === FileChangeType.Deleted) void updateFromEditor(change.uri, undefined);
-    else void updateFromDisk(change.uri);
+    inOrder(async () => {
+      if (change.type === FileChangeType.Deleted) await updateFromEditor(change.uri, undefined);
+      else await updateFromDisk(change.uri);
+      // A transcript changed outside the editor: its codings were re-anchored; keep the
+      // codings files in step with it.
+      const path = ws?.pathOf(change.uri);
+      if (path && ws!.project.roleOf(path) === 'transcript') await writeFileEdits(ws!.project.reanchoredCodingEdits(path));
+    });
   }
 });
 
+/** Requests see every event that arrived before them. */
+async function settled(): Promise<void> {
+  await ready;
+  await queue;
+}
+
 const versionOf = (uri: string): number | null => openDocuments.get(uri)?.version ?? null;
 
-connection.onHover(async (p) => (await ready, ws ? hover(ws, p) : null));
-connection.onDefinition(async (p) => (await ready, ws ? definition(ws, p) : null));
-connection.onReferences(async (p) => (await ready, ws ? references(ws, p) : []));
-connection.onCompletion(async (p) => (await ready, ws ? completion(ws, p) : null));
-connection.onWorkspaceSymbol(async (p) => (await ready, ws ? workspaceSymbols(ws, p) : []));
+connection.onHover(async (p) => (await settled(), ws ? hover(ws, p) : null));
+connection.onDefinition(async (p) => (await settled(), ws ? definition(ws, p) : null));
+connection.onReferences(async (p) => (await settled(), ws ? references(ws, p) : []));
+connection.onCompletion(async (p) => (await settled(), ws ? completion(ws, p) : null));
+connection.onWorkspaceSymbol(async (p) => (await settled(), ws ? workspaceSymbols(ws, p) : []));
 
-connection.onRequest(codebookTreeRequest, async () => (await ready, codebookTree(ws!)));
-connection.onRequest(segmentsRequest, async (p) => (await ready, segments(ws!, p)));
-connection.onRequest(codeSummariesRequest, async () => (await ready, codeSummaries(ws!)));
-connection.onRequest(documentCodingsRequest, async (p) => (await ready, documentCodings(ws!, p.uri)));
-connection.onRequest(codeSelectionRequest, async (p) => (await ready, codeSelection(ws!, p, versionOf)));
-connection.onRequest(uncodeSelectionRequest, async (p) => (await ready, uncodeSelection(ws!, p, versionOf)));
+connection.onRequest(codebookTreeRequest, async () => (await settled(), codebookTree(ws!)));
+connection.onRequest(segmentsRequest, async (p) => (await settled(), segments(ws!, p)));
+connection.onRequest(codeSummariesRequest, async () => (await settled(), codeSummaries(ws!)));
+connection.onRequest(documentCodingsRequest, async (p) => (await settled(), documentCodings(ws!, p.uri)));
+connection.onRequest(codeSelectionRequest, async (p) => (await settled(), codeSelection(ws!, p, versionOf)));
+connection.onRequest(uncodeSelectionRequest, async (p) => (await settled(), uncodeSelection(ws!, p, versionOf)));
 
 connection.listen();

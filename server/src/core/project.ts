@@ -10,7 +10,11 @@ import { scanTranscript } from './transcript';
 import { findLinks, type WikiLink } from './links';
 import { basename, normalizeName, stripExtension } from './text';
 import { colorOf } from './colors';
+import { quoteDiagnostics } from './quotes';
 import { splitFrontmatter, speakersOf } from './transcript';
+import { LiveAnchors, reanchor, type AnchorStatus, type ReanchorResult, type TextChange } from './anchoring';
+import { replaceCodingEdits } from './codings';
+import type { FileEdit } from './operations';
 
 export interface NoteFile {
   path: string;
@@ -27,6 +31,9 @@ export interface CodingInfo {
   informants: string[];
   /** false when the transcript's text at start..end is not `exact` (or the file is gone). */
   anchored: boolean;
+  /** How the coding was placed after its transcript changed outside the editor. */
+  status?: AnchorStatus;
+  score?: number;
 }
 
 export type LinkTarget =
@@ -66,6 +73,13 @@ export class Project {
   version = 0;
   private derived: Derived | undefined;
   private diagnosticsCache: Map<string, QdaDiagnostic[]> | undefined;
+  /** Transcripts open in the editor: their codings shift with every keystroke (not yet on disk). */
+  private readonly live = new Map<string, LiveAnchors>();
+  /**
+   * Codings placed again after their transcript changed outside the editor (git pull, another
+   * editor), by doc then id. `from` is the file coding the result was computed from.
+   */
+  private readonly anchored = new Map<string, Map<string, { from: string; result: ReanchorResult }>>();
 
   constructor(readonly fs: FileSystem, private readonly fallbackCoder = 'coder') {
     this.config = parseConfig(undefined).config;
@@ -133,10 +147,135 @@ export class Project {
     }
     const role = this.classifier.roleOf(path);
     if (role === 'other') return false;
+    const before = this.texts.get(path);
     if (text === undefined) this.remove(path, role);
     else this.setText(path, text, role);
+    if (role === 'transcript' && text !== undefined && before !== undefined && before !== text && !this.live.has(path)) {
+      this.reanchorDoc(path, before, text);
+    }
     this.invalidate();
     return true;
+  }
+
+  /** Places a transcript's codings again after its text changed outside the editor. */
+  private reanchorDoc(doc: string, oldText: string | undefined, newText: string): void {
+    const fileCodings: Coding[] = [];
+    for (const f of this.codingsFiles.values()) for (const l of f.lines) if (l.coding.doc === doc) fileCodings.push(l.coding);
+    const previous = this.anchored.get(doc);
+    // Start from where each coding was last known to be (an earlier re-anchoring), so a
+    // second outside edit maps from the right old text.
+    const current = fileCodings.map((c) => {
+      const prev = previous?.get(c.id);
+      return prev && prev.from === anchorKey(c) ? prev.result.coding : c;
+    });
+    const results = reanchor(current, newText, oldText);
+    const map = new Map<string, { from: string; result: ReanchorResult }>();
+    results.forEach((r, i) => {
+      const prev = previous?.get(fileCodings[i].id);
+      // A coding that only moved because of this edit keeps the strongest earlier status.
+      const status = prev && prev.result.status !== 'kept' && r.status === 'kept' ? prev.result.status : r.status;
+      map.set(fileCodings[i].id, { from: anchorKey(fileCodings[i]), result: { ...r, status } });
+    });
+    this.anchored.set(doc, map);
+  }
+
+  // ---- live editing of an open transcript ----------------------------------------------
+
+  /** A transcript was opened in the editor with this text. */
+  openTranscript(path: string, text: string): void {
+    if (this.roleOf(path) !== 'transcript') return;
+    const disk = this.texts.get(path);
+    const codings = this.effectiveCodingsOfDoc(path);
+    const placed = disk === undefined || disk === text ? codings : reanchor(codings, text, disk).map((r) => r.coding);
+    this.live.set(path, new LiveAnchors(text, placed));
+    if (disk !== text) this.setText(path, text, 'transcript');
+    this.invalidate();
+  }
+
+  isLive(path: string): boolean {
+    return this.live.has(path);
+  }
+
+  /** LSP incremental changes, in order; shifts the document's codings. */
+  editTranscript(path: string, changes: readonly TextChange[], textAfter: string): void {
+    const anchors = this.live.get(path);
+    if (!anchors) {
+      void this.update(path, textAfter);
+      return;
+    }
+    anchors.applyChanges(changes, textAfter);
+    this.setText(path, textAfter, 'transcript');
+    this.invalidate();
+  }
+
+  /**
+   * The transcript was saved: the edits that make the codings files match it (shifted offsets
+   * and selectors). Files that must not be rewritten (malformed, conflicts) are left out.
+   */
+  codingEditsForSavedTranscript(path: string): FileEdit[] {
+    const anchors = this.live.get(path);
+    return anchors ? this.codingsFileEdits(path, (id) => anchors.get(id)) : this.reanchoredCodingEdits(path);
+  }
+
+  /**
+   * After an outside change: the edits that write re-anchored offsets to the codings files.
+   * A fuzzy match is written with `"review": "fuzzy"` so the flag survives until the analyst
+   * accepts it.
+   */
+  reanchoredCodingEdits(doc: string): FileEdit[] {
+    const results = this.anchored.get(doc);
+    if (!results) return [];
+    return this.codingsFileEdits(doc, (id) => {
+      const r = results.get(id)?.result;
+      if (!r || r.status === 'orphaned') return undefined;
+      return r.status === 'fuzzy' ? { ...r.coding, extra: { ...r.coding.extra, review: 'fuzzy' } } : r.coding;
+    });
+  }
+
+  private codingsFileEdits(doc: string, placed: (id: string) => Coding | undefined): FileEdit[] {
+    const out: FileEdit[] = [];
+    for (const file of this.codingsFiles.values()) {
+      if (file.writeBlocked) continue;
+      const edits = replaceCodingEdits(file, (c) => {
+        if (c.doc !== doc) return undefined;
+        const p = placed(c.id);
+        if (!p || p.start === p.end) return undefined; // orphans stay as they were on disk
+        const review = p.extra?.review ?? c.extra?.review;
+        if (p.start === c.start && p.end === c.end && p.exact === c.exact && p.prefix === c.prefix && p.suffix === c.suffix && review === c.extra?.review) return undefined;
+        const next: Coding = { ...c, start: p.start, end: p.end, exact: p.exact, prefix: p.prefix, suffix: p.suffix };
+        if (review !== undefined) next.extra = { ...c.extra, review };
+        return next;
+      });
+      if (edits.length > 0) out.push({ path: file.path, edits });
+    }
+    return out;
+  }
+
+  /** The editor closed the transcript: unsaved edits are gone, so are their shifted offsets. */
+  closeTranscript(path: string, diskText: string | undefined): void {
+    if (!this.live.delete(path)) return;
+    if (diskText !== undefined) this.setText(path, diskText, 'transcript');
+    this.invalidate();
+  }
+
+  /** Codings of a doc where they are now: live, re-anchored, or as in the file. */
+  private effectiveCodingsOfDoc(doc: string): Coding[] {
+    const out: Coding[] = [];
+    for (const f of this.codingsFiles.values()) for (const l of f.lines) if (l.coding.doc === doc) out.push(this.effective(l.coding));
+    return out;
+  }
+
+  private effective(c: Coding): Coding {
+    const live = this.live.get(c.doc);
+    if (live) {
+      const l = live.get(c.id);
+      if (l) return l;
+      live.add(c); // a coding made while the document is open: its offsets are the editor's
+      return live.get(c.id) ?? c;
+    }
+    const a = this.anchored.get(c.doc)?.get(c.id);
+    if (a && a.from === anchorKey(c)) return a.result.coding;
+    return c;
   }
 
   private remove(path: string, role: FileRole): void {
@@ -193,13 +332,32 @@ export class Project {
     const byCode = new Map<string, CodingInfo[]>();
     const byDoc = new Map<string, CodingInfo[]>();
     const byId = new Map<string, CodingInfo>();
+    // Codings that do not match their text at the stored offsets, in documents not yet
+    // re-anchored (the transcript changed while nothing was watching): place them first.
+    const needsPlacing = new Set<string>();
     for (const file of this.codingsFiles.values()) {
       for (const { coding } of file.lines) {
+        const text = this.texts.get(coding.doc);
+        if (text === undefined || this.live.has(coding.doc)) continue;
+        const a = this.anchored.get(coding.doc)?.get(coding.id);
+        if (a && a.from === anchorKey(coding)) continue;
+        if (text.slice(coding.start, coding.end) !== coding.exact) needsPlacing.add(coding.doc);
+      }
+    }
+    for (const doc of needsPlacing) this.reanchorDoc(doc, undefined, this.texts.get(doc)!);
+    for (const file of this.codingsFiles.values()) {
+      for (const line of file.lines) {
+        const coding = this.effective(line.coding);
         const transcript = this.transcripts.get(coding.doc);
         const text = this.texts.get(coding.doc);
-        const anchored = text !== undefined && coding.end <= text.length && text.slice(coding.start, coding.end) === coding.exact;
+        const anchored = text !== undefined && coding.start < coding.end && coding.end <= text.length && text.slice(coding.start, coding.end) === coding.exact;
         const informants = transcript ? speakersOf(transcript, coding.start, coding.end).filter((l) => transcript.informants.includes(l)) : [];
+        const placed = this.anchored.get(coding.doc)?.get(coding.id);
         const info: CodingInfo = { coding, file: file.path, informants, anchored };
+        if (placed && placed.from === anchorKey(line.coding) && !this.live.has(coding.doc)) {
+          info.status = placed.result.status;
+          if (placed.result.score !== undefined) info.score = placed.result.score;
+        }
         push(byCode, normalizeName(coding.code), info);
         push(byDoc, coding.doc, info);
         byId.set(coding.id, info);
@@ -347,11 +505,18 @@ export class Project {
         }
         if (!this.transcripts.has(c.doc)) {
           add({ path: file.path, range, severity: 'warning', code: 'qda.orphanCoding', message: `Coding ${c.id} (${c.code}) points to ${c.doc}, which is not a transcript of this project (line ${line.line + 1}). It is kept.`, data: { id: c.id } });
-        } else if (!this.d.byId.get(c.id)?.anchored) {
-          add({ path: file.path, range, severity: 'warning', code: 'qda.orphanCoding', message: `Coding ${c.id} (${c.code}) no longer matches its text in ${c.doc} (line ${line.line + 1}): "${truncate(c.exact, 60)}". It is kept as an orphan; re-attach or delete it.`, data: { id: c.id } });
-          const text = this.texts.get(c.doc) ?? '';
-          const at = Math.min(c.start, text.length);
-          add({ path: c.doc, range: { start: at, end: Math.min(Math.max(c.end, at), text.length) }, severity: 'warning', code: 'qda.orphanCoding', message: `Orphaned coding '${c.code}' (${c.coder}) was here: "${truncate(c.exact, 60)}".`, data: { id: c.id } });
+        } else {
+          const info = this.d.byId.get(c.id);
+          if (info && !info.anchored) {
+            add({ path: file.path, range, severity: 'warning', code: 'qda.orphanCoding', message: `Coding ${c.id} (${c.code}) no longer matches its text in ${c.doc} (line ${line.line + 1}): "${truncate(c.exact, 60)}". It is kept as an orphan; re-attach or delete it.`, data: { id: c.id } });
+            const text = this.texts.get(c.doc) ?? '';
+            const at = Math.min(info.coding.start, text.length);
+            add({ path: c.doc, range: { start: at, end: Math.min(Math.max(info.coding.end, at), text.length) }, severity: 'warning', code: 'qda.orphanCoding', message: `Orphaned coding '${c.code}' (${c.coder}) was here: "${truncate(c.exact, 60)}".`, data: { id: c.id } });
+          } else if (info && (info.status === 'fuzzy' || c.extra?.review === 'fuzzy')) {
+            const score = info.score !== undefined ? ` (${Math.round(info.score * 100)}% similar)` : '';
+            add({ path: file.path, range, severity: 'information', code: 'qda.fuzzyCoding', message: `Coding ${c.id} (${c.code}) was re-attached by approximate match${score} after ${c.doc} changed (line ${line.line + 1}); review it.`, data: { id: c.id } });
+            add({ path: c.doc, range: { start: info.coding.start, end: info.coding.end }, severity: 'information', code: 'qda.fuzzyCoding', message: `Coding '${c.code}' (${c.coder}) was re-attached here by approximate match${score}; it was "${truncate(c.exact, 60)}". Review it.`, data: { id: c.id } });
+          }
         }
       }
     }
@@ -369,6 +534,7 @@ export class Project {
         });
       }
     }
+    quoteDiagnostics(this).forEach(add);
     for (const list of out.values()) list.sort((a, b) => a.range.start - b.range.start);
     this.diagnosticsCache = out;
     return out;
@@ -403,6 +569,10 @@ export interface ProjectStats {
   codingsPerCoder: Record<string, number>;
   memos: number;
   chapters: number;
+}
+
+function anchorKey(c: Coding): string {
+  return `${c.start}:${c.end}:${c.exact}`;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -1,0 +1,110 @@
+// Live shifting, save and outside changes through the real server over stdio (issue 4).
+import { strict as assert } from 'node:assert';
+import { promises as fsp, readFileSync, mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DidChangeTextDocumentNotification, DidSaveTextDocumentNotification, DidCloseTextDocumentNotification, DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
+import { TestEditor } from './lspClient';
+import { LineIndex } from '../../server/src/core/text';
+import { documentCodingsRequest } from '../../server/src/protocol';
+import { makeQuoteSelector } from '../../server/src/core/selector';
+import type { Coding } from '../../server/src/core/model';
+
+const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
+const R2 = readFileSync(path.join(CORPUS, 'intervju-R2.md'), 'utf8');
+const PASSAGES = ['Vi kalte det «læring i sandkassa»', 'Hun sa at det er lov å bruke tid, men det er ikke lov å la være.', 'Lederen er den som får deg til å tro på det.'];
+
+function codingFor(text: string, exact: string, id: string): Coding {
+  const start = text.indexOf(exact);
+  return { id, doc: 'transcripts/R2.md', start, end: start + exact.length, code: 'Kode', ...makeQuoteSelector(text, start, start + exact.length), coder: 'anna', at: '2026-11-23T10:00:00Z' };
+}
+
+describe('anchoring through the server', function () {
+  this.timeout(30000);
+  let root: string;
+  let editor: TestEditor;
+  const codingsPath = (): string => path.join(root, '.qda/codings/anna.jsonl');
+  const onDisk = (): Coding[] => readFileSync(codingsPath(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Coding);
+  const codingsSeen = async (): Promise<Array<[string, string]>> => {
+    const list = await editor.connection.sendRequest(documentCodingsRequest, { uri: editor.uri('transcripts/R2.md') });
+    const text = await currentText();
+    const li = new LineIndex(text);
+    return list.map((d) => [d.id, text.slice(li.offsetAt(d.range.start), li.offsetAt(d.range.end))]);
+  };
+  let editorText = R2;
+  const currentText = async (): Promise<string> => editorText;
+
+  before(async () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'qda-anchor-'));
+    await fsp.mkdir(path.join(root, 'transcripts'), { recursive: true });
+    await fsp.mkdir(path.join(root, '.qda/codings'), { recursive: true });
+    await fsp.writeFile(path.join(root, 'qda.yaml'), 'coder: anna\n');
+    await fsp.writeFile(path.join(root, 'codebook.md'), '## Tema\n- **Kode** — en kode\n');
+    await fsp.writeFile(path.join(root, 'transcripts/R2.md'), R2);
+    await fsp.writeFile(codingsPath(), PASSAGES.map((p, i) => JSON.stringify(codingFor(R2, p, `c${i}`)) + '\n').join(''));
+    editor = await TestEditor.start(root);
+  });
+  after(async () => {
+    await editor?.stop();
+    await fsp.rm(root, { recursive: true, force: true });
+  });
+
+  it('shifts codings on every keystroke, writes them only on save, and forgets unsaved shifts on close', async () => {
+    await editor.open('transcripts/R2.md');
+    const uri = editor.uri('transcripts/R2.md');
+    const insertAt = R2.indexOf('**R2:**');
+    // Type "Ja. " before the first informant turn, one character at a time.
+    let version = 1;
+    for (const ch of 'Ja. ') {
+      const at = new LineIndex(editorText).positionAt(insertAt + (editorText.length - R2.length));
+      editorText = editorText.slice(0, insertAt + (editorText.length - R2.length)) + ch + editorText.slice(insertAt + (editorText.length - R2.length));
+      await editor.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: at, end: at }, text: ch }] });
+    }
+    assert.deepEqual(await codingsSeen(), PASSAGES.map((p, i) => [`c${i}`, p]));
+    // Not saved yet: the file on disk still has the old offsets.
+    assert.deepEqual(onDisk().map((c) => c.start), PASSAGES.map((p) => R2.indexOf(p)));
+
+    await fsp.writeFile(path.join(root, 'transcripts/R2.md'), editorText);
+    await editor.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+    await waitFor(() => onDisk()[0].start === R2.indexOf(PASSAGES[0]) + 4);
+    assert.deepEqual(onDisk().map((c) => [c.start, c.exact]), PASSAGES.map((p) => [editorText.indexOf(p), p]));
+
+    // Typing inside the first passage grows it; closing without saving forgets that.
+    const inside = editorText.indexOf(PASSAGES[0]) + 3;
+    const pos = new LineIndex(editorText).positionAt(inside);
+    editorText = editorText.slice(0, inside) + 'jo ' + editorText.slice(inside);
+    await editor.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: pos, end: pos }, text: 'jo ' }] });
+    assert.equal((await codingsSeen())[0][1], 'Vi jo kalte det «læring i sandkassa»');
+    await editor.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    editorText = readFileSync(path.join(root, 'transcripts/R2.md'), 'utf8');
+    assert.deepEqual(await codingsSeen(), PASSAGES.map((p, i) => [`c${i}`, p]));
+    assert.equal(onDisk()[0].exact, PASSAGES[0]);
+  });
+
+  it('re-anchors after an outside change: moved passages follow, a changed word is a fuzzy match flagged for review', async () => {
+    const before = readFileSync(path.join(root, 'transcripts/R2.md'), 'utf8');
+    // Keep the frontmatter at the top: insert the new turn right after it.
+    const fmEnd = before.indexOf('---\n', 4) + 4;
+    const outside = before.slice(0, fmEnd) + '**Intervjuer:** [00:00:01] En ny første tur.\n\n' + before.slice(fmEnd).replace('tro på det.', 'tro på dette.');
+    await fsp.writeFile(path.join(root, 'transcripts/R2.md'), outside);
+    editorText = outside;
+    await editor.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: editor.uri('transcripts/R2.md'), type: FileChangeType.Changed }] });
+    await waitFor(() => onDisk()[0].start === outside.indexOf(PASSAGES[0]));
+    const disk = onDisk();
+    assert.deepEqual(disk.slice(0, 2).map((c) => [c.start, c.exact]), PASSAGES.slice(0, 2).map((p) => [outside.indexOf(p), p]));
+    // Re-attached where the changed sentence now is (approximate match of the old words).
+    assert.equal(disk[2].start, outside.indexOf('Lederen er den som får deg til å tro på dette.'));
+    assert.match(disk[2].exact, /^Lederen er den som får deg til å tro på det/);
+    assert.equal((disk[2] as unknown as Record<string, unknown>).review, 'fuzzy');
+    const diags = await editor.waitForDiagnostics('transcripts/R2.md', (d) => d.some((x) => x.code === 'qda.fuzzyCoding'));
+    assert.match(diags.find((d) => d.code === 'qda.fuzzyCoding')!.message, /approximate match/);
+  });
+});
+
+async function waitFor(test: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!test()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
