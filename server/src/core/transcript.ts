@@ -3,6 +3,10 @@
 import { parse as parseYaml } from 'yaml';
 import type { QdaDiagnostic, SpeakerTurn, Transcript } from './model';
 import { basename, countWords, stripExtension } from './text';
+import { GROUP_LABELS } from './import/common';
+
+// Several speakers at once ("Flere") or an unknown one: neither interviewer nor informant.
+const GROUP_LABEL_SET = new Set(GROUP_LABELS.map((l) => l.toLowerCase()));
 
 // `**Label:**` (Markdown) at the start of a paragraph, optional `[hh:mm:ss]` after it.
 const MD_TURN = /^\*\*([^*\n]{1,60}?):\*\*[ \t]*(?:\[(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\][ \t]*)?/;
@@ -81,7 +85,10 @@ export function scanTranscript(path: string, text: string, interviewers: readonl
           const label = m[1].trim();
           current = { label, start: pos, end: lineEnd, textStart: pos + m[0].length, words: 0 };
           if (m[2]) current.timestamp = m[2];
-          if (!interviewerSet.has(label.toLowerCase())) informantSet.add(label);
+          if (!interviewerSet.has(label.toLowerCase()) && !GROUP_LABEL_SET.has(label.toLowerCase())) informantSet.add(label);
+        } else if (isMarkdown && (text.charCodeAt(pos) === 35 /* # */ || text.charCodeAt(pos) === 124 /* | */)) {
+          // A heading or a table ends the turn before it: it is document structure, not speech.
+          closeTurn();
         }
       }
       atParagraphStart = false;
