@@ -9,6 +9,7 @@ import type { QdaConnection } from './connection';
 import { isHexColor } from './swatches';
 
 const EDIT_DEBOUNCE_MS = 250;
+const INDEX_DEBOUNCE_MS = 60;
 
 /** `#rgb`, `#rrggbb` (or with alpha) → `#rrggbb` + the given alpha byte; other colours unchanged. */
 export function withAlpha(color: string, alpha: string): string {
@@ -22,7 +23,7 @@ export class CodingDecorations implements vscode.Disposable {
   private readonly types = new Map<string, vscode.TextEditorDecorationType>();
   /** Painted ranges per document URI (what the test API reports). */
   private readonly painted = new Map<string, { byColor: Map<string, vscode.Range[]>; all: vscode.Range[] }>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   private readonly generation = new Map<string, number>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -38,8 +39,11 @@ export class CodingDecorations implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.painted.delete(doc.uri.toString())),
       connection.onIndexChanged((p) => {
-        if (p.uris.length === 0) this.refreshVisible(0);
-        else for (const uri of p.uris) if (this.visibleUris().has(uri)) this.schedule(uri, 0);
+        // A changed codings file, codebook (colours) or qda.yaml can move the paint of any
+        // transcript, so anything but visible transcripts themselves refreshes all of them.
+        const visible = this.visibleUris();
+        if (p.uris.length === 0 || p.uris.some((uri) => !visible.has(uri))) this.refreshVisible(INDEX_DEBOUNCE_MS);
+        else for (const uri of p.uris) this.schedule(uri, INDEX_DEBOUNCE_MS);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('qda.decorations.enabled')) this.refreshVisible(0);
@@ -73,16 +77,19 @@ export class CodingDecorations implements vscode.Disposable {
     for (const uri of this.visibleUris()) this.schedule(uri, delay);
   }
 
+  /** Updates a document after `delay` ms; a later update already due (while typing) wins. */
   private schedule(uri: string, delay: number): void {
+    const due = Date.now() + delay;
     const pending = this.timers.get(uri);
-    if (pending) clearTimeout(pending);
-    this.timers.set(
-      uri,
-      setTimeout(() => {
-        this.timers.delete(uri);
-        void this.update(uri);
-      }, delay),
-    );
+    if (pending) {
+      if (pending.due >= due) return;
+      clearTimeout(pending.timer);
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(uri);
+      void this.update(uri);
+    }, delay);
+    this.timers.set(uri, { timer, due });
   }
 
   private async update(uri: string): Promise<void> {
@@ -142,7 +149,7 @@ export class CodingDecorations implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) clearTimeout(t.timer);
     for (const t of this.types.values()) t.dispose();
     for (const d of this.subscriptions) d.dispose();
   }
