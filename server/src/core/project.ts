@@ -11,7 +11,6 @@ import { findLinks, type WikiLink } from './links';
 import { basename, normalizeName, stripExtension } from './text';
 import { colorOf } from './colors';
 import { quoteDiagnostics } from './quotes';
-import { quoteDiagnostics } from './quotes';
 import { splitFrontmatter, speakersOf } from './transcript';
 import { LiveAnchors, reanchor, type AnchorStatus, type ReanchorResult, type TextChange } from './anchoring';
 import { replaceCodingEdits } from './codings';
@@ -535,7 +534,6 @@ export class Project {
         });
       }
     }
-    quoteDiagnostics(this).forEach(add);
     quoteDiagnostics(this).forEach(add);
     for (const list of out.values()) list.sort((a, b) => a.range.start - b.range.start);
     this.diagnosticsCache = out;
