@@ -26,6 +26,11 @@ import { completion } from './features/completion';
 import { workspaceSymbols } from './features/workspaceSymbols';
 import { codebookTree, codeSummaries, documentCodings, segments } from './features/codebookTree';
 import { codeSelection, uncodeSelection } from './features/codingCommands';
+import { prepareRename, rename } from './features/rename';
+import { codeActions } from './features/codeActions';
+import { deleteCodeHandler, exportCodebookHandler, mergeCodesHandler, moveItemsHandler, newCategoryHandler, renameItemHandler, setColorHandler, setDescriptionHandler } from './features/codebookOps';
+import { deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, newCategoryRequest, renameItemRequest, setColorRequest, setDescriptionRequest } from './protocol';
+import { accept, reattach, remove, reviewCodings } from './features/orphans';
 import {
   codeSelectionRequest,
   codeSummariesRequest,
@@ -35,6 +40,10 @@ import {
   readyNotification,
   segmentsRequest,
   uncodeSelectionRequest,
+  reviewCodingsRequest,
+  reattachCodingRequest,
+  acceptCodingRequest,
+  deleteCodingRequest,
   type InitializationOptions,
 } from './protocol';
 
@@ -77,6 +86,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       referencesProvider: true,
       completionProvider: { triggerCharacters: ['['] },
       workspaceSymbolProvider: true,
+      renameProvider: { prepareProvider: true },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
     },
     serverInfo: { name: 'thesis-qda', version: '0.1.0' },
   };
@@ -225,5 +236,23 @@ connection.onRequest(codeSummariesRequest, async () => (await settled(), codeSum
 connection.onRequest(documentCodingsRequest, async (p) => (await settled(), documentCodings(ws!, p.uri)));
 connection.onRequest(codeSelectionRequest, async (p) => (await settled(), codeSelection(ws!, p, versionOf)));
 connection.onRequest(uncodeSelectionRequest, async (p) => (await settled(), uncodeSelection(ws!, p, versionOf)));
+
+connection.onRequest(reviewCodingsRequest, async () => (await settled(), reviewCodings(ws!)));
+connection.onRequest(reattachCodingRequest, async (p) => (await settled(), reattach(ws!, p, versionOf)));
+connection.onRequest(acceptCodingRequest, async (p) => (await settled(), accept(ws!, p.id, versionOf)));
+connection.onRequest(deleteCodingRequest, async (p) => (await settled(), remove(ws!, p.id, versionOf)));
+
+// Codebook work: rename (F2 and the tree), merge, move, group, delete, describe, colour, export.
+connection.onPrepareRename(async (p) => (await settled(), ws ? prepareRename(ws, p) : null));
+connection.onRenameRequest(async (p) => (await settled(), ws ? rename(ws, p, versionOf) : null));
+connection.onCodeAction(async (p) => (await settled(), ws ? codeActions(ws, p, versionOf) : []));
+connection.onRequest(renameItemRequest, async (p) => (await settled(), renameItemHandler(ws!, p, versionOf)));
+connection.onRequest(mergeCodesRequest, async (p) => (await settled(), mergeCodesHandler(ws!, p, versionOf)));
+connection.onRequest(moveItemsRequest, async (p) => (await settled(), moveItemsHandler(ws!, p, versionOf)));
+connection.onRequest(newCategoryRequest, async (p) => (await settled(), newCategoryHandler(ws!, p, versionOf)));
+connection.onRequest(deleteCodeRequest, async (p) => (await settled(), deleteCodeHandler(ws!, p, versionOf)));
+connection.onRequest(setDescriptionRequest, async (p) => (await settled(), setDescriptionHandler(ws!, p, versionOf)));
+connection.onRequest(setColorRequest, async (p) => (await settled(), setColorHandler(ws!, p, versionOf)));
+connection.onRequest(exportCodebookRequest, async (p) => (await settled(), exportCodebookHandler(ws!, p)));
 
 connection.listen();

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { DidChangeTextDocumentNotification, DidSaveTextDocumentNotification, DidCloseTextDocumentNotification, DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
 import { TestEditor } from './lspClient';
 import { LineIndex } from '../../server/src/core/text';
-import { documentCodingsRequest } from '../../server/src/protocol';
+import { acceptCodingRequest, deleteCodingRequest, documentCodingsRequest, reattachCodingRequest, reviewCodingsRequest } from '../../server/src/protocol';
 import { makeQuoteSelector } from '../../server/src/core/selector';
 import type { Coding } from '../../server/src/core/model';
 
@@ -98,6 +98,64 @@ describe('anchoring through the server', function () {
     assert.equal((disk[2] as unknown as Record<string, unknown>).review, 'fuzzy');
     const diags = await editor.waitForDiagnostics('transcripts/R2.md', (d) => d.some((x) => x.code === 'qda.fuzzyCoding'));
     assert.match(diags.find((d) => d.code === 'qda.fuzzyCoding')!.message, /approximate match/);
+  });
+});
+
+describe('orphaned and fuzzy codings through the server', function () {
+  this.timeout(30000);
+  let root: string;
+  let editor: TestEditor;
+  const codingsPath = (): string => path.join(root, '.qda/codings/anna.jsonl');
+  const onDisk = (): Array<Coding & { review?: string }> => readFileSync(codingsPath(), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+  before(async () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'qda-orphans-'));
+    await fsp.mkdir(path.join(root, 'transcripts'), { recursive: true });
+    await fsp.mkdir(path.join(root, '.qda/codings'), { recursive: true });
+    await fsp.writeFile(path.join(root, 'qda.yaml'), 'coder: anna\n');
+    await fsp.writeFile(path.join(root, 'codebook.md'), '## Tema\n- **Kode** — en kode\n');
+    // The transcript was edited while nobody watched: one passage deleted, one word changed.
+    const edited = R2.replace(PASSAGES[1] + ' ', '').replace('tro på det.', 'tro på dette.');
+    await fsp.writeFile(path.join(root, 'transcripts/R2.md'), edited);
+    await fsp.writeFile(codingsPath(), PASSAGES.map((p, i) => JSON.stringify(codingFor(R2, p, `c${i}`)) + '\n').join(''));
+    editor = await TestEditor.start(root);
+  });
+  after(async () => {
+    await editor?.stop();
+    await fsp.rm(root, { recursive: true, force: true });
+  });
+
+  it('lists the orphan and the fuzzy match, then accepts, re-attaches and deletes on request', async () => {
+    const review = await editor.connection.sendRequest(reviewCodingsRequest, {});
+    assert.deepEqual(review.map((r) => [r.kind, r.id, r.exact]), [['orphan', 'c1', PASSAGES[1]], ['fuzzy', 'c2', PASSAGES[2]]]);
+    // check reports both too (same diagnostics as the editor).
+    const diags = await editor.waitForDiagnostics('.qda/codings/anna.jsonl', (d) => d.length >= 2);
+    assert.deepEqual(diags.map((d) => d.code).sort(), ['qda.fuzzyCoding', 'qda.orphanCoding']);
+
+    const accepted = await editor.connection.sendRequest(acceptCodingRequest, { id: 'c2' });
+    await editor.applyAndSave(accepted.edit!);
+    await waitFor(() => onDisk()[2].start !== R2.indexOf(PASSAGES[2]));
+    const text = readFileSync(path.join(root, 'transcripts/R2.md'), 'utf8');
+    assert.equal(onDisk()[2].start, text.indexOf('Lederen er den som får deg til å tro på dette.'));
+    assert.equal(onDisk()[2].review, undefined);
+
+    // Re-attach the orphan to a passage the analyst selects.
+    const target = 'Det syntes jeg var en god måte å si det på.';
+    const li = new LineIndex(text);
+    const at = text.indexOf(target);
+    const reattached = await editor.connection.sendRequest(reattachCodingRequest, { id: 'c1', uri: editor.uri('transcripts/R2.md'), range: { start: li.positionAt(at), end: li.positionAt(at + target.length) } });
+    await editor.applyAndSave(reattached.edit!);
+    await waitFor(() => onDisk().find((c) => c.id === 'c1')!.exact === target);
+    let after = await editor.connection.sendRequest(reviewCodingsRequest, {});
+    for (let i = 0; i < 50 && after.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      after = await editor.connection.sendRequest(reviewCodingsRequest, {});
+    }
+    assert.deepEqual(after, []);
+
+    const deleted = await editor.connection.sendRequest(deleteCodingRequest, { id: 'c0' });
+    await editor.applyAndSave(deleted.edit!);
+    assert.deepEqual(onDisk().map((c) => c.id).sort(), ['c1', 'c2']);
   });
 });
 

@@ -1,0 +1,79 @@
+// Orphaned codings (their text is gone from the transcript) and fuzzy re-attachments to
+// review: listed, re-attached to a passage the analyst chooses, accepted, or deleted on
+// purpose. Nothing here drops a coding on its own.
+import type { Coding } from './model';
+import type { CodingInfo, Project } from './project';
+import type { FileEdit, OperationResult } from './operations';
+import { removeCodingEdits, replaceCodingEdits } from './codings';
+import { makeQuoteSelector } from './selector';
+import { trimRange } from './operations';
+
+export interface ReviewItem {
+  info: CodingInfo;
+  kind: 'orphan' | 'fuzzy';
+}
+
+/** Orphans first, then fuzzy matches, each in document order. */
+export function codingsToReview(project: Project): ReviewItem[] {
+  const out: ReviewItem[] = [];
+  for (const info of project.allCodings()) {
+    if (!info.anchored) out.push({ info, kind: 'orphan' });
+    else if (info.status === 'fuzzy' || info.coding.extra?.review === 'fuzzy') out.push({ info, kind: 'fuzzy' });
+  }
+  const order = (i: ReviewItem): string => `${i.kind === 'orphan' ? 0 : 1}\u0000${i.info.coding.doc}\u0000${String(i.info.coding.start).padStart(12, '0')}`;
+  return out.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+}
+
+function rewriteCoding(project: Project, id: string, change: (c: Coding) => Coding): OperationResult {
+  const info = project.codingById(id);
+  if (!info) return { edits: [], error: `There is no coding ${id}.` };
+  const file = project.codingsFiles.get(info.file);
+  if (!file) return { edits: [], error: `The codings file of ${id} is gone.` };
+  if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
+  const edits = replaceCodingEdits(file, (c) => (c.id === id ? change(c) : undefined));
+  const fe: FileEdit = { path: file.path, edits };
+  return { edits: [fe], codingId: id };
+}
+
+/** Attaches a coding to a new passage (any transcript), refreshing its quote selector. */
+export function reattachCoding(project: Project, id: string, doc: string, rawStart: number, rawEnd: number): OperationResult {
+  const text = project.texts.get(doc);
+  if (text === undefined || project.roleOf(doc) !== 'transcript') return { edits: [], error: `${doc} is not a transcript of this project.` };
+  const [start, end] = trimRange(text, rawStart, rawEnd);
+  if (start >= end) return { edits: [], error: 'Select the passage to attach the coding to.' };
+  return rewriteCoding(project, id, (c) => {
+    const next: Coding = { ...c, doc, start, end, ...makeQuoteSelector(text, start, end) };
+    if (next.extra) {
+      const { review: _review, ...rest } = next.extra;
+      next.extra = Object.keys(rest).length > 0 ? rest : undefined;
+      if (!next.extra) delete next.extra;
+    }
+    return next;
+  });
+}
+
+/** The analyst checked a fuzzy re-attachment: the review flag goes, the offsets stay. */
+export function acceptCoding(project: Project, id: string): OperationResult {
+  const info = project.codingById(id);
+  if (!info) return { edits: [], error: `There is no coding ${id}.` };
+  const placed = info.coding;
+  return rewriteCoding(project, id, (c) => {
+    const next: Coding = { ...c, start: placed.start, end: placed.end, exact: placed.exact, prefix: placed.prefix, suffix: placed.suffix };
+    if (c.extra) {
+      const { review: _review, ...rest } = c.extra;
+      if (Object.keys(rest).length > 0) next.extra = rest;
+      else delete next.extra;
+    }
+    return next;
+  });
+}
+
+/** Deletes one coding on purpose (the client confirms first). */
+export function deleteCoding(project: Project, id: string): OperationResult {
+  const info = project.codingById(id);
+  if (!info) return { edits: [], error: `There is no coding ${id}.` };
+  const file = project.codingsFiles.get(info.file);
+  if (!file) return { edits: [], error: `The codings file of ${id} is gone.` };
+  if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
+  return { edits: [{ path: file.path, edits: removeCodingEdits(file, project.texts.get(file.path) ?? '', new Set([id])) }], removed: 1 };
+}
