@@ -279,3 +279,107 @@ export interface CodingIdParams {
 }
 export const acceptCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/acceptCoding');
 export const deleteCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/deleteCoding');
+
+// ---- codebook work (issue 6): rename, merge, move, group, delete, describe, colour, export ----
+
+/** The result of a codebook operation; `removed` counts codings that go (merge duplicates, delete). */
+export type CodebookEditResult = EditResult & { removed?: number };
+
+export interface RenameItemParams {
+  /** A code or category name (compared after NFC and case folding). */
+  name: string;
+  newName: string;
+}
+export const renameItemRequest = new RequestType<RenameItemParams, CodebookEditResult, void>('qda/renameItem');
+
+export interface MergeCodesParams {
+  sources: string[];
+  target: string;
+}
+export const mergeCodesRequest = new RequestType<MergeCodesParams, CodebookEditResult, void>('qda/mergeCodes');
+
+/** Where moved items go: into a category, before/after a sibling, or under a code as children. */
+export type MoveTargetParam =
+  | { kind: 'into'; category: string }
+  | { kind: 'before' | 'after'; sibling: string }
+  | { kind: 'under'; code: string };
+export interface MoveItemsParams {
+  names: string[];
+  target: MoveTargetParam;
+}
+export const moveItemsRequest = new RequestType<MoveItemsParams, CodebookEditResult, void>('qda/moveItems');
+
+export interface NewCategoryParams {
+  name: string;
+  /** The category it goes under; a main theme when absent. */
+  parent?: string;
+  /** Codes to move into it ("Group selected codes into new category"). */
+  codes?: string[];
+  description?: string;
+}
+export const newCategoryRequest = new RequestType<NewCategoryParams, CodebookEditResult, void>('qda/newCategory');
+
+export interface DeleteCodeParams {
+  name: string;
+}
+/** Computes the deletion; the client asks the user (with `removed`) before applying it. */
+export const deleteCodeRequest = new RequestType<DeleteCodeParams, CodebookEditResult, void>('qda/deleteCode');
+
+export interface SetDescriptionParams {
+  name: string;
+  description: string;
+}
+export const setDescriptionRequest = new RequestType<SetDescriptionParams, CodebookEditResult, void>('qda/setDescription');
+
+export interface SetColorParams {
+  name: string;
+  /** "#rrggbb", or '' to go back to the palette colour. */
+  color: string;
+}
+export const setColorRequest = new RequestType<SetColorParams, CodebookEditResult, void>('qda/setColor');
+
+export type CodebookExportFormat = 'codebook-md' | 'codebook-docx' | 'csv';
+export interface ExportCodebookParams {
+  format: CodebookExportFormat;
+}
+export interface ExportCodebookResult {
+  /** Text formats. */
+  text?: string;
+  /** Binary formats (docx), base64. */
+  base64?: string;
+  /** Suggested file name. */
+  fileName: string;
+  error?: string;
+}
+export const exportCodebookRequest = new RequestType<ExportCodebookParams, ExportCodebookResult, void>('qda/exportCodebook');
+
+// ---- orphaned and fuzzy codings (issue 4) ------------------------------------------------
+
+export interface ReviewCoding {
+  kind: 'orphan' | 'fuzzy';
+  id: string;
+  code: string;
+  coder: string;
+  /** The coded text as it was when the coding was made. */
+  exact: string;
+  uri: string;
+  /** Where the coding is (fuzzy) or was last (orphan). */
+  range: Range;
+  /** The transcript file is missing altogether. */
+  missingDocument: boolean;
+  score?: number;
+}
+export const reviewCodingsRequest = new RequestType<Record<string, never>, ReviewCoding[], void>('qda/reviewCodings');
+
+export interface ReattachCodingParams {
+  id: string;
+  uri: string;
+  range: Range;
+}
+export const reattachCodingRequest = new RequestType<ReattachCodingParams, EditResult, void>('qda/reattachCoding');
+
+export interface CodingIdParams {
+  id: string;
+}
+export const acceptCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/acceptCoding');
+export const deleteCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/deleteCoding');

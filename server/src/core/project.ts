@@ -11,6 +11,7 @@ import { findLinks, type WikiLink } from './links';
 import { basename, normalizeName, stripExtension } from './text';
 import { colorOf } from './colors';
 import { quoteDiagnostics } from './quotes';
+import { methodologicalChecks } from './checks';
 import { splitFrontmatter, speakersOf } from './transcript';
 import { LiveAnchors, reanchor, type AnchorStatus, type ReanchorResult, type TextChange } from './anchoring';
 import { replaceCodingEdits } from './codings';
@@ -535,6 +536,7 @@ export class Project {
       }
     }
     quoteDiagnostics(this).forEach(add);
+    methodologicalChecks(this).forEach(add);
     for (const list of out.values()) list.sort((a, b) => a.range.start - b.range.start);
     this.diagnosticsCache = out;
     return out;

@@ -1,0 +1,159 @@
+// Methodological checks on the codebook: advice, not errors. Each has a stable code that
+// qda.yaml can switch off (`checks: { qda.codeNoDescription: false }`), and they show in
+// codebook.md and in `qda check`:
+//   qda.codeUnused          a code never applied (once the project has codings)
+//   qda.codeNoDescription   a code without a description
+//   qda.categorySingleCode  a category (group or theme) holding a single code
+//   qda.codesUncategorised  codes still uncategorised once categories exist
+//   qda.codeNearDuplicate   two code names that are nearly the same (quick fix: merge)
+//   qda.codeSingleInformant codes applied to fewer informants than qda.yaml asks
+//                           (`checks: { qda.codeSingleInformant: 2 }`)
+import type { CodebookCode, QdaDiagnostic } from './model';
+import type { Project } from './project';
+import { isUncategorisedName } from './codebook';
+import { normalizeName } from './text';
+
+/** Letters and digits only, lower case: "«Kunde-innsikt»" and "kundeinnsikt" compare equal. */
+export function nameKey(name: string): string {
+  return normalizeName(name).replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+function tokens(name: string): Set<string> {
+  return new Set(normalizeName(name).split(/[^\p{L}\p{N}]+/u).filter((t) => t.length > 0));
+}
+
+export function levenshtein(a: string, b: string, max = Infinity): number {
+  if (a === b) return 0;
+  const ac = [...a];
+  const bc = [...b];
+  let prev = Array.from({ length: bc.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= ac.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= bc.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ac[i - 1] === bc[j - 1] ? 0 : 1));
+      rowMin = Math.min(rowMin, cur[j]);
+    }
+    if (rowMin > max) return rowMin;
+    prev = cur;
+  }
+  return prev[bc.length];
+}
+
+/**
+ * How alike two code names are, 0..1: the better of the normalised edit similarity of their
+ * letters and digits, and the token overlap (Jaccard) when both have at least two words.
+ */
+export function nameSimilarity(a: string, b: string): number {
+  const ka = nameKey(a);
+  const kb = nameKey(b);
+  if (ka === '' || kb === '') return 0;
+  const longest = Math.max([...ka].length, [...kb].length);
+  const edit = 1 - levenshtein(ka, kb, Math.ceil(longest * 0.3)) / longest;
+  const ta = tokens(a);
+  const tb = tokens(b);
+  let jaccard = 0;
+  if (ta.size >= 2 && tb.size >= 2) {
+    let both = 0;
+    for (const t of ta) if (tb.has(t)) both++;
+    jaccard = both / (ta.size + tb.size - both);
+  }
+  return Math.max(edit, jaccard);
+}
+
+/** Near-duplicates: equal letters, edit similarity ≥ 0.85 on names of 6+ letters, or ≥ 80 % shared words. */
+export function isNearDuplicate(a: string, b: string): boolean {
+  const ka = nameKey(a);
+  const kb = nameKey(b);
+  if (ka === kb) return ka !== '';
+  const longest = Math.max(ka.length, kb.length);
+  const lengthRatio = Math.min(ka.length, kb.length) / longest;
+  const ta = tokens(a);
+  const tb = tokens(b);
+  if (ta.size >= 2 && tb.size >= 2) {
+    let both = 0;
+    for (const t of ta) if (tb.has(t)) both++;
+    if (both / (ta.size + tb.size - both) >= 0.8) return true;
+  }
+  if (longest < 6 || lengthRatio < 0.85) return false;
+  return 1 - levenshtein(ka, kb, Math.ceil(longest * 0.15)) / longest >= 0.85;
+}
+
+/** Existing codes most like `name`, best first (for "map to existing code"). */
+export function similarCodes(project: Project, name: string, limit = 3): CodebookCode[] {
+  return project.codebook.codes
+    .map((code) => ({ code, s: nameSimilarity(name, code.name) }))
+    .filter((x) => x.s >= 0.5 && normalizeName(x.code.name) !== normalizeName(name))
+    .sort((a, b) => b.s - a.s)
+    .slice(0, limit)
+    .map((x) => x.code);
+}
+
+export function methodologicalChecks(project: Project): QdaDiagnostic[] {
+  const out: QdaDiagnostic[] = [];
+  const cb = project.codebook;
+  const path = cb.path;
+  const codes = cb.codes;
+  const anyCodings = project.allCodings().length > 0;
+  const realCategories = cb.categories.filter((c) => !isUncategorisedName(c.name));
+
+  for (const code of codes) {
+    const counts = project.countsOfCode(code.name);
+    if (anyCodings && counts.codings === 0 && code.children.length === 0) {
+      out.push({ path, range: code.nameRange, severity: 'information', code: 'qda.codeUnused', message: `The code '${code.name}' is not applied to any passage yet. Use it, merge it, or delete it before the analysis is final.`, data: { name: code.name } });
+    }
+    if (code.description.trim() === '') {
+      out.push({ path, range: code.nameRange, severity: 'hint', code: 'qda.codeNoDescription', message: `The code '${code.name}' has no description. Say what it covers, so a second coder (and the appendix reader) applies it the same way.`, data: { name: code.name } });
+    }
+    const min = project.config.minInformantsPerCode;
+    if (min > 1 && counts.codings > 0 && counts.informants.length < min) {
+      out.push({
+        path,
+        range: code.nameRange,
+        severity: 'information',
+        code: 'qda.codeSingleInformant',
+        message: `The code '${code.name}' is applied to ${counts.informants.length === 0 ? 'no informant' : counts.informants.length === 1 ? `one informant only (${counts.informants[0]})` : `${counts.informants.length} informants (${counts.informants.join(', ')})`}; qda.yaml asks for at least ${min}.`,
+        data: { name: code.name, informants: counts.informants },
+      });
+    }
+  }
+
+  for (const category of cb.categories) {
+    if (isUncategorisedName(category.name)) continue;
+    const inside = project.codesInCategory(category);
+    if (inside.length === 1) {
+      out.push({ path, range: category.nameRange, severity: 'information', code: 'qda.categorySingleCode', message: `The category '${category.name}' holds a single code ('${inside[0].name}'). A category usually gathers several codes; merge it with a neighbour or move the code.`, data: { name: category.name, code: inside[0].name } });
+    }
+  }
+
+  if (realCategories.length > 0) {
+    for (const code of codes) {
+      if (code.parentCode) continue;
+      const top = code.categoryPath[0];
+      if (top !== undefined && !isUncategorisedName(top)) continue;
+      out.push({ path, range: code.nameRange, severity: 'information', code: 'qda.codesUncategorised', message: `The code '${code.name}' is not in a category yet. Group it into a theme (drag it in the Codebook view) once you see where it belongs.`, data: { name: code.name } });
+    }
+  }
+
+  // Near-duplicate names: the later code gets the diagnostic, naming the earlier one.
+  const keys = codes.map((c) => nameKey(c.name));
+  for (let j = 0; j < codes.length; j++) {
+    for (let i = 0; i < j; i++) {
+      if (normalizeName(codes[i].name) === normalizeName(codes[j].name)) continue; // qda.duplicateCode's job
+      const li = keys[i].length;
+      const lj = keys[j].length;
+      if (keys[i] !== keys[j] && Math.min(li, lj) / Math.max(li, lj, 1) < 0.5) continue;
+      if (!isNearDuplicate(codes[i].name, codes[j].name)) continue;
+      out.push({
+        path,
+        range: codes[j].nameRange,
+        severity: 'information',
+        code: 'qda.codeNearDuplicate',
+        message: `'${codes[j].name}' is nearly the same name as '${codes[i].name}' (line ${codes[i].line + 1}). If they mean the same, merge them.`,
+        data: { name: codes[j].name, other: codes[i].name },
+      });
+      break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+// qda/renameItem, qda/mergeCodes, qda/moveItems, qda/newCategory, qda/deleteCode,
+// qda/setDescription, qda/setColor and qda/exportCodebook: thin adapters over
+// core/codebookOps and core/exportCodebook. Edits come back as a WorkspaceEdit the client
+// applies (one undo step) and then saves.
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
+import type { ServerWorkspace } from '../workspace';
+import type {
+  CodebookEditResult,
+  DeleteCodeParams,
+  ExportCodebookParams,
+  ExportCodebookResult,
+  MergeCodesParams,
+  MoveItemsParams,
+  NewCategoryParams,
+  RenameItemParams,
+  SetColorParams,
+  SetDescriptionParams,
+} from '../protocol';
+import type { OperationResult } from '../core/operations';
+import { deleteCode, mergeCodes, moveItems, newCategory, renameItem, setColor, setDescription } from '../core/codebookOps';
+import { exportCodebook } from '../core/exportCodebook';
+import { appendCodeEdit } from '../core/codebook';
+import { similarCodes } from '../core/checks';
+import { toWorkspaceEdit } from './codingCommands';
+
+type VersionOf = (uri: string) => number | null;
+
+function run(ws: ServerWorkspace, versionOf: VersionOf, op: () => OperationResult): CodebookEditResult {
+  let result: OperationResult;
+  try {
+    result = op();
+  } catch (err) {
+    return { error: `The codebook could not be changed: ${(err as Error).message}` };
+  }
+  if (result.error) return { error: result.error, message: result.message };
+  if (result.edits.length === 0) return { message: result.message, removed: result.removed };
+  return { edit: toWorkspaceEdit(ws, result, versionOf), save: result.edits.map((e) => ws.uriOf(e.path)), message: result.message, removed: result.removed };
+}
+
+export const renameItemHandler = (ws: ServerWorkspace, p: RenameItemParams, v: VersionOf): CodebookEditResult => run(ws, v, () => renameItem(ws.project, p.name, p.newName));
+export const mergeCodesHandler = (ws: ServerWorkspace, p: MergeCodesParams, v: VersionOf): CodebookEditResult => run(ws, v, () => mergeCodes(ws.project, p.sources, p.target));
+export const moveItemsHandler = (ws: ServerWorkspace, p: MoveItemsParams, v: VersionOf): CodebookEditResult => run(ws, v, () => moveItems(ws.project, p.names, p.target));
+export const newCategoryHandler = (ws: ServerWorkspace, p: NewCategoryParams, v: VersionOf): CodebookEditResult =>
+  run(ws, v, () => newCategory(ws.project, p.name, { parent: p.parent, codes: p.codes, description: p.description }));
+export const deleteCodeHandler = (ws: ServerWorkspace, p: DeleteCodeParams, v: VersionOf): CodebookEditResult => run(ws, v, () => deleteCode(ws.project, p.name));
+export const setDescriptionHandler = (ws: ServerWorkspace, p: SetDescriptionParams, v: VersionOf): CodebookEditResult => run(ws, v, () => setDescription(ws.project, p.name, p.description));
+export const setColorHandler = (ws: ServerWorkspace, p: SetColorParams, v: VersionOf): CodebookEditResult => run(ws, v, () => setColor(ws.project, p.name, p.color));
+
+export async function exportCodebookHandler(ws: ServerWorkspace, p: ExportCodebookParams): Promise<ExportCodebookResult> {
+  try {
+    const out = await exportCodebook(ws.project, p.format);
+    return typeof out.content === 'string' ? { text: out.content, fileName: out.fileName } : { base64: Buffer.from(out.content).toString('base64'), fileName: out.fileName };
+  } catch (err) {
+    return { fileName: '', error: (err as Error).message };
+  }
+}
+
+// ---- quick fixes for the codebook checks ----------------------------------------------
+
+/**
+ * qda.codeNearDuplicate: merge one code into the other (either way).
+ * qda.unknownCode: add the code to the codebook, or map it to a similar existing code.
+ */
+export function codebookCodeActions(ws: ServerWorkspace, params: CodeActionParams, versionOf: VersionOf): CodeAction[] {
+  if (params.context.only && !params.context.only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`) || k === CodeActionKind.Empty)) return [];
+  const project = ws.project;
+  const actions: CodeAction[] = [];
+  const done = new Set<string>();
+  const action = (title: string, diagnostic: Diagnostic, result: OperationResult, preferred = false): void => {
+    if (result.error || result.edits.length === 0 || done.has(title)) return;
+    done.add(title);
+    actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: preferred, edit: toWorkspaceEdit(ws, result, versionOf) });
+  };
+  for (const d of params.context.diagnostics) {
+    const data = (d.data ?? {}) as Record<string, unknown>;
+    try {
+      if (d.code === 'qda.codeNearDuplicate' && typeof data.name === 'string' && typeof data.other === 'string') {
+        action(`Merge '${data.name}' into '${data.other}'`, d, mergeCodes(project, [data.name], data.other), true);
+        action(`Merge '${data.other}' into '${data.name}'`, d, mergeCodes(project, [data.other], data.name));
+      } else if (d.code === 'qda.unknownCode' && typeof data.code === 'string') {
+        const name = data.code;
+        const cbPath = project.config.codebook;
+        const text = project.texts.get(cbPath) ?? '';
+        action(`Add '${name}' to ${cbPath}`, d, { edits: [{ path: cbPath, create: !project.texts.has(cbPath), edits: [appendCodeEdit(text, project.codebook, name, project.config.language)] }] }, similarCodes(project, name, 1).length === 0);
+        for (const code of similarCodes(project, name)) action(`Map '${name}' to the existing code '${code.name}'`, d, mergeCodes(project, [name], code.name));
+      }
+    } catch {
+      // A fix that cannot be computed is left out; the diagnostic stays.
+    }
+  }
+  return actions;
+}
