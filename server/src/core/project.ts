@@ -16,6 +16,7 @@ import { splitFrontmatter, speakersOf } from './transcript';
 import { LiveAnchors, reanchor, type AnchorStatus, type ReanchorResult, type TextChange } from './anchoring';
 import { replaceCodingEdits } from './codings';
 import type { FileEdit } from './operations';
+import { PrivacyChecker } from './privacy';
 
 export interface NoteFile {
   path: string;
@@ -81,6 +82,10 @@ export class Project {
    * editor), by doc then id. `from` is the file coding the result was computed from.
    */
   private readonly anchored = new Map<string, Map<string, { from: string; result: ReanchorResult }>>();
+  /** Real names from the identifiers file and the qda.realName check (core/privacy.ts). */
+  readonly privacy = new PrivacyChecker();
+  /** Text of the identifiers file (qda.yaml `identifiers`), never part of any diagnostic. */
+  identifiersText: string | undefined;
 
   constructor(readonly fs: FileSystem, private readonly fallbackCoder = 'coder') {
     this.config = parseConfig(undefined).config;
@@ -100,6 +105,7 @@ export class Project {
   async load(): Promise<void> {
     const configText = await this.fs.readText(CONFIG_FILE);
     this.applyConfig(configText);
+    this.identifiersText = await this.fs.readText(this.config.identifiers);
     const files = await this.fs.listFiles();
     await Promise.all(
       files.map(async (path) => {
@@ -143,6 +149,11 @@ export class Project {
       if (text !== undefined && this.texts.get(CONFIG_FILE) !== text) {
         this.applyConfig(text);
       }
+      this.invalidate();
+      return true;
+    }
+    if (path === this.config.identifiers) {
+      this.identifiersText = text;
       this.invalidate();
       return true;
     }
@@ -537,8 +548,26 @@ export class Project {
     }
     quoteDiagnostics(this).forEach(add);
     methodologicalChecks(this).forEach(add);
+    this.privacyDiagnostics().forEach(add);
     for (const list of out.values()) list.sort((a, b) => a.range.start - b.range.start);
     this.diagnosticsCache = out;
+    return out;
+  }
+
+  /** qda.realName in transcripts, memos, chapters and the codebook; never in the identifiers file. */
+  private privacyDiagnostics(): QdaDiagnostic[] {
+    const path = this.config.identifiers;
+    this.privacy.configure(path, this.identifiersText, [...Object.keys(this.config.informants), ...this.config.interviewers]);
+    if (this.privacy.error) {
+      const text = this.texts.get(CONFIG_FILE) ?? '';
+      const at = /^identifiers\s*:/m.exec(text);
+      return [{ path: CONFIG_FILE, range: { start: at?.index ?? 0, end: at ? at.index + at[0].length - 1 : 0 }, severity: 'warning', code: 'qda.identifiersParse', message: `${this.privacy.error.message}. The privacy check (real names in the text) is off until it is fixed.` }];
+    }
+    const out: QdaDiagnostic[] = [];
+    for (const [file, role] of this.roles) {
+      if (file === path || (role !== 'transcript' && role !== 'memo' && role !== 'chapter' && role !== 'codebook')) continue;
+      out.push(...this.privacy.check(file, this.texts.get(file) ?? ''));
+    }
     return out;
   }
 
