@@ -109,10 +109,19 @@ export function uncodeRange(project: Project, doc: string, start: number, end: n
 
 /** Applies offset edits to a text (edits must not overlap). */
 export function applyOffsetEdits(text: string, edits: readonly OffsetEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
+  if (edits.length === 0) return text;
+  // One pass over the text: slicing the whole text once per edit is quadratic, and writing
+  // 10,000 re-anchored codings into an 8 MB codings file took ~50 s that way. Edits at the
+  // same place keep the old order: the one given last ends up first.
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || b.i - a.i);
+  const parts: string[] = [];
+  let pos = 0;
+  for (const { e } of sorted) {
+    parts.push(text.slice(pos, e.start), e.newText);
+    pos = Math.max(pos, e.end);
+  }
+  parts.push(text.slice(pos));
+  return parts.join('');
 }
 
 /** For the CLI and tests: write an operation's edits to the project's files atomically. */
