@@ -28,6 +28,8 @@ import { codebookTree, codeSummaries, documentCodings, segments } from './featur
 import { codeSelection, uncodeSelection } from './features/codingCommands';
 import { prepareRename, rename } from './features/rename';
 import { codeActions } from './features/codeActions';
+import { exportQuotes, formatQuoteRequestHandler, quotableSegments } from './features/quoteRequests';
+import { exportQuotesRequest, formatQuoteRequest, quotableSegmentsRequest } from './protocol';
 import { deleteCodeHandler, exportCodebookHandler, mergeCodesHandler, moveItemsHandler, newCategoryHandler, renameItemHandler, setColorHandler, setDescriptionHandler } from './features/codebookOps';
 import { deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, newCategoryRequest, renameItemRequest, setColorRequest, setDescriptionRequest } from './protocol';
 import { accept, reattach, remove, reviewCodings } from './features/orphans';
@@ -246,6 +248,9 @@ connection.onRequest(deleteCodingRequest, async (p) => (await settled(), remove(
 connection.onPrepareRename(async (p) => (await settled(), ws ? prepareRename(ws, p) : null));
 connection.onRenameRequest(async (p) => (await settled(), ws ? rename(ws, p, versionOf) : null));
 connection.onCodeAction(async (p) => (await settled(), ws ? codeActions(ws, p, versionOf) : []));
+connection.onRequest(formatQuoteRequest, async (p) => (await settled(), formatQuoteRequestHandler(ws!, p)));
+connection.onRequest(quotableSegmentsRequest, async () => (await settled(), quotableSegments(ws!)));
+connection.onRequest(exportQuotesRequest, async (p) => (await settled(), exportQuotes(ws!, p)));
 connection.onRequest(renameItemRequest, async (p) => (await settled(), renameItemHandler(ws!, p, versionOf)));
 connection.onRequest(mergeCodesRequest, async (p) => (await settled(), mergeCodesHandler(ws!, p, versionOf)));
 connection.onRequest(moveItemsRequest, async (p) => (await settled(), moveItemsHandler(ws!, p, versionOf)));

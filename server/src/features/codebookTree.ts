@@ -4,6 +4,7 @@ import type { CodeSummary, CodebookTreeResult, DocumentCoding, SegmentInfo, Segm
 import type { CodebookCode } from '../core/model';
 import type { CodingInfo } from '../core/project';
 import { normalizeName } from '../core/text';
+import { quotesOfCoding } from '../core/quotes';
 
 export function codebookTree(ws: ServerWorkspace): CodebookTreeResult {
   const project = ws.project;
@@ -127,7 +128,7 @@ export function segmentInfo(ws: ServerWorkspace, info: CodingInfo): SegmentInfo 
     text: c.exact,
     informants: info.informants,
     anchored: info.anchored,
-    quotedIn: [],
+    quotedIn: [...new Set(quotesOfCoding(ws.project, c.id).map((q) => q.path))],
   };
 }
 

@@ -1,11 +1,12 @@
 import type { DefinitionParams, Location } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import { locate } from './locate';
+import { quoteDefinition } from './quoteNavigation';
 
 /** [[link]] → the code or category in codebook.md, or the note file. */
 export function definition(ws: ServerWorkspace, params: DefinitionParams): Location | null {
   const at = locate(ws, params.textDocument.uri, params.position);
-  if (!at || at.kind !== 'link') return null;
+  if (!at || at.kind !== 'link') return quoteDefinition(ws, params.textDocument.uri, params.position) ?? null;
   const target = ws.project.resolveLink(at.link.target);
   if (!target) return null;
   const codebook = ws.project.codebook.path;

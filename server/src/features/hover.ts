@@ -1,12 +1,13 @@
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import { locate } from './locate';
+import { quoteHover } from './quoteNavigation';
 import type { CodebookCategory, CodebookCode } from '../core/model';
 import { truncate } from '../core/project';
 
 export function hover(ws: ServerWorkspace, params: HoverParams): Hover | null {
   const at = locate(ws, params.textDocument.uri, params.position);
-  if (!at) return null;
+  if (!at) return quoteHover(ws, params.textDocument.uri, params.position) ?? null;
   const project = ws.project;
   let value: string;
   switch (at.kind) {

@@ -1,6 +1,7 @@
 import type { Location, ReferenceParams } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import { locate } from './locate';
+import { quoteReferences, quotesOfCodeLocations } from './quoteNavigation';
 
 /**
  * References of a code: its codings (at their transcript passages) and every [[link]] to it;
@@ -8,7 +9,7 @@ import { locate } from './locate';
  */
 export function references(ws: ServerWorkspace, params: ReferenceParams): Location[] {
   const at = locate(ws, params.textDocument.uri, params.position);
-  if (!at) return [];
+  if (!at) return quoteReferences(ws, params.textDocument.uri, params.position) ?? [];
   const project = ws.project;
   let name: string | undefined;
   if (at.kind === 'link') name = at.link.target;
@@ -29,6 +30,7 @@ export function references(ws: ServerWorkspace, params: ReferenceParams): Locati
       if (!project.texts.has(c.doc)) continue;
       out.push({ uri: ws.uriOf(c.doc), range: ws.toRange(c.doc, { start: c.start, end: c.end }) });
     }
+    out.push(...quotesOfCodeLocations(ws, name));
   }
   for (const { path, link } of project.linksTo(name)) out.push({ uri: ws.uriOf(path), range: ws.toRange(path, link.range) });
   return out;

@@ -1,0 +1,45 @@
+// `qda export quotes-docx|quotes-md [--out FILE] [folder]`: the quote bank — coded segments
+// grouped by theme › code with informant and transcript reference — as Word or Markdown.
+import * as path from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { CliError, loadProject, parseArgs, type CliIo } from './io';
+import { quoteBankDocx, quoteBankMarkdown } from '../core/quoteBank';
+
+export const FORMATS = ['quotes-docx', 'quotes-md'] as const;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { positional, flags } = parseArgs(args);
+  const [format, folder] = positional;
+  if (!format || !(FORMATS as readonly string[]).includes(format)) {
+    throw new CliError(`unknown export format '${format ?? ''}'; this build exports: ${FORMATS.join(', ')}`);
+  }
+  const project = await loadProject(folder, io);
+  const outArg = flags.get('out')?.at(-1);
+  if (format === 'quotes-md') {
+    const { text, segments } = quoteBankMarkdown(project);
+    if (!outArg) {
+      io.stdout(text);
+      return 0;
+    }
+    const out = path.resolve(io.cwd, outArg);
+    await write(out, text);
+    io.stderr(`wrote ${segments} segments to ${outArg}\n`);
+    return 0;
+  }
+  const out = path.resolve(io.cwd, outArg ?? 'quote-bank.docx');
+  const { bytes, segments } = await quoteBankDocx(project);
+  await write(out, bytes);
+  io.stdout(`wrote ${segments} segments to ${path.relative(io.cwd, out) || out}\n`);
+  return 0;
+}
+
+async function write(file: string, content: string | Uint8Array): Promise<void> {
+  try {
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await fsp.writeFile(tmp, content);
+    await fsp.rename(tmp, file);
+  } catch (err) {
+    throw new CliError(`${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
