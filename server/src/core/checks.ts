@@ -63,13 +63,14 @@ export function nameSimilarity(a: string, b: string): number {
 
 /** Near-duplicates: equal letters, edit similarity ≥ 0.85 on names of 6+ letters, or ≥ 80 % shared words. */
 export function isNearDuplicate(a: string, b: string): boolean {
-  const ka = nameKey(a);
-  const kb = nameKey(b);
+  return nearDuplicateKeys(nameKey(a), nameKey(b), tokens(a), tokens(b));
+}
+
+/** isNearDuplicate on names already reduced by nameKey and tokens (computed once per code). */
+function nearDuplicateKeys(ka: string, kb: string, ta: Set<string>, tb: Set<string>): boolean {
   if (ka === kb) return ka !== '';
   const longest = Math.max(ka.length, kb.length);
   const lengthRatio = Math.min(ka.length, kb.length) / longest;
-  const ta = tokens(a);
-  const tb = tokens(b);
   if (ta.size >= 2 && tb.size >= 2) {
     let both = 0;
     for (const t of ta) if (tb.has(t)) both++;
@@ -136,14 +137,17 @@ export function methodologicalChecks(project: Project): QdaDiagnostic[] {
   }
 
   // Near-duplicate names: the later code gets the diagnostic, naming the earlier one.
+  // Names are normalised once per code, not once per pair (500 codes are 125,000 pairs).
+  const norms = codes.map((c) => normalizeName(c.name));
   const keys = codes.map((c) => nameKey(c.name));
+  const toks = codes.map((c) => tokens(c.name));
   for (let j = 0; j < codes.length; j++) {
     for (let i = 0; i < j; i++) {
-      if (normalizeName(codes[i].name) === normalizeName(codes[j].name)) continue; // qda.duplicateCode's job
+      if (norms[i] === norms[j]) continue; // qda.duplicateCode's job
       const li = keys[i].length;
       const lj = keys[j].length;
       if (keys[i] !== keys[j] && Math.min(li, lj) / Math.max(li, lj, 1) < 0.5) continue;
-      if (!isNearDuplicate(codes[i].name, codes[j].name)) continue;
+      if (!nearDuplicateKeys(keys[i], keys[j], toks[i], toks[j])) continue;
       out.push({
         path,
         range: codes[j].nameRange,
