@@ -1,0 +1,416 @@
+#!/usr/bin/env node
+// `npm run bench [-- options]`: generates a deterministic corpus, drives the real built
+// language server (dist/server.js --stdio) as VS Code would, and prints one table of figures
+// with their budgets (issue 9). See bench/README-performance.md for what each figure measures.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { BIG, HOT, MUTABLE, codeNames, generateCorpus, mulberry32, restorePristine } from './corpus.mjs';
+import { LspServer, Lines, applyTextEdits } from './lsp.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+let SERVER = join(ROOT, 'dist/server.js');
+let CLI = join(ROOT, 'dist/cli.js');
+
+const HELP = `Usage: npm run bench -- [options]
+
+  --words N        corpus size in spoken words (default 5000000 = 200 transcripts x 25,000
+                   words, plus the 1 MB transcript); codings scale with it (50,000 at 5M)
+  --runs N         cold starts (and baseline runs) to take the median of (default 5)
+  --peer-runs N    runs of the markdown-language-service peer (default 2; 0 skips it)
+  --iterations N   requests per request figure (default 40)
+  --growth LIST    corpus sizes in millions of words for the growth figures (default 1,5,20;
+                   'none' skips them)
+  --growth-runs N  cold starts per growth size (default 3)
+  --think MS       pause between two codings, as a user's (default 100)
+  --profile        run the session server and one cold start with --cpu-prof (bench/.profiles)
+  --no-build       do not run scripts/build.mjs first
+  --dist DIR       take server.js and cli.js from DIR (e.g. bench/.profiles/dist, built
+                   unminified by bench/build-profile.mjs; implies --no-build)
+  --json           print one JSON object per figure (name, unit, median, p95, budget, pass)
+  --corpus DIR     where corpora go (default bench/.corpus, git-ignored)
+`;
+
+function parseArgs(argv) {
+  const o = { words: 5_000_000, runs: 5, peerRuns: 2, iterations: 40, growth: [1, 5, 20], growthRuns: 3, think: 100, profile: false, build: true, json: false, corpus: join(ROOT, 'bench/.corpus') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => argv[++i];
+    if (a === '--words') o.words = Number(val());
+    else if (a === '--runs') o.runs = Number(val());
+    else if (a === '--peer-runs') o.peerRuns = Number(val());
+    else if (a === '--iterations') o.iterations = Number(val());
+    else if (a === '--growth') {
+      const v = val();
+      o.growth = v === 'none' ? [] : v.split(',').map(Number);
+    } else if (a === '--growth-runs') o.growthRuns = Number(val());
+    else if (a === '--think') o.think = Number(val());
+    else if (a === '--profile') o.profile = true;
+    else if (a === '--dist') o.dist = resolve(val());
+    else if (a === '--no-build') o.build = false;
+    else if (a === '--json') o.json = true;
+    else if (a === '--corpus') o.corpus = resolve(val());
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write(HELP);
+      process.exit(0);
+    } else {
+      process.stderr.write(`bench: unknown option ${a}\n${HELP}`);
+      process.exit(2);
+    }
+  }
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+if (opts.dist) {
+  SERVER = join(opts.dist, 'server.js');
+  CLI = join(opts.dist, 'cli.js');
+  opts.build = false;
+}
+const log = (s) => process.stderr.write(s + '\n');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const figures = [];
+
+function pct(sorted, q) {
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
+}
+/** Adds a figure; `check` says which statistic the budget applies to. */
+function figure(name, unit, samples, budget, check = 'p95', note) {
+  const s = [...samples].sort((a, b) => a - b);
+  const median = s.length ? pct(s, 0.5) : NaN;
+  const p95 = s.length ? pct(s, 0.95) : NaN;
+  const value = check === 'median' ? median : p95;
+  const pass = budget === null || budget === undefined ? null : budget.max !== undefined ? value <= budget.max : value >= budget.min;
+  const f = { name, unit, median: round(median), p95: round(p95), runs: s.length, budget: budget ? (budget.max !== undefined ? `<= ${budget.max}` : `>= ${budget.min}`) : null, check, pass };
+  if (note) f.note = note;
+  figures.push(f);
+  return f;
+}
+function round(x) {
+  if (!Number.isFinite(x)) return x;
+  return Math.abs(x) >= 100 ? Math.round(x) : Math.abs(x) >= 1 ? Math.round(x * 100) / 100 : Math.round(x * 1000) / 1000;
+}
+
+function runChild(args, { cwd } = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ ms: performance.now() - t0, code, out, err }));
+  });
+}
+
+async function coldStart(dir, execArgv = []) {
+  const server = new LspServer(SERVER, dir, { execArgv });
+  const t0 = server.t0;
+  const ready = await server.initialize();
+  const ms = server.readyAt - t0;
+  const mem = server.memory();
+  await server.shutdown();
+  return { ms, hwm: mem.hwm, ready };
+}
+
+// ---------------------------------------------------------------------------------------
+
+if (opts.build) {
+  log('building (node scripts/build.mjs) …');
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    if (!existsSync(SERVER) || !existsSync(CLI)) throw err;
+    log(`build reported errors (a bundle other than the server's?); using the existing dist/server.js and dist/cli.js`);
+  }
+}
+
+const files = Math.max(1, Math.round(opts.words / 25000));
+const wordsPerFile = Math.max(1, Math.round(opts.words / files));
+const mainDir = join(opts.corpus, `main-${opts.words}`);
+mkdirSync(opts.corpus, { recursive: true });
+const meta = generateCorpus({ dir: mainDir, files, wordsPerFile, seed: 1, codings: Math.round((50000 * opts.words) / 5_000_000), special: true }, log);
+log(`corpus ${mainDir}: ${meta.files} transcripts, ${meta.words} words, ${meta.codings} codings, ${meta.codes} codes in ${meta.categories} categories`);
+
+// Files the session changes; restored afterwards (also on a crash) so that the corpus stays as generated.
+const originals = new Map(MUTABLE.map((p) => [p, readFileSync(join(mainDir, p), 'utf8')]));
+async function restore() {
+  restorePristine(mainDir);
+}
+process.on('exit', () => restorePristine(mainDir));
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+
+// ---- cold start, baseline, peer --------------------------------------------------------
+const cold = [];
+const coldHwm = [];
+const base = [];
+const baseIn = [];
+const peer = [];
+const peerIn = [];
+const peerHwm = [];
+for (let i = 0; i < opts.runs; i++) {
+  const b = await runChild([join(ROOT, 'bench/baseline.mjs'), mainDir]);
+  if (b.code !== 0) throw new Error(`baseline failed: ${b.err}`);
+  base.push(b.ms);
+  baseIn.push(JSON.parse(b.out).inProcessMs);
+  const c = await coldStart(mainDir, opts.profile && i === 0 ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/.profiles'), '--cpu-prof-name', 'cold-start.cpuprofile'] : []);
+  cold.push(c.ms);
+  coldHwm.push(c.hwm);
+  if (i < opts.peerRuns) {
+    const p = await runChild([join(ROOT, 'bench/peer.mjs'), mainDir]);
+    if (p.code !== 0) throw new Error(`peer failed: ${p.err}`);
+    const r = JSON.parse(p.out);
+    peer.push(p.ms);
+    peerIn.push(r.inProcessMs);
+    peerHwm.push(r.hwmMB);
+  }
+  log(`cold start ${i + 1}/${opts.runs}: server ${c.ms.toFixed(0)} ms (${c.hwm.toFixed(0)} MB), baseline ${b.ms.toFixed(0)} ms${i < opts.peerRuns ? `, peer ${peer[i].toFixed(0)} ms` : ''}`);
+}
+const med = (a) => pct([...a].sort((x, y) => x - y), 0.5);
+const coldBudget = opts.words === 5_000_000 ? { max: 2000 } : null;
+figure(`cold start (spawn → qda/ready, ${(opts.words / 1e6).toFixed(0)}M words)`, 'ms', cold, coldBudget, 'median');
+figure('read+split baseline (spawn → exit)', 'ms', base, null, 'median', `in process ${med(baseIn).toFixed(0)} ms`);
+figure('cold start / baseline', '×', cold.map((c, i) => c / base[i]), { max: 10 }, 'median');
+if (peer.length) {
+  figure('markdown-language-service peer (spawn → symbols+links)', 'ms', peer, null, 'median', `peak RSS ${med(peerHwm).toFixed(0)} MB`);
+  figure('cold start / peer', '×', peer.map((p, i) => cold[i] / p), { max: 1 }, 'median');
+}
+
+// ---- one editing session -----------------------------------------------------------------
+log('session: requests, keystrokes, codings, re-anchoring …');
+await restore();
+const server = new LspServer(SERVER, mainDir, { execArgv: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/.profiles'), '--cpu-prof-name', 'session.cpuprofile'] : [] });
+await server.initialize();
+const N = opts.iterations;
+
+async function timeRequests(method, params, n = N, warm = 2) {
+  for (let i = 0; i < warm; i++) await server.request(method, params);
+  const out = [];
+  let last;
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    last = await server.request(method, params);
+    out.push(performance.now() - t0);
+  }
+  return { times: out, last };
+}
+
+const codebookText = readFileSync(join(mainDir, 'codebook.md'), 'utf8');
+const cbLines = new Lines(codebookText);
+const cbUri = server.uri('codebook.md');
+const namePos = (name) => cbLines.positionAt(codebookText.indexOf(`**${name}**`) + 4);
+
+log('  requests');
+let r = await timeRequests('qda/codebookTree', {});
+figure('codebook tree with counts', 'ms', r.times, { max: 50 });
+r = await timeRequests('qda/segments', { code: meta.biggestCode });
+figure(`segments of the biggest code (${r.last.length} codings)`, 'ms', r.times, { max: 50 });
+r = await timeRequests('textDocument/hover', { textDocument: { uri: cbUri }, position: namePos(meta.biggestCode) });
+figure('hover (code in codebook.md)', 'ms', r.times, { max: 50 });
+const memoRel = 'memos/bench-completion.md';
+const memoText = readFileSync(join(mainDir, memoRel), 'utf8');
+server.notify('textDocument/didOpen', { textDocument: { uri: server.uri(memoRel), languageId: 'markdown', version: 1, text: memoText } });
+r = await timeRequests('textDocument/completion', { textDocument: { uri: server.uri(memoRel) }, position: new Lines(memoText).positionAt(memoText.length) });
+figure(`completion in [[ (${r.last?.items?.length ?? 0} items)`, 'ms', r.times, { max: 50 });
+r = await timeRequests('workspace/symbol', { query: 'lær' });
+figure(`workspace symbol (${r.last.length} results)`, 'ms', r.times, { max: 50 });
+r = await timeRequests('textDocument/references', { textDocument: { uri: cbUri }, position: namePos(meta.refCode), context: { includeDeclaration: true } });
+figure(`references of a code (${r.last.length} locations)`, 'ms', r.times, { max: 100 });
+
+log('  keystrokes');
+// Keystrokes in HOT (5,000 codings): insert a character before a coding on the same line,
+// then delete it again, alternately; each didChange is followed at once by a hover inside
+// that coding (requests are handled in order, so its reply comes after the change was
+// handled). Figure: didChange sent → hover reply. The hover alone is measured too.
+{
+  const hotText = originals.get(HOT);
+  const hotLines = new Lines(hotText);
+  const hotUri = server.uri(HOT);
+  const anna = originals.get('.qda/codings/anna.jsonl');
+  const hotCodings = anna.split('\n').filter((l) => l.includes(`"doc":"${HOT}"`)).map((l) => JSON.parse(l));
+  // A coding in the middle of the document, not at its paragraph's start.
+  const target = hotCodings.slice(Math.floor(hotCodings.length / 2)).find((c) => {
+    const p = hotLines.positionAt(c.start);
+    return p.character > 40;
+  });
+  const tp = hotLines.positionAt(target.start);
+  const insertAt = { line: tp.line, character: tp.character - 20 };
+  let version = 1;
+  server.notify('textDocument/didOpen', { textDocument: { uri: hotUri, languageId: 'markdown', version, text: hotText } });
+  const hoverAt = (shift) => ({ textDocument: { uri: hotUri }, position: { line: tp.line, character: tp.character + 1 + shift } });
+  const floor = await timeRequests('textDocument/hover', hoverAt(0));
+  // Does the server shift codings live? One insertion, then the coding's reported range.
+  server.notify('textDocument/didChange', { textDocument: { uri: hotUri, version: ++version }, contentChanges: [{ range: { start: insertAt, end: insertAt }, text: 'x' }] });
+  const docCodings = await server.request('qda/documentCodings', { uri: hotUri });
+  const seen = docCodings.find((c) => c.id === target.id);
+  const shifted = seen && seen.range.start.character === tp.character + 1 && seen.anchored;
+  server.notify('textDocument/didChange', { textDocument: { uri: hotUri, version: ++version }, contentChanges: [{ range: { start: insertAt, end: { line: insertAt.line, character: insertAt.character + 1 } }, text: '' }] });
+  await server.request('textDocument/hover', hoverAt(0));
+  const times = [];
+  for (let i = 0; i < N * 5; i++) {
+    const insert = i % 2 === 0;
+    const change = insert
+      ? { range: { start: insertAt, end: insertAt }, text: 'x' }
+      : { range: { start: insertAt, end: { line: insertAt.line, character: insertAt.character + 1 } }, text: '' };
+    const t0 = performance.now();
+    server.notify('textDocument/didChange', { textDocument: { uri: hotUri, version: ++version }, contentChanges: [change] });
+    await server.request('textDocument/hover', hoverAt(insert ? 1 : 0));
+    times.push(performance.now() - t0);
+  }
+  figure(`keystroke in a transcript with ${hotCodings.length + originals.get('.qda/codings/bjorn.jsonl').split(`"doc":"${HOT}"`).length - 1} codings (didChange → hover reply)`, 'ms', times, { max: 1 }, 'p95', `hover alone p95 ${pct([...floor.times].sort((a, b) => a - b), 0.95).toFixed(2)} ms; live shift observed: ${shifted ? 'yes' : 'NO'}`);
+  server.notify('textDocument/didClose', { textDocument: { uri: hotUri } });
+}
+
+log('  code a selection');
+// Code a selection, as the client does: request → WorkspaceEdit → applied to the codings
+// document (VS Code opens it, so the server gets didOpen once, then didChange) → saved to disk.
+// Figure: request sent → file written. Between two codings the user pauses (--think).
+{
+  const rand = mulberry32(99);
+  const names = codeNames(500);
+  const codingsRel = '.qda/codings/anna.jsonl';
+  const codingsUri = server.uri(codingsRel);
+  let codingsText = null;
+  let version = 0;
+  const docTexts = new Map();
+  const times = [];
+  for (let i = 0; i < N + 2; i++) {
+    const doc = `transcripts/synt-${String(2 + (i % 50)).padStart(5, '0')}.md`;
+    if (!docTexts.has(doc)) docTexts.set(doc, readFileSync(join(mainDir, doc), 'utf8'));
+    const text = docTexts.get(doc);
+    const lines = new Lines(text);
+    let s = 400 + Math.floor(rand() * (text.length - 1000));
+    while (text[s - 1] !== ' ') s++;
+    let e = text.indexOf(' ', s + 30);
+    const changed = server.next('qda/indexChanged', () => true, 10000).catch(() => undefined);
+    const t0 = performance.now();
+    const res = await server.request('qda/codeSelection', { uri: server.uri(doc), range: { start: lines.positionAt(s), end: lines.positionAt(e) }, code: names[5 + (i % 60)] });
+    if (res.error || !res.edit) throw new Error(`codeSelection refused: ${res.error}`);
+    for (const change of res.edit.documentChanges) {
+      if (change.kind) continue;
+      if (change.textDocument.uri !== codingsUri) throw new Error(`unexpected edit of ${change.textDocument.uri}`);
+      if (codingsText === null) {
+        codingsText = await fsp.readFile(join(mainDir, codingsRel), 'utf8');
+        server.notify('textDocument/didOpen', { textDocument: { uri: codingsUri, languageId: 'jsonl', version: ++version, text: codingsText } });
+      }
+      codingsText = applyTextEdits(codingsText, change.edits);
+      server.notify('textDocument/didChange', { textDocument: { uri: codingsUri, version: ++version }, contentChanges: change.edits.map((ed) => ({ range: ed.range, text: ed.newText })) });
+    }
+    await fsp.writeFile(join(mainDir, codingsRel), codingsText);
+    const ms = performance.now() - t0;
+    server.notify('textDocument/didSave', { textDocument: { uri: codingsUri } });
+    if (i >= 2) times.push(ms);
+    await changed;
+    await sleep(opts.think);
+  }
+  const f = figure('code a selection (request → codings file written)', 'ms', times, { max: 30 }, 'p95');
+  f.name += ` p50 ${f.median} / p95 ${f.p95}`;
+  server.notify('textDocument/didClose', { textDocument: { uri: codingsUri } });
+  await sleep(200);
+}
+
+log('  re-anchoring');
+// Outside edit of the 1 MB transcript with 10,000 codings: 5% of its paragraphs changed (a word
+// replaced, a phrase inserted), written to disk, didChangeWatchedFiles sent. Figures: until
+// qda/indexChanged names it, and until the next diagnostics are published. Then the original
+// is written back (measured too).
+{
+  const original = originals.get(BIG);
+  const paras = original.split('\n\n');
+  const rand = mulberry32(5);
+  const edited = paras
+    .map((p, i) => {
+      if (i % 20 !== 7 || !p.startsWith('**')) return p;
+      const words = p.split(' ');
+      const k = 4 + Math.floor(rand() * (words.length - 4));
+      words[k] = rand() < 0.5 ? 'endret' : words[k] + ' (ler)';
+      return words.join(' ');
+    })
+    .join('\n\n');
+  const bigUri = server.uri(BIG);
+  const untilIndex = [];
+  const untilDiag = [];
+  for (let i = 0; i < Math.max(3, Math.ceil(opts.runs / 2)) * 2; i++) {
+    const text = i % 2 === 0 ? edited : original;
+    await fsp.writeFile(join(mainDir, BIG), text);
+    const indexed = server.next('qda/indexChanged', (p) => p.uris.length === 0 || p.uris.includes(bigUri), 30000);
+    const diag = server.next('textDocument/publishDiagnostics', () => true, 30000);
+    const t0 = performance.now();
+    server.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: bigUri, type: 2 }] });
+    const [, ti] = await indexed;
+    const [, td] = await diag;
+    untilIndex.push(ti - t0);
+    untilDiag.push(td - t0);
+    await sleep(300);
+  }
+  figure('re-anchor 1 MB transcript, 10,000 codings (file event → qda/indexChanged)', 'ms', untilIndex, { max: 1000 }, 'p95', 'includes the server\'s 30 ms notification debounce');
+  figure('re-anchor 1 MB transcript, 10,000 codings (file event → diagnostics)', 'ms', untilDiag, { max: 1000 }, 'p95', 'includes the server\'s 100 ms diagnostics debounce');
+}
+
+const sessionMem = server.memory();
+figure('server peak RSS (VmHWM, after the session)', 'MB', [sessionMem.hwm], { max: 400 }, 'median', `at ready: median ${med(coldHwm).toFixed(0)} MB`);
+await server.shutdown();
+await restore();
+
+// ---- CLI -----------------------------------------------------------------------------------
+{
+  const times = [];
+  for (let i = 0; i < Math.max(2, Math.ceil(opts.runs / 2)); i++) {
+    const c = await runChild([CLI, 'check', '--json', mainDir]);
+    if (c.code === 2) throw new Error(`cli check failed: ${c.err}`);
+    times.push(c.ms);
+  }
+  figure('cli.js check --json (end to end)', 'ms', times, null, 'median');
+}
+
+// ---- growth ----------------------------------------------------------------------------------
+if (opts.growth.length) {
+  const points = [];
+  for (const m of opts.growth) {
+    const words = m * 1_000_000;
+    const dir = join(opts.corpus, `grow-${m}M`);
+    generateCorpus({ dir, files: Math.max(1, Math.round(words / 25000)), wordsPerFile: 25000, seed: 3, codings: Math.round(words / 100), special: false }, log);
+    const ms = [];
+    const hwm = [];
+    for (let i = 0; i < opts.growthRuns; i++) {
+      const c = await coldStart(dir);
+      ms.push(c.ms);
+      hwm.push(c.hwm);
+    }
+    log(`growth ${m}M words: cold start median ${med(ms).toFixed(0)} ms, peak RSS ${med(hwm).toFixed(0)} MB`);
+    figure(`growth: cold start at ${m}M words`, 'ms', ms, null, 'median');
+    figure(`growth: peak RSS at ${m}M words`, 'MB', hwm, null, 'median');
+    points.push({ m, ms: med(ms), hwm: med(hwm) });
+  }
+  if (points.length >= 3) {
+    // Linear growth: the cost per extra million words over the upper interval, relative to
+    // the lower one (1.0 = perfectly linear; > 1 superlinear).
+    const slope = (a, b, k) => (b[k] - a[k]) / (b.m - a.m);
+    const [p0, p1, p2] = [points[0], points[Math.floor(points.length / 2)], points[points.length - 1]];
+    for (const [k, label, unit] of [['ms', 'cold start', 'ms'], ['hwm', 'peak RSS', 'MB']]) {
+      const lo = slope(p0, p1, k);
+      const hi = slope(p1, p2, k);
+      const ratio = hi / lo;
+      const f = figure(`growth: ${label} slope ratio (${p1.m}–${p2.m}M vs ${p0.m}–${p1.m}M)`, '×', [ratio], { max: 1.2 }, 'median', `${lo.toFixed(1)} → ${hi.toFixed(1)} ${unit} per 1M words`);
+      f.pass = ratio >= 0.8 && ratio <= 1.2;
+      f.budget = '0.8–1.2';
+    }
+  }
+}
+
+// ---- output ----------------------------------------------------------------------------------
+if (opts.json) {
+  for (const f of figures) process.stdout.write(JSON.stringify(f) + '\n');
+} else {
+  const rows = figures.map((f) => [f.name, f.unit, String(f.median), String(f.p95), f.budget ? `${f.budget} (${f.check})` : '—', f.pass === null ? '' : f.pass ? 'pass' : 'FAIL', f.note ?? '']);
+  const head = ['figure', 'unit', 'median', 'p95', 'budget', '', 'note'];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r) => '| ' + r.map((c, i) => (i >= 2 && i <= 3 ? c.padStart(w[i]) : c.padEnd(w[i]))).join(' | ') + ' |';
+  process.stdout.write([line(head), '|' + w.map((n, i) => (i >= 2 && i <= 3 ? '-'.repeat(n + 1) + ':' : '-'.repeat(n + 2))).join('|') + '|', ...rows.map(line)].join('\n') + '\n');
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  process.stdout.write(`\nnode ${process.version}, ${(await import('node:os')).cpus().length} cores, load average at the end ${load}\n`);
+}
