@@ -146,7 +146,7 @@ describe('chapter quotes over stdio', function () {
     const value = (hover.contents as MarkupContent).value;
     assert.match(value, /^\*\*Sandkasse\*\* · anna · `sand0001` — ✓ matches its source word for word/);
     assert.match(value, /\*FL1\* \[00:00:08\] · transcripts\/FL1.md:6/);
-    assert.ok(value.includes('> Vi startet med en sandkasse, og det gikk veldig greit. Alle fikk prøve seg før oppstart, og **ingen var redde for å ødelegge noe.**'), value);
+    assert.ok(value.includes('> Vi startet med en sandkasse, og det gikk veldig greit. Alle fikk prøve seg før oppstart, og **ingen var redde for å ødelegge noe**.'), value);
   });
 
   it('lists the chapters quoting a coding among its references', async () => {
