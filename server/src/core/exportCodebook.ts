@@ -43,16 +43,17 @@ export interface CodebookOverview {
 
 const EXAMPLE_MAX_WORDS = 60;
 
-/** One representative quote: anchored, one informant, 5–60 words; else the shortest usable one. */
+/** One representative quote: anchored, one informant, the fullest of 5–60 words; else the shortest usable one. */
 export function exampleQuote(infos: readonly CodingInfo[]): OverviewCode['example'] {
   const usable = infos
     .filter((i) => i.anchored && i.informants.length > 0 && i.coding.exact.trim() !== '')
     .sort((a, b) => (a.coding.doc < b.coding.doc ? -1 : a.coding.doc > b.coding.doc ? 1 : a.coding.start - b.coding.start));
   if (usable.length === 0) return undefined;
   const words = (i: CodingInfo): number => countWords(i.coding.exact);
-  const pick =
-    usable.find((i) => i.informants.length === 1 && words(i) >= 5 && words(i) <= EXAMPLE_MAX_WORDS) ??
-    [...usable].sort((a, b) => words(a) - words(b))[0];
+  // The fullest passage within the word limit (more context for the reader), first in the
+  // material on ties; failing that, the shortest one, cut at the limit.
+  const fitting = usable.filter((i) => i.informants.length === 1 && words(i) >= 5 && words(i) <= EXAMPLE_MAX_WORDS);
+  const pick = fitting.length > 0 ? fitting.reduce((best, i) => (words(i) > words(best) ? i : best)) : [...usable].sort((a, b) => words(a) - words(b))[0];
   let text = pick.coding.exact.replace(/\s+/g, ' ').trim();
   const list = text.split(' ');
   if (list.length > EXAMPLE_MAX_WORDS) text = `${list.slice(0, EXAMPLE_MAX_WORDS).join(' ')} (...)`;

@@ -1,0 +1,40 @@
+// `qda export FORMAT [folder] [--out FILE]`: the codebook as an appendix (codebook-md,
+// codebook-docx) or a table (csv). Text goes to stdout without --out; .docx needs --out.
+// The quote bank formats (quotes-docx, quotes-md) are handled by cli/export-quotes.ts.
+import * as path from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { exportCodebook, type CodebookExportFormat } from '../core/exportCodebook';
+import { CliError, loadProject, parseArgs, type CliIo } from './io';
+import { FORMATS as QUOTE_FORMATS, run as quotes } from './export-quotes';
+
+const FORMATS: readonly CodebookExportFormat[] = ['codebook-md', 'codebook-docx', 'csv'];
+
+async function writeAtomic(file: string, content: string | Uint8Array): Promise<void> {
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  await fsp.writeFile(tmp, content);
+  await fsp.rename(tmp, file);
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { positional, flags } = parseArgs(args);
+  const [format, folder] = positional;
+  const all = [...FORMATS, ...QUOTE_FORMATS];
+  if (format && (QUOTE_FORMATS as readonly string[]).includes(format)) return quotes(args, io);
+  if (!format) throw new CliError(`which format? ${all.join(', ')}`);
+  if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`unknown export format '${format}'; available: ${all.join(', ')}`);
+  const outArg = flags.get('out')?.at(-1);
+  if (format === 'codebook-docx' && !outArg) throw new CliError('codebook-docx writes a Word file: give --out FILE.docx');
+  const project = await loadProject(folder, io);
+  if (!project.texts.has(project.codebook.path)) throw new CliError(`${project.codebook.path}: no codebook in this project`);
+  const { content } = await exportCodebook(project, format as CodebookExportFormat);
+  if (!outArg) {
+    io.stdout(typeof content === 'string' ? content.replace(/^\uFEFF/, '') : Buffer.from(content).toString('base64'));
+    return 0;
+  }
+  const out = path.resolve(io.cwd, outArg);
+  await writeAtomic(out, content);
+  const codes = project.codebook.codes.length;
+  io.stderr(`Wrote ${outArg} (${codes} codes, ${project.codebook.categories.length} categories).\n`);
+  return 0;
+}
