@@ -279,3 +279,95 @@ export interface CodingIdParams {
 }
 export const acceptCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/acceptCoding');
 export const deleteCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/deleteCoding');
+
+// ---- import, informants and privacy (issue 5) --------------------------------------------
+
+export interface ImportFilesParams {
+  /** file: URIs of the files to import (.vtt, .srt, .docx, .txt, .md). */
+  files: string[];
+  /** Speaker as found in the source (real name or label) → informant code or interviewer label. */
+  speakers?: Record<string, string>;
+  /** Speakers to mark as interviewers (they get the generic interviewer label). */
+  interviewers?: string[];
+  /** URIs of existing transcripts the user agreed to replace. */
+  overwrite?: string[];
+}
+
+export interface ImportSpeakerInfo {
+  /** As the source wrote it (a voice tag, a "Name:" prefix). */
+  source: string;
+  /** As it would be written into the transcript. */
+  label: string;
+  role: 'interviewer' | 'informant' | 'group';
+  turns: number;
+  words: number;
+}
+
+export interface ImportPreviewFile {
+  /** The file name shown in messages. */
+  source: string;
+  uri: string;
+  /** Project-relative path and URI of the transcript it becomes. */
+  target: string;
+  targetUri: string;
+  exists: boolean;
+  speakers: ImportSpeakerInfo[];
+  turns: number;
+  words: number;
+}
+
+export interface ImportPreviewResult {
+  files: ImportPreviewFile[];
+  /** Informant codes the project already has. */
+  informants: string[];
+  /** Codes the identifiers file already gives speakers of these files (real name → code). */
+  known: Record<string, string>;
+  /** Next free informant codes, one per family of codes (R4, FL3, Informant D), most used first. */
+  suggestions: string[];
+  interviewerLabel: string;
+  identifiersPath: string;
+  /** One message naming the file at fault; nothing is written. */
+  error?: string;
+}
+/** Converts without writing: what the import would produce, for the speaker mapping UI. */
+export const importPreviewRequest = new RequestType<ImportFilesParams, ImportPreviewResult, void>('qda/importPreview');
+
+export interface ImportTranscriptsResult extends EditResult {
+  /** URIs of the transcripts the edit writes. */
+  transcripts?: string[];
+  /** URI of the identifiers file when the edit writes it. */
+  identifiersUri?: string;
+  /** The identifiers file's line was added to .gitignore. */
+  gitignore?: boolean;
+  warnings?: string[];
+}
+/** The edit that writes the transcripts, the identifiers file and its .gitignore line. */
+export const importTranscriptsRequest = new RequestType<ImportFilesParams, ImportTranscriptsResult, void>('qda/importTranscripts');
+
+export interface InformantItem {
+  code: string;
+  attributes: Record<string, string>;
+  /** Listed under `informants:` in qda.yaml. */
+  inConfig: boolean;
+  transcripts: Array<{ path: string; uri: string }>;
+  turns: number;
+  words: number;
+  codings: number;
+}
+export interface InformantsResult {
+  version: number;
+  informants: InformantItem[];
+  /** Every attribute name in use, sorted (suggestions when adding one). */
+  attributeNames: string[];
+  configUri: string;
+}
+export const informantsRequest = new RequestType<Record<string, never>, InformantsResult, void>('qda/informants');
+
+export interface SetInformantAttributeParams {
+  informant: string;
+  attribute: string;
+  /** The new value; empty or absent removes the attribute. */
+  value?: string;
+}
+/** The edit of qda.yaml (comments kept) that sets an informant's attribute. */
+export const setInformantAttributeRequest = new RequestType<SetInformantAttributeParams, EditResult, void>('qda/setInformantAttribute');

@@ -28,6 +28,9 @@ import { codebookTree, codeSummaries, documentCodings, segments } from './featur
 import { codeSelection, uncodeSelection } from './features/codingCommands';
 import { prepareRename, rename } from './features/rename';
 import { codeActions } from './features/codeActions';
+import { importPreview, importTranscripts } from './features/importTranscripts';
+import { informants, setAttribute } from './features/informants';
+import { importPreviewRequest, importTranscriptsRequest, informantsRequest, setInformantAttributeRequest } from './protocol';
 import { exportQuotes, formatQuoteRequestHandler, quotableSegments } from './features/quoteRequests';
 import { exportQuotesRequest, formatQuoteRequest, quotableSegmentsRequest } from './protocol';
 import { deleteCodeHandler, exportCodebookHandler, mergeCodesHandler, moveItemsHandler, newCategoryHandler, renameItemHandler, setColorHandler, setDescriptionHandler } from './features/codebookOps';
@@ -248,6 +251,10 @@ connection.onRequest(deleteCodingRequest, async (p) => (await settled(), remove(
 connection.onPrepareRename(async (p) => (await settled(), ws ? prepareRename(ws, p) : null));
 connection.onRenameRequest(async (p) => (await settled(), ws ? rename(ws, p, versionOf) : null));
 connection.onCodeAction(async (p) => (await settled(), ws ? codeActions(ws, p, versionOf) : []));
+connection.onRequest(importPreviewRequest, async (p) => (await settled(), importPreview(ws!, p)));
+connection.onRequest(importTranscriptsRequest, async (p) => (await settled(), importTranscripts(ws!, p, versionOf)));
+connection.onRequest(informantsRequest, async () => (await settled(), informants(ws!)));
+connection.onRequest(setInformantAttributeRequest, async (p) => (await settled(), setAttribute(ws!, p, versionOf)));
 connection.onRequest(formatQuoteRequest, async (p) => (await settled(), formatQuoteRequestHandler(ws!, p)));
 connection.onRequest(quotableSegmentsRequest, async () => (await settled(), quotableSegments(ws!)));
 connection.onRequest(exportQuotesRequest, async (p) => (await settled(), exportQuotes(ws!, p)));

@@ -1,0 +1,89 @@
+// qda/importPreview and qda/importTranscripts: the server reads the chosen files, runs the
+// importer (core/import, with mammoth for .docx, so the extension bundle stays small) and
+// returns one WorkspaceEdit with the new transcripts, the identifiers file and its .gitignore
+// line. The client applies and saves it, so nothing is written behind an open editor's back,
+// the server stays the only writer of .qda/, and Undo works.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { ServerWorkspace } from '../workspace';
+import type { ImportFilesParams, ImportPreviewResult, ImportTranscriptsResult } from '../protocol';
+import { DEFAULT_MAX_BYTES } from '../core/import/common';
+import { planImport, previewImport, type ImportSource } from '../core/importPlan';
+import { LineIndex } from '../core/text';
+
+/** Reads the files; an error message names the file. */
+async function readSources(ws: ServerWorkspace, uris: string[]): Promise<ImportSource[] | string> {
+  const out: ImportSource[] = [];
+  for (const uri of uris) {
+    let fsPath: string;
+    try {
+      const parsed = URI.parse(uri);
+      if (parsed.scheme !== 'file') return `${uri}: only files on this computer can be imported.`;
+      fsPath = parsed.fsPath;
+    } catch {
+      return `${uri}: not a file URI.`;
+    }
+    const name = ws.pathOf(uri) ?? path.basename(fsPath);
+    try {
+      const stat = await fsp.stat(fsPath);
+      if (stat.isDirectory()) return `${name}: is a folder, not a file. Nothing was written.`;
+      if (stat.size > DEFAULT_MAX_BYTES) return `${name}: is ${(stat.size / 1024 / 1024).toFixed(1)} MB, over the import limit of ${DEFAULT_MAX_BYTES / 1024 / 1024} MB. Nothing was written.`;
+      out.push({ name, bytes: await fsp.readFile(fsPath) });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return `${name}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}. Nothing was written.`;
+    }
+  }
+  return out;
+}
+
+function options(ws: ServerWorkspace, p: ImportFilesParams) {
+  return {
+    speakers: p.speakers,
+    interviewers: p.interviewers,
+    overwrite: (p.overwrite ?? []).map((u) => ws.pathOf(u)).filter((x): x is string => x !== undefined),
+  };
+}
+
+export async function importPreview(ws: ServerWorkspace, p: ImportFilesParams): Promise<ImportPreviewResult> {
+  const sources = await readSources(ws, p.files);
+  const project = ws.project;
+  if (typeof sources === 'string') {
+    return { files: [], informants: project.informantLabels(), known: {}, suggestions: [], interviewerLabel: project.config.language === 'en' ? 'Interviewer' : 'Intervjuer', identifiersPath: project.config.identifiers, error: sources };
+  }
+  const preview = await previewImport(project, sources, options(ws, p));
+  return {
+    ...preview,
+    files: preview.files.map((f, i) => ({ ...f, uri: p.files[i]!, targetUri: ws.uriOf(f.target) })),
+  };
+}
+
+export async function importTranscripts(ws: ServerWorkspace, p: ImportFilesParams, versionOf: (uri: string) => number | null): Promise<ImportTranscriptsResult> {
+  const sources = await readSources(ws, p.files);
+  if (typeof sources === 'string') return { error: sources };
+  const plan = await planImport(ws.project, sources, options(ws, p));
+  if (plan.error) return { error: plan.error };
+  const documentChanges: Array<TextDocumentEdit | CreateFile> = [];
+  for (const fe of plan.edits) {
+    const uri = ws.uriOf(fe.path);
+    const li = new LineIndex(plan.before[fe.path] ?? '');
+    if (fe.create) documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
+    documentChanges.push({
+      textDocument: { uri, version: fe.create ? null : versionOf(uri) },
+      edits: fe.edits.map((e) => ({ range: { start: li.positionAt(e.start), end: li.positionAt(e.end) }, newText: e.newText })),
+    });
+  }
+  const edit: WorkspaceEdit = { documentChanges };
+  const n = plan.transcripts.length;
+  return {
+    edit,
+    save: plan.edits.map((e) => ws.uriOf(e.path)),
+    transcripts: plan.transcripts.map((t) => ws.uriOf(t)),
+    identifiersUri: plan.identifiersPath ? ws.uriOf(plan.identifiersPath) : undefined,
+    gitignore: plan.gitignore,
+    warnings: plan.warnings,
+    message: `Imported ${n} transcript${n === 1 ? '' : 's'}${plan.identifiersPath ? `; real names saved in ${plan.identifiersPath}` : ''}.`,
+  };
+}

@@ -1,0 +1,75 @@
+// Quick fixes of qda.realName (a real name from the identifiers file in the text): replace it by
+// its code here, everywhere in this file, or everywhere in the project, each as one WorkspaceEdit.
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver';
+import type { ServerWorkspace } from '../workspace';
+import type { QdaDiagnostic } from '../core/model';
+import type { FileEdit } from '../core/operations';
+import { REAL_NAME_CODE, replaceRealNameEdits } from '../core/privacy';
+import { toLspDiagnostic } from './diagnostics';
+
+function toEdit(ws: ServerWorkspace, edits: FileEdit[], versionOf: (uri: string) => number | null): { documentChanges: TextDocumentEdit[] } {
+  return {
+    documentChanges: edits.map((fe) => {
+      const uri = ws.uriOf(fe.path);
+      return { textDocument: { uri, version: versionOf(uri) }, edits: fe.edits.map((e) => ({ range: ws.toRange(fe.path, e), newText: e.newText })) };
+    }),
+  };
+}
+
+const sameRange = (a: Diagnostic, b: Diagnostic): boolean =>
+  a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character && a.range.end.line === b.range.end.line && a.range.end.character === b.range.end.character;
+
+export function privacyCodeActions(ws: ServerWorkspace, params: CodeActionParams, versionOf: (uri: string) => number | null): CodeAction[] {
+  const path = ws.pathOf(params.textDocument.uri);
+  if (!path) return [];
+  const all = ws.project.diagnostics();
+  const inFile = (all.get(path) ?? []).filter((d) => d.code === REAL_NAME_CODE);
+  if (inFile.length === 0) return [];
+  const start = ws.toOffset(path, params.range.start);
+  const end = ws.toOffset(path, params.range.end);
+  const here = inFile.filter((d) => d.range.start <= end && start <= d.range.end);
+  const clientDiagnostic = (d: QdaDiagnostic): Diagnostic => {
+    const lsp = toLspDiagnostic(ws, d);
+    return params.context.diagnostics.find((c) => c.code === REAL_NAME_CODE && sameRange(c, lsp)) ?? lsp;
+  };
+  const actions: CodeAction[] = [];
+  const codesDone = new Set<string>();
+  for (const d of here) {
+    const codes = (d.data?.codes ?? []) as string[];
+    const diagnostic = clientDiagnostic(d);
+    for (const code of codes) {
+      actions.push({
+        title: `Replace this name with ${code}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: codes.length === 1,
+        edit: toEdit(ws, [{ path, edits: [{ start: d.range.start, end: d.range.end, newText: code }] }], versionOf),
+      });
+    }
+    // "All" only for names that stand for one code; a word shared by two names is decided one by one.
+    if (codes.length !== 1 || codesDone.has(codes[0]!)) continue;
+    const code = codes[0]!;
+    codesDone.add(code);
+    const fileEdits = replaceRealNameEdits(inFile, code);
+    const inThisFile = fileEdits[0]?.edits.length ?? 0;
+    if (inThisFile > 1) {
+      actions.push({
+        title: `Replace all ${inThisFile} names of ${code} in this file with ${code}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: inFile.filter((x) => (x.data?.codes as string[] | undefined)?.join() === code).map(clientDiagnostic),
+        edit: toEdit(ws, fileEdits, versionOf),
+      });
+    }
+    const projectEdits = replaceRealNameEdits([...all.values()].flat(), code);
+    const total = projectEdits.reduce((n, fe) => n + fe.edits.length, 0);
+    if (projectEdits.length > 1) {
+      actions.push({
+        title: `Replace all ${total} names of ${code} in the project (${projectEdits.length} files) with ${code}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: toEdit(ws, projectEdits, versionOf),
+      });
+    }
+  }
+  return actions;
+}

@@ -1,0 +1,119 @@
+// The privacy diagnostic (qda.realName) and its quick fixes, the import requests and the
+// informants requests, against the real server process over stdio.
+import { strict as assert } from 'node:assert';
+import { promises as fsp, readFileSync, mkdtempSync, existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CodeActionRequest, DidChangeWatchedFilesNotification, FileChangeType, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
+import { TestEditor } from './lspClient';
+import { importPreviewRequest, importTranscriptsRequest, informantsRequest, setInformantAttributeRequest } from '../../server/src/protocol';
+
+const QDA_YAML = '# demo\nlanguage: nb\ninterviewers: [Intervjuer]\ninformants:\n  R4: { role: leder } # første\n';
+
+async function makeProject(): Promise<string> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'qda-privacy-'));
+  const write = async (rel: string, text: string): Promise<void> => {
+    await fsp.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+    await fsp.writeFile(path.join(root, rel), text);
+  };
+  await write('qda.yaml', QDA_YAML);
+  await write('.qda/identifiers.yaml', 'Kari Nordmann: R4\n');
+  await write('transcripts/R4.md', '---\ntitle: R4\n---\n**Intervjuer:** Hei, Kari Nordmann.\n\n**R4:** Hei. Karis team bruker CRM.\n');
+  await write('memos/notat.md', '# Notat\n\nKari Nordmann er tydelig.\n');
+  await write('codebook.md', '# Kodebok\n\n## Tema\n- **CRM** — bruk av systemet.\n');
+  await write('import/intervju.vtt', 'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Ingrid Haugland>Hva gjør du?</v>\n\n00:00:03.500 --> 00:00:06.000\n<v Ola Dunk>Jeg er rådgiver.</v>\n');
+  await write('import/tom.vtt', '');
+  return root;
+}
+
+const realNames = (d: Diagnostic[]): Diagnostic[] => d.filter((x) => x.code === 'qda.realName');
+
+describe('privacy, import and informants over stdio', function () {
+  this.timeout(30000);
+  let root: string;
+  let editor: TestEditor;
+
+  before(async () => {
+    root = await makeProject();
+    editor = await TestEditor.start(root);
+  });
+  after(async () => {
+    await editor?.stop();
+    await fsp.rm(root, { recursive: true, force: true });
+  });
+
+  it('warns about real names and replaces all of them in a file by the quick fix', async () => {
+    const diags = realNames(await editor.waitForDiagnostics('transcripts/R4.md', (d) => realNames(d).length === 2));
+    assert.deepEqual(diags.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character, d.severity]), [[3, 21, 34, 2], [5, 13, 17, 2]]);
+    assert.doesNotMatch(diags[0]!.message, /Kari|Nordmann/);
+    assert.equal(realNames(await editor.waitForDiagnostics('memos/notat.md', (d) => realNames(d).length === 1)).length, 1);
+    assert.equal(editor.diagnostics.has(editor.uri('.qda/identifiers.yaml')), false);
+
+    const actions = (await editor.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: editor.uri('transcripts/R4.md') },
+      range: diags[1]!.range,
+      context: { diagnostics: diags, only: ['quickfix'] },
+    })) as CodeAction[];
+    const titles = actions.map((a) => a.title);
+    assert.ok(titles.includes('Replace this name with R4'), titles.join('\n'));
+    assert.ok(titles.includes('Replace all 2 names of R4 in this file with R4'), titles.join('\n'));
+    assert.ok(titles.includes('Replace all 3 names of R4 in the project (2 files) with R4'), titles.join('\n'));
+    assert.equal(actions.find((a) => a.title === 'Replace this name with R4')?.isPreferred, true);
+
+    await editor.applyAndSave(actions.find((a) => a.title.includes('in this file'))!.edit!);
+    assert.equal(readFileSync(path.join(root, 'transcripts/R4.md'), 'utf8'), '---\ntitle: R4\n---\n**Intervjuer:** Hei, R4.\n\n**R4:** Hei. R4s team bruker CRM.\n');
+    await editor.waitForDiagnostics('transcripts/R4.md', (d) => realNames(d).length === 0);
+    // The memo still has its name; the project-wide fix is one edit over every file.
+    const memo = realNames(await editor.waitForDiagnostics('memos/notat.md', (d) => realNames(d).length === 1));
+    const again = (await editor.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: editor.uri('memos/notat.md') }, range: memo[0]!.range, context: { diagnostics: memo } })) as CodeAction[];
+    assert.deepEqual(again.map((a) => a.title), ['Replace this name with R4']);
+    await editor.applyAndSave(again[0]!.edit!);
+    assert.equal(readFileSync(path.join(root, 'memos/notat.md'), 'utf8'), '# Notat\n\nR4 er tydelig.\n');
+  });
+
+  it('imports a transcript with a mapped speaker: preview, edit, identifiers file and .gitignore', async () => {
+    const vtt = editor.uri('import/intervju.vtt');
+    const bad = await editor.connection.sendRequest(importPreviewRequest, { files: [vtt, editor.uri('import/tom.vtt')] });
+    assert.match(bad.error ?? '', /^import\/tom\.vtt: is empty\. Nothing was written\.$/);
+    const preview = await editor.connection.sendRequest(importPreviewRequest, { files: [vtt] });
+    assert.equal(preview.error, undefined);
+    assert.deepEqual(preview.files.map((f) => [f.target, f.exists, f.targetUri]), [['transcripts/intervju.md', false, editor.uri('transcripts/intervju.md')]]);
+    assert.deepEqual(preview.files[0]!.speakers.map((s) => [s.source, s.role]), [['Ingrid Haugland', 'informant'], ['Ola Dunk', 'informant']]);
+    assert.deepEqual(preview.suggestions, ['R5']);
+
+    const result = await editor.connection.sendRequest(importTranscriptsRequest, { files: [vtt], speakers: { 'Ola Dunk': 'R5' }, interviewers: ['Ingrid Haugland'] });
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.transcripts, [editor.uri('transcripts/intervju.md')]);
+    assert.equal(result.gitignore, true);
+    await editor.applyAndSave(result.edit!);
+    const md = readFileSync(path.join(root, 'transcripts/intervju.md'), 'utf8');
+    assert.match(md, /^\*\*Intervjuer:\*\* \[00:00:01\] Hva gjør du\?\n\n\*\*R5:\*\* \[00:00:03\] Jeg er rådgiver\.\n$/m);
+    assert.equal(readFileSync(path.join(root, '.qda/identifiers.yaml'), 'utf8'), 'Kari Nordmann: R4\nIngrid Haugland: Intervjuer\nOla Dunk: R5\n');
+    assert.equal(readFileSync(path.join(root, '.gitignore'), 'utf8'), '.qda/identifiers.yaml\n');
+
+    // Importing again is refused until the user confirms the overwrite.
+    const again = await editor.connection.sendRequest(importTranscriptsRequest, { files: [vtt] });
+    assert.match(again.error ?? '', /^transcripts\/intervju\.md already exists/);
+    assert.equal(existsSync(path.join(root, 'transcripts/intervju.md')), true);
+  });
+
+  it('lists informants with counts and sets an attribute in qda.yaml keeping comments', async () => {
+    await editor.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: editor.uri('transcripts/intervju.md'), type: FileChangeType.Created }] });
+    let list = await editor.connection.sendRequest(informantsRequest, {});
+    for (let i = 0; i < 50 && !list.informants.some((x) => x.code === 'R5'); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      list = await editor.connection.sendRequest(informantsRequest, {});
+    }
+    assert.deepEqual(list.informants.map((i) => [i.code, i.attributes, i.transcripts.map((t) => t.path), i.turns, i.words]), [
+      ['R4', { role: 'leder' }, ['transcripts/R4.md'], 1, 5],
+      ['R5', {}, ['transcripts/intervju.md'], 1, 3],
+    ]);
+    assert.deepEqual(list.attributeNames, ['role']);
+    const set = await editor.connection.sendRequest(setInformantAttributeRequest, { informant: 'R4', attribute: 'office', value: 'Bergen' });
+    assert.equal(set.error, undefined);
+    await editor.applyAndSave(set.edit!);
+    assert.equal(readFileSync(path.join(root, 'qda.yaml'), 'utf8'), QDA_YAML.replace('{ role: leder }', '{ role: leder, office: Bergen }'));
+    const bad = await editor.connection.sendRequest(setInformantAttributeRequest, { informant: 'R4', attribute: '', value: 'x' });
+    assert.match(bad.error ?? '', /cannot be an attribute name/);
+  });
+});
