@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { CodebookTreeProvider } from './codebookTree';
 import { registerCommands } from './commands';
+import { registerQuotes } from './quotes';
 import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
 import { Swatches } from './swatches';
@@ -27,7 +28,9 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   connection = new QdaConnection(context, output);
   const swatches = new Swatches(context.globalStorageUri);
   const tree = new CodebookTreeProvider(connection, swatches);
-  const view = vscode.window.createTreeView('qda.codebook', { treeDataProvider: tree, showCollapseAll: true });
+  // Segments dragged from the tree drop into chapters as quotes (client/src/quotes.ts).
+  const quotes = registerQuotes(context, connection);
+  const view = vscode.window.createTreeView('qda.codebook', { treeDataProvider: tree, showCollapseAll: true, dragAndDropController: quotes });
   const activationMs = performance.now() - started;
 
   const decorations = new CodingDecorations(connection);
