@@ -48,6 +48,11 @@ export function makeQuoteSelector(text: string, start: number, end: number, cont
   return { exact: text.slice(start, end), prefix: text.slice(prefixStart, start), suffix: text.slice(end, suffixEnd) };
 }
 
+/** A flat copy of a (possibly sliced) string, so that it does not keep its parent alive. */
+function detach(s: string): string {
+  return s.length > 12 ? (' ' + s).slice(1) : s;
+}
+
 function clamp(n: number, lo: number, hi: number): number {
   return n < lo ? lo : n > hi ? hi : n;
 }
@@ -126,6 +131,8 @@ interface UndoMemo {
    * removed range; undefined for a boundary outside it (that one is simply mapped). */
   relStart?: number;
   relEnd?: number;
+  /** The coding was already an orphan (its point lay inside the removed range). */
+  wasOrphan: boolean;
 }
 
 const MAX_MEMOS = 4;
@@ -159,12 +166,16 @@ interface LiveEntry {
   coding: Coding;
   orphaned: boolean;
   memos?: UndoMemo[];
-  /** Selectors must be recomputed after the current batch. */
+  /** Selectors must be recomputed from the text before they are next read. */
   dirty: boolean;
+  /** The batch (applyChanges call) that last touched the passage or its context. */
+  batch: number;
 }
 
 export interface LiveChangeSummary {
-  /** Ids whose offsets or selectors changed in this batch. */
+  /** Ids whose passage or context (CONTEXT_LENGTH each side) this batch edited: their
+   * exact/prefix/suffix are refreshed when next read. Codings after an edit also shift: that
+   * is implied and not listed. */
   changed: string[];
   /** Ids that became orphans in this batch. */
   orphaned: string[];
@@ -198,7 +209,13 @@ export class LiveAnchors {
 
   /** The current codings (orphans collapsed at the place their text was). Do not mutate. */
   get codings(): readonly Coding[] {
+    this.refresh();
     return this.entries.map((e) => e.coding);
+  }
+
+  /** Offsets only, without refreshing selectors (never touches the text): for decorations. */
+  ranges(): { id: string; start: number; end: number; orphaned: boolean }[] {
+    return this.entries.map((e) => ({ id: e.coding.id, start: e.coding.start, end: e.coding.end, orphaned: e.orphaned }));
   }
 
   get size(): number {
@@ -206,7 +223,9 @@ export class LiveAnchors {
   }
 
   get(id: string): Coding | undefined {
-    return this.byId.get(id)?.coding;
+    const entry = this.byId.get(id);
+    if (entry?.dirty) this.refreshEntry(entry);
+    return entry?.coding;
   }
 
   isOrphan(id: string): boolean {
@@ -214,6 +233,7 @@ export class LiveAnchors {
   }
 
   orphans(): Coding[] {
+    this.refresh();
     return this.entries.filter((e) => e.orphaned).map((e) => e.coding);
   }
 
@@ -223,7 +243,7 @@ export class LiveAnchors {
     const orphaned = c.start === c.end && c.exact !== '';
     c.start = clamp(c.start, 0, this._text.length);
     c.end = clamp(c.end, c.start, this._text.length);
-    const entry: LiveEntry = { coding: c, orphaned, dirty: false };
+    const entry: LiveEntry = { coding: c, orphaned, dirty: false, batch: 0 };
     const old = this.byId.get(c.id);
     if (old) this.entries[this.entries.indexOf(old)] = entry;
     else this.entries.push(entry);
@@ -240,42 +260,52 @@ export class LiveAnchors {
 
   /**
    * Applies LSP-style changes in order. `textAfter`, when given, is the document after the
-   * last change (saves rebuilding it); it must agree with applying the changes.
+   * last change; it must agree with applying the changes. Pass it: then a keystroke costs one
+   * pass over the codings and never touches the text (V8 would copy a freshly concatenated
+   * 1 MB document on first access); exact/prefix/suffix are refreshed lazily when read.
    */
   applyChanges(changes: readonly TextChange[], textAfter?: string): LiveChangeSummary {
-    const changed = new Set<string>();
     const orphaned: string[] = [];
     const restored: string[] = [];
+    const batch = ++this.batch;
     for (let i = 0; i < changes.length; i++) {
       const change = changes[i];
       const len0 = this._text.length;
       const s = clamp(change.start, 0, len0);
       const e = clamp(change.end, s, len0);
       const ch: TextChange = { start: s, end: e, text: change.text };
-      const removed = this._text.slice(s, e);
-      this.applyOne(ch, removed, changed, orphaned, restored);
+      this.applyOne(ch, batch, orphaned, restored);
       this._text =
         i === changes.length - 1 && textAfter !== undefined
           ? textAfter
           : this._text.slice(0, s) + change.text + this._text.slice(e);
     }
-    for (const entry of this.entries) {
-      if (!entry.dirty) continue;
-      entry.dirty = false;
-      if (entry.orphaned) continue;
-      const c = entry.coding;
-      const sel = makeQuoteSelector(this._text, c.start, c.end);
-      if (sel.exact !== c.exact || sel.prefix !== c.prefix || sel.suffix !== c.suffix) {
-        c.exact = sel.exact;
-        c.prefix = sel.prefix;
-        c.suffix = sel.suffix;
-        changed.add(c.id);
-      }
-    }
-    return { changed: [...changed], orphaned, restored };
+    const changed: string[] = [];
+    for (const entry of this.entries) if (entry.batch === batch) changed.push(entry.coding.id);
+    return { changed, orphaned, restored };
   }
 
-  private applyOne(ch: TextChange, removed: string, changed: Set<string>, orphaned: string[], restored: string[]): void {
+  private batch = 0;
+
+  private refresh(): void {
+    for (const entry of this.entries) if (entry.dirty) this.refreshEntry(entry);
+  }
+
+  private refreshEntry(entry: LiveEntry, text = this._text): void {
+    entry.dirty = false;
+    if (entry.orphaned) return;
+    const c = entry.coding;
+    const sel = makeQuoteSelector(text, c.start, c.end);
+    // Copies: a slice would keep this whole version of the text alive.
+    if (sel.exact !== c.exact) c.exact = detach(sel.exact);
+    if (sel.prefix !== c.prefix) c.prefix = detach(sel.prefix);
+    if (sel.suffix !== c.suffix) c.suffix = detach(sel.suffix);
+  }
+
+  private applyOne(ch: TextChange, batch: number, orphaned: string[], restored: string[]): void {
+    let removedText: string | undefined;
+    // What the change removes, read (and copied) only when a coding needs it for Undo.
+    const removed = (): string => (removedText ??= detach(this._text.slice(ch.start, ch.end)));
     const s = ch.start;
     const e = ch.end;
     const len = ch.text.length;
@@ -288,11 +318,8 @@ export class LiveAnchors {
       const b = c.end;
       if (entry.memos === undefined && e < a - near) {
         // Entirely before, far away: a plain shift (the common case).
-        if (delta !== 0) {
-          c.start = a + delta;
-          c.end = b + delta;
-          changed.add(c.id);
-        }
+        c.start = a + delta;
+        c.end = b + delta;
         continue;
       }
       if (entry.memos === undefined && s > b + near) continue;
@@ -317,27 +344,30 @@ export class LiveAnchors {
           this.transformMemos(entry, ch);
           c.start = ns;
           c.end = Math.max(ns, ne);
-          if (entry.orphaned || ns !== a || ne !== b) restored.push(c.id);
-          entry.orphaned = false;
+          if ((entry.orphaned && !m.wasOrphan) || ns !== a || ne !== b) restored.push(c.id);
+          entry.orphaned = m.wasOrphan;
           entry.dirty = true;
-          changed.add(c.id);
+          entry.batch = batch;
           continue;
         }
         this.transformMemos(entry, ch);
       }
 
       if (entry.orphaned) {
-        const p = mapPoint(a, ch);
-        if (p !== a) {
-          c.start = c.end = p;
-          changed.add(c.id);
+        if (s < e && s <= a && a <= e) {
+          // The orphan's point is inside the removed text: remember it for Undo too.
+          const list = entry.memos ?? (entry.memos = []);
+          list.push({ s, e: s + len, removed: removed(), relStart: a - s, relEnd: a - s, wasOrphan: true });
+          if (list.length > MAX_MEMOS) list.shift();
         }
+        const p = mapPoint(a, ch);
+        c.start = c.end = p;
         continue;
       }
 
       const r = mapCodingRange(a, b, ch);
       if (r.lossy) {
-        const memo: UndoMemo = { s, e: s + len, removed };
+        const memo: UndoMemo = { s, e: s + len, removed: removed(), wasOrphan: false };
         if (s <= a && a <= e) memo.relStart = a - s;
         if (s <= b && b <= e) memo.relEnd = b - s;
         const list = entry.memos ?? (entry.memos = []);
@@ -345,16 +375,18 @@ export class LiveAnchors {
         if (list.length > MAX_MEMOS) list.shift();
       }
       if (r.orphaned) {
+        // Remember the passage as it is now (edits since the last read included).
+        if (entry.dirty) this.refreshEntry(entry);
         entry.orphaned = true;
         orphaned.push(c.id);
       }
-      if (r.start !== a || r.end !== b) {
-        c.start = r.start;
-        c.end = r.end;
-        changed.add(c.id);
-      }
+      c.start = r.start;
+      c.end = r.end;
       // Passage or its context touched: refresh the selectors after the batch.
-      if (e >= a - near && s <= b + near) entry.dirty = true;
+      if (e >= a - near && s <= b + near) {
+        entry.dirty = true;
+        entry.batch = batch;
+      }
     }
   }
 
@@ -467,46 +499,34 @@ export function reanchor(
     }
   }
 
-  // 3. A common drift: try each unresolved coding at its old offset shifted like the nearest
-  //    resolved coding before it (text inserted above moves everything below by one amount).
+  // 3. In text order, each coding not yet placed: first at its old offset shifted like the
+  //    nearest placed coding before it (text inserted above moves everything below by one
+  //    amount); else searched for near where it is expected (the line mapping's estimate, or
+  //    that same shift): exact text with context, then anywhere; then fuzzy, likewise.
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => codings[x].start - codings[y].start || x - y);
+  let index: QGramIndex | undefined;
+  const getIndex = (): QGramIndex => (index ??= new QGramIndex(newText));
   let drift = 0;
   for (const i of order) {
     const c = codings[i];
-    if (results[i]) {
-      drift = newStart[i] - c.start;
-      continue;
-    }
-    if (Number.isNaN(expected[i])) expected[i] = c.start + drift;
-    if (c.exact === '' || drift === 0) continue;
-    const pos = c.start + drift;
-    if (pos >= 0 && newText.startsWith(c.exact, pos) && hasEvidence(newText, pos, c)) {
-      place(i, pos, 'moved');
-      drift = pos - c.start;
-    }
-  }
-
-  // 4. Search: exact text near the expected position, then anywhere; then fuzzy, likewise.
-  let index: QGramIndex | undefined;
-  const getIndex = (): QGramIndex => (index ??= new QGramIndex(newText));
-  for (let i = 0; i < n; i++) {
-    if (results[i]) continue;
-    const c = codings[i];
-    const hint = clamp(Number.isNaN(expected[i]) ? c.start : expected[i], 0, newText.length);
-    if (c.exact !== '') {
-      const exact = findExact(newText, c, hint, getIndex);
-      if (exact !== undefined) {
-        place(i, exact, 'moved');
-        continue;
-      }
-      const fuzzy = c.exact.length >= MIN_FUZZY_LENGTH ? findFuzzy(newText, c, hint, rate, getIndex) : undefined;
-      if (fuzzy !== undefined) {
-        place(i, fuzzy.start, 'fuzzy', fuzzy.score, fuzzy.end);
-        continue;
+    if (!results[i]) {
+      const shifted = c.start + drift;
+      if (c.exact !== '' && drift !== 0 && shifted >= 0 && newText.startsWith(c.exact, shifted) && hasEvidence(newText, shifted, c)) {
+        place(i, shifted, 'moved');
+      } else if (c.exact !== '') {
+        const hint = clamp(Number.isNaN(expected[i]) ? shifted : expected[i], 0, newText.length);
+        const exact = findExact(newText, c, hint, getIndex);
+        const fuzzy =
+          exact === undefined && c.exact.length >= MIN_FUZZY_LENGTH ? findFuzzy(newText, c, hint, rate, getIndex) : undefined;
+        if (exact !== undefined) place(i, exact, 'moved');
+        else if (fuzzy !== undefined) place(i, fuzzy.start, 'fuzzy', fuzzy.score, fuzzy.end);
       }
     }
-    const start = clamp(c.start, 0, newText.length);
-    results[i] = { coding: { ...c, start, end: clamp(c.end, start, newText.length) }, status: 'orphaned' };
+    if (results[i]) drift = newStart[i] - c.start;
+    else {
+      const start = clamp(c.start, 0, newText.length);
+      results[i] = { coding: { ...c, start, end: clamp(c.end, start, newText.length) }, status: 'orphaned' };
+    }
   }
   return results as ReanchorResult[];
 }
@@ -538,26 +558,39 @@ function candidateScore(text: string, pos: number, len: number, c: Coding, hint:
   return 50 * quoteSimilarity + 20 * preSim + 20 * sufSim + 2 * posSim;
 }
 
+/** Context agreement at a candidate, 0..2: shares of prefix and suffix that match. */
+function contextScore(text: string, pos: number, len: number, c: Coding): number {
+  const { pre, suf } = contextAt(text, pos, len, c);
+  return (c.prefix.length ? pre / c.prefix.length : 1) + (c.suffix.length ? suf / c.suffix.length : 1);
+}
+
+/**
+ * The exact passage near the expected position, or elsewhere. A local match wins unless one
+ * elsewhere has clearly better context (at least one whole side more); among equals the
+ * nearest wins. Short passages need some matching context (`hasEvidence`).
+ */
 function findExact(text: string, c: Coding, hint: number, getIndex: () => QGramIndex): number | undefined {
   const m = c.exact.length;
-  let best: number | undefined;
-  let bestScore = -Infinity;
-  const consider = (pos: number): void => {
-    const score = candidateScore(text, pos, m, c, hint, 1);
-    if (score > bestScore || (score === bestScore && best !== undefined && Math.abs(pos - hint) < Math.abs(best - hint))) {
-      best = pos;
-      bestScore = score;
+  const best = (positions: Iterable<number>): { pos: number; ctx: number } | undefined => {
+    let found: { pos: number; ctx: number } | undefined;
+    for (const pos of positions) {
+      const ctx = contextScore(text, pos, m, c);
+      if (!found || ctx > found.ctx || (ctx === found.ctx && Math.abs(pos - hint) < Math.abs(found.pos - hint))) found = { pos, ctx };
     }
+    return found;
   };
-  // Near the expected position first: a match with its whole context there settles it.
   const ws = Math.max(0, hint - LOCAL_RADIUS);
   const we = Math.min(text.length, hint + m + LOCAL_RADIUS);
   const win = text.slice(ws, we);
-  for (let k = win.indexOf(c.exact); k >= 0; k = win.indexOf(c.exact, k + 1)) consider(ws + k);
-  if (best === undefined || bestScore < 90) {
-    for (const pos of getIndex().find(c.exact, 4096)) if (pos < ws || pos + m > we) consider(pos);
+  const local: number[] = [];
+  for (let k = win.indexOf(c.exact); k >= 0; k = win.indexOf(c.exact, k + 1)) local.push(ws + k);
+  const near = best(local);
+  let chosen = near;
+  if (!near || near.ctx < 1) {
+    const far = best(getIndex().find(c.exact, 4096).filter((pos) => pos < ws || pos + m > we));
+    if (far && (!near || far.ctx >= near.ctx + 1)) chosen = far;
   }
-  if (best !== undefined && hasEvidence(text, best, c)) return best;
+  if (chosen && hasEvidence(text, chosen.pos, c)) return chosen.pos;
   return undefined;
 }
 
@@ -590,7 +623,11 @@ function findFuzzy(text: string, c: Coding, hint: number, rate: number, getIndex
       }
     }
   };
-  verify(hint - Math.min(LOCAL_RADIUS, 2 * m) - maxErrors, hint + m + Math.min(LOCAL_RADIUS, 2 * m) + maxErrors);
+  // Tight around the expected position first (cheap, and enough after a local edit), then wider.
+  const slack = maxErrors + 16;
+  verify(hint - slack, hint + m + slack);
+  const wide = Math.min(LOCAL_RADIUS, 2 * m);
+  if (best === undefined) verify(hint - wide - maxErrors, hint + m + wide + maxErrors);
   if (best === undefined) {
     for (const [lo, hi] of getIndex().candidateRegions(c.exact, maxErrors, 4)) verify(lo - maxErrors, hi + m + maxErrors);
   }
@@ -693,18 +730,149 @@ class LineMap {
     return this.newText.slice(this.newStarts[j], j + 1 < this.newStarts.length ? this.newStarts[j + 1] : this.newText.length);
   }
 
-  /** The new offset of an old one: exact when its line was paired, else estimated from the
-   * nearest paired line before it. */
+  /**
+   * The new offset of an old one: exact when its line was paired or, inside a stretch of
+   * changed lines, when a character diff of that stretch shows it unchanged; else estimated.
+   */
   map(offset: number): { pos: number; exact: boolean } {
     offset = clamp(offset, 0, this.oldText.length);
     const i = lastAtOrBefore(this.oldStarts, offset);
     const k = i >= 0 ? this.prevPaired[i] : -1;
+    if (k === i) {
+      return { pos: clamp(this.newStarts[this.oldToNew[k]] + (offset - this.oldStarts[k]), 0, this.newText.length), exact: true };
+    }
+    const region = this.region(k + 1);
+    if (region) return region.map(offset);
     if (k >= 0) {
-      const pos = clamp(this.newStarts[this.oldToNew[k]] + (offset - this.oldStarts[k]), 0, this.newText.length);
-      return { pos, exact: k === i };
+      return { pos: clamp(this.newStarts[this.oldToNew[k]] + (offset - this.oldStarts[k]), 0, this.newText.length), exact: false };
     }
     return { pos: clamp(offset, 0, this.newText.length), exact: false };
   }
+
+  private regions = new Map<number, RegionDiff | null>();
+
+  /** The character diff of the stretch of unpaired old lines starting at line `first`,
+   * against the new lines between the same paired neighbours (null when they cross). */
+  private region(first: number): RegionDiff | null {
+    let r = this.regions.get(first);
+    if (r !== undefined) return r;
+    r = null;
+    let next = first;
+    while (next < this.oldToNew.length && this.oldToNew[next] < 0) next++;
+    const j0 = first > 0 ? this.oldToNew[first - 1] + 1 : 0;
+    const j1 = next < this.oldToNew.length ? this.oldToNew[next] : this.newStarts.length;
+    if (j1 >= j0) {
+      const oS = this.oldStarts[first];
+      const oE = next < this.oldStarts.length ? this.oldStarts[next] : this.oldText.length;
+      const nS = j0 < this.newStarts.length ? this.newStarts[j0] : this.newText.length;
+      const nE = j1 < this.newStarts.length ? this.newStarts[j1] : this.newText.length;
+      r = new RegionDiff(this.oldText, oS, oE, this.newText, nS, nE);
+    }
+    this.regions.set(first, r);
+    return r;
+  }
+}
+
+/** Edit distance beyond which a changed stretch is not diffed (it is searched instead). */
+const MAX_DIFF_EDITS = 256;
+const MAX_DIFF_LENGTH = 1 << 18;
+
+/**
+ * Position mapping through a character diff (Myers' O(ND) algorithm) of old[oS, oE) against
+ * new[nS, nE): offsets in runs both share map exactly; others are estimated.
+ */
+class RegionDiff {
+  /** Matching runs: old start, new start, length; sorted. */
+  private runs: number[] = [];
+
+  constructor(
+    old: string,
+    private oS: number,
+    oE: number,
+    neu: string,
+    private nS: number,
+    private nE: number,
+  ) {
+    // Common prefix and suffix first; Myers on what is left, if small enough.
+    let p = 0;
+    while (oS + p < oE && nS + p < nE && old.charCodeAt(oS + p) === neu.charCodeAt(nS + p)) p++;
+    let q = 0;
+    while (oE - q > oS + p && nE - q > nS + p && old.charCodeAt(oE - q - 1) === neu.charCodeAt(nE - q - 1)) q++;
+    if (p > 0) this.runs.push(oS, nS, p);
+    const a0 = oS + p;
+    const b0 = nS + p;
+    const n = oE - q - a0;
+    const m = nE - q - b0;
+    if (n > 0 && m > 0 && n + m <= MAX_DIFF_LENGTH) {
+      const inner = myersRuns(old, a0, n, neu, b0, m, MAX_DIFF_EDITS);
+      if (inner) this.runs.push(...inner);
+    }
+    if (q > 0) this.runs.push(oE - q, nE - q, q);
+  }
+
+  map(offset: number): { pos: number; exact: boolean } {
+    const runs = this.runs;
+    let est = this.nS + (offset - this.oS);
+    for (let r = 0; r < runs.length; r += 3) {
+      const [a, b, len] = [runs[r], runs[r + 1], runs[r + 2]];
+      if (offset < a) break;
+      if (offset < a + len) return { pos: b + (offset - a), exact: true };
+      est = b + len + (offset - a - len);
+    }
+    return { pos: clamp(est, this.nS, this.nE), exact: false };
+  }
+}
+
+/** Myers' greedy diff of a[a0, a0+n) and b[b0, b0+m); the matching runs (old start, new start,
+ * length, in order), or undefined when more than maxD edits are needed. */
+function myersRuns(a: string, a0: number, n: number, b: string, b0: number, m: number, maxD: number): number[] | undefined {
+  const off = maxD + 1;
+  const v = new Int32Array(2 * maxD + 3);
+  const trace: Int32Array[] = [];
+  for (let d = 0; d <= maxD; d++) {
+    trace.push(v.slice());
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[off + k - 1] < v[off + k + 1]) ? v[off + k + 1] : v[off + k - 1] + 1;
+      let y = x - k;
+      while (x < n && y < m && a.charCodeAt(a0 + x) === b.charCodeAt(b0 + y)) {
+        x++;
+        y++;
+      }
+      v[off + k] = x;
+      if (x >= n && y >= m) {
+        // Walk back through the saved frontiers, collecting the diagonals (runs).
+        const runs: number[] = [];
+        let cx = n;
+        let cy = m;
+        for (let dd = d; dd >= 0; dd--) {
+          const pv = trace[dd];
+          const ck = cx - cy;
+          let px: number;
+          let py: number;
+          if (dd === 0) {
+            px = 0;
+            py = 0;
+          } else {
+            const pk = ck === -dd || (ck !== dd && pv[off + ck - 1] < pv[off + ck + 1]) ? ck + 1 : ck - 1;
+            px = pv[off + pk];
+            py = px - pk;
+            // The snake starts after the single edit from (px, py).
+            const sx = pk === ck + 1 ? px : px + 1;
+            const sy = sx - ck;
+            if (cx > sx) runs.push(a0 + sx, b0 + sy, cx - sx);
+            cx = px;
+            cy = py;
+            continue;
+          }
+          if (cx > px) runs.push(a0 + px, b0 + py, cx - px);
+        }
+        const out: number[] = [];
+        for (let r = runs.length - 3; r >= 0; r -= 3) out.push(runs[r], runs[r + 1], runs[r + 2]);
+        return out;
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
