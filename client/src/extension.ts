@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { CodebookTreeProvider } from './codebookTree';
 import { registerCommands } from './commands';
+import { registerImportCommand } from './importCommand';
+import { registerInformantsView } from './informantsView';
 import { registerQuotes } from './quotes';
 import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
@@ -36,6 +38,8 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   const decorations = new CodingDecorations(connection);
   context.subscriptions.push(output, connection, tree, view, decorations);
   registerCommands(context, connection, tree, swatches);
+  registerImportCommand(context, connection);
+  registerInformantsView(context, connection);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

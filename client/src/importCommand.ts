@@ -1,0 +1,259 @@
+// "Import Transcripts…" (qda.transcriptsImport): pick files (or take the explorer selection),
+// ask the server what they contain (qda/importPreview), confirm replacing existing transcripts,
+// map each speaker to an informant code (keep, next free code, the code the identifiers file
+// already has, another code, or interviewer), then apply the server's WorkspaceEdit
+// (qda/importTranscripts: the transcripts, the identifiers file and its .gitignore line), save
+// it and open the new transcript.
+//
+// The importer runs in the server, not here: it needs mammoth for .docx (kept out of the
+// extension bundle, which must activate fast), and the server is the only writer of .qda/.
+import * as vscode from 'vscode';
+import type * as lsp from 'vscode-languageclient/node';
+import {
+  importPreviewRequest,
+  importTranscriptsRequest,
+  type EditResult,
+  type ImportPreviewResult,
+  type ImportSpeakerInfo,
+} from '../../server/src/protocol';
+import type { QdaConnection } from './connection';
+
+/** Scripted use (tests, other extensions): everything the dialogs would ask. */
+export interface ImportCommandArgs {
+  files: Array<string | vscode.Uri>;
+  /** Speaker as found → informant code. Speakers not named keep their label. */
+  speakers?: Record<string, string>;
+  /** Speakers to mark as interviewers. */
+  interviewers?: string[];
+  /** Replace existing transcripts (otherwise an existing target is an error). */
+  overwrite?: boolean;
+  /** Open the first new transcript (default true). */
+  open?: boolean;
+}
+
+export interface ImportCommandResult {
+  applied: boolean;
+  /** file: URIs of the transcripts written. */
+  transcripts: string[];
+  identifiers?: string;
+  error?: string;
+}
+
+const IMPORTABLE = /\.(vtt|srt|docx|txt|md)$/i;
+
+export function registerImportCommand(context: vscode.ExtensionContext, connection: QdaConnection): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('qda.transcriptsImport', (first?: unknown, second?: unknown) => importTranscripts(connection, first, second)),
+  );
+}
+
+/** Applies a server edit and saves the files it names. Shows a refusal. */
+export async function applyServerEdit(connection: QdaConnection, result: EditResult): Promise<boolean> {
+  if (result.error) {
+    void vscode.window.showErrorMessage(result.error);
+    return false;
+  }
+  if (!result.edit) return false;
+  const edit = await connection.p2c.asWorkspaceEdit(result.edit as lsp.WorkspaceEdit);
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('The change could not be applied. Save or close the files it touches and try again.'));
+    return false;
+  }
+  for (const target of result.save ?? []) {
+    const uri = vscode.Uri.parse(target);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc?.isDirty && !(await doc.save())) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not save {0}.', vscode.workspace.asRelativePath(uri, false)));
+    }
+  }
+  return true;
+}
+
+function isScripted(arg: unknown): arg is ImportCommandArgs {
+  return !!arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) && Array.isArray((arg as ImportCommandArgs).files);
+}
+
+const toUri = (f: string | vscode.Uri): vscode.Uri => (typeof f === 'string' ? (/^[a-z][a-z0-9+.-]+:/i.test(f) ? vscode.Uri.parse(f) : vscode.Uri.file(f)) : f);
+
+async function chooseFiles(first: unknown, second: unknown): Promise<vscode.Uri[] | undefined> {
+  // Explorer context menu: (clicked uri, all selected uris).
+  if (Array.isArray(second) && second.every((u) => u instanceof vscode.Uri) && second.length > 0) return (second as vscode.Uri[]).filter((u) => IMPORTABLE.test(u.path));
+  if (first instanceof vscode.Uri) return [first];
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  return vscode.window.showOpenDialog({
+    canSelectMany: true,
+    canSelectFiles: true,
+    canSelectFolders: false,
+    defaultUri: folder,
+    openLabel: vscode.l10n.t('Import'),
+    title: vscode.l10n.t('Import Transcripts'),
+    filters: { [vscode.l10n.t('Transcripts (Teams, Zoom, subtitles, Word, text)')]: ['vtt', 'srt', 'docx', 'txt', 'md'] },
+  });
+}
+
+async function importTranscripts(connection: QdaConnection, first?: unknown, second?: unknown): Promise<ImportCommandResult> {
+  const fail = (error: string): ImportCommandResult => {
+    void vscode.window.showErrorMessage(error);
+    return { applied: false, transcripts: [], error };
+  };
+  if (!vscode.workspace.isTrusted) {
+    return fail(vscode.l10n.t('Importing is turned off in Restricted Mode: it writes transcripts and the identifiers file. Trust this folder to import.'));
+  }
+  if (!vscode.workspace.workspaceFolders?.length) return fail(vscode.l10n.t('Open the thesis folder first: transcripts are imported into it.'));
+  const scripted = isScripted(first) ? first : undefined;
+  const uris = scripted ? scripted.files.map(toUri) : await chooseFiles(first, second);
+  if (!uris || uris.length === 0) return { applied: false, transcripts: [] };
+  const notLocal = uris.find((u) => u.scheme !== 'file');
+  if (notLocal) return fail(vscode.l10n.t('{0} is not a file on this computer; only local files can be imported.', notLocal.toString()));
+  const files = uris.map((u) => connection.c2p.asUri(u));
+
+  let preview: ImportPreviewResult;
+  try {
+    preview = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading transcripts…') }, () =>
+      connection.request(importPreviewRequest, { files, speakers: scripted?.speakers, interviewers: scripted?.interviewers }),
+    );
+  } catch (err) {
+    return fail(vscode.l10n.t('The import failed: {0}', err instanceof Error ? err.message : String(err)));
+  }
+  if (preview.error) return fail(preview.error);
+
+  // Existing transcripts are replaced only when confirmed; the others are imported anyway.
+  const overwrite: string[] = [];
+  let chosen = preview.files;
+  for (const f of preview.files.filter((x) => x.exists)) {
+    if (scripted) {
+      if (!scripted.overwrite) return fail(vscode.l10n.t('{0} already exists (imported from {1}?). Nothing was written.', f.target, f.source));
+      overwrite.push(f.targetUri);
+      continue;
+    }
+    const replace = vscode.l10n.t('Replace');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} already exists. Replace it with the import of {1}?', f.target, f.source),
+      { modal: true, detail: vscode.l10n.t('Its text is replaced; codings of the old text may become orphans. Undo restores it.') },
+      replace,
+    );
+    if (answer === replace) overwrite.push(f.targetUri);
+    else chosen = chosen.filter((x) => x !== f);
+  }
+  if (chosen.length === 0) return { applied: false, transcripts: [] };
+
+  let speakers = scripted?.speakers ?? {};
+  let interviewers = scripted?.interviewers ?? [];
+  if (!scripted) {
+    const mapping = await mapSpeakers(preview, chosen.flatMap((f) => f.speakers.map((s) => ({ ...s, file: f.source }))));
+    if (!mapping) {
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Import cancelled; nothing was written.'), 5000);
+      return { applied: false, transcripts: [] };
+    }
+    speakers = mapping.speakers;
+    interviewers = mapping.interviewers;
+  }
+
+  const result = await connection.request(importTranscriptsRequest, { files: chosen.map((f) => f.uri), speakers, interviewers, overwrite });
+  if (result.error) return fail(result.error);
+  if (!(await applyServerEdit(connection, result))) return { applied: false, transcripts: [], error: result.error };
+  for (const w of result.warnings ?? []) void vscode.window.showWarningMessage(w);
+  const transcripts = result.transcripts ?? [];
+  if (transcripts.length > 0 && scripted?.open !== false) {
+    await vscode.window.showTextDocument(vscode.Uri.parse(transcripts[0]!), { preview: false });
+  }
+  const n = transcripts.length;
+  const message =
+    n === 1
+      ? vscode.l10n.t('Imported {0}.', vscode.workspace.asRelativePath(vscode.Uri.parse(transcripts[0]!), false))
+      : vscode.l10n.t('Imported {0} transcripts.', n);
+  const idNote = result.identifiersUri
+    ? ' ' + vscode.l10n.t('Real names are kept in {0}, which git ignores.', vscode.workspace.asRelativePath(vscode.Uri.parse(result.identifiersUri), false))
+    : '';
+  void vscode.window.showInformationMessage(message + idNote);
+  return { applied: true, transcripts, identifiers: result.identifiersUri };
+}
+
+interface SpeakerItem extends vscode.QuickPickItem {
+  action: 'code' | 'keep' | 'interviewer' | 'type';
+  code?: string;
+}
+
+/** Increments the number (R4 → R5) or letter (Informant C → Informant D) of a code until it is free. */
+export function nextCode(code: string, taken: ReadonlySet<string>): string {
+  let c = code;
+  for (let i = 0; i < 1000 && taken.has(c.toLowerCase()); i++) {
+    const n = /^(.*?)(\d+)$/.exec(c);
+    const l = /^(.* )([A-Y])$/.exec(c);
+    if (n) c = `${n[1]}${Number(n[2]) + 1}`;
+    else if (l) c = `${l[1]}${String.fromCharCode(l[2]!.charCodeAt(0) + 1)}`;
+    else break;
+  }
+  return c;
+}
+
+/** A label that already is a code (FL1, R2, P 3, Informant A) rather than a real name. */
+function looksLikeCode(label: string, informants: readonly string[]): boolean {
+  return informants.includes(label) || /^\p{Lu}{1,3} ?\d{1,3}$/u.test(label) || /^Informant [A-Z0-9]+$/i.test(label);
+}
+
+/** One quick pick per speaker; undefined when the user cancels. */
+async function mapSpeakers(
+  preview: ImportPreviewResult,
+  found: Array<ImportSpeakerInfo & { file: string }>,
+): Promise<{ speakers: Record<string, string>; interviewers: string[] } | undefined> {
+  const bySource = new Map<string, ImportSpeakerInfo & { files: string[] }>();
+  for (const s of found) {
+    if (s.role !== 'informant') continue; // interviewer labels and "Flere"/"Ukjent" need no code
+    const key = s.source.toLowerCase();
+    const seen = bySource.get(key);
+    if (seen) {
+      seen.turns += s.turns;
+      seen.words += s.words;
+      if (!seen.files.includes(s.file)) seen.files.push(s.file);
+    } else bySource.set(key, { ...s, files: [s.file] });
+  }
+  const speakers: Record<string, string> = {};
+  const interviewers: string[] = [];
+  const taken = new Set(preview.informants.map((c) => c.toLowerCase()));
+  const list = [...bySource.values()];
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    const known = preview.known[s.source];
+    const isCode = looksLikeCode(s.source, preview.informants);
+    const suggestions = [...new Set(preview.suggestions.map((c) => nextCode(c, taken)))].filter((c) => !taken.has(c.toLowerCase()));
+    const items: SpeakerItem[] = [];
+    const keep: SpeakerItem = {
+      label: vscode.l10n.t('Keep "{0}"', s.source),
+      description: isCode ? vscode.l10n.t('already an informant code') : vscode.l10n.t('the name stays in the transcript'),
+      action: 'keep',
+    };
+    if (known) items.push({ label: known, description: vscode.l10n.t('the code the identifiers file gives this name'), action: 'code', code: known });
+    if (isCode && !known) items.push(keep);
+    for (const c of suggestions) if (c !== known) items.push({ label: c, description: vscode.l10n.t('next free code'), action: 'code', code: c });
+    if (!isCode || known) items.push(keep);
+    items.push({ label: vscode.l10n.t('Interviewer'), description: vscode.l10n.t('mark as interviewer ("{0}")', preview.interviewerLabel), action: 'interviewer' });
+    items.push({ label: vscode.l10n.t('Type another code…'), action: 'type' });
+
+    const picked = await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('Import Transcripts: speaker {0} of {1}', i + 1, list.length),
+      placeHolder: vscode.l10n.t('Who is "{0}" ({1} turns, {2} words in {3})? Choose the informant code that replaces the name.', s.source, s.turns, s.words, s.files.join(', ')),
+      ignoreFocusOut: true,
+    });
+    if (!picked) return undefined;
+    let code: string | undefined;
+    if (picked.action === 'code') code = picked.code;
+    else if (picked.action === 'interviewer') {
+      interviewers.push(s.source);
+      continue;
+    } else if (picked.action === 'type') {
+      code = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Informant code for "{0}"', s.source),
+        prompt: vscode.l10n.t('A short code such as R4, FL3 or Informant D. The real name goes to the identifiers file, never into the transcript.'),
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Type a code.') : /[*:\n]/.test(v) ? vscode.l10n.t('A code cannot contain "*", ":" or a line break.') : undefined),
+      });
+      if (code === undefined) return undefined;
+      code = code.trim();
+    }
+    // "Keep" is explicit too: otherwise the identifiers file's code for the name would apply.
+    speakers[s.source] = code ?? s.source;
+    taken.add((code ?? s.source).toLowerCase());
+  }
+  return { speakers, interviewers };
+}

@@ -1,0 +1,137 @@
+// Issue 5 in a real VS Code: "Import Transcripts…" with a mapped speaker (transcript, identifiers
+// file and .gitignore on disk, the new transcript opened), the privacy warning and its quick fix,
+// and an informant attribute written to qda.yaml with its comments kept.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { qda, waitFor, workspaceRoot } from './helpers';
+
+const VTT = `WEBVTT
+
+NOTE exported from Microsoft Teams
+
+1
+00:00:01.000 --> 00:00:04.000
+<v Ingrid Haugland>Kan du fortelle litt om rollen din i banken?</v>
+
+2
+00:00:04.500 --> 00:00:09.000
+<v Kari Nordmann>Ja, jeg er rådgiver og har jobbet her i sju år.</v>
+
+3
+00:00:09.000 --> 00:00:12.500
+<v Kari Nordmann>Vi begynte med CRM for to år siden.</v>
+`;
+
+interface ImportCommandResult {
+  applied: boolean;
+  transcripts: string[];
+  identifiers?: string;
+  error?: string;
+}
+
+describe('Import Transcripts (issue 5)', function () {
+  this.timeout(60_000);
+  const created: string[] = [];
+  const saved = new Map<string, string | undefined>();
+  const root = (): string => workspaceRoot();
+  const file = (rel: string): string => path.join(root(), rel);
+  const read = (rel: string): string => fs.readFileSync(file(rel), 'utf8');
+  const remember = (rel: string): void => {
+    if (!saved.has(rel)) saved.set(rel, fs.existsSync(file(rel)) ? read(rel) : undefined);
+  };
+
+  before(async function () {
+    await qda();
+    for (const rel of ['qda.yaml', '.gitignore', '.qda/identifiers.yaml', 'transcripts/teams-kari.md']) remember(rel);
+    assert.equal(saved.get('transcripts/teams-kari.md'), undefined, 'the demo already has transcripts/teams-kari.md');
+    fs.mkdirSync(file('innkommende'), { recursive: true });
+    fs.writeFileSync(file('innkommende/teams-kari.vtt'), VTT);
+    created.push('innkommende/teams-kari.vtt', 'transcripts/teams-kari.md', 'memos/navn.md');
+  });
+
+  after(async function () {
+    // Leave the demo copy as the other suites expect it.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const rel of created) fs.rmSync(file(rel), { force: true });
+    fs.rmSync(file('innkommende'), { recursive: true, force: true });
+    for (const [rel, text] of saved) {
+      if (text === undefined) fs.rmSync(file(rel), { force: true });
+      else fs.writeFileSync(file(rel), text);
+    }
+  });
+
+  it('is registered with the command palette entry the user runs', async function () {
+    const all = await vscode.commands.getCommands(true);
+    for (const id of ['qda.transcriptsImport', 'qda.informantAttributeAdd', 'qda.informantAttributeEdit']) assert.ok(all.includes(id), `command ${id} is not registered`);
+  });
+
+  it('imports a Teams transcript with a mapped speaker and writes the real names only to the identifiers file', async function () {
+    const result = await vscode.commands.executeCommand<ImportCommandResult>('qda.transcriptsImport', {
+      files: [file('innkommende/teams-kari.vtt')],
+      speakers: { 'Kari Nordmann': 'R4' },
+      interviewers: ['Ingrid Haugland'],
+    });
+    assert.ok(result, 'the command returned nothing');
+    assert.equal(result.error, undefined);
+    assert.equal(result.applied, true);
+    assert.deepEqual(result.transcripts.map((u) => vscode.Uri.parse(u).fsPath), [file('transcripts/teams-kari.md')]);
+
+    const md = await waitFor('transcripts/teams-kari.md on disk', () => (fs.existsSync(file('transcripts/teams-kari.md')) ? read('transcripts/teams-kari.md') : undefined));
+    assert.match(md, /^---\n[\s\S]*source: teams-kari\.vtt\n[\s\S]*informants: \[ ?R4 ?\]\n---\n/);
+    assert.match(md, /^\*\*Intervjuer:\*\* \[00:00:01\] Kan du fortelle litt om rollen din i banken\?$/m);
+    assert.match(md, /^\*\*R4:\*\* \[00:00:04\] Ja, jeg er rådgiver og har jobbet her i sju år\. Vi begynte med CRM for to år siden\.$/m);
+    assert.doesNotMatch(md, /Kari|Nordmann|Ingrid|Haugland/);
+
+    const identifiers = await waitFor('.qda/identifiers.yaml on disk', () => (fs.existsSync(file('.qda/identifiers.yaml')) ? read('.qda/identifiers.yaml') : undefined));
+    assert.match(identifiers, /^Kari Nordmann: R4$/m);
+    assert.match(identifiers, /^Ingrid Haugland: Intervjuer$/m);
+    assert.ok(read('.gitignore').split(/\r?\n/).includes('.qda/identifiers.yaml'), `.gitignore lacks the identifiers file:\n${read('.gitignore')}`);
+
+    // Saved, and opened for the user.
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file('transcripts/teams-kari.md'));
+    assert.ok(doc && !doc.isDirty, 'the new transcript is not saved');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file('transcripts/teams-kari.md'));
+  });
+
+  it('never replaces an existing transcript without confirmation', async function () {
+    fs.appendFileSync(file('transcripts/teams-kari.md'), '\nEgen merknad.\n');
+    const before = read('transcripts/teams-kari.md');
+    const result = await vscode.commands.executeCommand<ImportCommandResult>('qda.transcriptsImport', { files: [file('innkommende/teams-kari.vtt')], open: false });
+    assert.equal(result.applied, false);
+    assert.match(result.error ?? '', /^transcripts\/teams-kari\.md already exists/);
+    assert.equal(read('transcripts/teams-kari.md'), before);
+  });
+
+  it('warns about a real name in a memo and replaces it by its code through the quick fix', async function () {
+    fs.writeFileSync(file('memos/navn.md'), '# Navn\n\nKari Nordmann fortalte om CRM. Karis team brukte det.\n');
+    const uri = vscode.Uri.file(file('memos/navn.md'));
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const diagnostics = await waitFor('qda.realName diagnostics in memos/navn.md', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => (typeof x.code === 'object' ? x.code.value : x.code) === 'qda.realName');
+      return d.length === 2 ? d : undefined;
+    });
+    assert.equal(diagnostics[0]!.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(editor.document.getText(diagnostics[0]!.range), 'Kari Nordmann');
+    assert.equal(editor.document.getText(diagnostics[1]!.range), 'Kari');
+
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostics[0]!.range, vscode.CodeActionKind.QuickFix.value);
+    const all = actions.find((a) => a.title === 'Replace all 2 names of R4 in this file with R4');
+    assert.ok(all?.edit, `no "replace all in this file" quick fix: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(all.edit));
+    assert.equal(editor.document.getText(), '# Navn\n\nR4 fortalte om CRM. R4s team brukte det.\n');
+    await editor.document.save();
+    await waitFor('the warnings to go', () => (vscode.languages.getDiagnostics(uri).some((x) => (typeof x.code === 'object' ? x.code.value : x.code) === 'qda.realName') ? undefined : true));
+  });
+
+  it('adds an informant attribute to qda.yaml, keeping its comments', async function () {
+    const before = read('qda.yaml');
+    const applied = await vscode.commands.executeCommand<boolean>('qda.informantAttributeAdd', { informant: 'R4', attribute: 'role', value: 'rådgiver' });
+    assert.equal(applied, true);
+    const after = await waitFor('qda.yaml with R4', () => (read('qda.yaml').includes('R4:') ? read('qda.yaml') : undefined));
+    assert.match(after, /^ {2}R4: \{ role: rådgiver \}$/m);
+    // Everything that was there is still there, comments included.
+    assert.equal(after.replace(/^ {2}R4: \{ role: rådgiver \}\n/m, ''), before);
+  });
+});
