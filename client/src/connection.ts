@@ -23,34 +23,48 @@ import {
 const CLIENT_ID = 'qda';
 
 export class QdaConnection implements vscode.Disposable {
-  readonly client: LanguageClient;
   /** Resolves on the first qda/ready notification; rejects when the server cannot start. */
   readonly ready: Promise<void>;
   private readonly indexChangedEmitter = new vscode.EventEmitter<IndexChangedParams>();
   /** The index changed (after edits, saves, outside changes) or was rebuilt after a restart. */
   readonly onIndexChanged = this.indexChangedEmitter.event;
+  private languageClient: LanguageClient | undefined;
   private started: Promise<void> | undefined;
   private resolveReady!: () => void;
   private rejectReady!: (reason: unknown) => void;
   private isReady = false;
 
-  constructor(context: vscode.ExtensionContext, readonly output: vscode.OutputChannel) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly output: vscode.OutputChannel,
+  ) {
     this.ready = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
     });
     // Callers that never await `ready` must not produce unhandled-rejection noise.
     this.ready.catch(() => undefined);
+  }
 
-    const module = context.asAbsolutePath('dist/server.js');
+  /**
+   * The language client, made on first use: activation registers the Codebook view first and
+   * only then pays for building the client (its ~40 protocol features).
+   */
+  get client(): LanguageClient {
+    this.languageClient ??= this.createClient();
+    return this.languageClient;
+  }
+
+  private createClient(): LanguageClient {
+    const module = this.context.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(),
-      outputChannel: output,
-      traceOutputChannel: output,
+      outputChannel: this.output,
+      traceOutputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       // A function, so a restart after a change of `qda.coder` sends the new value.
       initializationOptions: (): InitializationOptions => {
@@ -58,9 +72,9 @@ export class QdaConnection implements vscode.Disposable {
         return coder ? { coder } : {};
       },
     };
-    this.client = new LanguageClient(CLIENT_ID, 'Thesis QDA', serverOptions, clientOptions);
+    const client = new LanguageClient(CLIENT_ID, 'Thesis QDA', serverOptions, clientOptions);
     // Handlers registered before start() stay registered across restarts.
-    this.client.onNotification(readyNotification, (p: ReadyParams) => {
+    client.onNotification(readyNotification, (p: ReadyParams) => {
       this.output.appendLine(
         vscode.l10n.t('Index ready: {0} documents, {1} codes, {2} codings in {3} ms.', p.documents, p.codes, p.codings, p.millis),
       );
@@ -72,7 +86,8 @@ export class QdaConnection implements vscode.Disposable {
         this.indexChangedEmitter.fire({ version: -1, uris: [] });
       }
     });
-    this.client.onNotification(indexChangedNotification, (p: IndexChangedParams) => this.indexChangedEmitter.fire(p));
+    client.onNotification(indexChangedNotification, (p: IndexChangedParams) => this.indexChangedEmitter.fire(p));
+    return client;
   }
 
   /** Starts the server once; later calls return the same promise. */
@@ -113,7 +128,7 @@ export class QdaConnection implements vscode.Disposable {
   }
 
   async stop(): Promise<void> {
-    if (this.started && this.client.isRunning()) await this.client.stop();
+    if (this.started && this.languageClient?.isRunning()) await this.languageClient.stop();
   }
 }
 
