@@ -499,6 +499,15 @@ describe('anchoring: outside changes', () => {
     assert.equal(near.coding.start, c.start + 2);
   });
 
+  it('an echo of the passage in another turn is not taken for it', () => {
+    // R2 says it; the interviewer repeats it. The informant's sentence is deleted.
+    const p = 'Hun sa at det er lov å bruke tid, men det er ikke lov å la være.';
+    const c = codingOf(text, p);
+    const newText = text.replace(p + ' ', '');
+    assert.ok(newText.includes('«Det er lov å bruke tid, men det er ikke lov å la være.'));
+    for (const old of [undefined, text]) assert.equal(reanchor([c], newText, old)[0].status, 'orphaned');
+  });
+
   it('a short passage is not moved to an unrelated occurrence', () => {
     const t = 'Intervjuer: Ja. Hva tenkte du da?\n\nR2: Nei, altså, det var vanskelig.\n\nIntervjuer: Ja.\n';
     const c = codingOf(t, 'Nei', 'short');

@@ -634,7 +634,25 @@ function findFuzzy(text: string, c: Coding, hint: number, rate: number, getIndex
   if (best === undefined) return undefined;
   const found = best as FuzzyMatch;
   if (!hasEvidence(text, found.start, c, found.end - found.start)) return undefined;
+  // The passage only resembles the quote: its surroundings must resemble the stored context
+  // on at least one side (an interviewer echoing an informant's words is not the passage).
+  const preErr = c.prefix ? levenshtein(c.prefix, text.slice(Math.max(0, found.start - c.prefix.length), found.start)) / c.prefix.length : 0;
+  const sufErr = c.suffix ? levenshtein(c.suffix, text.slice(found.end, found.end + c.suffix.length)) / c.suffix.length : 0;
+  if (Math.min(preErr, sufErr) > 0.5) return undefined;
   return found;
+}
+
+/** Edit distance of two short strings (context sides, at most a few dozen units). */
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 /** Binary search: index of the last element <= x in a sorted array (-1 when none). */
