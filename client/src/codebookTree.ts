@@ -63,6 +63,8 @@ export class CodebookTreeProvider implements vscode.TreeDataProvider<CodebookEle
   private usedIds = new Set<string>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** Sorting and filtering of the shown children, set by registerCodebookOps. */
+  viewOptions: { apply(nodes: TreeNode[]): TreeNode[] } | undefined;
 
   constructor(
     private readonly connection: QdaConnection,
@@ -150,6 +152,8 @@ export class CodebookTreeProvider implements vscode.TreeDataProvider<CodebookEle
   }
 
   private wrap(nodes: TreeNode[], parent: CodebookElement | undefined, prefix: string): CodebookElement[] {
+    // Sort order and filter from the view's title bar (client/src/codebookOps.ts).
+    if (this.viewOptions) nodes = this.viewOptions.apply(nodes);
     return nodes.map((node) =>
       node.kind === 'category'
         ? { kind: 'category', id: this.uniqueId(`${prefix}${node.name}`), node, parent }

@@ -7,6 +7,7 @@ import { registerCommands } from './commands';
 import { registerImportCommand } from './importCommand';
 import { registerInformantsView } from './informantsView';
 import { registerQuotes } from './quotes';
+import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
 import { Swatches } from './swatches';
@@ -32,12 +33,14 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   const tree = new CodebookTreeProvider(connection, swatches);
   // Segments dragged from the tree drop into chapters as quotes (client/src/quotes.ts).
   const quotes = registerQuotes(context, connection);
-  const view = vscode.window.createTreeView('qda.codebook', { treeDataProvider: tree, showCollapseAll: true, dragAndDropController: quotes });
+  // Codes and categories move by drag and drop (codebookOps.ts); segments still drop into chapters.
+  const view = vscode.window.createTreeView('qda.codebook', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController: codebookDragAndDrop(connection, tree, quotes) });
   const activationMs = performance.now() - started;
 
   const decorations = new CodingDecorations(connection);
   context.subscriptions.push(output, connection, tree, view, decorations);
   registerCommands(context, connection, tree, swatches);
+  tree.viewOptions = registerCodebookOps(context, connection, tree, () => view);
   registerImportCommand(context, connection);
   registerInformantsView(context, connection);
 
