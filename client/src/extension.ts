@@ -7,6 +7,7 @@ import { registerCommands } from './commands';
 import { registerImportCommand } from './importCommand';
 import { registerInformantsView } from './informantsView';
 import { registerQuotes } from './quotes';
+import { registerOrphansView } from './orphansView';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   tree.viewOptions = registerCodebookOps(context, connection, tree, () => view);
   registerImportCommand(context, connection);
   registerInformantsView(context, connection);
+  registerOrphansView(context, connection);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
