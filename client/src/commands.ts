@@ -3,6 +3,7 @@
 // apply the WorkspaceEdit it returns (so Undo works and nothing is written behind an open
 // editor's back) and save the server's files it names, so the codings are on disk.
 import * as vscode from 'vscode';
+import { applyServerEdit } from './serverEdits';
 import type * as lsp from 'vscode-languageclient/node';
 import {
   codeSelectionRequest,
@@ -78,27 +79,7 @@ export function registerCommands(
   }
 
   /** Applies the server's edit and saves its files; shows a refusal. Returns whether it was applied. */
-  async function applyResult(result: EditResult): Promise<boolean> {
-    if (result.error) {
-      void vscode.window.showErrorMessage(result.error);
-      return false;
-    }
-    if (!result.edit) return false;
-    const edit = await connection.p2c.asWorkspaceEdit(result.edit as lsp.WorkspaceEdit);
-    if (!(await vscode.workspace.applyEdit(edit))) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The change could not be applied. Save or close the codings file and try again.'));
-      return false;
-    }
-    for (const target of result.save ?? []) {
-      const uri = /^[a-z][a-z0-9+.-]*:/i.test(target) ? vscode.Uri.parse(target) : vscode.Uri.file(target);
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      if (doc?.isDirty && !(await doc.save())) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Could not save {0}.', vscode.workspace.asRelativePath(uri, false)));
-      }
-    }
-    if (result.message) vscode.window.setStatusBarMessage(result.message, 5000);
-    return true;
-  }
+  const applyResult = (result: EditResult): Promise<boolean> => applyServerEdit(connection, result);
 
   async function codeSelections(editor: vscode.TextEditor, selections: readonly vscode.Range[], names: string[], create: boolean): Promise<CodingCommandResult> {
     const ids: string[] = [];

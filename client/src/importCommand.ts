@@ -8,11 +8,10 @@
 // The importer runs in the server, not here: it needs mammoth for .docx (kept out of the
 // extension bundle, which must activate fast), and the server is the only writer of .qda/.
 import * as vscode from 'vscode';
-import type * as lsp from 'vscode-languageclient/node';
+import { applyServerEdit } from './serverEdits';
 import {
   importPreviewRequest,
   importTranscriptsRequest,
-  type EditResult,
   type ImportPreviewResult,
   type ImportSpeakerInfo,
 } from '../../server/src/protocol';
@@ -45,28 +44,6 @@ export function registerImportCommand(context: vscode.ExtensionContext, connecti
   context.subscriptions.push(
     vscode.commands.registerCommand('qda.transcriptsImport', (first?: unknown, second?: unknown) => importTranscripts(connection, first, second)),
   );
-}
-
-/** Applies a server edit and saves the files it names. Shows a refusal. */
-export async function applyServerEdit(connection: QdaConnection, result: EditResult): Promise<boolean> {
-  if (result.error) {
-    void vscode.window.showErrorMessage(result.error);
-    return false;
-  }
-  if (!result.edit) return false;
-  const edit = await connection.p2c.asWorkspaceEdit(result.edit as lsp.WorkspaceEdit);
-  if (!(await vscode.workspace.applyEdit(edit))) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('The change could not be applied. Save or close the files it touches and try again.'));
-    return false;
-  }
-  for (const target of result.save ?? []) {
-    const uri = vscode.Uri.parse(target);
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (doc?.isDirty && !(await doc.save())) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Could not save {0}.', vscode.workspace.asRelativePath(uri, false)));
-    }
-  }
-  return true;
 }
 
 function isScripted(arg: unknown): arg is ImportCommandArgs {

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { informantsRequest, setInformantAttributeRequest, type InformantItem, type InformantsResult } from '../../server/src/protocol';
 import type { QdaConnection } from './connection';
-import { applyServerEdit } from './importCommand';
+import { applyServerEdit } from './serverEdits';
 
 export type InformantElement =
   | { kind: 'informant'; item: InformantItem }

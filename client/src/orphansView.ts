@@ -11,9 +11,10 @@ class OrphansProvider implements vscode.TreeDataProvider<ReviewCoding>, vscode.D
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
   private timer: NodeJS.Timeout | undefined;
-  count = 0;
+  /** Its badge shows how many codings lost their text (fuzzy matches are not counted). */
+  view: vscode.TreeView<ReviewCoding> | undefined;
 
-  constructor(private readonly connection: QdaConnection, private readonly onCount: (n: number) => void) {
+  constructor(private readonly connection: QdaConnection) {
     this.subscription = connection.onIndexChanged(() => {
       if (this.timer) clearTimeout(this.timer);
       this.timer = setTimeout(() => this.changed.fire(), 200);
@@ -23,8 +24,8 @@ class OrphansProvider implements vscode.TreeDataProvider<ReviewCoding>, vscode.D
   async getChildren(element?: ReviewCoding): Promise<ReviewCoding[]> {
     if (element) return [];
     const items = await this.connection.request(reviewCodingsRequest, {});
-    this.count = items.length;
-    this.onCount(items.filter((i) => i.kind === 'orphan').length);
+    const orphans = items.filter((i) => i.kind === 'orphan').length;
+    if (this.view) this.view.badge = orphans > 0 ? { value: orphans, tooltip: vscode.l10n.t('{0} orphaned codings', orphans) } : undefined;
     return items;
   }
 
@@ -60,11 +61,9 @@ class OrphansProvider implements vscode.TreeDataProvider<ReviewCoding>, vscode.D
 }
 
 export function registerOrphansView(context: vscode.ExtensionContext, connection: QdaConnection): void {
-  let view: vscode.TreeView<ReviewCoding> | undefined;
-  const provider = new OrphansProvider(connection, (n) => {
-    if (view) view.badge = n > 0 ? { value: n, tooltip: vscode.l10n.t('{0} orphaned codings', n) } : undefined;
-  });
-  view = vscode.window.createTreeView('qda.orphans', { treeDataProvider: provider });
+  const provider = new OrphansProvider(connection);
+  const view = vscode.window.createTreeView('qda.orphans', { treeDataProvider: provider });
+  provider.view = view;
   const register = (id: string, fn: (item?: ReviewCoding) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   };
