@@ -4,7 +4,7 @@
 // codebook. Every change is computed by the server (qda/renameItem, qda/mergeCodes, …) and
 // applied here as one WorkspaceEdit, so a single Undo reverts it.
 import * as vscode from 'vscode';
-import type * as lsp from 'vscode-languageclient/node';
+import { applyServerEdit } from './serverEdits';
 import {
   deleteCodeRequest,
   exportCodebookRequest,
@@ -133,27 +133,9 @@ export function registerCodebookOps(
 
   /** Applies the server's edit and saves the files it names; shows a refusal. */
   async function apply(result: CodebookEditResult): Promise<boolean> {
-    if (result.error) {
-      void vscode.window.showErrorMessage(result.error);
-      return false;
-    }
-    if (!result.edit) {
-      if (result.message) vscode.window.setStatusBarMessage(result.message, 5000);
-      return false;
-    }
-    const edit = await connection.p2c.asWorkspaceEdit(result.edit as lsp.WorkspaceEdit);
-    if (!(await vscode.workspace.applyEdit(edit))) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The change could not be applied. Save or close the files it touches and try again.'));
-      return false;
-    }
-    for (const target of result.save ?? []) {
-      const uri = vscode.Uri.parse(target);
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      if (doc?.isDirty && !(await doc.save())) void vscode.window.showErrorMessage(vscode.l10n.t('Could not save {0}.', vscode.workspace.asRelativePath(uri, false)));
-    }
-    if (result.message) vscode.window.setStatusBarMessage(result.message, 5000);
-    tree.refresh();
-    return true;
+    const ok = await applyServerEdit(connection, result);
+    if (ok) tree.refresh();
+    return ok;
   }
 
   const move = async (names: string[], target: MoveTargetParam): Promise<boolean> => apply(await connection.request(moveItemsRequest, { names, target }));
@@ -365,19 +347,7 @@ export function registerCodebookOps(
 /** The drag-and-drop controller for the Codebook view, wrapping another one (quotes). */
 export function codebookDragAndDrop(connection: QdaConnection, tree: CodebookTreeProvider, inner?: vscode.TreeDragAndDropController<CodebookElement>): CodebookDragAndDrop {
   return new CodebookDragAndDrop(inner, async (names, target) => {
-    const result = await connection.request(moveItemsRequest, { names, target });
-    if (result.error) {
-      void vscode.window.showErrorMessage(result.error);
-      return false;
-    }
-    if (!result.edit) return false;
-    const edit = await connection.p2c.asWorkspaceEdit(result.edit as lsp.WorkspaceEdit);
-    const ok = await vscode.workspace.applyEdit(edit);
-    for (const target of result.save ?? []) {
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === vscode.Uri.parse(target).toString());
-      if (doc?.isDirty) await doc.save();
-    }
-    if (ok && result.message) vscode.window.setStatusBarMessage(result.message, 5000);
+    const ok = await applyServerEdit(connection, await connection.request(moveItemsRequest, { names, target }));
     tree.refresh();
     return ok;
   });
