@@ -41,8 +41,17 @@ export class LineIndex {
 
 /** Code names compare after Unicode NFC, case folding and collapsed whitespace (DESIGN.md). */
 export function normalizeName(name: string): string {
-  return name.normalize('NFC').toLocaleLowerCase('und').replace(/\s+/g, ' ').trim();
+  // Memoised: the index asks for the same few hundred code names hundreds of thousands of
+  // times (every coding's code, every count, every diagnostic pass).
+  let key = normalizedNames.get(name);
+  if (key === undefined) {
+    key = name.normalize('NFC').toLocaleLowerCase('und').replace(/\s+/g, ' ').trim();
+    if (normalizedNames.size >= 20000) normalizedNames.clear();
+    normalizedNames.set(name, key);
+  }
+  return key;
 }
+const normalizedNames = new Map<string, string>();
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}'’\-]*/gu;
 
