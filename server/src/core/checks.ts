@@ -136,6 +136,18 @@ export function methodologicalChecks(project: Project): QdaDiagnostic[] {
     }
   }
 
+  out.push(...nearDuplicateChecks(codes, path));
+  return out;
+}
+
+// The pairwise name comparison is the costly check (500 codes are 125,000 pairs) and depends
+// on the codebook alone: computed once per parsed codebook, not on every diagnostics pass.
+const nearDuplicateCache = new WeakMap<readonly CodebookCode[], { path: string; diagnostics: QdaDiagnostic[] }>();
+
+function nearDuplicateChecks(codes: readonly CodebookCode[], path: string): QdaDiagnostic[] {
+  const cached = nearDuplicateCache.get(codes);
+  if (cached && cached.path === path) return cached.diagnostics;
+  const out: QdaDiagnostic[] = [];
   // Near-duplicate names: the later code gets the diagnostic, naming the earlier one.
   // Names are normalised once per code, not once per pair (500 codes are 125,000 pairs).
   const norms = codes.map((c) => normalizeName(c.name));
@@ -159,5 +171,6 @@ export function methodologicalChecks(project: Project): QdaDiagnostic[] {
       break;
     }
   }
+  nearDuplicateCache.set(codes, { path, diagnostics: out });
   return out;
 }
