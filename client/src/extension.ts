@@ -22,6 +22,8 @@ export interface QdaTestApi {
   activationMs: number;
   /** The coded ranges currently painted in this editor. */
   decorationRanges(editor: vscode.TextEditor): vscode.Range[];
+  /** The Codebook view's drag-and-drop controller, so tests can drag as a user does. */
+  codebookDragAndDrop: vscode.TreeDragAndDropController<unknown>;
 }
 
 let connection: QdaConnection | undefined;
@@ -35,7 +37,8 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   // Segments dragged from the tree drop into chapters as quotes (client/src/quotes.ts).
   const quotes = registerQuotes(context, connection);
   // Codes and categories move by drag and drop (codebookOps.ts); segments still drop into chapters.
-  const view = vscode.window.createTreeView('qda.codebook', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController: codebookDragAndDrop(connection, tree, quotes) });
+  const dragAndDrop = codebookDragAndDrop(connection, tree, quotes);
+  const view = vscode.window.createTreeView('qda.codebook', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController: dragAndDrop });
   const activationMs = performance.now() - started;
 
   const decorations = new CodingDecorations(connection);
@@ -68,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
     codebookTree: tree as vscode.TreeDataProvider<unknown>,
     activationMs,
     decorationRanges: (editor) => decorations.rangesFor(editor),
+    codebookDragAndDrop: dragAndDrop as vscode.TreeDragAndDropController<unknown>,
   };
 }
 

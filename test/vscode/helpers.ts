@@ -15,6 +15,7 @@ export interface QdaTestApi {
   /** activate() start to the Codebook tree registered, in milliseconds. */
   activationMs: number;
   decorationRanges(editor: vscode.TextEditor): vscode.Range[];
+  codebookDragAndDrop: vscode.TreeDragAndDropController<unknown>;
 }
 
 export function workspaceRoot(): string {
