@@ -22,11 +22,19 @@ export interface CodingsFile {
   diagnostics: QdaDiagnostic[];
   /** Why the file must not be rewritten, if it must not (malformed line, conflict markers). */
   writeBlocked?: string;
+  /** Each parsed line's text and coding, so the next parse of this file reuses unchanged lines. */
+  parsed?: Map<string, Coding>;
 }
 
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7}|\|{7})(?: |$)/;
 
-export function parseCodingsFile(path: string, coder: string, text: string): CodingsFile {
+/**
+ * `last` is the last parse of the same file: its unchanged lines keep their Coding objects
+ * (not parsed again; the index recognises them), so one added coding costs one JSON.parse.
+ */
+export function parseCodingsFile(path: string, coder: string, text: string, last?: CodingsFile): CodingsFile {
+  const reuse = last?.coder === coder ? last.parsed : undefined;
+  const parsed = new Map<string, Coding>();
   const lines: CodingLine[] = [];
   const diagnostics: QdaDiagnostic[] = [];
   let writeBlocked: string | undefined;
@@ -44,7 +52,8 @@ export function parseCodingsFile(path: string, coder: string, text: string): Cod
         if (!writeBlocked) writeBlocked = `${path} has git conflict markers (line ${lineNo + 1}); resolve the merge first`;
         diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsConflict', message: `Git conflict marker on line ${lineNo + 1}: resolve the merge (keep both sides' lines; each line is one coding). The file is not rewritten until then.` });
       } else {
-        const result = parseCodingLine(raw, coder);
+        const result = reuse?.get(raw) ?? parseCodingLine(raw, coder);
+        if (typeof result !== 'string') parsed.set(raw, result);
         if (typeof result === 'string') {
           if (!writeBlocked) writeBlocked = `${path} line ${lineNo + 1} is not a valid coding; fix or delete it first`;
           diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsMalformed', message: `Line ${lineNo + 1} is not a valid coding: ${result}. It is kept as it is, and the file is not rewritten until it is fixed.` });
@@ -66,7 +75,7 @@ export function parseCodingsFile(path: string, coder: string, text: string): Cod
     pos = eol + 1;
     lineNo++;
   }
-  return { path, coder, lines, diagnostics, writeBlocked };
+  return { path, coder, lines, diagnostics, writeBlocked, parsed };
 }
 
 /** A Coding, or a message saying what is wrong with the line. */

@@ -166,13 +166,14 @@ export class Project {
     const role = this.classifier.roleOf(path);
     if (role === 'other') return false;
     const before = this.texts.get(path);
+    const beforeCodings = role === 'codings' ? this.codingsFiles.get(path) : undefined;
     if (text === undefined) this.remove(path, role);
     else this.setText(path, text, role);
     if (role === 'transcript' && text !== undefined && before !== undefined && before !== text && !this.live.has(path)) {
       this.reanchorDoc(path, before, text);
     }
     if (role === 'transcript') this.invalidateDoc(path);
-    else this.invalidate();
+    else if (!(role === 'codings' && this.patchCodings(beforeCodings, this.codingsFiles.get(path)))) this.invalidate();
     return true;
   }
 
@@ -222,7 +223,14 @@ export class Project {
       void this.update(path, textAfter);
       return;
     }
-    anchors.applyChanges(changes, textAfter);
+    const before = anchors.text;
+    const wholesale = changes.some((c) => c.end - c.start > before.length / 2);
+    if (wholesale) {
+      // Revert, "replace all" or a paste over most of the file: shifting would orphan every
+      // coding in the replaced span, so place them again as after an outside change.
+      const placed = reanchor(anchors.codings, textAfter, before).map((r) => r.coding);
+      this.live.set(path, new LiveAnchors(textAfter, placed));
+    } else anchors.applyChanges(changes, textAfter);
     this.setText(path, textAfter, 'transcript');
     this.invalidateDoc(path);
   }
@@ -333,7 +341,7 @@ export class Project {
         this.notes.set(path, { path, role, title: noteTitle(text), links: findLinks(text) });
         break;
       case 'codings':
-        this.codingsFiles.set(path, parseCodingsFile(path, coderOfCodingsFile(path), text));
+        this.codingsFiles.set(path, parseCodingsFile(path, coderOfCodingsFile(path), text, this.codingsFiles.get(path)));
         break;
       default:
         break;
@@ -372,6 +380,55 @@ export class Project {
       if (placed.result.score !== undefined) info.score = placed.result.score;
     }
     return info;
+  }
+
+  /**
+   * A codings file changed by a few lines (a coding made or removed): patches the index with
+   * the removed and added codings instead of rebuilding it. Unchanged lines keep their Coding
+   * objects (parseCodingsFile reuses them). False when a full rebuild is needed.
+   */
+  private patchCodings(before: CodingsFile | undefined, after: CodingsFile | undefined): boolean {
+    const d = this.derived;
+    if (!d || !before || !after || before.path !== after.path) return false;
+    const kept = new Set(after.lines.map((l) => l.coding));
+    const removed = before.lines.filter((l) => !kept.has(l.coding)).map((l) => l.coding);
+    const had = new Set(before.lines.map((l) => l.coding));
+    const added = after.lines.filter((l) => !had.has(l.coding)).map((l) => l.coding);
+    if (removed.length + added.length > 500) return false;
+    const removedInfos: CodingInfo[] = [];
+    for (const c of removed) {
+      const info = d.byId.get(c.id);
+      if (!info || d.source.get(info) !== c) return false; // duplicate ids: rebuild
+      removedInfos.push(info);
+    }
+    const removedIds = new Set(removed.map((c) => c.id));
+    for (const c of added) if (d.byId.has(c.id) && !removedIds.has(c.id)) return false;
+    const drop = (list: CodingInfo[] | undefined, info: CodingInfo): void => {
+      const i = list ? list.indexOf(info) : -1;
+      if (i !== -1) list!.splice(i, 1);
+    };
+    for (const info of removedInfos) {
+      drop(d.byCode.get(normalizeName(info.coding.code)), info);
+      drop(d.byDoc.get(info.coding.doc), info);
+      d.byId.delete(info.coding.id);
+      d.source.delete(info);
+    }
+    const docs = new Set<string>();
+    for (const c of added) {
+      const info = this.codingInfo(c, after.path);
+      d.source.set(info, c);
+      push(d.byCode, normalizeName(info.coding.code), info);
+      push(d.byDoc, info.coding.doc, info);
+      d.byId.set(info.coding.id, info);
+      docs.add(info.coding.doc);
+      // As in the full build: a coding that does not match its text gets placed.
+      if (!info.anchored && this.texts.has(c.doc) && !this.live.has(c.doc)) this.dirtyDocs.add(c.doc);
+    }
+    for (const doc of docs) d.byDoc.get(doc)!.sort((a, b) => a.coding.start - b.coding.start || a.coding.end - b.coding.end);
+    d.counts.clear();
+    this.version++;
+    this.diagnosticsCache = undefined;
+    return true;
   }
 
   /** Refreshes the infos of the transcripts in dirtyDocs, in place (byCode and byId share them). */
