@@ -25,10 +25,19 @@ export const EXTENSION_ID = 'thesis-qda.thesis-qda';
 export const now = () => performance.now();
 export const secs = (ms) => (ms / 1000).toFixed(1) + 's';
 
+/**
+ * This process's environment without what an outer `npm test`/`npm start` put there: its
+ * settings (npm_config_*, among them user_agent "node/v20", which code-server's postinstall
+ * reads to refuse Node 20, and nodedir=/usr) and NODE=/usr/bin/node.
+ */
+export function cleanEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE'));
+}
+
 /** Environment with Node 24 first in PATH and node-gyp pointed at Node 24's headers. */
 export function toolsEnv(extra = {}) {
   return {
-    ...process.env,
+    ...cleanEnv(),
     PATH: `${path.join(NODE24_HOME, 'bin')}${path.delimiter}${process.env.PATH}`,
     // ~/.npmrc on these machines says nodedir=/usr (Node 20's headers): native modules of
     // code-server must be built for the Node 24 that loads them.

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TOOLS_DIR, NODE24_HOME, CODE_SERVER_DIR, VSCE_JS, toolsEnv, secs } from './vscode-lib.mjs';
+import { TOOLS_DIR, NODE24_HOME, CODE_SERVER_DIR, VSCE_JS, cleanEnv, toolsEnv, secs } from './vscode-lib.mjs';
 
 export const VERSIONS = { node: '24.21.0', 'code-server': '4.139.1', '@vscode/vsce': '4.1.0' };
 // Each tool in its own folder with its own package.json (see vscode-lib.mjs for why).
@@ -70,7 +70,7 @@ export function ensureTools({ codeServer = true, log = (m) => console.log(`[vsco
       (name === 'code-server' ? ' (about 2 minutes: native builds)' : ''));
     // node itself installs with the plain environment; everything after it runs under Node 24
     // with node-gyp pointed at Node 24's headers (this machine's ~/.npmrc says nodedir=/usr).
-    npmInstall(name, name === 'node' ? process.env : toolsEnv());
+    npmInstall(name, name === 'node' ? cleanEnv() : toolsEnv());
   }
   const spent = (performance.now() - t0) / 1000;
   log(missing.length ? `installed ${missing.join(', ')} in ${secs(spent * 1000)}` : `tools present in ${TOOLS_DIR}`);
