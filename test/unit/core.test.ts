@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { MemoryFileSystem } from '../../server/src/core/fs';
 import { Project } from '../../server/src/core/project';
-import { scanTranscript } from '../../server/src/core/transcript';
+import { scanTranscript, shiftTurns } from '../../server/src/core/transcript';
 import { appendCodeEdit, parseCodebook } from '../../server/src/core/codebook';
 import { parseCodingsFile, serializeCodings } from '../../server/src/core/codings';
 import { findLinks, linkPrefixAt } from '../../server/src/core/links';
@@ -68,6 +68,34 @@ describe('transcript scanner', () => {
       ['Intervjuer', '00:00:05', 'Hei?'],
       ['FL9', '00:01:02', 'Ja, hei.'],
     ]);
+  });
+});
+
+describe('shifting turns on keystrokes', () => {
+  it('gives the same turns and words as a rescan after 800 seeded edits, or asks for a rescan', () => {
+    let text = corpus('intervju-R2.md');
+    const transcript = scanTranscript('transcripts/R2.md', text, INTERVIEWERS).transcript;
+    let seed = 11;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const pieces = ['a', ' ', 'ord', 'æøå ', '', '😀', '\n', '**', ':', 'x y'];
+    let shifted = 0;
+    let rescans = 0;
+    for (let step = 0; step < 800; step++) {
+      const start = rnd(text.length);
+      const end = Math.min(text.length, start + (rnd(3) === 0 ? rnd(12) : 0));
+      const insert = pieces[rnd(pieces.length)];
+      const after = text.slice(0, start) + insert + text.slice(end);
+      if (shiftTurns(transcript, text, [{ start, end, text: insert }], after)) shifted++;
+      else {
+        rescans++;
+        Object.assign(transcript, scanTranscript('transcripts/R2.md', after, INTERVIEWERS).transcript);
+      }
+      text = after;
+      const fresh = scanTranscript('transcripts/R2.md', text, INTERVIEWERS).transcript;
+      assert.deepEqual(transcript.turns, fresh.turns, `step ${step}: ${JSON.stringify(insert)} at ${start}..${end}`);
+      assert.equal(transcript.words, fresh.words, `step ${step}`);
+    }
+    assert.ok(shifted > 250 && rescans > 50, `both paths exercised (${shifted} shifted, ${rescans} rescans)`);
   });
 });
 

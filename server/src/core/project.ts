@@ -12,7 +12,7 @@ import { basename, normalizeName, stripExtension } from './text';
 import { colorOf } from './colors';
 import { quoteDiagnostics } from './quotes';
 import { methodologicalChecks } from './checks';
-import { splitFrontmatter, speakersOf } from './transcript';
+import { shiftTurns, splitFrontmatter, speakersOf } from './transcript';
 import { LiveAnchors, reanchor, type AnchorStatus, type ReanchorResult, type TextChange } from './anchoring';
 import { replaceCodingEdits } from './codings';
 import type { FileEdit } from './operations';
@@ -80,6 +80,8 @@ export class Project {
   private derived: Derived | undefined;
   /** Transcripts whose text changed since `derived` was built: only their infos are refreshed. */
   private readonly dirtyDocs = new Set<string>();
+  /** Codings (by doc) a keystroke touched: their infos are refreshed at the next query. */
+  private readonly dirtyIds = new Map<string, Set<string>>();
   private diagnosticsCache: Map<string, QdaDiagnostic[]> | undefined;
   /** Transcripts open in the editor: their codings shift with every keystroke (not yet on disk). */
   private readonly live = new Map<string, LiveAnchors>();
@@ -230,7 +232,27 @@ export class Project {
       // coding in the replaced span, so place them again as after an outside change.
       const placed = reanchor(anchors.codings, textAfter, before).map((r) => r.coding);
       this.live.set(path, new LiveAnchors(textAfter, placed));
-    } else anchors.applyChanges(changes, textAfter);
+      this.setText(path, textAfter, 'transcript');
+      this.invalidateDoc(path);
+      return;
+    }
+    const summary = anchors.applyChanges(changes, textAfter);
+    const transcript = this.transcripts.get(path);
+    if (transcript && shiftTurns(transcript, before, changes, textAfter)) {
+      // The keystroke path: turns shifted in place, and only the codings the change touched
+      // get fresh infos; the others are the live Coding objects, already shifted.
+      this.texts.set(path, textAfter);
+      this.version++;
+      this.diagnosticsCache = undefined;
+      if (this.derived) {
+        const ids = this.dirtyIds.get(path) ?? new Set<string>();
+        for (const id of summary.changed) ids.add(id);
+        for (const id of summary.orphaned) ids.add(id);
+        for (const id of summary.restored) ids.add(id);
+        this.dirtyIds.set(path, ids);
+      }
+      return;
+    }
     this.setText(path, textAfter, 'transcript');
     this.invalidateDoc(path);
   }
@@ -352,6 +374,7 @@ export class Project {
     this.version++;
     this.derived = undefined;
     this.dirtyDocs.clear();
+    this.dirtyIds.clear();
     this.diagnosticsCache = undefined;
   }
 
@@ -432,6 +455,23 @@ export class Project {
   }
 
   /** Refreshes the infos of the transcripts in dirtyDocs, in place (byCode and byId share them). */
+  private refreshDirtyIds(d: Derived): void {
+    for (const [doc, ids] of this.dirtyIds) {
+      if (ids.size === 0) continue;
+      for (const id of ids) {
+        const info = d.byId.get(id);
+        if (!info || info.coding.doc !== doc) continue;
+        const fresh = this.codingInfo(d.source.get(info)!, info.file);
+        info.coding = fresh.coding;
+        info.informants = fresh.informants;
+        info.anchored = fresh.anchored;
+      }
+      d.byDoc.get(doc)?.sort((a, b) => a.coding.start - b.coding.start || a.coding.end - b.coding.end);
+      d.counts.clear();
+    }
+    this.dirtyIds.clear();
+  }
+
   private refreshDirtyDocs(d: Derived): void {
     const docs = [...this.dirtyDocs];
     this.dirtyDocs.clear();
@@ -466,6 +506,7 @@ export class Project {
   private get d(): Derived {
     if (this.derived) {
       if (this.dirtyDocs.size > 0) this.refreshDirtyDocs(this.derived);
+      if (this.dirtyIds.size > 0) this.refreshDirtyIds(this.derived);
       return this.derived;
     }
     const byCode = new Map<string, CodingInfo[]>();

@@ -137,3 +137,62 @@ export function speakersOf(transcript: Transcript, start: number, end: number): 
   for (const t of turnsOverlapping(transcript.turns, start, end)) labels.add(t.label);
   return [...labels];
 }
+
+/** A text change in offsets of the text just before it (as anchoring.ts's TextChange). */
+interface PlainChange {
+  start: number;
+  end: number;
+  text: string;
+}
+
+// Characters whose typing or deletion can make or unmake a speaker label, a timestamp, a
+// heading, a table or a paragraph break: such a change needs a rescan.
+const STRUCTURAL = /[\n\r*:#|[\]]/;
+
+/**
+ * Shifts a transcript's turns through editor changes that cannot alter its structure (the
+ * common keystroke inside a turn's text), so a keystroke costs O(turns) instead of a rescan of
+ * the whole transcript. Returns false, changing nothing, when a rescan is needed.
+ */
+export function shiftTurns(transcript: Transcript, textBefore: string, changes: readonly PlainChange[], textAfter: string): boolean {
+  // Check every change first (each in the text as it is just before it): all or nothing.
+  let text = textBefore;
+  for (const c of changes) {
+    if (c.start < transcript.bodyStart || STRUCTURAL.test(c.text) || STRUCTURAL.test(text.slice(c.start, c.end))) return false;
+    if (changes.length > 1) text = text.slice(0, c.start) + c.text + text.slice(c.end);
+  }
+  // Work on copies of the offsets, committed only when no change touches a label.
+  const turns = transcript.turns;
+  const pos = turns.map((t) => [t.start, t.end, t.textStart]);
+  const affected = new Set<number>();
+  for (const c of changes) {
+    const delta = c.text.length - (c.end - c.start);
+    let inside = false;
+    for (let i = 0; i < pos.length; i++) {
+      const p = pos[i];
+      if (c.start <= p[0] && c.end >= p[0]) return false; // at a turn's start: the label could break
+      if (p[0] >= c.end) {
+        p[0] += delta;
+        p[1] += delta;
+        p[2] += delta;
+      } else if (c.start >= p[2] && c.end <= p[1]) {
+        p[1] += delta;
+        affected.add(i);
+        inside = true;
+      } else if (c.start < p[2] && c.end > p[0]) return false; // inside a label or timestamp
+    }
+    // Outside every turn's text (a blank line, a heading): typing there can merge or split
+    // paragraphs.
+    if (!inside) return false;
+  }
+  turns.forEach((t, i) => {
+    [t.start, t.end, t.textStart] = pos[i];
+  });
+  for (const i of affected) {
+    const t = turns[i];
+    const before = t.words;
+    t.words = countWords(textAfter.slice(t.textStart, t.end));
+    transcript.words += t.words - before;
+  }
+  return true;
+}
