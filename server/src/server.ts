@@ -182,6 +182,9 @@ connection.onDidChangeTextDocument((p) => {
     if (path && ws!.project.isLive(path)) {
       ws!.project.editTranscript(path, changes, text);
       noteChanged(p.textDocument.uri);
+    } else if (path && ws!.project.roleOf(path) === 'codings') {
+      await ws!.project.editCodingsFile(path, changes, text);
+      noteChanged(p.textDocument.uri);
     } else await updateFromEditor(p.textDocument.uri, text);
   });
 });

@@ -7,7 +7,7 @@ import { MemoryFileSystem } from '../../server/src/core/fs';
 import { Project } from '../../server/src/core/project';
 import { scanTranscript, shiftTurns } from '../../server/src/core/transcript';
 import { appendCodeEdit, parseCodebook } from '../../server/src/core/codebook';
-import { parseCodingsFile, serializeCodings } from '../../server/src/core/codings';
+import { insertCodingEdit, parseCodingsFile, patchCodingsFile, removeCodingEdits, serializeCodings } from '../../server/src/core/codings';
 import { findLinks, linkPrefixAt } from '../../server/src/core/links';
 import { parseConfig } from '../../server/src/core/config';
 import { applyOffsetEdits, applyToDisk, codeRange, uncodeRange } from '../../server/src/core/operations';
@@ -174,6 +174,37 @@ describe('codings store', () => {
     const out = serializeCodings([a, b, c]).trim().split('\n').map((l) => JSON.parse(l) as Coding);
     assert.deepEqual(out.map((o) => o.id), ['x', 'y', 'z']);
     assert.deepEqual(Object.keys(out[0]), ['id', 'doc', 'start', 'end', 'code', 'exact', 'prefix', 'suffix', 'coder', 'at']);
+  });
+});
+
+describe('patching a codings file with whole-line edits', () => {
+  it('gives what a full parse gives, through 300 seeded inserts and removals', () => {
+    const doc = corpus('intervju-R2.md');
+    let n = 0;
+    const make = (start: number): Coding => coding({ id: `p${n++}`, doc: 'transcripts/R2.md', start, end: start + 20, code: `K${start % 7}` }, doc);
+    let text = serializeCodings(Array.from({ length: 40 }, (_, i) => make(i * 150)));
+    let file = parseCodingsFile('.qda/codings/anna.jsonl', 'anna', text);
+    let seed = 3;
+    const rnd = (m: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % m);
+    let patched = 0;
+    for (let step = 0; step < 300; step++) {
+      const edit = rnd(2) === 0 || file.lines.length < 3
+        ? insertCodingEdit(file, text, make(rnd(doc.length - 30)))
+        : removeCodingEdits(file, text, new Set([file.lines[rnd(file.lines.length)].coding.id]))[0];
+      const next = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
+      const viaPatch = patchCodingsFile(file, text, { start: edit.start, end: edit.end, text: edit.newText });
+      const full = parseCodingsFile('.qda/codings/anna.jsonl', 'anna', next);
+      assert.ok(viaPatch, `step ${step}: a whole-line edit is patched`);
+      patched++;
+      assert.deepEqual(viaPatch.lines.map((l) => [l.line, l.start, l.end, l.coding]), full.lines.map((l) => [l.line, l.start, l.end, l.coding]), `step ${step}`);
+      text = next;
+      file = viaPatch;
+    }
+    assert.equal(patched, 300);
+    // Not whole lines, a malformed new line or a duplicate id: left to the full parse.
+    assert.equal(patchCodingsFile(file, text, { start: 3, end: 3, text: 'x' }), undefined);
+    assert.equal(patchCodingsFile(file, text, { start: 0, end: 0, text: '{"id": broken\n' }), undefined);
+    assert.equal(patchCodingsFile(file, text, { start: 0, end: 0, text: text.slice(file.lines[0].start, file.lines[0].end) + '\n' }), undefined);
   });
 });
 

@@ -177,3 +177,57 @@ export function newCodingId(): string {
   for (const b of bytes) id += (b % 36).toString(36);
   return id;
 }
+
+/**
+ * Applies an editor change that inserts and/or removes whole lines (what a coding operation's
+ * edit is) to a parsed codings file without parsing the rest of it again: the lines after the
+ * change only move. Undefined when the change is anything else, or the file or the new lines
+ * need the full rules (malformed lines, conflict markers, duplicate ids): parse it then.
+ */
+export function patchCodingsFile(file: CodingsFile, textBefore: string, change: { start: number; end: number; text: string }): CodingsFile | undefined {
+  if (file.diagnostics.length > 0 || file.writeBlocked) return undefined;
+  const atLineStart = (text: string, i: number): boolean => i === 0 || text.charCodeAt(i - 1) === 10;
+  const removedText = textBefore.slice(change.start, change.end);
+  if (!atLineStart(textBefore, change.start)) return undefined;
+  if (removedText !== '' && !(removedText.endsWith('\n') || change.end === textBefore.length)) return undefined;
+  if (change.text !== '' && !change.text.endsWith('\n')) return undefined;
+  if (change.end < textBefore.length && !atLineStart(textBefore, change.end)) return undefined;
+  if (change.text.includes('\r') || removedText.includes('\r')) return undefined;
+
+  const delta = change.text.length - removedText.length;
+  const removedIds = new Set<string>();
+  const kept: CodingLine[] = [];
+  let firstAfter = -1;
+  for (const l of file.lines) {
+    if (l.start >= change.start && l.start < change.end) removedIds.add(l.coding.id);
+    else kept.push(l);
+  }
+  const ids = new Set(kept.map((l) => l.coding.id));
+  const inserted: CodingLine[] = [];
+  const removedLineCount = removedText === '' ? 0 : removedText.split('\n').length - (removedText.endsWith('\n') ? 1 : 0);
+  const startLine = textBefore.slice(0, change.start).split('\n').length - 1;
+  let pos = 0;
+  let lineNo = startLine;
+  while (pos < change.text.length) {
+    const eol = change.text.indexOf('\n', pos);
+    const raw = change.text.slice(pos, eol);
+    if (raw.trim() === '' || CONFLICT_MARKER.test(raw)) return undefined;
+    const coding = parseCodingLine(raw, file.coder);
+    if (typeof coding === 'string' || ids.has(coding.id)) return undefined;
+    ids.add(coding.id);
+    inserted.push({ coding, line: lineNo, start: change.start + pos, end: change.start + eol });
+    pos = eol + 1;
+    lineNo++;
+  }
+  const lineDelta = inserted.length - removedLineCount;
+  const lines: CodingLine[] = [];
+  for (const l of kept) {
+    if (l.start < change.start) lines.push(l);
+    else {
+      if (firstAfter === -1) firstAfter = lines.length;
+      lines.push({ coding: l.coding, line: l.line + lineDelta, start: l.start + delta, end: l.end + delta });
+    }
+  }
+  lines.splice(firstAfter === -1 ? lines.length : firstAfter, 0, ...inserted);
+  return { path: file.path, coder: file.coder, lines, diagnostics: [], writeBlocked: undefined, parsed: file.parsed };
+}
