@@ -7,7 +7,12 @@ import type { FileSystem } from './fs';
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'out']);
 
 export class NodeFileSystem implements FileSystem {
-  constructor(readonly root: string) {}
+  readonly root: string;
+
+  constructor(root: string) {
+    // Absolute, so the check that a path stays inside the folder compares like with like.
+    this.root = path.resolve(root);
+  }
 
   private abs(rel: string): string {
     const abs = path.resolve(this.root, rel);

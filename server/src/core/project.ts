@@ -464,7 +464,9 @@ export class Project {
       if (!info.anchored && this.texts.has(c.doc) && !this.live.has(c.doc)) this.dirtyDocs.add(c.doc);
     }
     for (const doc of docs) d.byDoc.get(doc)!.sort((a, b) => a.coding.start - b.coding.start || a.coding.end - b.coding.end);
-    d.counts.clear();
+    // Only the codes whose codings came or went need their counts again (500 codes × 50,000
+    // codings would be recounted otherwise, on every coding made).
+    for (const c of [...removed, ...added]) d.counts.delete(normalizeName(c.code));
     this.version++;
     this.diagnosticsCache = undefined;
     return true;
@@ -481,9 +483,9 @@ export class Project {
         info.coding = fresh.coding;
         info.informants = fresh.informants;
         info.anchored = fresh.anchored;
+        d.counts.delete(normalizeName(info.coding.code));
       }
       d.byDoc.get(doc)?.sort((a, b) => a.coding.start - b.coding.start || a.coding.end - b.coding.end);
-      d.counts.clear();
     }
     this.dirtyIds.clear();
   }
@@ -491,10 +493,10 @@ export class Project {
   private refreshDirtyDocs(d: Derived): void {
     const docs = [...this.dirtyDocs];
     this.dirtyDocs.clear();
-    d.counts.clear();
     for (const doc of docs) {
       const infos = d.byDoc.get(doc);
       if (!infos) continue;
+      for (const info of infos) d.counts.delete(normalizeName(info.coding.code));
       const text = this.texts.get(doc);
       if (text !== undefined && !this.live.has(doc)) {
         // As in the full build: codings that no longer match and were not placed yet.
