@@ -4,7 +4,7 @@ import { promises as fsp, readFileSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DidChangeTextDocumentNotification, DidSaveTextDocumentNotification, DidCloseTextDocumentNotification, DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
-import { TestEditor } from './lspClient';
+import { serverSuite } from './lspClient';
 import { LineIndex } from '../../server/src/core/text';
 import { acceptCodingRequest, deleteCodingRequest, documentCodingsRequest, reattachCodingRequest, reviewCodingsRequest } from '../../server/src/protocol';
 import { makeQuoteSelector } from '../../server/src/core/selector';
@@ -21,12 +21,20 @@ function codingFor(text: string, exact: string, id: string): Coding {
 
 describe('anchoring through the server', function () {
   this.timeout(30000);
-  let root: string;
-  let editor: TestEditor;
-  const codingsPath = (): string => path.join(root, '.qda/codings/anna.jsonl');
+  const ctx = serverSuite(async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'qda-anchor-'));
+    await fsp.mkdir(path.join(root, 'transcripts'), { recursive: true });
+    await fsp.mkdir(path.join(root, '.qda/codings'), { recursive: true });
+    await fsp.writeFile(path.join(root, 'qda.yaml'), 'coder: anna\n');
+    await fsp.writeFile(path.join(root, 'codebook.md'), '## Tema\n- **Kode** — en kode\n');
+    await fsp.writeFile(path.join(root, 'transcripts/R2.md'), R2);
+    await fsp.writeFile(path.join(root, '.qda/codings/anna.jsonl'), PASSAGES.map((p, i) => JSON.stringify(codingFor(R2, p, `c${i}`)) + '\n').join(''));
+    return root;
+  });
+  const codingsPath = (): string => path.join(ctx.root, '.qda/codings/anna.jsonl');
   const onDisk = (): Coding[] => readFileSync(codingsPath(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Coding);
   const codingsSeen = async (): Promise<Array<[string, string]>> => {
-    const list = await editor.connection.sendRequest(documentCodingsRequest, { uri: editor.uri('transcripts/R2.md') });
+    const list = await ctx.editor.connection.sendRequest(documentCodingsRequest, { uri: ctx.editor.uri('transcripts/R2.md') });
     const text = await currentText();
     const li = new LineIndex(text);
     return list.map((d) => [d.id, text.slice(li.offsetAt(d.range.start), li.offsetAt(d.range.end))]);
@@ -34,38 +42,24 @@ describe('anchoring through the server', function () {
   let editorText = R2;
   const currentText = async (): Promise<string> => editorText;
 
-  before(async () => {
-    root = mkdtempSync(path.join(os.tmpdir(), 'qda-anchor-'));
-    await fsp.mkdir(path.join(root, 'transcripts'), { recursive: true });
-    await fsp.mkdir(path.join(root, '.qda/codings'), { recursive: true });
-    await fsp.writeFile(path.join(root, 'qda.yaml'), 'coder: anna\n');
-    await fsp.writeFile(path.join(root, 'codebook.md'), '## Tema\n- **Kode** — en kode\n');
-    await fsp.writeFile(path.join(root, 'transcripts/R2.md'), R2);
-    await fsp.writeFile(codingsPath(), PASSAGES.map((p, i) => JSON.stringify(codingFor(R2, p, `c${i}`)) + '\n').join(''));
-    editor = await TestEditor.start(root);
-  });
-  after(async () => {
-    await editor?.stop();
-    await fsp.rm(root, { recursive: true, force: true });
-  });
 
   it('shifts codings on every keystroke, writes them only on save, and forgets unsaved shifts on close', async () => {
-    await editor.open('transcripts/R2.md');
-    const uri = editor.uri('transcripts/R2.md');
+    await ctx.editor.open('transcripts/R2.md');
+    const uri = ctx.editor.uri('transcripts/R2.md');
     const insertAt = R2.indexOf('**R2:**');
     // Type "Ja. " before the first informant turn, one character at a time.
     let version = 1;
     for (const ch of 'Ja. ') {
       const at = new LineIndex(editorText).positionAt(insertAt + (editorText.length - R2.length));
       editorText = editorText.slice(0, insertAt + (editorText.length - R2.length)) + ch + editorText.slice(insertAt + (editorText.length - R2.length));
-      await editor.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: at, end: at }, text: ch }] });
+      await ctx.editor.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: at, end: at }, text: ch }] });
     }
     assert.deepEqual(await codingsSeen(), PASSAGES.map((p, i) => [`c${i}`, p]));
     // Not saved yet: the file on disk still has the old offsets.
     assert.deepEqual(onDisk().map((c) => c.start), PASSAGES.map((p) => R2.indexOf(p)));
 
-    await fsp.writeFile(path.join(root, 'transcripts/R2.md'), editorText);
-    await editor.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+    await fsp.writeFile(path.join(ctx.root, 'transcripts/R2.md'), editorText);
+    await ctx.editor.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
     await waitFor(() => onDisk()[0].start === R2.indexOf(PASSAGES[0]) + 4);
     assert.deepEqual(onDisk().map((c) => [c.start, c.exact]), PASSAGES.map((p) => [editorText.indexOf(p), p]));
 
@@ -73,22 +67,22 @@ describe('anchoring through the server', function () {
     const inside = editorText.indexOf(PASSAGES[0]) + 3;
     const pos = new LineIndex(editorText).positionAt(inside);
     editorText = editorText.slice(0, inside) + 'jo ' + editorText.slice(inside);
-    await editor.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: pos, end: pos }, text: 'jo ' }] });
+    await ctx.editor.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: pos, end: pos }, text: 'jo ' }] });
     assert.equal((await codingsSeen())[0][1], 'Vi jo kalte det «læring i sandkassa»');
-    await editor.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
-    editorText = readFileSync(path.join(root, 'transcripts/R2.md'), 'utf8');
+    await ctx.editor.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    editorText = readFileSync(path.join(ctx.root, 'transcripts/R2.md'), 'utf8');
     assert.deepEqual(await codingsSeen(), PASSAGES.map((p, i) => [`c${i}`, p]));
     assert.equal(onDisk()[0].exact, PASSAGES[0]);
   });
 
   it('re-anchors after an outside change: moved passages follow, a changed word is a fuzzy match flagged for review', async () => {
-    const before = readFileSync(path.join(root, 'transcripts/R2.md'), 'utf8');
+    const before = readFileSync(path.join(ctx.root, 'transcripts/R2.md'), 'utf8');
     // Keep the frontmatter at the top: insert the new turn right after it.
     const fmEnd = before.indexOf('---\n', 4) + 4;
     const outside = before.slice(0, fmEnd) + '**Intervjuer:** [00:00:01] En ny første tur.\n\n' + before.slice(fmEnd).replace('tro på det.', 'tro på dette.');
-    await fsp.writeFile(path.join(root, 'transcripts/R2.md'), outside);
+    await fsp.writeFile(path.join(ctx.root, 'transcripts/R2.md'), outside);
     editorText = outside;
-    await editor.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: editor.uri('transcripts/R2.md'), type: FileChangeType.Changed }] });
+    await ctx.editor.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: ctx.editor.uri('transcripts/R2.md'), type: FileChangeType.Changed }] });
     await waitFor(() => onDisk()[0].start === outside.indexOf(PASSAGES[0]));
     const disk = onDisk();
     assert.deepEqual(disk.slice(0, 2).map((c) => [c.start, c.exact]), PASSAGES.slice(0, 2).map((p) => [outside.indexOf(p), p]));
@@ -96,20 +90,15 @@ describe('anchoring through the server', function () {
     assert.equal(disk[2].start, outside.indexOf('Lederen er den som får deg til å tro på dette.'));
     assert.match(disk[2].exact, /^Lederen er den som får deg til å tro på det/);
     assert.equal((disk[2] as unknown as Record<string, unknown>).review, 'fuzzy');
-    const diags = await editor.waitForDiagnostics('transcripts/R2.md', (d) => d.some((x) => x.code === 'qda.fuzzyCoding'));
+    const diags = await ctx.editor.waitForDiagnostics('transcripts/R2.md', (d) => d.some((x) => x.code === 'qda.fuzzyCoding'));
     assert.match(diags.find((d) => d.code === 'qda.fuzzyCoding')!.message, /approximate match/);
   });
 });
 
 describe('orphaned and fuzzy codings through the server', function () {
   this.timeout(30000);
-  let root: string;
-  let editor: TestEditor;
-  const codingsPath = (): string => path.join(root, '.qda/codings/anna.jsonl');
-  const onDisk = (): Array<Coding & { review?: string }> => readFileSync(codingsPath(), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-
-  before(async () => {
-    root = mkdtempSync(path.join(os.tmpdir(), 'qda-orphans-'));
+  const ctx = serverSuite(async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'qda-orphans-'));
     await fsp.mkdir(path.join(root, 'transcripts'), { recursive: true });
     await fsp.mkdir(path.join(root, '.qda/codings'), { recursive: true });
     await fsp.writeFile(path.join(root, 'qda.yaml'), 'coder: anna\n');
@@ -117,25 +106,24 @@ describe('orphaned and fuzzy codings through the server', function () {
     // The transcript was edited while nobody watched: one passage deleted, one word changed.
     const edited = R2.replace(PASSAGES[1] + ' ', '').replace('tro på det.', 'tro på dette.');
     await fsp.writeFile(path.join(root, 'transcripts/R2.md'), edited);
-    await fsp.writeFile(codingsPath(), PASSAGES.map((p, i) => JSON.stringify(codingFor(R2, p, `c${i}`)) + '\n').join(''));
-    editor = await TestEditor.start(root);
+    await fsp.writeFile(path.join(root, '.qda/codings/anna.jsonl'), PASSAGES.map((p, i) => JSON.stringify(codingFor(R2, p, `c${i}`)) + '\n').join(''));
+    return root;
   });
-  after(async () => {
-    await editor?.stop();
-    await fsp.rm(root, { recursive: true, force: true });
-  });
+  const codingsPath = (): string => path.join(ctx.root, '.qda/codings/anna.jsonl');
+  const onDisk = (): Array<Coding & { review?: string }> => readFileSync(codingsPath(), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
 
   it('lists the orphan and the fuzzy match, then accepts, re-attaches and deletes on request', async () => {
-    const review = await editor.connection.sendRequest(reviewCodingsRequest, {});
+    const review = await ctx.editor.connection.sendRequest(reviewCodingsRequest, {});
     assert.deepEqual(review.map((r) => [r.kind, r.id, r.exact]), [['orphan', 'c1', PASSAGES[1]], ['fuzzy', 'c2', PASSAGES[2]]]);
-    // check reports both too (same diagnostics as the editor).
-    const diags = await editor.waitForDiagnostics('.qda/codings/anna.jsonl', (d) => d.length >= 2);
+    // check reports both too (same diagnostics as the ctx.editor).
+    const diags = await ctx.editor.waitForDiagnostics('.qda/codings/anna.jsonl', (d) => d.length >= 2);
     assert.deepEqual(diags.map((d) => d.code).sort(), ['qda.fuzzyCoding', 'qda.orphanCoding']);
 
-    const accepted = await editor.connection.sendRequest(acceptCodingRequest, { id: 'c2' });
-    await editor.applyAndSave(accepted.edit!);
+    const accepted = await ctx.editor.connection.sendRequest(acceptCodingRequest, { id: 'c2' });
+    await ctx.editor.applyAndSave(accepted.edit!);
     await waitFor(() => onDisk()[2].start !== R2.indexOf(PASSAGES[2]));
-    const text = readFileSync(path.join(root, 'transcripts/R2.md'), 'utf8');
+    const text = readFileSync(path.join(ctx.root, 'transcripts/R2.md'), 'utf8');
     assert.equal(onDisk()[2].start, text.indexOf('Lederen er den som får deg til å tro på dette.'));
     assert.equal(onDisk()[2].review, undefined);
 
@@ -143,18 +131,18 @@ describe('orphaned and fuzzy codings through the server', function () {
     const target = 'Det syntes jeg var en god måte å si det på.';
     const li = new LineIndex(text);
     const at = text.indexOf(target);
-    const reattached = await editor.connection.sendRequest(reattachCodingRequest, { id: 'c1', uri: editor.uri('transcripts/R2.md'), range: { start: li.positionAt(at), end: li.positionAt(at + target.length) } });
-    await editor.applyAndSave(reattached.edit!);
+    const reattached = await ctx.editor.connection.sendRequest(reattachCodingRequest, { id: 'c1', uri: ctx.editor.uri('transcripts/R2.md'), range: { start: li.positionAt(at), end: li.positionAt(at + target.length) } });
+    await ctx.editor.applyAndSave(reattached.edit!);
     await waitFor(() => onDisk().find((c) => c.id === 'c1')!.exact === target);
-    let after = await editor.connection.sendRequest(reviewCodingsRequest, {});
+    let after = await ctx.editor.connection.sendRequest(reviewCodingsRequest, {});
     for (let i = 0; i < 50 && after.length > 0; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      after = await editor.connection.sendRequest(reviewCodingsRequest, {});
+      after = await ctx.editor.connection.sendRequest(reviewCodingsRequest, {});
     }
     assert.deepEqual(after, []);
 
-    const deleted = await editor.connection.sendRequest(deleteCodingRequest, { id: 'c0' });
-    await editor.applyAndSave(deleted.edit!);
+    const deleted = await ctx.editor.connection.sendRequest(deleteCodingRequest, { id: 'c0' });
+    await ctx.editor.applyAndSave(deleted.edit!);
     assert.deepEqual(onDisk().map((c) => c.id).sort(), ['c1', 'c2']);
   });
 });

@@ -7,8 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CodeActionRequest, PrepareRenameRequest, RenameRequest, type CodeAction, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
-import { TestEditor } from './lspClient';
-import { LineIndex } from '../../server/src/core/text';
+import { positionIn, serverSuite, type TestEditor } from './lspClient';
 import { deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, renameItemRequest } from '../../server/src/protocol';
 import type { Coding } from '../../server/src/core/model';
 import { fixture } from '../unit/codebookFixture';
@@ -32,35 +31,21 @@ function touched(editor: TestEditor, edit: WorkspaceEdit): string[] {
 
 describe('codebook work over stdio', function () {
   this.timeout(30000);
-  let root: string;
-  let editor: TestEditor;
-  const read = (rel: string): string => readFileSync(path.join(root, rel), 'utf8');
+  const ctx = serverSuite(makeProject, { each: true });
+  const read = (rel: string): string => readFileSync(path.join(ctx.root, rel), 'utf8');
   const codings = (rel: string): Coding[] => read(rel).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Coding);
-  const positionOf = (rel: string, needle: string, delta = 1): { line: number; character: number } => {
-    const text = read(rel);
-    const at = text.indexOf(needle);
-    assert.ok(at >= 0, needle);
-    return new LineIndex(text).positionAt(at + delta);
-  };
+  const positionOf = (rel: string, needle: string, delta = 1): { line: number; character: number } => positionIn(read(rel), needle, delta);
 
-  beforeEach(async () => {
-    root = await makeProject();
-    editor = await TestEditor.start(root);
-  });
-  afterEach(async () => {
-    await editor?.stop();
-    await fsp.rm(root, { recursive: true, force: true });
-  });
 
   it('renames a code with F2 in codebook.md: codebook, both coders’ codings, links and colour in one edit', async () => {
-    const uri = editor.uri('codebook.md');
+    const uri = ctx.editor.uri('codebook.md');
     const position = positionOf('codebook.md', '- **«læring i sandkassa»**', 6);
-    const prepared = (await editor.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position })) as { range: unknown; placeholder: string };
+    const prepared = (await ctx.editor.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position })) as { range: unknown; placeholder: string };
     assert.equal(prepared.placeholder, '«læring i sandkassa»');
-    const edit = (await editor.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'Trygt øvingsmiljø 🏖' }))!;
-    assert.deepEqual(touched(editor, edit), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'codebook.md', 'memos/Wenger 1998.md', 'qda.yaml']);
+    const edit = (await ctx.editor.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'Trygt øvingsmiljø 🏖' }))!;
+    assert.deepEqual(touched(ctx.editor, edit), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'codebook.md', 'memos/Wenger 1998.md', 'qda.yaml']);
     const untouched = read('chapters/kap5.md');
-    await editor.applyAndSave(edit);
+    await ctx.editor.applyAndSave(edit);
     assert.ok(read('codebook.md').includes('- **Trygt øvingsmiljø 🏖** — in vivo; testmiljøet.'));
     assert.ok(read('codebook.md').includes('se [[Trygt øvingsmiljø 🏖]].'));
     assert.ok(read('memos/Wenger 1998.md').includes('[[Trygt øvingsmiljø 🏖|sandkassa]]'));
@@ -68,75 +53,75 @@ describe('codebook work over stdio', function () {
     assert.equal(codings('.qda/codings/anna.jsonl').find((c) => c.id === 'a1')?.code, 'Trygt øvingsmiljø 🏖');
     assert.equal(read('chapters/kap5.md'), untouched);
     // The server's index follows: the new name is known and its links resolve.
-    let again = await editor.connection.sendRequest(renameItemRequest, { name: 'Trygt øvingsmiljø 🏖', newName: 'Sandkassa' });
+    let again = await ctx.editor.connection.sendRequest(renameItemRequest, { name: 'Trygt øvingsmiljø 🏖', newName: 'Sandkassa' });
     for (let i = 0; i < 100 && again.error; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      again = await editor.connection.sendRequest(renameItemRequest, { name: 'Trygt øvingsmiljø 🏖', newName: 'Sandkassa' });
+      again = await ctx.editor.connection.sendRequest(renameItemRequest, { name: 'Trygt øvingsmiljø 🏖', newName: 'Sandkassa' });
     }
     assert.equal(again.error, undefined);
     assert.match(again.message ?? '', /2 codings, 2 links/);
-    assert.ok((editor.diagnostics.get(editor.uri('memos/Wenger 1998.md')) ?? []).every((x) => x.code !== 'qda.unresolvedLink'));
+    assert.ok((ctx.editor.diagnostics.get(ctx.editor.uri('memos/Wenger 1998.md')) ?? []).every((x) => x.code !== 'qda.unresolvedLink'));
   });
 
   it('renames a category from a [[link]] in a chapter, and refuses a clashing name with a message', async () => {
-    const uri = editor.uri('chapters/kap5.md');
+    const uri = ctx.editor.uri('chapters/kap5.md');
     const position = positionOf('chapters/kap5.md', '[[Kompetanse og opplæring]]', 4);
-    const prepared = (await editor.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position })) as { placeholder: string };
+    const prepared = (await ctx.editor.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position })) as { placeholder: string };
     assert.equal(prepared.placeholder, 'Kompetanse og opplæring');
     await assert.rejects(
-      editor.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'LEDELSE' }),
+      ctx.editor.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'LEDELSE' }),
       (err: Error) => /already a category 'Ledelse'/.test(err.message),
     );
-    const edit = (await editor.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'Læring på jobben' }))!;
-    assert.deepEqual(touched(editor, edit), ['chapters/kap5.md', 'codebook.md']);
-    await editor.applyAndSave(edit);
+    const edit = (await ctx.editor.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'Læring på jobben' }))!;
+    assert.deepEqual(touched(ctx.editor, edit), ['chapters/kap5.md', 'codebook.md']);
+    await ctx.editor.applyAndSave(edit);
     assert.ok(read('codebook.md').includes('\n## Læring på jobben\n'));
     assert.ok(read('chapters/kap5.md').includes('Tema: [[Læring på jobben]].'));
     // A link to a note is not renamed here.
     await assert.rejects(
-      editor.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: editor.uri('codebook.md') }, position: positionOf('codebook.md', '[[Wenger 1998]]', 4) }),
+      ctx.editor.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: ctx.editor.uri('codebook.md') }, position: positionOf('codebook.md', '[[Wenger 1998]]', 4) }),
       (err: Error) => /links to the note memos\/Wenger 1998\.md/.test(err.message),
     );
   });
 
   it('merges codes through qda/mergeCodes and renames through qda/renameItem, saving exactly the files it changed', async () => {
-    const merged = await editor.connection.sendRequest(mergeCodesRequest, { sources: ['Kunde-innsikt'], target: 'Kundeinnsikt' });
+    const merged = await ctx.editor.connection.sendRequest(mergeCodesRequest, { sources: ['Kunde-innsikt'], target: 'Kundeinnsikt' });
     assert.equal(merged.error, undefined);
     assert.equal(merged.removed, 1);
-    assert.deepEqual(touched(editor, merged.edit!), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'chapters/kap5.md', 'codebook.md']);
-    assert.deepEqual([...merged.save!].sort(), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'chapters/kap5.md', 'codebook.md'].map((r) => editor.uri(r)).sort());
-    await editor.applyAndSave(merged.edit!);
+    assert.deepEqual(touched(ctx.editor, merged.edit!), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'chapters/kap5.md', 'codebook.md']);
+    assert.deepEqual([...merged.save!].sort(), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'chapters/kap5.md', 'codebook.md'].map((r) => ctx.editor.uri(r)).sort());
+    await ctx.editor.applyAndSave(merged.edit!);
     assert.deepEqual(codings('.qda/codings/anna.jsonl').filter((c) => c.exact === 'Kundene merket det').map((c) => c.code), ['Kundeinnsikt']);
     assert.deepEqual(codings('.qda/codings/bjorn.jsonl').map((c) => c.code), ['«læring i sandkassa»', 'Kundeinnsikt']);
     assert.ok(!read('codebook.md').includes('Kunde-innsikt'));
 
-    const refused = await editor.connection.sendRequest(renameItemRequest, { name: 'Korte økter', newName: 'kundeinnsikt' });
+    const refused = await ctx.editor.connection.sendRequest(renameItemRequest, { name: 'Korte økter', newName: 'kundeinnsikt' });
     assert.match(refused.error ?? '', /already a code 'Kundeinnsikt'/);
     assert.equal(refused.edit, undefined);
   });
 
   it('moves a code into another category, deletes a code after saying how many codings go, and exports', async () => {
-    const moved = await editor.connection.sendRequest(moveItemsRequest, { names: ['Kundeinnsikt'], target: { kind: 'into', category: 'Ledelse' } });
-    assert.deepEqual(touched(editor, moved.edit!), ['codebook.md']);
-    await editor.applyAndSave(moved.edit!);
+    const moved = await ctx.editor.connection.sendRequest(moveItemsRequest, { names: ['Kundeinnsikt'], target: { kind: 'into', category: 'Ledelse' } });
+    assert.deepEqual(touched(ctx.editor, moved.edit!), ['codebook.md']);
+    await ctx.editor.applyAndSave(moved.edit!);
     assert.ok(read('codebook.md').includes('(R2).\n- **Kundeinnsikt** — bruke data om kunden\n\n## Ukategorisert'));
-    const deletion = await editor.connection.sendRequest(deleteCodeRequest, { name: 'Kunde-innsikt' });
+    const deletion = await ctx.editor.connection.sendRequest(deleteCodeRequest, { name: 'Kunde-innsikt' });
     assert.equal(deletion.removed, 2);
-    assert.deepEqual(touched(editor, deletion.edit!), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'codebook.md']);
-    const csv = await editor.connection.sendRequest(exportCodebookRequest, { format: 'csv' });
+    assert.deepEqual(touched(ctx.editor, deletion.edit!), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'codebook.md']);
+    const csv = await ctx.editor.connection.sendRequest(exportCodebookRequest, { format: 'csv' });
     assert.equal(csv.fileName, 'kodebok.csv');
     assert.ok(csv.text?.includes('\r\nLedelse,,Kundeinnsikt,,bruke data om kunden,1,1,FL1,anna,Kundene merket det,FL1\r\n'), csv.text);
-    const docx = await editor.connection.sendRequest(exportCodebookRequest, { format: 'codebook-docx' });
+    const docx = await ctx.editor.connection.sendRequest(exportCodebookRequest, { format: 'codebook-docx' });
     assert.equal(Buffer.from(docx.base64!, 'base64').subarray(0, 2).toString(), 'PK');
   });
 
   it('offers a quick fix that merges near-duplicate codes', async () => {
-    const diagnostics = await editor.waitForDiagnostics('codebook.md', (d) => d.some((x) => x.code === 'qda.codeNearDuplicate'));
+    const diagnostics = await ctx.editor.waitForDiagnostics('codebook.md', (d) => d.some((x) => x.code === 'qda.codeNearDuplicate'));
     const near = diagnostics.filter((d) => d.code === 'qda.codeNearDuplicate');
-    const actions = (await editor.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: editor.uri('codebook.md') }, range: near[0].range, context: { diagnostics: near } })) as CodeAction[];
+    const actions = (await ctx.editor.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: ctx.editor.uri('codebook.md') }, range: near[0].range, context: { diagnostics: near } })) as CodeAction[];
     assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [["Merge 'Kunde-innsikt' into 'Kundeinnsikt'", true], ["Merge 'Kundeinnsikt' into 'Kunde-innsikt'", false]]);
-    assert.deepEqual(touched(editor, actions[0].edit!), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'chapters/kap5.md', 'codebook.md']);
-    await editor.applyAndSave(actions[0].edit!);
-    await editor.waitForDiagnostics('codebook.md', (d) => d.every((x) => x.code !== 'qda.codeNearDuplicate'));
+    assert.deepEqual(touched(ctx.editor, actions[0].edit!), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'chapters/kap5.md', 'codebook.md']);
+    await ctx.editor.applyAndSave(actions[0].edit!);
+    await ctx.editor.waitForDiagnostics('codebook.md', (d) => d.every((x) => x.code !== 'qda.codeNearDuplicate'));
   });
 });

@@ -109,3 +109,29 @@ export function applyTextEdits(text: string, edits: TextEdit[]): string {
   for (const e of offs) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
 }
+
+/** The server on a fresh project for a suite: started before it (or each test), stopped and the folder removed after. */
+export interface ServerSuite {
+  editor: TestEditor;
+  root: string;
+}
+
+export function serverSuite(makeProject: () => Promise<string>, options: { each?: boolean; coder?: string } = {}): ServerSuite {
+  const ctx = {} as ServerSuite;
+  (options.each ? beforeEach : before)(async () => {
+    ctx.root = await makeProject();
+    ctx.editor = await TestEditor.start(ctx.root, options.coder);
+  });
+  (options.each ? afterEach : after)(async () => {
+    await ctx.editor?.stop();
+    if (ctx.root) await fsp.rm(ctx.root, { recursive: true, force: true });
+  });
+  return ctx;
+}
+
+/** The LSP position `delta` characters into the first occurrence of `needle` in `text`. */
+export function positionIn(text: string, needle: string, delta = 0): { line: number; character: number } {
+  const at = text.indexOf(needle);
+  if (at < 0) throw new Error(`"${needle}" is not in the text`);
+  return new LineIndex(text).positionAt(at + delta);
+}

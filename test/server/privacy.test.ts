@@ -5,7 +5,7 @@ import { promises as fsp, readFileSync, mkdtempSync, existsSync } from 'node:fs'
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CodeActionRequest, DidChangeWatchedFilesNotification, FileChangeType, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
-import { TestEditor } from './lspClient';
+import { serverSuite } from './lspClient';
 import { importPreviewRequest, importTranscriptsRequest, informantsRequest, setInformantAttributeRequest } from '../../server/src/protocol';
 
 const QDA_YAML = '# demo\nlanguage: nb\ninterviewers: [Intervjuer]\ninformants:\n  R4: { role: leder } # første\n';
@@ -30,27 +30,18 @@ const realNames = (d: Diagnostic[]): Diagnostic[] => d.filter((x) => x.code === 
 
 describe('privacy, import and informants over stdio', function () {
   this.timeout(30000);
-  let root: string;
-  let editor: TestEditor;
+  const ctx = serverSuite(makeProject);
 
-  before(async () => {
-    root = await makeProject();
-    editor = await TestEditor.start(root);
-  });
-  after(async () => {
-    await editor?.stop();
-    await fsp.rm(root, { recursive: true, force: true });
-  });
 
   it('warns about real names and replaces all of them in a file by the quick fix', async () => {
-    const diags = realNames(await editor.waitForDiagnostics('transcripts/R4.md', (d) => realNames(d).length === 2));
+    const diags = realNames(await ctx.editor.waitForDiagnostics('transcripts/R4.md', (d) => realNames(d).length === 2));
     assert.deepEqual(diags.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character, d.severity]), [[3, 21, 34, 2], [5, 13, 17, 2]]);
     assert.doesNotMatch(diags[0]!.message, /Kari|Nordmann/);
-    assert.equal(realNames(await editor.waitForDiagnostics('memos/notat.md', (d) => realNames(d).length === 1)).length, 1);
-    assert.equal(editor.diagnostics.has(editor.uri('.qda/identifiers.yaml')), false);
+    assert.equal(realNames(await ctx.editor.waitForDiagnostics('memos/notat.md', (d) => realNames(d).length === 1)).length, 1);
+    assert.equal(ctx.editor.diagnostics.has(ctx.editor.uri('.qda/identifiers.yaml')), false);
 
-    const actions = (await editor.connection.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: editor.uri('transcripts/R4.md') },
+    const actions = (await ctx.editor.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: ctx.editor.uri('transcripts/R4.md') },
       range: diags[1]!.range,
       context: { diagnostics: diags, only: ['quickfix'] },
     })) as CodeAction[];
@@ -60,60 +51,60 @@ describe('privacy, import and informants over stdio', function () {
     assert.ok(titles.includes('Replace all 3 names of R4 in the project (2 files) with R4'), titles.join('\n'));
     assert.equal(actions.find((a) => a.title === 'Replace this name with R4')?.isPreferred, true);
 
-    await editor.applyAndSave(actions.find((a) => a.title.includes('in this file'))!.edit!);
-    assert.equal(readFileSync(path.join(root, 'transcripts/R4.md'), 'utf8'), '---\ntitle: R4\n---\n**Intervjuer:** Hei, R4.\n\n**R4:** Hei. R4s team bruker CRM.\n');
-    await editor.waitForDiagnostics('transcripts/R4.md', (d) => realNames(d).length === 0);
+    await ctx.editor.applyAndSave(actions.find((a) => a.title.includes('in this file'))!.edit!);
+    assert.equal(readFileSync(path.join(ctx.root, 'transcripts/R4.md'), 'utf8'), '---\ntitle: R4\n---\n**Intervjuer:** Hei, R4.\n\n**R4:** Hei. R4s team bruker CRM.\n');
+    await ctx.editor.waitForDiagnostics('transcripts/R4.md', (d) => realNames(d).length === 0);
     // The memo still has its name; the project-wide fix is one edit over every file.
-    const memo = realNames(await editor.waitForDiagnostics('memos/notat.md', (d) => realNames(d).length === 1));
-    const again = (await editor.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: editor.uri('memos/notat.md') }, range: memo[0]!.range, context: { diagnostics: memo } })) as CodeAction[];
+    const memo = realNames(await ctx.editor.waitForDiagnostics('memos/notat.md', (d) => realNames(d).length === 1));
+    const again = (await ctx.editor.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: ctx.editor.uri('memos/notat.md') }, range: memo[0]!.range, context: { diagnostics: memo } })) as CodeAction[];
     assert.deepEqual(again.map((a) => a.title), ['Replace this name with R4']);
-    await editor.applyAndSave(again[0]!.edit!);
-    assert.equal(readFileSync(path.join(root, 'memos/notat.md'), 'utf8'), '# Notat\n\nR4 er tydelig.\n');
+    await ctx.editor.applyAndSave(again[0]!.edit!);
+    assert.equal(readFileSync(path.join(ctx.root, 'memos/notat.md'), 'utf8'), '# Notat\n\nR4 er tydelig.\n');
   });
 
   it('imports a transcript with a mapped speaker: preview, edit, identifiers file and .gitignore', async () => {
-    const vtt = editor.uri('import/intervju.vtt');
-    const bad = await editor.connection.sendRequest(importPreviewRequest, { files: [vtt, editor.uri('import/tom.vtt')] });
+    const vtt = ctx.editor.uri('import/intervju.vtt');
+    const bad = await ctx.editor.connection.sendRequest(importPreviewRequest, { files: [vtt, ctx.editor.uri('import/tom.vtt')] });
     assert.match(bad.error ?? '', /^import\/tom\.vtt: is empty\. Nothing was written\.$/);
-    const preview = await editor.connection.sendRequest(importPreviewRequest, { files: [vtt] });
+    const preview = await ctx.editor.connection.sendRequest(importPreviewRequest, { files: [vtt] });
     assert.equal(preview.error, undefined);
-    assert.deepEqual(preview.files.map((f) => [f.target, f.exists, f.targetUri]), [['transcripts/intervju.md', false, editor.uri('transcripts/intervju.md')]]);
+    assert.deepEqual(preview.files.map((f) => [f.target, f.exists, f.targetUri]), [['transcripts/intervju.md', false, ctx.editor.uri('transcripts/intervju.md')]]);
     assert.deepEqual(preview.files[0]!.speakers.map((s) => [s.source, s.role]), [['Ingrid Haugland', 'informant'], ['Ola Dunk', 'informant']]);
     assert.deepEqual(preview.suggestions, ['R5']);
 
-    const result = await editor.connection.sendRequest(importTranscriptsRequest, { files: [vtt], speakers: { 'Ola Dunk': 'R5' }, interviewers: ['Ingrid Haugland'] });
+    const result = await ctx.editor.connection.sendRequest(importTranscriptsRequest, { files: [vtt], speakers: { 'Ola Dunk': 'R5' }, interviewers: ['Ingrid Haugland'] });
     assert.equal(result.error, undefined);
-    assert.deepEqual(result.transcripts, [editor.uri('transcripts/intervju.md')]);
+    assert.deepEqual(result.transcripts, [ctx.editor.uri('transcripts/intervju.md')]);
     assert.equal(result.gitignore, true);
-    await editor.applyAndSave(result.edit!);
-    const md = readFileSync(path.join(root, 'transcripts/intervju.md'), 'utf8');
+    await ctx.editor.applyAndSave(result.edit!);
+    const md = readFileSync(path.join(ctx.root, 'transcripts/intervju.md'), 'utf8');
     assert.match(md, /^\*\*Intervjuer:\*\* \[00:00:01\] Hva gjør du\?\n\n\*\*R5:\*\* \[00:00:03\] Jeg er rådgiver\.\n$/m);
-    assert.equal(readFileSync(path.join(root, '.qda/identifiers.yaml'), 'utf8'), 'Kari Nordmann: R4\nIngrid Haugland: Intervjuer\nOla Dunk: R5\n');
-    assert.equal(readFileSync(path.join(root, '.gitignore'), 'utf8'), '.qda/identifiers.yaml\n');
+    assert.equal(readFileSync(path.join(ctx.root, '.qda/identifiers.yaml'), 'utf8'), 'Kari Nordmann: R4\nIngrid Haugland: Intervjuer\nOla Dunk: R5\n');
+    assert.equal(readFileSync(path.join(ctx.root, '.gitignore'), 'utf8'), '.qda/identifiers.yaml\n');
 
     // Importing again is refused until the user confirms the overwrite.
-    const again = await editor.connection.sendRequest(importTranscriptsRequest, { files: [vtt] });
+    const again = await ctx.editor.connection.sendRequest(importTranscriptsRequest, { files: [vtt] });
     assert.match(again.error ?? '', /^transcripts\/intervju\.md already exists/);
-    assert.equal(existsSync(path.join(root, 'transcripts/intervju.md')), true);
+    assert.equal(existsSync(path.join(ctx.root, 'transcripts/intervju.md')), true);
   });
 
   it('lists informants with counts and sets an attribute in qda.yaml keeping comments', async () => {
-    await editor.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: editor.uri('transcripts/intervju.md'), type: FileChangeType.Created }] });
-    let list = await editor.connection.sendRequest(informantsRequest, {});
+    await ctx.editor.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: ctx.editor.uri('transcripts/intervju.md'), type: FileChangeType.Created }] });
+    let list = await ctx.editor.connection.sendRequest(informantsRequest, {});
     for (let i = 0; i < 50 && !list.informants.some((x) => x.code === 'R5'); i++) {
       await new Promise((r) => setTimeout(r, 20));
-      list = await editor.connection.sendRequest(informantsRequest, {});
+      list = await ctx.editor.connection.sendRequest(informantsRequest, {});
     }
     assert.deepEqual(list.informants.map((i) => [i.code, i.attributes, i.transcripts.map((t) => t.path), i.turns, i.words]), [
       ['R4', { role: 'leder' }, ['transcripts/R4.md'], 1, 5],
       ['R5', {}, ['transcripts/intervju.md'], 1, 3],
     ]);
     assert.deepEqual(list.attributeNames, ['role']);
-    const set = await editor.connection.sendRequest(setInformantAttributeRequest, { informant: 'R4', attribute: 'office', value: 'Bergen' });
+    const set = await ctx.editor.connection.sendRequest(setInformantAttributeRequest, { informant: 'R4', attribute: 'office', value: 'Bergen' });
     assert.equal(set.error, undefined);
-    await editor.applyAndSave(set.edit!);
-    assert.equal(readFileSync(path.join(root, 'qda.yaml'), 'utf8'), QDA_YAML.replace('{ role: leder }', '{ role: leder, office: Bergen }'));
-    const bad = await editor.connection.sendRequest(setInformantAttributeRequest, { informant: 'R4', attribute: '', value: 'x' });
+    await ctx.editor.applyAndSave(set.edit!);
+    assert.equal(readFileSync(path.join(ctx.root, 'qda.yaml'), 'utf8'), QDA_YAML.replace('{ role: leder }', '{ role: leder, office: Bergen }'));
+    const bad = await ctx.editor.connection.sendRequest(setInformantAttributeRequest, { informant: 'R4', attribute: '', value: 'x' });
     assert.match(bad.error ?? '', /cannot be an attribute name/);
   });
 });

@@ -5,7 +5,7 @@ import { promises as fsp, readFileSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CodeActionRequest, DefinitionRequest, HoverRequest, ReferencesRequest, type CodeAction, type Hover, type Location, type MarkupContent, type WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { TestEditor } from './lspClient';
+import { positionIn, serverSuite } from './lspClient';
 import { LineIndex } from '../../server/src/core/text';
 import { makeQuoteSelector } from '../../server/src/core/selector';
 import { exportQuotesRequest, formatQuoteRequest } from '../../server/src/protocol';
@@ -59,26 +59,13 @@ async function makeProject(): Promise<string> {
 
 describe('chapter quotes over stdio', function () {
   this.timeout(30000);
-  let root: string;
-  let editor: TestEditor;
-  const chapterText = (): string => readFileSync(path.join(root, 'chapters/kap5.md'), 'utf8');
-  const positionOf = (text: string, needle: string, delta = 2): { line: number; character: number } => {
-    const at = text.indexOf(needle);
-    assert.ok(at >= 0, needle);
-    return new LineIndex(text).positionAt(at + delta);
-  };
+  const ctx = serverSuite(makeProject);
+  const chapterText = (): string => readFileSync(path.join(ctx.root, 'chapters/kap5.md'), 'utf8');
+  const positionOf = (text: string, needle: string, delta = 2): { line: number; character: number } => positionIn(text, needle, delta);
 
-  before(async () => {
-    root = await makeProject();
-    editor = await TestEditor.start(root);
-  });
-  after(async () => {
-    await editor?.stop();
-    await fsp.rm(root, { recursive: true, force: true });
-  });
 
   it('publishes a diagnostic with a stable code for each quote that is not verified', async () => {
-    const diags = await editor.waitForDiagnostics('chapters/kap5.md', (d) => d.length === 5);
+    const diags = await ctx.editor.waitForDiagnostics('chapters/kap5.md', (d) => d.length === 5);
     const text = chapterText();
     const li = new LineIndex(text);
     const rows = diags.map((d) => [d.code, d.severity, text.slice(li.offsetAt(d.range.start), li.offsetAt(d.range.end))]);
@@ -95,11 +82,11 @@ describe('chapter quotes over stdio', function () {
 
   const actionsAt = async (needle: string): Promise<CodeAction[]> => {
     const text = chapterText();
-    const diags = editor.diagnostics.get(editor.uri('chapters/kap5.md')) ?? [];
+    const diags = ctx.editor.diagnostics.get(ctx.editor.uri('chapters/kap5.md')) ?? [];
     const pos = positionOf(text, needle);
     const range = { start: pos, end: pos };
     const context = { diagnostics: diags.filter((d) => d.range.start.line === pos.line) };
-    return (await editor.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: editor.uri('chapters/kap5.md') }, range, context })) as CodeAction[];
+    return (await ctx.editor.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: ctx.editor.uri('chapters/kap5.md') }, range, context })) as CodeAction[];
   };
 
   it('offers quick fixes, and applying them clears the diagnostics', async () => {
@@ -108,41 +95,41 @@ describe('chapter quotes over stdio', function () {
       ['Update the quote from its source', 'qda.quoteMismatch'],
       ['Remove the quote’s source anchor', 'qda.quoteMismatch'],
     ]);
-    await editor.applyAndSave(mismatch[0].edit as WorkspaceEdit);
+    await ctx.editor.applyAndSave(mismatch[0].edit as WorkspaceEdit);
     assert.ok(chapterText().includes(`«${SANDKASSE}» (FL1)<!--qda:sand0001-->`));
-    await editor.waitForDiagnostics('chapters/kap5.md', (d) => d.length === 4 && !d.some((x) => x.code === 'qda.quoteMismatch'));
+    await ctx.editor.waitForDiagnostics('chapters/kap5.md', (d) => d.length === 4 && !d.some((x) => x.code === 'qda.quoteMismatch'));
 
     const informant = await actionsAt('«De hjalp');
     assert.deepEqual(informant.map((a) => a.title), ['Change the informant to FL1']);
-    await editor.applyAndSave(informant[0].edit as WorkspaceEdit);
+    await ctx.editor.applyAndSave(informant[0].edit as WorkspaceEdit);
     assert.ok(chapterText().includes('«De hjalp de andre på kontoret» (FL1)<!--qda:hjalp001-->'));
 
     const missing = await actionsAt('«Alle fikk');
     assert.deepEqual(missing.map((a) => a.title), ['Remove the quote’s source anchor']);
-    await editor.applyAndSave(missing[0].edit as WorkspaceEdit);
+    await ctx.editor.applyAndSave(missing[0].edit as WorkspaceEdit);
     assert.ok(chapterText().includes('Slettet: «Alle fikk prøve seg» (FL1).'));
 
     const link = await actionsAt('«ingen var');
     assert.deepEqual(link.map((a) => a.title), ["Link the quote to coding 'Sandkasse' (anna, sand0001)"]);
-    await editor.applyAndSave(link[0].edit as WorkspaceEdit);
+    await ctx.editor.applyAndSave(link[0].edit as WorkspaceEdit);
     assert.ok(chapterText().includes('«ingen var redde for å ødelegge noe» (FL1)<!--qda:sand0001-->.'));
 
     // Left: the quote whose anchor was removed (now found in the transcript, unanchored) and the invented one.
-    const diags = await editor.waitForDiagnostics('chapters/kap5.md', (d) => d.length === 2);
+    const diags = await ctx.editor.waitForDiagnostics('chapters/kap5.md', (d) => d.length === 2);
     assert.deepEqual(diags.map((d) => d.code), ['qda.quoteUnanchored', 'qda.quoteNoSource']);
   });
 
   it('goes to the transcript passage from a quote, and hovers with the surrounding turn', async () => {
     const text = chapterText();
-    const uri = editor.uri('chapters/kap5.md');
-    const def = (await editor.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: positionOf(text, '«De hjalp', 5) })) as Location;
+    const uri = ctx.editor.uri('chapters/kap5.md');
+    const def = (await ctx.editor.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: positionOf(text, '«De hjalp', 5) })) as Location;
     const li = new LineIndex(TRANSCRIPT);
     const start = TRANSCRIPT.indexOf('De hjalp');
-    assert.equal(def.uri, editor.uri('transcripts/FL1.md'));
+    assert.equal(def.uri, ctx.editor.uri('transcripts/FL1.md'));
     // The quoted words, not the whole coded segment.
     assert.deepEqual(def.range, { start: li.positionAt(start), end: li.positionAt(start + 'De hjalp de andre på kontoret'.length) });
 
-    const hover = (await editor.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(text, '«ingen var', 5) })) as Hover;
+    const hover = (await ctx.editor.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(text, '«ingen var', 5) })) as Hover;
     const value = (hover.contents as MarkupContent).value;
     assert.match(value, /^\*\*Sandkasse\*\* · anna · `sand0001` — ✓ matches its source word for word/);
     assert.match(value, /\*FL1\* \[00:00:08\] · transcripts\/FL1.md:6/);
@@ -150,40 +137,40 @@ describe('chapter quotes over stdio', function () {
   });
 
   it('lists the chapters quoting a coding among its references', async () => {
-    await editor.open('transcripts/FL1.md');
-    const refs = (await editor.connection.sendRequest(ReferencesRequest.type, {
-      textDocument: { uri: editor.uri('transcripts/FL1.md') },
+    await ctx.editor.open('transcripts/FL1.md');
+    const refs = (await ctx.editor.connection.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: ctx.editor.uri('transcripts/FL1.md') },
       position: positionOf(TRANSCRIPT, 'Vi startet', 3),
       context: { includeDeclaration: false },
     })) as Location[];
     const text = chapterText();
     const li = new LineIndex(text);
-    const inChapter = refs.filter((r) => r.uri === editor.uri('chapters/kap5.md')).map((r) => text.slice(li.offsetAt(r.range.start), li.offsetAt(r.range.end)));
+    const inChapter = refs.filter((r) => r.uri === ctx.editor.uri('chapters/kap5.md')).map((r) => text.slice(li.offsetAt(r.range.start), li.offsetAt(r.range.end)));
     assert.deepEqual(inChapter, [`«${SANDKASSE}» (FL1)<!--qda:sand0001-->`, '«ingen var redde for å ødelegge noe» (FL1)<!--qda:sand0001-->']);
-    assert.ok(refs.some((r) => r.uri === editor.uri('transcripts/FL1.md')));
+    assert.ok(refs.some((r) => r.uri === ctx.editor.uri('transcripts/FL1.md')));
   });
 
   it('formats a quote for insertion (whole segment or a part) that then verifies cleanly', async () => {
     const li = new LineIndex(TRANSCRIPT);
     const text = chapterText();
     const endPos = new LineIndex(text).positionAt(text.length);
-    const uri = editor.uri('chapters/kap5.md');
-    const whole = await editor.connection.sendRequest(formatQuoteRequest, { id: 'hjalp001', uri, position: endPos });
+    const uri = ctx.editor.uri('chapters/kap5.md');
+    const whole = await ctx.editor.connection.sendRequest(formatQuoteRequest, { id: 'hjalp001', uri, position: endPos });
     assert.deepEqual(whole, { chapter: true, text: '«De hjalp de andre på kontoret, særlig i starten.» (FL1)<!--qda:hjalp001-->', form: 'inline', informant: 'FL1' });
     const partStart = TRANSCRIPT.indexOf('Alle fikk');
-    const part = await editor.connection.sendRequest(formatQuoteRequest, { id: 'sand0001', range: { start: li.positionAt(partStart), end: li.positionAt(partStart + 'Alle fikk prøve seg før oppstart'.length) } });
+    const part = await ctx.editor.connection.sendRequest(formatQuoteRequest, { id: 'sand0001', range: { start: li.positionAt(partStart), end: li.positionAt(partStart + 'Alle fikk prøve seg før oppstart'.length) } });
     assert.equal(part.text, '«(...) Alle fikk prøve seg før oppstart (...)» (FL1)<!--qda:sand0001-->');
     assert.equal(part.chapter, false);
-    const wrongTarget = await editor.connection.sendRequest(formatQuoteRequest, { id: 'sand0001', uri: editor.uri('transcripts/FL1.md') });
+    const wrongTarget = await ctx.editor.connection.sendRequest(formatQuoteRequest, { id: 'sand0001', uri: ctx.editor.uri('transcripts/FL1.md') });
     assert.equal(wrongTarget.chapter, false);
 
-    await fsp.writeFile(path.join(root, 'chapters/kap5.md'), `Nytt avsnitt: ${whole.text} Og ${part.text}\n`);
-    await editor.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
-    await editor.waitForDiagnostics('chapters/kap5.md', (d) => d.length === 0);
+    await fsp.writeFile(path.join(ctx.root, 'chapters/kap5.md'), `Nytt avsnitt: ${whole.text} Og ${part.text}\n`);
+    await ctx.editor.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+    await ctx.editor.waitForDiagnostics('chapters/kap5.md', (d) => d.length === 0);
   });
 
   it('exports the quote bank as Markdown grouped by theme › code', async () => {
-    const result = await editor.connection.sendRequest(exportQuotesRequest, { format: 'md' });
+    const result = await ctx.editor.connection.sendRequest(exportQuotesRequest, { format: 'md' });
     assert.equal(result.segments, 2);
     assert.equal(
       result.text,
@@ -208,7 +195,7 @@ describe('chapter quotes over stdio', function () {
         '',
       ].join('\n'),
     );
-    const docx = await editor.connection.sendRequest(exportQuotesRequest, { format: 'docx' });
+    const docx = await ctx.editor.connection.sendRequest(exportQuotesRequest, { format: 'docx' });
     const bytes = Buffer.from(docx.base64!, 'base64');
     assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'a .docx is a zip archive');
   });

@@ -4,7 +4,7 @@ import { promises as fsp, readFileSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HoverRequest, DefinitionRequest, ReferencesRequest, CompletionRequest, WorkspaceSymbolRequest, type Hover, type Location, type CompletionList, type MarkupContent, type SymbolInformation } from 'vscode-languageserver-protocol';
-import { TestEditor } from './lspClient';
+import { serverSuite } from './lspClient';
 import { LineIndex } from '../../server/src/core/text';
 import { codeSelectionRequest, codebookTreeRequest, documentCodingsRequest, uncodeSelectionRequest, type TreeNode } from '../../server/src/protocol';
 import type { Coding } from '../../server/src/core/model';
@@ -27,41 +27,32 @@ async function makeProject(): Promise<string> {
 
 describe('language server over stdio', function () {
   this.timeout(30000);
-  let root: string;
-  let editor: TestEditor;
+  const ctx = serverSuite(makeProject);
 
-  before(async () => {
-    root = await makeProject();
-    editor = await TestEditor.start(root);
-  });
-  after(async () => {
-    await editor?.stop();
-    await fsp.rm(root, { recursive: true, force: true });
-  });
 
   it('codes a selection through qda/codeSelection, writes the codings file and shows the coding everywhere', async () => {
-    const text = await editor.open('transcripts/R2.md');
+    const text = await ctx.editor.open('transcripts/R2.md');
     const li = new LineIndex(text);
     const sentence = 'Vi kalte det «læring i sandkassa», for det var et sted der du kunne prøve uten at noe ble ødelagt.';
     const start = text.indexOf(sentence);
     const range = { start: li.positionAt(start), end: li.positionAt(start + sentence.length) };
-    const result = await editor.connection.sendRequest(codeSelectionRequest, { uri: editor.uri('transcripts/R2.md'), range, code: '«læring i sandkassa»' });
+    const result = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range, code: '«læring i sandkassa»' });
     assert.equal(result.error, undefined);
-    assert.deepEqual(result.save, [editor.uri('.qda/codings/anna.jsonl')]);
-    await editor.applyAndSave(result.edit!);
-    const onDisk = JSON.parse(readFileSync(path.join(root, '.qda/codings/anna.jsonl'), 'utf8')) as Coding;
+    assert.deepEqual(result.save, [ctx.editor.uri('.qda/codings/anna.jsonl')]);
+    await ctx.editor.applyAndSave(result.edit!);
+    const onDisk = JSON.parse(readFileSync(path.join(ctx.root, '.qda/codings/anna.jsonl'), 'utf8')) as Coding;
     assert.equal(onDisk.exact, sentence);
     assert.equal(onDisk.code, '«læring i sandkassa»');
     assert.equal(onDisk.id, result.id);
 
     // Decorations data and the tree follow.
-    let decorations = await editor.connection.sendRequest(documentCodingsRequest, { uri: editor.uri('transcripts/R2.md') });
+    let decorations = await ctx.editor.connection.sendRequest(documentCodingsRequest, { uri: ctx.editor.uri('transcripts/R2.md') });
     for (let i = 0; i < 50 && decorations.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      decorations = await editor.connection.sendRequest(documentCodingsRequest, { uri: editor.uri('transcripts/R2.md') });
+      decorations = await ctx.editor.connection.sendRequest(documentCodingsRequest, { uri: ctx.editor.uri('transcripts/R2.md') });
     }
     assert.deepEqual(decorations.map((d) => [d.code, d.range]), [['«læring i sandkassa»', range]]);
-    const tree = await editor.connection.sendRequest(codebookTreeRequest, {});
+    const tree = await ctx.editor.connection.sendRequest(codebookTreeRequest, {});
     const find = (nodes: TreeNode[], name: string): TreeNode | undefined => {
       for (const n of nodes) {
         if (n.name === name) return n;
@@ -76,77 +67,77 @@ describe('language server over stdio', function () {
     assert.deepEqual(theme && [theme.kind, theme.codings], ['category', 1]);
 
     // Hover over the coded passage names the code, its description and the coder.
-    const hover = await editor.connection.sendRequest(HoverRequest.type, { textDocument: { uri: editor.uri('transcripts/R2.md') }, position: li.positionAt(start + 5) }) as Hover;
+    const hover = await ctx.editor.connection.sendRequest(HoverRequest.type, { textDocument: { uri: ctx.editor.uri('transcripts/R2.md') }, position: li.positionAt(start + 5) }) as Hover;
     const value = (hover.contents as MarkupContent).value;
     assert.match(value, /«læring i sandkassa»/);
     assert.match(value, /in vivo; informanten beskriver øvingsmiljøet/);
     assert.match(value, /coded by anna · R2/);
 
     // The coding is a reference of the code, at its transcript passage.
-    const memo = await editor.open('memos/Wenger 1998.md');
-    const codebook = await editor.open('codebook.md');
+    const memo = await ctx.editor.open('memos/Wenger 1998.md');
+    const codebook = await ctx.editor.open('codebook.md');
     const cbIndex = new LineIndex(codebook);
-    const refs = await editor.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: editor.uri('codebook.md') }, position: cbIndex.positionAt(codebook.indexOf('«læring i sandkassa»') + 3), context: { includeDeclaration: false } }) as Location[];
-    assert.deepEqual(refs, [{ uri: editor.uri('transcripts/R2.md'), range }]);
+    const refs = await ctx.editor.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: ctx.editor.uri('codebook.md') }, position: cbIndex.positionAt(codebook.indexOf('«læring i sandkassa»') + 3), context: { includeDeclaration: false } }) as Location[];
+    assert.deepEqual(refs, [{ uri: ctx.editor.uri('transcripts/R2.md'), range }]);
     void memo;
   });
 
   it('resolves [[links]]: definition, references, hover, completion; reports broken links; finds workspace symbols', async () => {
-    const memo = readFileSync(path.join(root, 'memos/Wenger 1998.md'), 'utf8');
+    const memo = readFileSync(path.join(ctx.root, 'memos/Wenger 1998.md'), 'utf8');
     const li = new LineIndex(memo);
     const at = (needle: string, delta = 2): { line: number; character: number } => li.positionAt(memo.indexOf(needle) + delta);
-    const def = await editor.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: editor.uri('memos/Wenger 1998.md') }, position: at('[[Superbrukere som støtte]]', 4) }) as Location;
-    const codebook = readFileSync(path.join(root, 'codebook.md'), 'utf8');
+    const def = await ctx.editor.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: ctx.editor.uri('memos/Wenger 1998.md') }, position: at('[[Superbrukere som støtte]]', 4) }) as Location;
+    const codebook = readFileSync(path.join(ctx.root, 'codebook.md'), 'utf8');
     const cbIndex = new LineIndex(codebook);
     const nameStart = codebook.indexOf('Superbrukere som støtte');
-    assert.deepEqual(def, { uri: editor.uri('codebook.md'), range: { start: cbIndex.positionAt(nameStart), end: cbIndex.positionAt(nameStart + 'Superbrukere som støtte'.length) } });
+    assert.deepEqual(def, { uri: ctx.editor.uri('codebook.md'), range: { start: cbIndex.positionAt(nameStart), end: cbIndex.positionAt(nameStart + 'Superbrukere som støtte'.length) } });
 
-    const noteRefs = await editor.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: editor.uri('codebook.md') }, position: cbIndex.positionAt(codebook.indexOf('[[Wenger 1998]]') + 3), context: { includeDeclaration: false } }) as Location[];
-    assert.deepEqual(noteRefs.map((r) => r.uri), [editor.uri('codebook.md')]);
+    const noteRefs = await ctx.editor.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: ctx.editor.uri('codebook.md') }, position: cbIndex.positionAt(codebook.indexOf('[[Wenger 1998]]') + 3), context: { includeDeclaration: false } }) as Location[];
+    assert.deepEqual(noteRefs.map((r) => r.uri), [ctx.editor.uri('codebook.md')]);
 
-    const hover = await editor.connection.sendRequest(HoverRequest.type, { textDocument: { uri: editor.uri('memos/Wenger 1998.md') }, position: at('[[Kompetanse og opplæring]]', 5) }) as Hover;
+    const hover = await ctx.editor.connection.sendRequest(HoverRequest.type, { textDocument: { uri: ctx.editor.uri('memos/Wenger 1998.md') }, position: at('[[Kompetanse og opplæring]]', 5) }) as Hover;
     assert.match((hover.contents as MarkupContent).value, /\*\*Kompetanse og opplæring\*\*[\s\S]*Hvordan ansatte lærte systemet[\s\S]*6 codes · 1 codings/);
 
     // Typing "[[Sand" in the memo offers the code with that name.
-    await editor.connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri: editor.uri('memos/Wenger 1998.md'), version: 2 },
+    await ctx.editor.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: ctx.editor.uri('memos/Wenger 1998.md'), version: 2 },
       contentChanges: [{ range: { start: li.positionAt(memo.length), end: li.positionAt(memo.length) }, text: 'Se [[Sand' }],
     });
     const after = new LineIndex(memo + 'Se [[Sand');
-    const completion = await editor.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: editor.uri('memos/Wenger 1998.md') }, position: after.positionAt(memo.length + 9) }) as CompletionList;
+    const completion = await ctx.editor.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: ctx.editor.uri('memos/Wenger 1998.md') }, position: after.positionAt(memo.length + 9) }) as CompletionList;
     const item = completion.items.find((i) => i.label === 'Sandkasse og superbrukere');
     assert.ok(item, 'the category is offered');
     assert.ok(completion.items.some((i) => i.label === '«læring i sandkassa»'));
 
     // An unclosed [[ is not a link; a link to nothing is.
-    await editor.connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri: editor.uri('memos/Wenger 1998.md'), version: 3 },
+    await ctx.editor.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: ctx.editor.uri('memos/Wenger 1998.md'), version: 3 },
       contentChanges: [{ text: memo + 'Se [[Finnes ikke]].\n' }],
     });
-    const diags = await editor.waitForDiagnostics('memos/Wenger 1998.md', (d) => d.length > 0);
+    const diags = await ctx.editor.waitForDiagnostics('memos/Wenger 1998.md', (d) => d.length > 0);
     assert.deepEqual(diags.map((d) => [d.code, d.message]), [['qda.unresolvedLink', '[[Finnes ikke]] resolves to no code, category or note.']]);
 
-    const symbols = await editor.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'sandkas' }) as SymbolInformation[];
+    const symbols = await ctx.editor.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'sandkas' }) as SymbolInformation[];
     assert.deepEqual(symbols.map((s) => s.name).sort(), ['Sandkasse og superbrukere', '«læring i sandkassa»']);
   });
 
   it('removes a coding with qda/uncodeSelection and reports the codings file when it is malformed', async () => {
-    const text = readFileSync(path.join(root, 'transcripts/R2.md'), 'utf8');
+    const text = readFileSync(path.join(ctx.root, 'transcripts/R2.md'), 'utf8');
     const li = new LineIndex(text);
     const start = text.indexOf('«læring i sandkassa»');
-    const res = await editor.connection.sendRequest(uncodeSelectionRequest, { uri: editor.uri('transcripts/R2.md'), range: { start: li.positionAt(start), end: li.positionAt(start + 3) } });
+    const res = await ctx.editor.connection.sendRequest(uncodeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range: { start: li.positionAt(start), end: li.positionAt(start + 3) } });
     assert.equal(res.removed, 1);
-    await editor.applyAndSave(res.edit!);
-    assert.equal(readFileSync(path.join(root, '.qda/codings/anna.jsonl'), 'utf8'), '');
+    await ctx.editor.applyAndSave(res.edit!);
+    assert.equal(readFileSync(path.join(ctx.root, '.qda/codings/anna.jsonl'), 'utf8'), '');
 
-    await fsp.writeFile(path.join(root, '.qda/codings/anna.jsonl'), '{"id":"x1","doc":"transcripts/R2.md","start":5,"end":1,"code":"K"}\n');
-    await editor.applyAndSave({ documentChanges: [] });
-    await editor.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: editor.uri('.qda/codings/anna.jsonl'), type: 2 }] });
-    const diags = await editor.waitForDiagnostics('.qda/codings/anna.jsonl', (d) => d.length > 0);
+    await fsp.writeFile(path.join(ctx.root, '.qda/codings/anna.jsonl'), '{"id":"x1","doc":"transcripts/R2.md","start":5,"end":1,"code":"K"}\n');
+    await ctx.editor.applyAndSave({ documentChanges: [] });
+    await ctx.editor.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: ctx.editor.uri('.qda/codings/anna.jsonl'), type: 2 }] });
+    const diags = await ctx.editor.waitForDiagnostics('.qda/codings/anna.jsonl', (d) => d.length > 0);
     assert.equal(diags[0].code, 'qda.codingsMalformed');
     assert.equal(diags[0].range.start.line, 0);
     assert.match(diags[0].message, /Line 1 is not a valid coding: "end" is before "start"/);
-    const refused = await editor.connection.sendRequest(codeSelectionRequest, { uri: editor.uri('transcripts/R2.md'), range: { start: li.positionAt(start), end: li.positionAt(start + 10) }, code: 'Dobbeltregistrering' });
+    const refused = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range: { start: li.positionAt(start), end: li.positionAt(start + 10) }, code: 'Dobbeltregistrering' });
     assert.match(refused.error ?? '', /anna\.jsonl line 1 is not a valid coding/);
     assert.equal(refused.edit, undefined);
   });
