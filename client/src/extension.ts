@@ -24,6 +24,17 @@ export interface QdaTestApi {
   decorationRanges(editor: vscode.TextEditor): vscode.Range[];
   /** The Codebook view's drag-and-drop controller, so tests can drag as a user does. */
   codebookDragAndDrop: vscode.TreeDragAndDropController<unknown>;
+  /** performance.now() times and decoration counters, for `npm run bench:vscode`. */
+  perf: QdaPerf;
+}
+
+export interface QdaPerf {
+  activateStart: number;
+  /** The server's first qda/ready. */
+  readyAt?: number;
+  /** The Codebook tree's first non-empty root children handed to VS Code. */
+  treeFirstAt?: number;
+  decorations: CodingDecorations['stats'];
 }
 
 let connection: QdaConnection | undefined;
@@ -34,6 +45,13 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   connection = new QdaConnection(context, output);
   const swatches = new Swatches(context.globalStorageUri);
   const tree = new CodebookTreeProvider(connection, swatches);
+  const perf: QdaPerf = { activateStart: started, decorations: { applies: 0, maxApplyMs: 0, last: undefined, recent: [] } };
+  const getChildren = tree.getChildren.bind(tree);
+  tree.getChildren = async (element) => {
+    const children = await getChildren(element);
+    if (!element && children.length > 0) perf.treeFirstAt ??= performance.now();
+    return children;
+  };
   // Segments dragged from the tree drop into chapters as quotes (client/src/quotes.ts).
   const quotes = registerQuotes(context, connection);
   // Codes and categories move by drag and drop (codebookOps.ts); segments still drop into chapters.
@@ -42,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   const activationMs = performance.now() - started;
 
   const decorations = new CodingDecorations(connection);
+  perf.decorations = decorations.stats;
   context.subscriptions.push(output, connection, tree, view, decorations);
   registerCommands(context, connection, tree, swatches);
   tree.viewOptions = registerCodebookOps(context, connection, tree, () => view);
@@ -61,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   );
 
   const current = connection;
+  void current.ready.then(() => (perf.readyAt ??= performance.now()), () => undefined);
   void current.start().then(
     () => output.appendLine(vscode.l10n.t('Thesis QDA language server started.')),
     () => void vscode.window.showErrorMessage(vscode.l10n.t('The Thesis QDA language server could not start. See the output channel "Thesis QDA".')),
@@ -72,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
     activationMs,
     decorationRanges: (editor) => decorations.rangesFor(editor),
     codebookDragAndDrop: dragAndDrop as vscode.TreeDragAndDropController<unknown>,
+    perf,
   };
 }
 
