@@ -75,6 +75,32 @@ describe('anchoring through the server', function () {
     assert.equal(onDisk()[0].exact, PASSAGES[0]);
   });
 
+  it('keeps codings through typing, a deletion and its undo, and a wholesale replacement of the text', async () => {
+    await ctx.editor.open('transcripts/R2.md');
+    editorText = readFileSync(path.join(ctx.root, 'transcripts/R2.md'), 'utf8');
+    const uri = ctx.editor.uri('transcripts/R2.md');
+    let version = 100;
+    const change = async (start: number, end: number, text: string): Promise<void> => {
+      const li = new LineIndex(editorText);
+      const range = { start: li.positionAt(start), end: li.positionAt(end) };
+      editorText = editorText.slice(0, start) + text + editorText.slice(end);
+      await ctx.editor.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: ++version }, contentChanges: [{ range, text }] });
+    };
+    const original = editorText;
+    const at = editorText.indexOf(PASSAGES[2]);
+    await change(at + 8, at + 8, 'jo ');
+    const grown = PASSAGES[2].slice(0, 8) + 'jo ' + PASSAGES[2].slice(8);
+    assert.ok((await codingsSeen()).some(([, t]) => t === grown));
+    await change(at, at + grown.length, '');
+    assert.equal((await codingsSeen()).find(([id]) => id === 'c2')?.[1], '', 'the deleted passage is an orphan: nothing left to paint');
+    await change(at, at, grown);
+    assert.ok((await codingsSeen()).some(([id, t]) => id === 'c2' && t === grown), 'undo brings it back');
+    // The whole text put back in one change (a revert): every coding where it was.
+    await change(0, editorText.length, original);
+    assert.deepEqual((await codingsSeen()).map(([, t]) => t), PASSAGES);
+    await ctx.editor.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  });
+
   it('re-anchors after an outside change: moved passages follow, a changed word is a fuzzy match flagged for review', async () => {
     const before = readFileSync(path.join(ctx.root, 'transcripts/R2.md'), 'utf8');
     // Keep the frontmatter at the top: insert the new turn right after it.

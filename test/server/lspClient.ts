@@ -23,6 +23,8 @@ export class TestEditor {
     child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => this.diagnostics.set(p.uri, p.diagnostics));
     this.connection.onRequest(RegistrationRequest.type, () => null);
+    // The server's own log lines (errors it caught), shown when a wait fails.
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => (this.stderr += p.message + '\n'));
     this.ready = new Promise((resolve) => this.connection.onNotification(readyNotification, resolve));
     this.connection.listen();
   }

@@ -288,6 +288,9 @@ export class Project {
    * accepts it.
    */
   reanchoredCodingEdits(doc: string): FileEdit[] {
+    // Building the index places codings that do not match their text yet (the transcript may
+    // have changed on disk before this file event, e.g. while its editor was closing).
+    void this.d;
     const results = this.anchored.get(doc);
     if (!results) return [];
     return this.codingsFileEdits(doc, (id) => {
