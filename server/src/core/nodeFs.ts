@@ -22,8 +22,9 @@ export class NodeFileSystem implements FileSystem {
   }
 
   async readText(rel: string): Promise<string | undefined> {
+    // Decoded straight from the buffer readFile returned (Buffer.from(bytes) copied it first).
     const bytes = await this.readBytes(rel);
-    return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
+    return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   }
 
   async readBytes(rel: string): Promise<Uint8Array | undefined> {
