@@ -4,19 +4,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+// A type only, erased from the test bundle: the tests never load the extension's code themselves.
+import type { QdaTestApi } from '../../client/src/extension';
 
 export const EXTENSION_ID = 'thesis-qda.thesis-qda';
 
 /** What activate() returns: the contract between the extension and these tests. */
-export interface QdaTestApi {
-  /** Settles when the language server has indexed the folder. */
-  ready: Promise<void>;
-  codebookTree: vscode.TreeDataProvider<unknown>;
-  /** activate() start to the Codebook tree registered, in milliseconds. */
-  activationMs: number;
-  decorationRanges(editor: vscode.TextEditor): vscode.Range[];
-  codebookDragAndDrop: vscode.TreeDragAndDropController<unknown>;
-}
+export type { QdaTestApi };
 
 export function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
