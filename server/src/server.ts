@@ -18,6 +18,7 @@ import { applyOffsetEdits, type FileEdit } from './core/operations';
 import type { TextChange } from './core/anchoring';
 import { Project } from './core/project';
 import { ServerWorkspace } from './workspace';
+import { settleHeapAfterStartup } from './memory';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { hover } from './features/hover';
 import { definition } from './features/definition';
@@ -82,6 +83,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     diagnostics!.publishNow();
     const stats = project.stats();
     void connection.sendNotification(readyNotification, { documents: stats.documents, codes: stats.codes, codings: stats.codings, millis: Date.now() - started });
+    settleHeapAfterStartup();
   });
   return {
     capabilities: {
