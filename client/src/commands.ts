@@ -3,7 +3,7 @@
 // apply the WorkspaceEdit it returns (so Undo works and nothing is written behind an open
 // editor's back) and save the server's files it names, so the codings are on disk.
 import * as vscode from 'vscode';
-import { applyServerEdit } from './serverEdits';
+import { applyServerEdit, type CodingHistory } from './serverEdits';
 import type * as lsp from 'vscode-languageclient/node';
 import {
   codeSelectionRequest,
@@ -53,6 +53,7 @@ export function registerCommands(
   connection: QdaConnection,
   tree: CodebookTreeProvider,
   swatches: Swatches,
+  history: CodingHistory,
 ): void {
   const register = <A extends unknown[]>(id: string, fn: (...args: A) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => fn(...(args as A))));
@@ -79,7 +80,7 @@ export function registerCommands(
   }
 
   /** Applies the server's edit and saves its files; shows a refusal. Returns whether it was applied. */
-  const applyResult = (result: EditResult): Promise<boolean> => applyServerEdit(connection, result);
+  const applyResult = (result: EditResult, origin?: vscode.TextEditor): Promise<boolean> => applyServerEdit(connection, result, { origin, history });
 
   async function codeSelections(editor: vscode.TextEditor, selections: readonly vscode.Range[], names: string[], create: boolean): Promise<CodingCommandResult> {
     const ids: string[] = [];
@@ -93,7 +94,7 @@ export function registerCommands(
         code,
         create,
       });
-      if (!(await applyResult(result))) return { applied, code, ids, error: result.error };
+      if (!(await applyResult(result, editor))) return { applied, code, ids, error: result.error };
       applied = true;
       if (result.id) ids.push(result.id);
     }
@@ -227,7 +228,7 @@ export function registerCommands(
       void vscode.window.showInformationMessage(result.message ?? vscode.l10n.t('No coding here to remove.'));
       return { applied: false, removed: 0 };
     }
-    const applied = await applyResult(result);
+    const applied = await applyResult(result, editor);
     return { applied, code, removed: applied ? (result.removed ?? 0) : 0, error: result.error };
   });
 

@@ -8,6 +8,7 @@ import { registerImportCommand } from './importCommand';
 import { registerInformantsView } from './informantsView';
 import { registerQuotes } from './quotes';
 import { registerOrphansView } from './orphansView';
+import { registerCodingHistory } from './serverEdits';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
@@ -62,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   const decorations = new CodingDecorations(connection);
   perf.decorations = decorations.stats;
   context.subscriptions.push(output, connection, tree, view, decorations);
-  registerCommands(context, connection, tree, swatches);
+  registerCommands(context, connection, tree, swatches, registerCodingHistory(context));
   tree.viewOptions = registerCodebookOps(context, connection, tree, () => view);
   registerImportCommand(context, connection);
   registerInformantsView(context, connection);
