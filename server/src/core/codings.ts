@@ -3,6 +3,7 @@
 // not parse is reported with its number and kept byte for byte: a file with such a line (or
 // with git conflict markers) is never rewritten until the analyst fixes it.
 import type { Coding, QdaDiagnostic } from './model';
+import { intern } from './text';
 
 const KNOWN_KEYS = ['id', 'doc', 'start', 'end', 'code', 'exact', 'prefix', 'suffix', 'coder', 'at'] as const;
 
@@ -99,14 +100,14 @@ export function parseCodingLine(raw: string, defaultCoder: string): Coding | str
   for (const [k, v] of Object.entries(o)) if (!(KNOWN_KEYS as readonly string[]).includes(k)) extra[k] = v;
   const coding: Coding = {
     id: o.id as string,
-    doc: o.doc as string,
+    doc: intern(o.doc as string),
     start: o.start as number,
     end: o.end as number,
-    code: o.code as string,
+    code: intern(o.code as string),
     exact: typeof o.exact === 'string' ? o.exact : '',
     prefix: typeof o.prefix === 'string' ? o.prefix : '',
     suffix: typeof o.suffix === 'string' ? o.suffix : '',
-    coder: typeof o.coder === 'string' ? o.coder : defaultCoder,
+    coder: typeof o.coder === 'string' ? intern(o.coder) : defaultCoder,
     at: typeof o.at === 'string' ? o.at : '',
   };
   if (Object.keys(extra).length > 0) coding.extra = extra;

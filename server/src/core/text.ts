@@ -53,6 +53,24 @@ export function normalizeName(name: string): string {
 }
 const normalizedNames = new Map<string, string>();
 
+/**
+ * One shared copy of a string that recurs across the index: a coding's doc, code and coder,
+ * a turn's speaker label and timestamp. JSON.parse and regex matches make a fresh string each
+ * time (50,000 codings carried 50,000 copies of a few hundred names, 95,000 turns as many
+ * labels); shared copies also hash once for every Map keyed by them.
+ */
+export function intern(s: string): string {
+  let shared = interned.get(s);
+  if (shared === undefined) {
+    if (interned.size >= 50000) interned.clear();
+    // A copy, not `s`: a match or slice of a large text would keep that whole text alive.
+    shared = s.length > 12 ? (' ' + s).slice(1) : s;
+    interned.set(shared, shared);
+  }
+  return shared;
+}
+const interned = new Map<string, string>();
+
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}'’\-]*/gu;
 
 /** Whitespace-separated words, as the corpus facts count them. */

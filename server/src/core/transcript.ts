@@ -2,7 +2,7 @@
 // regex scan takes ~0.13 s where remark takes ~11 s (DESIGN.md, speed facts).
 import { parse as parseYaml } from 'yaml';
 import type { QdaDiagnostic, SpeakerTurn, Transcript } from './model';
-import { basename, countWords, stripExtension } from './text';
+import { basename, countWords, intern, stripExtension } from './text';
 import { GROUP_LABELS } from './import/common';
 
 // Several speakers at once ("Flere") or an unknown one: neither interviewer nor informant.
@@ -82,9 +82,9 @@ export function scanTranscript(path: string, text: string, interviewers: readonl
         const m = turnRe.exec(text.slice(pos, Math.min(lineEnd, pos + 200)));
         if (m) {
           closeTurn();
-          const label = m[1].trim();
+          const label = intern(m[1].trim());
           current = { label, start: pos, end: lineEnd, textStart: pos + m[0].length, words: 0 };
-          if (m[2]) current.timestamp = m[2];
+          if (m[2]) current.timestamp = intern(m[2]);
           if (!interviewerSet.has(label.toLowerCase()) && !GROUP_LABEL_SET.has(label.toLowerCase())) informantSet.add(label);
         } else if (isMarkdown && (text.charCodeAt(pos) === 35 /* # */ || text.charCodeAt(pos) === 124 /* | */)) {
           // A heading or a table ends the turn before it: it is document structure, not speech.
