@@ -34,6 +34,13 @@ export function quoteBank(project: Project): BankGroup[] {
   const groups: BankGroup[] = [];
   const seen = new Set<string>();
   const lang = LABELS[project.config.language];
+  // One line index per transcript, not one per coding (each is a scan of the whole text).
+  const lineIndexes = new Map<string, LineIndex>();
+  const lineOf = (doc: string, text: string, offset: number): number => {
+    let li = lineIndexes.get(doc);
+    if (!li) lineIndexes.set(doc, (li = new LineIndex(text)));
+    return li.positionAt(offset).line + 1;
+  };
   const segmentOf = (info: CodingInfo): BankSegment | undefined => {
     const c = info.coding;
     const text = project.texts.get(c.doc);
@@ -48,7 +55,7 @@ export function quoteBank(project: Project): BankGroup[] {
       text: spoken.text,
       informant: spoken.speakers.join(', ') || info.informants.join(', '),
       doc: c.doc,
-      line: new LineIndex(text).positionAt(c.start).line + 1,
+      line: lineOf(c.doc, text, c.start),
       timestamp: turn?.timestamp,
       coder: c.coder,
     };
