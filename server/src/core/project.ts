@@ -113,13 +113,25 @@ export class Project {
     const configText = await this.fs.readText(CONFIG_FILE);
     this.applyConfig(configText);
     this.identifiersText = await this.fs.readText(this.config.identifiers);
-    const files = (await this.fs.listFiles()).filter((path) => {
+    let files = (await this.fs.listFiles()).filter((path) => {
       const role = this.classifier.roleOf(path);
       return role !== 'other' && role !== 'config';
     });
-    // A few reads at a time, each file parsed as it arrives: reading all of them at once held
-    // every file's bytes in memory together (135 MB of buffers at 20M words) before any was
-    // parsed and let go.
+    // The codings files first (the largest: 34 MB each at 20M words), while the heap is small
+    // and collected often, so their read buffers and parse garbage are gone before the rest
+    // arrives; registered in file order, so that the index lists codings in the same order
+    // on every start.
+    const codings = files.filter((path) => this.classifier.roleOf(path) === 'codings');
+    const codingsTexts = await Promise.all(codings.map((path) => this.fs.readText(path)));
+    codings.forEach((path, i) => {
+      const text = codingsTexts[i];
+      codingsTexts[i] = undefined;
+      if (text !== undefined) this.setText(path, text, 'codings');
+    });
+    files = files.filter((path) => this.classifier.roleOf(path) !== 'codings');
+    // Then a few reads at a time, each file parsed as it arrives: reading all of them at once
+    // held every file's bytes in memory together (135 MB of buffers at 20M words) before any
+    // was parsed and let go.
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < files.length) {
