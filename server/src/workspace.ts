@@ -6,6 +6,7 @@ import type { Position, Range } from 'vscode-languageserver';
 import type { Project } from './core/project';
 import { LineIndex } from './core/text';
 import type { OffsetRange } from './core/model';
+import { codingsFilePosition } from './core/codings';
 
 export class ServerWorkspace {
   private readonly lineIndexes = new Map<string, LineIndex>();
@@ -41,8 +42,16 @@ export class ServerWorkspace {
   }
 
   toRange(relPath: string, r: OffsetRange): Range {
-    const li = this.lineIndex(relPath);
-    return { start: li.positionAt(r.start), end: li.positionAt(r.end) };
+    return { start: this.toPosition(relPath, r.start), end: this.toPosition(relPath, r.end) };
+  }
+
+  toPosition(relPath: string, offset: number): Position {
+    const file = this.project.codingsFiles.get(relPath);
+    if (file) {
+      const p = codingsFilePosition(file, this.project.texts.get(relPath) ?? '', offset);
+      if (p) return p;
+    }
+    return this.lineIndex(relPath).positionAt(offset);
   }
 
   toOffset(relPath: string, p: Position): number {

@@ -7,12 +7,13 @@ import { MemoryFileSystem } from '../../server/src/core/fs';
 import { Project } from '../../server/src/core/project';
 import { scanTranscript, shiftTurns } from '../../server/src/core/transcript';
 import { appendCodeEdit, parseCodebook } from '../../server/src/core/codebook';
-import { insertCodingEdit, parseCodingsFile, patchCodingsFile, removeCodingEdits, serializeCodings } from '../../server/src/core/codings';
+import { codingsFilePosition, insertCodingEdit, parseCodingsFile, patchCodingsFile, removeCodingEdits, serializeCodings } from '../../server/src/core/codings';
 import { findLinks, linkPrefixAt } from '../../server/src/core/links';
 import { parseConfig } from '../../server/src/core/config';
 import { applyOffsetEdits, applyToDisk, codeRange, uncodeRange } from '../../server/src/core/operations';
 import { makeQuoteSelector } from '../../server/src/core/selector';
 import type { Coding } from '../../server/src/core/model';
+import { LineIndex } from '../../server/src/core/text';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
 const corpus = (name: string): string => readFileSync(path.join(CORPUS, name), 'utf8');
@@ -182,7 +183,8 @@ describe('patching a codings file with whole-line edits', () => {
     const doc = corpus('intervju-R2.md');
     let n = 0;
     const make = (start: number): Coding => coding({ id: `p${n++}`, doc: 'transcripts/R2.md', start, end: start + 20, code: `K${start % 7}` }, doc);
-    let text = serializeCodings(Array.from({ length: 40 }, (_, i) => make(i * 150)));
+    // Blank lines (as hand edits and merges leave them) must not throw line numbers off.
+    let text = serializeCodings(Array.from({ length: 40 }, (_, i) => make(i * 150))).replace('\n', '\n\n') + '\n';
     let file = parseCodingsFile('.qda/codings/anna.jsonl', 'anna', text);
     let seed = 3;
     const rnd = (m: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % m);
@@ -192,13 +194,20 @@ describe('patching a codings file with whole-line edits', () => {
         ? insertCodingEdit(file, text, make(rnd(doc.length - 30)))
         : removeCodingEdits(file, text, new Set([file.lines[rnd(file.lines.length)].coding.id]))[0];
       const next = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
-      const viaPatch = patchCodingsFile(file, text, { start: edit.start, end: edit.end, text: edit.newText });
+      const viaPatch = patchCodingsFile(file, text, { start: edit.start, end: edit.end, text: edit.newText })?.file;
       const full = parseCodingsFile('.qda/codings/anna.jsonl', 'anna', next);
       assert.ok(viaPatch, `step ${step}: a whole-line edit is patched`);
       patched++;
       assert.deepEqual(viaPatch.lines.map((l) => [l.line, l.start, l.end, l.coding]), full.lines.map((l) => [l.line, l.start, l.end, l.coding]), `step ${step}`);
       text = next;
       file = viaPatch;
+      // Positions from the parsed lines agree with a line index of the whole text.
+      const li = new LineIndex(text);
+      for (const offset of [edit.start, text.length, ...file.lines.slice(0, 3).flatMap((l) => [l.start, l.end])]) {
+        const p = codingsFilePosition(file, text, offset);
+        if (p) assert.deepEqual(p, li.positionAt(offset), `step ${step}, offset ${offset}`);
+      }
+      assert.ok(codingsFilePosition(file, text, text.length), 'the end of the file is known');
     }
     assert.equal(patched, 300);
     // Not whole lines, a malformed new line or a duplicate id: left to the full parse.

@@ -204,14 +204,14 @@ export class Project {
   async editCodingsFile(path: string, changes: readonly TextChange[], textAfter: string): Promise<void> {
     const file = this.codingsFiles.get(path);
     const before = this.texts.get(path);
-    const patched = file && before !== undefined && changes.length === 1 ? patchCodingsFile(file, before, changes[0]) : undefined;
-    if (!patched) {
+    const patch = file && before !== undefined && changes.length === 1 ? patchCodingsFile(file, before, changes[0]) : undefined;
+    if (!patch) {
       await this.update(path, textAfter);
       return;
     }
     this.texts.set(path, textAfter);
-    this.codingsFiles.set(path, patched);
-    if (!this.patchCodings(file, patched)) this.invalidate();
+    this.codingsFiles.set(path, patch.file);
+    if (!this.patchCodings(file, patch.file, patch)) this.invalidate();
   }
 
   /** Places a transcript's codings again after its text changed outside the editor. */
@@ -448,13 +448,19 @@ export class Project {
    * the removed and added codings instead of rebuilding it. Unchanged lines keep their Coding
    * objects (parseCodingsFile reuses them). False when a full rebuild is needed.
    */
-  private patchCodings(before: CodingsFile | undefined, after: CodingsFile | undefined): boolean {
+  private patchCodings(before: CodingsFile | undefined, after: CodingsFile | undefined, known?: { removed: Coding[]; added: Coding[] }): boolean {
     const d = this.derived;
     if (!d || !before || !after || before.path !== after.path) return false;
-    const kept = new Set(after.lines.map((l) => l.coding));
-    const removed = before.lines.filter((l) => !kept.has(l.coding)).map((l) => l.coding);
-    const had = new Set(before.lines.map((l) => l.coding));
-    const added = after.lines.filter((l) => !had.has(l.coding)).map((l) => l.coding);
+    // `known`: the patch already says what came and went (no sets over the whole file).
+    let removed: Coding[];
+    let added: Coding[];
+    if (known) ({ removed, added } = known);
+    else {
+      const kept = new Set(after.lines.map((l) => l.coding));
+      removed = before.lines.filter((l) => !kept.has(l.coding)).map((l) => l.coding);
+      const had = new Set(before.lines.map((l) => l.coding));
+      added = after.lines.filter((l) => !had.has(l.coding)).map((l) => l.coding);
+    }
     if (removed.length + added.length > 500) return false;
     const removedInfos: CodingInfo[] = [];
     for (const c of removed) {
