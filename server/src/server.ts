@@ -182,6 +182,7 @@ connection.onDidChangeTextDocument((p) => {
   inOrder(async () => {
     const path = ws?.pathOf(p.textDocument.uri);
     if (path && ws!.project.isLive(path)) {
+      ws!.noteEdit(path, changes, text);
       ws!.project.editTranscript(path, changes, text);
       noteChanged(p.textDocument.uri);
     } else if (path && ws!.project.roleOf(path) === 'codings') {

@@ -32,6 +32,15 @@ export class ServerWorkspace {
     return URI.file(path.join(this.root, ...relPath.split('/'))).toString();
   }
 
+  /** An open document changed: move its line index along instead of rebuilding it later. */
+  noteEdit(relPath: string, changes: ReadonlyArray<{ start: number; end: number; text: string }>, textAfter: string): void {
+    const cached = this.lineIndexes.get(relPath);
+    if (!cached) return;
+    const next = cached.shifted(changes, textAfter);
+    if (next) this.lineIndexes.set(relPath, next);
+    else this.lineIndexes.delete(relPath);
+  }
+
   lineIndex(relPath: string): LineIndex {
     const text = this.project.texts.get(relPath) ?? '';
     const cached = this.lineIndexes.get(relPath);

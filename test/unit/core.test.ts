@@ -100,6 +100,30 @@ describe('shifting turns on keystrokes', () => {
   });
 });
 
+describe('line index on keystrokes', () => {
+  it('moves along through edits without line breaks and gives the positions of a fresh index', () => {
+    let text = corpus('interview-R3-en.md');
+    let index = new LineIndex(text);
+    let seed = 5;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    let moved = 0;
+    for (let step = 0; step < 400; step++) {
+      const start = rnd(text.length);
+      const end = Math.min(text.length, start + rnd(4));
+      const insert = ['x', '', 'ord ', '\n', 'æ😀'][rnd(5)];
+      const after = text.slice(0, start) + insert + text.slice(end);
+      const next = index.shifted([{ start, end, text: insert }], after);
+      index = next ?? new LineIndex(after);
+      if (next) moved++;
+      text = after;
+      const fresh = new LineIndex(text);
+      for (const o of [0, start, Math.floor(text.length / 2), text.length]) assert.deepEqual(index.positionAt(o), fresh.positionAt(o), `step ${step}`);
+      assert.equal(index.lineCount, fresh.lineCount);
+    }
+    assert.ok(moved > 200, `${moved} edits moved the index`);
+  });
+});
+
 describe('codebook parser', () => {
   const text = corpus('kodebok-eksempel.md');
   const { codebook, diagnostics } = parseCodebook('codebook.md', text);

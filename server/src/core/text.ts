@@ -4,10 +4,31 @@
 export class LineIndex {
   private readonly starts: number[];
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    this.starts = starts;
+  constructor(readonly text: string, starts?: number[]) {
+    if (starts) {
+      this.starts = starts;
+      return;
+    }
+    const found = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) found.push(i + 1);
+    this.starts = found;
+  }
+
+  /**
+   * The index of `textAfter`, made from this one when the changes (each in the text just
+   * before it) add and remove no line breaks: the line starts after a change only move, so a
+   * keystroke costs O(lines), not a scan of the whole text. Undefined otherwise.
+   */
+  shifted(changes: ReadonlyArray<{ start: number; end: number; text: string }>, textAfter: string): LineIndex | undefined {
+    let text = this.text;
+    const starts = this.starts.slice();
+    for (const c of changes) {
+      if (c.text.includes('\n') || text.slice(c.start, c.end).includes('\n')) return undefined;
+      const delta = c.text.length - (c.end - c.start);
+      for (let i = starts.length - 1; i > 0 && starts[i] > c.start; i--) starts[i] += delta;
+      if (changes.length > 1) text = text.slice(0, c.start) + c.text + text.slice(c.end);
+    }
+    return new LineIndex(textAfter, starts);
   }
 
   get lineCount(): number {
