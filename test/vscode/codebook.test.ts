@@ -56,9 +56,12 @@ describe('codebook work in a real VS Code', function () {
     const codebook = fs.readFileSync(codebookPath, 'utf8');
     assert.ok(codebook.includes(`**${NEW_NAME}**`) && !codebook.includes(`**${CODE}**`));
     assert.equal(sectionOf(codebook, `**${NEW_NAME}**`), TARGET_CATEGORY);
-    // Saving reaches the disk a moment after saveAll resolves.
-    await waitFor(`no coding on disk still named ${CODE}`, () => (readCodings().some((c) => c.code === CODE) ? undefined : true));
-    assert.equal(readCodings().filter((c) => c.code === NEW_NAME).length, codingsBefore);
+    // Saving reaches the disk a moment after saveAll resolves (and VS Code does not write
+    // atomically): wait until every coding carries the new name, none the old.
+    await waitFor(`all ${codingsBefore} codings renamed on disk`, () => {
+      const all = readCodings();
+      return !all.some((c) => c.code === CODE) && all.filter((c) => c.code === NEW_NAME).length === codingsBefore ? true : undefined;
+    });
     const memo = fs.readFileSync(memoPath, 'utf8');
     assert.ok(memo.includes(`[[${NEW_NAME}]]`) && !memo.includes(`[[${CODE}]]`), 'the memo links to the new name');
 

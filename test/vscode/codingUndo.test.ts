@@ -12,6 +12,8 @@ describe('undo and redo of coding in a real VS Code', function () {
 
   it('undoes a coding from the transcript editor and redoes it with the same id', async function () {
     const api = await qda();
+    // Compare with the disk only once every editor's changes are on it.
+    await vscode.workspace.saveAll(false);
     const doc = 'transcripts/teams-intervju-FL2.md';
     const codingsFile = path.join(workspaceRoot(), '.qda/codings/anna.jsonl');
     const before = fs.readFileSync(codingsFile, 'utf8');
