@@ -11,7 +11,7 @@ import { codingsFilePosition, insertCodingEdit, parseCodingsFile, patchCodingsFi
 import { findLinks, linkPrefixAt } from '../../server/src/core/links';
 import { parseConfig } from '../../server/src/core/config';
 import { applyOffsetEdits, applyToDisk, codeRange, uncodeRange } from '../../server/src/core/operations';
-import { makeQuoteSelector } from '../../server/src/core/selector';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model';
 import { LineIndex } from '../../server/src/core/text';
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { MemoryFileSystem } from '../../server/src/core/fs';
 import { NodeFileSystem } from '../../server/src/core/nodeFs';
 import { Project } from '../../server/src/core/project';
-import { makeQuoteSelector } from '../../server/src/core/selector';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import { applyOffsetEdits } from '../../server/src/core/operations';
 import { findQuotes, formatQuote, quoteFixes, quoteInsertText, quotesIn, quoteDiagnostics, projectQuotes } from '../../server/src/core/quotes';
 import type { Coding } from '../../server/src/core/model';

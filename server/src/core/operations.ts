@@ -5,7 +5,7 @@ import type { Coding } from './model';
 import type { Project } from './project';
 import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, type OffsetEdit } from './codings';
 import { appendCodeEdit } from './codebook';
-import { makeQuoteSelector } from './selector';
+import { makeQuoteSelector } from './anchoring';
 import { normalizeName } from './text';
 
 export interface FileEdit {

@@ -5,7 +5,7 @@ import type { Coding } from './model';
 import type { CodingInfo, Project } from './project';
 import type { FileEdit, OperationResult } from './operations';
 import { removeCodingEdits, replaceCodingEdits } from './codings';
-import { makeQuoteSelector } from './selector';
+import { makeQuoteSelector } from './anchoring';
 import { trimRange } from './operations';
 
 export interface ReviewItem {
