@@ -4,7 +4,7 @@
 import type { Coding } from './model';
 import type { CodingInfo, Project } from './project';
 import type { FileEdit, OperationResult } from './operations';
-import { removeCodingEdits, replaceCodingEdits } from './codings';
+import { removeCodingEdits, replaceCodingEdits, type CodingsFile } from './codings';
 import { makeQuoteSelector } from './anchoring';
 import { trimRange } from './operations';
 
@@ -24,15 +24,31 @@ export function codingsToReview(project: Project): ReviewItem[] {
   return out.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
-function rewriteCoding(project: Project, id: string, change: (c: Coding) => Coding): OperationResult {
+/** The codings file holding a coding, if it may be rewritten; else the refusal. */
+function writableFileOf(project: Project, id: string): CodingsFile | OperationResult {
   const info = project.codingById(id);
   if (!info) return { edits: [], error: `There is no coding ${id}.` };
   const file = project.codingsFiles.get(info.file);
   if (!file) return { edits: [], error: `The codings file of ${id} is gone.` };
   if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
+  return file;
+}
+
+function rewriteCoding(project: Project, id: string, change: (c: Coding) => Coding): OperationResult {
+  const file = writableFileOf(project, id);
+  if ('edits' in file) return file;
   const edits = replaceCodingEdits(file, (c) => (c.id === id ? change(c) : undefined));
   const fe: FileEdit = { path: file.path, edits };
   return { edits: [fe], codingId: id };
+}
+
+/** The coding without the "review" flag a fuzzy re-attachment wrote. */
+function withoutReview(c: Coding): Coding {
+  if (!c.extra || !('review' in c.extra)) return c;
+  const { review: _review, ...rest } = c.extra;
+  const next: Coding = { ...c, extra: rest };
+  if (Object.keys(rest).length === 0) delete next.extra;
+  return next;
 }
 
 /** Attaches a coding to a new passage (any transcript), refreshing its quote selector. */
@@ -41,15 +57,7 @@ export function reattachCoding(project: Project, id: string, doc: string, rawSta
   if (text === undefined || project.roleOf(doc) !== 'transcript') return { edits: [], error: `${doc} is not a transcript of this project.` };
   const [start, end] = trimRange(text, rawStart, rawEnd);
   if (start >= end) return { edits: [], error: 'Select the passage to attach the coding to.' };
-  return rewriteCoding(project, id, (c) => {
-    const next: Coding = { ...c, doc, start, end, ...makeQuoteSelector(text, start, end) };
-    if (next.extra) {
-      const { review: _review, ...rest } = next.extra;
-      next.extra = Object.keys(rest).length > 0 ? rest : undefined;
-      if (!next.extra) delete next.extra;
-    }
-    return next;
-  });
+  return rewriteCoding(project, id, (c) => withoutReview({ ...c, doc, start, end, ...makeQuoteSelector(text, start, end) }));
 }
 
 /** The analyst checked a fuzzy re-attachment: the review flag goes, the offsets stay. */
@@ -57,23 +65,12 @@ export function acceptCoding(project: Project, id: string): OperationResult {
   const info = project.codingById(id);
   if (!info) return { edits: [], error: `There is no coding ${id}.` };
   const placed = info.coding;
-  return rewriteCoding(project, id, (c) => {
-    const next: Coding = { ...c, start: placed.start, end: placed.end, exact: placed.exact, prefix: placed.prefix, suffix: placed.suffix };
-    if (c.extra) {
-      const { review: _review, ...rest } = c.extra;
-      if (Object.keys(rest).length > 0) next.extra = rest;
-      else delete next.extra;
-    }
-    return next;
-  });
+  return rewriteCoding(project, id, (c) => withoutReview({ ...c, start: placed.start, end: placed.end, exact: placed.exact, prefix: placed.prefix, suffix: placed.suffix }));
 }
 
 /** Deletes one coding on purpose (the client confirms first). */
 export function deleteCoding(project: Project, id: string): OperationResult {
-  const info = project.codingById(id);
-  if (!info) return { edits: [], error: `There is no coding ${id}.` };
-  const file = project.codingsFiles.get(info.file);
-  if (!file) return { edits: [], error: `The codings file of ${id} is gone.` };
-  if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
+  const file = writableFileOf(project, id);
+  if ('edits' in file) return file;
   return { edits: [{ path: file.path, edits: removeCodingEdits(file, project.texts.get(file.path) ?? '', new Set([id])) }], removed: 1 };
 }
