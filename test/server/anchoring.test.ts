@@ -19,18 +19,21 @@ function codingFor(text: string, exact: string, id: string): Coding {
   return { id, doc: 'transcripts/R2.md', start, end: start + exact.length, code: 'Kode', ...makeQuoteSelector(text, start, start + exact.length), coder: 'anna', at: '2026-11-23T10:00:00Z' };
 }
 
+/** A project with R2 as `transcript` and anna's codings of PASSAGES made on the original R2. */
+async function r2Project(prefix: string, transcript: string): Promise<string> {
+  const root = mkdtempSync(path.join(os.tmpdir(), prefix));
+  await fsp.mkdir(path.join(root, 'transcripts'), { recursive: true });
+  await fsp.mkdir(path.join(root, '.qda/codings'), { recursive: true });
+  await fsp.writeFile(path.join(root, 'qda.yaml'), 'coder: anna\n');
+  await fsp.writeFile(path.join(root, 'codebook.md'), '## Tema\n- **Kode** — en kode\n');
+  await fsp.writeFile(path.join(root, 'transcripts/R2.md'), transcript);
+  await fsp.writeFile(path.join(root, '.qda/codings/anna.jsonl'), PASSAGES.map((p, i) => JSON.stringify(codingFor(R2, p, `c${i}`)) + '\n').join(''));
+  return root;
+}
+
 describe('anchoring through the server', function () {
   this.timeout(30000);
-  const ctx = serverSuite(async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'qda-anchor-'));
-    await fsp.mkdir(path.join(root, 'transcripts'), { recursive: true });
-    await fsp.mkdir(path.join(root, '.qda/codings'), { recursive: true });
-    await fsp.writeFile(path.join(root, 'qda.yaml'), 'coder: anna\n');
-    await fsp.writeFile(path.join(root, 'codebook.md'), '## Tema\n- **Kode** — en kode\n');
-    await fsp.writeFile(path.join(root, 'transcripts/R2.md'), R2);
-    await fsp.writeFile(path.join(root, '.qda/codings/anna.jsonl'), PASSAGES.map((p, i) => JSON.stringify(codingFor(R2, p, `c${i}`)) + '\n').join(''));
-    return root;
-  });
+  const ctx = serverSuite(() => r2Project('qda-anchor-', R2));
   const codingsPath = (): string => path.join(ctx.root, '.qda/codings/anna.jsonl');
   const onDisk = (): Coding[] => readFileSync(codingsPath(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Coding);
   const codingsSeen = async (): Promise<Array<[string, string]>> => {
@@ -123,18 +126,8 @@ describe('anchoring through the server', function () {
 
 describe('orphaned and fuzzy codings through the server', function () {
   this.timeout(30000);
-  const ctx = serverSuite(async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'qda-orphans-'));
-    await fsp.mkdir(path.join(root, 'transcripts'), { recursive: true });
-    await fsp.mkdir(path.join(root, '.qda/codings'), { recursive: true });
-    await fsp.writeFile(path.join(root, 'qda.yaml'), 'coder: anna\n');
-    await fsp.writeFile(path.join(root, 'codebook.md'), '## Tema\n- **Kode** — en kode\n');
-    // The transcript was edited while nobody watched: one passage deleted, one word changed.
-    const edited = R2.replace(PASSAGES[1] + ' ', '').replace('tro på det.', 'tro på dette.');
-    await fsp.writeFile(path.join(root, 'transcripts/R2.md'), edited);
-    await fsp.writeFile(path.join(root, '.qda/codings/anna.jsonl'), PASSAGES.map((p, i) => JSON.stringify(codingFor(R2, p, `c${i}`)) + '\n').join(''));
-    return root;
-  });
+  // The transcript was edited while nobody watched: one passage deleted, one word changed.
+  const ctx = serverSuite(() => r2Project('qda-orphans-', R2.replace(PASSAGES[1] + ' ', '').replace('tro på det.', 'tro på dette.')));
   const codingsPath = (): string => path.join(ctx.root, '.qda/codings/anna.jsonl');
   const onDisk = (): Array<Coding & { review?: string }> => readFileSync(codingsPath(), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
