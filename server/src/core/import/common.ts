@@ -148,6 +148,19 @@ function lineOfByte(bytes: Uint8Array, at: number): number {
 }
 
 /** Words as the whole project counts them: runs of non-whitespace. */
+/** The blank-line separated blocks of lines from line `from` on (cues of VTT and SRT), with the 0-based line each starts on. */
+export function* lineBlocks(lines: readonly string[], from = 0): Generator<{ start: number; block: string[] }> {
+  let i = from;
+  while (i < lines.length) {
+    while (i < lines.length && lines[i]!.trim() === '') i++;
+    if (i >= lines.length) break;
+    const start = i;
+    const block: string[] = [];
+    while (i < lines.length && lines[i]!.trim() !== '') block.push(lines[i++]!);
+    yield { start, block };
+  }
+}
+
 export function countWords(text: string): number {
   const m = text.match(/\S+/g);
   return m ? m.length : 0;

@@ -1,19 +1,13 @@
 // SubRip (.srt) subtitles, as subtitle tools and some meeting recorders export them. Speakers
 // come from "Name: " prefixes when present (see cuesWithSpeakers in vtt.ts).
-import { ImportError, parseClock } from './common';
+import { ImportError, lineBlocks, parseClock } from './common';
 import { cuesWithSpeakers, truncate, type Cue, type RawCue } from './vtt';
 
 /** Parses SRT (numbered blocks, "00:00:01,000 --> 00:00:04,000", text lines). */
 export function parseSrtCues(fileName: string, text: string): Cue[] {
   const lines = text.split('\n');
   const raw: RawCue[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    while (i < lines.length && lines[i]!.trim() === '') i++;
-    if (i >= lines.length) break;
-    const blockStart = i;
-    const block: string[] = [];
-    while (i < lines.length && lines[i]!.trim() !== '') block.push(lines[i++]!);
+  for (const { start: blockStart, block } of lineBlocks(lines)) {
     let t = 0;
     if (/^\d+$/.test(block[0]!.trim())) t = 1;
     const timing = block[t];

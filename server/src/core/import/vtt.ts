@@ -6,7 +6,7 @@
 // convention or merges cues into turns, which is most of the work here. Every word of every
 // cue is kept; a block that is neither a cue nor NOTE/STYLE/REGION is an error with its line,
 // never silently dropped.
-import { ImportError, matchTurnStart, parseClock, type ParsedSource, type SourceBlock } from './common';
+import { ImportError, lineBlocks, matchTurnStart, parseClock, type ParsedSource, type SourceBlock } from './common';
 
 export interface RawCue {
   line: number;
@@ -40,12 +40,7 @@ export function parseVttCues(fileName: string, text: string): Cue[] {
     i++;
   }
   const raw: RawCue[] = [];
-  while (i < lines.length) {
-    while (i < lines.length && lines[i]!.trim() === '') i++;
-    if (i >= lines.length) break;
-    const blockStart = i;
-    const block: string[] = [];
-    while (i < lines.length && lines[i]!.trim() !== '') block.push(lines[i++]!);
+  for (const { start: blockStart, block } of lineBlocks(lines, i)) {
     const first = block[0]!;
     if (/^(NOTE|STYLE|REGION)(?:[ \t]|$)/.test(first) && !first.includes('-->')) continue;
     // Optional cue identifier, then the timing line.
