@@ -109,9 +109,9 @@ export class Project {
     return codingsFileOf(this.coder);
   }
 
-  async load(): Promise<void> {
-    const configText = await this.fs.readText(CONFIG_FILE);
-    this.applyConfig(configText);
+  /** Reads the whole project; `configText` is qda.yaml as an editor holds it, when it does. */
+  async load(configText?: string): Promise<void> {
+    this.applyConfig(configText ?? (await this.fs.readText(CONFIG_FILE)));
     this.identifiersText = await this.fs.readText(this.config.identifiers);
     let files = (await this.fs.listFiles()).filter((path) => {
       const role = this.classifier.roleOf(path);
@@ -171,11 +171,8 @@ export class Project {
       this.notes.clear();
       this.codingsFiles.clear();
       this.codebook = { path: this.config.codebook, categories: [], codes: [] };
-      await this.load();
-      if (text !== undefined && this.texts.get(CONFIG_FILE) !== text) {
-        this.applyConfig(text);
-      }
-      this.invalidate();
+      // The files are classified by the new settings (the editor's text when it has one).
+      await this.load(text);
       return true;
     }
     if (path === this.config.identifiers) {
