@@ -14,7 +14,7 @@ import { URI } from 'vscode-uri';
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import { NodeFileSystem } from './core/nodeFs';
-import { applyOffsetEdits, type FileEdit } from './core/operations';
+import { applyToDisk, type FileEdit } from './core/operations';
 import type { TextChange } from './core/anchoring';
 import { Project } from './core/project';
 import { ServerWorkspace } from './workspace';
@@ -137,13 +137,8 @@ async function updateFromDisk(uri: string): Promise<void> {
 /** Writes edits to the server's own files atomically and feeds the result back to the index. */
 async function writeFileEdits(edits: FileEdit[]): Promise<void> {
   if (!ws) return;
-  for (const fe of edits) {
-    const current = ws.project.texts.get(fe.path) ?? '';
-    const next = applyOffsetEdits(current, fe.edits);
-    await ws.project.fs.writeAtomic(fe.path, next);
-    await ws.project.update(fe.path, next);
-    noteChanged(ws.uriOf(fe.path));
-  }
+  await applyToDisk(ws.project, { edits });
+  for (const fe of edits) noteChanged(ws.uriOf(fe.path));
 }
 
 // Events are handled strictly in order: a keystroke's shift must not overtake the open.

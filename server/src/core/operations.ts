@@ -124,10 +124,14 @@ export function applyOffsetEdits(text: string, edits: readonly OffsetEdit[]): st
   return parts.join('');
 }
 
-/** For the CLI and tests: write an operation's edits to the project's files atomically. */
-export async function applyToDisk(project: Project, result: OperationResult): Promise<void> {
+/**
+ * Writes an operation's edits to the project's files atomically and feeds them to the index
+ * (the CLI, tests, and the server's own writes such as re-anchored offsets). The edits were
+ * computed against the index's text of each file, so that is what they apply to.
+ */
+export async function applyToDisk(project: Project, result: Pick<OperationResult, 'edits'>): Promise<void> {
   for (const fe of result.edits) {
-    const current = (await project.fs.readText(fe.path)) ?? '';
+    const current = project.texts.get(fe.path) ?? (await project.fs.readText(fe.path)) ?? '';
     const next = applyOffsetEdits(current, fe.edits);
     await project.fs.writeAtomic(fe.path, next);
     await project.update(fe.path, next);
