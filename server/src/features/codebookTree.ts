@@ -136,23 +136,18 @@ export function codeSummaries(ws: ServerWorkspace): CodeSummary[] {
   const project = ws.project;
   const coder = project.coder;
   return project.codebook.codes.map((code) => {
-    const infos = project.codingsOfCode(code.name);
+    // Counts come from the index's cache; only "most recently used by me" is this picker's own.
+    const counts = project.countsOfCode(code.name);
     let lastUsed = '';
-    for (const i of infos) if (i.coding.coder === coder && i.coding.at > lastUsed) lastUsed = i.coding.at;
-    const informants = new Set<string>();
-    const coders = new Set<string>();
-    for (const i of infos) {
-      i.informants.forEach((x) => informants.add(x));
-      coders.add(i.coding.coder);
-    }
+    for (const i of project.codingsOfCode(code.name)) if (i.coding.coder === coder && i.coding.at > lastUsed) lastUsed = i.coding.at;
     return {
       name: code.name,
       description: code.description,
       categoryPath: code.categoryPath,
       color: project.colorOf(code.name),
-      codings: infos.length,
-      informants: informants.size,
-      coders: [...coders].sort(),
+      codings: counts.codings,
+      informants: counts.informants.length,
+      coders: counts.coders,
       lastUsed,
     };
   });
