@@ -1,6 +1,6 @@
 // Builds examples/demo-thesis from ../shared/corpus:
 //   1. transcripts/: every corpus interview run through the importer (server/src/core/import),
-//   2. .qda/codings/anna.jsonl and bjorn.jsonl: chosen passages found in those transcripts,
+//   2. .qda/codings/{anna,bjorn}/transcripts/*.jsonl: chosen passages found in those transcripts,
 //      written in the codings format of DESIGN.md (UTF-16 offsets, 32-char prefix/suffix,
 //      sorted by doc, start, code, id; deterministic ids and times),
 //   3. chapters/kapittel-5-funn.md: the findings chapter, its quotes anchored to codings.
@@ -11,7 +11,7 @@
 //   node scripts/build-demo.mjs --check    fail if the demo differs from what the script builds
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -249,7 +249,11 @@ function makeCodings(coder, spec, startTime) {
     a.doc !== b.doc ? (a.doc < b.doc ? -1 : 1) : a.start !== b.start ? a.start - b.start : a.code !== b.code ? (a.code < b.code ? -1 : 1) : a.id < b.id ? -1 : 1);
   const ids = new Set(codings.map((c) => c.id));
   if (ids.size !== codings.length) problems.push(`${coder}: duplicate coding ids`);
-  outputs.set(`.qda/codings/${coder}.jsonl`, codings.map((c) => JSON.stringify(c)).join('\n') + '\n');
+  // One file per coder and transcript (.qda/codings/<coder>/<transcript>.jsonl), as the
+  // extension writes them.
+  for (const d of new Set(codings.map((c) => c.doc))) {
+    outputs.set(`.qda/codings/${coder}/${d}.jsonl`, codings.filter((c) => c.doc === d).map((c) => JSON.stringify(c)).join('\n') + '\n');
+  }
   return { codings, anchors };
 }
 
@@ -325,6 +329,16 @@ for (const [rel, text] of outputs) {
     mkdirSync(dirname(abs), { recursive: true });
     writeFileSync(abs, text);
   }
+}
+// Codings files the build no longer makes (an earlier layout, a transcript gone) are stale too.
+const codingsDir = join(demo, '.qda/codings');
+for (const rel of existsSync(codingsDir) ? readdirSync(codingsDir, { recursive: true }) : []) {
+  const demoRel = `.qda/codings/${rel}`;
+  if (!demoRel.endsWith('.jsonl') || outputs.has(demoRel)) continue;
+  if (check) {
+    console.error(`not built by this script: examples/demo-thesis/${demoRel}`);
+    stale++;
+  } else rmSync(join(codingsDir, rel));
 }
 if (check && stale) process.exit(1);
 console.log(

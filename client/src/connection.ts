@@ -142,7 +142,7 @@ function documentSelector(): DocumentSelector {
     return [
       { scheme: 'file', language: 'markdown' },
       { scheme: 'file', language: 'plaintext' },
-      { scheme: 'file', pattern: '**/.qda/codings/*.jsonl' },
+      { scheme: 'file', pattern: '**/.qda/codings/**/*.jsonl' },
     ];
   }
   // vscode.languages.match() (which the client uses to pick documents) understands a
@@ -151,6 +151,6 @@ function documentSelector(): DocumentSelector {
   return folders.flatMap((folder) => [
     { scheme: 'file', language: 'markdown', pattern: inFolder(folder, '**/*') },
     { scheme: 'file', language: 'plaintext', pattern: inFolder(folder, '**/*') },
-    { scheme: 'file', pattern: inFolder(folder, '.qda/codings/*.jsonl') },
+    { scheme: 'file', pattern: inFolder(folder, '.qda/codings/**/*.jsonl') },
   ]);
 }

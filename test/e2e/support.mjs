@@ -61,7 +61,8 @@ export function processesMentioning(needle) {
 export function readCodings(folder) {
   const dir = path.join(folder, '.qda/codings');
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).flatMap((f) =>
+  // Both layouts: .qda/codings/<coder>.jsonl and .qda/codings/<coder>/<transcript>.jsonl.
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.jsonl')).flatMap((f) =>
     fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter((l) => l.trim()).flatMap((l) => {
       try { return [JSON.parse(l)]; } catch { return []; }
     }));

@@ -22,7 +22,7 @@ describe('editing a coded demo transcript through the server', function () {
   });
 
   it('keeps every coding of every coder in place through type, delete, undo and a wholesale put-back', async () => {
-    const codings = ['anna', 'bjorn'].flatMap((c) => readFileSync(path.join(ctx.root, `.qda/codings/${c}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Coding)).filter((c) => c.doc === DOC);
+    const codings = ['anna', 'bjorn'].flatMap((c) => readFileSync(path.join(ctx.root, `.qda/codings/${c}/${DOC}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Coding)).filter((c) => c.doc === DOC);
     let text = await ctx.editor.open(DOC);
     const original = text;
     const uri = ctx.editor.uri(DOC);

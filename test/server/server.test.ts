@@ -38,9 +38,9 @@ describe('language server over stdio', function () {
     const range = { start: li.positionAt(start), end: li.positionAt(start + sentence.length) };
     const result = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range, code: '«læring i sandkassa»' });
     assert.equal(result.error, undefined);
-    assert.deepEqual(result.save, [ctx.editor.uri('.qda/codings/anna.jsonl')]);
+    assert.deepEqual(result.save, [ctx.editor.uri('.qda/codings/anna/transcripts/R2.md.jsonl')]);
     await ctx.editor.applyAndSave(result.edit!);
-    const onDisk = JSON.parse(readFileSync(path.join(ctx.root, '.qda/codings/anna.jsonl'), 'utf8')) as Coding;
+    const onDisk = JSON.parse(readFileSync(path.join(ctx.root, '.qda/codings/anna/transcripts/R2.md.jsonl'), 'utf8')) as Coding;
     assert.equal(onDisk.exact, sentence);
     assert.equal(onDisk.code, '«læring i sandkassa»');
     assert.equal(onDisk.id, result.id);
@@ -128,17 +128,17 @@ describe('language server over stdio', function () {
     const res = await ctx.editor.connection.sendRequest(uncodeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range: { start: li.positionAt(start), end: li.positionAt(start + 3) } });
     assert.equal(res.removed, 1);
     await ctx.editor.applyAndSave(res.edit!);
-    assert.equal(readFileSync(path.join(ctx.root, '.qda/codings/anna.jsonl'), 'utf8'), '');
+    assert.equal(readFileSync(path.join(ctx.root, '.qda/codings/anna/transcripts/R2.md.jsonl'), 'utf8'), '');
 
-    await fsp.writeFile(path.join(ctx.root, '.qda/codings/anna.jsonl'), '{"id":"x1","doc":"transcripts/R2.md","start":5,"end":1,"code":"K"}\n');
+    await fsp.writeFile(path.join(ctx.root, '.qda/codings/anna/transcripts/R2.md.jsonl'), '{"id":"x1","doc":"transcripts/R2.md","start":5,"end":1,"code":"K"}\n');
     await ctx.editor.applyAndSave({ documentChanges: [] });
-    await ctx.editor.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: ctx.editor.uri('.qda/codings/anna.jsonl'), type: 2 }] });
-    const diags = await ctx.editor.waitForDiagnostics('.qda/codings/anna.jsonl', (d) => d.length > 0);
+    await ctx.editor.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: ctx.editor.uri('.qda/codings/anna/transcripts/R2.md.jsonl'), type: 2 }] });
+    const diags = await ctx.editor.waitForDiagnostics('.qda/codings/anna/transcripts/R2.md.jsonl', (d) => d.length > 0);
     assert.equal(diags[0].code, 'qda.codingsMalformed');
     assert.equal(diags[0].range.start.line, 0);
     assert.match(diags[0].message, /Line 1 is not a valid coding: "end" is before "start"/);
     const refused = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range: { start: li.positionAt(start), end: li.positionAt(start + 10) }, code: 'Dobbeltregistrering' });
-    assert.match(refused.error ?? '', /anna\.jsonl line 1 is not a valid coding/);
+    assert.match(refused.error ?? '', /anna\/transcripts\/R2\.md\.jsonl line 1 is not a valid coding/);
     assert.equal(refused.edit, undefined);
   });
 });

@@ -304,9 +304,10 @@ describe('project index', () => {
     // Leading/trailing whitespace in the selection is trimmed away.
     const result = codeRange(project, 'transcripts/R2.md', start - 1, start + sentence.length + 1, '«LÆRING i sandkassa»', { now: new Date('2026-11-23T10:02:11.123Z'), id: 'k7f3q9x2' });
     assert.equal(result.error, undefined);
-    assert.deepEqual(result.edits.map((e) => e.path), ['.qda/codings/anna.jsonl']);
+    // The coder's codings of this transcript have a file of their own.
+    assert.deepEqual(result.edits.map((e) => e.path), ['.qda/codings/anna/transcripts/R2.md.jsonl']);
     await applyToDisk(project, result);
-    const line = JSON.parse((await fs.readText('.qda/codings/anna.jsonl'))!.trim()) as Coding;
+    const line = JSON.parse((await fs.readText('.qda/codings/anna/transcripts/R2.md.jsonl'))!.trim()) as Coding;
     assert.deepEqual({ ...line, prefix: undefined, suffix: undefined }, {
       id: 'k7f3q9x2', doc: 'transcripts/R2.md', start, end: start + sentence.length, code: '«læring i sandkassa»',
       exact: sentence, prefix: undefined, suffix: undefined, coder: 'anna', at: '2026-11-23T10:02:11Z',
@@ -337,7 +338,7 @@ describe('project index', () => {
     const removal = uncodeRange(project, 'transcripts/R2.md', start + 12, start + 14, 'Kundeinnsikt');
     assert.equal(removal.removed, 1);
     await applyToDisk(project, removal);
-    const lines = (await fs.readText('.qda/codings/anna.jsonl'))!.trim().split('\n');
+    const lines = (await fs.readText('.qda/codings/anna/transcripts/R2.md.jsonl'))!.trim().split('\n');
     assert.deepEqual(lines.map((l) => (JSON.parse(l) as Coding).code), ['Lederens tålmodighet']);
   });
 
@@ -353,7 +354,45 @@ describe('project index', () => {
     assert.deepEqual(diags.map((d) => d.code).sort(), ['qda.codingsMalformed', 'qda.orphanCoding', 'qda.unknownCode']);
     assert.match(diags.find((d) => d.code === 'qda.codingsMalformed')!.message, /Line 3/);
     assert.ok(project.diagnostics().get('transcripts/R2.md')?.some((d) => d.code === 'qda.orphanCoding'));
-    const refused = codeRange(project, 'transcripts/R2.md', 500, 520, 'Kundeinnsikt');
+    // The malformed file is never written: removing a coding that lives in it is refused …
+    const refused = uncodeRange(project, 'transcripts/R2.md', 305, 310);
     assert.match(refused.error ?? '', /line 3 is not a valid coding/);
+    // … while a new coding goes to the coder's file for this transcript, which is fine.
+    const coded = codeRange(project, 'transcripts/R2.md', 500, 520, 'Kundeinnsikt');
+    assert.deepEqual([coded.error, coded.edits.map((e) => e.path)], [undefined, ['.qda/codings/anna/transcripts/R2.md.jsonl']]);
+    // A malformed line in that file blocks writing it.
+    await fs.writeAtomic('.qda/codings/anna/transcripts/R2.md.jsonl', '{"id":\n');
+    await project.update('.qda/codings/anna/transcripts/R2.md.jsonl', '{"id":\n');
+    assert.match(codeRange(project, 'transcripts/R2.md', 500, 520, 'Kundeinnsikt').error ?? '', /R2\.md\.jsonl line 1 is not a valid coding/);
+  });
+  
+  it('reads both layouts: a coder file and per-transcript files, each coding edited where it lives', async () => {
+    const fs = demoFs();
+    const text = corpus('intervju-R2.md');
+    const old = coding({ id: 'old1', doc: 'transcripts/R2.md', start: 300, end: 320, code: 'Kundeinnsikt' }, text);
+    const shard = coding({ id: 'new1', doc: 'transcripts/R2.md', start: 310, end: 330, code: 'Kundeinnsikt' }, text);
+    const bjorn = { ...coding({ id: 'bj1', doc: 'transcripts/R2.md', start: 305, end: 325, code: 'Kundeinnsikt' }, text), coder: 'bjorn' };
+    await fs.writeAtomic('.qda/codings/anna.jsonl', JSON.stringify(old) + '\n');
+    await fs.writeAtomic('.qda/codings/anna/transcripts/R2.md.jsonl', JSON.stringify(shard) + '\n');
+    await fs.writeAtomic('.qda/codings/bjorn/transcripts/R2.md.jsonl', JSON.stringify(bjorn) + '\n');
+    // Not codings: an editor's hidden temp file, and a file outside a coder's folder.
+    await fs.writeAtomic('.qda/codings/anna/.R2.md.jsonl.123.tmp.jsonl', 'junk\n');
+    const project = new Project(fs);
+    await project.load();
+    assert.equal(project.roleOf('.qda/codings/anna/.R2.md.jsonl.123.tmp.jsonl'), 'other');
+    assert.deepEqual(project.codingsOfDoc('transcripts/R2.md').map((i) => [i.coding.id, i.file]).sort(), [
+      ['bj1', '.qda/codings/bjorn/transcripts/R2.md.jsonl'],
+      ['new1', '.qda/codings/anna/transcripts/R2.md.jsonl'],
+      ['old1', '.qda/codings/anna.jsonl'],
+    ]);
+    assert.deepEqual(project.stats().codingsPerCoder, { anna: 2, bjorn: 1 });
+    // Removing anna's codings there edits both of her files, and not bjorn's.
+    const removal = uncodeRange(project, 'transcripts/R2.md', 315, 316);
+    assert.deepEqual(removal.edits.map((e) => e.path).sort(), ['.qda/codings/anna.jsonl', '.qda/codings/anna/transcripts/R2.md.jsonl']);
+    assert.equal(removal.removed, 2);
+    await applyToDisk(project, removal);
+    assert.equal(await fs.readText('.qda/codings/anna.jsonl'), '');
+    assert.equal(await fs.readText('.qda/codings/anna/transcripts/R2.md.jsonl'), '');
+    assert.deepEqual(project.codingsOfDoc('transcripts/R2.md').map((i) => i.coding.id), ['bj1']);
   });
 });

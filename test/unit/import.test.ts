@@ -533,8 +533,12 @@ describe('demo thesis (examples/demo-thesis, built by scripts/build-demo.mjs)', 
     'intervju-informant-A.md': 'intervju-informant-A.docx',
   };
   const text = (rel: string): string => readFileSync(join(DEMO, rel), 'utf8');
-  const codingsOf = (coder: string) =>
-    text(`.qda/codings/${coder}.jsonl`).trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; doc: string; start: number; end: number; code: string; exact: string; prefix: string; suffix: string; coder: string; at: string });
+  type DemoCoding = { id: string; doc: string; start: number; end: number; code: string; exact: string; prefix: string; suffix: string; coder: string; at: string };
+  /** A coder's files, one per transcript (.qda/codings/<coder>/transcripts/<name>.jsonl), in name order. */
+  const codingsFilesOf = (coder: string): string[] =>
+    readdirSync(join(DEMO, '.qda/codings', coder, 'transcripts')).sort().map((f) => `.qda/codings/${coder}/transcripts/${f}`);
+  const linesOf = (coder: string): string[] => codingsFilesOf(coder).flatMap((f) => text(f).trimEnd().split('\n'));
+  const codingsOf = (coder: string): DemoCoding[] => linesOf(coder).map((l) => JSON.parse(l) as DemoCoding);
   const codebookCodes = (): string[] => [...text('codebook.md').matchAll(/^- \*\*(.+?)\*\*/gm)].map((m) => m[1]!);
 
   it('has the seven corpus interviews as the importer writes them', async () => {
@@ -557,11 +561,15 @@ describe('demo thesis (examples/demo-thesis, built by scripts/build-demo.mjs)', 
   });
 
   for (const [coder, min] of [['anna', 80], ['bjorn', 25]] as const) {
-    it(`${coder}.jsonl: ${min}+ codings that point at their exact text, sorted, with codebook codes`, () => {
+    it(`${coder}: ${min}+ codings that point at their exact text, sorted, with codebook codes, one file per transcript`, () => {
       const codings = codingsOf(coder);
       assert.ok(codings.length >= min, `${codings.length} codings`);
+      for (const f of codingsFilesOf(coder)) {
+        const doc = f.slice(`.qda/codings/${coder}/`.length, -'.jsonl'.length);
+        assert.ok(text(f).trimEnd().split('\n').every((l) => (JSON.parse(l) as DemoCoding).doc === doc), `${f} holds only ${doc}'s codings`);
+      }
       const codes = new Set(codebookCodes());
-      const lines = text(`.qda/codings/${coder}.jsonl`).trimEnd().split('\n');
+      const lines = linesOf(coder);
       codings.forEach((c, i) => {
         assert.deepEqual(Object.keys(c), ['id', 'doc', 'start', 'end', 'code', 'exact', 'prefix', 'suffix', 'coder', 'at']);
         assert.match(c.id, /^[0-9a-z]{8}$/);
@@ -615,7 +623,7 @@ describe('demo thesis (examples/demo-thesis, built by scripts/build-demo.mjs)', 
   });
 
   it('marks codings files for union merges and has theory notes linked from the codebook', () => {
-    assert.equal(text('.gitattributes'), '.qda/codings/*.jsonl merge=union\n');
+    assert.equal(text('.gitattributes'), '.qda/codings/**/*.jsonl merge=union\n');
     for (const note of ['Wenger 1998', 'Tjora 2021', 'Davis 1989']) {
       assert.ok(existsSync(join(DEMO, `memos/teori/${note}.md`)), note);
       assert.ok(text('codebook.md').includes(`[[${note}]]`), `codebook links ${note}`);

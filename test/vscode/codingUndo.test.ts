@@ -15,7 +15,7 @@ describe('undo and redo of coding in a real VS Code', function () {
     // Compare with the disk only once every editor's changes are on it.
     await vscode.workspace.saveAll(false);
     const doc = 'transcripts/teams-intervju-FL2.md';
-    const codingsFile = path.join(workspaceRoot(), '.qda/codings/anna.jsonl');
+    const codingsFile = path.join(workspaceRoot(), `.qda/codings/anna/${doc}.jsonl`);
     const before = fs.readFileSync(codingsFile, 'utf8');
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(workspaceRoot(), doc)));
     const transcriptBefore = editor.document.getText();

@@ -25,7 +25,7 @@ async function codeFreshPassage(doc: string, code: string) {
   const passage = uncodedPassage(text, doc);
   editor.selection = new vscode.Selection(editor.document.positionAt(passage.start), editor.document.positionAt(passage.end));
   await vscode.commands.executeCommand('qda.selectionCode', { code });
-  const line = await waitFor(`a coding of "${passage.exact}" as ${code} in .qda/codings/*.jsonl on disk`, () =>
+  const line = await waitFor(`a coding of "${passage.exact}" as ${code} in .qda/codings/**/*.jsonl on disk`, () =>
     readCodings().find((c) => c.doc === doc && c.code === code && c.exact === passage.exact));
   return { editor, passage, line };
 }
@@ -196,7 +196,7 @@ describe('Thesis QDA in a real VS Code', function () {
       await waitFor('the tree to count the new coding', async () => ((await countOf()) === countBefore + 1 ? true : undefined));
       // The coding came in as a WorkspaceEdit on the codings file, so it sits on that file's
       // undo stack, where Undo (Ctrl+Z) takes it back.
-      const codings = (await vscode.workspace.findFiles('.qda/codings/*.jsonl')).find((u) => fs.readFileSync(u.fsPath, 'utf8').includes(`"id":"${line.id}"`));
+      const codings = (await vscode.workspace.findFiles('.qda/codings/**/*.jsonl')).find((u) => fs.readFileSync(u.fsPath, 'utf8').includes(`"id":"${line.id}"`));
       assert.ok(codings, 'no codings file holds the new coding');
       const codingsDoc = await vscode.workspace.openTextDocument(codings);
       await vscode.window.showTextDocument(codingsDoc);

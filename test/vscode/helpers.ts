@@ -77,7 +77,8 @@ export function readCodings(root = workspaceRoot()): CodingLine[] {
   const dir = path.join(root, '.qda/codings');
   if (!fs.existsSync(dir)) return [];
   const out: CodingLine[] = [];
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
+  // Both layouts: .qda/codings/<coder>.jsonl and .qda/codings/<coder>/<transcript>.jsonl.
+  for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.jsonl')).sort()) {
     for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
       if (!line.trim()) continue;
       try { out.push(JSON.parse(line) as CodingLine); } catch { /* malformed lines are another suite's business */ }

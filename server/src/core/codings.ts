@@ -1,5 +1,6 @@
-// The codings store format: .qda/codings/<coder>.jsonl, one JSON object per line, sorted by
-// doc, start, code, id so that two coders' files and git merges stay clean. A line that does
+// The codings store format: .qda/codings/<coder>/<transcript>.jsonl (or, in projects from
+// before, .qda/codings/<coder>.jsonl), one JSON object per line, sorted by doc, start, code, id
+// so that two coders' files and git merges stay clean. A line that does
 // not parse is reported with its number and kept byte for byte: a file with such a line (or
 // with git conflict markers) is never rewritten until the analyst fixes it.
 import type { Coding, QdaDiagnostic } from './model';

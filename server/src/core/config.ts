@@ -166,7 +166,7 @@ export class FileClassifier {
   roleOf(path: string): FileRole {
     if (path === CONFIG_FILE) return 'config';
     if (path === this.config.codebook) return 'codebook';
-    if (path.startsWith(CODINGS_DIR) && path.endsWith('.jsonl') && !path.slice(CODINGS_DIR.length).includes('/')) return 'codings';
+    if (isCodingsPath(path)) return 'codings';
     if (this.transcript(path)) return 'transcript';
     if (this.chapter(path)) return 'chapter';
     if (this.memo(path)) return 'memo';
@@ -174,10 +174,33 @@ export class FileClassifier {
   }
 }
 
-export function coderOfCodingsFile(path: string): string {
-  return path.slice(CODINGS_DIR.length, -'.jsonl'.length);
+/**
+ * Codings live in `.qda/codings/<coder>/<transcript path>.jsonl`, one file per coder and
+ * transcript, so that coding a passage rewrites one transcript's codings, not a coder's whole
+ * project (25,000 codings are an 8.5 MB file: writing it alone takes 15–40 ms here). The
+ * earlier layout, one `.qda/codings/<coder>.jsonl` per coder, is still read and edited in place.
+ */
+export function isCodingsPath(path: string): boolean {
+  if (!path.startsWith(CODINGS_DIR) || !path.endsWith('.jsonl')) return false;
+  const rest = path.slice(CODINGS_DIR.length);
+  const slash = rest.indexOf('/');
+  // A coder's name is its first segment: never empty, never hidden (temp files start with '.').
+  return slash !== 0 && !rest.startsWith('.') && !rest.includes('/.');
 }
 
-export function codingsFileOf(coder: string): string {
+/** The coder a codings file belongs to: its name in the old layout, its folder in the new. */
+export function coderOfCodingsFile(path: string): string {
+  const rest = path.slice(CODINGS_DIR.length);
+  const slash = rest.indexOf('/');
+  return slash === -1 ? rest.slice(0, -'.jsonl'.length) : rest.slice(0, slash);
+}
+
+/** Where a coder's new codings of a transcript are written. */
+export function codingsFileOf(coder: string, doc: string): string {
+  return `${CODINGS_DIR}${coder}/${doc}.jsonl`;
+}
+
+/** The old one-file-per-coder layout's file (still read, and edited where codings live in it). */
+export function legacyCodingsFileOf(coder: string): string {
   return `${CODINGS_DIR}${coder}.jsonl`;
 }

@@ -6,7 +6,7 @@ export interface OffsetRange {
   end: number;
 }
 
-/** One line of .qda/codings/<coder>.jsonl. Unknown keys are kept in `extra`. */
+/** One line of a codings file (.qda/codings/<coder>/<transcript>.jsonl). Unknown keys are kept in `extra`. */
 export interface Coding {
   id: string;
   doc: string;

@@ -7,6 +7,7 @@ import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, typ
 import { appendCodeEdit } from './codebook';
 import { makeQuoteSelector } from './anchoring';
 import { normalizeName } from './text';
+import { coderOfCodingsFile } from './config';
 
 export interface FileEdit {
   path: string;
@@ -60,7 +61,7 @@ export function codeRange(project: Project, doc: string, rawStart: number, rawEn
   const already = project.codingsOfDoc(doc).find((i) => i.coding.start === start && i.coding.end === end && i.coding.coder === coder && normalizeName(i.coding.code) === normalizeName(canonical));
   if (already) return { edits: [], error: `This passage is already coded '${canonical}'.` };
 
-  const codingsPath = project.codingsFileOfCoder;
+  const codingsPath = project.codingsFileFor(doc);
   const codingsText = project.texts.get(codingsPath) ?? '';
   const file = project.codingsFiles.get(codingsPath) ?? parseCodingsFile(codingsPath, coder, codingsText);
   if (file.writeBlocked) return { edits: [], error: `Not coded: ${file.writeBlocked}.` };
@@ -85,7 +86,8 @@ export function codeRange(project: Project, doc: string, rawStart: number, rawEn
 export function uncodeRange(project: Project, doc: string, start: number, end: number, codeName?: string): OperationResult {
   const coder = project.coder;
   const overlapping = project.codingsOfDoc(doc).filter((i) => (start === end ? i.coding.start <= start && i.coding.end >= end : i.coding.start < end && i.coding.end > start));
-  const mine = overlapping.filter((i) => i.coding.coder === coder && i.file === project.codingsFileOfCoder);
+  // Only the coder's own codings, in their own files (old layout or new), are theirs to remove.
+  const mine = overlapping.filter((i) => i.coding.coder === coder && coderOfCodingsFile(i.file) === coder);
   if (mine.length === 0) {
     const others = [...new Set(overlapping.map((i) => i.coding.coder))];
     return { edits: [], error: others.length > 0 ? `No codings of yours (${coder}) here; this passage is coded by ${others.join(', ')}.` : 'No coding here to remove.' };
@@ -98,13 +100,20 @@ export function uncodeRange(project: Project, doc: string, start: number, end: n
   } else if (codes.length > 1) {
     return { edits: [], candidates: codes };
   }
-  const codingsPath = project.codingsFileOfCoder;
-  const file = project.codingsFiles.get(codingsPath);
-  const text = project.texts.get(codingsPath) ?? '';
-  if (!file) return { edits: [], error: 'No codings file to change.' };
-  if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
-  const ids = new Set(chosen.map((i) => i.coding.id));
-  return { edits: [{ path: codingsPath, edits: removeCodingEdits(file, text, ids) }], removed: ids.size };
+  const idsByFile = new Map<string, Set<string>>();
+  for (const i of chosen) {
+    const ids = idsByFile.get(i.file) ?? new Set<string>();
+    ids.add(i.coding.id);
+    idsByFile.set(i.file, ids);
+  }
+  const edits: FileEdit[] = [];
+  for (const [codingsPath, ids] of idsByFile) {
+    const file = project.codingsFiles.get(codingsPath);
+    if (!file) return { edits: [], error: `No codings file ${codingsPath} to change.` };
+    if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
+    edits.push({ path: codingsPath, edits: removeCodingEdits(file, project.texts.get(codingsPath) ?? '', ids) });
+  }
+  return { edits, removed: [...idsByFile.values()].reduce((n, ids) => n + ids.size, 0) };
 }
 
 /** Applies offset edits to a text (edits must not overlap). */

@@ -105,8 +105,9 @@ export class Project {
     return sanitizeCoder(this.config.coder ?? this.fallbackCoder);
   }
 
-  get codingsFileOfCoder(): string {
-    return codingsFileOf(this.coder);
+  /** The file the coder's new codings of `doc` go to (codings stay where they are when changed). */
+  codingsFileFor(doc: string): string {
+    return codingsFileOf(this.coder, doc);
   }
 
   /** Reads the whole project; `configText` is qda.yaml as an editor holds it, when it does. */
