@@ -3,7 +3,7 @@
 // from the real text (exact/prefix/suffix as the server writes them). Same options = same bytes;
 // a folder already holding the same corpus (stamp file) is reused.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const GEN = process.env.QDA_GEN_CORPUS ?? join(import.meta.dirname, '../../shared/tools/gen-corpus.mjs');
@@ -135,7 +135,7 @@ export function serialize(c) {
  */
 export function generateCorpus(opts, log = () => {}) {
   const { dir, files, wordsPerFile, seed = 1, codings, special } = opts;
-  const key = JSON.stringify({ v: 3, files, wordsPerFile, seed, codings, special });
+  const key = JSON.stringify({ v: 4, files, wordsPerFile, seed, codings, special });
   const stampPath = join(dir, STAMP);
   if (existsSync(stampPath) && readFileSync(stampPath, 'utf8') === key && existsSync(pristineDir(dir))) {
     restorePristine(dir);
@@ -200,10 +200,19 @@ export function generateCorpus(opts, log = () => {}) {
       byCoder[coder].push(makeCoding(text, doc, s, e, names[assign[n]], coder, id8(rand), at));
     }
   }
-  mkdirSync(join(dir, '.qda', 'codings'), { recursive: true });
+  // The extension's layout: one file per coder and transcript, .qda/codings/<coder>/<doc>.jsonl.
   for (const [coder, list] of Object.entries(byCoder)) {
     list.sort(compareCodings);
-    writeFileSync(join(dir, '.qda', 'codings', `${coder}.jsonl`), list.map((c) => serialize(c) + '\n').join(''));
+    const byDoc = new Map();
+    for (const c of list) {
+      if (!byDoc.has(c.doc)) byDoc.set(c.doc, []);
+      byDoc.get(c.doc).push(c);
+    }
+    for (const [doc, cs] of byDoc) {
+      const file = join(dir, codingsFileOf(coder, doc));
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, cs.map((c) => serialize(c) + '\n').join(''));
+    }
   }
   const meta = { files: docs.length, words: files * wordsPerFile + (special ? 125000 : 0), codings: total, codes: names.length, categories: codebook.categories.length, biggestCode: names[0], refCode: special ? names[1] : undefined, seconds: (Date.now() - t0) / 1000 };
   writeFileSync(join(dir, '.bench-meta.json'), JSON.stringify(meta));
@@ -214,27 +223,32 @@ export function generateCorpus(opts, log = () => {}) {
   for (const p of MUTABLE) {
     if (!existsSync(join(dir, p))) continue;
     mkdirSync(dirname(join(pristineDir(dir), p)), { recursive: true });
-    cpSync(join(dir, p), join(pristineDir(dir), p));
+    cpSync(join(dir, p), join(pristineDir(dir), p), { recursive: true });
   }
   log(`corpus: ${docs.length} transcripts, ${meta.words} words, ${total} codings written to ${dir} in ${meta.seconds.toFixed(1)} s`);
   return meta;
 }
 
-/** Files a benchmark session may change. */
-export const MUTABLE = ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', HOT, BIG];
+/** Where a coder's codings of a transcript live (server/src/core/config.ts codingsFileOf). */
+export function codingsFileOf(coder, doc) {
+  return `.qda/codings/${coder}/${doc}.jsonl`;
+}
+
+/** Files (and folders) a benchmark session may change. */
+export const MUTABLE = ['.qda/codings', HOT, BIG];
 
 export function pristineDir(dir) {
   return dir.replace(/\/+$/, '') + '.pristine';
 }
 
-/** Puts the files a session changed back as generated (and removes stray temp files). */
+/** Puts what a session changed back as generated (new codings files and temp files go too). */
 export function restorePristine(dir) {
   for (const p of MUTABLE) {
     const src = join(pristineDir(dir), p);
-    if (existsSync(src)) cpSync(src, join(dir, p));
+    if (!existsSync(src)) continue;
+    if (statSync(src).isDirectory()) rmSync(join(dir, p), { recursive: true, force: true });
+    cpSync(src, join(dir, p), { recursive: true });
   }
-  const codingsDir = join(dir, '.qda', 'codings');
-  if (existsSync(codingsDir)) for (const f of readdirSync(codingsDir)) if (!/^(anna|bjorn)\.jsonl$/.test(f)) rmSync(join(codingsDir, f), { force: true });
 }
 
 function readMeta(dir) {

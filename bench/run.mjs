@@ -8,7 +8,7 @@ import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { BIG, HOT, MUTABLE, codeNames, generateCorpus, mulberry32, restorePristine } from './corpus.mjs';
+import { BIG, HOT, codeNames, codingsFileOf, generateCorpus, mulberry32, restorePristine } from './corpus.mjs';
 import { LspServer, Lines, applyTextEdits } from './lsp.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -136,8 +136,9 @@ mkdirSync(opts.corpus, { recursive: true });
 const meta = generateCorpus({ dir: mainDir, files, wordsPerFile, seed: 1, codings: Math.round((50000 * opts.words) / 5_000_000), special: true }, log);
 log(`corpus ${mainDir}: ${meta.files} transcripts, ${meta.words} words, ${meta.codings} codings, ${meta.codes} codes in ${meta.categories} categories`);
 
-// Files the session changes; restored afterwards (also on a crash) so that the corpus stays as generated.
-const originals = new Map(MUTABLE.map((p) => [p, readFileSync(join(mainDir, p), 'utf8')]));
+// What the session reads as generated (the files it changes are restored afterwards, also on a
+// crash, so that the corpus stays as generated).
+const originals = new Map([HOT, BIG, codingsFileOf('anna', HOT), codingsFileOf('bjorn', HOT)].map((p) => [p, readFileSync(join(mainDir, p), 'utf8')]));
 async function restore() {
   restorePristine(mainDir);
 }
@@ -230,7 +231,7 @@ log('  keystrokes');
   const hotText = originals.get(HOT);
   const hotLines = new Lines(hotText);
   const hotUri = server.uri(HOT);
-  const anna = originals.get('.qda/codings/anna.jsonl');
+  const anna = originals.get(codingsFileOf('anna', HOT));
   const hotCodings = anna.split('\n').filter((l) => l.includes(`"doc":"${HOT}"`)).map((l) => JSON.parse(l));
   // A coding in the middle of the document, not at its paragraph's start.
   const target = hotCodings.slice(Math.floor(hotCodings.length / 2)).find((c) => {
@@ -261,24 +262,23 @@ log('  keystrokes');
     await server.request('textDocument/hover', hoverAt(insert ? 1 : 0));
     times.push(performance.now() - t0);
   }
-  figure(`keystroke in a transcript with ${hotCodings.length + originals.get('.qda/codings/bjorn.jsonl').split(`"doc":"${HOT}"`).length - 1} codings (didChange → hover reply)`, 'ms', times, { max: 1 }, 'p95', `hover alone p95 ${pct([...floor.times].sort((a, b) => a - b), 0.95).toFixed(2)} ms; live shift observed: ${shifted ? 'yes' : 'NO'}`);
+  figure(`keystroke in a transcript with ${hotCodings.length + originals.get(codingsFileOf('bjorn', HOT)).split(`"doc":"${HOT}"`).length - 1} codings (didChange → hover reply)`, 'ms', times, { max: 1 }, 'p95', `hover alone p95 ${pct([...floor.times].sort((a, b) => a - b), 0.95).toFixed(2)} ms; live shift observed: ${shifted ? 'yes' : 'NO'}`);
   server.notify('textDocument/didClose', { textDocument: { uri: hotUri } });
 }
 
 log('  code a selection');
-// Code a selection, as the client does: request → WorkspaceEdit → applied to the codings
-// document (VS Code opens it, so the server gets didOpen once, then didChange) → saved to disk.
-// Figure: request sent → file written. Between two codings the user pauses (--think).
+// Code a selection, as the client does: request → WorkspaceEdit → applied to the coder's
+// codings file of that transcript (VS Code opens it, so the server gets didOpen once, then
+// didChange) → saved to disk. Figure: request sent → file written. Between two codings the
+// user pauses (--think).
 {
   const rand = mulberry32(99);
   const names = codeNames(500);
-  const codingsRel = '.qda/codings/anna.jsonl';
-  const codingsUri = server.uri(codingsRel);
-  let codingsText = null;
-  let version = 0;
+  const open = new Map(); // codings file → { text, version }
   const docTexts = new Map();
   const times = [];
-  // The server's share: request → WorkspaceEdit received (the rest is applying and writing 8.5 MB).
+  const written = [];
+  // The server's share: request → WorkspaceEdit received (the rest is applying and writing).
   const requestTimes = [];
   for (let i = 0; i < N + 2; i++) {
     const doc = `transcripts/synt-${String(2 + (i % 50)).padStart(5, '0')}.md`;
@@ -293,22 +293,29 @@ log('  code a selection');
     const res = await server.request('qda/codeSelection', { uri: server.uri(doc), range: { start: lines.positionAt(s), end: lines.positionAt(e) }, code: names[5 + (i % 60)] });
     const answered = performance.now() - t0;
     if (res.error || !res.edit) throw new Error(`codeSelection refused: ${res.error}`);
+    const touched = [];
     for (const change of res.edit.documentChanges) {
-      if (change.kind) continue;
-      if (change.textDocument.uri !== codingsUri) throw new Error(`unexpected edit of ${change.textDocument.uri}`);
-      if (codingsText === null) {
-        codingsText = await fsp.readFile(join(mainDir, codingsRel), 'utf8');
-        server.notify('textDocument/didOpen', { textDocument: { uri: codingsUri, languageId: 'jsonl', version: ++version, text: codingsText } });
+      const uri = change.kind === 'create' ? change.uri : change.textDocument.uri;
+      const rel = decodeURIComponent(uri.slice(server.uri('').length));
+      if (rel !== codingsFileOf('anna', doc)) throw new Error(`unexpected edit of ${rel}`);
+      if (!open.has(rel)) {
+        const onDisk = existsSync(join(mainDir, rel)) ? await fsp.readFile(join(mainDir, rel), 'utf8') : '';
+        open.set(rel, { text: onDisk, version: 1 });
+        server.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'jsonl', version: 1, text: onDisk } });
       }
-      codingsText = applyTextEdits(codingsText, change.edits);
-      server.notify('textDocument/didChange', { textDocument: { uri: codingsUri, version: ++version }, contentChanges: change.edits.map((ed) => ({ range: ed.range, text: ed.newText })) });
+      if (change.kind) continue;
+      const f = open.get(rel);
+      f.text = applyTextEdits(f.text, change.edits);
+      server.notify('textDocument/didChange', { textDocument: { uri, version: ++f.version }, contentChanges: change.edits.map((ed) => ({ range: ed.range, text: ed.newText })) });
+      touched.push(rel);
     }
-    await fsp.writeFile(join(mainDir, codingsRel), codingsText);
+    for (const rel of touched) await fsp.writeFile(join(mainDir, rel), open.get(rel).text);
     const ms = performance.now() - t0;
-    server.notify('textDocument/didSave', { textDocument: { uri: codingsUri } });
+    for (const rel of touched) server.notify('textDocument/didSave', { textDocument: { uri: server.uri(rel) } });
     if (i >= 2) {
       times.push(ms);
       requestTimes.push(answered);
+      written.push(...touched.map((rel) => open.get(rel).text.length));
     }
     await changed;
     await sleep(opts.think);
@@ -317,8 +324,9 @@ log('  code a selection');
   f.name += ` p50 ${f.median} / p95 ${f.p95}`;
   const sorted = [...requestTimes].sort((a, b) => a - b);
   const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
-  f.note = [f.note, `server request alone p50 ${q(0.5)} / p95 ${q(0.95)} ms`].filter(Boolean).join('; ');
-  server.notify('textDocument/didClose', { textDocument: { uri: codingsUri } });
+  const kb = Math.round(written.reduce((a, b) => a + b, 0) / Math.max(1, written.length) / 1024);
+  f.note = [f.note, `server request alone p50 ${q(0.5)} / p95 ${q(0.95)} ms; file written ${kb} KB on average`].filter(Boolean).join('; ');
+  for (const rel of open.keys()) server.notify('textDocument/didClose', { textDocument: { uri: server.uri(rel) } });
   await sleep(200);
 }
 
