@@ -333,7 +333,7 @@ log('  code a selection');
 log('  re-anchoring');
 // Outside edit of the 1 MB transcript with 10,000 codings: 5% of its paragraphs changed (a word
 // replaced, a phrase inserted), written to disk, didChangeWatchedFiles sent. Figures: until
-// qda/indexChanged names it, and until the next diagnostics are published. Then the original
+// qda/indexChanged names it, and until its diagnostics are published again. Then the original
 // is written back (measured too).
 {
   const original = originals.get(BIG);
@@ -355,7 +355,8 @@ log('  re-anchoring');
     const text = i % 2 === 0 ? edited : original;
     await fsp.writeFile(join(mainDir, BIG), text);
     const indexed = server.next('qda/indexChanged', (p) => p.uris.length === 0 || p.uris.includes(bigUri), 30000);
-    const diag = server.next('textDocument/publishDiagnostics', () => true, 30000);
+    // The server sends only diagnostics lists that changed; this edit changes the big file's.
+    const diag = server.next('textDocument/publishDiagnostics', (p) => p.uri === bigUri, 30000);
     const t0 = performance.now();
     server.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: bigUri, type: 2 }] });
     const [, ti] = await indexed;

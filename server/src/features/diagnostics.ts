@@ -22,7 +22,8 @@ export function toLspDiagnostic(ws: ServerWorkspace, d: QdaDiagnostic): Diagnost
 }
 
 export class DiagnosticsPublisher {
-  private published = new Set<string>();
+  /** What was last sent for each file, as JSON: a pass sends only the lists that changed. */
+  private published = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly connection: Connection, private readonly ws: ServerWorkspace) {}
@@ -36,14 +37,22 @@ export class DiagnosticsPublisher {
     }, delayMs);
   }
 
+  /**
+   * Computes every file's diagnostics and sends the lists that differ from what the editor
+   * has. A project has hundreds of files with diagnostics (each coder's codings files, the
+   * transcripts with orphans); re-sending all of them after every change made VS Code
+   * process them all again for one changed list.
+   */
   publishNow(): void {
     const all = this.ws.project.diagnostics();
-    const next = new Set<string>();
+    const next = new Map<string, string>();
     for (const [path, list] of all) {
-      next.add(path);
-      void this.connection.sendDiagnostics({ uri: this.ws.uriOf(path), diagnostics: list.map((d) => toLspDiagnostic(this.ws, d)) });
+      const diagnostics = list.map((d) => toLspDiagnostic(this.ws, d));
+      const json = JSON.stringify(diagnostics);
+      next.set(path, json);
+      if (this.published.get(path) !== json) void this.connection.sendDiagnostics({ uri: this.ws.uriOf(path), diagnostics });
     }
-    for (const path of this.published) {
+    for (const path of this.published.keys()) {
       if (!next.has(path)) void this.connection.sendDiagnostics({ uri: this.ws.uriOf(path), diagnostics: [] });
     }
     this.published = next;
