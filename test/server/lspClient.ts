@@ -14,6 +14,8 @@ export const SERVER = path.resolve(__dirname, '../../../dist/server.js');
 export class TestEditor {
   readonly connection: ProtocolConnection;
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** How many times each file's diagnostics were published. */
+  readonly diagnosticsSent = new Map<string, number>();
   readonly ready: Promise<unknown>;
   private readonly versions = new Map<string, number>();
   private stderr = '';
@@ -21,7 +23,10 @@ export class TestEditor {
   private constructor(readonly root: string, private readonly child: ChildProcess) {
     this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => this.diagnostics.set(p.uri, p.diagnostics));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.diagnostics.set(p.uri, p.diagnostics);
+      this.diagnosticsSent.set(p.uri, (this.diagnosticsSent.get(p.uri) ?? 0) + 1);
+    });
     this.connection.onRequest(RegistrationRequest.type, () => null);
     // The server's own log lines (errors it caught), shown when a wait fails.
     this.connection.onNotification('window/logMessage', (p: { message: string }) => (this.stderr += p.message + '\n'));

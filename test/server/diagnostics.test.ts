@@ -1,0 +1,42 @@
+// Diagnostics over stdio on a copy of the demo thesis: a change republishes only the lists it
+// changed (a project has hundreds of files with diagnostics; VS Code handles each one sent).
+import { strict as assert } from 'node:assert';
+import { cpSync, mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol';
+import { serverSuite } from './lspClient';
+
+const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
+
+describe('diagnostics publishing', function () {
+  this.timeout(30000);
+  const ctx = serverSuite(async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'qda-diag-'));
+    cpSync(DEMO, root, { recursive: true });
+    return root;
+  });
+
+  it('sends a file whose diagnostics changed, and not the files whose did not', async () => {
+    const memo = 'memos/teori/Wenger 1998.md';
+    const text = await ctx.editor.open(memo);
+    // Another file with diagnostics of its own, published once at start-up.
+    const other = [...ctx.editor.diagnostics].find(([uri, d]) => d.length > 0 && uri !== ctx.editor.uri(memo));
+    assert.ok(other, 'the demo has a file with diagnostics');
+    const sentBefore = ctx.editor.diagnosticsSent.get(other[0]);
+    await ctx.editor.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: ctx.editor.uri(memo), version: 2 },
+      contentChanges: [{ text: text + '\nSe [[Finnes ikke]].\n' }],
+    });
+    const diags = await ctx.editor.waitForDiagnostics(memo, (d) => d.length === 1);
+    assert.equal(diags[0]!.code, 'qda.unresolvedLink');
+    // Fixing it sends the memo's empty list; the other file was not sent again meanwhile.
+    await ctx.editor.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: ctx.editor.uri(memo), version: 3 },
+      contentChanges: [{ text }],
+    });
+    await ctx.editor.waitForDiagnostics(memo, (d) => d.length === 0);
+    assert.equal(ctx.editor.diagnosticsSent.get(other[0]), sentBefore);
+    assert.deepEqual(ctx.editor.diagnostics.get(other[0]), other[1]);
+  });
+});
