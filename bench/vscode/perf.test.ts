@@ -185,7 +185,7 @@ describe(`Thesis QDA performance in a real VS Code (${MODE})`, function () {
       assert.ok(editor);
       const key = editor.document.uri.toString();
       const rel = `transcripts/${docs[ITERATIONS - 1]}`;
-      const lines = fs.readFileSync(path.join(root(), '.qda/codings/anna.jsonl'), 'utf8').split('\n').filter(Boolean);
+      const lines = fs.readFileSync(path.join(root(), `.qda/codings/anna/${rel}.jsonl`), 'utf8').split('\n').filter(Boolean);
       const mine = lines.map((l) => JSON.parse(l) as { doc: string; start: number; end: number }).filter((c) => c.doc === rel && c.end - c.start > 10);
       const target = mine[Math.floor(mine.length / 2)];
       const at = editor.document.positionAt(target.start + 4);

@@ -1,14 +1,14 @@
 // The workspace the decoration figures of `npm run bench:vscode` are measured on: `copies` ~1 MB
 // transcripts (gen-corpus, 125,000 spoken words each, different seeds), the benchmark codebook of
-// 500 codes in 60 categories, and one coder's codings file with 5,000 codings of each transcript,
+// 500 codes in 60 categories, and one coder's codings files with 5,000 codings of each transcript,
 // each with the exact/prefix/suffix the server itself writes (so nothing is re-anchored at
 // start-up). Several transcripts, so that every measured open is of a document VS Code has not
 // loaded yet.
 // Deterministic: the same seed gives the same bytes; an up-to-date folder is reused.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { GEN, codeNames, compareCodings, makeCodebook, makeCoding, mulberry32, serialize } from '../corpus.mjs';
+import { dirname, join, resolve } from 'node:path';
+import { GEN, codeNames, codingsFileOf, compareCodings, makeCodebook, makeCoding, mulberry32, serialize } from '../corpus.mjs';
 
 export const docName = (i) => `transcripts/big-1mb-${String(i + 1).padStart(2, '0')}.md`;
 const STAMP = '.bench-vscode.json';
@@ -45,7 +45,7 @@ function span(text, [ts, te], rand) {
 
 /** Writes (or reuses) the workspace in `dir`; returns { dir, docs, bytes (the largest), codingsPerDoc, codings, codes }. */
 export function makeDecorationWorkspace(dir, { copies = 10, codings = 5000, words = 125000, seed = 9 } = {}) {
-  const key = JSON.stringify({ v: 2, copies, codings, words, seed });
+  const key = JSON.stringify({ v: 3, copies, codings, words, seed });
   const stamp = join(dir, STAMP);
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === key) return JSON.parse(readFileSync(join(dir, '.bench-meta.json'), 'utf8'));
   rmSync(dir, { recursive: true, force: true });
@@ -78,8 +78,12 @@ export function makeDecorationWorkspace(dir, { copies = 10, codings = 5000, word
     }
   }
   list.sort(compareCodings);
-  mkdirSync(join(dir, '.qda', 'codings'), { recursive: true });
-  writeFileSync(join(dir, '.qda', 'codings', 'anna.jsonl'), list.map((c) => serialize(c) + '\n').join(''));
+  // One codings file per transcript, as the extension writes them.
+  for (let d = 0; d < copies; d++) {
+    const file = join(dir, codingsFileOf('anna', docName(d)));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, list.filter((c) => c.doc === docName(d)).map((c) => serialize(c) + '\n').join(''));
+  }
   const meta = { dir: resolve(dir), docs: copies, bytes, codingsPerDoc: codings, codings: list.length, codes: names.length };
   writeFileSync(join(dir, '.bench-meta.json'), JSON.stringify(meta));
   writeFileSync(stamp, key);
