@@ -366,6 +366,42 @@ describe('project index', () => {
     assert.match(codeRange(project, 'transcripts/R2.md', 500, 520, 'Kundeinnsikt').error ?? '', /R2\.md\.jsonl line 1 is not a valid coding/);
   });
   
+  it('patches the index for a large rewrite of a codings file exactly as a fresh load builds it', async () => {
+    const fs = demoFs();
+    const text = corpus('intervju-R2.md');
+    const codes = ['Kundeinnsikt', 'Superbrukere', '«læring i sandkassa»'];
+    const file = '.qda/codings/anna/transcripts/R2.md.jsonl';
+    // 1,200 codings over the transcript; then a fifth of them move by a few characters (as
+    // re-anchored offsets written back do), some change code, some go, some come.
+    const many = Array.from({ length: 1200 }, (_, i) => {
+      const start = 100 + ((i * 37) % (text.length - 300));
+      return coding({ id: `c${String(i).padStart(4, '0')}`, doc: 'transcripts/R2.md', start, end: start + 20 + (i % 50), code: codes[i % 3]! }, text);
+    });
+    const lines = (cs: Coding[]): string => serializeCodings(cs);
+    await fs.writeAtomic(file, lines(many));
+    const project = new Project(fs);
+    await project.load();
+    for (const c of codes) project.countsOfCode(c); // fill the counts cache
+    const moved = many.flatMap((c, i) => {
+      if (i % 97 === 0) return []; // removed
+      const shift = i % 5 === 1 ? 3 : 0;
+      const code = i % 89 === 0 ? codes[(i + 1) % 3]! : c.code;
+      return [coding({ id: c.id, doc: c.doc, start: c.start + shift, end: c.end + shift, code }, text)];
+    });
+    moved.push(coding({ id: 'new0001', doc: 'transcripts/R2.md', start: 2000, end: 2050, code: 'Kundeinnsikt' }, text));
+    await fs.writeAtomic(file, lines(moved));
+    await project.update(file, lines(moved));
+    const fresh = new Project(fs);
+    await fresh.load();
+    const view = (p: Project) => ({
+      counts: codes.map((c) => p.countsOfCode(c)),
+      doc: p.codingsOfDoc('transcripts/R2.md').map((i) => [i.coding.id, i.coding.start, i.coding.end, i.coding.code, i.informants.join(',')].join(' ')),
+      byCode: codes.map((c) => p.codingsOfCode(c).map((i) => i.coding.id).sort()),
+    });
+    assert.deepEqual(view(project), view(fresh));
+    assert.equal(project.codingsOfDoc('transcripts/R2.md').length, moved.length);
+  });
+
   it('reads both layouts: a coder file and per-transcript files, each coding edited where it lives', async () => {
     const fs = demoFs();
     const text = corpus('intervju-R2.md');
