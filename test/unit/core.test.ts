@@ -402,6 +402,29 @@ describe('project index', () => {
     assert.equal(project.codingsOfDoc('transcripts/R2.md').length, moved.length);
   });
 
+  it('keeps an open transcript\'s unsaved text and shifted codings when qda.yaml changes', async () => {
+    const fs = demoFs();
+    const text = corpus('intervju-R2.md');
+    const sentence = 'Vi kalte det «læring i sandkassa»';
+    const start = text.indexOf(sentence);
+    await fs.writeAtomic('.qda/codings/anna/transcripts/R2.md.jsonl', JSON.stringify(coding({ id: 's1', doc: 'transcripts/R2.md', start, end: start + sentence.length, code: 'Kundeinnsikt' }, text)) + '\n');
+    const project = new Project(fs);
+    await project.load();
+    project.openTranscript('transcripts/R2.md', text);
+    const edited = text.slice(0, start) + 'Altså, ' + text.slice(start);
+    project.editTranscript('transcripts/R2.md', [{ start, end: start, text: 'Altså, ' }], edited);
+    const placed = () => project.codingsOfDoc('transcripts/R2.md').map((i) => [i.coding.start, i.anchored]);
+    assert.deepEqual(placed(), [[start + 7, true]]);
+    // qda.yaml edited (here: another interviewer label) while R2 has unsaved edits.
+    await project.update('qda.yaml', 'coder: anna\ninterviewers: [Intervjuer, Moderator]\n');
+    assert.equal(project.texts.get('transcripts/R2.md'), edited);
+    assert.ok(project.isLive('transcripts/R2.md'));
+    assert.deepEqual(placed(), [[start + 7, true]]);
+    // Typing goes on shifting from there.
+    project.editTranscript('transcripts/R2.md', [{ start: 0, end: 0, text: 'x' }], 'x' + edited);
+    assert.deepEqual(placed(), [[start + 8, true]]);
+  });
+
   it('reads both layouts: a coder file and per-transcript files, each coding edited where it lives', async () => {
     const fs = demoFs();
     const text = corpus('intervju-R2.md');

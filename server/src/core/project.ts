@@ -164,7 +164,10 @@ export class Project {
    */
   async update(path: string, text: string | undefined): Promise<boolean> {
     if (path === CONFIG_FILE) {
-      // Globs, interviewers and the codebook path may change: re-read everything.
+      // Globs, interviewers and the codebook path may change: re-read everything — except
+      // what the editor holds: an open transcript keeps its text (unsaved edits too) and its
+      // live, shifted codings, instead of the disk's older text.
+      const editorTexts = new Map([...this.live.keys()].map((p) => [p, this.texts.get(p)] as const));
       this.texts.clear();
       this.roles.clear();
       this.transcripts.clear();
@@ -174,6 +177,11 @@ export class Project {
       this.codebook = { path: this.config.codebook, categories: [], codes: [] };
       // The files are classified by the new settings (the editor's text when it has one).
       await this.load(text);
+      for (const [p, editorText] of editorTexts) {
+        if (editorText !== undefined && this.classifier.roleOf(p) === 'transcript') this.setText(p, editorText, 'transcript');
+        else this.live.delete(p); // no longer a transcript by the new globs
+      }
+      this.invalidate();
       return true;
     }
     if (path === this.config.identifiers) {
