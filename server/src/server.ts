@@ -17,6 +17,7 @@ import { NodeFileSystem } from './core/nodeFs';
 import { applyToDisk, type FileEdit } from './core/operations';
 import type { TextChange } from './core/anchoring';
 import { Project } from './core/project';
+import { CONFIG_FILE } from './core/config';
 import { ServerWorkspace } from './workspace';
 import { settleHeapAfterStartup } from './memory';
 import { DiagnosticsPublisher } from './features/diagnostics';
@@ -124,6 +125,7 @@ async function updateFromEditor(uri: string, text: string | undefined): Promise<
   const path = ws.pathOf(uri);
   if (!path) return;
   if (await ws.project.update(path, text)) noteChanged(uri);
+  if (path === CONFIG_FILE) await reloadOpenDocuments();
 }
 
 async function updateFromDisk(uri: string): Promise<void> {
@@ -132,6 +134,26 @@ async function updateFromDisk(uri: string): Promise<void> {
   if (!path) return;
   const text = await ws.project.fs.readText(path);
   if (await ws.project.update(path, text)) noteChanged(uri);
+  if (path === CONFIG_FILE) await reloadOpenDocuments();
+}
+
+/**
+ * qda.yaml changed and the project was read again from disk: the documents open in the editor
+ * are what counts (unsaved edits included), and a file the new globs make a transcript while
+ * it is open is followed live from now on.
+ */
+async function reloadOpenDocuments(): Promise<void> {
+  if (!ws) return;
+  for (const doc of openDocuments.values()) {
+    const path = ws.pathOf(doc.uri);
+    if (!path || path === CONFIG_FILE) continue;
+    const role = ws.project.roleOf(path);
+    if (role === 'transcript') {
+      if (!ws.project.isLive(path)) ws.project.openTranscript(path, doc.getText());
+    } else if (role !== 'other' && ws.project.texts.get(path) !== doc.getText()) await ws.project.update(path, doc.getText());
+    else continue;
+    noteChanged(doc.uri);
+  }
 }
 
 /** Writes edits to the server's own files atomically and feeds the result back to the index. */

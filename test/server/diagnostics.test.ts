@@ -1,10 +1,10 @@
 // Diagnostics over stdio on a copy of the demo thesis: a change republishes only the lists it
 // changed (a project has hundreds of files with diagnostics; VS Code handles each one sent).
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol';
+import { DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification } from 'vscode-languageserver-protocol';
 import { serverSuite } from './lspClient';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
@@ -38,5 +38,24 @@ describe('diagnostics publishing', function () {
     await ctx.editor.waitForDiagnostics(memo, (d) => d.length === 0);
     assert.equal(ctx.editor.diagnosticsSent.get(other[0]), sentBefore);
     assert.deepEqual(ctx.editor.diagnostics.get(other[0]), other[1]);
+  });
+
+  it('keeps judging an open file by its unsaved text after qda.yaml changes', async () => {
+    const memo = 'memos/analytisk-memo-lederen.md';
+    const text = await ctx.editor.open(memo);
+    await ctx.editor.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: ctx.editor.uri(memo), version: 2 },
+      contentChanges: [{ text: text + '\nSe [[Ingen slik note]].\n' }],
+    });
+    await ctx.editor.waitForDiagnostics(memo, (d) => d.some((x) => x.code === 'qda.unresolvedLink'));
+    // qda.yaml changes on disk (git pull): the project is read again, the memo is still open.
+    const yaml = path.join(ctx.root, 'qda.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8') + '\n# endret\n');
+    await ctx.editor.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: ctx.editor.uri('qda.yaml'), type: 2 }] });
+    // Wait for the reload's diagnostics pass: a link broken on disk only would vanish.
+    const sent = ctx.editor.diagnosticsSent.get(ctx.editor.uri(memo)) ?? 0;
+    await new Promise((r) => setTimeout(r, 600));
+    assert.ok(ctx.editor.diagnostics.get(ctx.editor.uri(memo))!.some((x) => x.code === 'qda.unresolvedLink' && x.message.includes('Ingen slik note')),
+      `after the reload (${(ctx.editor.diagnosticsSent.get(ctx.editor.uri(memo)) ?? 0) - sent} publications) the memo's unsaved link is still judged`);
   });
 });
