@@ -60,6 +60,13 @@ let diagnostics: DiagnosticsPublisher | undefined;
 let ready: Promise<void> = Promise.resolve();
 let changedUris = new Set<string>();
 let changeTimer: NodeJS.Timeout | undefined;
+/**
+ * QDA_TIMINGS=1: the server reports, on stderr, how long a transcript keystroke takes from
+ * the moment its didChange reaches the handler until the codings are shifted in the index
+ * (waiting in the inOrder queue included) — the figure the keystroke budget names, without
+ * the client's round trip. `npm run bench` reads these lines. Off: one boolean test per change.
+ */
+const TIMINGS = process.env.QDA_TIMINGS === '1';
 
 function gitUserName(root: string): string | undefined {
   try {
@@ -163,6 +170,7 @@ connection.onDidOpenTextDocument((p) => {
 });
 
 connection.onDidChangeTextDocument((p) => {
+  const received = TIMINGS ? performance.now() : 0;
   let doc = openDocuments.get(p.textDocument.uri);
   if (!doc) return;
   // LSP changes apply one after the other: each range refers to the text after the previous.
@@ -179,6 +187,7 @@ connection.onDidChangeTextDocument((p) => {
     if (path && ws!.project.isLive(path)) {
       ws!.noteEdit(path, changes, text);
       ws!.project.editTranscript(path, changes, text);
+      if (TIMINGS) process.stderr.write(`qda-timing didChange-shift ${(performance.now() - received).toFixed(4)}\n`);
       noteChanged(p.textDocument.uri);
     } else if (path && ws!.project.roleOf(path) === 'codings') {
       await ws!.project.editCodingsFile(path, changes, text);
