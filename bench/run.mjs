@@ -257,12 +257,15 @@ log('  keystrokes');
   const hoverAt = (shift) => ({ textDocument: { uri: hotUri }, position: { line: tp.line, character: tp.character + 1 + shift } });
   const floor = await timeRequests('textDocument/hover', hoverAt(0));
   // Does the server shift codings live? One insertion, then the coding's reported range.
+  const setupMark = server.stderr.length;
   server.notify('textDocument/didChange', { textDocument: { uri: hotUri, version: ++version }, contentChanges: [{ range: { start: insertAt, end: insertAt }, text: 'x' }] });
   const docCodings = await server.request('qda/documentCodings', { uri: hotUri });
   const seen = docCodings.find((c) => c.id === target.id);
   const shifted = seen && seen.range.start.character === tp.character + 1 && seen.anchored;
   server.notify('textDocument/didChange', { textDocument: { uri: hotUri, version: ++version }, contentChanges: [{ range: { start: insertAt, end: { line: insertAt.line, character: insertAt.character + 1 } }, text: '' }] });
   await server.request('textDocument/hover', hoverAt(0));
+  // The two setup keystrokes' timing lines may arrive after the hover's reply: wait for them.
+  await serverTimings('didChange-shift', setupMark, 2);
   const times = [];
   const mark = server.stderr.length;
   for (let i = 0; i < N * 5; i++) {
