@@ -67,6 +67,17 @@ let changeTimer: NodeJS.Timeout | undefined;
  * the client's round trip. `npm run bench` reads these lines. Off: one boolean test per change.
  */
 const TIMINGS = process.env.QDA_TIMINGS === '1';
+let timingLines: string[] = [];
+/** Queues a timing line; written in batches (a pipe write per keystroke cost ~0.1 ms of it). */
+function reportTiming(event: string, ms: number): void {
+  if (timingLines.length === 0) {
+    setTimeout(() => {
+      process.stderr.write(timingLines.join(''));
+      timingLines = [];
+    }, 50);
+  }
+  timingLines.push(`qda-timing ${event} ${ms.toFixed(4)}\n`);
+}
 
 function gitUserName(root: string): string | undefined {
   try {
@@ -187,7 +198,7 @@ connection.onDidChangeTextDocument((p) => {
     if (path && ws!.project.isLive(path)) {
       ws!.noteEdit(path, changes, text);
       ws!.project.editTranscript(path, changes, text);
-      if (TIMINGS) process.stderr.write(`qda-timing didChange-shift ${(performance.now() - received).toFixed(4)}\n`);
+      if (TIMINGS) reportTiming('didChange-shift', performance.now() - received);
       noteChanged(p.textDocument.uri);
     } else if (path && ws!.project.roleOf(path) === 'codings') {
       await ws!.project.editCodingsFile(path, changes, text);
