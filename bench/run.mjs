@@ -184,12 +184,13 @@ if (peer.length) {
 log('session: requests, keystrokes, codings, re-anchoring …');
 await restore();
 // QDA_TIMINGS=1: the server writes `qda-timing <event> <ms>` lines to stderr (server.ts).
-const server = new LspServer(SERVER, mainDir, { execArgv: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/.profiles'), '--cpu-prof-name', 'session.cpuprofile'] : [], env: { ...process.env, QDA_TIMINGS: '1' } });
+const session = new LspServer(SERVER, mainDir, { execArgv: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/.profiles'), '--cpu-prof-name', 'session.cpuprofile'] : [], env: { ...process.env, QDA_TIMINGS: '1' } });
+const server = session;
 await server.initialize();
 const N = opts.iterations;
 
 /** The server's own timings of `event` written to stderr since offset `from`; waits for `count` of them. */
-async function serverTimings(event, from, count) {
+async function serverTimings(event, from, count, server = session) {
   const read = () => server.stderr.slice(from).split('\n').filter((l) => l.startsWith(`qda-timing ${event} `)).map((l) => Number(l.split(' ')[2]));
   // stderr and stdout are separate pipes: the last lines may arrive after the last reply.
   for (let i = 0; i < 100 && read().length < count; i++) await sleep(10);
@@ -406,6 +407,38 @@ log('  re-anchoring');
 const sessionMem = server.memory();
 figure('server peak RSS (VmHWM, after the session)', 'MB', [sessionMem.hwm], { max: 400 }, 'median', `at ready: median ${med(coldHwm).toFixed(0)} MB`);
 await server.shutdown();
+
+// The same keystrokes in the 1 MB transcript (10,000 codings), server side only, without a
+// budget: V8 builds each keystroke's new document as one flat string, and above 128 KB that is
+// a large-object allocation whose cost grows with the document (README, Performance).
+// A server of its own, after the session's peak RSS was taken: 200 keystrokes in 1 MB leave
+// 200 MB of garbage strings behind, which would raise that figure.
+{
+  log('  keystrokes in the 1 MB transcript');
+  await restore();
+  const server = new LspServer(SERVER, mainDir, { env: { ...process.env, QDA_TIMINGS: '1' } });
+  await server.initialize();
+  const bigText = originals.get(BIG);
+  const bigLines = new Lines(bigText);
+  const bigUri = server.uri(BIG);
+  const mid = bigText.indexOf('\n**', Math.floor(bigText.length / 2)) + 1;
+  const line = bigLines.positionAt(mid).line;
+  const insertAt = { line, character: bigText.slice(mid).indexOf(' ', 60) };
+  let version = 1;
+  server.notify('textDocument/didOpen', { textDocument: { uri: bigUri, languageId: 'markdown', version, text: bigText } });
+  await server.request('qda/documentCodings', { uri: bigUri });
+  await sleep(300);
+  const mark = server.stderr.length;
+  for (let i = 0; i < N * 5; i++) {
+    const change = i % 2 === 0 ? { range: { start: insertAt, end: insertAt }, text: 'x' } : { range: { start: insertAt, end: { line, character: insertAt.character + 1 } }, text: '' };
+    server.notify('textDocument/didChange', { textDocument: { uri: bigUri, version: ++version }, contentChanges: [change] });
+    await server.request('textDocument/hover', { textDocument: { uri: bigUri }, position: insertAt });
+  }
+  const shifts = await serverTimings('didChange-shift', mark, N * 5, server);
+  figure('keystroke in the 1 MB transcript, 10,000 codings (didChange received → codings shifted, server)', 'ms', shifts, null, 'p95', 'no budget; grows with the document\'s size');
+  await server.shutdown();
+}
+
 await restore();
 
 // ---- CLI -----------------------------------------------------------------------------------
