@@ -184,9 +184,21 @@ if (peer.length) {
 // ---- one editing session -----------------------------------------------------------------
 log('session: requests, keystrokes, codings, re-anchoring …');
 await restore();
-const server = new LspServer(SERVER, mainDir, { execArgv: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/.profiles'), '--cpu-prof-name', 'session.cpuprofile'] : [] });
+// QDA_TIMINGS=1: the server writes `qda-timing <event> <ms>` lines to stderr (server.ts).
+const session = new LspServer(SERVER, mainDir, { execArgv: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/.profiles'), '--cpu-prof-name', 'session.cpuprofile'] : [], env: { ...process.env, QDA_TIMINGS: '1' } });
+const server = session;
 await server.initialize();
 const N = opts.iterations;
+
+/** The server's own timings of `event` written to stderr since offset `from`; waits for `count` of them. */
+async function serverTimings(event, from, count, server = session) {
+  const read = () => server.stderr.slice(from).split('\n').filter((l) => l.startsWith(`qda-timing ${event} `)).map((l) => Number(l.split(' ')[2]));
+  // stderr and stdout are separate pipes: the last lines may arrive after the last reply.
+  for (let i = 0; i < 100 && read().length < count; i++) await sleep(10);
+  const out = read();
+  if (out.length !== count) throw new Error(`expected ${count} qda-timing ${event} lines from the server, got ${out.length}`);
+  return out;
+}
 
 async function timeRequests(method, params, n = N, warm = 2) {
   for (let i = 0; i < warm; i++) await server.request(method, params);
@@ -226,7 +238,9 @@ log('  keystrokes');
 // Keystrokes in HOT (5,000 codings): insert a character before a coding on the same line,
 // then delete it again, alternately; each didChange is followed at once by a hover inside
 // that coding (requests are handled in order, so its reply comes after the change was
-// handled). Figure: didChange sent → hover reply. The hover alone is measured too.
+// handled). Figures: the server's own time from receiving the didChange to the codings
+// shifted (its QDA_TIMINGS lines; the budget), and didChange sent → hover reply (a round trip
+// through both processes' pipes, without a budget). The hover alone is measured too.
 {
   const hotText = originals.get(HOT);
   const hotLines = new Lines(hotText);
@@ -245,13 +259,17 @@ log('  keystrokes');
   const hoverAt = (shift) => ({ textDocument: { uri: hotUri }, position: { line: tp.line, character: tp.character + 1 + shift } });
   const floor = await timeRequests('textDocument/hover', hoverAt(0));
   // Does the server shift codings live? One insertion, then the coding's reported range.
+  const setupMark = server.stderr.length;
   server.notify('textDocument/didChange', { textDocument: { uri: hotUri, version: ++version }, contentChanges: [{ range: { start: insertAt, end: insertAt }, text: 'x' }] });
   const docCodings = await server.request('qda/documentCodings', { uri: hotUri });
   const seen = docCodings.find((c) => c.id === target.id);
   const shifted = seen && seen.range.start.character === tp.character + 1 && seen.anchored;
   server.notify('textDocument/didChange', { textDocument: { uri: hotUri, version: ++version }, contentChanges: [{ range: { start: insertAt, end: { line: insertAt.line, character: insertAt.character + 1 } }, text: '' }] });
   await server.request('textDocument/hover', hoverAt(0));
+  // The two setup keystrokes' timing lines may arrive after the hover's reply: wait for them.
+  await serverTimings('didChange-shift', setupMark, 2);
   const times = [];
+  const mark = server.stderr.length;
   for (let i = 0; i < N * 5; i++) {
     const insert = i % 2 === 0;
     const change = insert
@@ -262,8 +280,34 @@ log('  keystrokes');
     await server.request('textDocument/hover', hoverAt(insert ? 1 : 0));
     times.push(performance.now() - t0);
   }
-  figure(`keystroke in a transcript with ${hotCodings.length + originals.get(codingsFileOf('bjorn', HOT)).split(`"doc":"${HOT}"`).length - 1} codings (didChange → hover reply)`, 'ms', times, { max: 1 }, 'p95', `hover alone p95 ${pct([...floor.times].sort((a, b) => a - b), 0.95).toFixed(2)} ms; live shift observed: ${shifted ? 'yes' : 'NO'}`);
+  const shifts = await serverTimings('didChange-shift', mark, N * 5);
+  const count = hotCodings.length + originals.get(codingsFileOf('bjorn', HOT)).split(`"doc":"${HOT}"`).length - 1;
+  figure(`keystroke in a transcript with ${count} codings (didChange received → codings shifted, server)`, 'ms', shifts, { max: 1 }, 'p95', `live shift observed: ${shifted ? 'yes' : 'NO'}`);
+  figure(`keystroke round trip (didChange sent → hover reply)`, 'ms', times, null, 'p95', `hover alone p95 ${pct([...floor.times].sort((a, b) => a - b), 0.95).toFixed(2)} ms`);
   server.notify('textDocument/didClose', { textDocument: { uri: hotUri } });
+}
+
+log('  open a transcript');
+// Open BIG (1 MB, 10,000 codings) as VS Code does and ask for its codings at once, as the
+// extension does to paint decorations; then close it. Figure: didOpen sent → the
+// qda/documentCodings reply. After each close the driver waits for the server's diagnostics
+// pass (100 ms debounce) so that one open's figure does not include the previous close's work.
+{
+  const bigText = originals.get(BIG);
+  const bigUri = server.uri(BIG);
+  const times = [];
+  let codings = 0;
+  for (let i = 0; i < N + 2; i++) {
+    const t0 = performance.now();
+    server.notify('textDocument/didOpen', { textDocument: { uri: bigUri, languageId: 'markdown', version: 1, text: bigText } });
+    const reply = await server.request('qda/documentCodings', { uri: bigUri });
+    const ms = performance.now() - t0;
+    codings = reply.length;
+    if (i >= 2) times.push(ms);
+    server.notify('textDocument/didClose', { textDocument: { uri: bigUri } });
+    await sleep(300);
+  }
+  figure(`open a 1 MB transcript (didOpen → qda/documentCodings reply, ${codings} codings)`, 'ms', times, { max: 100 }, 'p95');
 }
 
 log('  code a selection');
@@ -372,6 +416,38 @@ log('  re-anchoring');
 const sessionMem = server.memory();
 figure('server peak RSS (VmHWM, after the session)', 'MB', [sessionMem.hwm], { max: 400 }, 'median', `at ready: median ${med(coldHwm).toFixed(0)} MB`);
 await server.shutdown();
+
+// The same keystrokes in the 1 MB transcript (10,000 codings), server side only, without a
+// budget: V8 builds each keystroke's new document as one flat string, and above 128 KB that is
+// a large-object allocation whose cost grows with the document (README, Performance).
+// A server of its own, after the session's peak RSS was taken: 200 keystrokes in 1 MB leave
+// 200 MB of garbage strings behind, which would raise that figure.
+{
+  log('  keystrokes in the 1 MB transcript');
+  await restore();
+  const server = new LspServer(SERVER, mainDir, { env: { ...process.env, QDA_TIMINGS: '1' } });
+  await server.initialize();
+  const bigText = originals.get(BIG);
+  const bigLines = new Lines(bigText);
+  const bigUri = server.uri(BIG);
+  const mid = bigText.indexOf('\n**', Math.floor(bigText.length / 2)) + 1;
+  const line = bigLines.positionAt(mid).line;
+  const insertAt = { line, character: bigText.slice(mid).indexOf(' ', 60) };
+  let version = 1;
+  server.notify('textDocument/didOpen', { textDocument: { uri: bigUri, languageId: 'markdown', version, text: bigText } });
+  await server.request('qda/documentCodings', { uri: bigUri });
+  await sleep(300);
+  const mark = server.stderr.length;
+  for (let i = 0; i < N * 5; i++) {
+    const change = i % 2 === 0 ? { range: { start: insertAt, end: insertAt }, text: 'x' } : { range: { start: insertAt, end: { line, character: insertAt.character + 1 } }, text: '' };
+    server.notify('textDocument/didChange', { textDocument: { uri: bigUri, version: ++version }, contentChanges: [change] });
+    await server.request('textDocument/hover', { textDocument: { uri: bigUri }, position: insertAt });
+  }
+  const shifts = await serverTimings('didChange-shift', mark, N * 5, server);
+  figure('keystroke in the 1 MB transcript, 10,000 codings (didChange received → codings shifted, server)', 'ms', shifts, null, 'p95', 'no budget; grows with the document\'s size');
+  await server.shutdown();
+}
+
 await restore();
 
 // ---- CLI -----------------------------------------------------------------------------------

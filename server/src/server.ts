@@ -61,6 +61,24 @@ let diagnostics: DiagnosticsPublisher | undefined;
 let ready: Promise<void> = Promise.resolve();
 let changedUris = new Set<string>();
 let changeTimer: NodeJS.Timeout | undefined;
+/**
+ * QDA_TIMINGS=1: the server reports, on stderr, how long a transcript keystroke takes from
+ * the moment its didChange reaches the handler until the codings are shifted in the index
+ * (waiting in the inOrder queue included) — the figure the keystroke budget names, without
+ * the client's round trip. `npm run bench` reads these lines. Off: one boolean test per change.
+ */
+const TIMINGS = process.env.QDA_TIMINGS === '1';
+let timingLines: string[] = [];
+/** Queues a timing line; written in batches (a pipe write per keystroke cost ~0.1 ms of it). */
+function reportTiming(event: string, ms: number): void {
+  if (timingLines.length === 0) {
+    setTimeout(() => {
+      process.stderr.write(timingLines.join(''));
+      timingLines = [];
+    }, 50);
+  }
+  timingLines.push(`qda-timing ${event} ${ms.toFixed(4)}\n`);
+}
 
 function gitUserName(root: string): string | undefined {
   try {
@@ -185,6 +203,7 @@ connection.onDidOpenTextDocument((p) => {
 });
 
 connection.onDidChangeTextDocument((p) => {
+  const received = TIMINGS ? performance.now() : 0;
   let doc = openDocuments.get(p.textDocument.uri);
   if (!doc) return;
   // LSP changes apply one after the other: each range refers to the text after the previous.
@@ -201,6 +220,7 @@ connection.onDidChangeTextDocument((p) => {
     if (path && ws!.project.isLive(path)) {
       ws!.noteEdit(path, changes, text);
       ws!.project.editTranscript(path, changes, text);
+      if (TIMINGS) reportTiming('didChange-shift', performance.now() - received);
       noteChanged(p.textDocument.uri);
     } else if (path && ws!.project.roleOf(path) === 'codings') {
       await ws!.project.editCodingsFile(path, changes, text);

@@ -34,8 +34,9 @@ export class TestEditor {
     this.connection.listen();
   }
 
-  static async start(root: string, coder = 'anna'): Promise<TestEditor> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `env`: extra environment variables for the server (e.g. QDA_TIMINGS). */
+  static async start(root: string, coder = 'anna', env: Record<string, string> = {}): Promise<TestEditor> {
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const editor = new TestEditor(root, child);
     await editor.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
@@ -47,6 +48,11 @@ export class TestEditor {
     await editor.connection.sendNotification(InitializedNotification.type, {});
     await editor.ready;
     return editor;
+  }
+
+  /** What the server wrote to stderr so far, and its log messages. */
+  get log(): string {
+    return this.stderr;
   }
 
   uri(rel: string): string {
@@ -123,11 +129,11 @@ export interface ServerSuite {
   root: string;
 }
 
-export function serverSuite(makeProject: () => Promise<string>, options: { each?: boolean; coder?: string } = {}): ServerSuite {
+export function serverSuite(makeProject: () => Promise<string>, options: { each?: boolean; coder?: string; env?: Record<string, string> } = {}): ServerSuite {
   const ctx = {} as ServerSuite;
   (options.each ? beforeEach : before)(async () => {
     ctx.root = await makeProject();
-    ctx.editor = await TestEditor.start(ctx.root, options.coder);
+    ctx.editor = await TestEditor.start(ctx.root, options.coder, options.env);
   });
   (options.each ? afterEach : after)(async () => {
     await ctx.editor?.stop();

@@ -122,6 +122,16 @@ describe('line index on keystrokes', () => {
     }
     assert.ok(moved > 200, `${moved} edits moved the index`);
   });
+
+  it('adopts an equal copy of its text and answers as before', () => {
+    const text = corpus('interview-R3-en.md');
+    const index = new LineIndex(text);
+    const copy = (text + ' ').slice(0, -1);
+    const before = [0, 100, text.length].map((o) => index.positionAt(o));
+    index.adopt(copy);
+    assert.equal(index.text, copy);
+    assert.deepEqual([0, 100, text.length].map((o) => index.positionAt(o)), before);
+  });
 });
 
 describe('codebook parser', () => {

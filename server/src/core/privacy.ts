@@ -170,7 +170,12 @@ export class PrivacyChecker {
   check(path: string, text: string): QdaDiagnostic[] {
     if (this.matcher.empty) return [];
     const hit = this.cache.get(path);
-    if (hit && hit.text === text) return hit.diagnostics;
+    if (hit && hit.text === text) {
+      // Equal text, perhaps another string object: hold the current one, so that the next
+      // check is a pointer comparison instead of one character by character.
+      hit.text = text;
+      return hit.diagnostics;
+    }
     const diagnostics = realNameDiagnostics(path, text, this.matcher);
     this.cache.set(path, { text, diagnostics });
     return diagnostics;

@@ -327,7 +327,12 @@ const runCache = new WeakMap<Transcript, { text: string; runs: Run[] }>();
 function speakerRuns(project: Project, transcript: Transcript): Run[] {
   const text = project.texts.get(transcript.path) ?? '';
   const cached = runCache.get(transcript);
-  if (cached && cached.text === text) return cached.runs;
+  if (cached && cached.text === text) {
+    // Equal text, perhaps another string object: hold the current one (next time a pointer
+    // comparison instead of one character by character).
+    cached.text = text;
+    return cached.runs;
+  }
   const runs: Run[] = [];
   let current: Run | undefined;
   for (const t of transcript.turns) {

@@ -3,8 +3,10 @@
 /** Maps UTF-16 offsets to 0-based line/character and back, for one text. */
 export class LineIndex {
   private readonly starts: number[];
+  private _text: string;
 
-  constructor(readonly text: string, starts?: number[]) {
+  constructor(text: string, starts?: number[]) {
+    this._text = text;
     if (starts) {
       this.starts = starts;
       return;
@@ -12,6 +14,20 @@ export class LineIndex {
     const found = [0];
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) found.push(i + 1);
     this.starts = found;
+  }
+
+  get text(): string {
+    return this._text;
+  }
+
+  /**
+   * `text` is equal to this index's text (the caller compared them): hold that string object
+   * from now on. Two equal strings that are different objects are compared character by
+   * character, so a cache keyed by text that keeps an older copy pays a full comparison on
+   * every lookup; after this, the next comparison with `text` is a pointer comparison.
+   */
+  adopt(text: string): void {
+    this._text = text;
   }
 
   /**

@@ -161,32 +161,41 @@ export function shiftTurns(transcript: Transcript, textBefore: string, changes: 
     if (c.start < transcript.bodyStart || STRUCTURAL.test(c.text) || STRUCTURAL.test(text.slice(c.start, c.end))) return false;
     if (changes.length > 1) text = text.slice(0, c.start) + c.text + text.slice(c.end);
   }
-  // Work on copies of the offsets, committed only when no change touches a label.
+  // Work on copies of the offsets (start, end, textStart of turn i at 3i..3i+2; one flat
+  // array, not an array per turn on every keystroke), committed only when no change touches
+  // a label.
   const turns = transcript.turns;
-  const pos = turns.map((t) => [t.start, t.end, t.textStart]);
+  const pos = new Float64Array(turns.length * 3);
+  turns.forEach((t, i) => {
+    pos[3 * i] = t.start;
+    pos[3 * i + 1] = t.end;
+    pos[3 * i + 2] = t.textStart;
+  });
   const affected = new Set<number>();
   for (const c of changes) {
     const delta = c.text.length - (c.end - c.start);
     let inside = false;
-    for (let i = 0; i < pos.length; i++) {
-      const p = pos[i];
-      if (c.start <= p[0] && c.end >= p[0]) return false; // at a turn's start: the label could break
-      if (p[0] >= c.end) {
-        p[0] += delta;
-        p[1] += delta;
-        p[2] += delta;
-      } else if (c.start >= p[2] && c.end <= p[1]) {
-        p[1] += delta;
+    for (let i = 0; i < turns.length; i++) {
+      const k = 3 * i;
+      if (c.start <= pos[k] && c.end >= pos[k]) return false; // at a turn's start: the label could break
+      if (pos[k] >= c.end) {
+        pos[k] += delta;
+        pos[k + 1] += delta;
+        pos[k + 2] += delta;
+      } else if (c.start >= pos[k + 2] && c.end <= pos[k + 1]) {
+        pos[k + 1] += delta;
         affected.add(i);
         inside = true;
-      } else if (c.start < p[2] && c.end > p[0]) return false; // inside a label or timestamp
+      } else if (c.start < pos[k + 2] && c.end > pos[k]) return false; // inside a label or timestamp
     }
     // Outside every turn's text (a blank line, a heading): typing there can merge or split
     // paragraphs.
     if (!inside) return false;
   }
   turns.forEach((t, i) => {
-    [t.start, t.end, t.textStart] = pos[i];
+    t.start = pos[3 * i];
+    t.end = pos[3 * i + 1];
+    t.textStart = pos[3 * i + 2];
   });
   for (const i of affected) {
     const t = turns[i];

@@ -157,10 +157,17 @@ export function documentCodings(ws: ServerWorkspace, uri: string): DocumentCodin
   const path = ws.pathOf(uri);
   if (!path) return [];
   const project = ws.project;
+  // A transcript's 10,000 codings use a few hundred codes: one colour lookup per code.
+  const colors = new Map<string, string>();
+  const colorOf = (code: string): string => {
+    let color = colors.get(code);
+    if (color === undefined) colors.set(code, (color = project.colorOf(code)));
+    return color;
+  };
   return project.codingsOfDoc(path).map((info) => ({
     id: info.coding.id,
     code: info.coding.code,
-    color: project.colorOf(info.coding.code),
+    color: colorOf(info.coding.code),
     coder: info.coding.coder,
     range: ws.toRange(path, { start: info.coding.start, end: info.coding.end }),
     anchored: info.anchored,
