@@ -119,7 +119,7 @@ const FIGURES = [
   ['visibleToPaintMs', '1 MB, 5,000 codings: editor visible → all painted', 100],
   ['openToPaintMs', '  open command → all painted', undefined],
   ['applyMs', '  the paint: setDecorations of every colour (sync)', 50],
-  ['requestMs', '  the refresh on show: qda/documentCodings round trip', undefined],
+  ['requestMs', '  the refresh on show: qda/documentPaint round trip', undefined],
   ['refreshApplyMs', '  the refresh on show: compare + re-send (sync)', 50],
   ['keyToPaintMs', `keystroke seen → repainted (incl. ${debounce} ms debounce)`, debounce + 100],
   ['keyEditRoundTripMs', '  (before it: editor.edit → change seen, VS Code)', undefined],

@@ -1,13 +1,13 @@
 // Coded passages painted in their code's colour: one decoration type per colour, with a
 // semi-transparent background (overlapping codings stay visible as a darker mix) and a mark in
-// the overview ruler. Fed by qda/documentCodings for every visible editor; refreshed when the
+// the overview ruler. Fed by qda/documentPaint for every visible editor; refreshed when the
 // index changes, when editors come and go and (debounced) while a document is edited. A document
 // is asked for as soon as it opens, so its editor is painted from that answer when it shows. A
 // refresh re-sends only the colours whose ranges changed (or that lie on lines edited since the
 // last paint): one keystroke in a transcript with 5,000 codings re-sends a colour or two.
 // Orphaned codings (not placed in the current text) are not painted: their diagnostic says why.
 import * as vscode from 'vscode';
-import { documentCodingsRequest, type DocumentCoding } from '../../server/src/protocol';
+import { documentPaintRequest, type DocumentPaint } from '../../server/src/protocol';
 import type { QdaConnection } from './connection';
 import { isHexColor } from './swatches';
 
@@ -25,7 +25,7 @@ export function withAlpha(color: string, alpha: string): string {
 /** One paint of a document, for the benchmark (bench/vscode): performance.now() times. */
 export interface DecorationApply {
   uri: string;
-  /** qda/documentCodings sent, answered, and every visible editor's setDecorations done
+  /** qda/documentPaint sent, answered, and every visible editor's setDecorations done
    * (a paint from the last answer, when an editor shows, has requested = answered). */
   requested: number;
   answered: number;
@@ -80,7 +80,7 @@ export class CodingDecorations implements vscode.Disposable {
   private readonly edited = new Map<string, LineSpan>();
   private readonly timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   private readonly generation = new Map<string, number>();
-  /** Documents with a qda/documentCodings request under way (its generation). */
+  /** Documents with a qda/documentPaint request under way (its generation). */
   private readonly inFlight = new Map<string, number>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -191,12 +191,12 @@ export class CodingDecorations implements vscode.Disposable {
   private async update(uri: string): Promise<void> {
     const generation = (this.generation.get(uri) ?? 0) + 1;
     this.generation.set(uri, generation);
-    let codings: DocumentCoding[] = [];
+    let paint: DocumentPaint = { colors: {} };
     const requested = performance.now();
     if (this.enabled()) {
       this.inFlight.set(uri, generation);
       try {
-        codings = await this.connection.request(documentCodingsRequest, { uri });
+        paint = await this.connection.request(documentPaintRequest, { uri });
       } catch (err) {
         this.connection.output.appendLine(vscode.l10n.t('Could not read the codings of {0}: {1}', uri, err instanceof Error ? err.message : String(err)));
         return;
@@ -207,16 +207,10 @@ export class CodingDecorations implements vscode.Disposable {
     // A newer request for this document was sent meanwhile: its answer wins.
     if (this.generation.get(uri) !== generation) return;
     const answered = performance.now();
-    const flat = new Map<string, number[]>();
+    // Per colour, the anchored codings' ranges as line/character quadruples (orphans are not painted).
+    const flat = new Map<string, number[]>(Object.entries(paint.colors));
     let count = 0;
-    for (const c of codings) {
-      if (!c.anchored) continue;
-      let list = flat.get(c.color);
-      if (!list) flat.set(c.color, (list = []));
-      const r = c.range;
-      list.push(r.start.line, r.start.character, r.end.line, r.end.character);
-      count++;
-    }
+    for (const list of flat.values()) count += list.length / 4;
     // Visible editors of this document show `previous` (shifted by VS Code through any edits):
     // a colour is re-sent when its ranges changed or lie on a line edited since.
     const previous = this.painted.get(uri);

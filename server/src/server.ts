@@ -26,7 +26,7 @@ import { definition } from './features/definition';
 import { references } from './features/references';
 import { completion } from './features/completion';
 import { workspaceSymbols } from './features/workspaceSymbols';
-import { codebookTree, codeSummaries, documentCodings, segments } from './features/codebookTree';
+import { codebookTree, codeSummaries, documentCodings, documentPaint, segments } from './features/codebookTree';
 import { codeSelection, uncodeSelection } from './features/codingCommands';
 import { prepareRename, rename } from './features/rename';
 import { codeActions } from './features/codeActions';
@@ -43,6 +43,7 @@ import {
   codeSummariesRequest,
   codebookTreeRequest,
   documentCodingsRequest,
+  documentPaintRequest,
   indexChangedNotification,
   readyNotification,
   segmentsRequest,
@@ -282,6 +283,7 @@ connection.onRequest(codebookTreeRequest, async () => (await settled(), codebook
 connection.onRequest(segmentsRequest, async (p) => (await settled(), segments(ws!, p)));
 connection.onRequest(codeSummariesRequest, async () => (await settled(), codeSummaries(ws!)));
 connection.onRequest(documentCodingsRequest, async (p) => (await settled(), documentCodings(ws!, p.uri)));
+connection.onRequest(documentPaintRequest, async (p) => (await settled(), documentPaint(ws!, p.uri)));
 connection.onRequest(codeSelectionRequest, async (p) => (await settled(), codeSelection(ws!, p, versionOf)));
 connection.onRequest(uncodeSelectionRequest, async (p) => (await settled(), uncodeSelection(ws!, p, versionOf)));
 

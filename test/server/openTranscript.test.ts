@@ -1,4 +1,4 @@
-// qda/documentCodings right after didOpen (what the extension asks to paint decorations):
+// qda/documentCodings (and qda/documentPaint, what the extension paints from) right after didOpen:
 // exactly the document's codings, also after codings were added and removed while it was closed.
 import { strict as assert } from 'node:assert';
 import { promises as fsp, readFileSync, mkdtempSync } from 'node:fs';
@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol';
 import { serverSuite } from './lspClient';
 import { LineIndex } from '../../server/src/core/text';
-import { documentCodingsRequest } from '../../server/src/protocol';
+import { documentCodingsRequest, documentPaintRequest } from '../../server/src/protocol';
 import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model';
 
@@ -43,6 +43,11 @@ describe('qda/documentCodings right after opening a transcript', function () {
   /** [id, the text its range covers in `text`], by id. */
   const seen = async (text: string): Promise<Array<[string, string]>> => {
     const list = await ctx.editor.connection.sendRequest(documentCodingsRequest, { uri: uri() });
+    // What decorations are painted from says the same: the anchored ones, by colour, in order.
+    const paint = await ctx.editor.connection.sendRequest(documentPaintRequest, { uri: uri() });
+    const byColor: Record<string, number[]> = {};
+    for (const d of list) if (d.anchored) (byColor[d.color] ??= []).push(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character);
+    assert.deepEqual(paint.colors, byColor);
     const li = new LineIndex(text);
     return list.map((d): [string, string] => [d.id, text.slice(li.offsetAt(d.range.start), li.offsetAt(d.range.end))]).sort((a, b) => a[0].localeCompare(b[0]));
   };

@@ -1,6 +1,6 @@
 // The data behind the client's Codebook tree, segment lists, code picker and decorations.
 import type { ServerWorkspace } from '../workspace';
-import type { CodeSummary, CodebookTreeResult, DocumentCoding, SegmentInfo, SegmentsParams, TreeCategoryNode, TreeCodeNode, TreeNode } from '../protocol';
+import type { CodeSummary, CodebookTreeResult, DocumentCoding, DocumentPaint, SegmentInfo, SegmentsParams, TreeCategoryNode, TreeCodeNode, TreeNode } from '../protocol';
 import type { CodebookCode } from '../core/model';
 import type { CodingInfo } from '../core/project';
 import { normalizeName } from '../core/text';
@@ -151,6 +151,24 @@ export function codeSummaries(ws: ServerWorkspace): CodeSummary[] {
       lastUsed,
     };
   });
+}
+
+/** The document's anchored codings grouped by colour, as flat line/character quadruples. */
+export function documentPaint(ws: ServerWorkspace, uri: string): DocumentPaint {
+  // Keys are colours from qda.yaml: no prototype, so no name can reach Object's.
+  const colors = Object.create(null) as Record<string, number[]>;
+  const path = ws.pathOf(uri);
+  if (!path) return { colors };
+  const project = ws.project;
+  const colorOfCode = new Map<string, string>();
+  for (const info of project.codingsOfDoc(path)) {
+    if (!info.anchored) continue; // an orphan's diagnostic says where it was; it is not painted
+    let color = colorOfCode.get(info.coding.code);
+    if (color === undefined) colorOfCode.set(info.coding.code, (color = project.colorOf(info.coding.code)));
+    const r = ws.toRange(path, { start: info.coding.start, end: info.coding.end });
+    (colors[color] ??= []).push(r.start.line, r.start.character, r.end.line, r.end.character);
+  }
+  return { colors };
 }
 
 export function documentCodings(ws: ServerWorkspace, uri: string): DocumentCoding[] {
