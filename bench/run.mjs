@@ -24,7 +24,7 @@ const HELP = `Usage: npm run bench -- [options]
   --iterations N   requests per request figure (default 40)
   --growth LIST    corpus sizes in millions of words for the growth figures (default 1,5,20;
                    'none' skips them)
-  --growth-runs N  cold starts per growth size (default 3)
+  --growth-runs N  cold starts per growth size, taken in turn over the sizes (default 5)
   --think MS       pause between two codings, as a user's (default 100)
   --profile        run the session server and one cold start with --cpu-prof (bench/.profiles)
   --no-build       do not run scripts/build.mjs first
@@ -35,7 +35,7 @@ const HELP = `Usage: npm run bench -- [options]
 `;
 
 function parseArgs(argv) {
-  const o = { words: 5_000_000, runs: 5, peerRuns: 2, iterations: 40, growth: [1, 5, 20], growthRuns: 3, think: 100, profile: false, build: true, json: false, corpus: join(ROOT, 'bench/.corpus') };
+  const o = { words: 5_000_000, runs: 5, peerRuns: 2, iterations: 40, growth: [1, 5, 20], growthRuns: 5, think: 100, profile: false, build: true, json: false, corpus: join(ROOT, 'bench/.corpus') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => argv[++i];
@@ -471,18 +471,23 @@ await restore();
 
 // ---- growth ----------------------------------------------------------------------------------
 if (opts.growth.length) {
-  const points = [];
-  for (const m of opts.growth) {
+  const sizes = opts.growth.map((m) => {
     const words = m * 1_000_000;
     const dir = join(opts.corpus, `grow-${m}M`);
     generateCorpus({ dir, files: Math.max(1, Math.round(words / 25000)), wordsPerFile: 25000, seed: 3, codings: Math.round(words / 100), special: false }, log);
-    const ms = [];
-    const hwm = [];
-    for (let i = 0; i < opts.growthRuns; i++) {
-      const c = await coldStart(dir);
-      ms.push(c.ms);
-      hwm.push(c.hwm);
+    return { m, dir, ms: [], hwm: [] };
+  });
+  // Round robin over the sizes: this machine's speed drifts over minutes (a shared VM), and
+  // measuring one size after the other put that drift into the slope ratio.
+  for (let i = 0; i < opts.growthRuns; i++) {
+    for (const size of sizes) {
+      const c = await coldStart(size.dir);
+      size.ms.push(c.ms);
+      size.hwm.push(c.hwm);
     }
+  }
+  const points = [];
+  for (const { m, ms, hwm } of sizes) {
     log(`growth ${m}M words: cold start median ${med(ms).toFixed(0)} ms, peak RSS ${med(hwm).toFixed(0)} MB`);
     figure(`growth: cold start at ${m}M words`, 'ms', ms, null, 'median');
     figure(`growth: peak RSS at ${m}M words`, 'MB', hwm, null, 'median');
