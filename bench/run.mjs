@@ -107,14 +107,21 @@ function runChild(args, { cwd } = {}) {
   });
 }
 
-async function coldStart(dir, execArgv = []) {
-  const server = new LspServer(SERVER, dir, { execArgv });
+async function coldStart(dir, execArgv = [], { liveHeap = false } = {}) {
+  const server = new LspServer(SERVER, dir, { execArgv, env: liveHeap ? { ...process.env, QDA_TIMINGS: '1' } : process.env });
   const t0 = server.t0;
   const ready = await server.initialize();
   const ms = server.readyAt - t0;
   const mem = server.memory();
+  // The heap that stays alive: the server collects once after ready and reports it (QDA_TIMINGS).
+  let live;
+  for (let i = 0; liveHeap && live === undefined && i < 300; i++) {
+    const m = /^qda-timing heap-live-mb (\S+)$/m.exec(server.stderr);
+    if (m) live = Number(m[1]);
+    else await sleep(10);
+  }
   await server.shutdown();
-  return { ms, hwm: mem.hwm, ready };
+  return { ms, hwm: mem.hwm, live, ready };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -475,30 +482,33 @@ if (opts.growth.length) {
     const words = m * 1_000_000;
     const dir = join(opts.corpus, `grow-${m}M`);
     generateCorpus({ dir, files: Math.max(1, Math.round(words / 25000)), wordsPerFile: 25000, seed: 3, codings: Math.round(words / 100), special: false }, log);
-    return { m, dir, ms: [], hwm: [] };
+    return { m, dir, ms: [], hwm: [], live: [] };
   });
   // Round robin over the sizes: this machine's speed drifts over minutes (a shared VM), and
   // measuring one size after the other put that drift into the slope ratio.
   for (let i = 0; i < opts.growthRuns; i++) {
     for (const size of sizes) {
-      const c = await coldStart(size.dir);
+      const c = await coldStart(size.dir, [], { liveHeap: true });
       size.ms.push(c.ms);
       size.hwm.push(c.hwm);
+      if (c.live !== undefined) size.live.push(c.live);
     }
   }
   const points = [];
-  for (const { m, ms, hwm } of sizes) {
-    log(`growth ${m}M words: cold start median ${med(ms).toFixed(0)} ms, peak RSS ${med(hwm).toFixed(0)} MB`);
+  for (const { m, ms, hwm, live } of sizes) {
+    log(`growth ${m}M words: cold start median ${med(ms).toFixed(0)} ms, peak RSS ${med(hwm).toFixed(0)} MB, live heap ${live.length ? med(live).toFixed(0) : '?'} MB`);
     figure(`growth: cold start at ${m}M words`, 'ms', ms, null, 'median');
     figure(`growth: peak RSS at ${m}M words`, 'MB', hwm, null, 'median');
-    points.push({ m, ms: med(ms), hwm: med(hwm) });
+    if (live.length) figure(`growth: live heap after start-up at ${m}M words`, 'MB', live, null, 'median');
+    points.push({ m, ms: med(ms), hwm: med(hwm), live: live.length ? med(live) : NaN });
   }
   if (points.length >= 3) {
     // Linear growth: the cost per extra million words over the upper interval, relative to
     // the lower one (1.0 = perfectly linear; > 1 superlinear).
     const slope = (a, b, k) => (b[k] - a[k]) / (b.m - a.m);
     const [p0, p1, p2] = [points[0], points[Math.floor(points.length / 2)], points[points.length - 1]];
-    for (const [k, label, unit] of [['ms', 'cold start', 'ms'], ['hwm', 'peak RSS', 'MB']]) {
+    for (const [k, label, unit] of [['ms', 'cold start', 'ms'], ['hwm', 'peak RSS', 'MB'], ['live', 'live heap', 'MB']]) {
+      if (!points.every((p) => Number.isFinite(p[k]))) continue;
       const lo = slope(p0, p1, k);
       const hi = slope(p1, p2, k);
       const ratio = hi / lo;

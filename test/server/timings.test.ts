@@ -1,5 +1,5 @@
-// QDA_TIMINGS=1: the server reports each transcript keystroke's handling time on stderr
-// (read by `npm run bench`); without it, nothing.
+// QDA_TIMINGS=1: the server reports each transcript keystroke's handling time, and its live heap
+// after start-up, on stderr (read by `npm run bench`); without it, nothing.
 import { strict as assert } from 'node:assert';
 import { promises as fsp, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
@@ -51,13 +51,17 @@ describe('server timings (QDA_TIMINGS)', function () {
 
   describe('with QDA_TIMINGS=1', () => {
     const ctx = serverSuite(project, { env: { QDA_TIMINGS: '1' } });
-    it('writes one didChange-shift line per transcript change, none for other files', async () => {
+    it('writes one didChange-shift line per transcript change, none for other files, and the live heap after start-up', async () => {
       await type(ctx, 3);
+      const shifts = (): string[] => timingLines(ctx.editor.log).filter((l) => l.startsWith('qda-timing didChange-shift '));
       // stderr is a pipe of its own: give its last line a moment to arrive.
-      for (let i = 0; i < 50 && timingLines(ctx.editor.log).length < 3; i++) await new Promise((r) => setTimeout(r, 20));
-      const lines = timingLines(ctx.editor.log);
-      assert.equal(lines.length, 3, ctx.editor.log);
-      for (const l of lines) assert.match(l, /^qda-timing didChange-shift \d+(\.\d+)?$/);
+      for (let i = 0; i < 50 && shifts().length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(shifts().length, 3, ctx.editor.log);
+      for (const l of shifts()) assert.match(l, /^qda-timing didChange-shift \d+(\.\d+)?$/);
+      const heap = timingLines(ctx.editor.log).filter((l) => !l.startsWith('qda-timing didChange-shift '));
+      assert.equal(heap.length, 1, ctx.editor.log);
+      const mb = Number(/^qda-timing heap-live-mb (\d+(?:\.\d+)?)$/.exec(heap[0]!)?.[1]);
+      assert.ok(mb > 1 && mb < 200, `a plausible heap for a one-transcript project: ${heap[0]}`);
     });
   });
 
