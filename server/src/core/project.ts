@@ -969,6 +969,5 @@ function removeAll<T>(list: T[] | undefined, gone: ReadonlySet<T>): void {
 
 /** Whether two index entries of one coding count the same in countsOfCode. */
 function sameCounted(a: CodingInfo, b: CodingInfo): boolean {
-  return normalizeName(a.coding.code) === normalizeName(b.coding.code) && a.coding.doc === b.coding.doc && a.coding.coder === b.coding.coder &&
-    a.informants.length === b.informants.length && a.informants.every((x, i) => x === b.informants[i]);
+  return normalizeName(a.coding.code) === normalizeName(b.coding.code) && a.coding.doc === b.coding.doc && a.coding.coder === b.coding.coder && sameList(a.informants, b.informants);
 }
