@@ -95,6 +95,27 @@ describe('Import Transcripts (issue 5)', function () {
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file('transcripts/teams-kari.md'));
   });
 
+  it('codes the new transcript: its codings file is created in the coder\'s folder, painted, and undone', async function () {
+    const api = await qda();
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor && editor.document.uri.fsPath === file('transcripts/teams-kari.md'), 'the imported transcript is the active editor');
+    const codings = '.qda/codings/anna/transcripts/teams-kari.md.jsonl';
+    created.push(codings);
+    assert.equal(fs.existsSync(file(codings)), false, 'no codings file before the first coding');
+    const text = editor.document.getText();
+    const exact = 'Vi begynte med CRM for to år siden.';
+    const start = text.indexOf(exact);
+    editor.selection = new vscode.Selection(editor.document.positionAt(start), editor.document.positionAt(start + exact.length));
+    await vscode.commands.executeCommand('qda.selectionCode', { code: 'Dobbeltregistrering' });
+    const line = await waitFor(`${codings} on disk with the coding`, () => (fs.existsSync(file(codings)) && read(codings).includes(JSON.stringify(exact)) ? read(codings) : undefined));
+    const coding = JSON.parse(line.trim()) as { doc: string; start: number; end: number; code: string; coder: string };
+    assert.deepEqual([coding.doc, coding.start, coding.end, coding.code, coding.coder], ['transcripts/teams-kari.md', start, start + exact.length, 'Dobbeltregistrering', 'anna']);
+    await waitFor('the coding painted', () => (api.decorationRanges(editor).some((r) => editor.document.getText(r) === exact) ? true : undefined));
+    await vscode.commands.executeCommand('qda.codingUndo');
+    await waitFor('the codings file empty again', () => (read(codings) === '' ? true : undefined));
+    await waitFor('the passage no longer painted', () => (api.decorationRanges(editor).length === 0 ? true : undefined));
+  });
+
   it('never replaces an existing transcript without confirmation', async function () {
     fs.appendFileSync(file('transcripts/teams-kari.md'), '\nEgen merknad.\n');
     const before = read('transcripts/teams-kari.md');
