@@ -94,4 +94,36 @@ describe('codebook checks', () => {
     assert.ok(list.every((d) => d.severity === 'information' || d.severity === 'hint'));
     assert.ok(list.length < 15, `${list.length} notes on the demo: ${list.map((d) => d.message).join('\n')}`);
   });
+
+  it('finds in a large codebook exactly the near-duplicates the pairwise test finds', async () => {
+    // 400 names from a small vocabulary, with typos, swapped letters, æøå and reordered words
+    // among them: the shortcut that skips the edit distance must not change a single answer.
+    const words = ['læring', 'kunde', 'innsikt', 'leder', 'støtte', 'tid', 'kø', 'rådgiver', 'system', 'opplæring', 'mål', 'salg', 'kolleger', 'trygghet', 'endring'];
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pick = <T,>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+    const names: string[] = [];
+    const seen = new Set<string>();
+    while (names.length < 400) {
+      let name = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(words)).join(' ');
+      if (rand() < 0.3 && names.length > 0) {
+        const base = pick(names);
+        const at = Math.floor(rand() * base.length);
+        name = rand() < 0.5 ? base.slice(0, at) + pick(['e', 'ø', 'a', 'x']) + base.slice(at + 1) : base.split(' ').reverse().join(' ');
+      }
+      name = name.charAt(0).toUpperCase() + name.slice(1);
+      if (seen.has(name.normalize('NFC').toLowerCase())) continue;
+      seen.add(name.normalize('NFC').toLowerCase());
+      names.push(name);
+    }
+    const { list } = await checks({ 'codebook.md': '# Kodebok\n\n## Tema\n' + names.map((n) => `- **${n}** — beskrivelse\n`).join('') });
+    const expected: string[][] = [];
+    for (let j = 0; j < names.length; j++) {
+      const i = names.slice(0, j).findIndex((other) => isNearDuplicate(other, names[j]!));
+      if (i !== -1) expected.push([names[j]!, names[i]!]);
+    }
+    const found = list.filter((d) => d.code === 'qda.codeNearDuplicate').map((d) => [String(d.data?.name), String(d.data?.other)]);
+    assert.ok(expected.length > 20, `the fixture has near-duplicates to find (${expected.length})`);
+    assert.deepEqual(found, expected);
+  });
 });

@@ -66,8 +66,35 @@ export function isNearDuplicate(a: string, b: string): boolean {
   return nearDuplicateKeys(nameKey(a), nameKey(b), tokens(a), tokens(b));
 }
 
-/** isNearDuplicate on names already reduced by nameKey and tokens (computed once per code). */
-function nearDuplicateKeys(ka: string, kb: string, ta: Set<string>, tb: Set<string>): boolean {
+/**
+ * Code points of a name key counted in 64 buckets (code point mod 64). Half the L1 distance of
+ * two such counts, rounded up — at least the larger of the surpluses either way — is a lower
+ * bound of the keys' edit distance (an edit changes at most one count up and one down), and
+ * merging code points into buckets only lowers it: a cheap test that lets most pairs of a large
+ * codebook skip the edit distance.
+ */
+function charCounts(key: string): Int16Array {
+  const counts = new Int16Array(64);
+  for (const ch of key) counts[ch.codePointAt(0)! & 63]++;
+  return counts;
+}
+
+function editDistanceLowerBound(a: Int16Array, b: Int16Array): number {
+  let more = 0;
+  let less = 0;
+  for (let i = 0; i < 64; i++) {
+    const d = a[i] - b[i];
+    if (d > 0) more += d;
+    else less -= d;
+  }
+  return Math.max(more, less);
+}
+
+/**
+ * isNearDuplicate on names already reduced by nameKey and tokens (computed once per code);
+ * `ca`/`cb` (charCounts of the keys) let a pair that cannot be close skip the edit distance.
+ */
+function nearDuplicateKeys(ka: string, kb: string, ta: Set<string>, tb: Set<string>, ca?: Int16Array, cb?: Int16Array): boolean {
   if (ka === kb) return ka !== '';
   const longest = Math.max(ka.length, kb.length);
   const lengthRatio = Math.min(ka.length, kb.length) / longest;
@@ -77,6 +104,7 @@ function nearDuplicateKeys(ka: string, kb: string, ta: Set<string>, tb: Set<stri
     if (both / (ta.size + tb.size - both) >= 0.8) return true;
   }
   if (longest < 6 || lengthRatio < 0.85) return false;
+  if (ca && cb && editDistanceLowerBound(ca, cb) > longest * 0.15) return false;
   return 1 - levenshtein(ka, kb, Math.ceil(longest * 0.15)) / longest >= 0.85;
 }
 
@@ -153,13 +181,14 @@ function nearDuplicateChecks(codes: readonly CodebookCode[], path: string): QdaD
   const norms = codes.map((c) => normalizeName(c.name));
   const keys = codes.map((c) => nameKey(c.name));
   const toks = codes.map((c) => tokens(c.name));
+  const counts = keys.map(charCounts);
   for (let j = 0; j < codes.length; j++) {
     for (let i = 0; i < j; i++) {
       if (norms[i] === norms[j]) continue; // qda.duplicateCode's job
       const li = keys[i].length;
       const lj = keys[j].length;
       if (keys[i] !== keys[j] && Math.min(li, lj) / Math.max(li, lj, 1) < 0.5) continue;
-      if (!nearDuplicateKeys(keys[i], keys[j], toks[i], toks[j])) continue;
+      if (!nearDuplicateKeys(keys[i], keys[j], toks[i], toks[j], counts[i], counts[j])) continue;
       out.push({
         path,
         range: codes[j].nameRange,
