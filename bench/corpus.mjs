@@ -200,20 +200,7 @@ export function generateCorpus(opts, log = () => {}) {
       byCoder[coder].push(makeCoding(text, doc, s, e, names[assign[n]], coder, id8(rand), at));
     }
   }
-  // The extension's layout: one file per coder and transcript, .qda/codings/<coder>/<doc>.jsonl.
-  for (const [coder, list] of Object.entries(byCoder)) {
-    list.sort(compareCodings);
-    const byDoc = new Map();
-    for (const c of list) {
-      if (!byDoc.has(c.doc)) byDoc.set(c.doc, []);
-      byDoc.get(c.doc).push(c);
-    }
-    for (const [doc, cs] of byDoc) {
-      const file = join(dir, codingsFileOf(coder, doc));
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, cs.map((c) => serialize(c) + '\n').join(''));
-    }
-  }
+  writeCodingsFiles(dir, [...byCoder.anna, ...byCoder.bjorn]);
   const meta = { files: docs.length, words: files * wordsPerFile + (special ? 125000 : 0), codings: total, codes: names.length, categories: codebook.categories.length, biggestCode: names[0], refCode: special ? names[1] : undefined, seconds: (Date.now() - t0) / 1000 };
   writeFileSync(join(dir, '.bench-meta.json'), JSON.stringify(meta));
   writeFileSync(stampPath, key);
@@ -232,6 +219,24 @@ export function generateCorpus(opts, log = () => {}) {
 /** Where a coder's codings of a transcript live (server/src/core/config.ts codingsFileOf). */
 export function codingsFileOf(coder, doc) {
   return `.qda/codings/${coder}/${doc}.jsonl`;
+}
+
+/**
+ * Writes codings in the extension's layout: one file per coder and transcript
+ * (.qda/codings/<coder>/<doc>.jsonl), each sorted as the server sorts them.
+ */
+export function writeCodingsFiles(dir, codings) {
+  const byFile = new Map();
+  for (const c of codings) {
+    const file = codingsFileOf(c.coder, c.doc);
+    if (!byFile.has(file)) byFile.set(file, []);
+    byFile.get(file).push(c);
+  }
+  for (const [rel, list] of byFile) {
+    const file = join(dir, rel);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, list.sort(compareCodings).map((c) => serialize(c) + '\n').join(''));
+  }
 }
 
 /** Files (and folders) a benchmark session may change. */

@@ -7,8 +7,8 @@
 // Deterministic: the same seed gives the same bytes; an up-to-date folder is reused.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { GEN, codeNames, codingsFileOf, compareCodings, makeCodebook, makeCoding, mulberry32, serialize } from '../corpus.mjs';
+import { join, resolve } from 'node:path';
+import { GEN, codeNames, makeCodebook, makeCoding, mulberry32, writeCodingsFiles } from '../corpus.mjs';
 
 export const docName = (i) => `transcripts/big-1mb-${String(i + 1).padStart(2, '0')}.md`;
 const STAMP = '.bench-vscode.json';
@@ -77,13 +77,7 @@ export function makeDecorationWorkspace(dir, { copies = 10, codings = 5000, word
       list.push(makeCoding(text, doc, s, e, names[Math.floor(rand() * names.length)], 'anna', id, at));
     }
   }
-  list.sort(compareCodings);
-  // One codings file per transcript, as the extension writes them.
-  for (let d = 0; d < copies; d++) {
-    const file = join(dir, codingsFileOf('anna', docName(d)));
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, list.filter((c) => c.doc === docName(d)).map((c) => serialize(c) + '\n').join(''));
-  }
+  writeCodingsFiles(dir, list);
   const meta = { dir: resolve(dir), docs: copies, bytes, codingsPerDoc: codings, codings: list.length, codes: names.length };
   writeFileSync(join(dir, '.bench-meta.json'), JSON.stringify(meta));
   writeFileSync(stamp, key);
