@@ -142,7 +142,8 @@ function noteChanged(uri: string): void {
   }, 30);
 }
 
-async function updateFromEditor(uri: string, text: string | undefined): Promise<void> {
+/** A file's new text (undefined: deleted), from the editor or the disk, into the index. */
+async function updateText(uri: string, text: string | undefined): Promise<void> {
   if (!ws) return;
   const path = ws.pathOf(uri);
   if (!path) return;
@@ -151,12 +152,8 @@ async function updateFromEditor(uri: string, text: string | undefined): Promise<
 }
 
 async function updateFromDisk(uri: string): Promise<void> {
-  if (!ws) return;
-  const path = ws.pathOf(uri);
-  if (!path) return;
-  const text = await ws.project.fs.readText(path);
-  if (await ws.project.update(path, text)) noteChanged(uri);
-  if (path === CONFIG_FILE) await reloadOpenDocuments();
+  const path = ws?.pathOf(uri);
+  if (path) await updateText(uri, await ws!.project.fs.readText(path));
 }
 
 /**
@@ -202,7 +199,7 @@ connection.onDidOpenTextDocument((p) => {
     if (path && ws!.project.roleOf(path) === 'transcript') {
       ws!.project.openTranscript(path, doc.getText());
       noteChanged(doc.uri);
-    } else await updateFromEditor(doc.uri, doc.getText());
+    } else await updateText(doc.uri, doc.getText());
   });
 });
 
@@ -229,7 +226,7 @@ connection.onDidChangeTextDocument((p) => {
     } else if (path && ws!.project.roleOf(path) === 'codings') {
       await ws!.project.editCodingsFile(path, changes, text);
       noteChanged(p.textDocument.uri);
-    } else await updateFromEditor(p.textDocument.uri, text);
+    } else await updateText(p.textDocument.uri, text);
   });
 });
 
@@ -258,7 +255,7 @@ connection.onDidChangeWatchedFiles((p) => {
   for (const change of p.changes) {
     if (openDocuments.has(change.uri)) continue; // the editor's text wins while it is open
     inOrder(async () => {
-      if (change.type === FileChangeType.Deleted) await updateFromEditor(change.uri, undefined);
+      if (change.type === FileChangeType.Deleted) await updateText(change.uri, undefined);
       else await updateFromDisk(change.uri);
       // A transcript changed outside the editor: its codings were re-anchored; keep the
       // codings files in step with it.

@@ -153,20 +153,27 @@ export function codeSummaries(ws: ServerWorkspace): CodeSummary[] {
   });
 }
 
+/** project.colorOf, asked once per code: a transcript's 10,000 codings use a few hundred codes. */
+function colorLookup(ws: ServerWorkspace): (code: string) => string {
+  const colors = new Map<string, string>();
+  return (code) => {
+    let color = colors.get(code);
+    if (color === undefined) colors.set(code, (color = ws.project.colorOf(code)));
+    return color;
+  };
+}
+
 /** The document's anchored codings grouped by colour, as flat line/character quadruples. */
 export function documentPaint(ws: ServerWorkspace, uri: string): DocumentPaint {
   // Keys are colours from qda.yaml: no prototype, so no name can reach Object's.
   const colors = Object.create(null) as Record<string, number[]>;
   const path = ws.pathOf(uri);
   if (!path) return { colors };
-  const project = ws.project;
-  const colorOfCode = new Map<string, string>();
-  for (const info of project.codingsOfDoc(path)) {
+  const colorOf = colorLookup(ws);
+  for (const info of ws.project.codingsOfDoc(path)) {
     if (!info.anchored) continue; // an orphan's diagnostic says where it was; it is not painted
-    let color = colorOfCode.get(info.coding.code);
-    if (color === undefined) colorOfCode.set(info.coding.code, (color = project.colorOf(info.coding.code)));
     const r = ws.toRange(path, { start: info.coding.start, end: info.coding.end });
-    (colors[color] ??= []).push(r.start.line, r.start.character, r.end.line, r.end.character);
+    (colors[colorOf(info.coding.code)] ??= []).push(r.start.line, r.start.character, r.end.line, r.end.character);
   }
   return { colors };
 }
@@ -175,13 +182,7 @@ export function documentCodings(ws: ServerWorkspace, uri: string): DocumentCodin
   const path = ws.pathOf(uri);
   if (!path) return [];
   const project = ws.project;
-  // A transcript's 10,000 codings use a few hundred codes: one colour lookup per code.
-  const colors = new Map<string, string>();
-  const colorOf = (code: string): string => {
-    let color = colors.get(code);
-    if (color === undefined) colors.set(code, (color = project.colorOf(code)));
-    return color;
-  };
+  const colorOf = colorLookup(ws);
   return project.codingsOfDoc(path).map((info) => ({
     id: info.coding.id,
     code: info.coding.code,
