@@ -9,8 +9,9 @@ type Command = { run(args: string[], io: CliIo): Promise<number> };
 const COMMANDS: Record<string, { module: () => Promise<Command>; help: string }> = {
   check: { module: async () => check, help: 'check [--json] [folder]            every diagnostic the editor shows; exit 1 on errors' },
   stats: { module: async () => stats, help: 'stats [--json] [folder]            documents, words, informants, codes, categories, codings per coder' },
-  export: { module: async () => await import('./cli/export'), help: 'export codebook-md|codebook-docx|csv|quotes-docx|quotes-md [--out FILE] [folder]\n                                     the codebook as an appendix or table; the quote bank: coded segments by theme › code' },
+  export: { module: async () => await import('./cli/export'), help: 'export codebook-md|codebook-docx|csv|quotes-docx|quotes-md|agreement-md|agreement-docx|agreement-csv [--out FILE] [folder]\n                                     the codebook as an appendix or table; the quote bank: coded segments by theme › code' },
   'split-codings': { module: async () => await import('./cli/split-codings'), help: 'split-codings [--dry-run] [folder]  move codings from .qda/codings/<coder>.jsonl (the old layout) to one file per coder and transcript' },
+  agree: { module: async () => await import('./cli/agree'), help: 'agree --coders A,B[,C…] [--unit char|turn|segment] [--codes X,Y] [--domain GROUP] [--overlap 0.5] [--json] [folder]\n                                     intercoder agreement: percent, Cohen\'s/Fleiss\' kappa, Krippendorff\'s alpha per code and overall' },
   import: { module: async () => await import('./cli/import'), help: 'import FILE… [--out DIR] [--force] [--speaker "Name=CODE"]… [--interviewer NAME]… [--language nb|en]\n                                     .vtt .srt .docx .txt .md → transcript Markdown; never overwrites without --force' },
 };
 

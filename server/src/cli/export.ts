@@ -6,6 +6,7 @@ import { promises as fsp } from 'node:fs';
 import { exportCodebook, type CodebookExportFormat } from '../core/exportCodebook';
 import { CliError, loadProject, parseArgs, type CliIo } from './io';
 import { FORMATS as QUOTE_FORMATS, run as quotes } from './export-quotes';
+import { FORMATS as AGREEMENT_FORMATS, run as agreement } from './export-agreement';
 
 const FORMATS: readonly CodebookExportFormat[] = ['codebook-md', 'codebook-docx', 'csv'];
 
@@ -19,8 +20,9 @@ async function writeAtomic(file: string, content: string | Uint8Array): Promise<
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { positional, flags } = parseArgs(args);
   const [format, folder] = positional;
-  const all = [...FORMATS, ...QUOTE_FORMATS];
+  const all = [...FORMATS, ...QUOTE_FORMATS, ...AGREEMENT_FORMATS];
   if (format && (QUOTE_FORMATS as readonly string[]).includes(format)) return quotes(args, io);
+  if (format && (AGREEMENT_FORMATS as readonly string[]).includes(format)) return agreement(args, io);
   if (!format) throw new CliError(`which format? ${all.join(', ')}`);
   if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`unknown export format '${format}'; available: ${all.join(', ')}`);
   const outArg = flags.get('out')?.at(-1);

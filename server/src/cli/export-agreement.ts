@@ -1,0 +1,30 @@
+// `qda export agreement-md|agreement-docx|agreement-csv --coders A,B [agree's options] [--out FILE] [folder]`:
+// the agreement table for the method chapter, with the definitions and the commit compared.
+import * as path from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { agreementToCsv, agreementToDocx, agreementToMarkdown } from '../core/analysis/agreementReport';
+import { agreementFromArgs } from './agree';
+import { CliError, parseArgs, type CliIo } from './io';
+
+export const FORMATS = ['agreement-md', 'agreement-docx', 'agreement-csv'] as const;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, ['json']);
+  const [format, folder] = parsed.positional;
+  const outArg = parsed.flags.get('out')?.at(-1);
+  if (format === 'agreement-docx' && !outArg) throw new CliError('agreement-docx writes a Word file: give --out FILE.docx');
+  const { report, project, meta } = await agreementFromArgs(parsed, folder, io);
+  const language = project.config.language;
+  const content = format === 'agreement-docx' ? await agreementToDocx(report, meta, language) : format === 'agreement-csv' ? agreementToCsv(report) : agreementToMarkdown(report, meta, language);
+  if (!outArg) {
+    io.stdout(typeof content === 'string' ? content.replace(/^\uFEFF/, '') : '');
+    return 0;
+  }
+  const out = path.resolve(io.cwd, outArg);
+  await fsp.mkdir(path.dirname(out), { recursive: true });
+  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
+  await fsp.writeFile(tmp, content);
+  await fsp.rename(tmp, out);
+  io.stderr(`Wrote ${outArg} (${report.codes.length} codes, ${report.documents.length} transcripts, unit ${report.unit}).\n`);
+  return 0;
+}

@@ -1,0 +1,57 @@
+// Agreement over a loaded project: its transcripts' turns and bodies, and the anchored codings
+// of the coders named. Codings that are orphaned (their text is gone) take no part: they have
+// no place in the text to agree or disagree on.
+import type { Project } from '../project';
+import { computeAgreement, type AgreementOptions, type AgreementReport, type AgreementUnit } from './agreementUnits';
+
+export interface ProjectAgreementOptions {
+  coders: readonly string[];
+  unit: AgreementUnit;
+  codes?: readonly string[];
+  overlap?: number;
+  /** Name of a codebook category whose codes are the values of one nominal variable. */
+  domain?: string;
+}
+
+export class AgreementInputError extends Error {}
+
+export function agreementOfProject(project: Project, options: ProjectAgreementOptions): AgreementReport {
+  const known = new Set<string>();
+  for (const info of project.allCodings()) known.add(info.coding.coder);
+  const missing = options.coders.filter((c) => !known.has(c));
+  if (missing.length) {
+    throw new AgreementInputError(`no codings by ${missing.join(', ')}; coders in this project: ${[...known].sort().join(', ') || 'none'}`);
+  }
+  const codes = options.codes?.map((name) => {
+    const code = project.findCode(name);
+    if (!code) throw new AgreementInputError(`'${name}' is not a code in ${project.codebook.path}`);
+    return code.name;
+  });
+  let domain: AgreementOptions['domain'];
+  if (options.domain !== undefined) {
+    const category = project.findCategory(options.domain);
+    if (!category) throw new AgreementInputError(`'${options.domain}' is not a theme or group in ${project.codebook.path}`);
+    const domainCodes = project.codesInCategory(category).map((c) => c.name);
+    if (!domainCodes.length) throw new AgreementInputError(`'${category.name}' has no codes`);
+    domain = { name: category.name, codes: domainCodes };
+  }
+  const documents = [...project.transcripts.values()].map((t) => ({
+    path: t.path,
+    bodyStart: t.bodyStart,
+    length: project.texts.get(t.path)?.length ?? 0,
+    turns: t.turns,
+  }));
+  // Codings carry the code name as written; compare them under the codebook's spelling so that
+  // "læring" and "Læring" are one code, as everywhere else.
+  const codings = project
+    .allCodings()
+    .filter((i) => i.anchored)
+    .map((i) => ({ doc: i.coding.doc, start: i.coding.start, end: i.coding.end, coder: i.coding.coder, code: project.findCode(i.coding.code)?.name ?? i.coding.code }));
+  return computeAgreement(documents, codings, {
+    coders: options.coders,
+    unit: options.unit,
+    codes: codes ?? (domain ? domain.codes : undefined),
+    overlap: options.overlap,
+    domain,
+  });
+}

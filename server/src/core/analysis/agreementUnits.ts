@@ -1,0 +1,298 @@
+// From codings to agreement units: which stretches of the transcripts count as one unit, and
+// what each coder's value for it is. The measures themselves live in agreement.ts.
+//
+// - `char`: every character of a transcript's body is a unit (NVivo's way); runs of characters
+//   with the same pattern are one weighted entry.
+// - `turn`: every speaker turn is a unit; a code is present in it for a coder when one of the
+//   coder's codings of that code overlaps the turn (the usual choice in thesis work).
+// - `segment`: codings of one code that overlap by at least `overlap` (intersection over union)
+//   are one unit, whoever made them; a coder is present in it or not. No unit is absent for all.
+//
+// Without a domain every code is a presence/absence variable ("1"/"0") per unit, and "overall"
+// pools every (unit, code) pair. With a domain (the codes of one codebook group) the group is one
+// nominal variable: a coder's value is the code of the group applied to the unit, a unit the coder
+// left without any of them is a missing value for that coder, and two codes of the group on one
+// unit form their own value ("A + B").
+import type { OffsetRange } from '../model';
+import { agreementFigures, HistogramBuilder, type AgreementFigures, type Rating, type RatingHistogram } from './agreement';
+
+export type AgreementUnit = 'char' | 'turn' | 'segment';
+
+export interface AgreementDocument {
+  path: string;
+  /** Where the body starts (after frontmatter): `char` units count from here. */
+  bodyStart: number;
+  /** Length of the text (UTF-16 code units). */
+  length: number;
+  /** Speaker turns, sorted by start. */
+  turns: readonly OffsetRange[];
+}
+
+export interface AgreementCoding {
+  doc: string;
+  start: number;
+  end: number;
+  code: string;
+  coder: string;
+}
+
+export interface AgreementOptions {
+  coders: readonly string[];
+  unit: AgreementUnit;
+  /** Codes to report; default every code one of the coders applied in the documents compared. */
+  codes?: readonly string[];
+  /** `segment` unit: least intersection over union for two codings to be one unit (0–1). */
+  overlap?: number;
+  /** Treat these codes (one codebook group) as the values of one nominal variable. */
+  domain?: { name: string; codes: readonly string[] };
+}
+
+export interface CodeAgreement extends AgreementFigures {
+  code: string;
+  /** Codings of this code each coder made in the documents compared. */
+  codings: Record<string, number>;
+}
+
+export interface AgreementReport {
+  unit: AgreementUnit;
+  coders: string[];
+  /** Transcripts every named coder has coded: the only ones compared. */
+  documents: string[];
+  /** Transcripts some but not all of the coders coded, left out of the comparison. */
+  omitted: Array<{ doc: string; codedBy: string[] }>;
+  overlap?: number;
+  domain?: string;
+  overall: AgreementFigures;
+  codes: CodeAgreement[];
+}
+
+export const DEFAULT_SEGMENT_OVERLAP = 0.5;
+
+export function computeAgreement(
+  documents: readonly AgreementDocument[],
+  codings: readonly AgreementCoding[],
+  options: AgreementOptions,
+): AgreementReport {
+  const coders = [...options.coders];
+  if (coders.length < 2) throw new Error('agreement needs at least two coders');
+  if (new Set(coders).size !== coders.length) throw new Error('a coder is named twice');
+  if (options.domain && options.unit === 'segment') throw new Error('a domain is compared by char or turn units, not by segment');
+  const overlap = options.overlap ?? DEFAULT_SEGMENT_OVERLAP;
+  if (!(overlap > 0 && overlap <= 1)) throw new Error('the overlap threshold must be above 0 and at most 1');
+  const coderIndex = new Map(coders.map((c, i) => [c, i]));
+
+  // Which documents every coder coded.
+  const docByPath = new Map(documents.map((d) => [d.path, d]));
+  const codedBy = new Map<string, Set<string>>();
+  for (const c of codings) {
+    if (!coderIndex.has(c.coder) || !docByPath.has(c.doc)) continue;
+    let s = codedBy.get(c.doc);
+    if (!s) codedBy.set(c.doc, (s = new Set()));
+    s.add(c.coder);
+  }
+  const compared: AgreementDocument[] = [];
+  const omitted: AgreementReport['omitted'] = [];
+  for (const d of [...documents].sort((a, b) => cmp(a.path, b.path))) {
+    const s = codedBy.get(d.path);
+    if (!s) continue;
+    if (s.size === coders.length) compared.push(d);
+    else omitted.push({ doc: d.path, codedBy: coders.filter((c) => s.has(c)) });
+  }
+  const comparedPaths = new Set(compared.map((d) => d.path));
+
+  // Codings of the compared documents, by code and document.
+  const byCode = new Map<string, Map<string, AgreementCoding[]>>();
+  for (const c of codings) {
+    if (!coderIndex.has(c.coder) || !comparedPaths.has(c.doc) || c.end <= c.start) continue;
+    let docs = byCode.get(c.code);
+    if (!docs) byCode.set(c.code, (docs = new Map()));
+    let list = docs.get(c.doc);
+    if (!list) docs.set(c.doc, (list = []));
+    list.push(c);
+  }
+  const codes = options.codes ? [...new Set(options.codes)] : [...byCode.keys()].sort(cmp);
+
+  const codeRows: CodeAgreement[] = [];
+  const pooled = new HistogramBuilder(coders.length);
+  for (const code of codes) {
+    const docs = byCode.get(code) ?? new Map<string, AgreementCoding[]>();
+    const h = presenceHistogram(compared, docs, coderIndex, options.unit, overlap);
+    pooled.addAll(h);
+    const counts: Record<string, number> = Object.fromEntries(coders.map((c) => [c, 0]));
+    for (const list of docs.values()) for (const c of list) counts[c.coder]++;
+    const figures = agreementFigures(h);
+    if (!docs.size && !figures.note) figures.note = 'no coder applied this code';
+    codeRows.push({ code, ...figures, codings: counts });
+  }
+
+  let overall: AgreementFigures;
+  if (options.domain) {
+    const domainCodes = new Set(options.domain.codes);
+    const domainCodings: AgreementCoding[] = [];
+    for (const code of domainCodes) for (const list of byCode.get(code)?.values() ?? []) domainCodings.push(...list);
+    overall = agreementFigures(domainHistogram(compared, domainCodings, coderIndex, options.unit as 'char' | 'turn'));
+  } else {
+    overall = agreementFigures(pooled.build());
+  }
+
+  const report: AgreementReport = { unit: options.unit, coders, documents: compared.map((d) => d.path), omitted, overall, codes: codeRows };
+  if (options.unit === 'segment') report.overlap = overlap;
+  if (options.domain) report.domain = options.domain.name;
+  return report;
+}
+
+/** One code as presence ("1") or absence ("0") per unit and coder. */
+function presenceHistogram(
+  compared: readonly AgreementDocument[],
+  docs: ReadonlyMap<string, AgreementCoding[]>,
+  coderIndex: ReadonlyMap<string, number>,
+  unit: AgreementUnit,
+  overlap: number,
+): RatingHistogram {
+  const n = coderIndex.size;
+  const b = new HistogramBuilder(n);
+  const pattern = (mask: bigint): Rating[] => Array.from({ length: n }, (_, i) => ((mask >> BigInt(i)) & 1n ? '1' : '0'));
+  for (const d of compared) {
+    const list = docs.get(d.path) ?? [];
+    if (unit === 'turn') {
+      const masks = new Map<number, bigint>();
+      for (const c of list) {
+        const bit = 1n << BigInt(coderIndex.get(c.coder)!);
+        for (const t of turnsOverlapping(d.turns, c.start, c.end)) masks.set(t, (masks.get(t) ?? 0n) | bit);
+      }
+      for (const mask of masks.values()) b.add(pattern(mask));
+      b.add(pattern(0n), d.turns.length - masks.size);
+    } else if (unit === 'char') {
+      let covered = 0;
+      for (const run of sweep(d, list, (c) => coderIndex.get(c.coder)!, n)) {
+        const mask = run.sets.reduce((m, s, i) => (s.size ? m | (1n << BigInt(i)) : m), 0n);
+        if (mask) {
+          b.add(pattern(mask), run.length);
+          covered += run.length;
+        }
+      }
+      b.add(pattern(0n), Math.max(0, d.length - d.bodyStart - covered));
+    } else {
+      for (const cluster of overlapClusters(list, overlap)) {
+        let mask = 0n;
+        for (const c of cluster) mask |= 1n << BigInt(coderIndex.get(c.coder)!);
+        b.add(pattern(mask));
+      }
+    }
+  }
+  return b.build();
+}
+
+/** The codes of one domain as one nominal variable per unit; no code of it = missing. */
+function domainHistogram(
+  compared: readonly AgreementDocument[],
+  codings: readonly AgreementCoding[],
+  coderIndex: ReadonlyMap<string, number>,
+  unit: 'char' | 'turn',
+): RatingHistogram {
+  const n = coderIndex.size;
+  const b = new HistogramBuilder(n);
+  const value = (codes: Iterable<string>): Rating => {
+    const list = [...codes].sort(cmp);
+    return list.length ? list.join(' + ') : null;
+  };
+  const byDoc = new Map<string, AgreementCoding[]>();
+  for (const c of codings) {
+    let l = byDoc.get(c.doc);
+    if (!l) byDoc.set(c.doc, (l = []));
+    l.push(c);
+  }
+  for (const d of compared) {
+    const list = byDoc.get(d.path) ?? [];
+    if (unit === 'turn') {
+      const sets = new Map<number, Array<Set<string>>>();
+      for (const c of list) {
+        for (const t of turnsOverlapping(d.turns, c.start, c.end)) {
+          let s = sets.get(t);
+          if (!s) sets.set(t, (s = Array.from({ length: n }, () => new Set<string>())));
+          s[coderIndex.get(c.coder)!].add(c.code);
+        }
+      }
+      for (const s of sets.values()) b.add(s.map(value));
+    } else {
+      for (const run of sweep(d, list, (c) => coderIndex.get(c.coder)!, n)) b.add(run.sets.map((s) => value(s.keys())), run.length);
+    }
+  }
+  return b.build();
+}
+
+/** Indexes of the turns that [start, end) overlaps; turns are sorted and do not overlap. */
+function* turnsOverlapping(turns: readonly OffsetRange[], start: number, end: number): Generator<number> {
+  let lo = 0;
+  let hi = turns.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (turns[mid].end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < turns.length && turns[i].start < end; i++) if (turns[i].end > start) yield i;
+}
+
+/**
+ * Runs of characters of the body over which every coder's set of active codes is constant and
+ * not empty for at least one coder. Each set maps a code to how many of the coder's codings of
+ * it cover the run (a coder may code one passage twice).
+ */
+function* sweep(
+  d: AgreementDocument,
+  codings: readonly AgreementCoding[],
+  coderOf: (c: AgreementCoding) => number,
+  n: number,
+): Generator<{ length: number; sets: Array<Map<string, number>> }> {
+  const events: Array<{ at: number; delta: 1 | -1; coder: number; code: string }> = [];
+  for (const c of codings) {
+    const start = Math.max(c.start, d.bodyStart);
+    const end = Math.min(c.end, d.length);
+    if (end <= start) continue;
+    events.push({ at: start, delta: 1, coder: coderOf(c), code: c.code }, { at: end, delta: -1, coder: coderOf(c), code: c.code });
+  }
+  events.sort((a, b) => a.at - b.at);
+  const sets = Array.from({ length: n }, () => new Map<string, number>());
+  let active = 0;
+  for (let i = 0; i < events.length; ) {
+    const at = events[i].at;
+    for (; i < events.length && events[i].at === at; i++) {
+      const e = events[i];
+      const s = sets[e.coder];
+      const k = (s.get(e.code) ?? 0) + e.delta;
+      if (k) s.set(e.code, k);
+      else s.delete(e.code);
+      active += e.delta;
+    }
+    if (active > 0 && i < events.length) yield { length: events[i].at - at, sets };
+  }
+}
+
+/** Groups one code's codings of one document into units: connected by intersection/union ≥ overlap. */
+function overlapClusters(codings: readonly AgreementCoding[], overlap: number): AgreementCoding[][] {
+  const list = [...codings].sort((a, b) => a.start - b.start || a.end - b.end);
+  const parent = list.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  for (let i = 0; i < list.length; i++) {
+    for (let j = i + 1; j < list.length && list[j].start < list[i].end; j++) {
+      const inter = Math.min(list[i].end, list[j].end) - list[j].start;
+      const union = Math.max(list[i].end, list[j].end) - list[i].start;
+      if (inter / union >= overlap - 1e-9) parent[find(j)] = find(i);
+    }
+  }
+  const groups = new Map<number, AgreementCoding[]>();
+  list.forEach((c, i) => {
+    const r = find(i);
+    let g = groups.get(r);
+    if (!g) groups.set(r, (g = []));
+    g.push(c);
+  });
+  return [...groups.values()];
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
