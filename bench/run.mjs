@@ -95,9 +95,12 @@ function round(x) {
 }
 
 function runChild(args, { cwd } = {}) {
+  return runChildEnv(args, {}, { cwd });
+}
+function runChildEnv(args, env, { cwd } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -474,6 +477,18 @@ await restore();
     times.push(c.ms);
   }
   figure('cli.js check --json (end to end)', 'ms', times, null, 'median');
+}
+
+// ---- intercoder agreement (issue 18): the computation after the project is loaded ----------
+for (const [unit, max] of [['turn', 500], ['char', 2000]]) {
+  const times = [];
+  for (let i = 0; i < Math.max(3, opts.runs); i++) {
+    const c = await runChildEnv([CLI, 'agree', '--coders', 'anna,bjorn', '--unit', unit, '--json', mainDir], { QDA_TIMINGS: '1' });
+    const m = /^qda-timing agree (\S+)$/m.exec(c.err);
+    if (c.code !== 0 || !m) throw new Error(`cli agree --unit ${unit} failed: ${c.err}`);
+    times.push(Number(m[1]));
+  }
+  figure(`qda agree --unit ${unit}, two coders, all codings (computation)`, 'ms', times, { max }, 'p95');
 }
 
 // ---- growth ----------------------------------------------------------------------------------

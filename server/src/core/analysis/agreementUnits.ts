@@ -75,6 +75,7 @@ export function computeAgreement(
 ): AgreementReport {
   const coders = [...options.coders];
   if (coders.length < 2) throw new Error('agreement needs at least two coders');
+  if (coders.length > 30) throw new Error('agreement compares at most 30 coders');
   if (new Set(coders).size !== coders.length) throw new Error('a coder is named twice');
   if (options.domain && options.unit === 'segment') throw new Error('a domain is compared by char or turn units, not by segment');
   const overlap = options.overlap ?? DEFAULT_SEGMENT_OVERLAP;
@@ -111,12 +112,15 @@ export function computeAgreement(
     list.push(c);
   }
   const codes = options.codes ? [...new Set(options.codes)] : [...byCode.keys()].sort(cmp);
+  // Units of a code nobody applied: every turn, or every character of the bodies.
+  let totalUnits = 0;
+  for (const d of compared) totalUnits += options.unit === 'turn' ? d.turns.length : Math.max(0, d.length - d.bodyStart);
 
   const codeRows: CodeAgreement[] = [];
   const pooled = new HistogramBuilder(coders.length);
   for (const code of codes) {
     const docs = byCode.get(code) ?? new Map<string, AgreementCoding[]>();
-    const h = presenceHistogram(compared, docs, coderIndex, options.unit, overlap);
+    const h = presenceHistogram(compared, docs, coderIndex, options.unit, overlap, totalUnits);
     pooled.addAll(h);
     const counts: Record<string, number> = Object.fromEntries(coders.map((c) => [c, 0]));
     for (const list of docs.values()) for (const c of list) counts[c.coder]++;
@@ -141,45 +145,57 @@ export function computeAgreement(
   return report;
 }
 
-/** One code as presence ("1") or absence ("0") per unit and coder. */
+/**
+ * One code as presence ("1") or absence ("0") per unit and coder. Counted as coder bitmasks
+ * (coder i present = bit i) and turned into rating patterns once at the end, so the cost follows
+ * the code's codings: the units nobody coded are one subtraction.
+ */
 function presenceHistogram(
   compared: readonly AgreementDocument[],
   docs: ReadonlyMap<string, AgreementCoding[]>,
   coderIndex: ReadonlyMap<string, number>,
   unit: AgreementUnit,
   overlap: number,
+  totalUnits: number,
 ): RatingHistogram {
   const n = coderIndex.size;
-  const b = new HistogramBuilder(n);
-  const pattern = (mask: bigint): Rating[] => Array.from({ length: n }, (_, i) => ((mask >> BigInt(i)) & 1n ? '1' : '0'));
+  const masks = new Map<number, number>();
+  const count = (mask: number, weight = 1): void => {
+    masks.set(mask, (masks.get(mask) ?? 0) + weight);
+  };
+  let touched = 0;
   for (const d of compared) {
-    const list = docs.get(d.path) ?? [];
+    const list = docs.get(d.path);
+    if (!list) continue;
     if (unit === 'turn') {
-      const masks = new Map<number, bigint>();
+      const perTurn = new Map<number, number>();
       for (const c of list) {
-        const bit = 1n << BigInt(coderIndex.get(c.coder)!);
-        for (const t of turnsOverlapping(d.turns, c.start, c.end)) masks.set(t, (masks.get(t) ?? 0n) | bit);
+        const bit = 1 << coderIndex.get(c.coder)!;
+        const [first, last] = turnSpan(d.turns, c.start, c.end);
+        for (let t = first; t < last; t++) perTurn.set(t, (perTurn.get(t) ?? 0) | bit);
       }
-      for (const mask of masks.values()) b.add(pattern(mask));
-      b.add(pattern(0n), d.turns.length - masks.size);
+      for (const mask of perTurn.values()) count(mask);
+      touched += perTurn.size;
     } else if (unit === 'char') {
-      let covered = 0;
       for (const run of sweep(d, list, (c) => coderIndex.get(c.coder)!, n)) {
-        const mask = run.sets.reduce((m, s, i) => (s.size ? m | (1n << BigInt(i)) : m), 0n);
-        if (mask) {
-          b.add(pattern(mask), run.length);
-          covered += run.length;
-        }
+        let mask = 0;
+        run.sets.forEach((s, i) => {
+          if (s.size) mask |= 1 << i;
+        });
+        count(mask, run.length);
+        touched += run.length;
       }
-      b.add(pattern(0n), Math.max(0, d.length - d.bodyStart - covered));
     } else {
       for (const cluster of overlapClusters(list, overlap)) {
-        let mask = 0n;
-        for (const c of cluster) mask |= 1n << BigInt(coderIndex.get(c.coder)!);
-        b.add(pattern(mask));
+        let mask = 0;
+        for (const c of cluster) mask |= 1 << coderIndex.get(c.coder)!;
+        count(mask);
       }
     }
   }
+  if (unit !== 'segment') count(0, totalUnits - touched);
+  const b = new HistogramBuilder(n);
+  for (const [mask, weight] of masks) b.add(Array.from({ length: n }, (_, i) => ((mask >> i) & 1 ? '1' : '0')), weight);
   return b.build();
 }
 
@@ -207,7 +223,8 @@ function domainHistogram(
     if (unit === 'turn') {
       const sets = new Map<number, Array<Set<string>>>();
       for (const c of list) {
-        for (const t of turnsOverlapping(d.turns, c.start, c.end)) {
+        const [first, last] = turnSpan(d.turns, c.start, c.end);
+        for (let t = first; t < last; t++) {
           let s = sets.get(t);
           if (!s) sets.set(t, (s = Array.from({ length: n }, () => new Set<string>())));
           s[coderIndex.get(c.coder)!].add(c.code);
@@ -221,8 +238,8 @@ function domainHistogram(
   return b.build();
 }
 
-/** Indexes of the turns that [start, end) overlaps; turns are sorted and do not overlap. */
-function* turnsOverlapping(turns: readonly OffsetRange[], start: number, end: number): Generator<number> {
+/** The turns [first, last) that [start, end) overlaps; turns are sorted and do not overlap. */
+function turnSpan(turns: readonly OffsetRange[], start: number, end: number): [number, number] {
   let lo = 0;
   let hi = turns.length;
   while (lo < hi) {
@@ -230,7 +247,9 @@ function* turnsOverlapping(turns: readonly OffsetRange[], start: number, end: nu
     if (turns[mid].end <= start) lo = mid + 1;
     else hi = mid;
   }
-  for (let i = lo; i < turns.length && turns[i].start < end; i++) if (turns[i].end > start) yield i;
+  let last = lo;
+  while (last < turns.length && turns[last].start < end) last++;
+  return [lo, last];
 }
 
 /**
