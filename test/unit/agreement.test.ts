@@ -301,3 +301,15 @@ describe('qda agree and the agreement report', () => {
     assert.match(xml, /&lt;img src=x onerror=alert\(1\)&gt;/);
   });
 });
+
+describe("the README's worked example", () => {
+  it('10 turns, anna in 1, 2, 3, 6 and bjorn in 1, 2, 3, 7: 80 %, kappa 0.583, alpha 0.604', () => {
+    const docs: AgreementDocument[] = [{ path: 'transcripts/X.md', bodyStart: 10, length: 1010, turns: turns(10) }];
+    const at = (coder: string, turn: number): AgreementCoding => c(coder, 'X', 10 + (turn - 1) * 100 + 5, 10 + (turn - 1) * 100 + 50, 'Tid og kø');
+    const codings = [...[1, 2, 3, 6].map((t) => at('anna', t)), ...[1, 2, 3, 7].map((t) => at('bjorn', t))];
+    const r = computeAgreement(docs, codings, { coders: ['anna', 'bjorn'], unit: 'turn' });
+    assert.equal(r.codes[0].percent, 80);
+    assert.equal(round(r.codes[0].kappa), 0.583);
+    assert.equal(round(r.codes[0].alpha), 0.604);
+  });
+});
