@@ -1,6 +1,7 @@
 // The agreement report for a method chapter: the table per code, what the unit and the measures
 // mean, and which codings were compared (date and commit). Markdown, CSV and Word.
 import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import { csvField } from '../csv';
 import type { AgreementFigures } from './agreement';
 import type { AgreementReport } from './agreementUnits';
 
@@ -140,10 +141,6 @@ export function agreementToMarkdown(report: AgreementReport, meta: AgreementRepo
   if (notes.length) out.push('', `## ${L.notes}`, '', ...notes.map((n) => `- ${mdText(n)}`));
   out.push('', `## ${L.definitions}`, '', ...definitions(report, L).map((d) => `- ${mdText(d)}`), '');
   return out.join('\n');
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** Machine-readable: full precision, empty cells for undefined measures, one row per code then overall. */

@@ -1,0 +1,76 @@
+// The segment table theses hand-make in Word: one row per coded segment with its informant and
+// the informant's attributes, the interviewer's question before it, theme › group › code and the
+// full text.
+import { csvDocument } from '../csv';
+import type { Project } from '../project';
+import { segmentText, type AnalysisSegment } from './segments';
+
+export interface SegmentRow {
+  doc: string;
+  /** 1-based line of the segment's start. */
+  line: number;
+  informant: string;
+  attributes: Record<string, string>;
+  /** The text of the last interviewer turn before the turn the segment starts in. */
+  question: string;
+  theme: string;
+  group: string;
+  code: string;
+  coder: string;
+  text: string;
+}
+
+export function segmentRows(project: Project, segments: readonly AnalysisSegment[]): SegmentRow[] {
+  const lineStarts = new Map<string, number[]>();
+  const lineOf = (doc: string, offset: number): number => {
+    let starts = lineStarts.get(doc);
+    if (!starts) {
+      const text = project.texts.get(doc) ?? '';
+      starts = [0];
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      lineStarts.set(doc, starts);
+    }
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return segments.map((s) => {
+    const transcript = project.transcripts.get(s.doc);
+    const code = project.findCode(s.code);
+    let question = '';
+    if (transcript && s.firstTurn >= 0) {
+      for (let i = s.firstTurn - 1; i >= 0; i--) {
+        const turn = transcript.turns[i];
+        if (transcript.informants.includes(turn.label)) continue;
+        question = (project.texts.get(s.doc) ?? '').slice(turn.textStart, turn.end).replace(/\s+/g, ' ').trim();
+        break;
+      }
+    }
+    return {
+      doc: s.doc,
+      line: lineOf(s.doc, s.start),
+      informant: s.informant ?? '',
+      attributes: { ...(s.informant ? (project.config.informants[s.informant] ?? {}) : {}) },
+      question,
+      theme: code?.categoryPath[0] ?? '',
+      group: code?.categoryPath.slice(1).join(' › ') ?? '',
+      code: s.code,
+      coder: s.coder,
+      text: segmentText(project, s),
+    };
+  });
+}
+
+/** Attribute columns are the union of the attributes in qda.yaml, in name order. */
+export function segmentRowsToCsv(project: Project, rows: readonly SegmentRow[]): string {
+  const attributes = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.keys(a)))].sort();
+  return csvDocument([
+    ['transcript', 'line', 'informant', ...attributes, 'question', 'theme', 'group', 'code', 'coder', 'text'],
+    ...rows.map((r) => [r.doc, r.line, r.informant, ...attributes.map((a) => r.attributes[a] ?? ''), r.question, r.theme, r.group, r.code, r.coder, r.text]),
+  ]);
+}

@@ -1,0 +1,103 @@
+// Coded segments as analysis sees them: each anchored coding with the informant it belongs to,
+// the turns it spans and its text. The one rule every count follows (CLI, views and exports):
+// a coding belongs to the informant who speaks in the turn where it starts; a coding that starts
+// in an interviewer's turn (or outside any turn) belongs to no informant.
+import type { SpeakerTurn, Transcript } from '../model';
+import { normalizeName } from '../text';
+import type { Project } from '../project';
+
+export interface AnalysisSegment {
+  id: string;
+  doc: string;
+  start: number;
+  end: number;
+  /** The code as the codebook spells it (the coding's own spelling when it is not in the codebook). */
+  code: string;
+  coder: string;
+  /** The informant of the turn where the coding starts; null for interviewer turns. */
+  informant: string | null;
+  /** Indexes of the first and last speaker turn the coding overlaps; -1 when it overlaps none. */
+  firstTurn: number;
+  lastTurn: number;
+}
+
+export interface SegmentFilter {
+  coders?: readonly string[];
+  informants?: readonly string[];
+  /** Informant attributes that must all match, e.g. { role: 'rådgiver' }. */
+  attributes?: Readonly<Record<string, string>>;
+  docs?: readonly string[];
+}
+
+/** Index of the turn containing `offset`, else of the first turn after it; turns.length when none. */
+function turnAtOrAfter(turns: readonly SpeakerTurn[], offset: number): number {
+  let lo = 0;
+  let hi = turns.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (turns[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function informantOfStart(transcript: Transcript, start: number): string | null {
+  const i = turnAtOrAfter(transcript.turns, start);
+  const turn = transcript.turns[i];
+  if (!turn || turn.start > start) return null;
+  return transcript.informants.includes(turn.label) ? turn.label : null;
+}
+
+/** Every anchored coding of the project that passes the filter, in document and offset order. */
+export function analysisSegments(project: Project, filter: SegmentFilter = {}): AnalysisSegment[] {
+  const coders = filter.coders?.length ? new Set(filter.coders) : undefined;
+  const informants = filter.informants?.length ? new Set(filter.informants.map(normalizeName)) : undefined;
+  const docs = filter.docs?.length ? new Set(filter.docs) : undefined;
+  const attributes = Object.entries(filter.attributes ?? {});
+  const attributeOk = (informant: string | null): boolean => {
+    if (!attributes.length) return true;
+    if (informant === null) return false;
+    const own = project.config.informants[informant] ?? {};
+    return attributes.every(([k, v]) => normalizeName(own[k] ?? '') === normalizeName(v));
+  };
+  // One codebook lookup per spelling, not per coding (names are normalised on lookup).
+  const codebookName = new Map<string, string>();
+  const nameOf = (code: string): string => {
+    let name = codebookName.get(code);
+    if (name === undefined) codebookName.set(code, (name = project.findCode(code)?.name ?? code));
+    return name;
+  };
+  const out: AnalysisSegment[] = [];
+  for (const info of project.allCodings()) {
+    const c = info.coding;
+    if (!info.anchored || c.end <= c.start) continue;
+    if (coders && !coders.has(c.coder)) continue;
+    if (docs && !docs.has(c.doc)) continue;
+    const transcript = project.transcripts.get(c.doc);
+    if (!transcript) continue;
+    const informant = informantOfStart(transcript, c.start);
+    if (informants && (informant === null || !informants.has(normalizeName(informant)))) continue;
+    if (!attributeOk(informant)) continue;
+    const first = turnAtOrAfter(transcript.turns, c.start);
+    let last = first;
+    while (last + 1 < transcript.turns.length && transcript.turns[last + 1].start < c.end) last++;
+    const overlapsTurn = first < transcript.turns.length && transcript.turns[first].start < c.end;
+    out.push({
+      id: c.id,
+      doc: c.doc,
+      start: c.start,
+      end: c.end,
+      code: nameOf(c.code),
+      coder: c.coder,
+      informant,
+      firstTurn: overlapsTurn ? first : -1,
+      lastTurn: overlapsTurn ? last : -1,
+    });
+  }
+  return out.sort((a, b) => (a.doc < b.doc ? -1 : a.doc > b.doc ? 1 : a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || (a.id < b.id ? -1 : 1)));
+}
+
+/** The transcript text of a segment. */
+export function segmentText(project: Project, s: { doc: string; start: number; end: number }): string {
+  return project.texts.get(s.doc)?.slice(s.start, s.end) ?? '';
+}
