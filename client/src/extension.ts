@@ -9,6 +9,7 @@ import { registerInformantsView } from './informantsView';
 import { registerQuotes } from './quotes';
 import { registerOrphansView } from './orphansView';
 import { registerCodingHistory } from './serverEdits';
+import { registerCompareView, type CompareCodersProvider } from './compareView';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
@@ -25,6 +26,8 @@ export interface QdaTestApi {
   decorationRanges(editor: vscode.TextEditor): vscode.Range[];
   /** The Codebook view's drag-and-drop controller, so tests can drag as a user does. */
   codebookDragAndDrop: vscode.TreeDragAndDropController<unknown>;
+  /** The Compare Coders view's provider: its list and current place, as the view shows them. */
+  compareCoders: CompareCodersProvider;
   /** performance.now() times and decoration counters, for `npm run bench:vscode`. */
   perf: QdaPerf;
 }
@@ -63,11 +66,13 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   const decorations = new CodingDecorations(connection);
   perf.decorations = decorations.stats;
   context.subscriptions.push(output, connection, tree, view, decorations);
-  registerCommands(context, connection, tree, swatches, registerCodingHistory(context));
+  const history = registerCodingHistory(context);
+  registerCommands(context, connection, tree, swatches, history);
   tree.viewOptions = registerCodebookOps(context, connection, tree, () => view);
   registerImportCommand(context, connection);
   registerInformantsView(context, connection);
   registerOrphansView(context, connection);
+  const compareCoders = registerCompareView(context, connection, history);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -93,6 +98,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
     activationMs,
     decorationRanges: (editor) => decorations.rangesFor(editor),
     codebookDragAndDrop: dragAndDrop as vscode.TreeDragAndDropController<unknown>,
+    compareCoders,
     perf,
   };
 }

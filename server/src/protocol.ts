@@ -383,3 +383,50 @@ export interface SetInformantAttributeParams {
 }
 /** The edit of qda.yaml (comments kept) that sets an informant's attribute. */
 export const setInformantAttributeRequest = new RequestType<SetInformantAttributeParams, EditResult, void>('qda/setInformantAttribute');
+
+// ---- Compare Coders (issue 18) -------------------------------------------------------------
+
+export interface DisagreementInfo {
+  /** Stable while the codings do not change. */
+  key: string;
+  code: string;
+  uri: string;
+  range: Range;
+  /** The passage's text, for the list. */
+  text: string;
+  /** Codings of the place by coder A and by coder B, with their ranges (for painting). */
+  a: Array<{ id: string; range: Range }>;
+  b: Array<{ id: string; range: Range }>;
+}
+
+export interface DisagreementsParams {
+  a: string;
+  b: string;
+}
+
+export interface DisagreementsResult {
+  /** Every coder with codings in the project, sorted. */
+  coders: string[];
+  /** The consensus coder of qda.yaml (`consensus:`), or the default name. */
+  consensus: string;
+  items: DisagreementInfo[];
+  /** Disagreements already settled (in .qda/consensus/<A>+<B>.jsonl). */
+  settled: number;
+  /** Agreement by turn over the transcripts both coded: percent and Cohen's kappa (null when undefined). */
+  percent: number | null;
+  kappa: number | null;
+  /** Markdown table per code, worst first, for the agreement summary. */
+  summaryMarkdown: string;
+  error?: string;
+}
+export const disagreementsRequest = new RequestType<DisagreementsParams, DisagreementsResult, void>('qda/disagreements');
+
+export interface SettleDisagreementParams {
+  a: string;
+  b: string;
+  key: string;
+  decision: 'keepA' | 'keepB' | 'keepBoth' | 'drop';
+  /** Whose codings files get the result: the consensus coder, or a or b. */
+  target: string;
+}
+export const settleDisagreementRequest = new RequestType<SettleDisagreementParams, EditResult, void>('qda/settleDisagreement');

@@ -36,6 +36,8 @@ import { importPreviewRequest, importTranscriptsRequest, informantsRequest, setI
 import { exportQuotes, formatQuoteRequestHandler, quotableSegments } from './features/quoteRequests';
 import { exportQuotesRequest, formatQuoteRequest, quotableSegmentsRequest } from './protocol';
 import { deleteCodeHandler, exportCodebookHandler, mergeCodesHandler, moveItemsHandler, newCategoryHandler, renameItemHandler, setColorHandler, setDescriptionHandler } from './features/codebookOps';
+import { disagreementsRequest, settleDisagreementRequest } from './protocol';
+import { disagreements, settle } from './features/compareCoders';
 import { deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, newCategoryRequest, renameItemRequest, setColorRequest, setDescriptionRequest } from './protocol';
 import { accept, reattach, remove, reviewCodings } from './features/orphans';
 import {
@@ -311,5 +313,8 @@ connection.onRequest(deleteCodeRequest, async (p) => (await settled(), deleteCod
 connection.onRequest(setDescriptionRequest, async (p) => (await settled(), setDescriptionHandler(ws!, p, versionOf)));
 connection.onRequest(setColorRequest, async (p) => (await settled(), setColorHandler(ws!, p, versionOf)));
 connection.onRequest(exportCodebookRequest, async (p) => (await settled(), exportCodebookHandler(ws!, p)));
+const openText = (uri: string): string | undefined => openDocuments.get(uri)?.getText();
+connection.onRequest(disagreementsRequest, async (p) => (await settled(), disagreements(ws!, p, openText)));
+connection.onRequest(settleDisagreementRequest, async (p) => (await settled(), settle(ws!, p, versionOf, openText)));
 
 connection.listen();

@@ -23,6 +23,8 @@ export interface ProjectConfig {
   chapters: string[];
   codebook: string;
   coder?: string;
+  /** The coder that settled disagreements are written to (Compare Coders), `consensus:` in qda.yaml. */
+  consensus?: string;
   interviewers: string[];
   informants: Record<string, Record<string, string>>;
   quoteStyle: QuoteStyle;
@@ -111,6 +113,7 @@ export function parseConfig(text: string | undefined): ParsedConfig {
   if (typeof raw.codebook === 'string') config.codebook = raw.codebook;
   else if (raw.codebook !== undefined) bad('codebook', 'a file path');
   if (typeof raw.coder === 'string' || typeof raw.coder === 'number') config.coder = String(raw.coder);
+  if (typeof raw.consensus === 'string' && raw.consensus.trim()) config.consensus = raw.consensus.trim();
   if (typeof raw.identifiers === 'string') config.identifiers = raw.identifiers;
   if (raw.informants !== undefined) {
     if (raw.informants && typeof raw.informants === 'object' && !Array.isArray(raw.informants)) {

@@ -1,0 +1,91 @@
+// qda/disagreements and qda/settleDisagreement: the Compare Coders view's list of places where
+// two coders disagree, and the edits that settle one (the target's codings file and the
+// decision log), as a WorkspaceEdit the client applies and can undo.
+import type { TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver';
+import type { ServerWorkspace } from '../workspace';
+import type { DisagreementsParams, DisagreementsResult, EditResult, SettleDisagreementParams } from '../protocol';
+import { consensusLogPath, disagreementsOf, parseDecisionLog, settleDisagreement } from '../core/analysis/consensus';
+import { agreementOfProject } from '../core/analysis/agreementProject';
+import { toWorkspaceEdit } from './codingCommands';
+
+const DEFAULT_CONSENSUS = { nb: 'konsensus', en: 'consensus' } as const;
+
+async function logText(ws: ServerWorkspace, a: string, b: string, openText: (uri: string) => string | undefined): Promise<string | undefined> {
+  const path = consensusLogPath(a, b);
+  return openText(ws.uriOf(path)) ?? (await ws.project.fs.readText(path));
+}
+
+function coders(ws: ServerWorkspace): string[] {
+  return [...new Set(ws.project.allCodings().map((i) => i.coding.coder))].sort();
+}
+
+export async function disagreements(ws: ServerWorkspace, p: DisagreementsParams, openText: (uri: string) => string | undefined): Promise<DisagreementsResult> {
+  const project = ws.project;
+  const consensus = project.config.consensus ?? DEFAULT_CONSENSUS[project.config.language];
+  const all = coders(ws);
+  const empty = { coders: all, consensus, items: [], settled: 0, percent: null, kappa: null, summaryMarkdown: '' };
+  if (!all.includes(p.a) || !all.includes(p.b) || p.a === p.b) return { ...empty, error: `Choose two coders with codings: ${all.join(', ') || 'none yet'}.` };
+  const log = parseDecisionLog((await logText(ws, p.a, p.b, openText)) ?? '');
+  const { items, settled } = disagreementsOf(project, p.a, p.b, log);
+  const report = agreementOfProject(project, { coders: [p.a, p.b], unit: 'turn' });
+  const rows = [...report.codes].sort((x, y) => (x.kappa ?? 2) - (y.kappa ?? 2) || (x.percent ?? 101) - (y.percent ?? 101) || x.code.localeCompare(y.code));
+  const cell = (s: string): string => s.replace(/[\\|*_`<>[\]]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : '\\' + ch));
+  const fmt = (x: number | null, d: number): string => (x === null ? '—' : x.toFixed(d));
+  const summaryMarkdown = [
+    `# ${cell(p.a)} ↔ ${cell(p.b)}`,
+    '',
+    `Units: speaker turns of ${report.documents.length} transcript(s) both coded. ${items.length} disagreement(s) open, ${settled} settled.`,
+    '',
+    `| Code | Agreement % | Cohen's κ | Krippendorff's α | ${cell(p.a)} | ${cell(p.b)} |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${cell(r.code)} | ${fmt(r.percent, 1)} | ${fmt(r.kappa, 3)} | ${fmt(r.alpha, 3)} | ${r.codings[p.a]} | ${r.codings[p.b]} |`),
+    `| **Overall** | ${fmt(report.overall.percent, 1)} | ${fmt(report.overall.kappa, 3)} | ${fmt(report.overall.alpha, 3)} | | |`,
+    '',
+  ].join('\n');
+  const range = (doc: string, id: string): { id: string; range: ReturnType<ServerWorkspace['toRange']> } => {
+    const c = project.codingById(id)!.coding;
+    return { id, range: ws.toRange(doc, { start: c.start, end: c.end }) };
+  };
+  return {
+    coders: all,
+    consensus,
+    settled,
+    percent: report.overall.percent,
+    kappa: report.overall.kappa,
+    summaryMarkdown,
+    items: items.map((d) => ({
+      key: d.key,
+      code: d.code,
+      uri: ws.uriOf(d.doc),
+      range: ws.toRange(d.doc, { start: d.start, end: d.end }),
+      text: (project.texts.get(d.doc) ?? '').slice(d.start, d.end),
+      a: d.a.map((id) => range(d.doc, id)),
+      b: d.b.map((id) => range(d.doc, id)),
+    })),
+  };
+}
+
+export async function settle(ws: ServerWorkspace, p: SettleDisagreementParams, versionOf: (uri: string) => number | null, openText: (uri: string) => string | undefined): Promise<EditResult> {
+  const project = ws.project;
+  const text = await logText(ws, p.a, p.b, openText);
+  const { items } = disagreementsOf(project, p.a, p.b, parseDecisionLog(text ?? ''));
+  const d = items.find((x) => x.key === p.key);
+  if (!d) return { error: 'That disagreement is no longer open (the codings changed or it was settled). Refresh the Compare Coders view.' };
+  const consensus = project.config.consensus ?? DEFAULT_CONSENSUS[project.config.language];
+  if (p.target !== p.a && p.target !== p.b && p.target !== consensus) return { error: `Settle into ${p.a}, ${p.b} or the consensus coder ${consensus}.` };
+  const result = settleDisagreement(project, p.a, p.b, d, p.decision, p.target, text);
+  if (result.error) return { error: result.error };
+  // The log is not a file the project indexes: its edit is placed from its own text.
+  const logPath = consensusLogPath(p.a, p.b);
+  const codingEdits = result.edits.filter((e) => e.path !== logPath);
+  const edit: WorkspaceEdit = toWorkspaceEdit(ws, { edits: codingEdits }, versionOf);
+  const logUri = ws.uriOf(logPath);
+  const before = text ?? '';
+  const line = before.split('\n').length - 1;
+  const character = before.length - (before.lastIndexOf('\n') + 1);
+  const logEdit = result.edits.find((e) => e.path === logPath)!;
+  const changes = edit.documentChanges as Array<TextDocumentEdit | CreateFile>;
+  if (text === undefined) changes.push({ kind: 'create', uri: logUri, options: { ignoreIfExists: true } });
+  changes.push({ textDocument: { uri: logUri, version: text === undefined ? null : versionOf(logUri) }, edits: [{ range: { start: { line, character }, end: { line, character } }, newText: logEdit.edits[0].newText }] });
+  return { edit, save: [...codingEdits.map((e) => ws.uriOf(e.path)), logUri], message: result.message };
+}
