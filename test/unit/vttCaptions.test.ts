@@ -2,6 +2,10 @@
 // captions, lecture captions without speakers, "Name:" that is or is not a speaker, cues out
 // of order, and a header without cues. The caption files are built here, never real recordings.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run as runImport } from '../../server/src/cli/import';
 import { importTranscript, ImportError } from '../../server/src/core/import/index';
 import { nameLikePrefix, speakerPrefixes } from '../../server/src/core/import/cueSpeakers';
 import { previewImport, planImport } from '../../server/src/core/importPlan';
@@ -206,5 +210,26 @@ describe('import: WebVTT cue order and empty files (issue 14.3)', () => {
   it('keeps direction marks of right-to-left captions', async () => {
     const r = await importTranscript('he.vtt', enc('WEBVTT\n\n00:01.000 --> 00:02.000\n&rlm;שלום, &lrm;Teams&rlm; עובד\n'));
     assert.match(body(r.markdown), /\u200fשלום, \u200eTeams\u200f עובד/);
+  });
+});
+
+describe('qda import: what was read differently is said on the command line', () => {
+  it('prints each warning with file and line, and writes the transcript', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qda-vtt-'));
+    try {
+      writeFileSync(join(dir, 'qda.yaml'), 'language: en\n');
+      writeFileSync(join(dir, 'order.vtt'), 'WEBVTT\n\n00:00:05.000 --> 00:00:06.000\n<v A>Two.</v>\n\n00:00:01.000 --> 00:00:02.000\n<v A>One.</v>\n\n00:00:07.000 --> later\n<v A>Lost?</v>\n');
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runImport(['order.vtt'], { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), cwd: dir });
+      assert.equal(code, 0, err.join(''));
+      assert.deepEqual(err.join('').split('\n').filter(Boolean), [
+        'warning: order.vtt:6: this cue starts at 00:00:01.000, before the cue of line 3 (00:00:05.000); it was moved into time order',
+        'warning: order.vtt:9: malformed cue timing "00:00:07.000 --> later" (expected hh:mm:ss.ttt --> hh:mm:ss.ttt); this cue was left out: "<v A>Lost?</v>"',
+      ]);
+      assert.match(readFileSync(join(dir, 'transcripts/order.md'), 'utf8'), /\*\*A:\*\* \[00:00:01\] One\. Two\.\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

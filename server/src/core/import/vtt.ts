@@ -73,9 +73,9 @@ export function parseVtt(fileName: string, text: string): VttParse {
   if (!/^WEBVTT(?:[ \t]|$)/.test(lines[0] ?? '')) {
     throw new ImportError(fileName, 'is not a WebVTT file: the first line must be "WEBVTT"', 1);
   }
-  const warnings: string[] = [];
+  const found: { line: number; msg: string }[] = [];
   const warn = (line: number, msg: string): void => {
-    warnings.push(`${fileName}:${line}: ${msg}`);
+    found.push({ line, msg });
   };
   const raw: RawCue[] = [];
   let firstBadTiming: { line: number; text: string } | undefined;
@@ -139,6 +139,8 @@ export function parseVtt(fileName: string, text: string): VttParse {
     }
     throw new ImportError(fileName, raw.length === 0 ? 'has no cues (no "00:00:01.000 --> 00:00:04.000" timing line after the WEBVTT header)' : 'has no cues with text (every cue is empty)');
   }
+  // In the order of the file's lines (a stable sort keeps two warnings of one line in order).
+  const warnings = found.sort((a, b) => a.line - b.line).map((w) => `${fileName}:${w.line}: ${w.msg}`);
   return { cues, warnings };
 }
 
