@@ -88,6 +88,17 @@ describe('import: captions without speakers (issue 21.2)', () => {
     assert.equal(plan.error, undefined);
     assert.match(plan.edits[0]!.edits[0]!.newText, /informants: \[R7\]\n---\n\*\*R7:\*\* \[00:00:00\] welcome/);
   });
+
+  it('the import plan passes on the first warnings of a file and counts the rest', async () => {
+    const project = new Project(new MemoryFileSystem({}));
+    await project.load();
+    const bad = Array.from({ length: 5 }, (_, k) => `\n00:00:0${k}.000 --> soon\nLost ${k}.\n`).join('');
+    const plan = await planImport(project, [{ name: 'bad.vtt', bytes: enc(`WEBVTT\n\n00:00:09.000 --> 00:00:10.000\nKept.\n${bad}`) }]);
+    assert.equal(plan.error, undefined);
+    assert.equal(plan.warnings.length, 4);
+    assert.match(plan.warnings[0]!, /^bad\.vtt:6: malformed cue timing "00:00:00\.000 --> soon".*"Lost 0\."$/);
+    assert.equal(plan.warnings[3], 'bad.vtt: 2 more cues were left out or moved (`qda import` lists them all).');
+  });
 });
 
 describe('import: a speaker is a speaker (issue 21.3)', () => {

@@ -170,7 +170,12 @@ export async function planImport(project: Project, sources: readonly ImportSourc
     plan.transcripts.push(c.target);
   }
   plan.results = converted;
-  for (const c of converted) plan.warnings.push(...c.result.warnings);
+  // What the importer read differently (cues left out or moved): a few per file, each a notification.
+  for (const c of converted) {
+    const w = c.result.warnings;
+    plan.warnings.push(...w.slice(0, 3));
+    if (w.length > 3) plan.warnings.push(`${c.source}: ${w.length - 3} more cues were left out or moved (\`qda import\` lists them all).`);
+  }
 
   // Real names mapped on this import (not codes kept as they were) go to the identifiers file.
   const groups = new Set(GROUP_LABELS.map(labelKey));
