@@ -230,7 +230,8 @@ export function dropRollingRepeats(raw: RawCue[]): RawCue[] {
     const cur = cleaned[k]!;
     // The longest run of lines at the end of what was shown that this cue starts with.
     let overlap = 0;
-    for (let len = Math.min(shown.length, cur.length); len > 0; len--) {
+    // A rolling window is two or three lines; looking no further keeps a huge cue linear.
+    for (let len = Math.min(shown.length, cur.length, 3); len > 0; len--) {
       if (shown.slice(shown.length - len).every((l, j) => l === cur[j]!.text)) {
         overlap = len;
         break;
@@ -274,7 +275,8 @@ export function cuesWithSpeakers(raw: RawCue[], format: 'vtt' | 'srt' = 'srt'): 
 
 /** Splits a cue payload at voice spans: `<v Name>…</v>`, `<v.loud Name>…`. */
 function splitVoices(payload: string): { voice?: string; text: string }[] {
-  const re = /<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>/g;
+  // Bounded, so that a cue of many unclosed "<v " cannot take quadratic time.
+  const re = /<v(?:\.[^\s>]{0,100})?(?:[ \t]+([^>]{0,200}))?>/g;
   const out: { voice?: string; text: string }[] = [];
   let last = 0;
   let voice: string | undefined;
@@ -303,7 +305,8 @@ export function cleanCueText(text: string, format: 'vtt' | 'srt' = 'srt'): strin
           .replace(/<\/?(?:v|c|i|b|u|ruby|rt|lang|font|span)(?:[.\s][^>]*)?>/gi, '')
           .replace(/<\d{1,2}:\d{2}(?::\d{2})?\.\d{3}>/g, '')
           .replace(/\{\\[^}]*\}/g, '');
-  return decodeEntities(stripped).replace(/\s+/g, ' ').trim();
+  // Only runs that are not already one space are replaced: far fewer matches on long text.
+  return decodeEntities(stripped).replace(/(?: \s|[^\S ])\s*/g, ' ').trim();
 }
 
 const NAMED: Record<string, string> = {
