@@ -218,6 +218,12 @@ describe('import: WebVTT cue order and empty files (issue 14.3)', () => {
     }
   });
 
+  it('a line of spaces between cues with identifiers ends the cue: the id is not read as text', async () => {
+    const vtt = 'WEBVTT\n\na1/1-0\n00:00:01.000 --> 00:00:02.000\n<v Kari>Hei.</v>\n   \na1/2-0\n00:00:02.000 --> 00:00:03.000\n<v Ola>Hallo.</v>\n \n';
+    const r = await importTranscript('spaces.vtt', enc(vtt));
+    assert.equal(body(r.markdown), '**Kari:** [00:00:01] Hei.\n\n**Ola:** [00:00:02] Hallo.\n');
+  });
+
   it('keeps direction marks of right-to-left captions', async () => {
     const r = await importTranscript('he.vtt', enc('WEBVTT\n\n00:01.000 --> 00:02.000\n&rlm;שלום, &lrm;Teams&rlm; עובד\n'));
     assert.match(body(r.markdown), /\u200fשלום, \u200eTeams\u200f עובד/);

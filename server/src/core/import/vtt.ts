@@ -7,7 +7,8 @@
 // left out with the rest of its block. We differ on purpose in three places, each reported as a
 // warning rather than silently: a cue right after the WEBVTT line (no blank line) is read, as the
 // current WebVTT spec reads it; text after a blank line inside a cue (a hand-edited file) is kept
-// with that cue instead of being dropped; cues out of time order are sorted into place.
+// with that cue instead of being dropped; cues out of time order are sorted into place; a line of
+// spaces before a cue identifier and its timing line ends the cue (the id is no cue text).
 // Timestamps are also read more leniently ("," before the fraction, 1-2 fraction digits, none).
 //
 // A package was considered (see the note of issue 21): vtt.js needs a window for its cue
@@ -85,7 +86,8 @@ export function parseVtt(fileName: string, text: string): VttParse {
   const n = lines.length;
   while (i < n) {
     const line = lines[i]!;
-    if (line === '') {
+    // Between cues a line of spaces is as good as an empty one (vtt.js would take it for a cue id).
+    if (line.trim() === '') {
       i++;
       continue;
     }
@@ -127,7 +129,12 @@ export function parseVtt(fileName: string, text: string): VttParse {
     // Cue text: up to an empty line or a line holding "-->" (the next cue without a blank line).
     const payload: string[] = [];
     i = timingAt + 1;
-    while (i < n && lines[i] !== '' && !lines[i]!.includes('-->')) payload.push(lines[i++]!);
+    while (i < n && lines[i] !== '' && !lines[i]!.includes('-->')) {
+      // A line of spaces is cue text (YouTube writes one), but a line of spaces, an identifier and
+      // a timing line are a hand-edited file's blank line and the next cue: keep the id out of the text.
+      if (lines[i]!.trim() === '' && i + 2 < n && lines[i + 1] !== '' && !lines[i + 1]!.includes('-->') && parseTiming(lines[i + 2]!)) break;
+      payload.push(lines[i++]!);
+    }
     raw.push({ line: timingAt + 1, start: timing.start, end: timing.end, payload });
   }
   const sorted = sortCues(raw, (line, msg) => warn(line, msg));
