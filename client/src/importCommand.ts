@@ -16,6 +16,7 @@ import {
   type ImportSpeakerInfo,
 } from '../../server/src/protocol';
 import type { QdaConnection } from './connection';
+import { speakerChoices, type SpeakerAction } from './speakerChoices';
 
 /** Scripted use (tests, other extensions): everything the dialogs would ask. */
 export interface ImportCommandArgs {
@@ -147,7 +148,7 @@ async function importTranscripts(connection: QdaConnection, first?: unknown, sec
 }
 
 interface SpeakerItem extends vscode.QuickPickItem {
-  action: 'code' | 'keep' | 'interviewer' | 'type';
+  action: SpeakerAction;
   code?: string;
 }
 
@@ -176,7 +177,8 @@ async function mapSpeakers(
 ): Promise<{ speakers: Record<string, string>; interviewers: string[] } | undefined> {
   const bySource = new Map<string, ImportSpeakerInfo & { files: string[] }>();
   for (const s of found) {
-    if (s.role !== 'informant') continue; // interviewer labels and "Flere"/"Ukjent" need no code
+    // Interviewer labels and "Flere" need no code; "Ukjent" does when a caption file names nobody.
+    if (s.role !== 'informant' && !s.unnamed) continue;
     const key = s.source.toLowerCase();
     const seen = bySource.get(key);
     if (seen) {
@@ -194,26 +196,40 @@ async function mapSpeakers(
     const known = preview.known[s.source];
     const isCode = looksLikeCode(s.source, preview.informants);
     const suggestions = [...new Set(preview.suggestions.map((c) => nextCode(c, taken)))].filter((c) => !taken.has(c.toLowerCase()));
-    const items: SpeakerItem[] = [];
-    const keep: SpeakerItem = {
-      label: vscode.l10n.t('Keep "{0}"', s.source),
-      description: isCode ? vscode.l10n.t('already an informant code') : vscode.l10n.t('the name stays in the transcript'),
-      action: 'keep',
-    };
-    if (known) items.push({ label: known, description: vscode.l10n.t('the code the identifiers file gives this name'), action: 'code', code: known });
-    if (isCode && !known) items.push(keep);
-    for (const c of suggestions) if (c !== known) items.push({ label: c, description: vscode.l10n.t('next free code'), action: 'code', code: c });
-    if (!isCode || known) items.push(keep);
-    items.push({ label: vscode.l10n.t('Interviewer'), description: vscode.l10n.t('mark as interviewer ("{0}")', preview.interviewerLabel), action: 'interviewer' });
-    items.push({ label: vscode.l10n.t('Type another code…'), action: 'type' });
+    const items: SpeakerItem[] = speakerChoices(s, { known, isCode, suggestions }).map((c): SpeakerItem => {
+      switch (c.action) {
+        case 'code':
+          return {
+            label: c.code!,
+            description: c.why === 'known' ? vscode.l10n.t('the code the identifiers file gives this name') : s.unnamed ? vscode.l10n.t('one speaker: all the text gets this code') : vscode.l10n.t('next free code'),
+            action: 'code',
+            code: c.code,
+          };
+        case 'keep':
+          return { label: vscode.l10n.t('Keep "{0}"', s.source), description: isCode ? vscode.l10n.t('already an informant code') : vscode.l10n.t('the name stays in the transcript'), action: 'keep' };
+        case 'split':
+          return {
+            label: vscode.l10n.t('Keep "{0}" and split it by hand', s.source),
+            description: vscode.l10n.t('a paragraph after every pause; change each paragraph\'s label in the editor'),
+            action: 'split',
+          };
+        case 'interviewer':
+          return { label: vscode.l10n.t('Interviewer'), description: vscode.l10n.t('mark as interviewer ("{0}")', preview.interviewerLabel), action: 'interviewer' };
+        case 'type':
+          return { label: vscode.l10n.t('Type another code…'), action: 'type' };
+      }
+    });
 
     const picked = await vscode.window.showQuickPick(items, {
       title: vscode.l10n.t('Import Transcripts: speaker {0} of {1}', i + 1, list.length),
-      placeHolder: vscode.l10n.t('Who is "{0}" ({1} turns, {2} words in {3})? Choose the informant code that replaces the name.', s.source, s.turns, s.words, s.files.join(', ')),
+      placeHolder: s.unnamed
+        ? vscode.l10n.t('Nobody is named in {0} ({1} paragraphs, {2} words). Give the one speaker a code, or keep "{3}" and split the text among speakers by hand.', s.files.join(', '), s.turns, s.words, s.source)
+        : vscode.l10n.t('Who is "{0}" ({1} turns, {2} words in {3})? Choose the informant code that replaces the name.', s.source, s.turns, s.words, s.files.join(', ')),
       ignoreFocusOut: true,
     });
     if (!picked) return undefined;
     let code: string | undefined;
+    if (picked.action === 'split') continue; // "Ukjent" stays on every paragraph
     if (picked.action === 'code') code = picked.code;
     else if (picked.action === 'interviewer') {
       interviewers.push(s.source);

@@ -313,6 +313,8 @@ export interface ImportSpeakerInfo {
   role: 'interviewer' | 'informant' | 'group';
   turns: number;
   words: number;
+  /** The label ("Ukjent"/"Unknown") of a caption file that names nobody: name it, or keep it to split by hand. */
+  unnamed?: boolean;
 }
 
 export interface ImportPreviewFile {
@@ -324,6 +326,8 @@ export interface ImportPreviewFile {
   targetUri: string;
   exists: boolean;
   speakers: ImportSpeakerInfo[];
+  /** Cues left out or moved on reading, each naming file and line. */
+  warnings?: string[];
   turns: number;
   words: number;
 }

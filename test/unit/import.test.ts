@@ -417,11 +417,19 @@ describe('import: bad input gets one clear error naming the file', () => {
     const err = await expectImportError('teams.vtt', enc('00:00:01.000 --> 00:00:02.000\n<v A>Hei</v>\n'), /not a WebVTT file/);
     assert.equal(err.line, 1);
   });
-  it('a .vtt with a malformed cue timing or a stray block, with the line', async () => {
-    const e1 = await expectImportError('x.vtt', enc('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Hei</v>\n\n00:00:02.000 --> soon\n<v A>Hei</v>\n'), /malformed cue timing/);
-    assert.equal(e1.line, 6);
-    const e2 = await expectImportError('y.vtt', enc('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Hei</v>\n\nid\nstray text\n'), /expected a cue timing line/);
-    assert.equal(e2.line, 7);
+  it('a .vtt with a malformed cue timing or a stray block: the cue is left out (as browsers do) with a warning naming the line', async () => {
+    // Issue 21: refusing the whole file lost every good cue; vtt.js and browsers skip the bad one.
+    const x = await importTranscript('x.vtt', enc('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Hei</v>\n\n00:00:02.000 --> soon\n<v A>Hallo</v>\n'));
+    assert.equal(splitOutput(x.markdown).body, '**A:** [00:00:01] Hei\n');
+    assert.equal(x.warnings.length, 1);
+    assert.match(x.warnings[0]!, /^x\.vtt:6: malformed cue timing "00:00:02\.000 --> soon".*left out: "<v A>Hallo<\/v>"/);
+    // A block without a timing line right after a cue: a blank line inside the cue; its words are kept.
+    const y = await importTranscript('y.vtt', enc('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Hei</v>\n\nid\nstray text\n'));
+    assert.equal(splitOutput(y.markdown).body, '**A:** [00:00:01] Hei id stray text\n');
+    assert.match(y.warnings[0]!, /^y\.vtt:6: a blank line inside the cue of line 3/);
+    // Only bad cues: no cues, with the line of the first bad timing.
+    const e = await expectImportError('z.vtt', enc('WEBVTT\n\n00:00:02.000 --> soon\n<v A>Hallo</v>\n'), /has no cues: "00:00:02\.000 --> soon" is not a cue timing/);
+    assert.equal(e.line, 3);
   });
   it('a .docx that is not a zip, or a zip that is not a Word document', async () => {
     await expectImportError('notat.docx', enc('Intervjuer: Hei.\n'), /not a Word document/);

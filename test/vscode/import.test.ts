@@ -155,4 +155,41 @@ describe('Import Transcripts (issue 5)', function () {
     // Everything that was there is still there, comments included.
     assert.equal(after.replace(/^ {2}R4: \{ role: rådgiver \}\n/m, ''), before);
   });
+
+  it('offers to name or split the one unknown speaker of captions that name nobody, and names it (issue 21.2)', async function () {
+    // YouTube's automatic captions: rolling lines, word timestamps, a line of one space.
+    const youtube = [
+      'WEBVTT', 'Kind: captions', 'Language: nb', '',
+      '00:00:00.320 --> 00:00:02.790 align:start position:0%', ' ', 'velkommen<00:00:00.640><c> tilbake</c>', '',
+      '00:00:02.790 --> 00:00:02.800 align:start position:0%', 'velkommen tilbake', ' ', '',
+      '00:00:02.800 --> 00:00:05.110 align:start position:0%', 'velkommen tilbake', 'i<00:00:03.200><c> dag</c><00:00:03.500><c> om</c><00:00:03.900><c> CRM</c>', '',
+      '00:00:05.110 --> 00:00:05.120 align:start position:0%', 'i dag om CRM', ' ', '',
+      '00:00:05.120 --> 00:00:07.400 align:start position:0%', 'i dag om CRM', 'og<00:00:05.500><c> kundene</c>', '',
+    ].join('\n');
+    fs.writeFileSync(file('innkommende/forelesning.vtt'), youtube);
+    created.push('innkommende/forelesning.vtt', 'transcripts/forelesning.md');
+    const offered: string[] = [];
+    const window = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
+    const original = window.showQuickPick;
+    // The user's answer: the first informant code offered for the unknown speaker.
+    window.showQuickPick = (async (items: readonly vscode.QuickPickItem[]) => {
+      offered.push(...items.map((i) => i.label));
+      return items.find((i) => /^[A-Z]+ ?\d+$/.test(i.label));
+    }) as unknown as typeof vscode.window.showQuickPick;
+    let result: ImportCommandResult | undefined;
+    try {
+      result = await vscode.commands.executeCommand<ImportCommandResult>('qda.transcriptsImport', vscode.Uri.file(file('innkommende/forelesning.vtt')));
+    } finally {
+      window.showQuickPick = original;
+    }
+    assert.ok(offered.includes('Keep "Ukjent" and split it by hand'), `offered: ${offered.join(' | ')}`);
+    assert.ok(offered.includes('Interviewer') && offered.includes('Type another code…'), `offered: ${offered.join(' | ')}`);
+    const code = offered.find((l) => /^[A-Z]+ ?\d+$/.test(l));
+    assert.ok(code, `no code offered: ${offered.join(' | ')}`);
+    assert.equal(result?.error, undefined);
+    assert.equal(result?.applied, true);
+    const md = await waitFor('transcripts/forelesning.md on disk', () => (fs.existsSync(file('transcripts/forelesning.md')) ? read('transcripts/forelesning.md') : undefined));
+    assert.ok(md.endsWith(`---\n**${code}:** [00:00:00] velkommen tilbake i dag om CRM og kundene\n`), md);
+    assert.match(md, new RegExp(`informants: \\[ ?${code} ?\\]`));
+  });
 });

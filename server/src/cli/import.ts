@@ -105,6 +105,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         language,
       });
       converted.push({ file: shown, target: path.join(outDir, transcriptFileName(abs)), result });
+      for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
     } catch (err) {
       io.stderr(`${err instanceof ImportError ? err.message : `${shown}: ${(err as Error).message}`}\nNothing was written.\n`);
       return 1;

@@ -31,7 +31,10 @@ export interface PreviewFile {
   /** Project-relative path the transcript would be written to. */
   target: string;
   exists: boolean;
-  speakers: ImportedSpeaker[];
+  /** `unnamed`: the label of a caption file that names no speaker ("Ukjent"), to be named or split. */
+  speakers: Array<ImportedSpeaker & { unnamed?: boolean }>;
+  /** Cues left out or moved, each naming file and line. */
+  warnings: string[];
   turns: number;
   words: number;
 }
@@ -134,7 +137,9 @@ export async function previewImport(project: Project, sources: readonly ImportSo
   const known = knownIdentifiers(project);
   const knownByKey = new Map(Object.entries(known).map(([k, v]) => [labelKey(k), v]));
   for (const c of converted) {
-    base.files.push({ source: c.source, target: c.target, exists: await exists(project, c.target), speakers: c.result.speakers, turns: c.result.turns, words: c.result.words });
+    const unnamed = c.result.unnamedSpeaker;
+    const speakers = c.result.speakers.map((sp) => (unnamed !== undefined && sp.label === unnamed ? { ...sp, unnamed: true } : sp));
+    base.files.push({ source: c.source, target: c.target, exists: await exists(project, c.target), speakers, warnings: c.result.warnings, turns: c.result.turns, words: c.result.words });
     for (const sp of c.result.speakers) {
       const code = knownByKey.get(labelKey(sp.source));
       if (code !== undefined) base.known[sp.source] = code;
@@ -165,6 +170,12 @@ export async function planImport(project: Project, sources: readonly ImportSourc
     plan.transcripts.push(c.target);
   }
   plan.results = converted;
+  // What the importer read differently (cues left out or moved): a few per file, each a notification.
+  for (const c of converted) {
+    const w = c.result.warnings;
+    plan.warnings.push(...w.slice(0, 3));
+    if (w.length > 3) plan.warnings.push(`${c.source}: ${w.length - 3} more cues were left out or moved (\`qda import\` lists them all).`);
+  }
 
   // Real names mapped on this import (not codes kept as they were) go to the identifiers file.
   const groups = new Set(GROUP_LABELS.map(labelKey));

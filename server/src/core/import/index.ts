@@ -8,16 +8,27 @@ import {
   labelKey,
   writeTranscript,
   type ImportOptions,
-  type ImportResult,
+  type ImportResult as WrittenTranscript,
   type ParsedSource,
 } from './common';
 import { parseDocx } from './docx';
 import { parseSrtCues } from './srt';
 import { parseTextTranscript } from './text';
-import { cuesToSource, parseVttCues } from './vtt';
+import { cuesToSource, decodeVtt, parseVtt } from './vtt';
 
 export { ImportError } from './common';
-export type { ImportOptions, ImportResult, ImportedSpeaker, Language } from './common';
+export type { ImportOptions, ImportedSpeaker, Language } from './common';
+
+export interface ImportResult extends WrittenTranscript {
+  /** What was read differently from the file's letter (cues left out or moved), each naming file and line. */
+  warnings: string[];
+  /**
+   * Set when the file names no speaker at all (captions of a lecture, YouTube): the label its
+   * text went under ("Ukjent"/"Unknown" after the project's language, or what the speaker
+   * mapping named it). The mapping step offers to name it or keep it for splitting by hand.
+   */
+  unnamedSpeaker?: string;
+}
 
 export const IMPORT_EXTENSIONS = ['.vtt', '.srt', '.docx', '.txt', '.md'] as const;
 
@@ -48,13 +59,24 @@ export async function importTranscript(fileName: string, bytes: Uint8Array, opti
     [...DEFAULT_INTERVIEWERS, ...(options.interviewers ?? []), ...Object.keys(options.speakers ?? {})].map(labelKey),
   );
   const unknown = options.language === 'en' ? 'Unknown' : 'Ukjent';
+  // A file without speakers: a mapping of the unknown label ("Ukjent=R4") names its one speaker.
+  // The label itself is used for the cues (rather than mapped in writeTranscript, where
+  // "Ukjent" is a group label) so that the named speaker is an informant like any other.
+  const unknownKey = labelKey(unknown);
+  const named = Object.entries(options.speakers ?? {}).find(([from]) => labelKey(from) === unknownKey);
+  const unnamedLabel = named ? named[1].trim() || unknown : unknown;
+  const writeOptions: ImportOptions = named ? { ...options, speakers: Object.fromEntries(Object.entries(options.speakers!).filter(([from]) => labelKey(from) !== unknownKey)) } : options;
   let parsed: ParsedSource;
+  let warnings: string[] = [];
   switch (ext) {
-    case '.vtt':
-      parsed = cuesToSource(parseVttCues(fileName, decodeText(fileName, bytes, maxBytes)), unknown);
+    case '.vtt': {
+      const vtt = parseVtt(fileName, decodeVtt(fileName, bytes, maxBytes));
+      warnings = vtt.warnings;
+      parsed = cuesToSource(vtt.cues, unnamedLabel);
       break;
+    }
     case '.srt':
-      parsed = cuesToSource(parseSrtCues(fileName, decodeText(fileName, bytes, maxBytes)), unknown);
+      parsed = cuesToSource(parseSrtCues(fileName, decodeText(fileName, bytes, maxBytes)), unnamedLabel);
       break;
     case '.docx':
       parsed = await parseDocx(fileName, bytes, maxBytes, known);
@@ -67,5 +89,8 @@ export async function importTranscript(fileName: string, bytes: Uint8Array, opti
     default:
       throw new ImportError(fileName, `cannot be imported: ${ext ? `"${ext}" is` : 'files without an extension are'} not a transcript format (use ${IMPORT_EXTENSIONS.join(', ')})`);
   }
-  return writeTranscript(fileName, parsed, options);
+  const written = writeTranscript(fileName, parsed, writeOptions);
+  const turns = parsed.blocks.filter((b) => b.kind === 'turn');
+  const unnamed = (ext === '.vtt' || ext === '.srt') && turns.length > 0 && turns.every((b) => b.speaker === unnamedLabel);
+  return { ...written, warnings, ...(unnamed ? { unnamedSpeaker: unnamedLabel } : {}) };
 }

@@ -1,12 +1,22 @@
-// WebVTT and SRT as Teams, Zoom and subtitle tools write them, turned into speaker turns.
+// WebVTT and SRT as Teams, Zoom, YouTube and subtitle tools write them, turned into speaker turns.
 //
-// A small parser after the WebVTT spec (https://www.w3.org/TR/webvtt1/) rather than a
-// package: the maintained parsers (webvtt-parser, node-webvtt, subtitle) return cue text with
-// the tags left in or stripped without their voice, and none of them knows Zoom's "Name: text"
-// convention or merges cues into turns, which is most of the work here. Every word of every
-// cue is kept; a block that is neither a cue nor NOTE/STYLE/REGION is an error with its line,
-// never silently dropped.
-import { ImportError, lineBlocks, matchTurnStart, parseClock, type ParsedSource, type SourceBlock } from './common';
+// The file is read line by line as the parser of mozilla/vtt.js (the reference parser of the
+// browsers' WebVTT work) reads it, so that a file a browser shows imports with the same cue
+// texts: a cue ends at an empty line or at a line holding "-->" (the next cue's timing), a line
+// holding only spaces is cue text (YouTube writes one), a cue whose timing line is malformed is
+// left out with the rest of its block. We differ on purpose in three places, each reported as a
+// warning rather than silently: a cue right after the WEBVTT line (no blank line) is read, as the
+// current WebVTT spec reads it; text after a blank line inside a cue (a hand-edited file) is kept
+// with that cue instead of being dropped; cues out of time order are sorted into place; a line of
+// spaces before a cue identifier and its timing line ends the cue (the id is no cue text).
+// Timestamps are also read more leniently ("," before the fraction, 1-2 fraction digits, none).
+//
+// A package was considered (see the note of issue 21): vtt.js needs a window for its cue
+// objects and gives no line numbers; webvtt-parser, node-webvtt and media-captions either refuse
+// whole files on the first bad cue or drop them without saying where. Neither knows Zoom's
+// "Name: text" convention nor merges cues into turns, which is most of the work here.
+import { checkSize, decodeText, ImportError, type ParsedSource, type SourceBlock } from './common';
+import { speakerPrefixes } from './cueSpeakers';
 
 export interface RawCue {
   line: number;
@@ -25,45 +35,218 @@ export interface Cue {
   text: string;
 }
 
-const TIMING = /^(\S+)[ \t]+-->[ \t]+(\S+)(?:[ \t]+(.*))?$/;
+export interface VttParse {
+  cues: Cue[];
+  /** What was read differently from the file's letter, each naming its line ("file:12: …"). */
+  warnings: string[];
+}
+
+/**
+ * Decodes a .vtt. A file that starts with the WEBVTT signature is text by definition, so the
+ * binary-file guess (share of control characters) is not applied to it: subtitle files of
+ * scripts the guess does not know (vtt.js's junk_characters tests) are read as they are.
+ * Everything else goes through the common checks (size, NUL, UTF-16, invalid UTF-8).
+ */
+export function decodeVtt(fileName: string, bytes: Uint8Array, maxBytes: number): string {
+  const sig = [0x57, 0x45, 0x42, 0x56, 0x54, 0x54]; // "WEBVTT"
+  const off = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const signed = sig.every((b, i) => bytes[off + i] === b);
+  if (!signed || bytes.includes(0)) return decodeText(fileName, bytes, maxBytes);
+  checkSize(fileName, bytes, maxBytes);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return decodeText(fileName, bytes, maxBytes); // throws the message with the bad byte's line
+  }
+  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
 
 /** Parses a WebVTT file (already decoded, LF line endings) into cues with speakers. */
 export function parseVttCues(fileName: string, text: string): Cue[] {
+  return parseVtt(fileName, text).cues;
+}
+
+/** Parses a WebVTT file into cues with speakers, plus warnings; throws when it has no cue with text. */
+export function parseVtt(fileName: string, text: string): VttParse {
   const lines = text.split('\n');
+  if (text.endsWith('\n')) lines.pop();
   if (!/^WEBVTT(?:[ \t]|$)/.test(lines[0] ?? '')) {
     throw new ImportError(fileName, 'is not a WebVTT file: the first line must be "WEBVTT"', 1);
   }
-  let i = 1;
-  // The rest of the header block (e.g. "Kind: captions", "Language: nb").
-  while (i < lines.length && lines[i]!.trim() !== '') {
-    if (lines[i]!.includes('-->')) break; // a cue right after the header line (lenient)
-    i++;
-  }
+  const found: { line: number; msg: string }[] = [];
+  const warn = (line: number, msg: string): void => {
+    found.push({ line, msg });
+  };
   const raw: RawCue[] = [];
-  for (const { start: blockStart, block } of lineBlocks(lines, i)) {
-    const first = block[0]!;
-    if (/^(NOTE|STYLE|REGION)(?:[ \t]|$)/.test(first) && !first.includes('-->')) continue;
-    // Optional cue identifier, then the timing line.
-    let t = 0;
-    if (!block[0]!.includes('-->')) t = 1;
-    const timing = block[t];
-    if (timing === undefined || !timing.includes('-->')) {
-      throw new ImportError(fileName, `expected a cue timing line "00:00:01.000 --> 00:00:04.000" in this block, found "${truncate(block[t] ?? first)}"`, blockStart + t + 1);
+  let firstBadTiming: { line: number; text: string } | undefined;
+  let i = 1;
+  // Header: metadata lines up to the first empty line. A valid timing line here starts a cue.
+  while (i < lines.length && lines[i] !== '' && parseTiming(lines[i]!) === undefined) i++;
+  const n = lines.length;
+  while (i < n) {
+    const line = lines[i]!;
+    // Between cues a line of spaces is as good as an empty one (vtt.js would take it for a cue id).
+    if (line.trim() === '') {
+      i++;
+      continue;
     }
-    const m = TIMING.exec(timing.trim());
-    const start = m ? parseVttTime(m[1]!) : undefined;
-    const end = m ? parseVttTime(m[2]!) : undefined;
-    if (start === undefined || end === undefined) {
-      throw new ImportError(fileName, `malformed cue timing "${truncate(timing)}" (expected hh:mm:ss.ttt --> hh:mm:ss.ttt)`, blockStart + t + 1);
+    if (/^(?:NOTE|STYLE|REGION)(?:[ \t]|$)/.test(line) && !line.includes('-->')) {
+      // Comment, style sheet or region definition: skip the block.
+      while (i < n && lines[i] !== '') i++;
+      continue;
     }
-    raw.push({ line: blockStart + t + 1, start, end, payload: block.slice(t + 1) });
+    const blockStart = i;
+    let timingAt = i;
+    if (!line.includes('-->')) timingAt = i + 1; // a cue identifier first
+    const timingLine = timingAt < n ? lines[timingAt]! : '';
+    const timing = timingLine.includes('-->') ? parseTiming(timingLine) : undefined;
+    if (!timing) {
+      // Not a cue: vtt.js discards the block up to the next empty line.
+      let end = timingAt;
+      while (end < n && lines[end] !== '') end++;
+      const block = lines.slice(blockStart, Math.max(end, timingAt));
+      const hasArrow = block.some((l) => l.includes('-->'));
+      const prev = raw[raw.length - 1];
+      if (!hasArrow && prev && prev.payload.length > 0) {
+        // A blank line inside a cue of a hand-edited file: the words belong to the cue before.
+        prev.payload.push(...block);
+        warn(blockStart + 1, `a blank line inside the cue of line ${prev.line}; the text after it ("${truncate(block.join(' '))}") is kept with that cue`);
+      } else if (block.some((l) => l.trim() !== '')) {
+        const bad = hasArrow ? block.find((l) => l.includes('-->'))! : timingLine;
+        const badLine = blockStart + block.indexOf(bad) + 1;
+        if (hasArrow) firstBadTiming ??= { line: badLine, text: bad };
+        warn(
+          hasArrow ? badLine : blockStart + 1,
+          hasArrow
+            ? `malformed cue timing "${truncate(bad)}" (expected hh:mm:ss.ttt --> hh:mm:ss.ttt); this cue was left out: "${truncate(block.filter((l) => l !== bad).join(' '))}"`
+            : `a block that is not a cue (no "00:00:01.000 --> 00:00:04.000" timing line) was left out: "${truncate(block.join(' '))}"`,
+        );
+      }
+      i = Math.max(end, timingAt + 1);
+      continue;
+    }
+    // Cue text: up to an empty line or a line holding "-->" (the next cue without a blank line).
+    const payload: string[] = [];
+    i = timingAt + 1;
+    while (i < n && lines[i] !== '' && !lines[i]!.includes('-->')) {
+      // A line of spaces is cue text (YouTube writes one), but a line of spaces, an identifier and
+      // a timing line are a hand-edited file's blank line and the next cue: keep the id out of the text.
+      if (lines[i]!.trim() === '' && i + 2 < n && lines[i + 1] !== '' && !lines[i + 1]!.includes('-->') && parseTiming(lines[i + 2]!)) break;
+      payload.push(lines[i++]!);
+    }
+    raw.push({ line: timingAt + 1, start: timing.start, end: timing.end, payload });
   }
-  return cuesWithSpeakers(raw);
+  const sorted = sortCues(raw, (line, msg) => warn(line, msg));
+  const deduped = dropRollingRepeats(sorted);
+  const cues = cuesWithSpeakers(deduped, 'vtt');
+  if (!cues.some((c) => c.text !== '')) {
+    if (firstBadTiming) {
+      throw new ImportError(fileName, `has no cues: "${truncate(firstBadTiming.text)}" is not a cue timing (expected hh:mm:ss.ttt --> hh:mm:ss.ttt)`, firstBadTiming.line);
+    }
+    throw new ImportError(fileName, raw.length === 0 ? 'has no cues (no "00:00:01.000 --> 00:00:04.000" timing line after the WEBVTT header)' : 'has no cues with text (every cue is empty)');
+  }
+  // In the order of the file's lines (a stable sort keeps two warnings of one line in order).
+  const warnings = found.sort((a, b) => a.line - b.line).map((w) => `${fileName}:${w.line}: ${w.msg}`);
+  return { cues, warnings };
 }
 
-function parseVttTime(s: string): number | undefined {
-  // WebVTT requires "." and three digits; be lenient with "," (SRT habits) and fewer digits.
-  return /^(?:\d+:)?\d{2}:\d{2}[.,]\d{1,3}$/.test(s) || /^(?:\d+:)?\d{1,2}:\d{2}$/.test(s) ? parseClock(s) : undefined;
+/** "00:01.000 --> 00:02.000 settings": start and end in seconds, or undefined. */
+export function parseTiming(line: string): { start: number; end: number } | undefined {
+  let rest = line.replace(/^\s+/, '');
+  const a = timestampAt(rest);
+  if (!a) return undefined;
+  rest = rest.slice(a.length).replace(/^\s+/, '');
+  if (!rest.startsWith('-->')) return undefined;
+  rest = rest.slice(3).replace(/^\s+/, '');
+  const b = timestampAt(rest);
+  if (!b) return undefined;
+  return { start: a.seconds, end: b.seconds };
+}
+
+/**
+ * A timestamp at the start of `s` as vtt.js reads it: "[h+:]mm:ss.ttt", digits of the fraction
+ * beyond three and cue settings right after it are allowed; the timestamp runs up to the first
+ * space, letter or "-". Leniently also "," before the fraction, one or two fraction digits, or none.
+ */
+function timestampAt(s: string): { seconds: number; length: number } | undefined {
+  const m = /^(\d+):(\d{2})(?::(\d{2}))?(?:([.,])(\d{1,3}))?/.exec(s);
+  if (!m) return undefined;
+  const length = /^[^\sa-zA-Z-]+/.exec(s)![0].length;
+  const strict = m[4] === '.' && m[5]!.length === 3;
+  const token = s.slice(0, length);
+  // Lenient forms must be the whole token (so "00:00:00.0000" is not read as something else).
+  if (!strict && !/^\d+:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?$/.test(token)) return undefined;
+  const frac = m[5] ? Number(m[5].padEnd(3, '0')) / 1000 : 0;
+  let seconds: number;
+  if (m[3] !== undefined) seconds = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  else if (Number(m[1]) > 59) seconds = Number(m[1]) * 3600 + Number(m[2]) * 60; // vtt.js: hours:minutes
+  else seconds = Number(m[1]) * 60 + Number(m[2]);
+  return { seconds: seconds + frac, length };
+}
+
+/**
+ * Cues in start-time order. A cue that starts before the one above it (a hand-edited or merged
+ * file) is moved into place and reported: merging it into the turn above would give words to
+ * the wrong speaker.
+ */
+function sortCues(raw: RawCue[], warn: (line: number, msg: string) => void): RawCue[] {
+  let maxStart = -Infinity;
+  let maxLine = 0;
+  let unordered = false;
+  for (const c of raw) {
+    if (c.start < maxStart) {
+      unordered = true;
+      warn(c.line, `this cue starts at ${clock(c.start)}, before the cue of line ${maxLine} (${clock(maxStart)}); it was moved into time order`);
+    } else {
+      maxStart = c.start;
+      maxLine = c.line;
+    }
+  }
+  return unordered ? raw.map((c, k) => ({ c, k })).sort((x, y) => x.c.start - y.c.start || x.k - y.k).map((x) => x.c) : raw;
+}
+
+function clock(seconds: number): string {
+  const s = Math.floor(seconds);
+  return `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.${String(Math.round((seconds - s) * 1000)).padStart(3, '0')}`;
+}
+
+/**
+ * Rolling captions (YouTube's automatic captions) repeat the last line of each cue as the first
+ * line of the next while the text scrolls, and add 10 ms cues that repeat the whole text. When
+ * the file is written like that — at least three cues, a third or more of them starting with
+ * the previous cue's last line — each line is kept once. Lines compare after tags are removed
+ * (the first showing has word timestamps, the repeat has none).
+ */
+export function dropRollingRepeats(raw: RawCue[]): RawCue[] {
+  // Each cue's lines that show text, with their tag-free form for comparing.
+  const cleaned = raw.map((c) => c.payload.map((l) => ({ line: l, text: cleanCueText(l, 'vtt') })).filter((l) => l.text !== ''));
+  let repeats = 0;
+  let candidates = 0;
+  for (let k = 1; k < cleaned.length; k++) {
+    const prev = cleaned[k - 1]!;
+    const cur = cleaned[k]!;
+    // A rolling window shows two lines or more; one-line cues repeating ("Ja." "Ja.") are speech.
+    if (prev.length === 0 || cur.length === 0 || (prev.length < 2 && cur.length < 2)) continue;
+    candidates++;
+    if (cur[0]!.text === prev[prev.length - 1]!.text) repeats++;
+  }
+  if (repeats < 2 || repeats * 2 < candidates) return raw;
+  let shown: string[] = []; // the lines on screen before this cue
+  return raw.map((c, k) => {
+    const cur = cleaned[k]!;
+    // The longest run of lines at the end of what was shown that this cue starts with.
+    let overlap = 0;
+    // A rolling window is two or three lines; looking no further keeps a huge cue linear.
+    for (let len = Math.min(shown.length, cur.length, 3); len > 0; len--) {
+      if (shown.slice(shown.length - len).every((l, j) => l === cur[j]!.text)) {
+        overlap = len;
+        break;
+      }
+    }
+    if (cur.length > 0) shown = cur.map((l) => l.text);
+    return overlap === 0 ? c : { ...c, payload: cur.slice(overlap).map((l) => l.line) };
+  });
 }
 
 export function truncate(s: string): string {
@@ -72,52 +255,35 @@ export function truncate(s: string): string {
 
 /**
  * Finds each cue's speaker: a `<v Name>` voice tag (Teams, YouTube), else a `Name: ` prefix
- * (Zoom, subtitle tools) when that name begins at least two cues or the file uses prefixes
- * throughout, else none (the cue continues the previous speaker).
+ * (Zoom, subtitle tools) when it looks like a speaker (see cueSpeakers.ts), else none (the cue
+ * continues the previous speaker).
  */
-export function cuesWithSpeakers(raw: RawCue[]): Cue[] {
+export function cuesWithSpeakers(raw: RawCue[], format: 'vtt' | 'srt' = 'srt'): Cue[] {
   const pieces: { line: number; start: number; end: number; voice?: string; text: string }[] = [];
   for (const r of raw) {
     for (const seg of splitVoices(r.payload.join('\n'))) {
-      pieces.push({ line: r.line, start: r.start, end: r.end, voice: seg.voice, text: cleanCueText(seg.text) });
+      pieces.push({ line: r.line, start: r.start, end: r.end, voice: seg.voice, text: cleanCueText(seg.text, format) });
     }
   }
-  // "Name: text" prefixes, counted over the cues without a voice tag.
-  const prefixCount = new Map<string, number>();
-  const prefixOf = (text: string): { name: string; rest: string } | undefined => {
-    const m = /^([^:\n<>[\]{}?!,;"«»]{1,60}?):[ \t]+(?=\S)/u.exec(text);
-    if (m && /^[\p{L}\p{N}]/u.test(m[1]!) && m[1]!.trim().split(/\s+/).length <= 5) return { name: m[1]!.trim(), rest: text.slice(m[0].length) };
-    const t = matchTurnStart(text); // also "**Name:**" and "Name (she/her):"-free labels
-    return t && !t.time ? { name: t.label, rest: t.rest } : undefined;
-  };
-  let unvoiced = 0;
-  for (const p of pieces) {
-    if (p.voice !== undefined || p.text === '') continue;
-    unvoiced++;
-    const pre = prefixOf(p.text);
-    if (pre) prefixCount.set(pre.name, (prefixCount.get(pre.name) ?? 0) + 1);
-  }
-  const prefixed = [...prefixCount.values()].reduce((a, b) => a + b, 0);
-  const everyCuePrefixed = unvoiced > 0 && prefixed / unvoiced >= 0.5;
-  const cues: Cue[] = [];
-  for (const p of pieces) {
+  const prefixOf = speakerPrefixes(pieces.filter((p) => p.voice === undefined && p.text !== '').map((p) => p.text));
+  return pieces.map((p) => {
     let speaker = p.voice;
     let text = p.text;
     if (speaker === undefined && text !== '') {
       const pre = prefixOf(text);
-      if (pre && ((prefixCount.get(pre.name) ?? 0) >= 2 || everyCuePrefixed)) {
+      if (pre) {
         speaker = pre.name;
-        text = pre.rest.trim();
+        text = pre.rest;
       }
     }
-    cues.push({ line: p.line, start: p.start, end: p.end, speaker, text });
-  }
-  return cues;
+    return { line: p.line, start: p.start, end: p.end, speaker, text };
+  });
 }
 
 /** Splits a cue payload at voice spans: `<v Name>…</v>`, `<v.loud Name>…`. */
 function splitVoices(payload: string): { voice?: string; text: string }[] {
-  const re = /<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>/g;
+  // Bounded, so that a cue of many unclosed "<v " cannot take quadratic time.
+  const re = /<v(?:\.[^\s>]{0,100})?(?:[ \t]+([^>]{0,200}))?>/g;
   const out: { voice?: string; text: string }[] = [];
   let last = 0;
   let voice: string | undefined;
@@ -132,20 +298,26 @@ function splitVoices(payload: string): { voice?: string; text: string }[] {
   return out.filter((s, i) => i === out.length - 1 || s.text.trim() !== '' || s.voice !== undefined);
 }
 
-/** Removes markup (class, italic, bold, underline, ruby, lang, timestamps, SRT font/ASS tags), decodes entities, joins lines. */
-export function cleanCueText(text: string): string {
-  return decodeEntities(
-    text
-      .replace(/<\/?(?:v|c|i|b|u|ruby|rt|lang|font|span)(?:[.\s][^>]*)?>/gi, '')
-      .replace(/<\d{1,2}:\d{2}(?::\d{2})?\.\d{3}>/g, '')
-      .replace(/\{\\[^}]*\}/g, ''),
-  )
-    .replace(/\s+/g, ' ')
-    .trim();
+/**
+ * The text of cue markup, joined to one line. WebVTT: every tag is removed up to the next ">"
+ * (or the end of the cue: an unclosed "<v It's…" is all tag, as browsers read it), then
+ * entities are decoded; direction marks (&lrm; &rlm;) are kept. SRT: only the tags subtitle
+ * tools write (font, i, b, u, ASS {\…}), since "<" in SRT text is usually text.
+ */
+export function cleanCueText(text: string, format: 'vtt' | 'srt' = 'srt'): string {
+  const stripped =
+    format === 'vtt'
+      ? text.replace(/<[^>]*(?:>|$)/g, '')
+      : text
+          .replace(/<\/?(?:v|c|i|b|u|ruby|rt|lang|font|span)(?:[.\s][^>]*)?>/gi, '')
+          .replace(/<\d{1,2}:\d{2}(?::\d{2})?\.\d{3}>/g, '')
+          .replace(/\{\\[^}]*\}/g, '');
+  // Only runs that are not already one space are replaced: far fewer matches on long text.
+  return decodeEntities(stripped).replace(/(?: \s|[^\S ])\s*/g, ' ').trim();
 }
 
 const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', lrm: '', rlm: '', laquo: '«', raquo: '»',
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', lrm: '\u200e', rlm: '\u200f', laquo: '«', raquo: '»',
   ndash: '–', mdash: '—', hellip: '…', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“', aelig: 'æ', AElig: 'Æ',
   oslash: 'ø', Oslash: 'Ø', aring: 'å', Aring: 'Å', eacute: 'é', auml: 'ä', ouml: 'ö', uuml: 'ü', Auml: 'Ä', Ouml: 'Ö', Uuml: 'Ü',
 };
