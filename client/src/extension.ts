@@ -10,6 +10,7 @@ import { registerQuotes } from './quotes';
 import { registerOrphansView } from './orphansView';
 import { registerCodingHistory } from './serverEdits';
 import { registerCompareView, type CompareCodersProvider } from './compareView';
+import { registerMatrixView } from './matrixView';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   registerInformantsView(context, connection);
   registerOrphansView(context, connection);
   const compareCoders = registerCompareView(context, connection, history);
+  registerMatrixView(context, connection);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -434,3 +434,41 @@ export interface SettleDisagreementParams {
   target: string;
 }
 export const settleDisagreementRequest = new RequestType<SettleDisagreementParams, EditResult, void>('qda/settleDisagreement');
+
+// ---- Framework matrix (issue 17) -----------------------------------------------------------
+
+export interface MatrixParams {
+  rows: 'themes' | 'groups' | 'codes';
+  /** 'informants' or the name of an informant attribute in qda.yaml. */
+  cols: string;
+  count: 'codings' | 'informants' | 'words';
+  /** Restrict to one coder ('' or absent: all coders). */
+  coder?: string;
+}
+
+export interface MatrixResult {
+  columns: string[];
+  rows: Array<{ name: string; kind: 'theme' | 'group' | 'code'; depth: number; cells: Record<string, number>; total: number }>;
+  /** Attribute names the columns can be (from qda.yaml's informants). */
+  attributes: string[];
+  coders: string[];
+  error?: string;
+}
+export const matrixRequest = new RequestType<MatrixParams, MatrixResult, void>('qda/matrix');
+
+export interface MatrixCellParams extends MatrixParams {
+  row: string;
+  kind: 'theme' | 'group' | 'code';
+  /** A column name, or '' for the whole row. */
+  column: string;
+}
+
+export interface MatrixCellSegment {
+  uri: string;
+  range: Range;
+  code: string;
+  coder: string;
+  informant: string | null;
+  text: string;
+}
+export const matrixCellRequest = new RequestType<MatrixCellParams, MatrixCellSegment[], void>('qda/matrixCell');

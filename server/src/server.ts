@@ -36,7 +36,8 @@ import { importPreviewRequest, importTranscriptsRequest, informantsRequest, setI
 import { exportQuotes, formatQuoteRequestHandler, quotableSegments } from './features/quoteRequests';
 import { exportQuotesRequest, formatQuoteRequest, quotableSegmentsRequest } from './protocol';
 import { deleteCodeHandler, exportCodebookHandler, mergeCodesHandler, moveItemsHandler, newCategoryHandler, renameItemHandler, setColorHandler, setDescriptionHandler } from './features/codebookOps';
-import { disagreementsRequest, settleDisagreementRequest } from './protocol';
+import { disagreementsRequest, matrixCellRequest, matrixRequest, settleDisagreementRequest } from './protocol';
+import { matrix, matrixCell } from './features/matrix';
 import { disagreements, settle } from './features/compareCoders';
 import { deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, newCategoryRequest, renameItemRequest, setColorRequest, setDescriptionRequest } from './protocol';
 import { accept, reattach, remove, reviewCodings } from './features/orphans';
@@ -314,6 +315,8 @@ connection.onRequest(setDescriptionRequest, async (p) => (await settled(), setDe
 connection.onRequest(setColorRequest, async (p) => (await settled(), setColorHandler(ws!, p, versionOf)));
 connection.onRequest(exportCodebookRequest, async (p) => (await settled(), exportCodebookHandler(ws!, p)));
 const openText = (uri: string): string | undefined => openDocuments.get(uri)?.getText();
+connection.onRequest(matrixRequest, async (p) => (await settled(), matrix(ws!, p)));
+connection.onRequest(matrixCellRequest, async (p) => (await settled(), matrixCell(ws!, p)));
 connection.onRequest(disagreementsRequest, async (p) => (await settled(), disagreements(ws!, p, openText)));
 connection.onRequest(settleDisagreementRequest, async (p) => (await settled(), settle(ws!, p, versionOf, openText)));
 

@@ -1,0 +1,249 @@
+// The framework matrix as a webview: themes › groups › codes by informant or by the values of an
+// informant attribute, counting codings, informants or words, with heat shading. A cell opens its
+// segments. Counts come from the server's qda/matrix (the same core as `qda matrix`), and follow
+// edits: the panel asks again whenever the index changes.
+//
+// The page gets a strict Content-Security-Policy (no network, a nonce for its one script and
+// style) and builds every element with textContent, so a name holding HTML stays text.
+import * as vscode from 'vscode';
+import type * as lsp from 'vscode-languageclient';
+import type { QdaConnection } from './connection';
+import { matrixCellRequest, matrixRequest, type MatrixParams, type MatrixResult } from '../../server/src/protocol';
+
+export class MatrixPanel implements vscode.Disposable {
+  static current: MatrixPanel | undefined;
+  readonly panel: vscode.WebviewPanel;
+  params: MatrixParams = { rows: 'codes', cols: 'informants', count: 'codings', coder: '' };
+  /** The data last sent to the page (for tests: what the student sees). */
+  shown: MatrixResult | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly listeners: Array<() => void> = [];
+
+  private constructor(private readonly connection: QdaConnection) {
+    this.panel = vscode.window.createWebviewPanel('qda.matrix', vscode.l10n.t('Framework Matrix'), vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [] });
+    this.panel.webview.html = this.html();
+    this.subscriptions.push(
+      this.panel.onDidDispose(() => this.dispose()),
+      this.panel.webview.onDidReceiveMessage((m: { type: string; [k: string]: unknown }) => void this.onMessage(m)),
+      connection.onIndexChanged(() => {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.update(), 300);
+      }),
+    );
+  }
+
+  static show(connection: QdaConnection): MatrixPanel {
+    if (MatrixPanel.current) MatrixPanel.current.panel.reveal();
+    else MatrixPanel.current = new MatrixPanel(connection);
+    return MatrixPanel.current;
+  }
+
+  /** Resolves once the page has been sent data for the current parameters. */
+  onUpdated(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  async update(params: Partial<MatrixParams> = {}): Promise<MatrixResult> {
+    this.params = { ...this.params, ...params };
+    const result = await this.connection.request(matrixRequest, this.params);
+    this.shown = result;
+    await this.panel.webview.postMessage({ type: 'data', params: this.params, result });
+    for (const l of this.listeners.splice(0)) l();
+    return result;
+  }
+
+  private async onMessage(m: { type: string; [k: string]: unknown }): Promise<void> {
+    if (m.type === 'ready') await this.update();
+    else if (m.type === 'params') await this.update(m.params as Partial<MatrixParams>);
+    else if (m.type === 'cell') await this.openCell(String(m.row), m.kind as 'theme' | 'group' | 'code', String(m.column));
+  }
+
+  async openCell(row: string, kind: 'theme' | 'group' | 'code', column: string): Promise<void> {
+    const segments = await this.connection.request(matrixCellRequest, { ...this.params, row, kind, column });
+    if (!segments.length) return;
+    const items = segments.map((s) => {
+      const text = s.text.replace(/\s+/g, ' ');
+      return {
+        label: text.length > 120 ? text.slice(0, 119) + '…' : text,
+        description: `${s.informant ?? ''} · ${s.code} · ${s.coder}`,
+        detail: `${vscode.workspace.asRelativePath(vscode.Uri.parse(s.uri), false)}:${s.range.start.line + 1}`,
+        segment: s,
+      };
+    });
+    const title = column ? vscode.l10n.t('{0} × {1}: {2} segments', row, column, segments.length) : vscode.l10n.t('{0}: {1} segments', row, segments.length);
+    const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
+    if (picked) await vscode.commands.executeCommand('qda.segmentOpen', { uri: picked.segment.uri, range: picked.segment.range as lsp.Range });
+  }
+
+  private html(): string {
+    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'none'; font-src 'none'; connect-src 'none'`;
+    // Labels in the UI language, handed to the page as data (never as markup).
+    const labels = {
+      rows: vscode.l10n.t('Rows'),
+      columns: vscode.l10n.t('Columns'),
+      count: vscode.l10n.t('Count'),
+      coder: vscode.l10n.t('Coder'),
+      themes: vscode.l10n.t('Themes'),
+      groups: vscode.l10n.t('Themes and groups'),
+      codes: vscode.l10n.t('Themes, groups and codes'),
+      informants: vscode.l10n.t('Informants'),
+      codings: vscode.l10n.t('Codings'),
+      informantsCount: vscode.l10n.t('Informants (distinct)'),
+      words: vscode.l10n.t('Words coded'),
+      allCoders: vscode.l10n.t('All coders'),
+      total: vscode.l10n.t('Total'),
+      cell: vscode.l10n.t('{0} × {1}: {2}'),
+      collapse: vscode.l10n.t('Collapse or expand {0}'),
+      caption: vscode.l10n.t('Framework matrix: a coding counts for the informant of the turn where it starts. Press Enter on a cell to list its segments.'),
+      empty: vscode.l10n.t('No codings to count yet.'),
+    };
+    return `<!DOCTYPE html>
+<html lang="${vscode.env.language.startsWith('nb') || vscode.env.language.startsWith('no') ? 'nb' : 'en'}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<style nonce="${nonce}">
+  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 8px 16px; }
+  .controls { display: flex; gap: 16px; flex-wrap: wrap; margin-bottom: 12px; }
+  label { display: flex; gap: 6px; align-items: center; }
+  select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border); padding: 2px 4px; }
+  table { border-collapse: collapse; }
+  caption { text-align: left; color: var(--vscode-descriptionForeground); padding-bottom: 6px; }
+  th, td { border: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); padding: 0; }
+  thead th { padding: 4px 8px; font-weight: 600; white-space: nowrap; }
+  th[scope=row] { text-align: left; font-weight: normal; padding: 2px 8px; white-space: nowrap; }
+  tr.theme th[scope=row] { font-weight: 700; }
+  tr.group th[scope=row] { font-weight: 600; }
+  td button { all: unset; display: block; box-sizing: border-box; width: 100%; min-width: 3em; padding: 2px 8px; text-align: right; cursor: pointer; }
+  td button:focus-visible, th button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+  td.zero button { color: var(--vscode-disabledForeground); cursor: default; }
+  th button.toggle { all: unset; cursor: pointer; width: 1em; display: inline-block; }
+  td.total { font-weight: 600; }
+  body.vscode-high-contrast td.heat button { outline: 1px dashed var(--vscode-contrastBorder); }
+</style>
+</head>
+<body>
+<div class="controls" id="controls"></div>
+<div id="out"></div>
+<script nonce="${nonce}">
+(() => {
+  const vscode = acquireVsCodeApi();
+  const L = ${JSON.stringify(labels).replace(/</g, '\\u003c')};
+  const el = (tag, props = {}, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) {
+      if (k === 'text') e.textContent = v;
+      else if (k === 'class') e.className = v;
+      else if (k.startsWith('aria') || k === 'role' || k === 'scope' || k === 'value' || k === 'id' || k === 'for' || k === 'tabindex') e.setAttribute(k.replace(/^aria([A-Z])/, (m, c) => 'aria-' + c.toLowerCase()), v);
+      else e[k] = v;
+    }
+    for (const c of children) if (c) e.append(c);
+    return e;
+  };
+  const format = (template, ...args) => template.replace(/\\{(\\d+)\\}/g, (m, i) => String(args[Number(i)]));
+  let params, result;
+  const collapsed = new Set();
+
+  function select(name, label, options, value) {
+    const s = el('select', { id: 'sel-' + name });
+    for (const [v, text] of options) s.append(el('option', { value: v, text }));
+    s.value = value;
+    s.addEventListener('change', () => vscode.postMessage({ type: 'params', params: { [name]: s.value } }));
+    return el('label', { for: 'sel-' + name }, el('span', { text: label }), s);
+  }
+
+  function render() {
+    const controls = document.getElementById('controls');
+    controls.replaceChildren(
+      select('rows', L.rows, [['themes', L.themes], ['groups', L.groups], ['codes', L.codes]], params.rows),
+      select('cols', L.columns, [['informants', L.informants], ...result.attributes.map((a) => [a, a])], params.cols),
+      select('count', L.count, [['codings', L.codings], ['informants', L.informantsCount], ['words', L.words]], params.count),
+      select('coder', L.coder, [['', L.allCoders], ...result.coders.map((c) => [c, c])], params.coder || ''),
+    );
+    const out = document.getElementById('out');
+    if (!result.rows.length) return out.replaceChildren(el('p', { text: result.error || L.empty }));
+    const max = Math.max(1, ...result.rows.filter((r) => r.kind === 'code' || params.rows !== 'codes').flatMap((r) => result.columns.map((c) => r.cells[c])));
+    const table = el('table', { role: 'grid' }, el('caption', { text: L.caption }));
+    table.append(el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: '' }), ...result.columns.map((c) => el('th', { scope: 'col', text: c })), el('th', { scope: 'col', text: L.total }))));
+    const body = el('tbody');
+    let hiddenBelow = Infinity;
+    for (const r of result.rows) {
+      if (r.depth > hiddenBelow) continue;
+      hiddenBelow = Infinity;
+      const key = r.kind + '\\u0000' + r.name;
+      const hasChildren = r.kind !== 'code' && params.rows !== 'themes';
+      const isCollapsed = collapsed.has(key);
+      if (isCollapsed) hiddenBelow = r.depth;
+      const head = el('th', { scope: 'row' });
+      head.style.paddingLeft = (8 + r.depth * 16) + 'px';
+      if (hasChildren) {
+        const t = el('button', { class: 'toggle', text: isCollapsed ? '▸' : '▾', ariaExpanded: String(!isCollapsed), ariaLabel: format(L.collapse, r.name) });
+        t.addEventListener('click', () => { isCollapsed ? collapsed.delete(key) : collapsed.add(key); render(); });
+        head.append(t, ' ');
+      }
+      head.append(r.name);
+      const tr = el('tr', { class: r.kind }, head);
+      for (const c of [...result.columns, '']) {
+        const n = c === '' ? r.total : r.cells[c];
+        const td = el('td', { class: (n ? 'heat' : 'zero') + (c === '' ? ' total' : '') });
+        if (n && c !== '') td.style.background = 'color-mix(in srgb, var(--vscode-charts-blue) ' + Math.round(10 + 60 * n / max) + '%, transparent)';
+        const b = el('button', { text: n ? String(n) : '·', ariaLabel: format(L.cell, r.name, c || L.total, n), tabindex: '0' });
+        b.dataset.row = r.name; b.dataset.kind = r.kind; b.dataset.column = c;
+        if (n) b.addEventListener('click', () => vscode.postMessage({ type: 'cell', row: r.name, kind: r.kind, column: c }));
+        td.append(b);
+        tr.append(td);
+      }
+      body.append(tr);
+    }
+    table.append(body);
+    out.replaceChildren(table);
+  }
+
+  // Arrow keys move between cells, as in a spreadsheet.
+  document.addEventListener('keydown', (e) => {
+    const b = document.activeElement;
+    if (!(b instanceof HTMLButtonElement) || !b.closest('td')) return;
+    const td = b.closest('td'), tr = td.parentElement;
+    const col = [...tr.children].indexOf(td);
+    let target;
+    if (e.key === 'ArrowRight') target = td.nextElementSibling;
+    else if (e.key === 'ArrowLeft') target = td.previousElementSibling;
+    else if (e.key === 'ArrowDown') target = tr.nextElementSibling?.children[col];
+    else if (e.key === 'ArrowUp') target = tr.previousElementSibling?.children[col];
+    const next = target?.querySelector('button');
+    if (next) { next.focus(); e.preventDefault(); }
+  });
+
+  window.addEventListener('message', (e) => {
+    if (e.data?.type !== 'data') return;
+    params = e.data.params; result = e.data.result;
+    render();
+  });
+  vscode.postMessage({ type: 'ready' });
+})();
+</script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+    if (MatrixPanel.current === this) MatrixPanel.current = undefined;
+  }
+}
+
+export function registerMatrixView(context: vscode.ExtensionContext, connection: QdaConnection): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('qda.matrixShow', async (params?: Partial<MatrixParams>) => {
+      const existed = !!MatrixPanel.current?.shown;
+      const panel = MatrixPanel.show(connection);
+      // A new page asks for data when it has loaded; wait for that first answer.
+      if (!existed) await new Promise<void>((resolve) => panel.onUpdated(resolve));
+      return params ? panel.update(params) : panel.shown;
+    }),
+  );
+}

@@ -1,0 +1,33 @@
+// qda/matrix and qda/matrixCell: the framework matrix for the webview, and the segments behind
+// one of its cells — the same core (analysis/segments, matrix, query) as `qda matrix`, so the
+// view, the CLI and the exports count alike.
+import type { ServerWorkspace } from '../workspace';
+import type { MatrixCellParams, MatrixCellSegment, MatrixParams, MatrixResult } from '../protocol';
+import { analysisSegments, segmentText } from '../core/analysis/segments';
+import { buildMatrix, NO_VALUE } from '../core/analysis/matrix';
+import { normalizeName } from '../core/text';
+
+function attributesOf(ws: ServerWorkspace): string[] {
+  return [...new Set(Object.values(ws.project.config.informants).flatMap((a) => Object.keys(a)))].sort();
+}
+
+export function matrix(ws: ServerWorkspace, p: MatrixParams): MatrixResult {
+  const project = ws.project;
+  const attributes = attributesOf(ws);
+  const coders = [...new Set(project.allCodings().map((i) => i.coding.coder))].sort();
+  if (p.cols !== 'informants' && !attributes.includes(p.cols)) return { columns: [], rows: [], attributes, coders, error: `No informant in qda.yaml has the attribute '${p.cols}'.` };
+  const segments = analysisSegments(project, { coders: p.coder ? [p.coder] : undefined });
+  const m = buildMatrix(project, segments, { rows: p.rows, cols: p.cols, count: p.count });
+  return { columns: m.columns, rows: m.rows, attributes, coders };
+}
+
+export function matrixCell(ws: ServerWorkspace, p: MatrixCellParams): MatrixCellSegment[] {
+  const project = ws.project;
+  // A theme or group row counts every code in it; a code row only the code itself (as buildMatrix).
+  const category = p.kind === 'code' ? undefined : project.findCategory(p.row);
+  const codes = new Set((category ? project.codesInCategory(category).map((c) => c.name) : [p.row]).map(normalizeName));
+  const columnOf = (informant: string): string => (p.cols === 'informants' ? informant : project.config.informants[informant]?.[p.cols] || NO_VALUE);
+  return analysisSegments(project, { coders: p.coder ? [p.coder] : undefined })
+    .filter((s) => s.informant !== null && codes.has(normalizeName(s.code)) && (p.column === '' || columnOf(s.informant) === p.column))
+    .map((s) => ({ uri: ws.uriOf(s.doc), range: ws.toRange(s.doc, { start: s.start, end: s.end }), code: s.code, coder: s.coder, informant: s.informant, text: segmentText(project, s) }));
+}
