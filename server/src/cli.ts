@@ -11,7 +11,7 @@ const COMMANDS: Record<string, { module: () => Promise<Command>; help: string }>
   stats: { module: async () => stats, help: 'stats [--json] [folder]            documents, words, informants, codes, categories, codings per coder' },
   export: { module: async () => await import('./cli/export'), help: 'export codebook-md|codebook-docx|csv|quotes-docx|quotes-md [--out FILE] [folder]\n                                     the codebook as an appendix or table; the quote bank: coded segments by theme › code' },
   'split-codings': { module: async () => await import('./cli/split-codings'), help: 'split-codings [--dry-run] [folder]  move codings from .qda/codings/<coder>.jsonl (the old layout) to one file per coder and transcript' },
-  import: { module: async () => await import('./cli/import'), help: 'import FILE… [--out DIR] [--force] [--speaker "Name=CODE"]… [--interviewer NAME]… [--language nb|en]\n                                     .vtt .srt .docx .txt .md → transcript Markdown; never overwrites without --force' },
+  import: { module: async () => await import('./cli/import'), help: 'import FILE… [--out DIR] [--project DIR] [--force] [--speaker "Name=CODE"]… [--interviewer NAME]… [--language nb|en]\n                                     .vtt .srt .docx .txt .md → transcript Markdown; never overwrites without --force' },
 };
 
 export function registerCommand(name: string, module: () => Promise<Command>, help: string): void {
