@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { importTranscript, ImportError } from '../../server/src/core/import/index';
-import { collapseSpaces } from '../../server/src/core/import/docx';
+import { collapseSpaces, MAX_XML_ELEMENTS } from '../../server/src/core/import/docx';
 import { oneLine } from '../../server/src/core/import/common';
-import { docxEntries, documentXml, hostileZip, repeatedDocument } from './hostileZip';
+import { DOC_HEAD, DOC_TAIL, docxEntries, documentXml, hostileZip, repeatedDocument } from './hostileZip';
 
 const MiB = 1024 * 1024;
 const zeros = (total: number) =>
@@ -22,6 +22,15 @@ const TURNS = '<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Intervjuer:</w:t></w:r><w:r><
 
 const P_OPEN = '<w:p><w:r><w:t xml:space="preserve">Intervjuer: ';
 const P_CLOSE = '</w:t></w:r></w:p>';
+
+/** A document.xml of `unit` (holding `elements` XML elements) repeated as often as the element limit allows. */
+function atTheLimit(unit: string, elements: number): () => Iterable<Uint8Array> {
+  const count = Math.floor((MAX_XML_ELEMENTS - 20) / elements);
+  return repeatedDocument(unit, count * new TextEncoder().encode(unit).length + DOC_HEAD.length + DOC_TAIL.length);
+}
+const SHORT_TURN = '<w:p><w:r><w:t>R1: ja</w:t></w:r></w:p>';
+const CELL = '<w:tc><w:p><w:r><w:t>celle</w:t></w:r></w:p></w:tc>';
+const TABLE = `<w:tbl>${`<w:tr>${CELL.repeat(4)}</w:tr>`.repeat(50)}</w:tbl>${SHORT_TURN}${SHORT_TURN}`;
 
 async function importError(name: string, bytes: Uint8Array): Promise<ImportError> {
   try {
@@ -65,7 +74,7 @@ describe('import: hostile .docx files are bounded by what they inflate to', func
   it('refuses a document with more XML elements than the importer reads, before parsing it', async () => {
     const dense = hostileZip(docxEntries(repeatedDocument('<w:p/>', 5 * MiB)));
     const err = await importError('tett.docx', dense);
-    assert.match(err.message, /^tett\.docx: is not a Word document we can read: word\/document\.xml has more than 100,000 XML elements and entities/);
+    assert.match(err.message, /^tett\.docx: is not a Word document we can read: word\/document\.xml has more than 80,000 XML elements and entities/);
   });
 
   describe('peak memory of `qda import` (dist/cli.js in a child process)', () => {
@@ -83,10 +92,12 @@ describe('import: hostile .docx files are bounded by what they inflate to', func
       ['60 MB of text in one paragraph', () => hostileZip(docxEntries(repeatedDocument('ja og nei ', 60 * MiB, P_OPEN, P_CLOSE))), /word\/document\.xml brings the document's XML to 60 MB, more than the 16 MB/],
       ['15.9 MB of text in one paragraph', () => hostileZip(docxEntries(repeatedDocument('ja og nei ', 15.9 * MiB, P_OPEN, P_CLOSE))), /^$/],
       ['15.9 MB of "ø" in one paragraph', () => hostileZip(docxEntries(repeatedDocument('øøø ', 15.9 * MiB, P_OPEN, P_CLOSE))), /^$/],
-      ['3 million "&amp;" in one paragraph', () => hostileZip(docxEntries(repeatedDocument('&amp;', 15 * MiB, P_OPEN, P_CLOSE))), /more than 100,000 XML elements and entities/],
+      ['3 million "&amp;" in one paragraph', () => hostileZip(docxEntries(repeatedDocument('&amp;', 15 * MiB, P_OPEN, P_CLOSE))), /more than 80,000 XML elements and entities/],
       ['5 million double spaces in one paragraph', () => hostileZip(docxEntries(repeatedDocument('a  ', 15 * MiB, P_OPEN, P_CLOSE))), /^$/],
-      ['5 MB of empty paragraphs (870,000 elements)', () => hostileZip(docxEntries(repeatedDocument('<w:p/>', 5 * MiB))), /more than 100,000 XML elements and entities/],
-      ['the largest document under the element limit', () => hostileZip(docxEntries(repeatedDocument(TURNS, 2.3 * MiB))), /^$/],
+      ['5 MB of empty paragraphs (870,000 elements)', () => hostileZip(docxEntries(repeatedDocument('<w:p/>', 5 * MiB))), /more than 80,000 XML elements and entities/],
+      ['turns of two paragraphs up to the element limit', () => hostileZip(docxEntries(atTheLimit(TURNS, 10))), /^$/],
+      ['one-line turns up to the element limit', () => hostileZip(docxEntries(atTheLimit(SHORT_TURN, 3))), /^$/],
+      ['tables up to the element limit', () => hostileZip(docxEntries(atTheLimit(TABLE, 1 + 50 * 17 + 6))), /^$/],
     ];
     for (const [what, make, expected] of cases) {
       it(`${what}: under 300 MB`, () => {

@@ -14,11 +14,12 @@ import { decodeEntities } from './vtt';
 export const MAX_INFLATED = 64 * 1024 * 1024;
 /**
  * Most XML elements mammoth may be given, over all parts it reads. Mammoth builds a DOM and a
- * document tree of every element, about 1.5–2 KB each: measured, 160,000 elements took 370 MB
- * and 870,000 empty paragraphs 1.35 GB. 100,000 elements keeps the import under 300 MB; a
- * two-hour interview written in Word has some 20,000–40,000.
+ * document tree of every element, about 1.5–2.5 KB each: measured, 160,000 elements took 370 MB
+ * and 870,000 empty paragraphs 1.35 GB; 100,000 in one-line turns or tables 285–290 MB.
+ * 80,000 keeps the import under 300 MB with room; a two-hour interview written in Word has
+ * some 20,000–40,000.
  */
-export const MAX_XML_ELEMENTS = 100_000;
+export const MAX_XML_ELEMENTS = 80_000;
 /**
  * Most bytes of XML mammoth may be given, over all parts it reads: its DOM, its HTML and our
  * paragraphs each hold a copy of the text (measured: 60 MB of text in one paragraph peaked at
