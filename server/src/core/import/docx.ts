@@ -57,6 +57,8 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
   // inflated only when read, within the archive's MAX_INFLATED, and checked before it is parsed.
   let elements = 0;
   let xmlBytes = 0;
+  // The XML handed to mammoth, to say which part is broken where when its parser fails.
+  const served = new Map<string, string>();
   const docxFile = {
     exists: (name: string): boolean => zip.has(name),
     read: async (name: string, encoding?: string): Promise<string | Uint8Array> => {
@@ -69,6 +71,7 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
       }
       const text = new TextDecoder().decode(data);
       elements += checkXml(name, text, MAX_XML_ELEMENTS - elements);
+      served.set(name, text);
       return text;
     },
   };
@@ -91,6 +94,10 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
     }
     if (err instanceof ZipFormatError) throw new ImportError(fileName, `is a damaged ZIP archive (${err.message})`);
     if (err instanceof PartError) throw new ImportError(fileName, `is not a Word document we can read: ${err.part}${err.line !== undefined ? ` line ${err.line}` : ''} ${err.message}`);
+    for (const [part, text] of served) {
+      const bad = findXmlError(text);
+      if (bad) throw new ImportError(fileName, `is a damaged Word document: ${part} line ${bad.line}: ${bad.message}`);
+    }
     throw new ImportError(fileName, `is a damaged Word document (${describeMammothError(err as Error)})`);
   }
   const { paragraphs, title, date } = htmlToParagraphs(html);
@@ -333,6 +340,33 @@ function checkXml(part: string, text: string, budget: number): number {
     if (n + Math.max(0, gt - lt) > budget) throw tooMany();
   }
   return n + Math.max(0, gt - lt);
+}
+
+/**
+ * The first place where tags do not nest, for the message when the XML parser fails (xmldom
+ * reports no line through mammoth): a tag closed by the wrong end tag, an end tag with no
+ * start, a "<" that starts no tag, or a start tag never closed (a part cut short).
+ */
+export function findXmlError(text: string): { line: number; message: string } | undefined {
+  const lineAt = (i: number): number => {
+    let line = 1;
+    for (let j = text.indexOf('\n'); j !== -1 && j < i; j = text.indexOf('\n', j + 1)) line++;
+    return line;
+  };
+  const stack: { name: string; at: number }[] = [];
+  const re = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<[?!][^>]*>|<(\/?)([A-Za-z_][\w.:-]*)(?:\s(?:[^>"'/]|\/(?!>)|"[^"]*"|'[^']*')*)?(\/?)>|</g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0] === '<') return { line: lineAt(m.index), message: 'a "<" that starts no tag' };
+    const name = m[2];
+    if (name === undefined) continue; // comment, CDATA, declaration
+    if (m[1] === '/') {
+      const open = stack.pop();
+      if (!open) return { line: lineAt(m.index), message: `</${name}> closes nothing` };
+      if (open.name !== name) return { line: lineAt(m.index), message: `</${name}> where </${open.name}> was expected (<${open.name}> opened on line ${lineAt(open.at)})` };
+    } else if (m[3] !== '/') stack.push({ name, at: m.index });
+  }
+  const open = stack.pop();
+  return open ? { line: lineAt(open.at), message: `<${open.name}> is never closed (the part is cut short?)` } : undefined;
 }
 
 /** Mammoth's and xmldom's errors as one line without their internal markers. */
