@@ -75,8 +75,12 @@ export class InformantsProvider implements vscode.TreeDataProvider<InformantElem
         const item = new vscode.TreeItem(i.code, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `informant:${i.code}`;
         item.description = vscode.l10n.t('{0} transcripts · {1} turns · {2} words · {3} codings', i.transcripts.length, i.turns, i.words.toLocaleString(vscode.env.language), i.codings);
-        const attrs = Object.entries(i.attributes).map(([k, v]) => `- ${k}: ${v}`).join('\n');
-        const md = new vscode.MarkdownString(`**${i.code}**\n\n${attrs || vscode.l10n.t('No attributes in qda.yaml yet.')}`);
+        // The code and attributes are the user's text: appended as text, never as Markdown.
+        const md = new vscode.MarkdownString();
+        md.appendMarkdown('**').appendText(i.code).appendMarkdown('**\n\n');
+        const attrs = Object.entries(i.attributes);
+        for (const [k, v] of attrs) md.appendMarkdown('- ').appendText(`${k}: ${v}`).appendMarkdown('\n');
+        if (attrs.length === 0) md.appendText(vscode.l10n.t('No attributes in qda.yaml yet.'));
         if (!i.inConfig) md.appendMarkdown(`\n\n${vscode.l10n.t('Not listed under informants: in qda.yaml.')}`);
         item.tooltip = md;
         item.iconPath = new vscode.ThemeIcon('person');

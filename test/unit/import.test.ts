@@ -489,6 +489,7 @@ describe('qda import (command line)', () => {
   it('maps real names to codes, saves them in .qda/identifiers.yaml and ignores that file in git', async () => {
     writeFileSync(join(dir, 'raw/zoom.vtt'), 'WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nOla Student: Hei.\n\n2\n00:00:02.000 --> 00:00:04.000\nKari Nordmann: Hei på deg.\n\n3\n00:00:05.000 --> 00:00:06.000\nKari Nordmann: Ja.\n');
     writeFileSync(join(dir, '.gitignore'), 'node_modules/');
+    writeFileSync(join(dir, 'qda.yaml'), 'language: nb\n'); // the project the identifiers belong to
     const code = await runImport(['raw/zoom.vtt', '--speaker', 'Kari Nordmann=R2', '--interviewer', 'Ola Student', '--out', 'intervjuer'], io());
     assert.equal(code, 0, err.join(''));
     const md = readFileSync(join(dir, 'intervjuer/zoom.md'), 'utf8');

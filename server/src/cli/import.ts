@@ -1,10 +1,15 @@
-// qda import FILE… [--out DIR] [--force] [--speaker "Kari Nordmann=R2"]… [--interviewer NAME]… [--language nb|en]
+// qda import FILE… [--out DIR] [--project DIR] [--force] [--speaker "Kari Nordmann=R2"]… [--interviewer NAME]… [--language nb|en]
 //
-// Converts each file to transcript Markdown in DIR (default: transcripts/ of the project folder,
-// the current directory). All files are converted before anything is written: one bad file
-// means nothing is written. An existing transcript is never overwritten without --force.
-// Real names mapped with --speaker/--interviewer go to the identifiers file (qda.yaml
-// `identifiers`, default .qda/identifiers.yaml), which is added to .gitignore when created.
+// Converts each file to transcript Markdown in DIR (default: transcripts/ of the project). The
+// project is --project, else the nearest folder at or above DIR (or, without --out, the current
+// folder) that has a qda.yaml; its qda.yaml gives the language and interviewers. All files are
+// converted before anything is written: one bad file means nothing is written. An existing
+// transcript is never overwritten without --force.
+// Real names mapped with --speaker/--interviewer go to the project's identifiers file (qda.yaml
+// `identifiers`, default .qda/identifiers.yaml), which is added to the project's .gitignore when
+// created; a warning says so when git tracks it. Without a project there is nowhere that file
+// belongs, so such an import writes nothing and says why.
+import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../core/config';
@@ -14,11 +19,12 @@ import { gitignoreWith, mergeIdentifiers } from '../core/import/identifiers';
 import type { CliIo } from './io';
 
 
-const USAGE = 'usage: qda import FILE... [--out DIR] [--force] [--speaker "Real Name=CODE"]... [--interviewer NAME]... [--language nb|en]';
+const USAGE = 'usage: qda import FILE... [--out DIR] [--project DIR] [--force] [--speaker "Real Name=CODE"]... [--interviewer NAME]... [--language nb|en]';
 
 interface ImportArgs {
   files: string[];
   out?: string;
+  project?: string;
   force: boolean;
   speakers: Record<string, string>;
   interviewers: string[];
@@ -42,6 +48,12 @@ function parseArgs(args: string[]): ImportArgs | string {
         const v = value();
         if (!v) return '--out needs a folder';
         a.out = v;
+        break;
+      }
+      case '--project': {
+        const v = value();
+        if (!v) return '--project needs a folder';
+        a.project = v;
         break;
       }
       case '--speaker': {
@@ -78,18 +90,25 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`qda import: ${parsed}\n${USAGE}\n`);
     return 2;
   }
-  const project = io.cwd;
-  const configText = await readText(path.join(project, 'qda.yaml'));
+  // Paths are given and shown relative to where the command runs; what belongs to the project
+  // (qda.yaml, identifiers, .gitignore) is looked up from where the transcripts go.
+  const cwd = io.cwd;
+  const project = parsed.project !== undefined ? path.resolve(cwd, parsed.project) : await findProject(parsed.out !== undefined ? path.resolve(cwd, parsed.out) : cwd);
+  if (parsed.project !== undefined && !(await isFolder(project!))) {
+    io.stderr(`qda import: --project ${parsed.project}: no such folder\n`);
+    return 2;
+  }
+  const configText = project !== undefined ? await readText(path.join(project, 'qda.yaml')) : undefined;
   const { config, diagnostics } = parseConfig(configText);
-  for (const d of diagnostics) io.stderr(`warning: ${d.message}\n`);
+  for (const d of diagnostics) io.stderr(`warning: ${displayPath(cwd, path.join(project!, 'qda.yaml'))}: ${d.message}\n`);
   const language = parsed.language ?? config.language;
-  const outDir = path.resolve(project, parsed.out ?? 'transcripts');
+  const outDir = parsed.out !== undefined ? path.resolve(cwd, parsed.out) : path.join(project ?? cwd, 'transcripts');
 
   // 1. Convert everything in memory.
   const converted: { file: string; target: string; result: ImportResult }[] = [];
   for (const file of parsed.files) {
-    const abs = path.resolve(project, file);
-    const shown = displayPath(project, abs);
+    const abs = path.resolve(cwd, file);
+    const shown = displayPath(cwd, abs);
     let bytes: Uint8Array;
     try {
       bytes = await fsp.readFile(abs);
@@ -117,16 +136,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   for (const c of converted) {
     const other = seen.get(c.target);
     if (other) {
-      io.stderr(`${c.file}: would be written to ${displayPath(project, c.target)}, like ${other}; import them one at a time with different --out folders.\nNothing was written.\n`);
+      io.stderr(`${c.file}: would be written to ${displayPath(cwd, c.target)}, like ${other}; import them one at a time with different --out folders.\nNothing was written.\n`);
       return 1;
     }
     seen.set(c.target, c.file);
-    if (path.resolve(c.target) === path.resolve(project, c.file) && !parsed.force) {
-      io.stderr(`${c.file}: importing it into ${displayPath(project, outDir)} would replace the file itself; use --out or --force.\nNothing was written.\n`);
+    if (path.resolve(c.target) === path.resolve(cwd, c.file) && !parsed.force) {
+      io.stderr(`${c.file}: importing it into ${displayPath(cwd, outDir)} would replace the file itself; use --out or --force.\nNothing was written.\n`);
       return 1;
     }
     if (!parsed.force && (await exists(c.target))) {
-      io.stderr(`${displayPath(project, c.target)} already exists (imported from ${c.file}?); use --force to overwrite it.\nNothing was written.\n`);
+      io.stderr(`${displayPath(cwd, c.target)} already exists (imported from ${c.file}?); use --force to overwrite it.\nNothing was written.\n`);
       return 1;
     }
   }
@@ -134,14 +153,23 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   // 3. Identifiers: real names mapped on this import.
   const identifiers: Record<string, string> = {};
   for (const c of converted) Object.assign(identifiers, c.result.identifiers);
-  const idPath = path.resolve(project, config.identifiers);
+  let idPath: string | undefined;
   let idText: string | undefined;
   let idCreated = false;
   if (Object.keys(identifiers).length > 0) {
+    if (project === undefined) {
+      const names = Object.keys(identifiers).map((n) => `"${n}"`).join(', ');
+      io.stderr(
+        `qda import: the real names ${names} would be saved in the project's ${config.identifiers}, but ${displayPath(cwd, outDir)} is in no project ` +
+          `(no qda.yaml in it or a folder above it); give --project DIR, or create the project's qda.yaml first.\nNothing was written.\n`,
+      );
+      return 1;
+    }
+    idPath = path.resolve(project, config.identifiers);
     const before = await readText(idPath);
     try {
-      const merged = mergeIdentifiers(displayPath(project, idPath), before, identifiers);
-      for (const ch of merged.changed) io.stderr(`warning: ${displayPath(project, idPath)}: ${ch.name} was ${ch.from}, now ${ch.to}\n`);
+      const merged = mergeIdentifiers(displayPath(cwd, idPath), before, identifiers);
+      for (const ch of merged.changed) io.stderr(`warning: ${displayPath(cwd, idPath)}: ${ch.name} was ${ch.from}, now ${ch.to}\n`);
       idText = merged.text;
       idCreated = before === undefined;
     } catch (err) {
@@ -152,9 +180,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   // 4. Write.
   for (const c of converted) await writeFileAtomic(c.target, c.result.markdown);
-  if (idText !== undefined) {
+  if (idText !== undefined && idPath !== undefined && project !== undefined) {
     await writeFileAtomic(idPath, idText);
     if (idCreated) {
+      // .gitignore of the project, for a file inside it.
       const rel = path.relative(project, idPath).split(path.sep).join('/');
       if (!rel.startsWith('../')) {
         const gi = path.join(project, '.gitignore');
@@ -176,13 +205,49 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         return `${from}${s.label} (${role}, ${s.turns} turn${s.turns === 1 ? '' : 's'})`;
       })
       .join(', ');
-    io.stdout(`${c.file} → ${displayPath(project, c.target)}: ${r.turns} turns, ${r.words} words; speakers: ${who}\n`);
+    io.stdout(`${c.file} → ${displayPath(cwd, c.target)}: ${r.turns} turns, ${r.words} words; speakers: ${who}\n`);
   }
   for (const name of Object.keys(parsed.speakers)) {
     if (!used.has(name.toLowerCase())) io.stderr(`warning: --speaker "${name}=${parsed.speakers[name]}": no speaker "${name}" in the imported files\n`);
   }
-  if (idText !== undefined) io.stdout(`real names → codes saved in ${displayPath(project, idPath)}${idCreated ? ' (added to .gitignore)' : ''}\n`);
+  if (idText !== undefined && idPath !== undefined) {
+    io.stdout(`real names → codes saved in ${displayPath(cwd, idPath)}${idCreated ? ` (added to ${displayPath(cwd, path.join(project!, '.gitignore'))})` : ''}\n`);
+  }
+  // Real names in git history cannot be taken back: say so whenever the file is tracked.
+  if (project !== undefined) {
+    const id = idPath ?? path.resolve(project, config.identifiers);
+    if ((await exists(id)) && (await gitTracks(project, id))) {
+      const rel = path.relative(project, id).split(path.sep).join('/');
+      io.stderr(
+        `warning: ${displayPath(cwd, id)} is tracked by git, so the real names in it are in the repository: ` +
+          `run \`git rm --cached ${rel}\` in ${project === cwd ? 'this folder' : displayPath(cwd, project)}, commit, and keep it in .gitignore (names already committed stay in the history)\n`,
+      );
+    }
+  }
   return 0;
+}
+
+/** The nearest folder at or above `from` with a qda.yaml. */
+async function findProject(from: string): Promise<string | undefined> {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (await exists(path.join(dir, 'qda.yaml'))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+async function isFolder(p: string): Promise<boolean> {
+  try {
+    return (await fsp.stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether git has `file` in the index of the repository around `dir` (false without git or a repository). */
+function gitTracks(dir: string, file: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('git', ['ls-files', '--error-unmatch', '--', path.relative(dir, file)], { cwd: dir, timeout: 10_000 }, (err) => resolve(err === null));
+  });
 }
 
 function displayPath(project: string, abs: string): string {

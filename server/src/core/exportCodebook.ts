@@ -5,7 +5,7 @@ import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableC
 import type { CodebookCategory, CodebookCode } from './model';
 import type { CodingInfo, Project } from './project';
 import { countWords } from './text';
-import { escapeCodeName } from './codebook';
+import { markdownText, spreadsheetText } from './markdownText';
 
 export interface OverviewCategory {
   kind: 'category';
@@ -115,8 +115,9 @@ function plural(n: number, forms: readonly [string, string]): string {
 }
 
 /** The thesis's own inline quote style (qda.yaml quoteStyle.inline). */
-function quote(project: Project, example: NonNullable<OverviewCode['example']>): string {
-  return project.config.quoteStyle.inline.replace('{text}', example.text).replace('{informant}', example.informant);
+function quote(project: Project, example: NonNullable<OverviewCode['example']>, escape: (s: string) => string = (s) => s): string {
+  // Functions as replacements: a "$&" in the quote is text, not a replacement pattern.
+  return project.config.quoteStyle.inline.replace('{text}', () => escape(example.text)).replace('{informant}', () => escape(example.informant));
 }
 
 /** Wiki links read as their text in the appendix. */
@@ -126,17 +127,19 @@ function unlink(s: string): string {
 
 export function codebookToMarkdown(project: Project, overview = codebookOverview(project)): string {
   const L = LABELS[overview.language];
-  const out: string[] = [`# ${overview.title}`, ''];
+  // Names and descriptions are the user's text: escaped, so HTML, images and links in them
+  // read as typed in the appendix instead of running in whatever renders it.
+  const out: string[] = [`# ${markdownText(overview.title)}`, ''];
   for (const e of overview.entries) {
     if (e.kind === 'category') {
-      out.push(`${'#'.repeat(Math.min(6, e.level))} ${e.name}`, '');
-      if (e.description) out.push(unlink(e.description), '');
+      out.push(`${'#'.repeat(Math.min(6, e.level))} ${markdownText(e.name)}`, '');
+      if (e.description) out.push(markdownText(unlink(e.description)), '');
       out.push(`*${plural(e.codings, L.codings)} · ${plural(e.informants, L.informants)}*`, '');
     } else {
       const pad = '  '.repeat(e.depth);
-      const desc = e.description ? ` — ${unlink(e.description)}` : '';
-      out.push(`${pad}- **${escapeCodeName(e.name)}**${desc} *(${plural(e.codings, L.codings)}, ${plural(e.informants.length, L.informants)})*`);
-      if (e.example) out.push(`${pad}  ${L.example}: ${quote(project, e.example)}`);
+      const desc = e.description ? ` — ${markdownText(unlink(e.description))}` : '';
+      out.push(`${pad}- **${markdownText(e.name)}**${desc} *(${plural(e.codings, L.codings)}, ${plural(e.informants.length, L.informants)})*`);
+      if (e.example) out.push(`${pad}  ${L.example}: ${quote(project, e.example, markdownText)}`);
     }
     // A blank line ends a list before the next heading.
     const next = overview.entries[overview.entries.indexOf(e) + 1];
@@ -148,7 +151,7 @@ export function codebookToMarkdown(project: Project, overview = codebookOverview
 export const CSV_COLUMNS = ['theme', 'group', 'code', 'parent_code', 'description', 'codings', 'informants', 'informant_list', 'coders', 'example', 'example_informant'] as const;
 
 function csvField(value: string | number): string {
-  const s = String(value);
+  const s = typeof value === 'number' ? String(value) : spreadsheetText(value);
   return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

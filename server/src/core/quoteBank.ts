@@ -5,6 +5,7 @@ import type { Project, CodingInfo } from './project';
 import { LineIndex, normalizeName } from './text';
 import { spokenText } from './quotes';
 import { turnsOverlapping } from './transcript';
+import { markdownText } from './markdownText';
 
 export interface BankSegment {
   id: string;
@@ -82,9 +83,9 @@ export function quoteBank(project: Project): BankGroup[] {
   return groups;
 }
 
-function reference(project: Project, s: BankSegment): string {
+function reference(project: Project, s: BankSegment, escape: (s: string) => string = (x) => x): string {
   const l = LABELS[project.config.language];
-  return `${s.doc}, ${l.line} ${s.line}${s.timestamp ? `, [${s.timestamp}]` : ''} · ${l.coder} ${s.coder} · ${s.id}`;
+  return `${escape(s.doc)}, ${l.line} ${s.line}${s.timestamp ? `, [${escape(s.timestamp)}]` : ''} · ${l.coder} ${escape(s.coder)} · ${escape(s.id)}`;
 }
 
 /** The quote bank as Markdown: headings for themes and codes, block quotes for segments. */
@@ -97,9 +98,10 @@ export function quoteBankMarkdown(project: Project): { text: string; segments: n
   for (const g of groups) {
     let same = 0;
     while (same < g.path.length - 1 && same < previous.length - 1 && g.path[same] === previous[same]) same++;
-    for (let i = same; i < g.path.length; i++) out.push(`${'#'.repeat(Math.min(6, i + 2))} ${g.path[i]}`, '');
+    // Theme, code, speaker, transcript and coder names are the user's text: escaped like the quote.
+    for (let i = same; i < g.path.length; i++) out.push(`${'#'.repeat(Math.min(6, i + 2))} ${markdownText(g.path[i]!)}`, '');
     for (const s of g.segments) {
-      out.push(`> ${escapeMarkdown(s.text)} (${s.informant})`, '', `<small>${reference(project, s)}</small>`, '');
+      out.push(`> ${escapeMarkdown(s.text)} (${markdownText(s.informant)})`, '', `<small>${reference(project, s, markdownText)}</small>`, '');
     }
     previous = g.path;
   }

@@ -27,7 +27,7 @@ export function hover(ws: ServerWorkspace, params: HoverParams): Hover | null {
       const parts = at.codings.map((i) => {
         const code = project.findCode(i.coding.code);
         const desc = code?.description ? ` — ${escapeMd(code.description)}` : code ? '' : ' — *not in the codebook*';
-        const who = i.informants.length > 0 ? ` · ${i.informants.join(', ')}` : '';
+        const who = i.informants.length > 0 ? ` · ${escapeMd(i.informants.join(', '))}` : '';
         return `**${escapeMd(i.coding.code)}**${desc}\n\ncoded by ${escapeMd(i.coding.coder)}${who}`;
       });
       const first = at.codings[0].coding;
@@ -43,9 +43,9 @@ function codeHover(ws: ServerWorkspace, code: CodebookCode): string {
   const counts = project.countsOfCode(code.name);
   const lines = [`**${escapeMd(code.name)}**${code.categoryPath.length ? ` · ${escapeMd(code.categoryPath.join(' › '))}` : ''}`];
   if (code.description) lines.push(escapeMd(code.description));
-  lines.push(`${counts.codings} codings · ${counts.informants.length} informants${counts.informants.length ? ` (${counts.informants.join(', ')})` : ''} · coders: ${counts.coders.join(', ') || '—'}`);
+  lines.push(`${counts.codings} codings · ${counts.informants.length} informants${counts.informants.length ? ` (${escapeMd(counts.informants.join(', '))})` : ''} · coders: ${escapeMd(counts.coders.join(', ')) || '—'}`);
   const top = project.codingsOfCode(code.name).filter((i) => i.anchored).slice(0, 3);
-  for (const i of top) lines.push(`> ${escapeMd(truncate(i.coding.exact, 160))} (${i.informants.join(', ') || i.coding.doc})`);
+  for (const i of top) lines.push(`> ${escapeMd(truncate(i.coding.exact, 160))} (${escapeMd(i.informants.join(', ') || i.coding.doc)})`);
   return lines.join('\n\n');
 }
 

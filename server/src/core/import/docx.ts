@@ -2,40 +2,85 @@
 // **bold** and *italic*, tables become Markdown tables, and paragraphs that start with a
 // speaker label (`Intervjuer:` in bold or plain) become turns. Every word is kept.
 import mammoth from 'mammoth';
-import { unzipSync } from 'fflate';
+import { BoundedZip, ZipFormatError, ZipLimitError } from './boundedZip';
 import { checkSize, dateFromMetadata, ImportError, type ParsedSource } from './common';
 import { paragraphsToSource, type Paragraph } from './text';
 import { decodeEntities } from './vtt';
 
-/** Largest total uncompressed size of the parts of a .docx we are willing to open. */
-const MAX_UNZIPPED = 512 * 1024 * 1024;
+/**
+ * Most bytes the parts of one .docx may inflate to, counted as they come out of the inflater
+ * (never from the sizes the archive declares). An interview's document.xml is a few MB.
+ */
+export const MAX_INFLATED = 64 * 1024 * 1024;
+/**
+ * Most XML elements mammoth may be given, over all parts it reads. Mammoth builds a DOM and a
+ * document tree of every element, about 1.5–2.5 KB each: measured, 160,000 elements took 370 MB
+ * and 870,000 empty paragraphs 1.35 GB; 100,000 in one-line turns or tables 285–290 MB.
+ * 80,000 keeps the import under 300 MB with room; a two-hour interview written in Word has
+ * some 20,000–40,000.
+ */
+export const MAX_XML_ELEMENTS = 80_000;
+/**
+ * Most bytes of XML mammoth may be given, over all parts it reads: its DOM, its HTML and our
+ * paragraphs each hold a copy of the text (measured: 60 MB of text in one paragraph peaked at
+ * 283 MB, and text with "ø" takes two bytes a character in memory).
+ */
+export const MAX_XML_BYTES = 16 * 1024 * 1024;
+
+/** A part of the document that we refuse before mammoth parses it, with the reason. */
+class PartError extends Error {
+  constructor(
+    readonly part: string,
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+const MB = (n: number): string => `${Math.round(n / 1024 / 1024)} MB`;
 
 export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: number, knownLabels: Set<string>): Promise<ParsedSource> {
   checkSize(fileName, bytes, maxBytes);
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) {
     throw new ImportError(fileName, 'is not a Word document (.docx files are ZIP archives; this one is not)');
   }
-  // Look into the archive before mammoth unpacks it: it must be a Word document, and not a zip bomb.
-  let hasDocument = false;
-  let total = 0;
+  let zip: BoundedZip;
   try {
-    unzipSync(bytes, {
-      filter(file) {
-        total += file.originalSize;
-        if (file.name === 'word/document.xml') hasDocument = true;
-        return false;
-      },
-    });
+    zip = new BoundedZip(bytes, MAX_INFLATED);
   } catch (err) {
     throw new ImportError(fileName, `is a damaged ZIP archive (${(err as Error).message})`);
   }
-  if (!hasDocument) throw new ImportError(fileName, 'is a ZIP archive but not a Word document (no word/document.xml)');
-  if (total > MAX_UNZIPPED) throw new ImportError(fileName, `unpacks to ${Math.round(total / 1024 / 1024)} MB, over the limit of ${MAX_UNZIPPED / 1024 / 1024} MB`);
+  if (!zip.has('word/document.xml')) throw new ImportError(fileName, 'is a ZIP archive but not a Word document (no word/document.xml)');
+
+  // Mammoth reads the parts it needs through this object (its `{ file }` input), so each part is
+  // inflated only when read, within the archive's MAX_INFLATED, and checked before it is parsed.
+  let elements = 0;
+  let xmlBytes = 0;
+  // The XML handed to mammoth, to say which part is broken where when its parser fails.
+  const served = new Map<string, string>();
+  const docxFile = {
+    exists: (name: string): boolean => zip.has(name),
+    read: async (name: string, encoding?: string): Promise<string | Uint8Array> => {
+      const data = zip.read(name);
+      if (!encoding) return data;
+      if (encoding === 'base64') return Buffer.from(data).toString('base64');
+      xmlBytes += data.length;
+      if (xmlBytes > MAX_XML_BYTES) {
+        throw new PartError(name, `brings the document's XML to ${MB(xmlBytes)}, more than the ${MB(MAX_XML_BYTES)} the importer reads (an interview's is a few MB); split the document`);
+      }
+      const text = new TextDecoder().decode(data);
+      elements += checkXml(name, text, MAX_XML_ELEMENTS - elements);
+      served.set(name, text);
+      return text;
+    },
+  };
 
   let html: string;
   try {
     const result = await mammoth.convertToHtml(
-      { buffer: bytes as unknown as Buffer },
+      // `file` is mammoth's own input for an opened archive (lib/unzip.js); its types lack it.
+      { file: docxFile } as unknown as { buffer: Buffer },
       {
         externalFileAccess: false,
         // Images carry no transcript text; drop them instead of inlining data URIs.
@@ -44,7 +89,16 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
     );
     html = result.value;
   } catch (err) {
-    throw new ImportError(fileName, `could not be read as a Word document (${(err as Error).message})`);
+    if (err instanceof ZipLimitError) {
+      throw new ImportError(fileName, `unpacks to more than ${MB(MAX_INFLATED)} (stopped while unpacking ${err.message}); an interview is a few MB, so this is not a document the importer reads`);
+    }
+    if (err instanceof ZipFormatError) throw new ImportError(fileName, `is a damaged ZIP archive (${err.message})`);
+    if (err instanceof PartError) throw new ImportError(fileName, `is not a Word document we can read: ${err.part}${err.line !== undefined ? ` line ${err.line}` : ''} ${err.message}`);
+    for (const [part, text] of served) {
+      const bad = findXmlError(text);
+      if (bad) throw new ImportError(fileName, `is a damaged Word document: ${part} line ${bad.line}: ${bad.message}`);
+    }
+    throw new ImportError(fileName, `is a damaged Word document (${describeMammothError(err as Error)})`);
   }
   const { paragraphs, title, date } = htmlToParagraphs(html);
   const parsed = paragraphsToSource(paragraphs, knownLabels);
@@ -101,7 +155,7 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
     }
   };
   const flushInline = (): string => {
-    const s = inline.replace(/[ \t]+/g, ' ').replace(/ *\n */g, '\n').trim();
+    const s = collapseSpaces(inline).trim();
     inline = '';
     return s;
   };
@@ -212,10 +266,116 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
   return { paragraphs, title, date };
 }
 
+/**
+ * Runs of spaces and tabs become one space, and spaces next to a line break go, in one pass into
+ * one buffer: with regex replacements, a paragraph of millions of double spaces held a piece
+ * per match (gigabytes).
+ */
+export function collapseSpaces(s: string): string {
+  const out = new Uint16Array(s.length);
+  let n = 0;
+  let space = false;
+  let afterNewline = false;
+  let tab = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20 || c === 0x09) {
+      if (c === 0x09) tab = true;
+      if (!afterNewline) space = true;
+    } else if (c === 0x0a) {
+      space = false;
+      afterNewline = true;
+      out[n++] = c;
+    } else {
+      if (space) out[n++] = 0x20;
+      space = false;
+      afterNewline = false;
+      out[n++] = c;
+    }
+  }
+  if (space) out[n++] = 0x20;
+  return n === s.length && !tab ? s : new TextDecoder('utf-16le').decode(out.subarray(0, n));
+}
+
 function markdownTable(rows: string[][]): string {
   const width = Math.max(1, ...rows.map((r) => r.length));
   const cell = (s: string | undefined): string => (s ?? '').replace(/\|/g, '\\|');
   const line = (r: string[]): string => `| ${Array.from({ length: width }, (_, i) => cell(r[i])).join(' | ')} |`;
   const [head, ...body] = rows.length ? rows : [[]];
   return [line(head!), `|${' --- |'.repeat(width)}`, ...body.map(line)].join('\n');
+}
+
+/**
+ * Refuses what Word never writes and what would make the XML parser slow, big or raw-erroring:
+ * a DOCTYPE (entity declarations: billion laughs, external entities), references to entities
+ * XML does not predefine, and more elements than `budget`. Returns the number of elements.
+ */
+function checkXml(part: string, text: string, budget: number): number {
+  const lineAt = (i: number): number => {
+    let line = 1;
+    for (let j = text.indexOf('\n'); j !== -1 && j < i; j = text.indexOf('\n', j + 1)) line++;
+    return line;
+  };
+  const doctype = /<!DOCTYPE|<!ENTITY/i.exec(text);
+  if (doctype) throw new PartError(part, 'declares a DOCTYPE or entities, which Word documents never do', lineAt(doctype.index));
+  const entity = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)([^\s;<&]{0,40};?)/.exec(text);
+  if (entity) throw new PartError(part, `uses an unknown XML entity "&${entity[1]}"`, lineAt(entity.index));
+  // Start tags ("<" and a name character, not "</", "<?", "<!") and, as they cost as much in
+  // xmldom, mammoth and our HTML reading, entity references and ">" written in text
+  // (3 million "&amp;" took mammoth alone to 409 MB).
+  let n = 0;
+  let lt = 0;
+  let gt = 0;
+  const tooMany = (): PartError =>
+    new PartError(part, `has more than ${MAX_XML_ELEMENTS.toLocaleString('en')} XML elements and entities, more than the importer reads (an interview has a few tens of thousands); split the document`);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3c) {
+      lt++;
+      const d = text.charCodeAt(i + 1);
+      if (d !== 0x2f && d !== 0x3f && d !== 0x21) n++;
+    } else if (c === 0x3e) gt++;
+    else if (c === 0x26) n++;
+    else continue;
+    if (n + Math.max(0, gt - lt) > budget) throw tooMany();
+  }
+  return n + Math.max(0, gt - lt);
+}
+
+/**
+ * The first place where tags do not nest, for the message when the XML parser fails (xmldom
+ * reports no line through mammoth): a tag closed by the wrong end tag, an end tag with no
+ * start, a "<" that starts no tag, or a start tag never closed (a part cut short).
+ */
+export function findXmlError(text: string): { line: number; message: string } | undefined {
+  const lineAt = (i: number): number => {
+    let line = 1;
+    for (let j = text.indexOf('\n'); j !== -1 && j < i; j = text.indexOf('\n', j + 1)) line++;
+    return line;
+  };
+  const stack: { name: string; at: number }[] = [];
+  const re = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<[?!][^>]*>|<(\/?)([A-Za-z_][\w.:-]*)(?:\s(?:[^>"'/]|\/(?!>)|"[^"]*"|'[^']*')*)?(\/?)>|</g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0] === '<') return { line: lineAt(m.index), message: 'a "<" that starts no tag' };
+    const name = m[2];
+    if (name === undefined) continue; // comment, CDATA, declaration
+    if (m[1] === '/') {
+      const open = stack.pop();
+      if (!open) return { line: lineAt(m.index), message: `</${name}> closes nothing` };
+      if (open.name !== name) return { line: lineAt(m.index), message: `</${name}> where </${open.name}> was expected (<${open.name}> opened on line ${lineAt(open.at)})` };
+    } else if (m[3] !== '/') stack.push({ name, at: m.index });
+  }
+  const open = stack.pop();
+  return open ? { line: lineAt(open.at), message: `<${open.name}> is never closed (the part is cut short?)` } : undefined;
+}
+
+/** Mammoth's and xmldom's errors as one line without their internal markers. */
+function describeMammothError(err: Error): string {
+  const first = String(err.message ?? err).split('\n')[0]!;
+  const cleaned = first
+    .replace(/^(?:error|fatalError|warning):\s*/i, '')
+    .replace(/\[xmldom (?:error|warning|fatalError)\]\s*/gi, '')
+    .replace(/\s*@#\[line:[^\]]*\]/g, '')
+    .trim();
+  return /xmldom|@#\[line|^(?:error|fatalError):/i.test(first) ? `its XML does not parse: ${cleaned}` : cleaned;
 }
