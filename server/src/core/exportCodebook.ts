@@ -5,7 +5,8 @@ import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableC
 import type { CodebookCategory, CodebookCode } from './model';
 import type { CodingInfo, Project } from './project';
 import { countWords } from './text';
-import { markdownText, spreadsheetText } from './markdownText';
+import { markdownText } from './markdownText';
+import { csvField } from './csv';
 
 export interface OverviewCategory {
   kind: 'category';
@@ -149,11 +150,6 @@ export function codebookToMarkdown(project: Project, overview = codebookOverview
 }
 
 export const CSV_COLUMNS = ['theme', 'group', 'code', 'parent_code', 'description', 'codings', 'informants', 'informant_list', 'coders', 'example', 'example_informant'] as const;
-
-function csvField(value: string | number): string {
-  const s = typeof value === 'number' ? String(value) : spreadsheetText(value);
-  return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** One row per code; theme is the top category, group the rest of the path joined with ' › '. */
 export function codebookToCsv(project: Project, overview = codebookOverview(project)): string {
