@@ -250,6 +250,24 @@ export class LiveAnchors {
     this.byId.set(c.id, entry);
   }
 
+  /**
+   * The live coding of `source.id` with everything but its place taken from `source` (the
+   * codings file's line): code, coder, time and unknown keys follow a rename, merge or hand
+   * edit of the file while the document is open; the offsets and selectors stay the editor's.
+   * Undefined when the id is not here.
+   */
+  synced(source: Coding): Coding | undefined {
+    const c = this.get(source.id);
+    if (!c) return undefined;
+    if (c.code !== source.code) c.code = source.code;
+    if (c.coder !== source.coder) c.coder = source.coder;
+    if (c.at !== source.at) c.at = source.at;
+    if (c.doc !== source.doc) c.doc = source.doc;
+    if (source.extra !== undefined) c.extra = source.extra;
+    else if (c.extra !== undefined) delete c.extra;
+    return c;
+  }
+
   remove(id: string): boolean {
     const entry = this.byId.get(id);
     if (!entry) return false;
