@@ -27,6 +27,13 @@ export interface QdaTestApi {
   codebookDragAndDrop: vscode.TreeDragAndDropController<unknown>;
   /** performance.now() times and decoration counters, for `npm run bench:vscode`. */
   perf: QdaPerf;
+  /**
+   * The language server's state, so tests can act while a restarted server still loads its
+   * index: `readies` counts qda/ready notifications (one per start), `running` whether the
+   * client is up (documents open in the editor have been sent to the server), `restarts` the
+   * restarts completed.
+   */
+  server: { readies(): number; running(): boolean; restarts(): number };
 }
 
 export interface QdaPerf {
@@ -94,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
     decorationRanges: (editor) => decorations.rangesFor(editor),
     codebookDragAndDrop: dragAndDrop as vscode.TreeDragAndDropController<unknown>,
     perf,
+    server: { readies: () => current.readyCount, running: () => current.running, restarts: () => current.restartCount },
   };
 }
 
