@@ -170,6 +170,8 @@ interface LiveEntry {
   dirty: boolean;
   /** The batch (applyChanges call) that last touched the passage or its context. */
   batch: number;
+  /** The codings-file line this entry last followed (synced); held anyway by its file. */
+  source?: Coding;
 }
 
 export interface LiveChangeSummary {
@@ -251,14 +253,30 @@ export class LiveAnchors {
   }
 
   /**
-   * The live coding of `source.id` with everything but its place taken from `source` (the
-   * codings file's line): code, coder, time and unknown keys follow a rename, merge or hand
-   * edit of the file while the document is open; the offsets and selectors stay the editor's.
-   * Undefined when the id is not here.
+   * The live coding of `source.id`, kept in step with its line in the codings file: code,
+   * coder, time and unknown keys always follow the file (a rename or merge while the document
+   * is open). The place follows the file only when the file's line got a new place that fits
+   * the editor's text (a re-attached orphan, an accepted fuzzy match); otherwise the editor's
+   * offsets stand, since the file's are the disk text's until the next save. Undefined when
+   * the id is not here.
    */
   synced(source: Coding): Coding | undefined {
-    const c = this.get(source.id);
-    if (!c) return undefined;
+    const entry = this.byId.get(source.id);
+    if (!entry) return undefined;
+    if (entry.dirty) this.refreshEntry(entry);
+    const c = entry.coding;
+    const was = entry.source;
+    entry.source = source;
+    if (was !== undefined && was !== source && (was.start !== source.start || was.end !== source.end || was.exact !== source.exact)) {
+      const fits = source.start < source.end && source.end <= this._text.length && this._text.slice(source.start, source.end) === source.exact;
+      if (fits && (entry.orphaned || source.start !== c.start || source.end !== c.end)) {
+        c.start = source.start;
+        c.end = source.end;
+        entry.orphaned = false;
+        entry.memos = undefined;
+        this.refreshEntry(entry);
+      }
+    }
     if (c.code !== source.code) c.code = source.code;
     if (c.coder !== source.coder) c.coder = source.coder;
     if (c.at !== source.at) c.at = source.at;

@@ -262,6 +262,8 @@ export class Project {
     const same = disk === text;
     const placed = disk === undefined || same ? codings : reanchor(codings, text, disk).map((r) => r.coding);
     const anchors = new LiveAnchors(text, placed);
+    // Which file line each live coding follows from now on (see LiveAnchors.synced).
+    for (const c of this.fileCodingsOfDoc(path)) anchors.synced(c);
     this.live.set(path, anchors);
     if (!same) this.setText(path, text, 'transcript');
     if (same && this.pointInfosAtLive(path, anchors)) return;
@@ -419,7 +421,7 @@ export class Project {
       const l = live.synced(c);
       if (l) return l;
       live.add(c); // a coding made while the document is open: its offsets are the editor's
-      return live.get(c.id) ?? c;
+      return live.synced(c) ?? c;
     }
     const a = this.anchored.get(c.doc)?.get(c.id);
     if (a && a.from === anchorKey(c)) return a.result.coding;
