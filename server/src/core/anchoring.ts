@@ -198,11 +198,12 @@ export class LiveAnchors {
 
   /**
    * `codings` are copied; their offsets must refer to `text`. Collapsed codings whose `exact`
-   * is not empty start as orphans.
+   * is not empty start as orphans. `sources[i]`, when given, is the codings-file line
+   * `codings[i]` was placed from (see synced).
    */
-  constructor(text: string, codings: readonly Coding[] = []) {
+  constructor(text: string, codings: readonly Coding[] = [], sources?: readonly Coding[]) {
     this._text = text;
-    for (const c of codings) this.add(c);
+    for (let i = 0; i < codings.length; i++) this.add(codings[i], sources?.[i]);
   }
 
   get text(): string {
@@ -239,13 +240,16 @@ export class LiveAnchors {
     return this.entries.filter((e) => e.orphaned).map((e) => e.coding);
   }
 
-  /** Adds (or replaces, by id) a coding whose offsets refer to the current text. */
-  add(coding: Coding): void {
+  /**
+   * Adds (or replaces, by id) a coding whose offsets refer to the current text; `source`: the
+   * codings-file line it was placed from, when not `coding` itself.
+   */
+  add(coding: Coding, source: Coding = coding): void {
     const c: Coding = { ...coding };
     const orphaned = c.start === c.end && c.exact !== '';
     c.start = clamp(c.start, 0, this._text.length);
     c.end = clamp(c.end, c.start, this._text.length);
-    const entry: LiveEntry = { coding: c, orphaned, dirty: false, batch: 0 };
+    const entry: LiveEntry = { coding: c, orphaned, dirty: false, batch: 0, source };
     const old = this.byId.get(c.id);
     if (old) this.entries[this.entries.indexOf(old)] = entry;
     else this.entries.push(entry);
@@ -284,6 +288,11 @@ export class LiveAnchors {
     if (source.extra !== undefined) c.extra = source.extra;
     else if (c.extra !== undefined) delete c.extra;
     return c;
+  }
+
+  /** The codings-file line the live coding of `id` follows (see synced). */
+  sourceOf(id: string): Coding | undefined {
+    return this.byId.get(id)?.source;
   }
 
   remove(id: string): boolean {

@@ -258,12 +258,12 @@ export class Project {
   openTranscript(path: string, text: string): void {
     if (this.roleOf(path) !== 'transcript') return;
     const disk = this.texts.get(path);
-    const codings = this.effectiveCodingsOfDoc(path);
+    const files = this.fileCodingsOfDoc(path);
+    const codings = files.map((c) => this.effective(c));
     const same = disk === text;
     const placed = disk === undefined || same ? codings : reanchor(codings, text, disk).map((r) => r.coding);
-    const anchors = new LiveAnchors(text, placed);
-    // Which file line each live coding follows from now on (see LiveAnchors.synced).
-    for (const c of this.fileCodingsOfDoc(path)) anchors.synced(c);
+    // Each live coding follows its file line from now on (see LiveAnchors.synced).
+    const anchors = new LiveAnchors(text, placed, files);
     this.live.set(path, anchors);
     if (!same) this.setText(path, text, 'transcript');
     if (same && this.pointInfosAtLive(path, anchors)) return;
@@ -313,8 +313,9 @@ export class Project {
     if (wholesale) {
       // Revert, "replace all" or a paste over most of the file: shifting would orphan every
       // coding in the replaced span, so place them again as after an outside change.
-      const placed = reanchor(anchors.codings, textAfter, before).map((r) => r.coding);
-      this.live.set(path, new LiveAnchors(textAfter, placed));
+      const current = anchors.codings;
+      const placed = reanchor(current, textAfter, before).map((r) => r.coding);
+      this.live.set(path, new LiveAnchors(textAfter, placed, current.map((c) => anchors.sourceOf(c.id)!)));
       this.setText(path, textAfter, 'transcript');
       this.invalidateDoc(path);
       return;
@@ -391,11 +392,6 @@ export class Project {
     if (!this.live.delete(path)) return;
     if (diskText !== undefined) this.setText(path, diskText, 'transcript');
     this.invalidateDoc(path);
-  }
-
-  /** Codings of a doc where they are now: live, re-anchored, or as in the file. */
-  private effectiveCodingsOfDoc(doc: string): Coding[] {
-    return this.fileCodingsOfDoc(doc).map((c) => this.effective(c));
   }
 
   /**
