@@ -140,10 +140,11 @@ export function registerCodebookOps(
 
   const move = async (names: string[], target: MoveTargetParam): Promise<boolean> => apply(await connection.request(moveItemsRequest, { names, target }));
 
-  register('qda.codeRename', async (arg, all) => {
+  // `nameArg`: the new name without asking (tests; other extensions' commands).
+  register('qda.codeRename', async (arg, all, nameArg?: unknown) => {
     const [item] = targets(arg, all);
     if (!item) return;
-    const newName = await vscode.window.showInputBox({
+    const newName = typeof nameArg === 'string' ? nameArg : await vscode.window.showInputBox({
       title: item.kind === 'code' ? vscode.l10n.t('Rename code') : vscode.l10n.t('Rename category'),
       prompt: vscode.l10n.t('Codings, [[links]] and the codebook change together; Undo reverts all of it.'),
       value: item.node.name,

@@ -33,6 +33,8 @@ export class QdaConnection implements vscode.Disposable {
   private resolveReady!: () => void;
   private rejectReady!: (reason: unknown) => void;
   private isReady = false;
+  /** qda/ready notifications so far: one per (re)start of the server, once its index is built. */
+  readyCount = 0;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -78,6 +80,7 @@ export class QdaConnection implements vscode.Disposable {
       this.output.appendLine(
         vscode.l10n.t('Index ready: {0} documents, {1} codes, {2} codings in {3} ms.', p.documents, p.codes, p.codings, p.millis),
       );
+      this.readyCount++;
       if (!this.isReady) {
         this.isReady = true;
         this.resolveReady();
@@ -102,11 +105,20 @@ export class QdaConnection implements vscode.Disposable {
     return this.started;
   }
 
+  /** Whether the language client runs (initialised; its open documents sent to the server). */
+  get running(): boolean {
+    return this.languageClient?.isRunning() ?? false;
+  }
+
   async restart(): Promise<void> {
     if (!this.started) return this.start();
     await this.started.catch(() => undefined);
     await this.client.restart();
+    this.restartCount++;
   }
+
+  /** Restarts completed (the new client running, its open documents sent). */
+  restartCount = 0;
 
   /** Sends a request once the server has built its first index. */
   async request<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R> {

@@ -31,6 +31,13 @@ export interface QdaTestApi {
   compareCoders: CompareCodersProvider;
   /** performance.now() times and decoration counters, for `npm run bench:vscode`. */
   perf: QdaPerf;
+  /**
+   * The language server's state, so tests can act while a restarted server still loads its
+   * index: `readies` counts qda/ready notifications (one per start), `running` whether the
+   * client is up (documents open in the editor have been sent to the server), `restarts` the
+   * restarts completed.
+   */
+  server: { readies(): number; running(): boolean; restarts(): number };
 }
 
 export interface QdaPerf {
@@ -102,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
     codebookDragAndDrop: dragAndDrop as vscode.TreeDragAndDropController<unknown>,
     compareCoders,
     perf,
+    server: { readies: () => current.readyCount, running: () => current.running, restarts: () => current.restartCount },
   };
 }
 

@@ -8,7 +8,7 @@ type Command = { run(args: string[], io: CliIo): Promise<number> };
 
 const COMMANDS: Record<string, { module: () => Promise<Command>; help: string }> = {
   check: { module: async () => check, help: 'check [--json] [folder]            every diagnostic the editor shows; exit 1 on errors' },
-  stats: { module: async () => stats, help: 'stats [--json] [folder]            documents, words, informants, codes, categories, codings per coder' },
+  stats: { module: async () => stats, help: 'stats [--json] [--codes] [folder]  documents, words, informants, codes, categories, codings per coder (--codes: per code)' },
   export: { module: async () => await import('./cli/export'), help: 'export codebook-md|codebook-docx|csv|quotes-docx|quotes-md|agreement-md|agreement-docx|agreement-csv|matrix-csv|segments-csv|cooccur-csv [--out FILE] [folder]\n                                     the codebook as an appendix or table; the quote bank: coded segments by theme › code' },
   'split-codings': { module: async () => await import('./cli/split-codings'), help: 'split-codings [--dry-run] [folder]  move codings from .qda/codings/<coder>.jsonl (the old layout) to one file per coder and transcript' },
   query: { module: async () => await import('./cli/query'), help: 'query EXPR [--scope overlap|turn|N] [--by informant|code|doc] [--coder NAME] [--informant CODE] [--attribute NAME=VALUE] [--json] [folder]\n                                     coded segments matching "Tid og kø" AND NOT Ledelse (AND, OR, NOT, parentheses)' },

@@ -59,7 +59,16 @@ import {
 } from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
+/** Open documents as the client has them now: updated the moment an event arrives. */
 const openDocuments = new Map<string, TextDocument>();
+/**
+ * Open documents' texts as of the last event the inOrder queue has handled. While the queue
+ * is busy (the index loading at start-up, a save writing codings files) later changes have
+ * already updated `openDocuments` (TextDocument.update changes the document in place): work
+ * in the queue must read this instead, or it sees edits that are still waiting behind it
+ * and shifts codings twice.
+ */
+const handledTexts = new Map<string, string>();
 let ws: ServerWorkspace | undefined;
 let diagnostics: DiagnosticsPublisher | undefined;
 let ready: Promise<void> = Promise.resolve();
@@ -166,15 +175,15 @@ async function updateFromDisk(uri: string): Promise<void> {
  */
 async function reloadOpenDocuments(): Promise<void> {
   if (!ws) return;
-  for (const doc of openDocuments.values()) {
-    const path = ws.pathOf(doc.uri);
+  for (const [uri, text] of handledTexts) {
+    const path = ws.pathOf(uri);
     if (!path || path === CONFIG_FILE) continue;
     const role = ws.project.roleOf(path);
     if (role === 'transcript') {
-      if (!ws.project.isLive(path)) ws.project.openTranscript(path, doc.getText());
-    } else if (role !== 'other' && ws.project.texts.get(path) !== doc.getText()) await ws.project.update(path, doc.getText());
+      if (!ws.project.isLive(path)) ws.project.openTranscript(path, text);
+    } else if (role !== 'other' && ws.project.texts.get(path) !== text) await ws.project.update(path, text);
     else continue;
-    noteChanged(doc.uri);
+    noteChanged(uri);
   }
 }
 
@@ -197,12 +206,16 @@ function inOrder(work: () => Promise<void> | void): void {
 connection.onDidOpenTextDocument((p) => {
   const doc = TextDocument.create(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
   openDocuments.set(doc.uri, doc);
+  // The text as opened, not doc.getText() when the queue gets here: changes that arrive
+  // meanwhile update `doc` in place and are handled (shifting codings) after this.
+  const { uri, text } = p.textDocument;
   inOrder(async () => {
-    const path = ws?.pathOf(doc.uri);
+    handledTexts.set(uri, text);
+    const path = ws?.pathOf(uri);
     if (path && ws!.project.roleOf(path) === 'transcript') {
-      ws!.project.openTranscript(path, doc.getText());
-      noteChanged(doc.uri);
-    } else await updateText(doc.uri, doc.getText());
+      ws!.project.openTranscript(path, text);
+      noteChanged(uri);
+    } else await updateText(uri, text);
   });
 });
 
@@ -220,6 +233,7 @@ connection.onDidChangeTextDocument((p) => {
   openDocuments.set(doc.uri, doc);
   const text = doc.getText();
   inOrder(async () => {
+    handledTexts.set(p.textDocument.uri, text);
     const path = ws?.pathOf(p.textDocument.uri);
     if (path && ws!.project.isLive(path)) {
       ws!.noteEdit(path, changes, text);
@@ -244,6 +258,7 @@ connection.onDidSaveTextDocument((p) => {
 connection.onDidCloseTextDocument((p) => {
   openDocuments.delete(p.textDocument.uri);
   inOrder(async () => {
+    handledTexts.delete(p.textDocument.uri);
     const path = ws?.pathOf(p.textDocument.uri);
     if (!path) return;
     // Unsaved edits are discarded with the editor: the disk is the truth again.

@@ -166,6 +166,31 @@ describe('orphaned and fuzzy codings through the server', function () {
   });
 });
 
+describe('orphaned and fuzzy codings of an open transcript through the server', function () {
+  this.timeout(30000);
+  const ctx = serverSuite(() => r2Project('qda-orphans-open-', R2.replace(PASSAGES[1] + ' ', '').replace('tro på det.', 'tro på dette.')));
+  const codingsPath = (): string => path.join(ctx.root, '.qda/codings/anna.jsonl');
+  const onDisk = (): Array<Coding & { review?: string }> => readFileSync(codingsPath(), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+  it('re-attaches an orphan while its transcript is open: the open transcript shows it there at once', async () => {
+    const text = await ctx.editor.open('transcripts/R2.md');
+    const uri = ctx.editor.uri('transcripts/R2.md');
+    const shown = async (): Promise<Map<string, string>> => {
+      const list = await ctx.editor.connection.sendRequest(documentCodingsRequest, { uri });
+      const li = new LineIndex(text);
+      return new Map(list.filter((d) => d.anchored).map((d) => [d.id, text.slice(li.offsetAt(d.range.start), li.offsetAt(d.range.end))]));
+    };
+    assert.equal((await shown()).get('c1'), undefined, 'c1 is an orphan');
+    const target = 'Det syntes jeg var en god måte å si det på.';
+    const li = new LineIndex(text);
+    const at = text.indexOf(target);
+    const reattached = await ctx.editor.connection.sendRequest(reattachCodingRequest, { id: 'c1', uri, range: { start: li.positionAt(at), end: li.positionAt(at + target.length) } });
+    await ctx.editor.applyAndSave(reattached.edit!);
+    await waitFor(() => onDisk().find((c) => c.id === 'c1')!.exact === target);
+    assert.equal((await shown()).get('c1'), target, 'the open transcript shows the re-attached coding');
+  });
+});
+
 async function waitFor(test: () => boolean, timeoutMs = 5000): Promise<void> {
   const started = Date.now();
   while (!test()) {

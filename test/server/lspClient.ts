@@ -30,12 +30,28 @@ export class TestEditor {
     this.connection.onRequest(RegistrationRequest.type, () => null);
     // The server's own log lines (errors it caught), shown when a wait fails.
     this.connection.onNotification('window/logMessage', (p: { message: string }) => (this.stderr += p.message + '\n'));
-    this.ready = new Promise((resolve) => this.connection.onNotification(readyNotification, resolve));
+    this.ready = new Promise((resolve) =>
+      this.connection.onNotification(readyNotification, (p) => {
+        this.isReady = true;
+        resolve(p);
+      }),
+    );
     this.connection.listen();
   }
 
   /** `env`: extra environment variables for the server (e.g. QDA_TIMINGS). */
   static async start(root: string, coder = 'anna', env: Record<string, string> = {}): Promise<TestEditor> {
+    const editor = await TestEditor.launch(root, coder, env);
+    await editor.ready;
+    return editor;
+  }
+
+  /**
+   * Initialises the server and returns at once, while it is still loading the project (as
+   * VS Code does: it restores open editors and sends their events without waiting).
+   * `isReady` says whether qda/ready has arrived yet.
+   */
+  static async launch(root: string, coder = 'anna', env: Record<string, string> = {}): Promise<TestEditor> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const editor = new TestEditor(root, child);
     await editor.connection.sendRequest(InitializeRequest.type, {
@@ -46,9 +62,11 @@ export class TestEditor {
       initializationOptions: { coder },
     });
     await editor.connection.sendNotification(InitializedNotification.type, {});
-    await editor.ready;
     return editor;
   }
+
+  /** Whether the server has said qda/ready (its index is loaded). */
+  isReady = false;
 
   /** What the server wrote to stderr so far, and its log messages. */
   get log(): string {

@@ -165,6 +165,46 @@ describe('anchoring: live edits', () => {
     assert.equal(live.text, text);
   });
 
+  it('synced: code and coder follow the codings file; its place only when it fits the editor’s text', () => {
+    const { live, start, end } = setup();
+    const file = codingOf(text, passage);
+    live.synced(file);
+    live.applyChanges([{ start: 0, end: 0, text: 'Notat. ' }]);
+    const renamed = { ...file, code: 'Ny kode', coder: 'bjorn', extra: { memo: 'm' } };
+    const c = live.synced(renamed)!;
+    assert.deepEqual([c.code, c.coder, c.extra, c.start, c.end, c.exact], ['Ny kode', 'bjorn', { memo: 'm' }, start + 7, end + 7, passage], 'a rename: the editor’s place stands');
+    // The file line at a place of the disk text (not the editor's): not followed.
+    assert.deepEqual([live.synced({ ...renamed, start: start + 1, end: end + 1, exact: text.slice(start + 1, end + 1) })!.start], [start + 7]);
+    // Re-attached to another passage of the editor's text: followed, selectors refreshed.
+    const target = 'Hun var så tydelig på at dette var viktig';
+    const at = live.text.indexOf(target);
+    const moved = live.synced({ ...renamed, start: at, end: at + target.length, exact: target })!;
+    assert.deepEqual([moved.start, moved.end, moved.exact, moved.prefix], [at, at + target.length, target, makeQuoteSelector(live.text, at, at + target.length).prefix]);
+    assert.equal(live.synced({ id: 'other', doc: file.doc, start: 0, end: 1, code: 'x', exact: 'N', prefix: '', suffix: '', coder: 'anna', at: '' }), undefined);
+  });
+
+  it('synced: an orphan whose line is rewritten unchanged stays one and Undo restores it; re-attached in the file, it comes back', () => {
+    const { live, start, end } = setup();
+    const file = codingOf(text, passage);
+    live.synced(file);
+    const del: TextChange = { start: start - 5, end: end + 5, text: '' };
+    const removed = text.slice(del.start, del.end);
+    live.applyChanges([del]);
+    assert.ok(live.isOrphan('c1'));
+    // A save rewrites the file: the orphan's line is as it was, so nothing changes.
+    live.synced({ ...file });
+    assert.ok(live.isOrphan('c1'));
+    // Undo still restores it exactly.
+    live.applyChanges([{ start: del.start, end: del.start, text: removed }]);
+    assert.deepEqual([live.get('c1')!.start, live.isOrphan('c1')], [start, false]);
+    // Deleted again, then re-attached by the analyst elsewhere: followed, no longer an orphan.
+    live.applyChanges([del]);
+    const target = 'Jeg tenkte at dette er enda et system';
+    const at = live.text.indexOf(target);
+    const back = live.synced({ ...file, start: at, end: at + target.length, exact: target })!;
+    assert.deepEqual([back.start, back.exact, live.isOrphan('c1')], [at, target, false]);
+  });
+
   it('Undo restores after text was typed where the passage was (one undo step)', () => {
     const { live, start, end } = setup();
     live.applyChanges([{ start, end, text: '' }]);

@@ -1,12 +1,20 @@
-// `qda stats [--json] [folder]`: documents, words, informants, codes, categories, codings per coder.
+// `qda stats [--json] [--codes] [folder]`: documents, words, informants, codes, categories,
+// codings per coder; with --codes also each code's codings and informants (the counts the
+// Codebook tree and the codebook export show, from the files alone).
 import { loadProject, parseArgs, type CliIo } from './io';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['json']);
+  const { positional, flags } = parseArgs(args, ['json', 'codes']);
   const project = await loadProject(positional[0], io);
   const stats = project.stats();
+  const perCode = flags.has('codes')
+    ? project.codebook.codes.map((c) => {
+        const n = project.countsOfCode(c.name);
+        return { name: c.name, codings: n.codings, informants: n.informants.length };
+      })
+    : undefined;
   if (flags.has('json')) {
-    io.stdout(JSON.stringify(stats, null, 2) + '\n');
+    io.stdout(JSON.stringify(perCode ? { ...stats, perCode } : stats, null, 2) + '\n');
     return 0;
   }
   const rows: Array<[string, string | number]> = [
@@ -22,5 +30,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   for (const [coder, n] of Object.entries(stats.codingsPerCoder).sort()) rows.push([`  by ${coder}`, n]);
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) io.stdout(`${k.padEnd(width)}  ${v}\n`);
+  if (perCode) {
+    io.stdout('\n');
+    const w = Math.max(...perCode.map((c) => c.name.length));
+    for (const c of perCode) io.stdout(`${c.name.padEnd(w)}  ${c.codings} codings · ${c.informants} informants\n`);
+  }
   return 0;
 }

@@ -170,6 +170,8 @@ interface LiveEntry {
   dirty: boolean;
   /** The batch (applyChanges call) that last touched the passage or its context. */
   batch: number;
+  /** The codings-file line this entry last followed (synced); held anyway by its file. */
+  source?: Coding;
 }
 
 export interface LiveChangeSummary {
@@ -196,11 +198,12 @@ export class LiveAnchors {
 
   /**
    * `codings` are copied; their offsets must refer to `text`. Collapsed codings whose `exact`
-   * is not empty start as orphans.
+   * is not empty start as orphans. `sources[i]`, when given, is the codings-file line
+   * `codings[i]` was placed from (see synced).
    */
-  constructor(text: string, codings: readonly Coding[] = []) {
+  constructor(text: string, codings: readonly Coding[] = [], sources?: readonly Coding[]) {
     this._text = text;
-    for (const c of codings) this.add(c);
+    for (let i = 0; i < codings.length; i++) this.add(codings[i], sources?.[i]);
   }
 
   get text(): string {
@@ -237,17 +240,59 @@ export class LiveAnchors {
     return this.entries.filter((e) => e.orphaned).map((e) => e.coding);
   }
 
-  /** Adds (or replaces, by id) a coding whose offsets refer to the current text. */
-  add(coding: Coding): void {
+  /**
+   * Adds (or replaces, by id) a coding whose offsets refer to the current text; `source`: the
+   * codings-file line it was placed from, when not `coding` itself.
+   */
+  add(coding: Coding, source: Coding = coding): void {
     const c: Coding = { ...coding };
     const orphaned = c.start === c.end && c.exact !== '';
     c.start = clamp(c.start, 0, this._text.length);
     c.end = clamp(c.end, c.start, this._text.length);
-    const entry: LiveEntry = { coding: c, orphaned, dirty: false, batch: 0 };
+    const entry: LiveEntry = { coding: c, orphaned, dirty: false, batch: 0, source };
     const old = this.byId.get(c.id);
     if (old) this.entries[this.entries.indexOf(old)] = entry;
     else this.entries.push(entry);
     this.byId.set(c.id, entry);
+  }
+
+  /**
+   * The live coding of `source.id`, kept in step with its line in the codings file: code,
+   * coder, time and unknown keys always follow the file (a rename or merge while the document
+   * is open). The place follows the file only when the file's line got a new place that fits
+   * the editor's text (a re-attached orphan, an accepted fuzzy match); otherwise the editor's
+   * offsets stand, since the file's are the disk text's until the next save. Undefined when
+   * the id is not here.
+   */
+  synced(source: Coding): Coding | undefined {
+    const entry = this.byId.get(source.id);
+    if (!entry) return undefined;
+    if (entry.dirty) this.refreshEntry(entry);
+    const c = entry.coding;
+    const was = entry.source;
+    entry.source = source;
+    if (was !== undefined && was !== source && (was.start !== source.start || was.end !== source.end || was.exact !== source.exact)) {
+      const fits = source.start < source.end && source.end <= this._text.length && this._text.slice(source.start, source.end) === source.exact;
+      if (fits && (entry.orphaned || source.start !== c.start || source.end !== c.end)) {
+        c.start = source.start;
+        c.end = source.end;
+        entry.orphaned = false;
+        entry.memos = undefined;
+        this.refreshEntry(entry);
+      }
+    }
+    if (c.code !== source.code) c.code = source.code;
+    if (c.coder !== source.coder) c.coder = source.coder;
+    if (c.at !== source.at) c.at = source.at;
+    if (c.doc !== source.doc) c.doc = source.doc;
+    if (source.extra !== undefined) c.extra = source.extra;
+    else if (c.extra !== undefined) delete c.extra;
+    return c;
+  }
+
+  /** The codings-file line the live coding of `id` follows (see synced). */
+  sourceOf(id: string): Coding | undefined {
+    return this.byId.get(id)?.source;
   }
 
   remove(id: string): boolean {

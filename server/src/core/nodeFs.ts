@@ -2,7 +2,7 @@
 // any byte leaves either the old or the new file, never a torn one.
 import { promises as fsp, constants } from 'node:fs';
 import * as path from 'node:path';
-import type { FileSystem } from './fs';
+import { hasBom, withBom, type FileSystem } from './fs';
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'out']);
 
@@ -24,7 +24,10 @@ export class NodeFileSystem implements FileSystem {
   async readText(rel: string): Promise<string | undefined> {
     // Decoded straight from the buffer readFile returned (Buffer.from(bytes) copied it first).
     const bytes = await this.readBytes(rel);
-    return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    if (bytes === undefined) return undefined;
+    // Without the BOM: the editor's text, which every offset refers to (see FileSystem).
+    const start = hasBom(bytes) ? 3 : 0;
+    return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start).toString('utf8');
   }
 
   async readBytes(rel: string): Promise<Uint8Array | undefined> {
@@ -37,7 +40,10 @@ export class NodeFileSystem implements FileSystem {
   }
 
   async writeAtomic(rel: string, content: string | Uint8Array): Promise<void> {
-    await writeFileAtomic(this.abs(rel), content);
+    const abs = this.abs(rel);
+    // readText dropped the file's BOM; text written back over it keeps it.
+    if (typeof content === 'string' && !content.startsWith('\uFEFF') && (await startsWithBom(abs))) content = withBom(content);
+    await writeFileAtomic(abs, content);
   }
 
   async listFiles(): Promise<string[]> {
@@ -70,6 +76,23 @@ export class NodeFileSystem implements FileSystem {
 
   async remove(rel: string): Promise<void> {
     await fsp.rm(this.abs(rel), { force: true });
+  }
+}
+
+/** Whether the file exists and starts with the UTF-8 BOM (reads 3 bytes). */
+async function startsWithBom(abs: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await fsp.open(abs, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const buf = Buffer.alloc(3);
+    const { bytesRead } = await handle.read(buf, 0, 3, 0);
+    return bytesRead === 3 && hasBom(buf);
+  } finally {
+    await handle.close();
   }
 }
 

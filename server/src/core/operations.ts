@@ -140,8 +140,12 @@ export function applyOffsetEdits(text: string, edits: readonly OffsetEdit[]): st
  */
 export async function applyToDisk(project: Project, result: Pick<OperationResult, 'edits'>): Promise<void> {
   for (const fe of result.edits) {
-    const current = project.texts.get(fe.path) ?? (await project.fs.readText(fe.path)) ?? '';
+    const known = project.texts.get(fe.path) ?? (await project.fs.readText(fe.path));
+    const current = known ?? '';
     const next = applyOffsetEdits(current, fe.edits);
+    // Edits that change nothing (a line replaced by itself) leave the file alone: no new
+    // modification time, no file event, nothing in git's status.
+    if (known !== undefined && next === current && project.texts.has(fe.path)) continue;
     await project.fs.writeAtomic(fe.path, next);
     await project.update(fe.path, next);
   }

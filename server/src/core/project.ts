@@ -258,10 +258,12 @@ export class Project {
   openTranscript(path: string, text: string): void {
     if (this.roleOf(path) !== 'transcript') return;
     const disk = this.texts.get(path);
-    const codings = this.effectiveCodingsOfDoc(path);
+    const files = this.fileCodingsOfDoc(path);
+    const codings = files.map((c) => this.effective(c));
     const same = disk === text;
     const placed = disk === undefined || same ? codings : reanchor(codings, text, disk).map((r) => r.coding);
-    const anchors = new LiveAnchors(text, placed);
+    // Each live coding follows its file line from now on (see LiveAnchors.synced).
+    const anchors = new LiveAnchors(text, placed, files);
     this.live.set(path, anchors);
     if (!same) this.setText(path, text, 'transcript');
     if (same && this.pointInfosAtLive(path, anchors)) return;
@@ -311,8 +313,9 @@ export class Project {
     if (wholesale) {
       // Revert, "replace all" or a paste over most of the file: shifting would orphan every
       // coding in the replaced span, so place them again as after an outside change.
-      const placed = reanchor(anchors.codings, textAfter, before).map((r) => r.coding);
-      this.live.set(path, new LiveAnchors(textAfter, placed));
+      const current = anchors.codings;
+      const placed = reanchor(current, textAfter, before).map((r) => r.coding);
+      this.live.set(path, new LiveAnchors(textAfter, placed, current.map((c) => anchors.sourceOf(c.id)!)));
       this.setText(path, textAfter, 'transcript');
       this.invalidateDoc(path);
       return;
@@ -391,11 +394,6 @@ export class Project {
     this.invalidateDoc(path);
   }
 
-  /** Codings of a doc where they are now: live, re-anchored, or as in the file. */
-  private effectiveCodingsOfDoc(doc: string): Coding[] {
-    return this.fileCodingsOfDoc(doc).map((c) => this.effective(c));
-  }
-
   /**
    * The codings files' codings of one doc. From the index's per-document list when it is
    * built (its membership is kept current: codings files that change either patch it or
@@ -413,10 +411,13 @@ export class Project {
   private effective(c: Coding): Coding {
     const live = this.live.get(c.doc);
     if (live) {
-      const l = live.get(c.id);
+      // The live coding has the editor's offsets, but the file's line says what it is: a
+      // rename or merge rewrote the code while the document was open (returning the live
+      // copy as it was kept the old name, so the index counted it under a code that is gone).
+      const l = live.synced(c);
       if (l) return l;
       live.add(c); // a coding made while the document is open: its offsets are the editor's
-      return live.get(c.id) ?? c;
+      return live.synced(c) ?? c;
     }
     const a = this.anchored.get(c.doc)?.get(c.id);
     if (a && a.from === anchorKey(c)) return a.result.coding;
@@ -533,7 +534,9 @@ export class Project {
     const removedIds = new Set(removed.map((c) => c.id));
     for (const c of added) if (d.byId.has(c.id) && !removedIds.has(c.id)) return false;
     const gone = new Set(removedInfos);
-    const goneById = new Map(removedInfos.map((info) => [info.coding.id, info]));
+    // What each removed coding counted as, taken now: an open transcript's info holds the
+    // live Coding object, which the codingInfo calls below update in place (a rename).
+    const goneById = new Map(removedInfos.map((info) => [info.coding.id, countedAs(info)]));
     const codes = new Set<string>();
     const docs = new Set<string>();
     for (const info of removedInfos) {
@@ -560,13 +563,13 @@ export class Project {
       // otherwise, on every coding made): a coding that only moved, with the same code,
       // document, coder and informants, changes no count.
       const was = goneById.get(c.id);
-      if (!was || !sameCounted(was, info)) {
+      if (!was || !sameCounted(was, countedAs(info))) {
         recount.add(normalizeName(info.coding.code));
-        if (was) recount.add(normalizeName(was.coding.code));
+        if (was) recount.add(was.code);
       }
       goneById.delete(c.id);
     }
-    for (const info of goneById.values()) recount.add(normalizeName(info.coding.code));
+    for (const was of goneById.values()) recount.add(was.code);
     for (const doc of addedDocs) d.byDoc.get(doc)!.sort((a, b) => a.coding.start - b.coding.start || a.coding.end - b.coding.end);
     for (const key of recount) d.counts.delete(key);
     this.version++;
@@ -967,7 +970,19 @@ function removeAll<T>(list: T[] | undefined, gone: ReadonlySet<T>): void {
   list.length = j;
 }
 
+/** What an index entry adds to countsOfCode (code normalised). */
+interface Counted {
+  code: string;
+  doc: string;
+  coder: string;
+  informants: readonly string[];
+}
+
+function countedAs(info: CodingInfo): Counted {
+  return { code: normalizeName(info.coding.code), doc: info.coding.doc, coder: info.coding.coder, informants: info.informants };
+}
+
 /** Whether two index entries of one coding count the same in countsOfCode. */
-function sameCounted(a: CodingInfo, b: CodingInfo): boolean {
-  return normalizeName(a.coding.code) === normalizeName(b.coding.code) && a.coding.doc === b.coding.doc && a.coding.coder === b.coding.coder && sameList(a.informants, b.informants);
+function sameCounted(a: Counted, b: Counted): boolean {
+  return a.code === b.code && a.doc === b.doc && a.coder === b.coder && sameList(a.informants, b.informants);
 }
