@@ -4,13 +4,13 @@
 import mammoth from 'mammoth';
 import { unzipSync } from 'fflate';
 import { checkSize, dateFromMetadata, ImportError, type ParsedSource } from './common';
-import { paragraphsToSource, type Paragraph } from './text';
+import { paragraphsToSource, type LayoutOptions, type Paragraph } from './text';
 import { decodeEntities } from './vtt';
 
 /** Largest total uncompressed size of the parts of a .docx we are willing to open. */
 const MAX_UNZIPPED = 512 * 1024 * 1024;
 
-export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: number, knownLabels: Set<string>): Promise<ParsedSource> {
+export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: number, knownLabels: Set<string>, layout: LayoutOptions): Promise<ParsedSource> {
   checkSize(fileName, bytes, maxBytes);
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) {
     throw new ImportError(fileName, 'is not a Word document (.docx files are ZIP archives; this one is not)');
@@ -47,7 +47,7 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
     throw new ImportError(fileName, `could not be read as a Word document (${(err as Error).message})`);
   }
   const { paragraphs, title, date } = htmlToParagraphs(html);
-  const parsed = paragraphsToSource(paragraphs, knownLabels);
+  const parsed = paragraphsToSource(fileName, paragraphs, knownLabels, layout);
   if (title) parsed.title = title;
   if (date) parsed.date = date;
   return parsed;
@@ -101,7 +101,9 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
     }
   };
   const flushInline = (): string => {
-    const s = inline.replace(/[ \t]+/g, ' ').replace(/ *\n */g, '\n').trim();
+    // Runs of spaces become two at most and tabs stay: "Kari Nordmann   0:03" (Teams) and
+    // "Speaker 1\t0:00" are told from a sentence ending in a time by that gap (layouts.ts).
+    const s = inline.replace(/[ \t]*\t[ \t]*/g, '\t').replace(/ {3,}/g, '  ').replace(/[ \t]*\n[ \t]*/g, '\n').trim();
     inline = '';
     return s;
   };
@@ -133,7 +135,7 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
           const text = flushInline().replace(/\n/g, ' ');
           if (text) {
             if (tag === 'h1' && title === undefined) title = text.replace(/\*+/g, '');
-            paragraphs.push({ text: `${'#'.repeat(Number(tag[1]))} ${text}`, line: 0, structural: true });
+            paragraphs.push({ text: `${'#'.repeat(Number(tag[1]))} ${text}`, structural: true });
           }
         } else flushInline();
         break;
@@ -143,7 +145,7 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
           const text = flushInline();
           if (cellParts) cellParts.push(text);
           else if (listStack.length) inline = text; // a paragraph inside a list item
-          else if (text) paragraphs.push({ text, line: 0 });
+          else if (text) paragraphs.push({ text });
         }
         break;
       case 'ul':
@@ -155,7 +157,7 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
           listStack.pop();
           listCounters.pop();
           if (listStack.length === 0 && listLines.length) {
-            paragraphs.push({ text: listLines.join('\n'), line: 0, structural: true });
+            paragraphs.push({ text: listLines.join('\n'), structural: true });
             listLines = [];
           }
         }
@@ -176,7 +178,7 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
       case 'table':
         if (!t.close) table = [];
         else if (table) {
-          paragraphs.push({ text: markdownTable(table), line: 0, structural: true });
+          paragraphs.push({ text: markdownTable(table), structural: true });
           for (const r of table) {
             if (r.length >= 2 && !date) date = dateFromMetadata(r[0]!.replace(/\*+/g, ''), r[1]!.replace(/\*+/g, ''));
           }
@@ -208,7 +210,7 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
     }
   }
   const rest = flushInline();
-  if (rest) paragraphs.push({ text: rest, line: 0 });
+  if (rest) paragraphs.push({ text: rest });
   return { paragraphs, title, date };
 }
 

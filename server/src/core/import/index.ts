@@ -18,6 +18,7 @@ import { cuesToSource, parseVttCues } from './vtt';
 
 export { ImportError } from './common';
 export type { ImportOptions, ImportResult, ImportedSpeaker, Language } from './common';
+export { isLayoutId, LAYOUT_NAMES, TEXT_LAYOUTS, type LayoutId } from './layouts';
 
 export const IMPORT_EXTENSIONS = ['.vtt', '.srt', '.docx', '.txt', '.md'] as const;
 
@@ -52,17 +53,19 @@ export async function importTranscript(fileName: string, bytes: Uint8Array, opti
   switch (ext) {
     case '.vtt':
       parsed = cuesToSource(parseVttCues(fileName, decodeText(fileName, bytes, maxBytes)), unknown);
+      parsed.layout = 'webvtt';
       break;
     case '.srt':
       parsed = cuesToSource(parseSrtCues(fileName, decodeText(fileName, bytes, maxBytes)), unknown);
+      parsed.layout = 'srt';
       break;
     case '.docx':
-      parsed = await parseDocx(fileName, bytes, maxBytes, known);
+      parsed = await parseDocx(fileName, bytes, maxBytes, known, { layout: options.layout, unknownLabel: unknown });
       break;
     case '.txt':
     case '.md':
     case '.markdown':
-      parsed = parseTextTranscript(fileName, decodeText(fileName, bytes, maxBytes), known);
+      parsed = parseTextTranscript(fileName, decodeText(fileName, bytes, maxBytes), known, { layout: options.layout, unknownLabel: unknown });
       break;
     default:
       throw new ImportError(fileName, `cannot be imported: ${ext ? `"${ext}" is` : 'files without an extension are'} not a transcript format (use ${IMPORT_EXTENSIONS.join(', ')})`);
