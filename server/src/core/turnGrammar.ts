@@ -140,7 +140,7 @@ const METADATA_KEYS = new Set(
     'emne', 'subject', 'prosjekt', 'project', 'intervjudato', 'interview date', 'opptak', 'recording', 'fil', 'file',
   ].map(labelKey),
 );
-const KEY_VALUE_LINE = /^[ \t]*[^:\n]{1,40}:[ \t]*\S/;
+const KEY_VALUE_LINE = /^[ \t]*[^:\n]{1,40}:[ \t]+\S/;
 // Headings, tables and list items are document structure, never a turn.
 const STRUCTURE_LINE = /^[ \t]*(?:#{1,6}(?:[ \t]|$)|\||[-+*][ \t]|\d{1,3}[.)][ \t])/;
 
@@ -209,12 +209,15 @@ export function scanTurnGrammar(text: string, from: number, options: GrammarOpti
     if (b - a < 2 || p === lastLabelledPara) continue;
     const keys = new Set<string>();
     let all = true;
+    let speakersOnly = true;
     for (let i = a; i < b && all; i++) {
       const t = text.slice(lines[i]!.start, lines[i]!.end);
       if (!KEY_VALUE_LINE.test(t)) all = false;
       else keys.add(labelKey(t.slice(0, t.indexOf(':'))));
+      if (!established(lines[i]!)) speakersOnly = false;
     }
-    if (all && keys.size === b - a) metadata.add(p);
+    // Turns one per line name speakers that speak elsewhere too; a header has a key that does not.
+    if (all && keys.size === b - a && !speakersOnly) metadata.add(p);
   }
 
   // A line inside a paragraph is the first turn only when the paragraph is written one turn per

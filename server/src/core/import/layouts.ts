@@ -50,6 +50,7 @@ const SPEAKER_TIME_NEAR = /^(?<name>[^\s:#[\]|*-][^:\t[\]]{0,59}?)(?: {2,}| *\t[
 // `0:0:0.0 --> 0:0:3.720` (older Teams), also `00:00:00.000 --> 00:00:03.720`.
 const CUE_CLOCK = String.raw`\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?`;
 const CUE_TIMING = new RegExp(String.raw`^[ \t]*(?<from>${CUE_CLOCK})[ \t]+-->[ \t]+(?<to>${CUE_CLOCK})[ \t]*$`);
+const CUE_TIMING_NEAR = /^[ \t]*\d\S*[ \t]+-->[ \t]+\S+[ \t]*$/;
 // `[Kari Nordmann] 10:02:03`
 const ZOOM = new RegExp(String.raw`^\[(?<name>[^\]\n]{1,60})\][ \t]+(?<clock>${CLOCK})[ \t]*$`, 'u');
 const ZOOM_NEAR = /^\[[^\]\n]{1,60}\][ \t]+\S*\d\S*[ \t]*$/u;
@@ -103,11 +104,13 @@ export function detectLayout(body: string, known: ReadonlySet<string>): Detectio
   let cues = 0;
   let zoom = 0;
   let f4 = 0;
+  // Lines that look like the layout's own but do not parse count too: the layout is recognised,
+  // and its reader reports them.
   for (const l of lines) {
-    const m = SPEAKER_TIME.exec(l.text);
+    const m = SPEAKER_TIME_NEAR.exec(l.text);
     if (m && isName(m.groups!.name!)) speakerTime++;
-    if (CUE_TIMING.test(l.text)) cues++;
-    if (ZOOM.test(l.text)) zoom++;
+    if (CUE_TIMING_NEAR.test(l.text)) cues++;
+    if (ZOOM.test(l.text) || ZOOM_NEAR.test(l.text)) zoom++;
     F4_MARK.lastIndex = 0;
     if (F4_MARK.test(l.text)) f4++;
   }
