@@ -358,6 +358,16 @@ export function splitFrontmatter(fileName: string, text: string): { frontmatter?
     throw new ImportError(fileName, `frontmatter is not valid YAML: ${err.message.split('\n')[0]}`, (err.linePos?.[0]?.line ?? 0) + 1);
   }
   if (doc.contents !== null && !isMap(doc.contents)) throw new ImportError(fileName, 'frontmatter is not a YAML mapping (key: value lines)', 2);
+  // Aliases that expand exponentially ("billion laughs") would be copied into the transcript and
+  // blow up every reader after it: expanding them once, with yaml's cap, tells.
+  try {
+    doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    if (/alias/i.test((err as Error).message)) {
+      throw new ImportError(fileName, 'frontmatter is refused: its YAML aliases (*name) expand to an enormous document (a "billion laughs" attack); remove the aliases and import again', 2);
+    }
+    throw new ImportError(fileName, `frontmatter is not valid YAML: ${(err as Error).message.split('\n')[0]}`, 2);
+  }
   const bodyLine = m[0].split('\n').length - (m[0].endsWith('\n') ? 1 : 0) + 1;
   return { frontmatter: doc, body: text.slice(m[0].length), bodyLine };
 }
