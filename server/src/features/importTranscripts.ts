@@ -10,6 +10,7 @@ import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languag
 import type { ServerWorkspace } from '../workspace';
 import type { ImportFilesParams, ImportPreviewResult, ImportTranscriptsResult } from '../protocol';
 import { DEFAULT_MAX_BYTES } from '../core/import/common';
+import { isLayoutId } from '../core/import/layouts';
 import { planImport, previewImport, type ImportSource } from '../core/importPlan';
 import { LineIndex } from '../core/text';
 
@@ -44,6 +45,7 @@ function options(ws: ServerWorkspace, p: ImportFilesParams) {
     speakers: p.speakers,
     interviewers: p.interviewers,
     overwrite: (p.overwrite ?? []).map((u) => ws.pathOf(u)).filter((x): x is string => x !== undefined),
+    layout: p.layout !== undefined && isLayoutId(p.layout) ? p.layout : undefined,
   };
 }
 
