@@ -32,7 +32,7 @@ export interface TurnLabel {
 }
 
 const WORD = String.raw`[\p{Lu}\p{N}][\p{L}\p{N}.'’_\-]*`;
-const LABEL = String.raw`${WORD}(?: ${WORD}){0,3}(?: \([^()\n]{1,24}\))?`;
+const LABEL = String.raw`${WORD}(?: ${WORD}){0,3}(?: \([^()\n\r]{1,24}\))?`;
 const CLOCK = String.raw`\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?`;
 const LEAD = String.raw`^(?<indent>[ \t]*)(?:\[(?<before>${CLOCK})\][ \t]*)?`;
 const TAIL = String.raw`(?:\[(?<after>${CLOCK})\](?:[ \t]+|$))?`;
@@ -40,14 +40,24 @@ const BOLD_LABEL = String.raw`\*\*(?<bold>${LABEL})(?::\*\*|\*\*:)`;
 // After the colon: a space, the end of the line, or the words right away (`R1:Ja`) unless they
 // start with a digit, which would make every clock time ("kl. 10:30") a label.
 const PLAIN_LABEL = String.raw`(?<plain>${LABEL}):(?=[ \t]|$|[^\d\s/])`;
-const MARKDOWN_RE = new RegExp(`${LEAD}${BOLD_LABEL}(?:[ \\t]+|$|(?=\\S))${TAIL}`, 'u');
-const ANY_RE = new RegExp(`${LEAD}(?:${BOLD_LABEL}|${PLAIN_LABEL})(?:[ \\t]+|$|(?=\\S))${TAIL}`, 'u');
+// Sticky and multiline: matched in place at a line's start in the whole text (no copy of the
+// line), `$` at the line's end (LF, CR or CRLF).
+const MARKDOWN_RE = new RegExp(`${LEAD}${BOLD_LABEL}(?:[ \\t]+|$|(?=\\S))${TAIL}`, 'uym');
+const ANY_RE = new RegExp(`${LEAD}(?:${BOLD_LABEL}|${PLAIN_LABEL})(?:[ \\t]+|$|(?=\\S))${TAIL}`, 'uym');
 
 /** The speaker label at the start of one line (no line end in it), or undefined. */
 export function matchTurnLabel(line: string, style: LabelStyle = 'any'): TurnLabel | undefined {
+  return matchTurnLabelAt(line, 0, line.length, style);
+}
+
+/** The speaker label of the line text[pos, end) (pos at a line start), offsets relative to pos. */
+export function matchTurnLabelAt(text: string, pos: number, end: number, style: LabelStyle = 'any'): TurnLabel | undefined {
   // Cheap test first: transcripts are scanned on every structural edit (millions of lines).
-  if (line.indexOf(':') < 0) return undefined;
-  const m = (style === 'markdown' ? MARKDOWN_RE : ANY_RE).exec(line);
+  const colon = text.indexOf(':', pos);
+  if (colon < 0 || colon >= end) return undefined;
+  const re = style === 'markdown' ? MARKDOWN_RE : ANY_RE;
+  re.lastIndex = pos;
+  const m = re.exec(text);
   if (!m) return undefined;
   const g = m.groups!;
   const before = g.before !== undefined ? parseClock(g.before) : undefined;
@@ -142,14 +152,7 @@ const METADATA_KEYS = new Set(
 );
 const KEY_VALUE_LINE = /^[ \t]*[^:\n]{1,40}:[ \t]+\S/;
 // Headings, tables and list items are document structure, never a turn.
-const STRUCTURE_LINE = /^[ \t]*(?:#{1,6}(?:[ \t]|$)|\||[-+*][ \t]|\d{1,3}[.)][ \t])/;
-
-interface Scanned extends GrammarLine {
-  para: number;
-  cand?: TurnLabel;
-  key?: string;
-  structural: boolean;
-}
+const STRUCTURE_LINE = /^[ \t]*(?:#{1,6}(?:[ \t]|$)|\||[-+*][ \t]|\d{1,3}[.)][ \t])/my;
 
 /**
  * Splits text[from..] into turns and text blocks, in order. Turns:
@@ -163,80 +166,133 @@ interface Scanned extends GrammarLine {
  */
 export function scanTurnGrammar(text: string, from: number, options: GrammarOptions): GrammarBlock[] {
   const known = options.known ?? new Set<string>();
-  const lines: Scanned[] = [];
+  // The non-blank lines, as parallel arrays (a 5M-word project has a million lines: no object
+  // per line, and indexOf rather than a loop over characters when there is no CR at all).
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const lineNos: number[] = [];
+  const paras: number[] = [];
+  const structural: boolean[] = [];
+  const cands: Array<TurnLabel | undefined> = [];
+  const keyOf: Array<string | undefined> = [];
+  const keys = new Map<string, string>();
+  const noCr = text.indexOf('\r', from) < 0;
+  let lineNo = 0;
+  for (let i = 0; i < from; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lineNo++;
+  }
   let para = -1;
   let prevBlank = true;
-  for (const l of splitLines(text, from)) {
-    if (isBlank(text, l.start, l.end)) {
-      prevBlank = true;
-      continue;
-    }
-    if (prevBlank) para++;
-    prevBlank = false;
-    const s: Scanned = { ...l, para, structural: false };
-    const head = text.slice(l.start, Math.min(l.end, l.start + 240));
-    if (STRUCTURE_LINE.test(head)) s.structural = true;
-    else {
-      const cand = matchTurnLabel(head, options.style);
-      if (cand) {
-        s.cand = cand;
-        s.key = labelKey(cand.label);
+  let pos = from;
+  const n = text.length;
+  while (pos <= n) {
+    let end: number;
+    let next: number;
+    if (noCr) {
+      end = text.indexOf('\n', pos);
+      if (end < 0) end = n;
+      next = end + 1;
+    } else {
+      end = pos;
+      while (end < n) {
+        const c = text.charCodeAt(end);
+        if (c === 10 || c === 13) break;
+        end++;
       }
+      next = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
     }
-    lines.push(s);
+    if (isBlank(text, pos, end)) prevBlank = true;
+    else {
+      if (prevBlank) para++;
+      prevBlank = false;
+      let cand: TurnLabel | undefined;
+      let key: string | undefined;
+      STRUCTURE_LINE.lastIndex = pos;
+      const isStructure = STRUCTURE_LINE.test(text);
+      if (!isStructure) {
+        cand = matchTurnLabelAt(text, pos, end, options.style);
+        if (cand) {
+          // labelKey (NFC, locale lower case) costs ~40 µs: once per distinct label, not per turn.
+          key = keys.get(cand.label);
+          if (key === undefined) keys.set(cand.label, (key = labelKey(cand.label)));
+        }
+      }
+      starts.push(pos);
+      ends.push(end);
+      lineNos.push(lineNo);
+      paras.push(para);
+      structural.push(isStructure);
+      cands.push(cand);
+      keyOf.push(key);
+    }
+    lineNo++;
+    if (end >= n) break;
+    pos = next;
   }
-  if (lines.length === 0) return [];
+  const count = starts.length;
+  if (count === 0) return [];
 
   const frequency = new Map<string, number>();
-  for (const l of lines) if (l.key !== undefined) frequency.set(l.key, (frequency.get(l.key) ?? 0) + 1);
-  const established = (l: Scanned): boolean => l.key !== undefined && ((frequency.get(l.key) ?? 0) >= 2 || known.has(l.key));
+  for (const k of keyOf) if (k !== undefined) frequency.set(k, (frequency.get(k) ?? 0) + 1);
+  const established = (i: number): boolean => {
+    const k = keyOf[i];
+    return k !== undefined && ((frequency.get(k) ?? 0) >= 2 || known.has(k));
+  };
+  const lineText = (i: number): string => text.slice(starts[i]!, ends[i]!);
 
   // Paragraph ranges, and which are header blocks of `Key: value` lines with distinct keys, under
   // a title line or not (a block written one turn per line repeats its labels).
   const paraStart: number[] = [];
-  lines.forEach((l, i) => {
-    if (paraStart[l.para] === undefined) paraStart[l.para] = i;
-  });
-  const paraEnd = (p: number): number => (p + 1 < paraStart.length ? paraStart[p + 1]! : lines.length);
+  for (let i = 0; i < count; i++) if (paraStart[paras[i]!] === undefined) paraStart[paras[i]!] = i;
+  const paraEnd = (p: number): number => (p + 1 < paraStart.length ? paraStart[p + 1]! : count);
   let lastLabelledPara = -1;
-  for (const l of lines) if (l.cand) lastLabelledPara = l.para;
+  for (let i = 0; i < count; i++) if (cands[i]) lastLabelledPara = paras[i]!;
   const metadata = new Set<number>();
   for (let p = 0; p < paraStart.length; p++) {
     let a = paraStart[p]!;
     const b = paraEnd(p);
+    if (b - a < 2) continue;
     // A title line may head the block ("FOKUSGRUPPE 2\nDato: …\nSted: …").
-    if (!KEY_VALUE_LINE.test(text.slice(lines[a]!.start, lines[a]!.end))) a++;
+    if (!KEY_VALUE_LINE.test(lineText(a))) a++;
     if (b - a < 2 || p === lastLabelledPara) continue;
-    const keys = new Set<string>();
+    const blockKeys = new Set<string>();
     let all = true;
     let speakersOnly = true;
     for (let i = a; i < b && all; i++) {
-      const t = text.slice(lines[i]!.start, lines[i]!.end);
+      const t = lineText(i);
       if (!KEY_VALUE_LINE.test(t)) all = false;
-      else keys.add(labelKey(t.slice(0, t.indexOf(':'))));
-      if (!established(lines[i]!)) speakersOnly = false;
+      else blockKeys.add(labelKey(t.slice(0, t.indexOf(':'))));
+      if (!established(i)) speakersOnly = false;
     }
     // Turns one per line name speakers that speak elsewhere too; a header has a key that does not.
-    if (all && keys.size === b - a && !speakersOnly) metadata.add(p);
+    if (all && blockKeys.size === b - a && !speakersOnly) metadata.add(p);
   }
 
   // A line inside a paragraph is the first turn only when the paragraph is written one turn per
   // line (two labelled lines that qualify); a lone "Moderator: M" in a header block is not.
   const perPara = new Uint32Array(paraStart.length);
-  for (const l of lines) if (established(l)) perPara[l.para]!++;
-  let first = lines.findIndex((l, i) => established(l) && !metadata.has(l.para) && (i === paraStart[l.para] || perPara[l.para]! >= 2));
-  if (first < 0) first = lines.findIndex((l) => l.key !== undefined && !metadata.has(l.para) && !METADATA_KEYS.has(l.key));
-  if (first < 0) first = lines.length;
+  for (let i = 0; i < count; i++) if (established(i)) perPara[paras[i]!]!++;
+  let first = -1;
+  for (let i = 0; i < count && first < 0; i++) {
+    const p = paras[i]!;
+    if (established(i) && !metadata.has(p) && (i === paraStart[p] || perPara[p]! >= 2)) first = i;
+  }
+  for (let i = 0; i < count && first < 0; i++) {
+    const k = keyOf[i];
+    if (k !== undefined && !metadata.has(paras[i]!) && !METADATA_KEYS.has(k)) first = i;
+  }
+  if (first < 0) first = count;
 
-  const isTurn = new Uint8Array(lines.length);
+  const isTurn = new Uint8Array(count);
   for (let p = 0; p < paraStart.length; p++) {
     const a = paraStart[p]!;
     const b = paraEnd(p);
-    if (lines[a]!.structural) continue;
+    if (structural[a]) continue;
     let perLine = false;
-    for (let i = a + 1; i < b; i++) if (i >= first && established(lines[i]!)) perLine = true;
+    for (let i = a + 1; i < b; i++) if (i >= first && established(i)) perLine = true;
     for (let i = a; i < b; i++) {
-      if (i < first || !lines[i]!.cand) continue;
+      if (i < first || !cands[i]) continue;
       if (i === a || perLine || i === first) isTurn[i] = 1;
     }
   }
@@ -249,21 +305,21 @@ export function scanTurnGrammar(text: string, from: number, options: GrammarOpti
     while (i < b) {
       let j = i + 1;
       while (j < b && !isTurn[j]) j++;
-      const l = lines[i]!;
-      const last = lines[j - 1]!;
+      const start = starts[i]!;
+      const end = ends[j - 1]!;
       if (isTurn[i]) {
-        const c = l.cand!;
+        const c = cands[i]!;
         blocks.push({
           kind: 'turn',
           label: c.label,
           time: c.time,
           timeText: c.timeText,
-          start: l.start + c.start,
-          textStart: Math.min(l.start + c.textStart, l.end),
-          end: last.end,
-          line: l.line,
+          start: start + c.start,
+          textStart: Math.min(start + c.textStart, ends[i]!),
+          end,
+          line: lineNos[i]!,
         });
-      } else blocks.push({ kind: 'text', start: l.start, end: last.end, line: l.line });
+      } else blocks.push({ kind: 'text', start, end, line: lineNos[i]! });
       i = j;
     }
   }
