@@ -224,6 +224,18 @@ describe('import layouts (issue 22): Zoom, f4transkript, noScribe and Whisper', 
     ]);
   });
 
+  it('Whisper subtitles (.srt) with SPEAKER_00: prefixes: the labels are the speakers', async () => {
+    const srt = '1\n00:00:01,000 --> 00:00:03,000\nSPEAKER_00: Velkommen.\n\n2\n00:00:03,500 --> 00:00:05,000\nSPEAKER_01: Takk.\n\n3\n00:00:05,000 --> 00:00:08,000\nSPEAKER_00: Hva jobber du med?\n';
+    const r = await importTranscript('whisper.srt', enc(srt));
+    assert.equal(r.layout, 'srt');
+    assert.deepEqual(turnsOf(r), [
+      { speaker: 'SPEAKER_00', ts: '00:00:01', text: 'Velkommen.' },
+      { speaker: 'SPEAKER_01', ts: '00:00:03', text: 'Takk.' },
+      { speaker: 'SPEAKER_00', ts: '00:00:05', text: 'Hva jobber du med?' },
+    ]);
+    assert.deepEqual(r.speakers.map((s) => [s.source, s.role]), [['SPEAKER_00', 'informant'], ['SPEAKER_01', 'informant']]);
+  });
+
   it('text without any speaker label is refused with a pointer to --layout, and read as unlabelled when asked', async () => {
     const txt = 'Velkommen til intervjuet.\n\nTakk for det.\n\nHva jobber du med?\n';
     const err = await importError('whisper-uten-talere.txt', enc(txt));
