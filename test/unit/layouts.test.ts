@@ -105,6 +105,18 @@ describe('import layouts (issue 22): speaker and time on a line of their own, th
     assert.deepEqual(r.speakers.map((s) => [s.source, s.role]), [['Speaker 1', 'informant'], ['Speaker 2', 'informant']]);
   });
 
+  it('one space between name and time is not recognised by itself, but read with --layout speaker-time', async () => {
+    const txt = 'Kari Nordmann 0:03\nHei.\n\nOla Hansen 0:09\nHei, hei.\n\nKari Nordmann 0:15\nDa starter vi.\n';
+    const err = await importError('en-mellomrom.txt', enc(txt));
+    assert.match(err.message, /no layout recognised/);
+    const r = await importTranscript('en-mellomrom.txt', enc(txt), { layout: 'speaker-time' });
+    assert.deepEqual(turnsOf(r), [
+      { speaker: 'Kari Nordmann', ts: '00:00:03', text: 'Hei.' },
+      { speaker: 'Ola Hansen', ts: '00:00:09', text: 'Hei, hei.' },
+      { speaker: 'Kari Nordmann', ts: '00:00:15', text: 'Da starter vi.' },
+    ]);
+  });
+
   it('Otter .docx export (a name, two spaces, the time; the paragraph below)', async () => {
     const bytes = await docx(['Kari Nordmann  0:00', 'Hvordan gikk det?', 'Ola Hansen  0:05', 'Helt fint.', 'Kari Nordmann  0:09', 'Bra. Og så?', 'Ola Hansen  0:12', 'Så ble det verre.']);
     const r = await importTranscript('otter.docx', bytes);

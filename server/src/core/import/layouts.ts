@@ -46,6 +46,8 @@ const CLOCK = String.raw`\d{1,2}:\d{2}(?::\d{2})?`;
 // `Kari Nordmann   0:03`, `Speaker 1  0:00`: a name of at most six words, two or more spaces or
 // a tab, a clock, nothing else.
 const SPEAKER_TIME = new RegExp(String.raw`^(?<name>[^\s:#[\]|*-][^:\t[\]]{0,59}?)(?:[ ]{2,}|[ ]*\t[ \t]*)(?<clock>${CLOCK})[ \t]*$`, 'u');
+// With `--layout speaker-time` one space is enough ("Kari Nordmann 0:03"): the user said so.
+const SPEAKER_TIME_LOOSE = new RegExp(String.raw`^(?<name>[^\s:#[\]|*-][^:\t[\]]{0,59}?)[ \t]+(?<clock>${CLOCK})[ \t]*$`, 'u');
 const SPEAKER_TIME_NEAR = /^(?<name>[^\s:#[\]|*-][^:\t[\]]{0,59}?)(?: {2,}| *\t[ \t]*)(?<clock>\d[\d:.,]*)[ \t]*$/u;
 // `0:0:0.0 --> 0:0:3.720` (older Teams), also `00:00:00.000 --> 00:00:03.720`.
 const CUE_CLOCK = String.raw`\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?`;
@@ -140,12 +142,12 @@ function labelLayout(labels: string[]): LayoutId {
   return labels.length > 0 && labels.every((l) => DIARISED.test(l.trim())) ? 'diarised' : 'labels';
 }
 
-/** Reads a body (LF line ends) in the given layout. */
-export function parseLayout(body: string, layout: LayoutId, known: ReadonlySet<string>, unknownLabel: string, fail: Fail): ParsedSource {
+/** Reads a body (LF line ends) in the given layout; `chosen` when the user named it (--layout). */
+export function parseLayout(body: string, layout: LayoutId, known: ReadonlySet<string>, unknownLabel: string, fail: Fail, chosen = false): ParsedSource {
   switch (layout) {
     case 'speaker-time':
       return headedTurns(body, fail, (text) => {
-        const m = SPEAKER_TIME.exec(text);
+        const m = (chosen ? SPEAKER_TIME_LOOSE : SPEAKER_TIME).exec(text);
         if (m && isName(m.groups!.name!)) return { speaker: m.groups!.name!.trim(), time: clockSeconds(m.groups!.clock!) };
         const near = SPEAKER_TIME_NEAR.exec(text);
         if (near && isName(near.groups!.name!)) return `"${text.trim()}" looks like a speaker-and-time line, but "${near.groups!.clock}" is not a time (expected m:ss or h:mm:ss)`;

@@ -44,7 +44,7 @@ export function bodyToSource(fileName: string, body: string, knownLabels: Readon
     }
     layout = found.layout;
   }
-  const parsed = parseLayout(body, layout, knownLabels, options.unknownLabel, fail);
+  const parsed = parseLayout(body, layout, knownLabels, options.unknownLabel, fail, options.layout !== undefined);
   parsed.layout = layout;
   return parsed;
 }
