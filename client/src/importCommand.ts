@@ -29,6 +29,8 @@ export interface ImportCommandArgs {
   overwrite?: boolean;
   /** Open the first new transcript (default true). */
   open?: boolean;
+  /** The layout of .txt/.md/.docx files when it cannot be told from them ("zoom-chat", "unlabelled", …). */
+  layout?: string;
 }
 
 export interface ImportCommandResult {
@@ -37,6 +39,36 @@ export interface ImportCommandResult {
   transcripts: string[];
   identifiers?: string;
   error?: string;
+  /** Source file name → the layout it was read in (the id; the user sees layoutName). */
+  layouts?: Record<string, string>;
+  /** The message shown when the import is done. */
+  message?: string;
+}
+
+/** What each layout of core/import/layouts.ts is, in the user's language. */
+export function layoutName(id: string | undefined): string {
+  switch (id) {
+    case 'labels':
+      return vscode.l10n.t('"Label: text" paragraphs');
+    case 'diarised':
+      return vscode.l10n.t('speaker labels from diarisation (S00:, SPEAKER_00: — noScribe, Whisper)');
+    case 'f4':
+      return vscode.l10n.t('f4transkript (I: text #00:00:12-3#)');
+    case 'speaker-time':
+      return vscode.l10n.t('speaker and time on a line, the words below (Teams .docx, Otter)');
+    case 'teams-cues':
+      return vscode.l10n.t('timing line, speaker line, words (older Teams .docx)');
+    case 'zoom-chat':
+      return vscode.l10n.t('Zoom transcript ([Name] 10:02:03, the words below)');
+    case 'unlabelled':
+      return vscode.l10n.t('no speaker labels (each paragraph a turn of an unknown speaker)');
+    case 'webvtt':
+      return vscode.l10n.t('WebVTT captions (Teams, Zoom)');
+    case 'srt':
+      return vscode.l10n.t('SRT subtitles');
+    default:
+      return id ?? '';
+  }
 }
 
 const IMPORTABLE = /\.(vtt|srt|docx|txt|md)$/i;
@@ -85,15 +117,30 @@ async function importTranscripts(connection: QdaConnection, first?: unknown, sec
   if (notLocal) return fail(vscode.l10n.t('{0} is not a file on this computer; only local files can be imported.', notLocal.toString()));
   const files = uris.map((u) => connection.c2p.asUri(u));
 
+  let layout = scripted?.layout;
+  const readPreview = async (): Promise<ImportPreviewResult> =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading transcripts…') }, () =>
+      connection.request(importPreviewRequest, { files, speakers: scripted?.speakers, interviewers: scripted?.interviewers, layout }),
+    );
   let preview: ImportPreviewResult;
   try {
-    preview = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading transcripts…') }, () =>
-      connection.request(importPreviewRequest, { files, speakers: scripted?.speakers, interviewers: scripted?.interviewers }),
-    );
+    preview = await readPreview();
+    // The importer could not tell the layout of a file: ask, rather than let it guess speakers.
+    if (preview.error && preview.layouts && !scripted) {
+      const picked = await vscode.window.showQuickPick(
+        preview.layouts.map((id) => ({ label: layoutName(id), description: id, id })),
+        { title: vscode.l10n.t('Import Transcripts: which layout is it?'), placeHolder: preview.error, ignoreFocusOut: true },
+      );
+      if (!picked) return { applied: false, transcripts: [] };
+      layout = picked.id;
+      preview = await readPreview();
+    }
   } catch (err) {
     return fail(vscode.l10n.t('The import failed: {0}', err instanceof Error ? err.message : String(err)));
   }
   if (preview.error) return fail(preview.error);
+  const layouts = Object.fromEntries(preview.files.map((f) => [f.source, f.layout ?? '']));
+  const readAs = preview.files.map((f) => vscode.l10n.t('{0} read as {1}', f.source, layoutName(f.layout))).join('; ');
 
   // Existing transcripts are replaced only when confirmed; the others are imported anyway.
   const overwrite: string[] = [];
@@ -118,7 +165,7 @@ async function importTranscripts(connection: QdaConnection, first?: unknown, sec
   let speakers = scripted?.speakers ?? {};
   let interviewers = scripted?.interviewers ?? [];
   if (!scripted) {
-    const mapping = await mapSpeakers(preview, chosen.flatMap((f) => f.speakers.map((s) => ({ ...s, file: f.source }))));
+    const mapping = await mapSpeakers(preview, chosen.flatMap((f) => f.speakers.map((s) => ({ ...s, file: f.source }))), readAs);
     if (!mapping) {
       vscode.window.setStatusBarMessage(vscode.l10n.t('Import cancelled; nothing was written.'), 5000);
       return { applied: false, transcripts: [] };
@@ -127,7 +174,7 @@ async function importTranscripts(connection: QdaConnection, first?: unknown, sec
     interviewers = mapping.interviewers;
   }
 
-  const result = await connection.request(importTranscriptsRequest, { files: chosen.map((f) => f.uri), speakers, interviewers, overwrite });
+  const result = await connection.request(importTranscriptsRequest, { files: chosen.map((f) => f.uri), speakers, interviewers, overwrite, layout });
   if (result.error) return fail(result.error);
   if (!(await applyServerEdit(connection, result))) return { applied: false, transcripts: [], error: result.error };
   for (const w of result.warnings ?? []) void vscode.window.showWarningMessage(w);
@@ -143,8 +190,10 @@ async function importTranscripts(connection: QdaConnection, first?: unknown, sec
   const idNote = result.identifiersUri
     ? ' ' + vscode.l10n.t('Real names are kept in {0}, which git ignores.', vscode.workspace.asRelativePath(vscode.Uri.parse(result.identifiersUri), false))
     : '';
-  void vscode.window.showInformationMessage(message + idNote);
-  return { applied: true, transcripts, identifiers: result.identifiersUri };
+  const shown = `${message} ${vscode.l10n.t('Layout: {0}.', readAs)}${idNote}`;
+  void vscode.window.showInformationMessage(shown);
+  for (const f of chosen) for (const c of f.changes ?? []) void vscode.window.showWarningMessage(vscode.l10n.t('{0}: changed on import: {1}.', f.source, c));
+  return { applied: true, transcripts, identifiers: result.identifiersUri, layouts, message: shown };
 }
 
 interface SpeakerItem extends vscode.QuickPickItem {
@@ -174,6 +223,7 @@ function looksLikeCode(label: string, informants: readonly string[]): boolean {
 async function mapSpeakers(
   preview: ImportPreviewResult,
   found: Array<ImportSpeakerInfo & { file: string }>,
+  readAs: string,
 ): Promise<{ speakers: Record<string, string>; interviewers: string[] } | undefined> {
   const bySource = new Map<string, ImportSpeakerInfo & { files: string[] }>();
   for (const s of found) {
@@ -221,7 +271,7 @@ async function mapSpeakers(
     });
 
     const picked = await vscode.window.showQuickPick(items, {
-      title: vscode.l10n.t('Import Transcripts: speaker {0} of {1}', i + 1, list.length),
+      title: vscode.l10n.t('Import Transcripts: speaker {0} of {1} ({2})', i + 1, list.length, readAs),
       placeHolder: s.unnamed
         ? vscode.l10n.t('Nobody is named in {0} ({1} paragraphs, {2} words). Give the one speaker a code, or keep "{3}" and split the text among speakers by hand.', s.files.join(', '), s.turns, s.words, s.source)
         : vscode.l10n.t('Who is "{0}" ({1} turns, {2} words in {3})? Choose the informant code that replaces the name.', s.source, s.turns, s.words, s.files.join(', ')),

@@ -303,6 +303,8 @@ export interface ImportFilesParams {
   interviewers?: string[];
   /** URIs of existing transcripts the user agreed to replace. */
   overwrite?: string[];
+  /** The layout of .txt/.md/.docx files when the importer cannot tell it (core/import/layouts.ts ids). */
+  layout?: string;
 }
 
 export interface ImportSpeakerInfo {
@@ -330,6 +332,10 @@ export interface ImportPreviewFile {
   warnings?: string[];
   turns: number;
   words: number;
+  /** The layout the file was read in (core/import/layouts.ts id: "zoom-chat", "webvtt", …). */
+  layout?: string;
+  /** Characters the import changed (U+2028 → line break), one sentence each. */
+  changes?: string[];
 }
 
 export interface ImportPreviewResult {
@@ -344,6 +350,8 @@ export interface ImportPreviewResult {
   identifiersPath: string;
   /** One message naming the file at fault; nothing is written. */
   error?: string;
+  /** Set with `error` when the layout of a file cannot be told: the layouts to choose from. */
+  layouts?: string[];
 }
 /** Converts without writing: what the import would produce, for the speaker mapping UI. */
 export const importPreviewRequest = new RequestType<ImportFilesParams, ImportPreviewResult, void>('qda/importPreview');

@@ -18,7 +18,8 @@ const THEME = 'Tema <img src=x onerror=alert(1)>';
 const CODE = 'Kode <b>fet</b> & <img src=z onerror=alert(9)>';
 const DESCRIPTION = '<script>alert(2)</script> ![spor](https://evil.example/p.png) [klikk](javascript:alert(3)) <a href="javascript:alert(4)">her</a>';
 const FORMULA_CODE = '=HYPERLINK("javascript:alert(5)","klikk")';
-const SPEAKER = '<img src=y onerror=alert(6)>';
+// A speaker label as the turn grammar reads one (a name, and a note in parentheses), with HTML in it.
+const SPEAKER = 'Kari (<img src=y onerror=x>)';
 const MEMO_TITLE = '<script>alert(7)</script> [lenke](javascript:alert(8))';
 const PASSAGE = 'Vi lærte mye i sandkassa før vi startet for alvor.';
 

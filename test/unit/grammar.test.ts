@@ -82,6 +82,9 @@ describe('markdown grammar injections (speaker labels, timestamps, [[links]], qu
     assert.deepEqual(tokensWith(lines[2], 'entity.name.tag.speaker.qda'), ['FL1']);
     // the rest of the turn is still ordinary Markdown
     assert.ok(lines[2].some((t) => t.text === 'fint' && t.scopes.includes('markup.bold.markdown')));
+    // The colon may stand after the bold (the turn grammar accepts **R2**: too).
+    const [outside] = tokenize('**R2**: Jeg vil også si noe, og **Anna**: nei.');
+    assert.deepEqual(tokensWith(outside, 'entity.name.tag.speaker.qda'), ['R2']);
   });
 
   it('marks [hh:mm:ss] and [mm:ss.f] timestamps but not bracketed words', function () {

@@ -29,6 +29,8 @@ interface ImportCommandResult {
   transcripts: string[];
   identifiers?: string;
   error?: string;
+  layouts?: Record<string, string>;
+  message?: string;
 }
 
 describe('Import Transcripts (issue 5)', function () {
@@ -48,7 +50,8 @@ describe('Import Transcripts (issue 5)', function () {
     assert.equal(saved.get('transcripts/teams-kari.md'), undefined, 'the demo already has transcripts/teams-kari.md');
     fs.mkdirSync(file('innkommende'), { recursive: true });
     fs.writeFileSync(file('innkommende/teams-kari.vtt'), VTT);
-    created.push('innkommende/teams-kari.vtt', 'transcripts/teams-kari.md', 'memos/navn.md');
+    fs.writeFileSync(file('innkommende/zoom-ola.txt'), '[Ingrid Haugland] 10:02:03\nHei, hører du meg?\n[Ola Hansen] 10:02:09\nJa, nå hører jeg deg.\n[Ingrid Haugland] 10:02:15\nFint. Da begynner vi.\n');
+    created.push('innkommende/teams-kari.vtt', 'innkommende/zoom-ola.txt', 'transcripts/teams-kari.md', 'transcripts/zoom-ola.md', 'memos/navn.md');
   });
 
   after(async function () {
@@ -123,6 +126,21 @@ describe('Import Transcripts (issue 5)', function () {
     assert.equal(result.applied, false);
     assert.match(result.error ?? '', /^transcripts\/teams-kari\.md already exists/);
     assert.equal(read('transcripts/teams-kari.md'), before);
+  });
+
+  it('says which layout it recognised (issue 22): a Zoom transcript saved as .txt', async function () {
+    const result = await vscode.commands.executeCommand<ImportCommandResult>('qda.transcriptsImport', {
+      files: [file('innkommende/zoom-ola.txt')],
+      speakers: { 'Ola Hansen': 'R5' },
+      interviewers: ['Ingrid Haugland'],
+      open: false,
+    });
+    assert.equal(result.error, undefined);
+    assert.equal(result.applied, true);
+    assert.deepEqual(result.layouts, { 'innkommende/zoom-ola.txt': 'zoom-chat' });
+    assert.match(result.message ?? '', /Layout: innkommende\/zoom-ola\.txt read as Zoom transcript \(\[Name\] 10:02:03, the words below\)\./);
+    const md = await waitFor('transcripts/zoom-ola.md on disk', () => (fs.existsSync(file('transcripts/zoom-ola.md')) ? read('transcripts/zoom-ola.md') : undefined));
+    assert.match(md, /^\*\*Intervjuer:\*\* \[10:02:03\] Hei, hører du meg\?\n\n\*\*R5:\*\* \[10:02:09\] Ja, nå hører jeg deg\.\n\n\*\*Intervjuer:\*\* \[10:02:15\] Fint\. Da begynner vi\.\n$/m);
   });
 
   it('warns about a real name in a memo and replaces it by its code through the quick fix', async function () {

@@ -14,12 +14,12 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../core/config';
 import { writeFileAtomic } from '../core/nodeFs';
-import { ImportError, importTranscript, transcriptFileName, type ImportResult, type Language } from '../core/import/index';
+import { ImportError, importTranscript, isLayoutId, LAYOUT_NAMES, TEXT_LAYOUTS, transcriptFileName, type ImportResult, type Language, type LayoutId } from '../core/import/index';
 import { gitignoreWith, mergeIdentifiers } from '../core/import/identifiers';
 import type { CliIo } from './io';
 
 
-const USAGE = 'usage: qda import FILE... [--out DIR] [--project DIR] [--force] [--speaker "Real Name=CODE"]... [--interviewer NAME]... [--language nb|en]';
+const USAGE = `usage: qda import FILE... [--out DIR] [--project DIR] [--force] [--speaker "Real Name=CODE"]... [--interviewer NAME]... [--language nb|en] [--layout ${TEXT_LAYOUTS.join('|')}]`;
 
 interface ImportArgs {
   files: string[];
@@ -29,6 +29,8 @@ interface ImportArgs {
   speakers: Record<string, string>;
   interviewers: string[];
   language?: Language;
+  /** The layout of .txt/.md/.docx files when the importer cannot tell it from the file. */
+  layout?: LayoutId;
 }
 
 function parseArgs(args: string[]): ImportArgs | string {
@@ -73,6 +75,12 @@ function parseArgs(args: string[]): ImportArgs | string {
         const v = value();
         if (v !== 'nb' && v !== 'en') return `--language must be nb or en (got ${v === undefined ? 'nothing' : `"${v}"`})`;
         a.language = v;
+        break;
+      }
+      case '--layout': {
+        const v = value();
+        if (!v || !isLayoutId(v) || !TEXT_LAYOUTS.includes(v)) return `--layout must be one of ${TEXT_LAYOUTS.join(', ')} (got ${v === undefined ? 'nothing' : `"${v}"`})`;
+        a.layout = v;
         break;
       }
       default:
@@ -122,6 +130,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         speakers: parsed.speakers,
         interviewers: [...config.interviewers, ...parsed.interviewers],
         language,
+        layout: parsed.layout,
       });
       converted.push({ file: shown, target: path.join(outDir, transcriptFileName(abs)), result });
       for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
@@ -206,6 +215,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       })
       .join(', ');
     io.stdout(`${c.file} → ${displayPath(cwd, c.target)}: ${r.turns} turns, ${r.words} words; speakers: ${who}\n`);
+    if (r.layout) io.stdout(`  layout: ${r.layout} — ${LAYOUT_NAMES[r.layout]}${parsed.layout === r.layout ? ' (as --layout said)' : ' (recognised)'}\n`);
+    for (const change of r.changes) io.stdout(`  changed: ${change}\n`);
   }
   for (const name of Object.keys(parsed.speakers)) {
     if (!used.has(name.toLowerCase())) io.stderr(`warning: --speaker "${name}=${parsed.speakers[name]}": no speaker "${name}" in the imported files\n`);

@@ -4,7 +4,7 @@
 // replaced only when the caller confirmed it), the identifiers file with the real names mapped on
 // this import, and its line in .gitignore. The server turns the edits into one WorkspaceEdit.
 import picomatch from 'picomatch';
-import { ImportError, importTranscript, transcriptFileName, type ImportedSpeaker, type ImportResult } from './import/index';
+import { ImportError, importTranscript, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './import/index';
 import { GROUP_LABELS, labelKey } from './import/common';
 import { gitignoreWith, mergeIdentifiers, parseIdentifiers } from './import/identifiers';
 import { minimalEdit, nextFreeCodes } from './informants';
@@ -24,6 +24,8 @@ export interface ImportOptions {
   interviewers?: string[];
   /** Target paths (project-relative) the user agreed to replace. */
   overwrite?: string[];
+  /** The layout of .txt/.md/.docx files when the importer cannot tell it. */
+  layout?: LayoutId;
 }
 
 export interface PreviewFile {
@@ -37,6 +39,9 @@ export interface PreviewFile {
   warnings: string[];
   turns: number;
   words: number;
+  /** The layout the file was read in. */
+  layout?: LayoutId;
+  changes: string[];
 }
 
 export interface ImportPreview {
@@ -52,6 +57,8 @@ export interface ImportPreview {
   /** Where real names go. */
   identifiersPath: string;
   error?: string;
+  /** With `error`, when a file's layout cannot be told: the layouts to choose from. */
+  layouts?: LayoutId[];
 }
 
 export interface ImportPlan {
@@ -109,6 +116,7 @@ async function convert(project: Project, sources: readonly ImportSource[], optio
       speakers: speakerMapping(project, options),
       interviewers: [...project.config.interviewers, ...(options.interviewers ?? [])],
       language: project.config.language,
+      layout: options.layout,
     });
     const target = targetOf(project, s.name);
     const other = targets.get(target);
@@ -132,14 +140,15 @@ export async function previewImport(project: Project, sources: readonly ImportSo
   try {
     converted = await convert(project, sources, options);
   } catch (err) {
-    return { ...base, error: errorMessage(err, sources) };
+    const layouts = err instanceof ImportError && /layout/.test(err.detail) ? TEXT_LAYOUTS : undefined;
+    return { ...base, error: errorMessage(err, sources), ...(layouts ? { layouts } : {}) };
   }
   const known = knownIdentifiers(project);
   const knownByKey = new Map(Object.entries(known).map(([k, v]) => [labelKey(k), v]));
   for (const c of converted) {
     const unnamed = c.result.unnamedSpeaker;
     const speakers = c.result.speakers.map((sp) => (unnamed !== undefined && sp.label === unnamed ? { ...sp, unnamed: true } : sp));
-    base.files.push({ source: c.source, target: c.target, exists: await exists(project, c.target), speakers, warnings: c.result.warnings, turns: c.result.turns, words: c.result.words });
+    base.files.push({ source: c.source, target: c.target, exists: await exists(project, c.target), speakers, warnings: c.result.warnings, turns: c.result.turns, words: c.result.words, layout: c.result.layout, changes: c.result.changes });
     for (const sp of c.result.speakers) {
       const code = knownByKey.get(labelKey(sp.source));
       if (code !== undefined) base.known[sp.source] = code;

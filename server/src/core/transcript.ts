@@ -4,38 +4,81 @@ import { parse as parseYaml } from 'yaml';
 import type { QdaDiagnostic, SpeakerTurn, Transcript } from './model';
 import { basename, countWords, intern, stripExtension } from './text';
 import { GROUP_LABELS } from './import/common';
+import { labelKey, matchTurnLabel, scanTurnGrammar } from './turnGrammar';
 
 // Several speakers at once ("Flere") or an unknown one: neither interviewer nor informant.
 const GROUP_LABEL_SET = new Set(GROUP_LABELS.map((l) => l.toLowerCase()));
-
-// `**Label:**` (Markdown) at the start of a paragraph, optional `[hh:mm:ss]` after it.
-const MD_TURN = /^\*\*([^*\n]{1,60}?):\*\*[ \t]*(?:\[(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\][ \t]*)?/;
-// `Label: text` (plain text): a short label of at most four words, then text on the same line.
-const TXT_TURN = /^([\p{L}\p{N}][\p{L}\p{N}._\- ]{0,39}?):[ \t]+(?:\[(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\][ \t]*)?(?=\S)/u;
 
 export interface ScannedTranscript {
   transcript: Transcript;
   diagnostics: QdaDiagnostic[];
 }
 
-/** Finds the YAML frontmatter block; returns the offset where the body starts. */
-export function splitFrontmatter(text: string): { yaml?: string; yamlStart: number; bodyStart: number } {
+/**
+ * Finds the YAML frontmatter block; returns the offset where the body starts. `unterminated`
+ * when the file opens a frontmatter (`---` on line 1) that no `---` or `...` line closes.
+ */
+export function splitFrontmatter(text: string): { yaml?: string; yamlStart: number; bodyStart: number; unterminated?: boolean } {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   if (!text.startsWith('---', bom)) return { yamlStart: 0, bodyStart: bom };
   const firstEol = text.indexOf('\n', bom);
-  if (firstEol === -1 || text.slice(bom, firstEol).trim() !== '---') return { yamlStart: 0, bodyStart: bom };
+  if (firstEol === -1 || text.slice(bom, firstEol).trim() !== '---') {
+    return { yamlStart: 0, bodyStart: bom, unterminated: firstEol === -1 && text.slice(bom).trim() === '---' };
+  }
   const re = /^(---|\.\.\.)[ \t]*\r?$/gm;
   re.lastIndex = firstEol + 1;
   const close = re.exec(text);
-  if (!close) return { yamlStart: 0, bodyStart: bom };
+  if (!close) return { yamlStart: 0, bodyStart: bom, unterminated: true };
   let bodyStart = close.index + close[0].length;
   if (text[bodyStart] === '\n') bodyStart++;
   return { yaml: text.slice(firstEol + 1, close.index), yamlStart: firstEol + 1, bodyStart };
 }
 
+/**
+ * Why a file's text cannot be a transcript, judged from the text the file system decoded as
+ * UTF-8 (invalid bytes became U+FFFD): UTF-16, binary, or not valid UTF-8. Undefined when fine.
+ */
+export function unreadableText(text: string): string | undefined {
+  const sample = text.slice(0, 8192);
+  const nul = sample.indexOf('\u0000');
+  if (nul >= 0) {
+    // UTF-16 puts a NUL beside every ASCII character; its byte-order mark is not valid UTF-8.
+    let alternate = 0;
+    for (let i = 0; i + 1 < sample.length; i += 2) if (sample.charCodeAt(i) === 0 || sample.charCodeAt(i + 1) === 0) alternate++;
+    const pairs = Math.floor(sample.length / 2);
+    if (sample.startsWith('\uFFFD\uFFFD') && pairs > 0 && alternate / pairs > 0.6) {
+      return 'is UTF-16 text, which the project cannot read: save it as UTF-8 (or import it with "Thesis QDA: Import transcripts")';
+    }
+    return 'is a binary file, not text (it contains NUL bytes): it is not counted as a transcript';
+  }
+  const controls = sample.match(/[\u0001-\u0008\u000e-\u001f]/g)?.length ?? 0;
+  if (sample.length > 0 && controls / sample.length > 0.01) return 'is a binary file, not text: it is not counted as a transcript';
+  const bad = text.indexOf('\uFFFD');
+  if (bad >= 0) return 'is not valid UTF-8 (it has bytes shown as \uFFFD): save it as UTF-8 (or import it with "Thesis QDA: Import transcripts"); it is not counted as a transcript';
+  return undefined;
+}
+
 export function scanTranscript(path: string, text: string, interviewers: readonly string[]): ScannedTranscript {
   const diagnostics: QdaDiagnostic[] = [];
-  const { yaml, yamlStart, bodyStart } = splitFrontmatter(text);
+  const title0 = stripExtension(basename(path));
+  const unreadable = unreadableText(text);
+  if (unreadable !== undefined) {
+    // Counted as nothing: a PNG renamed .txt has no words and no speakers.
+    const eol = text.search(/[\r\n]/);
+    diagnostics.push({ path, range: { start: 0, end: eol < 0 ? Math.min(text.length, 1) : eol }, severity: 'error', code: 'qda.unreadableTranscript', message: `${basename(path)} ${unreadable}.` });
+    return { transcript: { path, title: title0, frontmatter: {}, bodyStart: 0, turns: [], words: 0, informants: [] }, diagnostics };
+  }
+  const { yaml, yamlStart, bodyStart, unterminated } = splitFrontmatter(text);
+  if (unterminated) {
+    const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    diagnostics.push({
+      path,
+      range: { start: bom, end: bom + 3 },
+      severity: 'warning',
+      code: 'qda.frontmatterUnterminated',
+      message: 'The frontmatter opened on line 1 is never closed: add a line with --- after it. Until then the whole file is read as the transcript text.',
+    });
+  }
   let frontmatter: Record<string, unknown> = {};
   if (yaml !== undefined) {
     try {
@@ -52,69 +95,30 @@ export function scanTranscript(path: string, text: string, interviewers: readonl
     }
   }
   const isMarkdown = !path.endsWith('.txt');
-  const turnRe = isMarkdown ? MD_TURN : TXT_TURN;
   const turns: SpeakerTurn[] = [];
   const interviewerSet = new Set(interviewers.map((s) => s.toLowerCase()));
   const informantSet = new Set<string>();
+  const known = new Set([...interviewers, ...GROUP_LABELS].map(labelKey));
 
-  // Paragraphs: runs of non-blank lines. A turn starts at a paragraph start and runs until
-  // the next paragraph that starts a turn (so a turn may span several paragraphs).
-  let pos = bodyStart;
-  let atParagraphStart = true;
-  let current: SpeakerTurn | undefined;
-  let lastContentEnd = bodyStart;
-  const closeTurn = (): void => {
-    if (!current) return;
-    current.end = lastContentEnd;
-    current.words = countWords(text.slice(current.textStart, current.end));
-    turns.push(current);
-    current = undefined;
-  };
-  while (pos <= text.length) {
-    let eol = text.indexOf('\n', pos);
-    if (eol === -1) eol = text.length;
-    const lineEnd = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
-    const blank = isBlank(text, pos, lineEnd);
-    if (blank) {
-      atParagraphStart = true;
-    } else {
-      if (atParagraphStart) {
-        const m = turnRe.exec(text.slice(pos, Math.min(lineEnd, pos + 200)));
-        if (m) {
-          closeTurn();
-          const label = intern(m[1].trim());
-          current = { label, start: pos, end: lineEnd, textStart: pos + m[0].length, words: 0 };
-          if (m[2]) current.timestamp = intern(m[2]);
-          if (!interviewerSet.has(label.toLowerCase()) && !GROUP_LABEL_SET.has(label.toLowerCase())) informantSet.add(label);
-        } else if (isMarkdown && (text.charCodeAt(pos) === 35 /* # */ || text.charCodeAt(pos) === 124 /* | */)) {
-          // A heading or a table ends the turn before it: it is document structure, not speech.
-          closeTurn();
-        }
-      }
-      atParagraphStart = false;
-      lastContentEnd = lineEnd;
-    }
-    if (eol >= text.length) break;
-    pos = eol + 1;
+  // The project's one turn grammar (turnGrammar.ts), as the importer reads it: a paragraph
+  // that is not a turn belongs to no speaker.
+  for (const b of scanTurnGrammar(text, bodyStart, { style: isMarkdown ? 'markdown' : 'any', known })) {
+    if (b.kind !== 'turn') continue;
+    const label = intern(b.label.trim());
+    const turn: SpeakerTurn = { label, start: b.start, end: b.end, textStart: b.textStart, words: countWords(text.slice(b.textStart, b.end)) };
+    if (b.timeText) turn.timestamp = intern(b.timeText);
+    turns.push(turn);
+    if (!interviewerSet.has(label.toLowerCase()) && !GROUP_LABEL_SET.has(label.toLowerCase())) informantSet.add(label);
   }
-  closeTurn();
 
   const fmInformants = frontmatter.informants;
   if (Array.isArray(fmInformants)) for (const i of fmInformants) informantSet.add(String(i));
-  const title = typeof frontmatter.title === 'string' ? frontmatter.title : stripExtension(basename(path));
+  const title = typeof frontmatter.title === 'string' ? frontmatter.title : title0;
   const words = turns.length > 0 ? turns.reduce((n, t) => n + t.words, 0) : countWords(text.slice(bodyStart));
   return {
     transcript: { path, title, frontmatter, bodyStart, turns, words, informants: [...informantSet].sort() },
     diagnostics,
   };
-}
-
-function isBlank(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 9) return false;
-  }
-  return true;
 }
 
 /** The turns a range overlaps (binary search; turns are sorted by start). */
@@ -138,6 +142,17 @@ export function speakersOf(transcript: Transcript, start: number, end: number): 
   return [...labels];
 }
 
+/** Whether `at` is in the label part of a line that starts with a speaker label. */
+function inLabel(text: string, at: number, markdown: boolean): boolean {
+  let ls = at;
+  while (ls > 0 && text.charCodeAt(ls - 1) !== 10 && text.charCodeAt(ls - 1) !== 13) ls--;
+  if (at - ls > 200) return false;
+  let le = at;
+  while (le < text.length && le - ls < 240 && text.charCodeAt(le) !== 10 && text.charCodeAt(le) !== 13) le++;
+  const m = matchTurnLabel(text.slice(ls, le), markdown ? 'markdown' : 'any');
+  return m !== undefined && at - ls <= m.textStart;
+}
+
 /** A text change in offsets of the text just before it (as anchoring.ts's TextChange). */
 interface PlainChange {
   start: number;
@@ -157,9 +172,14 @@ const STRUCTURAL = /[\n\r*:#|[\]]/;
 export function shiftTurns(transcript: Transcript, textBefore: string, changes: readonly PlainChange[], textAfter: string): boolean {
   // Check every change first (each in the text as it is just before it): all or nothing.
   let text = textBefore;
+  const markdown = !transcript.path.endsWith('.txt');
   for (const c of changes) {
     if (c.start < transcript.bodyStart || STRUCTURAL.test(c.text) || STRUCTURAL.test(text.slice(c.start, c.end))) return false;
-    if (changes.length > 1) text = text.slice(0, c.start) + c.text + text.slice(c.end);
+    // Typing in the label of a line that is not a turn (yet) can make it one, and renaming one
+    // label changes how often each occurs, which decides what is a turn (turnGrammar.ts).
+    const next = text.slice(0, c.start) + c.text + text.slice(c.end);
+    if (inLabel(text, c.start, markdown) || inLabel(next, c.start, markdown)) return false;
+    if (changes.length > 1) text = next;
   }
   // Work on copies of the offsets (start, end, textStart of turn i at 3i..3i+2; one flat
   // array, not an array per turn on every keystroke), committed only when no change touches

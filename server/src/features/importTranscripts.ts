@@ -10,6 +10,7 @@ import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languag
 import type { ServerWorkspace } from '../workspace';
 import type { ImportFilesParams, ImportPreviewResult, ImportTranscriptsResult } from '../protocol';
 import { DEFAULT_MAX_BYTES } from '../core/import/common';
+import { isLayoutId, TEXT_LAYOUTS } from '../core/import/layouts';
 import { planImport, previewImport, type ImportSource } from '../core/importPlan';
 import { LineIndex } from '../core/text';
 
@@ -44,11 +45,19 @@ function options(ws: ServerWorkspace, p: ImportFilesParams) {
     speakers: p.speakers,
     interviewers: p.interviewers,
     overwrite: (p.overwrite ?? []).map((u) => ws.pathOf(u)).filter((x): x is string => x !== undefined),
+    layout: p.layout !== undefined && isLayoutId(p.layout) ? p.layout : undefined,
   };
 }
 
+/** A layout the importer does not know, as a message; undefined when fine. */
+function badLayout(p: ImportFilesParams): string | undefined {
+  return p.layout !== undefined && !(isLayoutId(p.layout) && TEXT_LAYOUTS.includes(p.layout))
+    ? `"${p.layout}" is not a transcript layout (use one of ${TEXT_LAYOUTS.join(', ')}). Nothing was written.`
+    : undefined;
+}
+
 export async function importPreview(ws: ServerWorkspace, p: ImportFilesParams): Promise<ImportPreviewResult> {
-  const sources = await readSources(ws, p.files);
+  const sources = badLayout(p) ?? (await readSources(ws, p.files));
   const project = ws.project;
   if (typeof sources === 'string') {
     return { files: [], informants: project.informantLabels(), known: {}, suggestions: [], interviewerLabel: project.config.language === 'en' ? 'Interviewer' : 'Intervjuer', identifiersPath: project.config.identifiers, error: sources };
@@ -61,7 +70,7 @@ export async function importPreview(ws: ServerWorkspace, p: ImportFilesParams): 
 }
 
 export async function importTranscripts(ws: ServerWorkspace, p: ImportFilesParams, versionOf: (uri: string) => number | null): Promise<ImportTranscriptsResult> {
-  const sources = await readSources(ws, p.files);
+  const sources = badLayout(p) ?? (await readSources(ws, p.files));
   if (typeof sources === 'string') return { error: sources };
   const plan = await planImport(ws.project, sources, options(ws, p));
   if (plan.error) return { error: plan.error };

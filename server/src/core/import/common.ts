@@ -2,6 +2,8 @@
 // every text format needs, the intermediate form each reader produces, speaker roles and
 // the writer of transcript Markdown (DESIGN.md "Transcripts").
 import { Document, isMap, parseDocument, YAMLSeq } from 'yaml';
+import { labelKey, matchTurnLabel } from '../turnGrammar';
+import type { LayoutId } from './layouts';
 
 /** Bad input. The message always starts with the file name (and line when known). */
 export class ImportError extends Error {
@@ -30,6 +32,8 @@ export interface ImportOptions {
   title?: string;
   /** Overrides the interview date found in the source (YYYY-MM-DD). */
   date?: string;
+  /** The layout of a .txt, .md or .docx (layouts.ts); recognised from the file when not given. */
+  layout?: LayoutId;
 }
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
@@ -50,6 +54,8 @@ export interface ParsedSource {
   /** YYYY-MM-DD */
   date?: string;
   blocks: SourceBlock[];
+  /** The layout the file was read in. */
+  layout?: LayoutId;
 }
 
 export interface ImportedSpeaker {
@@ -76,6 +82,10 @@ export interface ImportResult {
   words: number;
   /** Real name → pseudonym for every mapped name that occurred in the source (for the identifiers file). */
   identifiers: Record<string, string>;
+  /** The layout the source was read in (layouts.ts). */
+  layout?: LayoutId;
+  /** What the import changed besides the layout (characters replaced), one sentence each. */
+  changes: string[];
 }
 
 /**
@@ -169,7 +179,10 @@ export function countWords(text: string): number {
   return n;
 }
 
-/** Collapses every run of whitespace (including line breaks) to one space and trims. */
+/**
+ * Collapses runs of spaces, tabs and line breaks to one space and trims them. Only those: a
+ * no-break space ("10\u00a0%", "s.\u00a03") or a thin space is the transcriber's and stays.
+ */
 export function oneLine(text: string): string {
   // One pass into one buffer: V8's replace(/\s+/g, ' ') result held ~28 bytes per match
   // (a 16 MB turn of millions of words: 450 MB).
@@ -179,7 +192,7 @@ export function oneLine(text: string): string {
   let otherSpace = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (isJsSpace(c)) {
+    if (isAsciiSpace(c)) {
       space = true;
       if (c !== 0x20) otherSpace = true;
     } else {
@@ -188,16 +201,20 @@ export function oneLine(text: string): string {
       out[n++] = c;
     }
   }
-  return n === text.length && !otherSpace ? text : new TextDecoder('utf-16le').decode(out.subarray(0, n));
+  return n === text.length && !otherSpace ? text : new TextDecoder('utf-16le', { ignoreBOM: true }).decode(out.subarray(0, n));
 }
 
-/** What \s matches in a JavaScript regex. */
-function isJsSpace(c: number): boolean {
-  return (
-    (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
-  );
+/** Spaces, tabs and line breaks; no-break and other Unicode spaces are kept (issue 14.2). */
+function isAsciiSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
+
+/** Trims spaces, tabs and line breaks, keeping no-break and other Unicode spaces. */
+export function asciiTrim(text: string): string {
+  return text.replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, '');
+}
+
+const SEPARATORS = /[\u2028\u2029]/g;
 
 /** "hh:mm:ss" of a time in seconds (fractions dropped: the second the cue starts in). */
 export function formatTimestamp(seconds: number): string {
@@ -234,10 +251,7 @@ function validDate(y: string, mo: string, d: string): string | undefined {
   return `${y}-${mo}-${d}`;
 }
 
-/** Case- and normalisation-insensitive key for comparing labels and names. */
-export function labelKey(s: string): string {
-  return s.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('nb');
-}
+export { labelKey };
 
 const DATE_KEYS = new Set(['dato', 'date', 'intervjudato', 'interview date', 'dato for intervju']);
 
@@ -291,12 +305,22 @@ export function writeTranscript(fileName: string, parsed: ParsedSource, options:
   const paragraphs: string[] = [];
   let turns = 0;
   let words = 0;
+  // Unicode line and paragraph separators are line breaks to a transcriber, but an editor shows
+  // them as unusual line terminators (VS Code offers to remove them): they become line breaks
+  // (a space inside a turn), and the result says so.
+  let separators = 0;
+  const lines = (s: string): string =>
+    s.replace(SEPARATORS, () => {
+      separators++;
+      return '\n';
+    });
   for (const block of parsed.blocks) {
     if (block.kind === 'text') {
-      if (block.markdown.trim() !== '') paragraphs.push(block.markdown.trim());
+      const md = asciiTrim(lines(block.markdown));
+      if (md !== '') paragraphs.push(md);
       continue;
     }
-    const text = oneLine(block.text);
+    const text = oneLine(lines(block.text));
     const sp = resolve(block.speaker);
     const n = countWords(text);
     sp.turns++;
@@ -333,7 +357,9 @@ export function writeTranscript(fileName: string, parsed: ParsedSource, options:
   const fmText = fm.toString({ lineWidth: 0, flowCollectionPadding: false }).replace(/\n+$/, '');
 
   const markdown = `---\n${fmText}\n---\n${paragraphs.join('\n\n')}\n`;
-  return { markdown, title, date, speakers: speakerList, informants, turns, words, identifiers };
+  const changes: string[] = [];
+  if (separators > 0) changes.push(`${separators} Unicode line or paragraph separator${separators === 1 ? '' : 's'} (U+2028/U+2029) became line breaks (a space inside a turn)`);
+  return { markdown, title, date, speakers: speakerList, informants, turns, words, identifiers, layout: parsed.layout, changes };
 }
 
 function defaultTitle(informants: string[], language: Language): string {
@@ -357,32 +383,27 @@ export function splitFrontmatter(fileName: string, text: string): { frontmatter?
     throw new ImportError(fileName, `frontmatter is not valid YAML: ${err.message.split('\n')[0]}`, (err.linePos?.[0]?.line ?? 0) + 1);
   }
   if (doc.contents !== null && !isMap(doc.contents)) throw new ImportError(fileName, 'frontmatter is not a YAML mapping (key: value lines)', 2);
+  // Aliases that expand exponentially ("billion laughs") would be copied into the transcript and
+  // blow up every reader after it: expanding them once, with yaml's cap, tells.
+  try {
+    doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    if (/alias/i.test((err as Error).message)) {
+      throw new ImportError(fileName, 'frontmatter is refused: its YAML aliases (*name) expand to an enormous document (a "billion laughs" attack); remove the aliases and import again', 2);
+    }
+    throw new ImportError(fileName, `frontmatter is not valid YAML: ${(err as Error).message.split('\n')[0]}`, 2);
+  }
   const bodyLine = m[0].split('\n').length - (m[0].endsWith('\n') ? 1 : 0) + 1;
   return { frontmatter: doc, body: text.slice(m[0].length), bodyLine };
 }
 
 /**
- * The label of a speaker turn at the start of a paragraph: `Label:`, `**Label:**` or `**Label**:`
- * where the label is one to four words, each starting with a capital letter or digit
- * ("Intervjuer", "P3", "Informant A", "Kari Nordmann"). Optionally preceded and/or followed by a
- * `[hh:mm:ss]` timestamp. Returns undefined when the paragraph is not a turn.
+ * The label of a speaker turn at the start of a paragraph or cue text, in the project's one turn
+ * grammar (core/turnGrammar.ts): `Label:`, `**Label:**` or `**Label**:`, optionally indented and
+ * with a `[hh:mm:ss]` timestamp before or after it. Returns undefined when it is not a turn.
  */
 export function matchTurnStart(paragraph: string): { label: string; time?: number; rest: string } | undefined {
-  const m = TURN_START.exec(paragraph);
-  if (!m) return undefined;
-  const g = m.groups!;
-  const before = g.before !== undefined ? parseClock(g.before) : undefined;
-  const after = g.after !== undefined ? parseClock(g.after) : undefined;
-  if ((g.before !== undefined && before === undefined) || (g.after !== undefined && after === undefined)) return undefined;
-  return { label: (g.bold ?? g.plain)!, time: before ?? after, rest: paragraph.slice(m[0].length) };
+  const eol = paragraph.search(/[\r\n]/);
+  const t = matchTurnLabel(eol < 0 ? paragraph : paragraph.slice(0, eol));
+  return t ? { label: t.label, time: t.time, rest: paragraph.slice(t.textStart) } : undefined;
 }
-
-const WORD = String.raw`[\p{Lu}\p{N}][\p{L}\p{N}.'’\-]*`;
-const LABEL = `${WORD}(?: ${WORD}){0,3}`;
-const CLOCK = String.raw`\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?`;
-const TURN_START = new RegExp(
-  String.raw`^(?:\[(?<before>${CLOCK})\][ \t]*)?` +
-    String.raw`(?:\*\*(?<bold>${LABEL})(?::\*\*|\*\*:)|(?<plain>${LABEL}):)` +
-    String.raw`(?:[ \t]+|$)(?:\[(?<after>${CLOCK})\](?:[ \t]+|$))?`,
-  'u',
-);

@@ -31,6 +31,8 @@ const INTERVIEWER_LABELS = new Set(['intervjuer', 'intervjuar', 'interviewer', '
 /** An informant code or numbered role (lower-cased): "fl3", "r 2", "informant a", "speaker 1", "deltaker 4". */
 const CODE = /^(?:\p{L}{1,3} ?\d{1,3}|(?:informant|respondent|deltaker|participant|speaker|person|taler) (?:\d{1,3}|\p{L}))$/u;
 
+const DIARISATION = /^(?:SPEAKER_\d{1,3}|S\d{2,3})$/;
+
 const WORD = /^[\p{Lu}\p{N}][\p{L}\p{M}\p{N}'’-]*\.?$/u;
 
 /** The label of a "Label: text" cue when the label is written like a name or a code, else undefined. */
@@ -39,6 +41,8 @@ export function nameLikePrefix(text: string): { name: string; rest: string } | u
   if (!m) return undefined;
   const name = m[1]!.trim();
   if (name !== m[1] || /\s{2,}/.test(name)) return undefined;
+  // Diarisation labels of Whisper-based tools and noScribe (issue 22): speakers by construction.
+  if (DIARISATION.test(name)) return { name, rest: text.slice(m[0].length).trim() };
   const words = name.split(' ');
   if (words.length > 4 || !/\p{L}/u.test(name)) return undefined;
   const ok = words.every((w, i) => {

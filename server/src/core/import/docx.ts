@@ -4,7 +4,7 @@
 import mammoth from 'mammoth';
 import { BoundedZip, ZipFormatError, ZipLimitError } from './boundedZip';
 import { checkSize, dateFromMetadata, ImportError, type ParsedSource } from './common';
-import { paragraphsToSource, type Paragraph } from './text';
+import { paragraphsToSource, type LayoutOptions, type Paragraph } from './text';
 import { decodeEntities } from './vtt';
 
 /**
@@ -40,7 +40,7 @@ class PartError extends Error {
 
 const MB = (n: number): string => `${Math.round(n / 1024 / 1024)} MB`;
 
-export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: number, knownLabels: Set<string>): Promise<ParsedSource> {
+export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: number, knownLabels: Set<string>, layout: LayoutOptions): Promise<ParsedSource> {
   checkSize(fileName, bytes, maxBytes);
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) {
     throw new ImportError(fileName, 'is not a Word document (.docx files are ZIP archives; this one is not)');
@@ -101,7 +101,7 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
     throw new ImportError(fileName, `is a damaged Word document (${describeMammothError(err as Error)})`);
   }
   const { paragraphs, title, date } = htmlToParagraphs(html);
-  const parsed = paragraphsToSource(paragraphs, knownLabels);
+  const parsed = paragraphsToSource(fileName, paragraphs, knownLabels, layout);
   if (title) parsed.title = title;
   if (date) parsed.date = date;
   return parsed;
@@ -187,7 +187,7 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
           const text = flushInline().replace(/\n/g, ' ');
           if (text) {
             if (tag === 'h1' && title === undefined) title = text.replace(/\*+/g, '');
-            paragraphs.push({ text: `${'#'.repeat(Number(tag[1]))} ${text}`, line: 0, structural: true });
+            paragraphs.push({ text: `${'#'.repeat(Number(tag[1]))} ${text}`, structural: true });
           }
         } else flushInline();
         break;
@@ -197,7 +197,7 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
           const text = flushInline();
           if (cellParts) cellParts.push(text);
           else if (listStack.length) inline = text; // a paragraph inside a list item
-          else if (text) paragraphs.push({ text, line: 0 });
+          else if (text) paragraphs.push({ text });
         }
         break;
       case 'ul':
@@ -209,7 +209,7 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
           listStack.pop();
           listCounters.pop();
           if (listStack.length === 0 && listLines.length) {
-            paragraphs.push({ text: listLines.join('\n'), line: 0, structural: true });
+            paragraphs.push({ text: listLines.join('\n'), structural: true });
             listLines = [];
           }
         }
@@ -230,7 +230,7 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
       case 'table':
         if (!t.close) table = [];
         else if (table) {
-          paragraphs.push({ text: markdownTable(table), line: 0, structural: true });
+          paragraphs.push({ text: markdownTable(table), structural: true });
           for (const r of table) {
             if (r.length >= 2 && !date) date = dateFromMetadata(r[0]!.replace(/\*+/g, ''), r[1]!.replace(/\*+/g, ''));
           }
@@ -262,39 +262,48 @@ export function htmlToParagraphs(html: string): { paragraphs: Paragraph[]; title
     }
   }
   const rest = flushInline();
-  if (rest) paragraphs.push({ text: rest, line: 0 });
+  if (rest) paragraphs.push({ text: rest });
   return { paragraphs, title, date };
 }
 
 /**
- * Runs of spaces and tabs become one space, and spaces next to a line break go, in one pass into
- * one buffer: with regex replacements, a paragraph of millions of double spaces held a piece
- * per match (gigabytes).
+ * A paragraph's spacing, as the layouts need it, in one pass into one buffer (with regex
+ * replacements a paragraph of millions of spaces held a piece per match: gigabytes). A run of
+ * spaces and tabs next to a line break goes; a run holding a tab becomes one tab; three or more
+ * spaces become two (so "Kari Nordmann   0:03" of Teams and "Speaker 1\t0:00" are told from a
+ * sentence that ends in a time by that gap, layouts.ts); one or two spaces stay.
  */
 export function collapseSpaces(s: string): string {
   const out = new Uint16Array(s.length);
   let n = 0;
-  let space = false;
-  let afterNewline = false;
-  let tab = false;
-  for (let i = 0; i < s.length; i++) {
+  let changed = false;
+  for (let i = 0; i < s.length; ) {
     const c = s.charCodeAt(i);
-    if (c === 0x20 || c === 0x09) {
-      if (c === 0x09) tab = true;
-      if (!afterNewline) space = true;
-    } else if (c === 0x0a) {
-      space = false;
-      afterNewline = true;
+    if (c !== 0x20 && c !== 0x09) {
       out[n++] = c;
-    } else {
-      if (space) out[n++] = 0x20;
-      space = false;
-      afterNewline = false;
-      out[n++] = c;
+      i++;
+      continue;
     }
+    let j = i;
+    let tab = false;
+    while (j < s.length && (s.charCodeAt(j) === 0x20 || s.charCodeAt(j) === 0x09)) {
+      if (s.charCodeAt(j) === 0x09) tab = true;
+      j++;
+    }
+    const len = j - i;
+    const nearBreak = (i > 0 && s.charCodeAt(i - 1) === 0x0a) || (j < s.length && s.charCodeAt(j) === 0x0a);
+    if (nearBreak) changed = true;
+    else if (tab) {
+      out[n++] = 0x09;
+      if (len > 1) changed = true;
+    } else {
+      const keep = Math.min(len, 2);
+      for (let k = 0; k < keep; k++) out[n++] = 0x20;
+      if (keep !== len) changed = true;
+    }
+    i = j;
   }
-  if (space) out[n++] = 0x20;
-  return n === s.length && !tab ? s : new TextDecoder('utf-16le').decode(out.subarray(0, n));
+  return changed ? new TextDecoder('utf-16le', { ignoreBOM: true }).decode(out.subarray(0, n)) : s;
 }
 
 function markdownTable(rows: string[][]): string {

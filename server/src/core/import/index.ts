@@ -29,6 +29,7 @@ export interface ImportResult extends WrittenTranscript {
    */
   unnamedSpeaker?: string;
 }
+export { isLayoutId, LAYOUT_NAMES, TEXT_LAYOUTS, type LayoutId } from './layouts';
 
 export const IMPORT_EXTENSIONS = ['.vtt', '.srt', '.docx', '.txt', '.md'] as const;
 
@@ -73,18 +74,20 @@ export async function importTranscript(fileName: string, bytes: Uint8Array, opti
       const vtt = parseVtt(fileName, decodeVtt(fileName, bytes, maxBytes));
       warnings = vtt.warnings;
       parsed = cuesToSource(vtt.cues, unnamedLabel);
+      parsed.layout = 'webvtt';
       break;
     }
     case '.srt':
       parsed = cuesToSource(parseSrtCues(fileName, decodeText(fileName, bytes, maxBytes)), unnamedLabel);
+      parsed.layout = 'srt';
       break;
     case '.docx':
-      parsed = await parseDocx(fileName, bytes, maxBytes, known);
+      parsed = await parseDocx(fileName, bytes, maxBytes, known, { layout: options.layout, unknownLabel: unknown });
       break;
     case '.txt':
     case '.md':
     case '.markdown':
-      parsed = parseTextTranscript(fileName, decodeText(fileName, bytes, maxBytes), known);
+      parsed = parseTextTranscript(fileName, decodeText(fileName, bytes, maxBytes), known, { layout: options.layout, unknownLabel: unknown });
       break;
     default:
       throw new ImportError(fileName, `cannot be imported: ${ext ? `"${ext}" is` : 'files without an extension are'} not a transcript format (use ${IMPORT_EXTENSIONS.join(', ')})`);

@@ -1,94 +1,61 @@
-// Plain text and Markdown transcripts with `Label:` (or `**Label:**`) turns, one per paragraph.
-// Whatever comes before the first turn (a title, "Dato: …" lines, a transcription key) is kept
-// as a header; paragraphs after it that are not turns (headings, notes) are kept as they are.
-import {
-  dateFromMetadata,
-  labelKey,
-  matchTurnStart,
-  splitFrontmatter,
-  type ParsedSource,
-  type SourceBlock,
-} from './common';
+// Plain text and Markdown transcripts (and the text of Word documents, docx.ts): the layout is
+// recognised from the file (layouts.ts) — `Label: text` turns in the project's turn grammar
+// (core/turnGrammar.ts), or one of the layouts transcription tools write. Whatever comes before
+// the first turn (a title, "Dato: …" lines, a transcription key) is kept as a header;
+// paragraphs that are not turns (headings, notes) are kept as they are, in their own paragraph.
+import { ImportError, splitFrontmatter, type ParsedSource } from './common';
+import { detectLayout, LAYOUT_NAMES, parseLayout, TEXT_LAYOUTS, type Fail, type LayoutId } from './layouts';
 
 export interface Paragraph {
   /** Markdown text of the paragraph (line breaks inside kept). */
   text: string;
-  /** 1-based line where it starts, for messages. */
-  line: number;
   /** A heading, table or list: never a turn. */
   structural?: boolean;
 }
 
-/** Splits text into paragraphs at blank lines. */
-export function splitParagraphs(body: string, firstLine = 1): Paragraph[] {
-  const out: Paragraph[] = [];
-  const lines = body.split('\n');
-  let cur: string[] = [];
-  let start = firstLine;
-  lines.forEach((line, i) => {
-    if (line.trim() === '') {
-      if (cur.length) out.push({ text: cur.join('\n'), line: start });
-      cur = [];
-    } else {
-      if (!cur.length) start = firstLine + i;
-      cur.push(line.replace(/[ \t]+$/, ''));
-    }
-  });
-  if (cur.length) out.push({ text: cur.join('\n'), line: start });
-  return out;
+export interface LayoutOptions {
+  /** The layout to read; recognised from the file when undefined. */
+  layout?: LayoutId;
+  /** The label of turns whose speaker nobody named ("Ukjent"). */
+  unknownLabel: string;
 }
 
-const KEY_VALUE_LINE = /^[^:\n]{1,40}:[ \t]*\S/;
-
 /**
- * Turns paragraphs into blocks. The first turn is the first paragraph whose label starts at
- * least two paragraphs, or is a label the caller knows (an interviewer or a mapped speaker) —
- * so "Dato: 2024-04-09" in a header is not mistaken for a speaker. From there on every
- * labelled paragraph is a turn.
+ * Reads a body (LF line ends) in its layout. Throws, naming the file, when the layout cannot be
+ * told (two fit, or none and there is no speaker label), and when a line of the recognised
+ * layout is broken (via `fail`, which knows whether to say line or paragraph).
  */
-export function paragraphsToSource(paragraphs: Paragraph[], knownLabels: Set<string>): ParsedSource {
-  const starts = paragraphs.map((p) => (p.structural ? undefined : matchTurnStart(p.text)));
-  const frequency = new Map<string, number>();
-  for (const s of starts) if (s) frequency.set(labelKey(s.label), (frequency.get(labelKey(s.label)) ?? 0) + 1);
-  const isMetadataBlock = (p: Paragraph): boolean => {
-    const lines = p.text.split('\n');
-    return lines.length >= 2 && lines.every((l) => KEY_VALUE_LINE.test(l));
-  };
-  let first = starts.findIndex((s, i) => {
-    if (!s || isMetadataBlock(paragraphs[i]!)) return false;
-    const key = labelKey(s.label);
-    return (frequency.get(key) ?? 0) >= 2 || knownLabels.has(key);
-  });
-  if (first < 0) first = paragraphs.length;
-
-  const result: ParsedSource = { blocks: [] };
-  const blocks: SourceBlock[] = result.blocks;
-  paragraphs.forEach((p, i) => {
-    const s = starts[i];
-    if (i < first) {
-      for (const line of p.text.split('\n')) {
-        const kv = /^([^:\n]{1,40}):[ \t]*(.+)$/.exec(line);
-        const date = kv ? dateFromMetadata(kv[1]!, kv[2]!) : undefined;
-        if (date && !result.date) result.date = date;
-      }
-      if (i === 0 && !result.title) {
-        const firstLine = p.text.split('\n')[0]!.replace(/^#+\s+/, '').trim();
-        if (firstLine && !KEY_VALUE_LINE.test(firstLine) && firstLine.length <= 120) result.title = firstLine;
-      }
-      blocks.push({ kind: 'text', markdown: p.text });
-    } else if (s) {
-      blocks.push({ kind: 'turn', speaker: s.label, time: s.time, text: s.rest });
-    } else {
-      blocks.push({ kind: 'text', markdown: p.text });
+export function bodyToSource(fileName: string, body: string, knownLabels: ReadonlySet<string>, options: LayoutOptions, fail: Fail): ParsedSource {
+  let layout = options.layout;
+  if (layout === undefined) {
+    const found = detectLayout(body, knownLabels);
+    if (found.layout === undefined && found.candidates.length > 1) {
+      throw new ImportError(
+        fileName,
+        `could be read in more than one layout: ${found.candidates.map((c) => `${c} (${LAYOUT_NAMES[c]})`).join(' or ')}; choose one with --layout ${found.candidates.join('|')}`,
+      );
     }
-  });
-  return result;
+    if (found.layout === undefined) {
+      throw new ImportError(
+        fileName,
+        `has no speaker turns: no layout recognised (expected paragraphs or lines that start with a label such as "Intervjuer:", or a layout of Teams, Zoom, Otter, f4transkript, noScribe or Whisper); ` +
+          `if it has no speaker labels at all, choose the layout: --layout unlabelled (one of ${TEXT_LAYOUTS.join(', ')})`,
+      );
+    }
+    layout = found.layout;
+  }
+  const parsed = parseLayout(body, layout, knownLabels, options.unknownLabel, fail, options.layout !== undefined);
+  parsed.layout = layout;
+  return parsed;
 }
 
 /** A .txt or .md transcript (decoded, LF line endings). */
-export function parseTextTranscript(fileName: string, text: string, knownLabels: Set<string>): ParsedSource {
+export function parseTextTranscript(fileName: string, text: string, knownLabels: ReadonlySet<string>, options: LayoutOptions): ParsedSource {
   const { frontmatter, body, bodyLine } = splitFrontmatter(fileName, text);
-  const parsed = paragraphsToSource(splitParagraphs(body, bodyLine), knownLabels);
+  const fail: Fail = (line, detail) => {
+    throw new ImportError(fileName, detail, bodyLine + line);
+  };
+  const parsed = bodyToSource(fileName, body, knownLabels, options, fail);
   if (frontmatter) {
     parsed.frontmatter = frontmatter;
     // A title line in the body is not needed when the frontmatter has one.
@@ -97,4 +64,22 @@ export function parseTextTranscript(fileName: string, text: string, knownLabels:
     if (typeof date === 'string') parsed.date = undefined;
   }
   return parsed;
+}
+
+/** Word paragraphs as one body, each paragraph its own block; errors name the paragraph. */
+export function paragraphsToSource(fileName: string, paragraphs: Paragraph[], knownLabels: ReadonlySet<string>, options: LayoutOptions): ParsedSource {
+  const firstLines: number[] = [];
+  let line = 0;
+  const texts: string[] = [];
+  for (const p of paragraphs) {
+    firstLines.push(line);
+    texts.push(p.text);
+    line += p.text.split('\n').length + 1;
+  }
+  const fail: Fail = (at, detail) => {
+    let k = 0;
+    while (k + 1 < firstLines.length && firstLines[k + 1]! <= at) k++;
+    throw new ImportError(fileName, `paragraph ${k + 1}: ${detail}`);
+  };
+  return bodyToSource(fileName, texts.join('\n\n'), knownLabels, options, fail);
 }
