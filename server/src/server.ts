@@ -9,7 +9,6 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
@@ -19,6 +18,7 @@ import type { TextChange } from './core/anchoring';
 import { Project } from './core/project';
 import { CONFIG_FILE } from './core/config';
 import { ServerWorkspace } from './workspace';
+import { OpenDocument } from './openDocument';
 import { settleHeapAfterStartup } from './memory';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { hover } from './features/hover';
@@ -56,7 +56,7 @@ import {
 } from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
-const openDocuments = new Map<string, TextDocument>();
+const openDocuments = new Map<string, OpenDocument>();
 let ws: ServerWorkspace | undefined;
 let diagnostics: DiagnosticsPublisher | undefined;
 let ready: Promise<void> = Promise.resolve();
@@ -192,7 +192,7 @@ function inOrder(work: () => Promise<void> | void): void {
 }
 
 connection.onDidOpenTextDocument((p) => {
-  const doc = TextDocument.create(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
+  const doc = new OpenDocument(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
   openDocuments.set(doc.uri, doc);
   inOrder(async () => {
     const path = ws?.pathOf(doc.uri);
@@ -205,17 +205,14 @@ connection.onDidOpenTextDocument((p) => {
 
 connection.onDidChangeTextDocument((p) => {
   const received = TIMINGS ? performance.now() : 0;
-  let doc = openDocuments.get(p.textDocument.uri);
+  const doc = openDocuments.get(p.textDocument.uri);
   if (!doc) return;
   // LSP changes apply one after the other: each range refers to the text after the previous.
-  const changes: TextChange[] = [];
-  for (const change of p.contentChanges) {
-    if ('range' in change) changes.push({ start: doc.offsetAt(change.range.start), end: doc.offsetAt(change.range.end), text: change.text });
-    else changes.push({ start: 0, end: doc.getText().length, text: change.text });
-    doc = TextDocument.update(doc, [change], p.textDocument.version);
-  }
-  openDocuments.set(doc.uri, doc);
-  const text = doc.getText();
+  const changes: TextChange[] = p.contentChanges.map((change) => doc.apply(change));
+  doc.version = p.textDocument.version;
+  // This version's text, in chunks (immutable: later changes make new versions). An open
+  // transcript's keystroke is shifted without ever building it as one string.
+  const text = doc.text;
   inOrder(async () => {
     const path = ws?.pathOf(p.textDocument.uri);
     if (path && ws!.project.isLive(path)) {
@@ -224,9 +221,9 @@ connection.onDidChangeTextDocument((p) => {
       if (TIMINGS) reportTiming('didChange-shift', performance.now() - received);
       noteChanged(p.textDocument.uri);
     } else if (path && ws!.project.roleOf(path) === 'codings') {
-      await ws!.project.editCodingsFile(path, changes, text);
+      await ws!.project.editCodingsFile(path, changes, text.toString());
       noteChanged(p.textDocument.uri);
-    } else await updateText(p.textDocument.uri, text);
+    } else await updateText(p.textDocument.uri, text.toString());
   });
 });
 

@@ -13,6 +13,7 @@
 
 import approxSearch from 'approx-string-match';
 import type { Coding } from './model';
+import { spliceText, type TextSource } from './pieceText';
 
 /** Context kept each side of a coded passage (UTF-16 code units), as in the codings file. */
 export const CONTEXT_LENGTH = 32;
@@ -30,7 +31,7 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 /** True when offset `i` falls between the two halves of a surrogate pair. */
-function splitsPair(text: string, i: number): boolean {
+function splitsPair(text: TextSource, i: number): boolean {
   return i > 0 && i < text.length && isLowSurrogate(text.charCodeAt(i)) && isHighSurrogate(text.charCodeAt(i - 1));
 }
 
@@ -38,7 +39,7 @@ function splitsPair(text: string, i: number): boolean {
  * The W3C TextQuoteSelector of text[start, end): the passage and up to `context` UTF-16 units
  * each side, never cutting a surrogate pair in two (the context is shortened by one instead).
  */
-export function makeQuoteSelector(text: string, start: number, end: number, context = CONTEXT_LENGTH): QuoteSelector {
+export function makeQuoteSelector(text: TextSource, start: number, end: number, context = CONTEXT_LENGTH): QuoteSelector {
   start = clamp(start, 0, text.length);
   end = clamp(end, start, text.length);
   let prefixStart = Math.max(0, start - context);
@@ -192,18 +193,19 @@ export interface LiveChangeSummary {
 export class LiveAnchors {
   private entries: LiveEntry[] = [];
   private byId = new Map<string, LiveEntry>();
-  private _text: string;
+  /** A string, or an open document's PieceText (read by slices only; never built whole here). */
+  private _text: TextSource;
 
   /**
    * `codings` are copied; their offsets must refer to `text`. Collapsed codings whose `exact`
    * is not empty start as orphans.
    */
-  constructor(text: string, codings: readonly Coding[] = []) {
+  constructor(text: TextSource, codings: readonly Coding[] = []) {
     this._text = text;
     for (const c of codings) this.add(c);
   }
 
-  get text(): string {
+  get text(): TextSource {
     return this._text;
   }
 
@@ -264,7 +266,7 @@ export class LiveAnchors {
    * pass over the codings and never touches the text (V8 would copy a freshly concatenated
    * 1 MB document on first access); exact/prefix/suffix are refreshed lazily when read.
    */
-  applyChanges(changes: readonly TextChange[], textAfter?: string): LiveChangeSummary {
+  applyChanges(changes: readonly TextChange[], textAfter?: TextSource): LiveChangeSummary {
     const orphaned: string[] = [];
     const restored: string[] = [];
     const batch = ++this.batch;
@@ -278,7 +280,7 @@ export class LiveAnchors {
       this._text =
         i === changes.length - 1 && textAfter !== undefined
           ? textAfter
-          : this._text.slice(0, s) + change.text + this._text.slice(e);
+          : spliceText(this._text, s, e, change.text);
     }
     const changed: string[] = [];
     for (const entry of this.entries) if (entry.batch === batch) changed.push(entry.coding.id);

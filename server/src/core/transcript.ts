@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { QdaDiagnostic, SpeakerTurn, Transcript } from './model';
 import { basename, countWords, intern, stripExtension } from './text';
 import { GROUP_LABELS } from './import/common';
+import { spliceText, type TextSource } from './pieceText';
 
 // Several speakers at once ("Flere") or an unknown one: neither interviewer nor informant.
 const GROUP_LABEL_SET = new Set(GROUP_LABELS.map((l) => l.toLowerCase()));
@@ -154,12 +155,12 @@ const STRUCTURAL = /[\n\r*:#|[\]]/;
  * common keystroke inside a turn's text), so a keystroke costs O(turns) instead of a rescan of
  * the whole transcript. Returns false, changing nothing, when a rescan is needed.
  */
-export function shiftTurns(transcript: Transcript, textBefore: string, changes: readonly PlainChange[], textAfter: string): boolean {
+export function shiftTurns(transcript: Transcript, textBefore: TextSource, changes: readonly PlainChange[], textAfter: TextSource): boolean {
   // Check every change first (each in the text as it is just before it): all or nothing.
   let text = textBefore;
   for (const c of changes) {
     if (c.start < transcript.bodyStart || STRUCTURAL.test(c.text) || STRUCTURAL.test(text.slice(c.start, c.end))) return false;
-    if (changes.length > 1) text = text.slice(0, c.start) + c.text + text.slice(c.end);
+    if (changes.length > 1) text = spliceText(text, c.start, c.end, c.text);
   }
   // Work on copies of the offsets (start, end, textStart of turn i at 3i..3i+2; one flat
   // array, not an array per turn on every keystroke), committed only when no change touches
