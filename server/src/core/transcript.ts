@@ -150,6 +150,9 @@ interface PlainChange {
 // heading, a table or a paragraph break: such a change needs a rescan.
 const STRUCTURAL = /[\n\r*:#|[\]]/;
 
+/** shiftTurns' working copy of the turns' offsets, reused (see there). */
+let scratch = new Float64Array(0);
+
 /**
  * Shifts a transcript's turns through editor changes that cannot alter its structure (the
  * common keystroke inside a turn's text), so a keystroke costs O(turns) instead of a rescan of
@@ -166,7 +169,10 @@ export function shiftTurns(transcript: Transcript, textBefore: TextSource, chang
   // array, not an array per turn on every keystroke), committed only when no change touches
   // a label.
   const turns = transcript.turns;
-  const pos = new Float64Array(turns.length * 3);
+  // One scratch buffer for every call (a fresh 55 KB typed array per keystroke in a 1 MB
+  // transcript was an off-heap allocation each time, and garbage).
+  if (scratch.length < turns.length * 3) scratch = new Float64Array(turns.length * 6);
+  const pos = scratch;
   turns.forEach((t, i) => {
     pos[3 * i] = t.start;
     pos[3 * i + 1] = t.end;
