@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { BIG, HOT, codeNames, codingsFileOf, generateCorpus, mulberry32, restorePristine } from './corpus.mjs';
 import { LspServer, Lines, applyTextEdits } from './lsp.mjs';
+import { REFERENCE_BASELINE_MS, budgetScale, checkScaled } from './budgets.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 let SERVER = join(ROOT, 'dist/server.js');
@@ -73,13 +74,7 @@ if (opts.dist) {
   opts.build = false;
 }
 const log = (s) => process.stderr.write(s + '\n');
-/**
- * The read+split baseline (median, spawn → exit, default corpus) of the run the budgets in
- * milliseconds were set for (README, Performance). Each such budget is checked against
- * budget × max(1, this run's baseline / this): a slow moment of the VM raises every timed
- * budget with the baseline, so a red row means the code got slower, not the machine (issue 13).
- */
-const REFERENCE_BASELINE_MS = 314;
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const figures = [];
 
@@ -114,20 +109,16 @@ async function baselineSample(dir) {
   return b;
 }
 /**
- * Scales each budget in ms by this run's baseline: budget × max(1, baseline / reference), the
- * baseline being the median of every sample taken over the run (the VM's speed drifts over
- * minutes). Never below the stated budget: that is the promise on the reference machine, and a
- * quick baseline sample (they vary by ±30% within minutes) must not turn a figure that meets it
- * red; catching a regression independently of the machine's speed is what the ratios do.
- * Only the default corpus has a reference baseline; other sizes are checked unscaled.
+ * Scales each budget in ms by this run's baseline: budget × max(1, baseline / reference)
+ * (bench/budgets.mjs says why), so that a slow moment of the VM raises every timed budget with
+ * the baseline and a red row means the code got slower, not the machine (issue 13).
  */
 function scaleBudgets() {
-  const measured = med(baselines);
-  const factor = opts.words === 5_000_000 ? Math.max(1, measured / REFERENCE_BASELINE_MS) : 1;
+  const { measured, factor } = budgetScale(baselines, { defaultCorpus: opts.words === 5_000_000 });
   for (const [f, { max, value }] of scaled) {
-    const limit = max * factor;
+    const { limit, pass } = checkScaled(value, max, factor);
     f.budgetScaled = `<= ${round(limit)}`;
-    f.pass = value <= limit;
+    f.pass = pass;
   }
   return { measured, factor };
 }
