@@ -558,10 +558,10 @@ if (opts.growth.length) {
 const { measured, factor } = scaleBudgets();
 const scaleLine =
   opts.words === 5_000_000
-    ? `budgets in ms are for a read+split baseline of ${REFERENCE_BASELINE_MS} ms; this run's baseline ${measured.toFixed(0)} ms (median of ${baselines.length} samples over the run) → scaled by ×${factor.toFixed(2)} (never below ×1)`
+    ? `budgets in ms are for a read+split baseline of ${REFERENCE_BASELINE_MS} ms; this run's baseline ${measured.toFixed(0)} ms (median of ${baselines.length} samples over the run, ${Math.min(...baselines).toFixed(0)}–${Math.max(...baselines).toFixed(0)} ms) → scaled by ×${factor.toFixed(2)} (never below ×1)`
     : `budgets in ms unscaled: the reference baseline (${REFERENCE_BASELINE_MS} ms) is for the default corpus; this run's baseline ${measured.toFixed(0)} ms`;
 if (opts.json) {
-  process.stdout.write(JSON.stringify({ name: 'budget scale', unit: '×', median: round(factor), referenceBaselineMs: REFERENCE_BASELINE_MS, baselineMs: round(measured), baselineSamples: baselines.length }) + '\n');
+  process.stdout.write(JSON.stringify({ name: 'budget scale', unit: '×', median: round(factor), referenceBaselineMs: REFERENCE_BASELINE_MS, baselineMs: round(measured), baselineSamples: baselines.map(round) }) + '\n');
   for (const f of figures) process.stdout.write(JSON.stringify(f) + '\n');
 } else {
   process.stdout.write(scaleLine + '\n\n');
