@@ -150,6 +150,42 @@ interface PlainChange {
 // heading, a table or a paragraph break: such a change needs a rescan.
 const STRUCTURAL = /[\n\r*:#|[\]]/;
 
+/**
+ * shiftTurns for one change (a keystroke): the same tests on every turn, but read-only first and
+ * then the shift in place, without copying every turn's offsets out and back.
+ */
+function shiftTurnsOnce(transcript: Transcript, c: PlainChange, textAfter: TextSource): boolean {
+  const turns = transcript.turns;
+  const affected: number[] = [];
+  for (let i = 0; i < turns.length; i++) {
+    const t = turns[i];
+    if (c.start <= t.start && c.end >= t.start) return false; // at a turn's start: the label could break
+    if (t.start >= c.end) continue; // shifted below
+    if (c.start >= t.textStart && c.end <= t.end) affected.push(i);
+    else if (c.start < t.textStart && c.end > t.start) return false; // inside a label or timestamp
+  }
+  // Outside every turn's text (a blank line, a heading): typing there can merge or split
+  // paragraphs.
+  if (affected.length === 0) return false;
+  const delta = c.text.length - (c.end - c.start);
+  for (let i = 0; i < turns.length; i++) {
+    const t = turns[i];
+    if (t.start >= c.end) {
+      t.start += delta;
+      t.end += delta;
+      t.textStart += delta;
+    }
+  }
+  for (const i of affected) {
+    const t = turns[i];
+    t.end += delta;
+    const before = t.words;
+    t.words = countWords(textAfter.slice(t.textStart, t.end));
+    transcript.words += t.words - before;
+  }
+  return true;
+}
+
 /** shiftTurns' working copy of the turns' offsets, reused (see there). */
 let scratch = new Float64Array(0);
 
@@ -165,6 +201,7 @@ export function shiftTurns(transcript: Transcript, textBefore: TextSource, chang
     if (c.start < transcript.bodyStart || STRUCTURAL.test(c.text) || STRUCTURAL.test(text.slice(c.start, c.end))) return false;
     if (changes.length > 1) text = spliceText(text, c.start, c.end, c.text);
   }
+  if (changes.length === 1) return shiftTurnsOnce(transcript, changes[0], textAfter);
   // Work on copies of the offsets (start, end, textStart of turn i at 3i..3i+2; one flat
   // array, not an array per turn on every keystroke), committed only when no change touches
   // a label.
