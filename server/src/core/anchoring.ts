@@ -205,7 +205,13 @@ export class LiveAnchors {
     for (const c of codings) this.add(c);
   }
 
-  get text(): TextSource {
+  /** The document text as one string (built if it is held in chunks: see `source`). */
+  get text(): string {
+    return this._text.toString();
+  }
+
+  /** The document text as held: a string or an open document's PieceText, not built. */
+  get source(): TextSource {
     return this._text;
   }
 

@@ -307,7 +307,7 @@ export class Project {
       void this.update(path, textAfter.toString());
       return;
     }
-    const before = anchors.text;
+    const before = anchors.source;
     const wholesale = changes.some((c) => c.end - c.start > before.length / 2);
     if (wholesale) {
       // Revert, "replace all" or a paste over most of the file: shifting would orphan every
