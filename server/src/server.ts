@@ -9,7 +9,6 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
@@ -19,6 +18,8 @@ import type { TextChange } from './core/anchoring';
 import { Project } from './core/project';
 import { CONFIG_FILE } from './core/config';
 import { ServerWorkspace } from './workspace';
+import { OpenDocument } from './openDocument';
+import type { TextSource } from './core/pieceText';
 import { settleHeapAfterStartup } from './memory';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { hover } from './features/hover';
@@ -60,15 +61,15 @@ import {
 
 const connection = createConnection(ProposedFeatures.all);
 /** Open documents as the client has them now: updated the moment an event arrives. */
-const openDocuments = new Map<string, TextDocument>();
+const openDocuments = new Map<string, OpenDocument>();
 /**
  * Open documents' texts as of the last event the inOrder queue has handled. While the queue
  * is busy (the index loading at start-up, a save writing codings files) later changes have
- * already updated `openDocuments` (TextDocument.update changes the document in place): work
- * in the queue must read this instead, or it sees edits that are still waiting behind it
- * and shifts codings twice.
+ * already updated `openDocuments` (an OpenDocument changes in place): work in the queue must
+ * read this instead, or it sees edits that are still waiting behind it and shifts codings
+ * twice. Held as the documents hold them (chunks for transcripts): no 1 MB copy per keystroke.
  */
-const handledTexts = new Map<string, string>();
+const handledTexts = new Map<string, TextSource>();
 let ws: ServerWorkspace | undefined;
 let diagnostics: DiagnosticsPublisher | undefined;
 let ready: Promise<void> = Promise.resolve();
@@ -179,9 +180,10 @@ async function reloadOpenDocuments(): Promise<void> {
     const path = ws.pathOf(uri);
     if (!path || path === CONFIG_FILE) continue;
     const role = ws.project.roleOf(path);
+    const whole = text.toString();
     if (role === 'transcript') {
-      if (!ws.project.isLive(path)) ws.project.openTranscript(path, text);
-    } else if (role !== 'other' && ws.project.texts.get(path) !== text) await ws.project.update(path, text);
+      if (!ws.project.isLive(path)) ws.project.openTranscript(path, whole);
+    } else if (role !== 'other' && ws.project.texts.get(path) !== whole) await ws.project.update(path, whole);
     else continue;
     noteChanged(uri);
   }
@@ -204,7 +206,7 @@ function inOrder(work: () => Promise<void> | void): void {
 }
 
 connection.onDidOpenTextDocument((p) => {
-  const doc = TextDocument.create(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
+  const doc = new OpenDocument(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
   openDocuments.set(doc.uri, doc);
   // The text as opened, not doc.getText() when the queue gets here: changes that arrive
   // meanwhile update `doc` in place and are handled (shifting codings) after this.
@@ -221,17 +223,14 @@ connection.onDidOpenTextDocument((p) => {
 
 connection.onDidChangeTextDocument((p) => {
   const received = TIMINGS ? performance.now() : 0;
-  let doc = openDocuments.get(p.textDocument.uri);
+  const doc = openDocuments.get(p.textDocument.uri);
   if (!doc) return;
   // LSP changes apply one after the other: each range refers to the text after the previous.
-  const changes: TextChange[] = [];
-  for (const change of p.contentChanges) {
-    if ('range' in change) changes.push({ start: doc.offsetAt(change.range.start), end: doc.offsetAt(change.range.end), text: change.text });
-    else changes.push({ start: 0, end: doc.getText().length, text: change.text });
-    doc = TextDocument.update(doc, [change], p.textDocument.version);
-  }
-  openDocuments.set(doc.uri, doc);
-  const text = doc.getText();
+  const changes: TextChange[] = p.contentChanges.map((change) => doc.apply(change));
+  doc.version = p.textDocument.version;
+  // This version's text, in chunks (immutable: later changes make new versions). An open
+  // transcript's keystroke is shifted without ever building it as one string.
+  const text = doc.text;
   inOrder(async () => {
     handledTexts.set(p.textDocument.uri, text);
     const path = ws?.pathOf(p.textDocument.uri);
@@ -241,9 +240,9 @@ connection.onDidChangeTextDocument((p) => {
       if (TIMINGS) reportTiming('didChange-shift', performance.now() - received);
       noteChanged(p.textDocument.uri);
     } else if (path && ws!.project.roleOf(path) === 'codings') {
-      await ws!.project.editCodingsFile(path, changes, text);
+      await ws!.project.editCodingsFile(path, changes, text.toString());
       noteChanged(p.textDocument.uri);
-    } else await updateText(p.textDocument.uri, text);
+    } else await updateText(p.textDocument.uri, text.toString());
   });
 });
 

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Position, Range } from 'vscode-languageserver';
 import type { Project } from './core/project';
 import { LineIndex } from './core/text';
+import { PieceText, type TextSource } from './core/pieceText';
 import type { OffsetRange } from './core/model';
 import { codingsFilePosition } from './core/codings';
 
@@ -57,7 +58,7 @@ export class ServerWorkspace {
   }
 
   /** An open document changed: move its line index along instead of rebuilding it later. */
-  noteEdit(relPath: string, changes: ReadonlyArray<{ start: number; end: number; text: string }>, textAfter: string): void {
+  noteEdit(relPath: string, changes: ReadonlyArray<{ start: number; end: number; text: string }>, textAfter: TextSource): void {
     const cached = this.lineIndexes.get(relPath);
     if (!cached) return;
     const next = cached.shifted(changes, textAfter);
@@ -66,9 +67,11 @@ export class ServerWorkspace {
   }
 
   lineIndex(relPath: string): LineIndex {
-    const text = this.project.texts.get(relPath) ?? '';
+    // As held: an open transcript's PieceText is not built into one string for positions.
+    const text = this.project.texts.source(relPath) ?? '';
     const cached = this.lineIndexes.get(relPath);
-    if (cached && cached.text === text) {
+    // (An open transcript's PieceText may since have been replaced by the string built from it.)
+    if (cached && (cached.text === text || (cached.text instanceof PieceText && cached.text.builtAs(text)))) {
       // Equal, but perhaps another string object (the file re-read on close, an editor's
       // copy): V8 then compares the two texts character by character, on every call — 1 MB
       // × 20,000 ranges of one documentCodings reply took 0.6 s. Keep the index on the

@@ -13,6 +13,7 @@
 
 import approxSearch from 'approx-string-match';
 import type { Coding } from './model';
+import { spliceText, type TextSource } from './pieceText';
 
 /** Context kept each side of a coded passage (UTF-16 code units), as in the codings file. */
 export const CONTEXT_LENGTH = 32;
@@ -30,7 +31,7 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 /** True when offset `i` falls between the two halves of a surrogate pair. */
-function splitsPair(text: string, i: number): boolean {
+function splitsPair(text: TextSource, i: number): boolean {
   return i > 0 && i < text.length && isLowSurrogate(text.charCodeAt(i)) && isHighSurrogate(text.charCodeAt(i - 1));
 }
 
@@ -38,7 +39,7 @@ function splitsPair(text: string, i: number): boolean {
  * The W3C TextQuoteSelector of text[start, end): the passage and up to `context` UTF-16 units
  * each side, never cutting a surrogate pair in two (the context is shortened by one instead).
  */
-export function makeQuoteSelector(text: string, start: number, end: number, context = CONTEXT_LENGTH): QuoteSelector {
+export function makeQuoteSelector(text: TextSource, start: number, end: number, context = CONTEXT_LENGTH): QuoteSelector {
   start = clamp(start, 0, text.length);
   end = clamp(end, start, text.length);
   let prefixStart = Math.max(0, start - context);
@@ -194,19 +195,26 @@ export interface LiveChangeSummary {
 export class LiveAnchors {
   private entries: LiveEntry[] = [];
   private byId = new Map<string, LiveEntry>();
-  private _text: string;
+  /** A string, or an open document's PieceText (read by slices only; never built whole here). */
+  private _text: TextSource;
 
   /**
    * `codings` are copied; their offsets must refer to `text`. Collapsed codings whose `exact`
    * is not empty start as orphans. `sources[i]`, when given, is the codings-file line
    * `codings[i]` was placed from (see synced).
    */
-  constructor(text: string, codings: readonly Coding[] = [], sources?: readonly Coding[]) {
+  constructor(text: TextSource, codings: readonly Coding[] = [], sources?: readonly Coding[]) {
     this._text = text;
     for (let i = 0; i < codings.length; i++) this.add(codings[i], sources?.[i]);
   }
 
+  /** The document text as one string (built if it is held in chunks: see `source`). */
   get text(): string {
+    return this._text.toString();
+  }
+
+  /** The document text as held: a string or an open document's PieceText, not built. */
+  get source(): TextSource {
     return this._text;
   }
 
@@ -309,9 +317,12 @@ export class LiveAnchors {
    * pass over the codings and never touches the text (V8 would copy a freshly concatenated
    * 1 MB document on first access); exact/prefix/suffix are refreshed lazily when read.
    */
-  applyChanges(changes: readonly TextChange[], textAfter?: string): LiveChangeSummary {
+  applyChanges(changes: readonly TextChange[], textAfter?: TextSource): LiveChangeSummary {
     const orphaned: string[] = [];
     const restored: string[] = [];
+    // Collected as they are touched (a second pass over 10,000 codings per keystroke cost as
+    // much as the shift itself); in the order first touched.
+    const changed: string[] = [];
     const batch = ++this.batch;
     for (let i = 0; i < changes.length; i++) {
       const change = changes[i];
@@ -319,14 +330,12 @@ export class LiveAnchors {
       const s = clamp(change.start, 0, len0);
       const e = clamp(change.end, s, len0);
       const ch: TextChange = { start: s, end: e, text: change.text };
-      this.applyOne(ch, batch, orphaned, restored);
+      this.applyOne(ch, batch, orphaned, restored, changed);
       this._text =
         i === changes.length - 1 && textAfter !== undefined
           ? textAfter
-          : this._text.slice(0, s) + change.text + this._text.slice(e);
+          : spliceText(this._text, s, e, change.text);
     }
-    const changed: string[] = [];
-    for (const entry of this.entries) if (entry.batch === batch) changed.push(entry.coding.id);
     return { changed, orphaned, restored };
   }
 
@@ -347,7 +356,7 @@ export class LiveAnchors {
     if (sel.suffix !== c.suffix) c.suffix = detach(sel.suffix);
   }
 
-  private applyOne(ch: TextChange, batch: number, orphaned: string[], restored: string[]): void {
+  private applyOne(ch: TextChange, batch: number, orphaned: string[], restored: string[], changed: string[]): void {
     let removedText: string | undefined;
     // What the change removes, read (and copied) only when a coding needs it for Undo.
     const removed = (): string => (removedText ??= detach(this._text.slice(ch.start, ch.end)));
@@ -392,6 +401,7 @@ export class LiveAnchors {
           if ((entry.orphaned && !m.wasOrphan) || ns !== a || ne !== b) restored.push(c.id);
           entry.orphaned = m.wasOrphan;
           entry.dirty = true;
+          if (entry.batch !== batch) changed.push(c.id);
           entry.batch = batch;
           continue;
         }
@@ -430,6 +440,7 @@ export class LiveAnchors {
       // Passage or its context touched: refresh the selectors after the batch.
       if (e >= a - near && s <= b + near) {
         entry.dirty = true;
+        if (entry.batch !== batch) changed.push(c.id);
         entry.batch = batch;
       }
     }

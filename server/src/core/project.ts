@@ -16,6 +16,7 @@ import { shiftTurns, splitFrontmatter, speakersOf } from './transcript';
 import { LiveAnchors, reanchor, type AnchorStatus, type ReanchorResult, type TextChange } from './anchoring';
 import type { FileEdit } from './operations';
 import { PrivacyChecker } from './privacy';
+import { TextMap, type TextSource } from './pieceText';
 
 export interface NoteFile {
   path: string;
@@ -66,7 +67,7 @@ export class Project {
   config: ProjectConfig;
   private configDiagnostics: QdaDiagnostic[] = [];
   private classifier: FileClassifier;
-  readonly texts = new Map<string, string>();
+  readonly texts = new TextMap();
   readonly roles = new Map<string, FileRole>();
   readonly transcripts = new Map<string, Transcript>();
   private readonly transcriptDiagnostics = new Map<string, QdaDiagnostic[]>();
@@ -302,21 +303,22 @@ export class Project {
   }
 
   /** LSP incremental changes, in order; shifts the document's codings. */
-  editTranscript(path: string, changes: readonly TextChange[], textAfter: string): void {
+  editTranscript(path: string, changes: readonly TextChange[], textAfter: TextSource): void {
     const anchors = this.live.get(path);
     if (!anchors) {
-      void this.update(path, textAfter);
+      void this.update(path, textAfter.toString());
       return;
     }
-    const before = anchors.text;
+    const before = anchors.source;
     const wholesale = changes.some((c) => c.end - c.start > before.length / 2);
     if (wholesale) {
       // Revert, "replace all" or a paste over most of the file: shifting would orphan every
       // coding in the replaced span, so place them again as after an outside change.
+      const after = textAfter.toString();
       const current = anchors.codings;
-      const placed = reanchor(current, textAfter, before).map((r) => r.coding);
+      const placed = reanchor(current, after, before.toString()).map((r) => r.coding);
       this.live.set(path, new LiveAnchors(textAfter, placed, current.map((c) => anchors.sourceOf(c.id)!)));
-      this.setText(path, textAfter, 'transcript');
+      this.setText(path, after, 'transcript');
       this.invalidateDoc(path);
       return;
     }
@@ -324,8 +326,9 @@ export class Project {
     const transcript = this.transcripts.get(path);
     if (transcript && shiftTurns(transcript, before, changes, textAfter)) {
       // The keystroke path: turns shifted in place, and only the codings the change touched
-      // get fresh infos; the others are the live Coding objects, already shifted.
-      this.texts.set(path, textAfter);
+      // get fresh infos; the others are the live Coding objects, already shifted. The text
+      // is held as it came (an editor's PieceText): its string is built when a reader asks.
+      this.texts.setSource(path, textAfter);
       this.version++;
       this.diagnosticsCache = undefined;
       if (this.derived) {
@@ -337,7 +340,7 @@ export class Project {
       }
       return;
     }
-    this.setText(path, textAfter, 'transcript');
+    this.setText(path, textAfter.toString(), 'transcript');
     this.invalidateDoc(path);
   }
 
@@ -490,7 +493,8 @@ export class Project {
   private codingInfo(source: Coding, file: string): CodingInfo {
     const coding = this.effective(source);
     const transcript = this.transcripts.get(coding.doc);
-    const text = this.texts.get(coding.doc);
+    // Slices only: an open transcript's text is not built whole for this.
+    const text = this.texts.source(coding.doc);
     const anchored = text !== undefined && coding.start < coding.end && coding.end <= text.length && text.slice(coding.start, coding.end) === coding.exact;
     const informants = transcript ? speakersOf(transcript, coding.start, coding.end).filter((l) => transcript.informants.includes(l)) : [];
     const placed = this.anchored.get(coding.doc)?.get(coding.id);
@@ -601,8 +605,8 @@ export class Project {
     for (const doc of docs) {
       const infos = d.byDoc.get(doc);
       if (!infos) continue;
-      const text = this.texts.get(doc);
-      if (text !== undefined && !this.live.has(doc)) {
+      const text = this.live.has(doc) ? undefined : this.texts.get(doc);
+      if (text !== undefined) {
         // As in the full build: codings that no longer match and were not placed yet.
         const misplaced = infos.some((info) => {
           const c = d.source.get(info)!;

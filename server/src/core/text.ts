@@ -1,22 +1,25 @@
 // Small text utilities shared by the parsers: line index, name normalisation, word counts.
+import { spliceText, type TextSource } from './pieceText';
 
 /** Maps UTF-16 offsets to 0-based line/character and back, for one text. */
 export class LineIndex {
   private readonly starts: number[];
-  private _text: string;
+  private _text: TextSource;
 
-  constructor(text: string, starts?: number[]) {
+  /** `text` may be an open document's PieceText: only its length is read once `starts` are known. */
+  constructor(text: TextSource, starts?: number[]) {
     this._text = text;
     if (starts) {
       this.starts = starts;
       return;
     }
+    const flat = text.toString();
     const found = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) found.push(i + 1);
+    for (let i = flat.indexOf('\n'); i !== -1; i = flat.indexOf('\n', i + 1)) found.push(i + 1);
     this.starts = found;
   }
 
-  get text(): string {
+  get text(): TextSource {
     return this._text;
   }
 
@@ -26,7 +29,7 @@ export class LineIndex {
    * character, so a cache keyed by text that keeps an older copy pays a full comparison on
    * every lookup; after this, the next comparison with `text` is a pointer comparison.
    */
-  adopt(text: string): void {
+  adopt(text: TextSource): void {
     this._text = text;
   }
 
@@ -35,14 +38,14 @@ export class LineIndex {
    * before it) add and remove no line breaks: the line starts after a change only move, so a
    * keystroke costs O(lines), not a scan of the whole text. Undefined otherwise.
    */
-  shifted(changes: ReadonlyArray<{ start: number; end: number; text: string }>, textAfter: string): LineIndex | undefined {
+  shifted(changes: ReadonlyArray<{ start: number; end: number; text: string }>, textAfter: TextSource): LineIndex | undefined {
     let text = this.text;
     const starts = this.starts.slice();
     for (const c of changes) {
       if (c.text.includes('\n') || text.slice(c.start, c.end).includes('\n')) return undefined;
       const delta = c.text.length - (c.end - c.start);
       for (let i = starts.length - 1; i > 0 && starts[i] > c.start; i--) starts[i] += delta;
-      if (changes.length > 1) text = text.slice(0, c.start) + c.text + text.slice(c.end);
+      if (changes.length > 1) text = spliceText(text, c.start, c.end, c.text);
     }
     return new LineIndex(textAfter, starts);
   }

@@ -5,6 +5,7 @@ import type { QdaDiagnostic, SpeakerTurn, Transcript } from './model';
 import { basename, countWords, intern, stripExtension } from './text';
 import { GROUP_LABELS } from './import/common';
 import { labelKey, matchTurnLabel, scanTurnGrammar } from './turnGrammar';
+import { spliceText, type TextSource } from './pieceText';
 
 // Several speakers at once ("Flere") or an unknown one: neither interviewer nor informant.
 const GROUP_LABEL_SET = new Set(GROUP_LABELS.map((l) => l.toLowerCase()));
@@ -143,7 +144,7 @@ export function speakersOf(transcript: Transcript, start: number, end: number): 
 }
 
 /** Whether `at` is in the label part of a line that starts with a speaker label. */
-function inLabel(text: string, at: number, markdown: boolean): boolean {
+function inLabel(text: TextSource, at: number, markdown: boolean): boolean {
   let ls = at;
   while (ls > 0 && text.charCodeAt(ls - 1) !== 10 && text.charCodeAt(ls - 1) !== 13) ls--;
   if (at - ls > 200) return false;
@@ -165,11 +166,50 @@ interface PlainChange {
 const STRUCTURAL = /[\n\r*:#|[\]]/;
 
 /**
+ * shiftTurns for one change (a keystroke): the same tests on every turn, but read-only first and
+ * then the shift in place, without copying every turn's offsets out and back.
+ */
+function shiftTurnsOnce(transcript: Transcript, c: PlainChange, textAfter: TextSource): boolean {
+  const turns = transcript.turns;
+  const affected: number[] = [];
+  for (let i = 0; i < turns.length; i++) {
+    const t = turns[i];
+    if (c.start <= t.start && c.end >= t.start) return false; // at a turn's start: the label could break
+    if (t.start >= c.end) continue; // shifted below
+    if (c.start >= t.textStart && c.end <= t.end) affected.push(i);
+    else if (c.start < t.textStart && c.end > t.start) return false; // inside a label or timestamp
+  }
+  // Outside every turn's text (a blank line, a heading): typing there can merge or split
+  // paragraphs.
+  if (affected.length === 0) return false;
+  const delta = c.text.length - (c.end - c.start);
+  for (let i = 0; i < turns.length; i++) {
+    const t = turns[i];
+    if (t.start >= c.end) {
+      t.start += delta;
+      t.end += delta;
+      t.textStart += delta;
+    }
+  }
+  for (const i of affected) {
+    const t = turns[i];
+    t.end += delta;
+    const before = t.words;
+    t.words = countWords(textAfter.slice(t.textStart, t.end));
+    transcript.words += t.words - before;
+  }
+  return true;
+}
+
+/** shiftTurns' working copy of the turns' offsets, reused (see there). */
+let scratch = new Float64Array(0);
+
+/**
  * Shifts a transcript's turns through editor changes that cannot alter its structure (the
  * common keystroke inside a turn's text), so a keystroke costs O(turns) instead of a rescan of
  * the whole transcript. Returns false, changing nothing, when a rescan is needed.
  */
-export function shiftTurns(transcript: Transcript, textBefore: string, changes: readonly PlainChange[], textAfter: string): boolean {
+export function shiftTurns(transcript: Transcript, textBefore: TextSource, changes: readonly PlainChange[], textAfter: TextSource): boolean {
   // Check every change first (each in the text as it is just before it): all or nothing.
   let text = textBefore;
   const markdown = !transcript.path.endsWith('.txt');
@@ -177,15 +217,20 @@ export function shiftTurns(transcript: Transcript, textBefore: string, changes: 
     if (c.start < transcript.bodyStart || STRUCTURAL.test(c.text) || STRUCTURAL.test(text.slice(c.start, c.end))) return false;
     // Typing in the label of a line that is not a turn (yet) can make it one, and renaming one
     // label changes how often each occurs, which decides what is a turn (turnGrammar.ts).
-    const next = text.slice(0, c.start) + c.text + text.slice(c.end);
+    // For a keystroke the text after it is at hand: no copy of the document (issue 13.6).
+    const next = changes.length === 1 ? textAfter : spliceText(text, c.start, c.end, c.text);
     if (inLabel(text, c.start, markdown) || inLabel(next, c.start, markdown)) return false;
     if (changes.length > 1) text = next;
   }
+  if (changes.length === 1) return shiftTurnsOnce(transcript, changes[0], textAfter);
   // Work on copies of the offsets (start, end, textStart of turn i at 3i..3i+2; one flat
   // array, not an array per turn on every keystroke), committed only when no change touches
   // a label.
   const turns = transcript.turns;
-  const pos = new Float64Array(turns.length * 3);
+  // One scratch buffer for every call (a fresh 55 KB typed array per keystroke in a 1 MB
+  // transcript was an off-heap allocation each time, and garbage).
+  if (scratch.length < turns.length * 3) scratch = new Float64Array(turns.length * 6);
+  const pos = scratch;
   turns.forEach((t, i) => {
     pos[3 * i] = t.start;
     pos[3 * i + 1] = t.end;
