@@ -47,9 +47,13 @@ export function buildMatrix(project: Project, segments: readonly AnalysisSegment
     return value === undefined || value === '' ? NO_VALUE : value;
   };
 
-  // Columns: every informant (or attribute value) of the project, whether coded or not.
+  // Columns: every informant of the project, coded or not; or every value the attribute has
+  // in qda.yaml, and "(none)" only when a coded informant lacks it (an informant of a new
+  // transcript not yet described should not add an empty column).
   const columnSet = new Set<string>();
-  for (const informant of project.informantLabels()) columnSet.add(columnOf(informant));
+  if (attribute) {
+    for (const attrs of Object.values(project.config.informants)) if (attrs[attribute]) columnSet.add(attrs[attribute]);
+  } else for (const informant of project.informantLabels()) columnSet.add(informant);
   for (const s of segments) if (s.informant !== null) columnSet.add(columnOf(s.informant));
   const columns = [...columnSet].sort((a, b) => (a === NO_VALUE ? 1 : b === NO_VALUE ? -1 : attribute ? a.localeCompare(b) : compareCodes(a, b)));
 
