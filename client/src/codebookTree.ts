@@ -117,6 +117,8 @@ export class CodebookTreeProvider implements vscode.TreeDataProvider<CodebookEle
 
   async getChildren(element?: CodebookElement): Promise<CodebookElement[]> {
     if (!element) {
+      // No project: the view's welcome offers to start one (viewsWelcome, qda.noProject).
+      if (!this.connection.hasProject) return [];
       const result = await (this.result ?? this.load());
       if (!result) return [];
       const empty = result.roots.length === 0 && result.unknownCodes.length === 0;

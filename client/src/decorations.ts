@@ -193,7 +193,7 @@ export class CodingDecorations implements vscode.Disposable {
     this.generation.set(uri, generation);
     let paint: DocumentPaint = { colors: {} };
     const requested = performance.now();
-    if (this.enabled()) {
+    if (this.enabled() && this.connection.hasProject) {
       this.inFlight.set(uri, generation);
       try {
         paint = await this.connection.request(documentPaintRequest, { uri });
