@@ -14,6 +14,7 @@ import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
 import { Swatches } from './swatches';
 import { registerNewProject } from './newProject';
+import { registerPassageMenu } from './passageMenu';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface QdaTestApi {
@@ -66,8 +67,10 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   const decorations = new CodingDecorations(connection);
   perf.decorations = decorations.stats;
   context.subscriptions.push(output, connection, tree, view, decorations);
-  registerCommands(context, connection, tree, swatches, registerCodingHistory(context));
+  const history = registerCodingHistory(context);
+  registerCommands(context, connection, tree, swatches, history);
   tree.viewOptions = registerCodebookOps(context, connection, tree, () => view);
+  registerPassageMenu(context, connection, tree, () => view, decorations, history);
   registerImportCommand(context, connection);
   registerInformantsView(context, connection);
   registerOrphansView(context, connection);

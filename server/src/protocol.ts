@@ -68,6 +68,8 @@ export interface DocumentCoding {
   coder: string;
   range: Range;
   anchored: boolean;
+  /** The current coder's own coding (only those can be uncoded or recoded). */
+  mine?: boolean;
 }
 
 export const codebookTreeRequest = new RequestType<Record<string, never>, CodebookTreeResult, void>('qda/codebookTree');
@@ -291,6 +293,16 @@ export interface CodingIdParams {
 }
 export const acceptCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/acceptCoding');
 export const deleteCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/deleteCoding');
+
+/** "Recode…" on a coded passage: the coding moves to another code (created when `create`). */
+export interface RecodeCodingParams {
+  id: string;
+  code: string;
+  create?: boolean;
+}
+export const recodeCodingRequest = new RequestType<RecodeCodingParams, EditResult, void>('qda/recodeCoding');
+/** "Uncode" on a coded passage or a tree segment: removes that one coding (the coder's own only). */
+export const uncodeCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/uncodeCoding');
 
 // ---- import, informants and privacy (issue 5) --------------------------------------------
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { HoverRequest, DefinitionRequest, ReferencesRequest, CompletionRequest, WorkspaceSymbolRequest, type Hover, type Location, type CompletionList, type MarkupContent, type SymbolInformation } from 'vscode-languageserver-protocol';
 import { serverSuite } from './lspClient';
 import { LineIndex } from '../../server/src/core/text';
-import { codeSelectionRequest, codebookTreeRequest, documentCodingsRequest, uncodeSelectionRequest, type TreeNode } from '../../server/src/protocol';
+import { codeSelectionRequest, codebookTreeRequest, documentCodingsRequest, recodeCodingRequest, segmentsRequest, uncodeCodingRequest, uncodeSelectionRequest, type TreeNode } from '../../server/src/protocol';
 import type { Coding } from '../../server/src/core/model';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
@@ -140,5 +140,39 @@ describe('language server over stdio', function () {
     const refused = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range: { start: li.positionAt(start), end: li.positionAt(start + 10) }, code: 'Dobbeltregistrering' });
     assert.match(refused.error ?? '', /anna\/transcripts\/R2\.md\.jsonl line 1 is not a valid coding/);
     assert.equal(refused.edit, undefined);
+  });
+
+  it('recodes a passage (qda/recodeCoding) so the segments move to the new code, and uncodes one coding by id (qda/uncodeCoding)', async () => {
+    const text = await ctx.editor.open('transcripts/R2.md');
+    const li = new LineIndex(text);
+    const start = text.indexOf('Hun sa at det er lov');
+    const range = { start: li.positionAt(start), end: li.positionAt(start + 40) };
+    const coded = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range, code: 'Recode fra', create: true });
+    await ctx.editor.applyAndSave(coded.edit!);
+    const id = coded.id!;
+    const moved = await ctx.editor.connection.sendRequest(recodeCodingRequest, { id, code: 'Recode til', create: true });
+    assert.equal(moved.error, undefined);
+    await ctx.editor.applyAndSave(moved.edit!);
+    const segmentsOf = (code: string) => ctx.editor.connection.sendRequest(segmentsRequest, { code });
+    let to = await segmentsOf('Recode til');
+    for (let i = 0; i < 50 && to.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      to = await segmentsOf('Recode til');
+    }
+    assert.deepEqual(to.map((s) => s.id), [id]);
+    assert.deepEqual(await segmentsOf('Recode fra'), []);
+    const codings = await ctx.editor.connection.sendRequest(documentCodingsRequest, { uri: ctx.editor.uri('transcripts/R2.md') });
+    assert.deepEqual(codings.filter((c) => c.id === id).map((c) => [c.code, c.mine]), [['Recode til', true]]);
+
+    const removed = await ctx.editor.connection.sendRequest(uncodeCodingRequest, { id });
+    assert.equal(removed.error, undefined);
+    await ctx.editor.applyAndSave(removed.edit!);
+    let after = await segmentsOf('Recode til');
+    for (let i = 0; i < 50 && after.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      after = await segmentsOf('Recode til');
+    }
+    assert.deepEqual(after, []);
+    assert.match((await ctx.editor.connection.sendRequest(uncodeCodingRequest, { id })).error ?? '', /no coding/);
   });
 });

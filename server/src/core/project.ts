@@ -414,7 +414,13 @@ export class Project {
     const live = this.live.get(c.doc);
     if (live) {
       const l = live.get(c.id);
-      if (l) return l;
+      if (l && l.code === c.code && l.coder === c.coder) return l;
+      if (l) {
+        // The file's line changed in more than its offsets (a recode keeps the id and changes
+        // the code): the live copy keeps its place in the editor's text and takes the rest.
+        live.add({ ...c, start: l.start, end: l.end, exact: l.exact, prefix: l.prefix, suffix: l.suffix });
+        return live.get(c.id) ?? l;
+      }
       live.add(c); // a coding made while the document is open: its offsets are the editor's
       return live.get(c.id) ?? c;
     }
