@@ -73,7 +73,7 @@ describe('a coded passage’s menu in a real VS Code', function () {
       const segs = ((await api.codebookTree.getChildren(node.element as never)) ?? []) as Array<{ kind: string; segment: { id: string } }>;
       return segs.find((s) => s.segment.id === kept.id);
     });
-    await vscode.window.showTextDocument(vscode.Uri.file(path.join(workspaceRoot(), CHAPTER)), vscode.ViewColumn.Two);
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(workspaceRoot(), CHAPTER)), { viewColumn: vscode.ViewColumn.Two });
     const fromTree = await vscode.commands.executeCommand<PassageResult>('qda.passageUncode', segment);
     assert.equal(fromTree?.applied, true);
     await waitFor(`${kept.id} gone from disk`, () => (readCodings().some((c) => c.id === kept.id) ? undefined : true));
@@ -112,7 +112,7 @@ describe('a coded passage’s menu in a real VS Code', function () {
     const shown = await vscode.commands.executeCommand<PassageResult>('qda.passageShowInCodebook');
     assert.deepEqual(shown, { applied: true, id: coding.id, code: a });
 
-    await vscode.window.showTextDocument(vscode.Uri.file(path.join(workspaceRoot(), doc)), vscode.ViewColumn.One);
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(workspaceRoot(), doc)), { viewColumn: vscode.ViewColumn.One });
     const quoted = await vscode.commands.executeCommand<PassageResult>('qda.passageInsertQuote');
     assert.equal(quoted?.id, coding.id);
     await waitFor('the quote with its anchor in the chapter', () => (chapter.document.getText().includes(`<!--qda:${coding.id}-->`) ? true : undefined));
