@@ -259,6 +259,9 @@ export interface ExportCodebookResult {
   base64?: string;
   /** Suggested file name. */
   fileName: string;
+  /** What was exported, for the "Wrote PATH (N codes, N categories)" line. */
+  codes?: number;
+  categories?: number;
   error?: string;
 }
 export const exportCodebookRequest = new RequestType<ExportCodebookParams, ExportCodebookResult, void>('qda/exportCodebook');

@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import { NodeFileSystem } from '../../server/src/core/nodeFs';
 import { Project } from '../../server/src/core/project';
 import { quoteBank, quoteBankMarkdown } from '../../server/src/core/quoteBank';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { main } from '../../server/src/cli';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 
@@ -26,5 +29,22 @@ describe('quote bank', () => {
     const codings = project.allCodings().filter((i) => i.anchored).length;
     assert.ok(segments < codings, `${segments} segments for ${codings} anchored codings`);
     assert.match(text, /kodet av anna, bjorn · \w+, \w+<\/small>/);
+  });
+
+  it('every CLI export reports one line of the same kind: "Wrote PATH (…)." on stderr', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'qda-exports-'));
+    try {
+      const lines: string[] = [];
+      const io = { stdout: () => undefined, stderr: (s: string) => void lines.push(s), cwd: dir };
+      for (const [format, file] of [['quotes-md', 'bank.md'], ['quotes-docx', 'bank.docx'], ['codebook-md', 'kb.md'], ['codebook-docx', 'kb.docx'], ['csv', 'kb.csv']]) {
+        assert.equal(await main(['export', format, DEMO, '--out', file], io), 0, lines.join(''));
+      }
+      assert.equal(lines.length, 5, lines.join(''));
+      for (const [i, file] of ['bank.md', 'bank.docx', 'kb.md', 'kb.docx', 'kb.csv'].entries()) {
+        assert.match(lines[i], new RegExp(`^Wrote ${file.replace('.', '\\.')} \\(\\d+ (coded segments|codes, \\d+ categories)\\)\\.\\n$`), lines[i]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
