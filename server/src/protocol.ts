@@ -318,6 +318,8 @@ export interface ImportFilesParams {
   interviewers?: string[];
   /** URIs of existing transcripts the user agreed to replace. */
   overwrite?: string[];
+  /** Source file URI → transcript URI to write instead of the usual one ("Import as new name"). */
+  targets?: Record<string, string>;
 }
 
 export interface ImportSpeakerInfo {
@@ -328,6 +330,8 @@ export interface ImportSpeakerInfo {
   role: 'interviewer' | 'informant' | 'group';
   turns: number;
   words: number;
+  /** The first words of the speaker's first turn (to tell "Speaker 1" from "Speaker 2"). */
+  firstWords?: string;
 }
 
 export interface ImportPreviewFile {

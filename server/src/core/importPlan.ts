@@ -8,6 +8,7 @@ import { ImportError, importTranscript, transcriptFileName, type ImportedSpeaker
 import { GROUP_LABELS, labelKey } from './import/common';
 import { gitignoreWith, mergeIdentifiers, parseIdentifiers } from './import/identifiers';
 import { minimalEdit, nextFreeCodes } from './informants';
+import { looksLikeInformantCode } from './informantCode';
 import type { FileEdit } from './operations';
 import type { Project } from './project';
 
@@ -24,14 +25,19 @@ export interface ImportOptions {
   interviewers?: string[];
   /** Target paths (project-relative) the user agreed to replace. */
   overwrite?: string[];
+  /** Source name → another target path ("Import as new name" when the usual one exists). */
+  targets?: Record<string, string>;
 }
+
+/** A speaker as the preview shows it: with the first words said, to tell "Speaker 1" from "Speaker 2". */
+export type PreviewSpeaker = ImportedSpeaker & { firstWords: string };
 
 export interface PreviewFile {
   source: string;
   /** Project-relative path the transcript would be written to. */
   target: string;
   exists: boolean;
-  speakers: ImportedSpeaker[];
+  speakers: PreviewSpeaker[];
   turns: number;
   words: number;
 }
@@ -107,7 +113,11 @@ async function convert(project: Project, sources: readonly ImportSource[], optio
       interviewers: [...project.config.interviewers, ...(options.interviewers ?? [])],
       language: project.config.language,
     });
-    const target = targetOf(project, s.name);
+    const chosen = options.targets?.[s.name];
+    if (chosen !== undefined && (chosen.startsWith('/') || chosen.split('/').includes('..') || project.roleOf(chosen) !== 'transcript')) {
+      throw new ImportError(s.name, `cannot be imported as ${chosen}: not a transcript path of this project (see 'transcripts' in qda.yaml)`);
+    }
+    const target = chosen ?? targetOf(project, s.name);
     const other = targets.get(target);
     if (other !== undefined) throw new ImportError(s.name, `would be written to ${target}, like ${other}; import them one at a time.`);
     targets.set(target, s.name);
@@ -134,7 +144,8 @@ export async function previewImport(project: Project, sources: readonly ImportSo
   const known = knownIdentifiers(project);
   const knownByKey = new Map(Object.entries(known).map(([k, v]) => [labelKey(k), v]));
   for (const c of converted) {
-    base.files.push({ source: c.source, target: c.target, exists: await exists(project, c.target), speakers: c.result.speakers, turns: c.result.turns, words: c.result.words });
+    const speakers = c.result.speakers.map((sp) => ({ ...sp, firstWords: firstWords(c.result.markdown, sp.label) }));
+    base.files.push({ source: c.source, target: c.target, exists: await exists(project, c.target), speakers, turns: c.result.turns, words: c.result.words });
     for (const sp of c.result.speakers) {
       const code = knownByKey.get(labelKey(sp.source));
       if (code !== undefined) base.known[sp.source] = code;
@@ -167,10 +178,15 @@ export async function planImport(project: Project, sources: readonly ImportSourc
   plan.results = converted;
 
   // Real names mapped on this import (not codes kept as they were) go to the identifiers file.
+  // A code mapped to another code ("Informant A" imported as "Informant B") is no real name:
+  // written there, the old code would be flagged as a name wherever it appears.
   const groups = new Set(GROUP_LABELS.map(labelKey));
+  const codes = project.informantLabels();
   const identifiers: Record<string, string> = {};
   for (const c of converted) {
-    for (const [name, code] of Object.entries(c.result.identifiers)) if (!groups.has(labelKey(name))) identifiers[name] = code;
+    for (const [name, code] of Object.entries(c.result.identifiers)) {
+      if (!groups.has(labelKey(name)) && !looksLikeInformantCode(name, codes)) identifiers[name] = code;
+    }
   }
   if (Object.keys(identifiers).length > 0) {
     const idPath = project.config.identifiers;
@@ -199,6 +215,17 @@ export async function planImport(project: Project, sources: readonly ImportSourc
     }
   }
   return plan;
+}
+
+/** The first words of a speaker's first turn in transcript Markdown ("**Label:** [ts] words…"). */
+export function firstWords(markdown: string, label: string, max = 12): string {
+  const head = `**${label}:**`;
+  for (const line of markdown.split('\n')) {
+    if (!line.startsWith(head)) continue;
+    const words = line.slice(head.length).replace(/^\s*\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]/, '').trim().split(/\s+/).filter(Boolean);
+    return words.slice(0, max).join(' ') + (words.length > max ? ' …' : '');
+  }
+  return '';
 }
 
 function errorMessage(err: unknown, sources: readonly ImportSource[]): string {
