@@ -44,8 +44,13 @@ export function registerPassageMenu(
   decorations: CodingDecorations,
   history: CodingHistory,
 ): void {
-  // qda.onCodedPassage: the editor menu shows the passage commands only on a coded passage.
+  // qda.onCodedPassage (the cursor is in a coded passage) shows the commands in the palette.
+  // The editor's context menu cannot wait for it: a right-click moves the cursor and opens the
+  // menu at once, before the selection event reaches this process and the context key comes
+  // back. So the menu offers them in every document with codings (qda.codedPaths) and the
+  // commands say so when the cursor is in no coded passage.
   let onCoded = false;
+  let codedPaths: string[] = [];
   const updateContext = (editor = vscode.window.activeTextEditor): void => {
     const pos = editor?.selection.active;
     const next = !!editor && !!pos && decorations.rangesFor(editor).some((r) => r.contains(pos));
@@ -53,11 +58,17 @@ export function registerPassageMenu(
       onCoded = next;
       void vscode.commands.executeCommand('setContext', 'qda.onCodedPassage', next);
     }
+    const paths = vscode.window.visibleTextEditors.filter((e) => decorations.rangesFor(e).length > 0).map((e) => e.document.uri.path).sort();
+    if (paths.join('\n') !== codedPaths.join('\n')) {
+      codedPaths = paths;
+      void vscode.commands.executeCommand('setContext', 'qda.codedPaths', paths);
+    }
   };
   context.subscriptions.push(
     vscode.window.onDidChangeTextEditorSelection((e) => updateContext(e.textEditor)),
     vscode.window.onDidChangeActiveTextEditor((e) => updateContext(e)),
-    connection.onIndexChanged(() => setTimeout(() => updateContext(), 200)),
+    vscode.window.onDidChangeVisibleTextEditors(() => updateContext()),
+    decorations.onDidPaint(() => updateContext()),
   );
 
   /** The codings under the cursor or overlapping the selection in the active editor. */
