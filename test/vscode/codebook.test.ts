@@ -77,8 +77,9 @@ describe('codebook work in a real VS Code', function () {
     assert.ok(codes.length > 20);
     for (const n of codes) {
       assert.match(String(n.item.description), /^\d+ · \d+$/, `${n.label}: ${String(n.item.description)}`);
-      const tip = (n.item.tooltip as vscode.MarkdownString).value;
-      assert.ok(tip.replace(/\\(.)/g, '$1').replace(/&nbsp;/g, ' ').includes(n.label), `${n.label}: the tooltip names it in full: ${tip}`);
+      // As the user reads it: MarkdownString.appendText escapes punctuation and writes spaces as &nbsp;.
+      const tip = (n.item.tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1').replace(/&nbsp;/g, ' ');
+      assert.ok(tip.includes(n.label), `${n.label}: the tooltip names it in full: ${tip}`);
       assert.match(tip, /\d+ (coding|codings|koding|kodinger) · \d+ (informant|informants|informanter)/, `${n.label}: counts in words`);
     }
   });
