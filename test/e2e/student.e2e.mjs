@@ -1,14 +1,20 @@
 // Browser end-to-end (issue 15): what a student meets first, in `npm start`'s VS Code: the
 // Getting Started walkthrough opens with "Start a thesis project", and a right-click on a
 // coded passage offers Uncode, Recode, Show in Codebook and Insert Quote. Asserts on the DOM;
-// saves the two screenshots into docs/ (walkthrough-new-project.png, passage-menu.png).
+// saves two screenshots to test/e2e/screenshots/, and with QDA_UPDATE_DOCS_SCREENSHOT=1 also
+// into docs/ (walkthrough-new-project.png, passage-menu.png), as workbench.e2e.mjs does.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, launchChromium } from '../../scripts/vscode-lib.mjs';
-import { freshProject, npmStart, readCodings, runCommand, lineOf, goToLine } from './support.mjs';
+import { SHOTS, freshProject, npmStart, readCodings, runCommand, lineOf, goToLine } from './support.mjs';
 
-const DOCS = path.join(ROOT, 'docs');
+/** Saves a screenshot to test/e2e/screenshots/ (and docs/ when asked to update them). */
+async function shot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, name) });
+  if (process.env.QDA_UPDATE_DOCS_SCREENSHOT) fs.copyFileSync(path.join(SHOTS, name), path.join(ROOT, 'docs', name));
+}
 
 describe('a student’s first steps in the browser workbench (issue 15)', function () {
   this.timeout(120_000);
@@ -45,8 +51,7 @@ describe('a student’s first steps in the browser workbench (issue 15)', functi
       await steps.first().click();
     });
     await page.locator('a, .button-link', { hasText: 'New Thesis Project…' }).first().waitFor({ timeout: 10_000 });
-    fs.mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({ path: path.join(DOCS, 'walkthrough-new-project.png') });
+    await shot(page, 'walkthrough-new-project.png');
     await page.keyboard.press('Control+W');
   });
 
@@ -76,8 +81,7 @@ describe('a student’s first steps in the browser workbench (issue 15)', functi
     for (const want of ['Uncode…', 'Recode…', 'Show in Codebook', 'Insert Quote into Chapter']) {
       assert.ok(items.includes(want), `the context menu lacks "${want}": ${items.join(' | ')}`);
     }
-    fs.mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({ path: path.join(DOCS, 'passage-menu.png') });
+    await shot(page, 'passage-menu.png');
     await page.keyboard.press('Escape');
   });
 });
