@@ -336,7 +336,9 @@ export function registerCodebookOps(
     const bytes = result.base64 !== undefined ? Buffer.from(result.base64, 'base64') : Buffer.from(result.text ?? '', 'utf8');
     await vscode.workspace.fs.writeFile(target, bytes);
     const open = vscode.l10n.t('Open');
-    void vscode.window.showInformationMessage(vscode.l10n.t('Exported the codebook to {0}.', vscode.workspace.asRelativePath(target, false)), open).then((a) => {
+    // Every export reports the same kind of line: "Wrote PATH (what)".
+    const what = vscode.l10n.t('{0} codes, {1} categories', result.codes ?? 0, result.categories ?? 0);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0} ({1}).', vscode.workspace.asRelativePath(target, false), what), open).then((a) => {
       if (a === open) void vscode.commands.executeCommand('vscode.open', target);
     });
     return target;

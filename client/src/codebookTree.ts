@@ -49,6 +49,14 @@ export function countsText(codings: number, informants: number): string {
   return `${c} · ${i}`;
 }
 
+/**
+ * The counts beside a code or category in the tree: "10 · 4" (codings · informants) fits the
+ * default sidebar beside a long code name; the words are in the tooltip (countsText).
+ */
+export function shortCounts(codings: number, informants: number): string {
+  return `${codings} · ${informants}`;
+}
+
 /** One line of a passage, at most `max` characters. */
 export function snippet(text: string, max = 70): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -117,6 +125,8 @@ export class CodebookTreeProvider implements vscode.TreeDataProvider<CodebookEle
 
   async getChildren(element?: CodebookElement): Promise<CodebookElement[]> {
     if (!element) {
+      // No project: the view's welcome offers to start one (viewsWelcome, qda.noProject).
+      if (!this.connection.hasProject) return [];
       const result = await (this.result ?? this.load());
       if (!result) return [];
       const empty = result.roots.length === 0 && result.unknownCodes.length === 0;
@@ -204,7 +214,7 @@ export class CodebookTreeProvider implements vscode.TreeDataProvider<CodebookEle
     const n = element.node;
     const item = new vscode.TreeItem(n.name, n.children.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = element.id;
-    item.description = countsText(n.codings, n.informants);
+    item.description = shortCounts(n.codings, n.informants);
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown('**').appendText(n.name).appendMarkdown('**\n\n');
     if (n.description) tooltip.appendText(n.description).appendMarkdown('\n\n');
@@ -220,7 +230,7 @@ export class CodebookTreeProvider implements vscode.TreeDataProvider<CodebookEle
     const expandable = n.codings > 0 || n.children.length > 0;
     const item = new vscode.TreeItem(n.name, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = element.id;
-    item.description = countsText(n.codings, n.informants);
+    item.description = shortCounts(n.codings, n.informants);
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown('**').appendText(n.name).appendMarkdown('**\n\n');
     if (element.unknown) tooltip.appendText(vscode.l10n.t('Not in the codebook.')).appendMarkdown('\n\n');

@@ -35,6 +35,18 @@ export class QdaConnection implements vscode.Disposable {
   private isReady = false;
   /** qda/ready notifications so far: one per (re)start of the server, once its index is built. */
   readyCount = 0;
+  /**
+   * Whether the folder is a Thesis QDA project (qda.yaml or codebook.md at its root). Until it
+   * is, no server runs: a server on an arbitrary folder would index it with default settings
+   * and offer coding in files that belong to nothing (a half-working extension).
+   */
+  hasProject = true;
+  private projectFoundGate: Promise<void> = Promise.resolve();
+  private resolveProjectFound: () => void = () => undefined;
+  private offeredProject = false;
+  private readonly projectFoundEmitter = new vscode.EventEmitter<void>();
+  /** The folder became a project (New Thesis Project…, `qda init`, a qda.yaml written by hand). */
+  readonly onDidFindProject = this.projectFoundEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -93,8 +105,31 @@ export class QdaConnection implements vscode.Disposable {
     return client;
   }
 
-  /** Starts the server once; later calls return the same promise. */
+  /** Called at activation when the folder is not a project yet: start() waits for projectFound(). */
+  waitForProject(): void {
+    this.hasProject = false;
+    this.projectFoundGate = new Promise<void>((resolve) => (this.resolveProjectFound = resolve));
+    void vscode.commands.executeCommand('setContext', 'qda.noProject', true);
+  }
+
+  /** The folder is a project now: the server starts and every view reloads. */
+  projectFound(): void {
+    if (this.hasProject) return;
+    this.hasProject = true;
+    void vscode.commands.executeCommand('setContext', 'qda.noProject', false);
+    this.resolveProjectFound();
+    void this.start().catch(() => undefined);
+    // Views and decorations asked nothing while there was no project: let them load now.
+    void this.ready.then(() => this.indexChangedEmitter.fire({ version: -1, uris: [] }), () => undefined);
+    this.projectFoundEmitter.fire();
+  }
+
+  /** Starts the server once (once the folder is a project); later calls return the same promise. */
   start(): Promise<void> {
+    if (!this.hasProject) {
+      this.offerProject();
+      return this.projectFoundGate.then(() => this.start());
+    }
     this.started ??= this.client.start().catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       this.output.appendLine(vscode.l10n.t('The Thesis QDA language server could not start: {0}', message));
@@ -135,8 +170,19 @@ export class QdaConnection implements vscode.Disposable {
     return this.client.code2ProtocolConverter;
   }
 
+  /** Once per session, when something needs the server in a folder that is no project. */
+  private offerProject(): void {
+    if (this.offeredProject) return;
+    this.offeredProject = true;
+    const create = vscode.l10n.t('New Thesis Project…');
+    void vscode.window
+      .showInformationMessage(vscode.l10n.t('This folder is not a Thesis QDA project yet (it has no qda.yaml). Start one here?'), create)
+      .then((choice) => (choice === create ? vscode.commands.executeCommand('qda.projectNew') : undefined));
+  }
+
   dispose(): void {
     this.indexChangedEmitter.dispose();
+    this.projectFoundEmitter.dispose();
   }
 
   async stop(): Promise<void> {

@@ -74,6 +74,9 @@ function toRanges(flat: number[]): vscode.Range[] {
 export class CodingDecorations implements vscode.Disposable {
   /** Counters and the last paint (read by the test API; no logging). */
   readonly stats = { applies: 0, maxApplyMs: 0, last: undefined as DecorationApply | undefined, recent: [] as DecorationApply[] };
+  private readonly paintedEmitter = new vscode.EventEmitter<string>();
+  /** A document's paint changed (its URI): the passage menu's context keys follow it. */
+  readonly onDidPaint = this.paintedEmitter.event;
   private readonly types = new Map<string, vscode.TextEditorDecorationType>();
   /** Painted ranges per document URI (what the test API reports). */
   private readonly painted = new Map<string, Map<string, ColorPaint>>();
@@ -146,6 +149,7 @@ export class CodingDecorations implements vscode.Disposable {
   }
 
   private record(apply: DecorationApply): void {
+    this.paintedEmitter.fire(apply.uri);
     this.stats.applies++;
     this.stats.maxApplyMs = Math.max(this.stats.maxApplyMs, apply.applyMs);
     this.stats.last = apply;
@@ -193,7 +197,7 @@ export class CodingDecorations implements vscode.Disposable {
     this.generation.set(uri, generation);
     let paint: DocumentPaint = { colors: {} };
     const requested = performance.now();
-    if (this.enabled()) {
+    if (this.enabled() && this.connection.hasProject) {
       this.inFlight.set(uri, generation);
       try {
         paint = await this.connection.request(documentPaintRequest, { uri });
@@ -268,6 +272,7 @@ export class CodingDecorations implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.paintedEmitter.dispose();
     for (const t of this.timers.values()) clearTimeout(t.timer);
     for (const t of this.types.values()) t.dispose();
     for (const d of this.subscriptions) d.dispose();

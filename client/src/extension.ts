@@ -15,6 +15,8 @@ import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
 import { Swatches } from './swatches';
+import { registerNewProject } from './newProject';
+import { registerPassageMenu } from './passageMenu';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface QdaTestApi {
@@ -55,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   const started = performance.now();
   const output = vscode.window.createOutputChannel('Thesis QDA');
   connection = new QdaConnection(context, output);
+  // Before anything asks the server: in a folder that is no project it waits (see newProject.ts).
+  registerNewProject(context, connection);
   const swatches = new Swatches(context.globalStorageUri);
   const tree = new CodebookTreeProvider(connection, swatches);
   const perf: QdaPerf = { activateStart: started, decorations: { applies: 0, maxApplyMs: 0, last: undefined, recent: [] } };
@@ -77,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   const history = registerCodingHistory(context);
   registerCommands(context, connection, tree, swatches, history);
   tree.viewOptions = registerCodebookOps(context, connection, tree, () => view);
+  registerPassageMenu(context, connection, tree, () => view, decorations, history);
   registerImportCommand(context, connection);
   registerInformantsView(context, connection);
   registerOrphansView(context, connection);
@@ -96,7 +101,9 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
 
   const current = connection;
   void current.ready.then(() => (perf.readyAt ??= performance.now()), () => undefined);
-  void current.start().then(
+  // Without a project the server starts only when one is made (connection.projectFound()).
+  const starting = current.hasProject ? current.start() : new Promise<void>((resolve) => current.onDidFindProject(() => resolve(current.start())));
+  void starting.then(
     () => output.appendLine(vscode.l10n.t('Thesis QDA language server started.')),
     () => void vscode.window.showErrorMessage(vscode.l10n.t('The Thesis QDA language server could not start. See the output channel "Thesis QDA".')),
   );

@@ -17,6 +17,7 @@ import {
 } from '../../server/src/protocol';
 import type { QdaConnection } from './connection';
 import { speakerChoices, type SpeakerAction } from './speakerChoices';
+import { looksLikeInformantCode } from '../../server/src/core/informantCode';
 
 /** Scripted use (tests, other extensions): everything the dialogs would ask. */
 export interface ImportCommandArgs {
@@ -27,6 +28,8 @@ export interface ImportCommandArgs {
   interviewers?: string[];
   /** Replace existing transcripts (otherwise an existing target is an error). */
   overwrite?: boolean;
+  /** What to do with a file whose transcript exists: what the dialog's buttons do (wins over `overwrite`). */
+  existing?: 'replace' | 'rename' | 'skip';
   /** Open the first new transcript (default true). */
   open?: boolean;
   /** The layout of .txt/.md/.docx files when it cannot be told from them ("zoom-chat", "unlabelled", …). */
@@ -97,7 +100,14 @@ async function chooseFiles(first: unknown, second: unknown): Promise<vscode.Uri[
     defaultUri: folder,
     openLabel: vscode.l10n.t('Import'),
     title: vscode.l10n.t('Import Transcripts'),
-    filters: { [vscode.l10n.t('Transcripts (Teams, Zoom, subtitles, Word, text)')]: ['vtt', 'srt', 'docx', 'txt', 'md'] },
+    // The first filter is the default; the others let a student find one kind among many files.
+    filters: {
+      [vscode.l10n.t('Transcripts (Teams, Zoom, subtitles, Word, text)')]: ['vtt', 'srt', 'docx', 'txt', 'md'],
+      [vscode.l10n.t('Teams or Zoom captions (.vtt)')]: ['vtt'],
+      [vscode.l10n.t('Subtitles (.srt)')]: ['srt'],
+      [vscode.l10n.t('Word documents (.docx)')]: ['docx'],
+      [vscode.l10n.t('Text or Markdown (.txt, .md)')]: ['txt', 'md'],
+    },
   });
 }
 
@@ -142,23 +152,36 @@ async function importTranscripts(connection: QdaConnection, first?: unknown, sec
   const layouts = Object.fromEntries(preview.files.map((f) => [f.source, f.layout ?? '']));
   const readAs = preview.files.map((f) => vscode.l10n.t('{0} read as {1}', f.source, layoutName(f.layout))).join('; ');
 
-  // Existing transcripts are replaced only when confirmed; the others are imported anyway.
+  // A transcript that exists: import under a new name, replace it (only when confirmed), or skip
+  // the file; the others are imported anyway.
   const overwrite: string[] = [];
+  const targets: Record<string, string> = {};
+  const planned = new Set(preview.files.filter((x) => !x.exists).map((x) => x.targetUri));
   let chosen = preview.files;
   for (const f of preview.files.filter((x) => x.exists)) {
+    let mode: 'replace' | 'rename' | 'skip' | undefined;
     if (scripted) {
-      if (!scripted.overwrite) return fail(vscode.l10n.t('{0} already exists (imported from {1}?). Nothing was written.', f.target, f.source));
-      overwrite.push(f.targetUri);
-      continue;
+      mode = scripted.existing ?? (scripted.overwrite ? 'replace' : undefined);
+      if (!mode) return fail(vscode.l10n.t('{0} already exists (imported from {1}?). Nothing was written.', f.target, f.source));
+    } else {
+      const rename = vscode.l10n.t('Import as New Name');
+      const replace = vscode.l10n.t('Replace');
+      const skip = vscode.l10n.t('Skip');
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} already exists. Import {1} as a new transcript, replace the existing one, or skip this file?', f.target, f.source),
+        { modal: true, detail: vscode.l10n.t('Replacing changes its text; codings of the old text may become orphans (Undo restores it). A new name keeps both.') },
+        rename,
+        replace,
+        skip,
+      );
+      mode = answer === rename ? 'rename' : answer === replace ? 'replace' : 'skip';
     }
-    const replace = vscode.l10n.t('Replace');
-    const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} already exists. Replace it with the import of {1}?', f.target, f.source),
-      { modal: true, detail: vscode.l10n.t('Its text is replaced; codings of the old text may become orphans. Undo restores it.') },
-      replace,
-    );
-    if (answer === replace) overwrite.push(f.targetUri);
-    else chosen = chosen.filter((x) => x !== f);
+    if (mode === 'replace') overwrite.push(f.targetUri);
+    else if (mode === 'rename') {
+      const free = await freeName(vscode.Uri.parse(f.targetUri), planned);
+      planned.add(free.toString());
+      targets[f.uri] = free.toString();
+    } else chosen = chosen.filter((x) => x !== f);
   }
   if (chosen.length === 0) return { applied: false, transcripts: [] };
 
@@ -174,7 +197,7 @@ async function importTranscripts(connection: QdaConnection, first?: unknown, sec
     interviewers = mapping.interviewers;
   }
 
-  const result = await connection.request(importTranscriptsRequest, { files: chosen.map((f) => f.uri), speakers, interviewers, overwrite, layout });
+  const result = await connection.request(importTranscriptsRequest, { files: chosen.map((f) => f.uri), speakers, interviewers, overwrite, targets, layout });
   if (result.error) return fail(result.error);
   if (!(await applyServerEdit(connection, result))) return { applied: false, transcripts: [], error: result.error };
   for (const w of result.warnings ?? []) void vscode.window.showWarningMessage(w);
@@ -196,6 +219,20 @@ async function importTranscripts(connection: QdaConnection, first?: unknown, sec
   return { applied: true, transcripts, identifiers: result.identifiersUri, layouts, message: shown };
 }
 
+/** "FL1.md" → "FL1-2.md", "FL1-3.md", …: the first name no file and no other import has. */
+async function freeName(target: vscode.Uri, planned: ReadonlySet<string>): Promise<vscode.Uri> {
+  const m = /^(.*?)(\.[^./]+)?$/.exec(target.path)!;
+  for (let n = 2; ; n++) {
+    const candidate = target.with({ path: `${m[1]}-${n}${m[2] ?? ''}` });
+    if (planned.has(candidate.toString())) continue;
+    try {
+      await vscode.workspace.fs.stat(candidate);
+    } catch {
+      return candidate;
+    }
+  }
+}
+
 interface SpeakerItem extends vscode.QuickPickItem {
   action: SpeakerAction;
   code?: string;
@@ -214,10 +251,6 @@ export function nextCode(code: string, taken: ReadonlySet<string>): string {
   return c;
 }
 
-/** A label that already is a code (FL1, R2, P 3, Informant A) rather than a real name. */
-function looksLikeCode(label: string, informants: readonly string[]): boolean {
-  return informants.includes(label) || /^\p{Lu}{1,3} ?\d{1,3}$/u.test(label) || /^Informant [A-Z0-9]+$/i.test(label);
-}
 
 /** One quick pick per speaker; undefined when the user cancels. */
 async function mapSpeakers(
@@ -244,7 +277,7 @@ async function mapSpeakers(
   for (let i = 0; i < list.length; i++) {
     const s = list[i]!;
     const known = preview.known[s.source];
-    const isCode = looksLikeCode(s.source, preview.informants);
+    const isCode = looksLikeInformantCode(s.source, preview.informants);
     const suggestions = [...new Set(preview.suggestions.map((c) => nextCode(c, taken)))].filter((c) => !taken.has(c.toLowerCase()));
     const items: SpeakerItem[] = speakerChoices(s, { known, isCode, suggestions }).map((c): SpeakerItem => {
       switch (c.action) {
@@ -270,11 +303,14 @@ async function mapSpeakers(
       }
     });
 
+    // The title names the speaker; the placeholder (one line, cut off when long) carries only
+    // the turns and the first words, which tell "Speaker 1" from "Speaker 2".
+    const said = s.firstWords ? `«${s.firstWords}»` : '';
     const picked = await vscode.window.showQuickPick(items, {
-      title: vscode.l10n.t('Import Transcripts: speaker {0} of {1} ({2})', i + 1, list.length, readAs),
+      title: vscode.l10n.t('Import: speaker {0} of {1}, "{2}" ({3}), read as {4}', i + 1, list.length, s.source, s.files.join(', '), readAs),
       placeHolder: s.unnamed
         ? vscode.l10n.t('Nobody is named in {0} ({1} paragraphs, {2} words). Give the one speaker a code, or keep "{3}" and split the text among speakers by hand.', s.files.join(', '), s.turns, s.words, s.source)
-        : vscode.l10n.t('Who is "{0}" ({1} turns, {2} words in {3})? Choose the informant code that replaces the name.', s.source, s.turns, s.words, s.files.join(', ')),
+        : vscode.l10n.t('{0} turns, {1} words: {2}', s.turns, s.words, said),
       ignoreFocusOut: true,
     });
     if (!picked) return undefined;

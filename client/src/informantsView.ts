@@ -41,6 +41,7 @@ export class InformantsProvider implements vscode.TreeDataProvider<InformantElem
 
   /** The server's list (cached until the index changes). */
   load(): Promise<InformantsResult | undefined> {
+    if (!this.connection.hasProject) return Promise.resolve(undefined);
     this.data ??= this.connection.request(informantsRequest, {}).then(
       (r) => {
         void vscode.commands.executeCommand('setContext', 'qda.informantsEmpty', r.informants.length === 0);

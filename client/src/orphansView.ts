@@ -22,7 +22,7 @@ class OrphansProvider implements vscode.TreeDataProvider<ReviewCoding>, vscode.D
   }
 
   async getChildren(element?: ReviewCoding): Promise<ReviewCoding[]> {
-    if (element) return [];
+    if (element || !this.connection.hasProject) return [];
     const items = await this.connection.request(reviewCodingsRequest, {});
     const orphans = items.filter((i) => i.kind === 'orphan').length;
     if (this.view) this.view.badge = orphans > 0 ? { value: orphans, tooltip: vscode.l10n.t('{0} orphaned codings', orphans) } : undefined;

@@ -211,7 +211,8 @@ export class QuoteFeatures implements vscode.Disposable, vscode.TreeDragAndDropC
     const bytes = format === 'docx' ? Buffer.from(result.base64 ?? '', 'base64') : Buffer.from(result.text ?? '', 'utf8');
     await vscode.workspace.fs.writeFile(target, bytes);
     const open = vscode.l10n.t('Open');
-    const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0} coded segments to {1}.', result.segments, vscode.workspace.asRelativePath(target, false)), open);
+    const what = result.segments === 1 ? vscode.l10n.t('1 coded segment') : vscode.l10n.t('{0} coded segments', result.segments);
+    const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0} ({1}).', vscode.workspace.asRelativePath(target, false), what), open);
     if (answer === open) await vscode.commands.executeCommand('vscode.open', target);
   }
 

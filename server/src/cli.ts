@@ -7,6 +7,7 @@ import * as stats from './cli/stats';
 type Command = { run(args: string[], io: CliIo): Promise<number> };
 
 const COMMANDS: Record<string, { module: () => Promise<Command>; help: string }> = {
+  init: { module: async () => await import('./cli/init'), help: 'init [--language nb|en] [folder]   a new thesis project: qda.yaml, codebook.md, transcripts/, memos/, chapters/; keeps what is there' },
   check: { module: async () => check, help: 'check [--json] [folder]            every diagnostic the editor shows; exit 1 on errors' },
   stats: { module: async () => stats, help: 'stats [--json] [--codes] [folder]  documents, words, informants, codes, categories, codings per coder (--codes: per code)' },
   export: { module: async () => await import('./cli/export'), help: 'export codebook-md|codebook-docx|csv|quotes-docx|quotes-md|agreement-md|agreement-docx|agreement-csv|matrix-csv|segments-csv|cooccur-csv [--out FILE] [folder]\n                                     the codebook as an appendix or table; the quote bank: coded segments by theme › code' },

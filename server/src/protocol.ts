@@ -68,6 +68,8 @@ export interface DocumentCoding {
   coder: string;
   range: Range;
   anchored: boolean;
+  /** The current coder's own coding (only those can be uncoded or recoded). */
+  mine?: boolean;
 }
 
 export const codebookTreeRequest = new RequestType<Record<string, never>, CodebookTreeResult, void>('qda/codebookTree');
@@ -257,6 +259,9 @@ export interface ExportCodebookResult {
   base64?: string;
   /** Suggested file name. */
   fileName: string;
+  /** What was exported, for the "Wrote PATH (N codes, N categories)" line. */
+  codes?: number;
+  categories?: number;
   error?: string;
 }
 export const exportCodebookRequest = new RequestType<ExportCodebookParams, ExportCodebookResult, void>('qda/exportCodebook');
@@ -292,6 +297,16 @@ export interface CodingIdParams {
 export const acceptCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/acceptCoding');
 export const deleteCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/deleteCoding');
 
+/** "Recode…" on a coded passage: the coding moves to another code (created when `create`). */
+export interface RecodeCodingParams {
+  id: string;
+  code: string;
+  create?: boolean;
+}
+export const recodeCodingRequest = new RequestType<RecodeCodingParams, EditResult, void>('qda/recodeCoding');
+/** "Uncode" on a coded passage or a tree segment: removes that one coding (the coder's own only). */
+export const uncodeCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/uncodeCoding');
+
 // ---- import, informants and privacy (issue 5) --------------------------------------------
 
 export interface ImportFilesParams {
@@ -305,6 +320,8 @@ export interface ImportFilesParams {
   overwrite?: string[];
   /** The layout of .txt/.md/.docx files when the importer cannot tell it (core/import/layouts.ts ids). */
   layout?: string;
+  /** Source file URI → transcript URI to write instead of the usual one ("Import as new name"). */
+  targets?: Record<string, string>;
 }
 
 export interface ImportSpeakerInfo {
@@ -317,6 +334,8 @@ export interface ImportSpeakerInfo {
   words: number;
   /** The label ("Ukjent"/"Unknown") of a caption file that names nobody: name it, or keep it to split by hand. */
   unnamed?: boolean;
+  /** The first words of the speaker's first turn (to tell "Speaker 1" from "Speaker 2"). */
+  firstWords?: string;
 }
 
 export interface ImportPreviewFile {

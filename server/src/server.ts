@@ -28,7 +28,7 @@ import { references } from './features/references';
 import { completion } from './features/completion';
 import { workspaceSymbols } from './features/workspaceSymbols';
 import { codebookTree, codeSummaries, documentCodings, documentPaint, segments } from './features/codebookTree';
-import { codeSelection, uncodeSelection } from './features/codingCommands';
+import { codeSelection, recode, uncodeOne, uncodeSelection } from './features/codingCommands';
 import { prepareRename, rename } from './features/rename';
 import { codeActions } from './features/codeActions';
 import { importPreview, importTranscripts } from './features/importTranscripts';
@@ -56,6 +56,8 @@ import {
   reattachCodingRequest,
   acceptCodingRequest,
   deleteCodingRequest,
+  recodeCodingRequest,
+  uncodeCodingRequest,
   type InitializationOptions,
 } from './protocol';
 
@@ -308,6 +310,8 @@ connection.onRequest(reviewCodingsRequest, async () => (await settled(), reviewC
 connection.onRequest(reattachCodingRequest, async (p) => (await settled(), reattach(ws!, p, versionOf)));
 connection.onRequest(acceptCodingRequest, async (p) => (await settled(), accept(ws!, p.id, versionOf)));
 connection.onRequest(deleteCodingRequest, async (p) => (await settled(), remove(ws!, p.id, versionOf)));
+connection.onRequest(recodeCodingRequest, async (p) => (await settled(), recode(ws!, p, versionOf)));
+connection.onRequest(uncodeCodingRequest, async (p) => (await settled(), uncodeOne(ws!, p.id, versionOf)));
 
 // Codebook work: rename (F2 and the tree), merge, move, group, delete, describe, colour, export.
 connection.onPrepareRename(async (p) => (await settled(), ws ? prepareRename(ws, p) : null));

@@ -70,6 +70,8 @@ describe('privacy, import and informants over stdio', function () {
     assert.equal(preview.error, undefined);
     assert.deepEqual(preview.files.map((f) => [f.target, f.exists, f.targetUri]), [['transcripts/intervju.md', false, ctx.editor.uri('transcripts/intervju.md')]]);
     assert.deepEqual(preview.files[0]!.speakers.map((s) => [s.source, s.role]), [['Ingrid Haugland', 'informant'], ['Ola Dunk', 'informant']]);
+    // The first words each speaker says: what tells one speaker from another in the mapping.
+    assert.deepEqual(preview.files[0]!.speakers.map((s) => s.firstWords), ['Hva gjør du?', 'Jeg er rådgiver.']);
     assert.deepEqual(preview.suggestions, ['R5']);
 
     const result = await ctx.editor.connection.sendRequest(importTranscriptsRequest, { files: [vtt], speakers: { 'Ola Dunk': 'R5' }, interviewers: ['Ingrid Haugland'] });
@@ -86,6 +88,13 @@ describe('privacy, import and informants over stdio', function () {
     const again = await ctx.editor.connection.sendRequest(importTranscriptsRequest, { files: [vtt] });
     assert.match(again.error ?? '', /^transcripts\/intervju\.md already exists/);
     assert.equal(existsSync(path.join(ctx.root, 'transcripts/intervju.md')), true);
+    // "Import as new name": the edit writes the other transcript, never the existing one.
+    const renamed = await ctx.editor.connection.sendRequest(importTranscriptsRequest, { files: [vtt], speakers: { 'Ola Dunk': 'R5' }, interviewers: ['Ingrid Haugland'], targets: { [vtt]: ctx.editor.uri('transcripts/intervju-2.md') } });
+    assert.equal(renamed.error, undefined);
+    assert.deepEqual(renamed.transcripts, [ctx.editor.uri('transcripts/intervju-2.md')]);
+    assert.deepEqual(renamed.save, [ctx.editor.uri('transcripts/intervju-2.md')]);
+    const outside = await ctx.editor.connection.sendRequest(importTranscriptsRequest, { files: [vtt], targets: { [vtt]: ctx.editor.uri('memos/intervju.md') } });
+    assert.match(outside.error ?? '', /cannot be imported as memos\/intervju\.md: not a transcript path/);
   });
 
   it('lists informants with counts and sets an attribute in qda.yaml keeping comments', async () => {

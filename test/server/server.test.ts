@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { HoverRequest, DefinitionRequest, ReferencesRequest, CompletionRequest, WorkspaceSymbolRequest, type Hover, type Location, type CompletionList, type MarkupContent, type SymbolInformation } from 'vscode-languageserver-protocol';
 import { serverSuite } from './lspClient';
 import { LineIndex } from '../../server/src/core/text';
-import { codeSelectionRequest, codebookTreeRequest, documentCodingsRequest, uncodeSelectionRequest, type TreeNode } from '../../server/src/protocol';
+import { codeSelectionRequest, codebookTreeRequest, documentCodingsRequest, recodeCodingRequest, segmentsRequest, uncodeCodingRequest, uncodeSelectionRequest, type TreeNode } from '../../server/src/protocol';
 import type { Coding } from '../../server/src/core/model';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
@@ -22,6 +22,7 @@ async function makeProject(): Promise<string> {
   await write('codebook.md', codebook);
   await write('transcripts/R2.md', readFileSync(path.join(CORPUS, 'intervju-R2.md'), 'utf8'));
   await write('memos/Wenger 1998.md', '# Praksisfellesskap\n\nSuperbrukerne er et lite praksisfellesskap: [[Superbrukere som støtte]].\nSe også [[Kompetanse og opplæring]].\n');
+  await write('memos/Tjora 2021.md', '---\ntags: [metode]\n---\n# Stegvis-deduktiv induksjon\n\n## Kodene først\n\nEmpirinære **koder** tett på informantenes ord, se [boka](https://example.org/x.png).\n\n- steg 1\n- steg 2\n\n## Senere\n\nIkke med.\n');
   return root;
 }
 
@@ -97,6 +98,9 @@ describe('language server over stdio', function () {
 
     const hover = await ctx.editor.connection.sendRequest(HoverRequest.type, { textDocument: { uri: ctx.editor.uri('memos/Wenger 1998.md') }, position: at('[[Kompetanse og opplæring]]', 5) }) as Hover;
     assert.match((hover.contents as MarkupContent).value, /\*\*Kompetanse og opplæring\*\*[\s\S]*Hvordan ansatte lærte systemet[\s\S]*6 codes · 1 codings/);
+    // A link to a note: a short excerpt that renders as the note does, without "## " or URLs.
+    const noteHover = await ctx.editor.connection.sendRequest(HoverRequest.type, { textDocument: { uri: ctx.editor.uri('codebook.md') }, position: cbIndex.positionAt(codebook.indexOf('[[Wenger 1998]]') + 3) }) as Hover;
+    assert.equal((noteHover.contents as MarkupContent).value, '**Praksisfellesskap** · memos/Wenger 1998.md\n\nSuperbrukerne er et lite praksisfellesskap: Superbrukere som støtte. Se også Kompetanse og opplæring.');
 
     // Typing "[[Sand" in the memo offers the code with that name.
     await ctx.editor.connection.sendNotification('textDocument/didChange', {
@@ -108,10 +112,29 @@ describe('language server over stdio', function () {
     const item = completion.items.find((i) => i.label === 'Sandkasse og superbrukere');
     assert.ok(item, 'the category is offered');
     assert.ok(completion.items.some((i) => i.label === '«læring i sandkassa»'));
+    // Accepting it closes the link; the cursor lands after ]] (the end of the inserted text).
+    const accept = (text: string, edit: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }) => {
+      const ix = new LineIndex(text);
+      const s = ix.offsetAt(edit.range.start);
+      const next = text.slice(0, s) + edit.newText + text.slice(ix.offsetAt(edit.range.end));
+      return { next, cursor: s + edit.newText.length };
+    };
+    const typed = accept(memo + 'Se [[Sand', item.textEdit as never);
+    assert.equal(typed.next, memo + 'Se [[Sandkasse og superbrukere]]');
+    assert.equal(typed.next.slice(typed.cursor - 2, typed.cursor), ']]');
+    // The editor auto-closed the brackets ("[[Sand|]]"): one ]] stays, and the cursor is after it.
+    await ctx.editor.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: ctx.editor.uri('memos/Wenger 1998.md'), version: 3 },
+      contentChanges: [{ text: memo + 'Se [[Sand]] videre.' }],
+    });
+    const closed = await ctx.editor.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: ctx.editor.uri('memos/Wenger 1998.md') }, position: after.positionAt(memo.length + 9) }) as CompletionList;
+    const auto = accept(memo + 'Se [[Sand]] videre.', closed.items.find((i) => i.label === 'Sandkasse og superbrukere')!.textEdit as never);
+    assert.equal(auto.next, memo + 'Se [[Sandkasse og superbrukere]] videre.');
+    assert.equal(auto.next.slice(auto.cursor), ' videre.');
 
     // An unclosed [[ is not a link; a link to nothing is.
     await ctx.editor.connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri: ctx.editor.uri('memos/Wenger 1998.md'), version: 3 },
+      textDocument: { uri: ctx.editor.uri('memos/Wenger 1998.md'), version: 4 },
       contentChanges: [{ text: memo + 'Se [[Finnes ikke]].\n' }],
     });
     const diags = await ctx.editor.waitForDiagnostics('memos/Wenger 1998.md', (d) => d.length > 0);
@@ -140,5 +163,44 @@ describe('language server over stdio', function () {
     const refused = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range: { start: li.positionAt(start), end: li.positionAt(start + 10) }, code: 'Dobbeltregistrering' });
     assert.match(refused.error ?? '', /anna\/transcripts\/R2\.md\.jsonl line 1 is not a valid coding/);
     assert.equal(refused.edit, undefined);
+  });
+
+  it('recodes a passage (qda/recodeCoding) so the segments move to the new code, and uncodes one coding by id (qda/uncodeCoding)', async () => {
+    // The test before leaves a malformed codings file behind: start from an empty one.
+    await fsp.writeFile(path.join(ctx.root, '.qda/codings/anna/transcripts/R2.md.jsonl'), '');
+    await ctx.editor.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: ctx.editor.uri('.qda/codings/anna/transcripts/R2.md.jsonl'), type: 2 }] });
+    await ctx.editor.waitForDiagnostics('.qda/codings/anna/transcripts/R2.md.jsonl', (d) => d.length === 0);
+    const text = await ctx.editor.open('transcripts/R2.md');
+    const li = new LineIndex(text);
+    const start = text.indexOf('Hun sa at det er lov');
+    const range = { start: li.positionAt(start), end: li.positionAt(start + 40) };
+    const coded = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range, code: 'Recode fra', create: true });
+    assert.equal(coded.error, undefined);
+    await ctx.editor.applyAndSave(coded.edit!);
+    const id = coded.id!;
+    const moved = await ctx.editor.connection.sendRequest(recodeCodingRequest, { id, code: 'Recode til', create: true });
+    assert.equal(moved.error, undefined);
+    await ctx.editor.applyAndSave(moved.edit!);
+    const segmentsOf = (code: string) => ctx.editor.connection.sendRequest(segmentsRequest, { code });
+    let to = await segmentsOf('Recode til');
+    for (let i = 0; i < 50 && to.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      to = await segmentsOf('Recode til');
+    }
+    assert.deepEqual(to.map((s) => s.id), [id]);
+    assert.deepEqual(await segmentsOf('Recode fra'), []);
+    const codings = await ctx.editor.connection.sendRequest(documentCodingsRequest, { uri: ctx.editor.uri('transcripts/R2.md') });
+    assert.deepEqual(codings.filter((c) => c.id === id).map((c) => [c.code, c.mine]), [['Recode til', true]]);
+
+    const removed = await ctx.editor.connection.sendRequest(uncodeCodingRequest, { id });
+    assert.equal(removed.error, undefined);
+    await ctx.editor.applyAndSave(removed.edit!);
+    let after = await segmentsOf('Recode til');
+    for (let i = 0; i < 50 && after.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      after = await segmentsOf('Recode til');
+    }
+    assert.deepEqual(after, []);
+    assert.match((await ctx.editor.connection.sendRequest(uncodeCodingRequest, { id })).error ?? '', /no coding/);
   });
 });

@@ -10,7 +10,7 @@ import { appendCodeEdit, parseCodebook } from '../../server/src/core/codebook';
 import { codingsFilePosition, insertCodingEdit, parseCodingsFile, patchCodingsFile, removeCodingEdits, serializeCodings } from '../../server/src/core/codings';
 import { findLinks, linkPrefixAt } from '../../server/src/core/links';
 import { parseConfig } from '../../server/src/core/config';
-import { applyOffsetEdits, applyToDisk, codeRange, uncodeRange } from '../../server/src/core/operations';
+import { applyOffsetEdits, applyToDisk, codeRange, recodeCoding, uncodeRange } from '../../server/src/core/operations';
 import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model';
 import { LineIndex } from '../../server/src/core/text';
@@ -350,6 +350,50 @@ describe('project index', () => {
     await applyToDisk(project, removal);
     const lines = (await fs.readText('.qda/codings/anna/transcripts/R2.md.jsonl'))!.trim().split('\n');
     assert.deepEqual(lines.map((l) => (JSON.parse(l) as Coding).code), ['Lederens tålmodighet']);
+  });
+
+  it('recodes one coding to another code in place (one line changed, the codebook only for a new code), and refuses what it must', async () => {
+    const fs = demoFs();
+    const project = new Project(fs);
+    await project.load();
+    const text = project.texts.get('transcripts/R2.md')!;
+    const start = text.indexOf('Hun sa at det er lov');
+    const coded = codeRange(project, 'transcripts/R2.md', start, start + 40, 'Kundeinnsikt');
+    await applyToDisk(project, coded);
+    await applyToDisk(project, codeRange(project, 'transcripts/R2.md', start + 50, start + 60, 'Superbrukere'));
+    const id = coded.codingId!;
+    const before = (await fs.readText('.qda/codings/anna/transcripts/R2.md.jsonl'))!.split('\n');
+    const codebookBefore = (await fs.readText('codebook.md'))!;
+
+    assert.match(recodeCoding(project, id, 'Finnes ikke').error ?? '', /no code 'Finnes ikke'/);
+    assert.match(recodeCoding(project, id, 'kundeinnsikt').error ?? '', /already coded 'Kundeinnsikt'/);
+    assert.match(recodeCoding(project, 'nope', 'Superbrukere').error ?? '', /no coding nope/);
+
+    const moved = recodeCoding(project, id, 'superbrukere');
+    assert.equal(moved.error, undefined);
+    assert.deepEqual(moved.edits.map((e) => e.path), ['.qda/codings/anna/transcripts/R2.md.jsonl']);
+    await applyToDisk(project, moved);
+    const after = (await fs.readText('.qda/codings/anna/transcripts/R2.md.jsonl'))!.split('\n');
+    assert.equal(after.length, before.length);
+    const changed = after.filter((l, i) => l !== before[i]);
+    assert.equal(changed.length, 1, 'exactly one line changes');
+    assert.deepEqual({ ...(JSON.parse(changed[0]) as Coding), code: 'x' }, { ...(JSON.parse(before[after.indexOf(changed[0])]) as Coding), code: 'x' });
+    assert.equal((JSON.parse(changed[0]) as Coding).code, 'Superbrukere', 'the canonical name from the codebook');
+    assert.equal(await fs.readText('codebook.md'), codebookBefore);
+    assert.deepEqual(project.countsOfCode('Kundeinnsikt').codings, 0);
+    assert.deepEqual(project.codingsOfCode('Superbrukere').map((i) => i.coding.id).filter((x) => x === id), [id], 'the segments of the new code list it');
+    assert.deepEqual(project.codingsOfCode('Kundeinnsikt').map((i) => i.coding.id), []);
+
+    const created = recodeCoding(project, id, 'Lov å bruke tid', { create: true });
+    await applyToDisk(project, created);
+    assert.ok((await fs.readText('codebook.md'))!.endsWith('- **Lov å bruke tid**\n'));
+    assert.equal(project.countsOfCode('Lov å bruke tid').codings, 1);
+
+    // Another coder's coding is not mine to move.
+    const other = new Project(fs, 'bo');
+    await fs.writeAtomic('qda.yaml', 'interviewers: [Intervjuer]\n');
+    await other.load();
+    assert.match(recodeCoding(other, id, 'Kundeinnsikt').error ?? '', /anna's; only your own codings \(bo\)/);
   });
 
   it('reports codings naming a code the codebook lacks, orphans, and refuses to write a malformed codings file', async () => {

@@ -16,9 +16,9 @@ describe('extension manifest', () => {
     assert.deepEqual(named.filter((c) => !contributed.has(c)), []);
   });
 
-  it('has a Getting Started walkthrough: import, code, group, quote — each step with its command and shipped media', () => {
+  it('has a Getting Started walkthrough: start a project, import, code, group, quote — each step with its command and shipped media', () => {
     const [walkthrough] = pkg.contributes.walkthroughs;
-    assert.deepEqual(walkthrough.steps.map((s: { id: string }) => s.id), ['import', 'code', 'group', 'quote']);
+    assert.deepEqual(walkthrough.steps.map((s: { id: string }) => s.id), ['start', 'import', 'code', 'group', 'quote']);
     const nls = JSON.parse(readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8'));
     for (const step of walkthrough.steps) {
       const events: string[] = step.completionEvents;

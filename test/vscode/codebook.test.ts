@@ -69,4 +69,18 @@ describe('codebook work in a real VS Code', function () {
     const after = await waitFor('the renamed code in the tree', async () => (await walkTree(api.codebookTree, 4)).find((n) => n.label === NEW_NAME));
     assert.match(String(after.item.description), new RegExp(`^${codingsBefore}\\b`));
   });
+
+  it('keeps tree descriptions short ("10 · 4") with the words, the full name and the definition in the tooltip', async () => {
+    const api = await qda();
+    const nodes = await walkTree(api.codebookTree, 4);
+    const codes = nodes.filter((n) => n.item.contextValue === 'qda.code' || n.item.contextValue === 'qda.category');
+    assert.ok(codes.length > 20);
+    for (const n of codes) {
+      assert.match(String(n.item.description), /^\d+ · \d+$/, `${n.label}: ${String(n.item.description)}`);
+      // As the user reads it: MarkdownString.appendText escapes punctuation and writes spaces as &nbsp;.
+      const tip = (n.item.tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1').replace(/&nbsp;/g, ' ');
+      assert.ok(tip.includes(n.label), `${n.label}: the tooltip names it in full: ${tip}`);
+      assert.match(tip, /\d+ (coding|codings|koding|kodinger) · \d+ (informant|informants|informanter)/, `${n.label}: counts in words`);
+    }
+  });
 });

@@ -143,6 +143,38 @@ describe('Import Transcripts (issue 5)', function () {
     assert.match(md, /^\*\*Intervjuer:\*\* \[10:02:03\] Hei, hører du meg\?\n\n\*\*R5:\*\* \[10:02:09\] Ja, nå hører jeg deg\.\n\n\*\*Intervjuer:\*\* \[10:02:15\] Fint\. Da begynner vi\.\n$/m);
   });
 
+  it('imports under a new name, or skips the file, when its transcript exists (issue 15.4)', async function () {
+    created.push('transcripts/teams-kari-2.md');
+    const before = read('transcripts/teams-kari.md');
+    const skipped = await vscode.commands.executeCommand<ImportCommandResult>('qda.transcriptsImport', { files: [file('innkommende/teams-kari.vtt')], existing: 'skip', open: false });
+    assert.deepEqual(skipped, { applied: false, transcripts: [] });
+    const renamed = await vscode.commands.executeCommand<ImportCommandResult>('qda.transcriptsImport', {
+      files: [file('innkommende/teams-kari.vtt')], existing: 'rename', speakers: { 'Kari Nordmann': 'R4' }, interviewers: ['Ingrid Haugland'], open: false,
+    });
+    assert.equal(renamed.error, undefined);
+    assert.deepEqual(renamed.transcripts.map((u) => vscode.Uri.parse(u).fsPath), [file('transcripts/teams-kari-2.md')]);
+    const md = await waitFor('transcripts/teams-kari-2.md on disk', () => (fs.existsSync(file('transcripts/teams-kari-2.md')) ? read('transcripts/teams-kari-2.md') : undefined));
+    assert.match(md, /^\*\*R4:\*\* \[00:00:04\] Ja, jeg er rådgiver/m);
+    assert.equal(read('transcripts/teams-kari.md'), before, 'the existing transcript is untouched');
+  });
+
+  it('imports "Informant A" as "Informant B" without making the old code a real name (issue 15.4)', async function () {
+    created.push('transcripts/intervju-informant-A-2.md');
+    const identifiersBefore = fs.existsSync(file('.qda/identifiers.yaml')) ? read('.qda/identifiers.yaml') : undefined;
+    const docx = path.resolve(root(), '../../../../../shared/corpus/intervju-informant-A.docx');
+    const source = fs.existsSync(docx) ? docx : path.resolve(__dirname, '../../../../shared/corpus/intervju-informant-A.docx');
+    assert.ok(fs.existsSync(source), `no ${source}`);
+    const result = await vscode.commands.executeCommand<ImportCommandResult>('qda.transcriptsImport', {
+      files: [source], existing: 'rename', speakers: { 'Informant A': 'Informant B' }, open: false,
+    });
+    assert.equal(result.error, undefined);
+    assert.equal(result.applied, true);
+    const md = await waitFor('the imported transcript on disk', () => (fs.existsSync(file('transcripts/intervju-informant-A-2.md')) ? read('transcripts/intervju-informant-A-2.md') : undefined));
+    assert.match(md, /^\*\*Informant B:\*\*/m);
+    assert.equal(result.identifiers, undefined, 'no real name was mapped: the identifiers file is not written');
+    assert.equal(fs.existsSync(file('.qda/identifiers.yaml')) ? read('.qda/identifiers.yaml') : undefined, identifiersBefore);
+  });
+
   it('warns about a real name in a memo and replaces it by its code through the quick fix', async function () {
     fs.writeFileSync(file('memos/navn.md'), '# Navn\n\nKari Nordmann fortalte om CRM. Karis team brukte det.\n');
     const uri = vscode.Uri.file(file('memos/navn.md'));

@@ -23,13 +23,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     const out = path.resolve(io.cwd, outArg);
     await write(out, text);
-    io.stderr(`wrote ${segments} segments to ${outArg}\n`);
+    io.stderr(`Wrote ${outArg} (${segments} coded segments).\n`);
     return 0;
   }
   const out = path.resolve(io.cwd, outArg ?? 'quote-bank.docx');
   const { bytes, segments } = await quoteBankDocx(project);
   await write(out, bytes);
-  io.stdout(`wrote ${segments} segments to ${path.relative(io.cwd, out) || out}\n`);
+  // The same line as every export, on stderr as for the others (stdout stays for content).
+  io.stderr(`Wrote ${path.relative(io.cwd, out) || out} (${segments} coded segments).\n`);
   return 0;
 }
 

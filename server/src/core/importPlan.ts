@@ -8,6 +8,7 @@ import { ImportError, importTranscript, TEXT_LAYOUTS, transcriptFileName, type I
 import { GROUP_LABELS, labelKey } from './import/common';
 import { gitignoreWith, mergeIdentifiers, parseIdentifiers } from './import/identifiers';
 import { minimalEdit, nextFreeCodes } from './informants';
+import { looksLikeInformantCode } from './informantCode';
 import type { FileEdit } from './operations';
 import type { Project } from './project';
 
@@ -26,7 +27,12 @@ export interface ImportOptions {
   overwrite?: string[];
   /** The layout of .txt/.md/.docx files when the importer cannot tell it. */
   layout?: LayoutId;
+  /** Source name → another target path ("Import as new name" when the usual one exists). */
+  targets?: Record<string, string>;
 }
+
+/** A speaker as the preview shows it: with the first words said, to tell "Speaker 1" from "Speaker 2". */
+export type PreviewSpeaker = ImportedSpeaker & { firstWords: string };
 
 export interface PreviewFile {
   source: string;
@@ -34,7 +40,7 @@ export interface PreviewFile {
   target: string;
   exists: boolean;
   /** `unnamed`: the label of a caption file that names no speaker ("Ukjent"), to be named or split. */
-  speakers: Array<ImportedSpeaker & { unnamed?: boolean }>;
+  speakers: Array<PreviewSpeaker & { unnamed?: boolean }>;
   /** Cues left out or moved, each naming file and line. */
   warnings: string[];
   turns: number;
@@ -118,7 +124,11 @@ async function convert(project: Project, sources: readonly ImportSource[], optio
       language: project.config.language,
       layout: options.layout,
     });
-    const target = targetOf(project, s.name);
+    const chosen = options.targets?.[s.name];
+    if (chosen !== undefined && (chosen.startsWith('/') || chosen.split('/').includes('..') || project.roleOf(chosen) !== 'transcript')) {
+      throw new ImportError(s.name, `cannot be imported as ${chosen}: not a transcript path of this project (see 'transcripts' in qda.yaml)`);
+    }
+    const target = chosen ?? targetOf(project, s.name);
     const other = targets.get(target);
     if (other !== undefined) throw new ImportError(s.name, `would be written to ${target}, like ${other}; import them one at a time.`);
     targets.set(target, s.name);
@@ -147,7 +157,7 @@ export async function previewImport(project: Project, sources: readonly ImportSo
   const knownByKey = new Map(Object.entries(known).map(([k, v]) => [labelKey(k), v]));
   for (const c of converted) {
     const unnamed = c.result.unnamedSpeaker;
-    const speakers = c.result.speakers.map((sp) => (unnamed !== undefined && sp.label === unnamed ? { ...sp, unnamed: true } : sp));
+    const speakers = c.result.speakers.map((sp) => ({ ...sp, firstWords: firstWords(c.result.markdown, sp.label), ...(unnamed !== undefined && sp.label === unnamed ? { unnamed: true } : {}) }));
     base.files.push({ source: c.source, target: c.target, exists: await exists(project, c.target), speakers, warnings: c.result.warnings, turns: c.result.turns, words: c.result.words, layout: c.result.layout, changes: c.result.changes });
     for (const sp of c.result.speakers) {
       const code = knownByKey.get(labelKey(sp.source));
@@ -187,10 +197,15 @@ export async function planImport(project: Project, sources: readonly ImportSourc
   }
 
   // Real names mapped on this import (not codes kept as they were) go to the identifiers file.
+  // A code mapped to another code ("Informant A" imported as "Informant B") is no real name:
+  // written there, the old code would be flagged as a name wherever it appears.
   const groups = new Set(GROUP_LABELS.map(labelKey));
+  const codes = project.informantLabels();
   const identifiers: Record<string, string> = {};
   for (const c of converted) {
-    for (const [name, code] of Object.entries(c.result.identifiers)) if (!groups.has(labelKey(name))) identifiers[name] = code;
+    for (const [name, code] of Object.entries(c.result.identifiers)) {
+      if (!groups.has(labelKey(name)) && !looksLikeInformantCode(name, codes)) identifiers[name] = code;
+    }
   }
   if (Object.keys(identifiers).length > 0) {
     const idPath = project.config.identifiers;
@@ -219,6 +234,17 @@ export async function planImport(project: Project, sources: readonly ImportSourc
     }
   }
   return plan;
+}
+
+/** The first words of a speaker's first turn in transcript Markdown ("**Label:** [ts] words…"). */
+export function firstWords(markdown: string, label: string, max = 12): string {
+  const head = `**${label}:**`;
+  for (const line of markdown.split('\n')) {
+    if (!line.startsWith(head)) continue;
+    const words = line.slice(head.length).replace(/^\s*\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]/, '').trim().split(/\s+/).filter(Boolean);
+    return words.slice(0, max).join(' ') + (words.length > max ? ' …' : '');
+  }
+  return '';
 }
 
 function errorMessage(err: unknown, sources: readonly ImportSource[]): string {

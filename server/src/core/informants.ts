@@ -269,3 +269,4 @@ export function setInformantAttribute(project: Project, informant: string, attri
     message: v === undefined ? `Removed '${name}' from ${code} in ${CONFIG_FILE}.` : `${code}: ${name} = ${v} (${CONFIG_FILE}).`,
   };
 }
+

@@ -3,7 +3,7 @@
 // nothing writes behind an open editor's back. The CLI applies them to disk directly.
 import type { Coding } from './model';
 import type { Project } from './project';
-import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, type OffsetEdit } from './codings';
+import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, serializeCoding, type OffsetEdit } from './codings';
 import { appendCodeEdit } from './codebook';
 import { makeQuoteSelector } from './anchoring';
 import { normalizeName } from './text';
@@ -149,4 +149,59 @@ export async function applyToDisk(project: Project, result: Pick<OperationResult
     await project.fs.writeAtomic(fe.path, next);
     await project.update(fe.path, next);
   }
+}
+
+/**
+ * Moves one coding to another code (the passage's "Recode…"): its line in the codings file is
+ * rewritten in place with the new code, plus the codebook entry when the code is new — one
+ * edit, so one Ctrl+Z undoes all of it. Only the coder's own codings are theirs to change.
+ */
+export function recodeCoding(project: Project, id: string, codeName: string, options: { create?: boolean } = {}): OperationResult {
+  const info = project.codingById(id);
+  if (!info) return { edits: [], error: `There is no coding ${id}.` };
+  const coder = project.coder;
+  if (info.coding.coder !== coder || coderOfCodingsFile(info.file) !== coder) {
+    return { edits: [], error: `This coding is ${info.coding.coder}'s; only your own codings (${coder}) can be recoded.` };
+  }
+  const name = codeName.replace(/\s+/g, ' ').trim();
+  if (name === '') return { edits: [], error: 'A code needs a name.' };
+  const existing = project.findCode(name);
+  const canonical = existing?.name ?? name;
+  if (normalizeName(canonical) === normalizeName(info.coding.code)) return { edits: [], error: `The passage is already coded '${canonical}'.` };
+  const { doc, start, end } = info.coding;
+  if (project.codingsOfDoc(doc).some((i) => i.coding.start === start && i.coding.end === end && i.coding.coder === coder && normalizeName(i.coding.code) === normalizeName(canonical))) {
+    return { edits: [], error: `This passage is already coded '${canonical}' too; uncode it instead.` };
+  }
+  const file = project.codingsFiles.get(info.file);
+  if (!file) return { edits: [], error: `The codings file of ${id} is gone.` };
+  if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
+  const edits: FileEdit[] = [];
+  const codebookPath = project.config.codebook;
+  if (!existing) {
+    if (!options.create) return { edits: [], error: `There is no code '${name}' in ${codebookPath}.` };
+    const codebookText = project.texts.get(codebookPath) ?? '';
+    edits.push({ path: codebookPath, create: !project.texts.has(codebookPath), edits: [appendCodeEdit(codebookText, project.codebook, name, project.config.language)] });
+  }
+  const line = file.lines.find((l) => l.coding.id === id);
+  if (!line) return { edits: [], error: `The coding ${id} is not in ${info.file}.` };
+  edits.push({ path: info.file, edits: [{ start: line.start, end: line.end, newText: serializeCoding({ ...line.coding, code: canonical }) }] });
+  return {
+    edits,
+    codingId: id,
+    message: `Recoded from '${info.coding.code}' to '${canonical}'.` + (existing ? '' : ` Created code '${canonical}' in ${codebookPath}.`),
+  };
+}
+
+/** Removes one coding by id (a passage's or a tree segment's "Uncode"): only the coder's own. */
+export function uncodeCoding(project: Project, id: string): OperationResult {
+  const info = project.codingById(id);
+  if (!info) return { edits: [], error: `There is no coding ${id}.` };
+  const coder = project.coder;
+  if (info.coding.coder !== coder || coderOfCodingsFile(info.file) !== coder) {
+    return { edits: [], error: `This coding is ${info.coding.coder}'s; only your own codings (${coder}) can be removed.` };
+  }
+  const file = project.codingsFiles.get(info.file);
+  if (!file) return { edits: [], error: `The codings file of ${id} is gone.` };
+  if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
+  return { edits: [{ path: info.file, edits: removeCodingEdits(file, project.texts.get(info.file) ?? '', new Set([id])) }], removed: 1 };
 }

@@ -70,6 +70,9 @@ export class NameMatcher {
       const name = rawName.normalize('NFC').trim();
       const code = rawCode.trim();
       if (!name || !code || key(name) === key(code)) continue;
+      // An informant code mapped to another code (an earlier import of "Informant A" as
+      // "Informant B") is not a real name: flagging the code everywhere helps no one.
+      if (ignore.has(key(name))) continue;
       const parts = name.split(/\s+/);
       if (parts.length > 1) add(this.codesOfFull, key(name), code);
       for (const part of parts) {

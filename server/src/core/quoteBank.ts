@@ -16,7 +16,10 @@ export interface BankSegment {
   doc: string;
   line: number;
   timestamp?: string;
+  /** Every coder who coded this passage with this code ("anna, bo"), each named once. */
   coder: string;
+  /** The codings behind the segment: one per coder who coded exactly this passage. */
+  ids: string[];
 }
 
 export interface BankGroup {
@@ -59,15 +62,31 @@ export function quoteBank(project: Project): BankGroup[] {
       line: lineOf(c.doc, text, c.start),
       timestamp: turn?.timestamp,
       coder: c.coder,
+      ids: [c.id],
     };
   };
   const add = (path: string[], infos: CodingInfo[]): void => {
-    const segments = infos
+    const sorted = infos
       .slice()
-      .sort((a, b) => (a.coding.doc < b.coding.doc ? -1 : a.coding.doc > b.coding.doc ? 1 : a.coding.start - b.coding.start))
-      .map(segmentOf)
-      .filter((s): s is BankSegment => s !== undefined);
-    if (segments.length > 0) groups.push({ path, segments });
+      .sort((a, b) => (a.coding.doc < b.coding.doc ? -1 : a.coding.doc > b.coding.doc ? 1 : a.coding.start - b.coding.start));
+    // Two coders who coded the same passage with the same code (inter-coder work) give one
+    // quote naming both, not the same quote twice.
+    const merged: BankSegment[] = [];
+    const byPassage = new Map<string, BankSegment>();
+    for (const info of sorted) {
+      const s = segmentOf(info);
+      if (!s) continue;
+      const key = `${s.doc}\u0000${info.coding.start}\u0000${info.coding.end}`;
+      const first = byPassage.get(key);
+      if (!first) {
+        byPassage.set(key, s);
+        merged.push(s);
+      } else {
+        if (!first.coder.split(', ').includes(s.coder)) first.coder = `${first.coder}, ${s.coder}`;
+        first.ids.push(s.id);
+      }
+    }
+    if (merged.length > 0) groups.push({ path, segments: merged });
   };
   for (const code of project.codebook.codes) {
     seen.add(normalizeName(code.name));
@@ -85,7 +104,7 @@ export function quoteBank(project: Project): BankGroup[] {
 
 function reference(project: Project, s: BankSegment, escape: (s: string) => string = (x) => x): string {
   const l = LABELS[project.config.language];
-  return `${escape(s.doc)}, ${l.line} ${s.line}${s.timestamp ? `, [${escape(s.timestamp)}]` : ''} · ${l.coder} ${escape(s.coder)} · ${escape(s.id)}`;
+  return `${escape(s.doc)}, ${l.line} ${s.line}${s.timestamp ? `, [${escape(s.timestamp)}]` : ''} · ${l.coder} ${escape(s.coder)} · ${s.ids.map(escape).join(', ')}`;
 }
 
 /** The quote bank as Markdown: headings for themes and codes, block quotes for segments. */

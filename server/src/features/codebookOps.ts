@@ -49,7 +49,8 @@ export const setColorHandler = (ws: ServerWorkspace, p: SetColorParams, v: Versi
 export async function exportCodebookHandler(ws: ServerWorkspace, p: ExportCodebookParams): Promise<ExportCodebookResult> {
   try {
     const out = await exportCodebook(ws.project, p.format);
-    return typeof out.content === 'string' ? { text: out.content, fileName: out.fileName } : { base64: Buffer.from(out.content).toString('base64'), fileName: out.fileName };
+    const counts = { codes: ws.project.codebook.codes.length, categories: ws.project.codebook.categories.length };
+    return typeof out.content === 'string' ? { text: out.content, fileName: out.fileName, ...counts } : { base64: Buffer.from(out.content).toString('base64'), fileName: out.fileName, ...counts };
   } catch (err) {
     return { fileName: '', error: (err as Error).message };
   }

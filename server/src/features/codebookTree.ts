@@ -190,5 +190,6 @@ export function documentCodings(ws: ServerWorkspace, uri: string): DocumentCodin
     coder: info.coding.coder,
     range: ws.toRange(path, { start: info.coding.start, end: info.coding.end }),
     anchored: info.anchored,
+    mine: info.coding.coder === project.coder,
   }));
 }

@@ -2,8 +2,8 @@
 // and codebook.md; here they become a WorkspaceEdit the client applies (undo works) and saves.
 import type { TextDocumentEdit, WorkspaceEdit, CreateFile } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
-import type { CodeSelectionParams, EditResult, UncodeSelectionParams } from '../protocol';
-import { codeRange, uncodeRange, type OperationResult } from '../core/operations';
+import type { CodeSelectionParams, EditResult, RecodeCodingParams, UncodeSelectionParams } from '../protocol';
+import { codeRange, recodeCoding, uncodeCoding, uncodeRange, type OperationResult } from '../core/operations';
 
 export function toWorkspaceEdit(ws: ServerWorkspace, result: OperationResult, versionOf: (uri: string) => number | null): WorkspaceEdit {
   const documentChanges: Array<TextDocumentEdit | CreateFile> = [];
@@ -40,4 +40,14 @@ export function uncodeSelection(ws: ServerWorkspace, params: UncodeSelectionPara
   const result = uncodeRange(ws.project, path, start, end, params.code);
   if (result.candidates && !result.error && result.edits.length === 0) return { candidates: result.candidates };
   return { ...toEditResult(ws, result, versionOf), candidates: result.candidates, removed: result.removed };
+}
+
+export function recode(ws: ServerWorkspace, params: RecodeCodingParams, versionOf: (uri: string) => number | null): EditResult {
+  const result = recodeCoding(ws.project, params.id, params.code, { create: params.create });
+  if (!result.error && result.edits.length === 0) return { error: 'Nothing to change.' };
+  return toEditResult(ws, result, versionOf);
+}
+
+export function uncodeOne(ws: ServerWorkspace, id: string, versionOf: (uri: string) => number | null): EditResult {
+  return toEditResult(ws, uncodeCoding(ws.project, id), versionOf);
 }

@@ -3,7 +3,11 @@ import type { ServerWorkspace } from '../workspace';
 import { linkPrefixAt } from '../core/links';
 import { basename, stripExtension } from '../core/text';
 
-/** Inside [[ … : codes, categories and notes, replacing what was typed after [[. */
+/**
+ * Inside [[ … : codes, categories and notes, replacing what was typed after [[ together with a
+ * closing ]] the editor may have inserted, and ending with ]]: accepting one leaves the cursor
+ * after the link, where the next word belongs (not inside it).
+ */
 export function completion(ws: ServerWorkspace, params: CompletionParams): CompletionList | null {
   const path = ws.pathOf(params.textDocument.uri);
   if (!path || !ws.project.notes.has(path)) return null;
@@ -14,7 +18,7 @@ export function completion(ws: ServerWorkspace, params: CompletionParams): Compl
   // Replace up to a closing ]] if the editor already inserted one.
   const closing = text.indexOf(']]', offset);
   const lineEnd = text.indexOf('\n', offset);
-  const replaceEnd = closing !== -1 && (lineEnd === -1 || closing < lineEnd) && !text.slice(offset, closing).includes('[[') ? closing : offset;
+  const replaceEnd = closing !== -1 && (lineEnd === -1 || closing < lineEnd) && !text.slice(offset, closing).includes('[[') ? closing + 2 : offset;
   const range = ws.toRange(path, { start: prefix.start, end: replaceEnd });
   const project = ws.project;
   const items: CompletionItem[] = [];
@@ -25,7 +29,7 @@ export function completion(ws: ServerWorkspace, params: CompletionParams): Compl
       kind: CompletionItemKind.Value,
       detail: `code · ${code.categoryPath.join(' › ') || '—'} · ${counts.codings} codings`,
       documentation: code.description ? { kind: MarkupKind.PlainText, value: code.description } : undefined,
-      textEdit: { range, newText: code.name },
+      textEdit: { range, newText: code.name + ']]' },
       filterText: code.name,
       sortText: '1' + code.name,
     });
@@ -36,7 +40,7 @@ export function completion(ws: ServerWorkspace, params: CompletionParams): Compl
       kind: CompletionItemKind.Folder,
       detail: `category · ${category.path.join(' › ')}`,
       documentation: category.description ? { kind: MarkupKind.PlainText, value: category.description } : undefined,
-      textEdit: { range, newText: category.name },
+      textEdit: { range, newText: category.name + ']]' },
       sortText: '2' + category.name,
     });
   }
@@ -47,7 +51,7 @@ export function completion(ws: ServerWorkspace, params: CompletionParams): Compl
       label: name,
       kind: CompletionItemKind.File,
       detail: `${note.role} · ${note.path}`,
-      textEdit: { range, newText: name },
+      textEdit: { range, newText: name + ']]' },
       sortText: '3' + name,
     });
   }

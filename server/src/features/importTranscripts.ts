@@ -40,12 +40,20 @@ async function readSources(ws: ServerWorkspace, uris: string[]): Promise<ImportS
   return out;
 }
 
-function options(ws: ServerWorkspace, p: ImportFilesParams) {
+function options(ws: ServerWorkspace, p: ImportFilesParams, sources: readonly ImportSource[]) {
+  // Targets by source name, as core names the sources (the order of p.files).
+  const targets: Record<string, string> = {};
+  sources.forEach((s, i) => {
+    const uri = p.targets?.[p.files[i]!];
+    const target = uri === undefined ? undefined : ws.pathOf(uri);
+    if (uri !== undefined) targets[s.name] = target ?? uri;
+  });
   return {
     speakers: p.speakers,
     interviewers: p.interviewers,
     overwrite: (p.overwrite ?? []).map((u) => ws.pathOf(u)).filter((x): x is string => x !== undefined),
     layout: p.layout !== undefined && isLayoutId(p.layout) ? p.layout : undefined,
+    targets,
   };
 }
 
@@ -62,7 +70,7 @@ export async function importPreview(ws: ServerWorkspace, p: ImportFilesParams): 
   if (typeof sources === 'string') {
     return { files: [], informants: project.informantLabels(), known: {}, suggestions: [], interviewerLabel: project.config.language === 'en' ? 'Interviewer' : 'Intervjuer', identifiersPath: project.config.identifiers, error: sources };
   }
-  const preview = await previewImport(project, sources, options(ws, p));
+  const preview = await previewImport(project, sources, options(ws, p, sources));
   return {
     ...preview,
     files: preview.files.map((f, i) => ({ ...f, uri: p.files[i]!, targetUri: ws.uriOf(f.target) })),
@@ -72,7 +80,7 @@ export async function importPreview(ws: ServerWorkspace, p: ImportFilesParams): 
 export async function importTranscripts(ws: ServerWorkspace, p: ImportFilesParams, versionOf: (uri: string) => number | null): Promise<ImportTranscriptsResult> {
   const sources = badLayout(p) ?? (await readSources(ws, p.files));
   if (typeof sources === 'string') return { error: sources };
-  const plan = await planImport(ws.project, sources, options(ws, p));
+  const plan = await planImport(ws.project, sources, options(ws, p, sources));
   if (plan.error) return { error: plan.error };
   const documentChanges: Array<TextDocumentEdit | CreateFile> = [];
   for (const fe of plan.edits) {
