@@ -1,7 +1,6 @@
 // REFI-QDA export: the demo thesis as .qdpx/.qdc validated against the REFI schemas with libxml2
 // (xmllint-wasm), positions in code points, escaping, and GUIDs stable across exports.
 import { strict as assert } from 'node:assert';
-import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,19 +12,10 @@ import { Project } from '../../server/src/core/project';
 import { buildRefiCodebook, buildRefiProject, exportQdpx } from '../../server/src/core/refi/exportProject';
 import { PositionMap } from '../../server/src/core/refi/text';
 import { main } from '../../server/src/cli';
+import { validate } from './refiValidate';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const DEMO = path.join(ROOT, 'examples/demo-thesis');
-const REFI = path.resolve(ROOT, '../shared/refi');
-
-// Loaded at run time, not bundled: the package finds its .wasm next to its own files.
-type Validate = (o: { xml: { fileName: string; contents: string }; schema: { fileName: string; contents: string } }) => Promise<{ valid: boolean; errors: Array<{ rawMessage: string }> }>;
-const { validateXML } = createRequire(__filename)('xmllint-wasm') as { validateXML: Validate };
-
-export async function validate(xml: string, xsd: 'Project-mrt2019.xsd' | 'Codebook.xsd'): Promise<string[]> {
-  const result = await validateXML({ xml: { fileName: 'project.qde', contents: xml }, schema: { fileName: xsd, contents: readFileSync(path.join(REFI, xsd), 'utf8') } });
-  return result.valid ? [] : result.errors.map((e) => e.rawMessage);
-}
 
 async function demo(): Promise<Project> {
   const project = new Project(new NodeFileSystem(DEMO), 'anna');

@@ -60,7 +60,6 @@ const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
 
 /** A safe, unique file name (without extension) from a name someone else chose. */
 function fileStem(name: string, taken: Set<string>): string {
-  // eslint-disable-next-line no-control-regex
   let s = name.normalize('NFC').replace(/[/\\:*?"<>|\u0000-\u001f\u007f]+/g, '-').replace(/\s+/g, ' ').trim().replace(/^[.\s-]+|[.\s]+$/g, '');
   s = [...s].slice(0, 80).join('');
   if (!s || RESERVED.test(s)) s = `source${s ? '-' + s : ''}`;
@@ -124,17 +123,17 @@ export function importQdpx(bytes: Uint8Array, options: RefiImportOptions = {}): 
     if (err instanceof RefiError) throw err;
     throw new RefiError(`${qde.name}: not UTF-8 text`);
   }
-  return importQde(xml, qde.name, (internal) => {
+  return importQde(xml, qde.name, (internal, probeOnly) => {
     // internal:// names a flat file in sources/ (spec §8.1): anything with a path is refused.
     if (!/^[^/\\]+$/.test(internal) || internal === '.' || internal === '..') return { error: `internal://${internal} is not a flat file name in sources/` };
     const entries = zip.find(`sources/${internal}`);
     if (entries.length === 0) return { error: `sources/${internal} is missing from the archive` };
     if (entries.length > 1) return { error: `sources/${internal} appears ${entries.length} times in the archive` };
-    return { bytes: read(entries[0].name) };
+    return probeOnly ? {} : { bytes: read(entries[0].name) };
   }, options);
 }
 
-type Resolve = (internal: string) => { bytes?: Uint8Array; error?: string };
+type Resolve = (internal: string, probeOnly?: boolean) => { bytes?: Uint8Array; error?: string };
 
 export function importQde(xml: string, what: string, resolve: Resolve, options: RefiImportOptions = {}): RefiImportResult {
   const language = options.language ?? 'nb';
@@ -235,11 +234,17 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
 
   const sourcesEl = child(project, 'Sources');
   for (const kind of ['PictureSource', 'PDFSource', 'AudioSource', 'VideoSource']) {
-    for (const s of kids(sourcesEl, kind)) skipped.push(`${label(kind, s)}: only text sources are imported`);
+    for (const s of kids(sourcesEl, kind)) {
+      const p = attr(s, 'path') ?? '';
+      const m = /^internal:\/\/(.*)$/i.exec(p);
+      const missing = m ? resolve(m[1], true).error : undefined;
+      skipped.push(`${label(kind, s)}: only text sources are imported${missing ? ` (and ${missing})` : ''}`);
+    }
   }
   const takenTranscripts = new Set<string>();
   const codingsByCoder = new Map<string, Coding[]>();
   let codingCount = 0;
+  const seen = new Map<string, number>();
   let transcripts = 0;
   for (const s of kids(sourcesEl, 'TextSource')) {
     const guid = normalizeGuid(attr(s, 'guid') ?? '');
@@ -288,8 +293,11 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
         const userGuid = attr(c, 'creatingUser') ?? attr(sel, 'creatingUser') ?? sourceUser;
         const coder = sanitizeCoder(userGuid ? (users.get(normalizeGuid(userGuid)) ?? 'imported') : 'imported');
         const bodyStart = head.length;
+        const dupKey = `${doc}\u0000${start}\u0000${end}\u0000${code.name}\u0000${coder}`;
+        seen.set(dupKey, (seen.get(dupKey) ?? 0) + 1);
         const coding: Coding = {
-          id: codingId(`${guid}:${attr(sel, 'guid')}:${attr(c, 'guid')}:${code.guid}`),
+          // From what the coding is, not from GUIDs, so importing a re-export gives the same ids.
+          id: codingId(`${dupKey}\u0000${seen.get(dupKey)}`),
           doc,
           start: bodyStart + start,
           end: bodyStart + end,
