@@ -2,6 +2,9 @@
 // element's project-relative identity), so two exports of the same project carry the same GUIDs
 // and a re-export diffs cleanly. Pure TypeScript so the core stays free of Node-only modules.
 
+// The message schedule, reused: a project export hashes one identity per coding.
+const w = new Uint32Array(80);
+
 function sha1(bytes: Uint8Array): Uint8Array {
   const ml = bytes.length * 8;
   const withPad = new Uint8Array((((bytes.length + 8) >> 6) + 1) * 64);
@@ -11,7 +14,6 @@ function sha1(bytes: Uint8Array): Uint8Array {
   view.setUint32(withPad.length - 4, ml >>> 0);
   view.setUint32(withPad.length - 8, Math.floor(ml / 2 ** 32));
   let h0 = 0x67452301, h1 = 0xefcdab89, h2 = 0x98badcfe, h3 = 0x10325476, h4 = 0xc3d2e1f0;
-  const w = new Uint32Array(80);
   for (let off = 0; off < withPad.length; off += 64) {
     for (let i = 0; i < 16; i++) w[i] = view.getUint32(off + i * 4);
     for (let i = 16; i < 80; i++) {
@@ -41,12 +43,31 @@ function sha1(bytes: Uint8Array): Uint8Array {
 const NAMESPACE = 'thesis-qda:6b1f3c2e-8d4a-4f7e-9a61-0c2d5e7f9b13:';
 const encoder = new TextEncoder();
 
-export function stableGuid(kind: string, identity: string): string {
-  const hash = sha1(encoder.encode(`${NAMESPACE}${kind}:${identity}`));
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function format(hash: Uint8Array): string {
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = [...hash.slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  let s = '';
+  for (let i = 0; i < 16; i++) s += (i === 4 || i === 6 || i === 8 || i === 10 ? '-' : '') + HEX[hash[i]];
+  return s;
+}
+
+export function stableGuid(kind: string, identity: string): string {
+  return format(sha1(encoder.encode(`${NAMESPACE}${kind}:${identity}`)));
+}
+
+/**
+ * Two GUIDs from one hash (a selection and its coding): the second is the first with its last
+ * six bytes replaced by the hash's unused tail, so both stay stable and distinct at half the cost.
+ */
+export function stableGuidPair(kind: string, identity: string): [string, string] {
+  const hash = sha1(encoder.encode(`${NAMESPACE}${kind}:${identity}`));
+  const second = hash.slice(0, 16);
+  for (let i = 0; i < 4; i++) second[10 + i] = hash[16 + i];
+  second[14] = hash[10] ^ 0x5a;
+  second[15] = hash[11] ^ 0xa5;
+  return [format(hash), format(second)];
 }
 
 /** GUIDs may come with or without braces and in either case (REFI README). */
@@ -55,5 +76,7 @@ export function normalizeGuid(guid: string): string {
 }
 
 export function sha1Hex(s: string): string {
-  return [...sha1(encoder.encode(s))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  let out = '';
+  for (const b of sha1(encoder.encode(s))) out += HEX[b];
+  return out;
 }

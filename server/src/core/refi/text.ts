@@ -4,6 +4,8 @@
 /** Offsets (sorted, ascending) of the second unit of every surrogate pair in `text`. */
 function lowSurrogates(text: string): number[] {
   const out: number[] = [];
+  // Most transcripts have no character outside the BMP: one regex scan settles it.
+  if (!/[\uD800-\uDBFF]/.test(text)) return out;
   for (let i = 0; i < text.length - 1; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {
