@@ -1,7 +1,7 @@
 // REFI-QDA import: the round trip of the demo thesis, the public samples, and archives crafted
 // here to break the rules of issue 19 point 3 (an archive is untrusted input).
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
@@ -10,7 +10,8 @@ import { MemoryFileSystem } from '../../server/src/core/fs';
 import { NodeFileSystem } from '../../server/src/core/nodeFs';
 import { Project } from '../../server/src/core/project';
 import { buildRefiProject, exportQdpx } from '../../server/src/core/refi/exportProject';
-import { importQdpx, RefiError, type RefiImportResult } from '../../server/src/core/refi/importProject';
+import { importQdpx, mergeQdc, RefiError, type RefiImportResult } from '../../server/src/core/refi/importProject';
+import { parseCodebook } from '../../server/src/core/codebook';
 import { main } from '../../server/src/cli';
 import { validate } from './refiValidate';
 
@@ -276,5 +277,37 @@ describe('REFI-QDA import', () => {
     assert.ok(!existsSync(path.join(dir, 'none')));
     assert.deepEqual(readdirSync(dir).sort(), ['back', 'bad.qdpx', 'demo.qdpx', 'empty']);
     assert.match(log.join(''), /bad\.qdpx: project\.qde: CRC mismatch/);
+  });
+
+  it('a .qdc merges into codebook.md: the spec annex codebook; taken names skipped by GUID, or renamed with --rename', async () => {
+    const text = readFileSync(path.join(DEMO, 'codebook.md'), 'utf8');
+    const existing = parseCodebook('codebook.md', text).codebook;
+    const annex = readFileSync(path.join(SAMPLES, 'refi-spec/annex-a1-codebook.qdc'), 'utf8');
+    const merged = mergeQdc(annex, 'annex.qdc', text, existing);
+    assert.ok(merged.text.startsWith(text.trimEnd().split('\n').slice(0, -1).join('\n')));
+    const after = parseCodebook('codebook.md', merged.text).codebook;
+    assert.deepEqual(after.codes.length, existing.codes.length + 4);
+    assert.deepEqual(after.codes.find((c) => c.name === 'Health care')!.categoryPath, ['Ukategorisert']);
+    assert.equal(after.codes.find((c) => c.name === 'Health care')!.description, 'Health care issues, doctor, patients, etc.');
+    assert.ok(after.categories.some((c) => c.name === 'Topics'));
+    assert.equal(merged.colors['Liberals'], '#0000ff');
+    const clash = '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="d7aa29da-519b-4946-9b90-253b6db8fd0a" name="E-læring gir lite" isCodable="true"><Code guid="d7aa29da-519b-4946-9b90-253b6db8fd0b" name="Ny kode" isCodable="true"/></Code></Codes></CodeBook>';
+    const skip = mergeQdc(clash, 'c.qdc', text, existing);
+    assert.match(skip.skipped.join(), /Code 'E-læring gir lite' \{d7aa29da-519b-4946-9b90-253b6db8fd0a\}: the name is taken; skipped/);
+    assert.deepEqual(parseCodebook('codebook.md', skip.text).codebook.codes.filter((c) => /E-læring gir lite/.test(c.name)).length, 1);
+    assert.ok(parseCodebook('codebook.md', skip.text).codebook.codes.some((c) => c.name === 'Ny kode'));
+    const renamed = mergeQdc(clash, 'c.qdc', text, existing, { rename: true });
+    assert.ok(parseCodebook('codebook.md', renamed.text).codebook.codes.some((c) => c.name === 'E-læring gir lite (2)' && c.children.includes('Ny kode')));
+    refused(() => mergeQdc('<Project name="x"/>', 'p.qdc', text, existing), /p\.qdc: the root element is not <CodeBook>/);
+    // qda import codebook.qdc --project DIR: codebook.md and qda.yaml colours, comments kept
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'qda-refi-qdc-'));
+    cpSync(DEMO, path.join(dir, 'p'), { recursive: true });
+    const log: string[] = [];
+    const io = { stdout: (s: string) => log.push(s), stderr: (s: string) => log.push(s), cwd: dir };
+    assert.equal(await main(['import', path.join(SAMPLES, 'refi-spec/annex-a1-codebook.qdc'), '--project', 'p'], io), 0, log.join(''));
+    assert.match(readFileSync(path.join(dir, 'p/codebook.md'), 'utf8'), /- \*\*Economy\*\* — Anything about jobs/);
+    const yaml = readFileSync(path.join(dir, 'p/qda.yaml'), 'utf8');
+    assert.match(yaml, /^# Thesis QDA: innstillinger/);
+    assert.match(yaml, /Economy: "#ffff00"/);
   });
 });

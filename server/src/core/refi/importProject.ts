@@ -6,9 +6,9 @@
 // imported as text is reported by name and GUID, and the rest still imports.
 import { stringify } from 'yaml';
 import { colorOf } from '../colors';
-import { escapeCodeName, uncategorisedHeading } from '../codebook';
+import { appendCodeEdit, escapeCodeName, isUncategorisedName, uncategorisedHeading } from '../codebook';
 import { serializeCodings } from '../codings';
-import type { Coding } from '../model';
+import type { Codebook, Coding } from '../model';
 import type { Language } from '../config';
 import { sanitizeCoder } from '../project';
 import { normalizeName } from '../text';
@@ -97,6 +97,89 @@ function variableValue(v: XNode): string | undefined {
   return undefined;
 }
 
+interface TreeContext {
+  /** Normalised names already in use (in the file, or in the project a codebook merges into). */
+  used: Set<string>;
+  codes: Map<string, CodeNode>;
+  skipped: string[];
+  /** A taken name: add the parent's name, or leave the code out (its children move up a level). */
+  collision: 'rename' | 'skip';
+}
+
+/** The code tree; names must be unique in codebook.md. */
+function readCodeTree(parent: XNode | undefined, ctx: TreeContext, parentName?: string): CodeNode[] {
+  const out: CodeNode[] = [];
+  for (const c of kids(parent, 'Code')) {
+    const guid = normalizeGuid(attr(c, 'guid') ?? '');
+    let name = oneLine(attr(c, 'name') ?? '') || 'Unnamed';
+    const where = `Code '${attr(c, 'name') ?? ''}' {${attr(c, 'guid') ?? '?'}}`;
+    if (ctx.used.has(normalizeName(name))) {
+      if (ctx.collision === 'skip') {
+        ctx.skipped.push(`${where}: the name is taken; skipped (--rename imports it under another name)`);
+        out.push(...readCodeTree(c, ctx, parentName));
+        continue;
+      }
+      const renamed = parentName ? `${name} (${parentName})` : `${name} (2)`;
+      let candidate = renamed;
+      for (let n = 2; ctx.used.has(normalizeName(candidate)); n++) candidate = `${renamed} ${n}`;
+      ctx.skipped.push(`${where}: the name is taken; imported as '${candidate}'`);
+      name = candidate;
+    }
+    ctx.used.add(normalizeName(name));
+    const node: CodeNode = { guid, name, codable: attr(c, 'isCodable') !== 'false', color: normalColor(attr(c, 'color')), description: oneLine(textOf(child(c, 'Description'))), children: [] };
+    if (guid) ctx.codes.set(guid, node);
+    node.children = readCodeTree(c, ctx, name);
+    out.push(node);
+  }
+  return out;
+}
+
+export interface CodebookMergeResult {
+  /** codebook.md after the merge. */
+  text: string;
+  /** Colours that differ from the names' defaults, for qda.yaml `colors:`. */
+  colors: Record<string, string>;
+  added: number;
+  skipped: string[];
+}
+
+/**
+ * A `.qdc` codebook merged into an existing codebook.md: new themes and groups are appended as
+ * sections, new top-level codes go to the uncategorised section. A name the project already
+ * uses is reported and skipped, or with `rename` imported under its parent's name added.
+ */
+export function mergeQdc(xml: string, what: string, codebookText: string, existing: Codebook, options: { rename?: boolean; language?: Language; maxDepth?: number } = {}): CodebookMergeResult {
+  const language = options.language ?? 'nb';
+  const doc = parseRefiXml(xml.replace(/^\uFEFF/, ''), what, options.maxDepth ?? MAX_DEPTH);
+  const book = child(doc, 'CodeBook');
+  if (!book) throw new RefiError(`${what}: the root element is not <CodeBook>`);
+  const used = new Set([...existing.codes.map((c) => normalizeName(c.name)), ...existing.categories.map((c) => normalizeName(c.name))]);
+  const skipped: string[] = [];
+  const codes = new Map<string, CodeNode>();
+  const roots = readCodeTree(child(book, 'Codes'), { used, codes, skipped, collision: options.rename ? 'rename' : 'skip' });
+  let text = codebookText;
+  const loose = roots.filter((r) => r.codable);
+  const sections = roots.filter((r) => !r.codable);
+  if (loose.length > 0) {
+    const items: string[] = [];
+    codeItems(loose, 0, items);
+    if (existing.categories.some((c) => isUncategorisedName(c.name))) {
+      // Where appendCodeEdit would put one new code, the whole list goes.
+      const edit = appendCodeEdit(text, existing, 'x', language);
+      const block = edit.newText.replace(/- \*\*x\*\*(\n?)$/, (_m, nl: string) => items.join('\n') + nl);
+      text = text.slice(0, edit.start) + block + text.slice(edit.end);
+    } else sections.push({ guid: '', name: uncategorisedHeading(language), codable: false, description: '', children: loose });
+  }
+  if (sections.length > 0) {
+    const out: string[] = [];
+    for (const s of sections) codeSection(s, 2, out);
+    text = text.replace(/\s*$/, text.trim() ? '\n\n' : '') + out.join('\n').replace(/\n+$/, '\n');
+  }
+  const colors: Record<string, string> = {};
+  for (const c of codes.values()) if (c.color && c.color !== colorOf(c.name, {})) colors[c.name] = c.color;
+  return { text, colors, added: codes.size, skipped };
+}
+
 /** Reads `.qdpx` bytes: the one `.qde` at the root, and the `sources/` entries it names. */
 export function importQdpx(bytes: Uint8Array, options: RefiImportOptions = {}): RefiImportResult {
   let zip: ZipReader;
@@ -150,30 +233,8 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
     if (g) users.set(normalizeGuid(g), attr(u, 'name') || attr(u, 'id') || g);
   }
 
-  // The code tree; names must be unique in codebook.md, so a repeated name gets its parent's.
   const codes = new Map<string, CodeNode>();
-  const usedNames = new Set<string>();
-  const readCodes = (parent: XNode | undefined, parentName: string | undefined): CodeNode[] => {
-    const out: CodeNode[] = [];
-    for (const c of kids(parent, 'Code')) {
-      const guid = normalizeGuid(attr(c, 'guid') ?? '');
-      let name = oneLine(attr(c, 'name') ?? '') || 'Unnamed';
-      if (usedNames.has(normalizeName(name))) {
-        const renamed = parentName ? `${name} (${parentName})` : `${name} (2)`;
-        let candidate = renamed;
-        for (let n = 2; usedNames.has(normalizeName(candidate)); n++) candidate = `${renamed} ${n}`;
-        skipped.push(`${label('Code', c)}: the name is taken; imported as '${candidate}'`);
-        name = candidate;
-      }
-      usedNames.add(normalizeName(name));
-      const node: CodeNode = { guid, name, codable: attr(c, 'isCodable') !== 'false', color: normalColor(attr(c, 'color')), description: oneLine(textOf(child(c, 'Description'))), children: [] };
-      if (guid) codes.set(guid, node);
-      node.children = readCodes(c, name);
-      out.push(node);
-    }
-    return out;
-  };
-  const roots = readCodes(child(child(project, 'CodeBook'), 'Codes'), undefined);
+  const roots = readCodeTree(child(child(project, 'CodeBook'), 'Codes'), { used: new Set(), codes, skipped, collision: 'rename' });
 
   const variables = new Map<string, string>();
   for (const v of kids(child(project, 'Variables'), 'Variable')) {
@@ -338,33 +399,34 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
   return { files, skipped, counts: { transcripts, codes: codes.size, codings: codingCount, memos, informants: Object.keys(informants).length } };
 }
 
+function codeItems(nodes: readonly CodeNode[], indent: number, out: string[]): void {
+  for (const n of nodes) {
+    out.push(`${'  '.repeat(indent)}- **${escapeCodeName(n.name)}**${n.description ? ` — ${n.description}` : ''}`);
+    codeItems(n.children, indent + 1, out);
+  }
+}
+
+function codeSection(n: CodeNode, level: number, out: string[]): void {
+  out.push(`${'#'.repeat(level)} ${escapeHeading(n.name)}`);
+  if (n.description) out.push(escapeDescription(n.description));
+  out.push('');
+  // Non-codable codes are themes and groups (headings); codable ones, codes (list items).
+  const leaves = n.children.filter((c) => c.codable || level >= 6);
+  if (leaves.length > 0) {
+    codeItems(leaves, 0, out);
+    out.push('');
+  }
+  for (const s of n.children) if (!leaves.includes(s)) codeSection(s, level + 1, out);
+}
+
 /** The code tree as codebook.md: non-codable codes become headings (down to H6), codable ones list items. */
 function codebookMarkdown(title: string, roots: readonly CodeNode[], language: Language): string {
   const out: string[] = [`# ${escapeHeading(oneLine(title))}`, ''];
-  const items = (nodes: readonly CodeNode[], indent: number): void => {
-    for (const n of nodes) {
-      out.push(`${'  '.repeat(indent)}- **${escapeCodeName(n.name)}**${n.description ? ` — ${n.description}` : ''}`);
-      items(n.children, indent + 1);
-    }
-  };
-  const section = (n: CodeNode, level: number): void => {
-    out.push(`${'#'.repeat(level)} ${escapeHeading(n.name)}`);
-    if (n.description) out.push(escapeDescription(n.description));
-    out.push('');
-    // Non-codable codes are themes and groups (headings); codable ones, codes (list items).
-    const leaves = n.children.filter((c) => c.codable || level >= 6);
-    const subs = n.children.filter((c) => !leaves.includes(c));
-    if (leaves.length > 0) {
-      items(leaves, 0);
-      out.push('');
-    }
-    for (const s of subs) section(s, level + 1);
-  };
-  for (const r of roots.filter((x) => !x.codable)) section(r, 2);
+  for (const r of roots.filter((x) => !x.codable)) codeSection(r, 2, out);
   const loose = roots.filter((r) => r.codable);
   if (loose.length > 0) {
     out.push(`## ${uncategorisedHeading(language)}`, '');
-    items(loose, 0);
+    codeItems(loose, 0, out);
     out.push('');
   }
   return out.join('\n').replace(/\n+$/, '\n');
