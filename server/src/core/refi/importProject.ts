@@ -369,7 +369,10 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
           coder,
           at: attr(c, 'creationDateTime') ?? attr(sel, 'creationDateTime') ?? '',
         };
-        codingsByCoder.set(`${coder}\u0000${doc}`, [...(codingsByCoder.get(`${coder}\u0000${doc}`) ?? []), coding]);
+        const fileKey = `${coder}\u0000${doc}`;
+        const list = codingsByCoder.get(fileKey);
+        if (list) list.push(coding);
+        else codingsByCoder.set(fileKey, [coding]);
         codingCount++;
       }
     }
