@@ -93,6 +93,9 @@ function parseArgs(args: string[]): ImportArgs | string {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
+  // A REFI-QDA project is a whole project, not a transcript: cli/import-refi.ts.
+  const first = args.find((a) => !a.startsWith('-'));
+  if (first && /\.(qdpx|qdc)$/i.test(first)) return (await import('./import-refi')).run(args, io);
   const parsed = parseArgs(args);
   if (typeof parsed === 'string') {
     io.stderr(`qda import: ${parsed}\n${USAGE}\n`);

@@ -1,0 +1,36 @@
+// `qda export qdpx|qdc [--out FILE] [folder]`: the project as a REFI-QDA project (.qdpx) or its
+// codebook as a REFI-QDA codebook (.qdc), for NVivo, ATLAS.ti, MAXQDA and QualCoder.
+import * as path from 'node:path';
+import { writeFileAtomic } from '../core/nodeFs';
+import { buildRefiCodebook, exportQdpx } from '../core/refi/exportProject';
+import { CliError, loadProject, parseArgs, type CliIo } from './io';
+
+export const FORMATS = ['qdpx', 'qdc'] as const;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { positional, flags } = parseArgs(args);
+  const [format, folder] = positional;
+  const outArg = flags.get('out')?.at(-1);
+  if (format === 'qdpx' && !outArg) throw new CliError('qdpx writes a zip archive: give --out FILE.qdpx');
+  const project = await loadProject(folder, io);
+  const root = path.resolve(io.cwd, folder ?? '.');
+  const name = project.codebook.title ?? path.basename(root);
+  if (format === 'qdc') {
+    const { xml, codes, warnings } = buildRefiCodebook(project);
+    if (codes === 0) throw new CliError(`${project.codebook.path}: no codes to export (a .qdc needs at least one)`);
+    for (const w of warnings) io.stderr(`warning: ${w}\n`);
+    if (!outArg) {
+      io.stdout(xml);
+      return 0;
+    }
+    await writeFileAtomic(path.resolve(io.cwd, outArg), xml);
+    io.stderr(`Wrote ${outArg} (${codes} codes).\n`);
+    return 0;
+  }
+  const { bytes, result } = exportQdpx(project, name);
+  for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
+  await writeFileAtomic(path.resolve(io.cwd, outArg!), bytes);
+  const c = result.counts;
+  io.stderr(`Wrote ${outArg} (${c.sources} transcripts, ${c.codes} codes, ${c.selections} codings by ${c.users} coders, ${c.cases} cases, ${c.notes} notes).\n`);
+  return 0;
+}

@@ -1,0 +1,98 @@
+// `qda import codebook.qdc [--project DIR] [--rename]`: a REFI-QDA codebook merged into a project.
+// `qda import PROJECT.qdpx --out DIR [--language nb|en]`: a REFI-QDA project (NVivo, ATLAS.ti,
+// MAXQDA, QualCoder) as a new Thesis QDA project folder. Everything is read and converted in
+// memory first; the files are written to a temporary folder beside DIR that is renamed into
+// place at the end, so a failed import leaves DIR as it was (absent or empty).
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+import { writeFileAtomic } from '../core/nodeFs';
+import { importQdpx, mergeQdc, RefiError } from '../core/refi/importProject';
+import { CliError, loadProject, parseArgs, type CliIo } from './io';
+
+export function isRefiFile(file: string): boolean {
+  return /\.qdpx$/i.test(file);
+}
+
+/** `qda import codebook.qdc [--project DIR] [--rename]`: merged into the project's codebook.md. */
+async function runQdc(file: string, flags: Map<string, string[]>, io: CliIo): Promise<number> {
+  const folder = flags.get('project')?.at(-1);
+  const project = await loadProject(folder, io);
+  const root = path.resolve(io.cwd, folder ?? '.');
+  let xml: string;
+  try {
+    xml = new TextDecoder('utf-8', { fatal: true }).decode(await fsp.readFile(path.resolve(io.cwd, file)));
+  } catch (err) {
+    throw new CliError(`${file}: ${err instanceof TypeError ? 'not UTF-8 text' : (err as Error).message}`);
+  }
+  const codebookPath = project.codebook.path;
+  const before = project.texts.get(codebookPath) ?? '';
+  let merged;
+  try {
+    merged = mergeQdc(xml, file, before, project.codebook, { rename: flags.has('rename'), language: project.config.language });
+  } catch (err) {
+    if (err instanceof RefiError) throw new CliError(`${file}: ${err.message}`);
+    throw err;
+  }
+  // Colours go to qda.yaml, edited in place (comments kept); a qda.yaml that does not parse is
+  // never rewritten.
+  const configFile = path.join(root, 'qda.yaml');
+  let configText: string | undefined;
+  if (Object.keys(merged.colors).length > 0) {
+    const old = await fsp.readFile(configFile, 'utf8').catch(() => '');
+    const doc = parseDocument(old);
+    if (doc.errors.length > 0) throw new CliError(`qda.yaml does not parse (${doc.errors[0].message.split('\n')[0]}); fix it before importing colours`);
+    for (const [name, color] of Object.entries(merged.colors)) doc.setIn(['colors', name], color);
+    configText = doc.toString();
+  }
+  await writeFileAtomic(path.join(root, ...codebookPath.split('/')), merged.text);
+  if (configText !== undefined) await writeFileAtomic(configFile, configText);
+  for (const s of merged.skipped) io.stderr(`not imported: ${s}\n`);
+  io.stderr(`Merged ${file} into ${codebookPath}: ${merged.added} codes added${merged.skipped.length ? `, ${merged.skipped.length} reported above` : ''}.\n`);
+  return 0;
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { positional, flags } = parseArgs(args, ['rename']);
+  const [file, ...rest] = positional;
+  if (file && /\.qdc$/i.test(file) && rest.length === 0) return runQdc(file, flags, io);
+  if (!file || rest.length > 0) throw new CliError('usage: qda import PROJECT.qdpx --out DIR [--language nb|en]');
+  const outArg = flags.get('out')?.at(-1);
+  if (!outArg) throw new CliError(`${file}: give --out DIR, a new folder for the imported project`);
+  const language = flags.get('language')?.at(-1);
+  if (language !== undefined && language !== 'nb' && language !== 'en') throw new CliError(`--language must be nb or en (got ${language})`);
+  const target = path.resolve(io.cwd, outArg);
+  const existing = await fsp.readdir(target).catch(() => undefined);
+  if (existing && existing.length > 0) throw new CliError(`${outArg}: the folder exists and is not empty; give a new folder`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await fsp.readFile(path.resolve(io.cwd, file));
+  } catch (err) {
+    throw new CliError(`${file}: ${(err as Error).message}`);
+  }
+  let result;
+  try {
+    result = importQdpx(bytes, { language: language as 'nb' | 'en' | undefined });
+  } catch (err) {
+    if (err instanceof RefiError) throw new CliError(`${file}: ${err.message}`);
+    throw err;
+  }
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.qda-import-${process.pid}.tmp`);
+  try {
+    await fsp.rm(tmp, { recursive: true, force: true });
+    for (const [rel, content] of result.files) {
+      const abs = path.join(tmp, ...rel.split('/'));
+      await fsp.mkdir(path.dirname(abs), { recursive: true });
+      await fsp.writeFile(abs, content);
+    }
+    if (existing) await fsp.rmdir(target);
+    await fsp.rename(tmp, target);
+  } catch (err) {
+    await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw new CliError(`${outArg}: could not write the project: ${(err as Error).message}`);
+  }
+  for (const s of result.skipped) io.stderr(`not imported: ${s}\n`);
+  const c = result.counts;
+  io.stderr(`Imported ${file} into ${outArg}: ${c.transcripts} transcripts, ${c.codes} codes, ${c.codings} codings, ${c.memos} memos, ${c.informants} informants${result.skipped.length ? `; ${result.skipped.length} items not imported (listed above)` : ''}.\n`);
+  return 0;
+}

@@ -1,0 +1,436 @@
+// REFI-QDA import: a `.qdpx` archive (or a bare project.qde) becomes the files of a new Thesis QDA
+// project, in memory; the caller writes them all or nothing. Text sources become transcripts
+// (frontmatter keeps the original name and GUID), selections become codings of their creating
+// user with positions converted from code points to UTF-16, the code tree becomes codebook.md,
+// notes memos, cases and variables informants with attributes in qda.yaml. What cannot be
+// imported as text is reported by name and GUID, and the rest still imports.
+import { stringify } from 'yaml';
+import { colorOf } from '../colors';
+import { appendCodeEdit, escapeCodeName, isUncategorisedName, uncategorisedHeading } from '../codebook';
+import { serializeCodings } from '../codings';
+import type { Codebook, Coding } from '../model';
+import type { Language } from '../config';
+import { sanitizeCoder } from '../project';
+import { normalizeName } from '../text';
+import { normalizeGuid, sha1Hex } from './guid';
+import { PositionMap } from './text';
+import { DEFAULT_ZIP_LIMITS, ZipError, ZipReader, type ZipLimits } from './zip';
+import { RefiError, attr, child, kids, parseRefiXml, textOf, type XNode } from './xmlRead';
+
+export { RefiError };
+
+export interface RefiImportOptions {
+  language?: Language;
+  limits?: Partial<ZipLimits>;
+  maxDepth?: number;
+}
+
+export interface RefiImportResult {
+  /** Project-relative path → content. */
+  files: Map<string, string>;
+  /** What was not imported, each naming the element's name and GUID. */
+  skipped: string[];
+  counts: { transcripts: number; codes: number; codings: number; memos: number; informants: number };
+}
+
+const MAX_DEPTH = 200;
+
+interface CodeNode {
+  guid: string;
+  name: string;
+  codable: boolean;
+  color?: string;
+  description: string;
+  children: CodeNode[];
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function normalColor(c: string | undefined): string | undefined {
+  if (!c) return undefined;
+  const m = /^#([0-9a-f]{6}|[0-9a-f]{3})$/i.exec(c.trim());
+  if (!m) return undefined;
+  const hex = m[1].length === 3 ? [...m[1]].map((x) => x + x).join('') : m[1];
+  return `#${hex.toLowerCase()}`;
+}
+
+const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
+
+/** A safe, unique file name (without extension) from a name someone else chose. */
+function fileStem(name: string, taken: Set<string>): string {
+  let s = name.normalize('NFC').replace(/[/\\:*?"<>|\u0000-\u001f\u007f]+/g, '-').replace(/\s+/g, ' ').trim().replace(/^[.\s-]+|[.\s]+$/g, '');
+  s = [...s].slice(0, 80).join('');
+  if (!s || RESERVED.test(s)) s = `source${s ? '-' + s : ''}`;
+  let candidate = s;
+  for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${s} ${n}`;
+  taken.add(candidate.toLowerCase());
+  return candidate;
+}
+
+function stripKnownExtension(name: string): string {
+  return name.replace(/\.(txt|md|docx?|rtf|odt|html?)$/i, '');
+}
+
+function escapeHeading(name: string): string {
+  return escapeCodeName(name).replace(/#+\s*$/, (m) => m.replace(/#/g, '\\#'));
+}
+
+function escapeDescription(d: string): string {
+  // A description that would start a list, heading or quote on its own line stays a paragraph.
+  return /^([-*+>#]|\d+[.)])/.test(d) ? `\\${d}` : d;
+}
+
+function codingId(seed: string): string {
+  const hex = sha1Hex(seed);
+  let id = '';
+  for (let i = 0; i < 8; i++) id += (parseInt(hex.slice(i * 2, i * 2 + 2), 16) % 36).toString(36);
+  return id;
+}
+
+function variableValue(v: XNode): string | undefined {
+  for (const k of ['TextValue', 'BooleanValue', 'IntegerValue', 'FloatValue', 'DateValue', 'DateTimeValue']) {
+    const c = child(v, k);
+    if (c) return textOf(c).trim();
+  }
+  return undefined;
+}
+
+interface TreeContext {
+  /** Normalised names already in use (in the file, or in the project a codebook merges into). */
+  used: Set<string>;
+  codes: Map<string, CodeNode>;
+  skipped: string[];
+  /** A taken name: add the parent's name, or leave the code out (its children move up a level). */
+  collision: 'rename' | 'skip';
+}
+
+/** The code tree; names must be unique in codebook.md. */
+function readCodeTree(parent: XNode | undefined, ctx: TreeContext, parentName?: string): CodeNode[] {
+  const out: CodeNode[] = [];
+  for (const c of kids(parent, 'Code')) {
+    const guid = normalizeGuid(attr(c, 'guid') ?? '');
+    let name = oneLine(attr(c, 'name') ?? '') || 'Unnamed';
+    const where = `Code '${attr(c, 'name') ?? ''}' {${attr(c, 'guid') ?? '?'}}`;
+    if (ctx.used.has(normalizeName(name))) {
+      if (ctx.collision === 'skip') {
+        ctx.skipped.push(`${where}: the name is taken; skipped (--rename imports it under another name)`);
+        out.push(...readCodeTree(c, ctx, parentName));
+        continue;
+      }
+      const renamed = parentName ? `${name} (${parentName})` : `${name} (2)`;
+      let candidate = renamed;
+      for (let n = 2; ctx.used.has(normalizeName(candidate)); n++) candidate = `${renamed} ${n}`;
+      ctx.skipped.push(`${where}: the name is taken; imported as '${candidate}'`);
+      name = candidate;
+    }
+    ctx.used.add(normalizeName(name));
+    const node: CodeNode = { guid, name, codable: attr(c, 'isCodable') !== 'false', color: normalColor(attr(c, 'color')), description: oneLine(textOf(child(c, 'Description'))), children: [] };
+    if (guid) ctx.codes.set(guid, node);
+    node.children = readCodeTree(c, ctx, name);
+    out.push(node);
+  }
+  return out;
+}
+
+export interface CodebookMergeResult {
+  /** codebook.md after the merge. */
+  text: string;
+  /** Colours that differ from the names' defaults, for qda.yaml `colors:`. */
+  colors: Record<string, string>;
+  added: number;
+  skipped: string[];
+}
+
+/**
+ * A `.qdc` codebook merged into an existing codebook.md: new themes and groups are appended as
+ * sections, new top-level codes go to the uncategorised section. A name the project already
+ * uses is reported and skipped, or with `rename` imported under its parent's name added.
+ */
+export function mergeQdc(xml: string, what: string, codebookText: string, existing: Codebook, options: { rename?: boolean; language?: Language; maxDepth?: number } = {}): CodebookMergeResult {
+  const language = options.language ?? 'nb';
+  const doc = parseRefiXml(xml.replace(/^\uFEFF/, ''), what, options.maxDepth ?? MAX_DEPTH);
+  const book = child(doc, 'CodeBook');
+  if (!book) throw new RefiError(`${what}: the root element is not <CodeBook>`);
+  const used = new Set([...existing.codes.map((c) => normalizeName(c.name)), ...existing.categories.map((c) => normalizeName(c.name))]);
+  const skipped: string[] = [];
+  const codes = new Map<string, CodeNode>();
+  const roots = readCodeTree(child(book, 'Codes'), { used, codes, skipped, collision: options.rename ? 'rename' : 'skip' });
+  let text = codebookText;
+  const loose = roots.filter((r) => r.codable);
+  const sections = roots.filter((r) => !r.codable);
+  if (loose.length > 0) {
+    const items: string[] = [];
+    codeItems(loose, 0, items);
+    if (existing.categories.some((c) => isUncategorisedName(c.name))) {
+      // Where appendCodeEdit would put one new code, the whole list goes.
+      const edit = appendCodeEdit(text, existing, 'x', language);
+      const block = edit.newText.replace(/- \*\*x\*\*(\n?)$/, (_m, nl: string) => items.join('\n') + nl);
+      text = text.slice(0, edit.start) + block + text.slice(edit.end);
+    } else sections.push({ guid: '', name: uncategorisedHeading(language), codable: false, description: '', children: loose });
+  }
+  if (sections.length > 0) {
+    const out: string[] = [];
+    for (const s of sections) codeSection(s, 2, out);
+    text = text.replace(/\s*$/, text.trim() ? '\n\n' : '') + out.join('\n').replace(/\n+$/, '\n');
+  }
+  const colors: Record<string, string> = {};
+  for (const c of codes.values()) if (c.color && c.color !== colorOf(c.name, {})) colors[c.name] = c.color;
+  return { text, colors, added: codes.size, skipped };
+}
+
+/** Reads `.qdpx` bytes: the one `.qde` at the root, and the `sources/` entries it names. */
+export function importQdpx(bytes: Uint8Array, options: RefiImportOptions = {}): RefiImportResult {
+  let zip: ZipReader;
+  try {
+    zip = new ZipReader(bytes, { ...DEFAULT_ZIP_LIMITS, ...options.limits });
+  } catch (err) {
+    throw err instanceof ZipError ? new RefiError(err.message) : err;
+  }
+  const qdes = zip.entries.filter((e) => !e.name.includes('/') && !e.name.includes('\\') && /\.qde$/i.test(e.name));
+  if (qdes.length === 0) throw new RefiError('no project.qde at the root of the archive');
+  if (qdes.length > 1) throw new RefiError(`the archive holds ${qdes.length} .qde files (${qdes.map((e) => e.name).join(', ')}); which one is the project is ambiguous`);
+  const qde = qdes[0];
+  const read = (name: string): Uint8Array => {
+    try {
+      return zip.read(name === qde.name ? qde : zip.find(name)[0]);
+    } catch (err) {
+      throw err instanceof ZipError ? new RefiError(err.message) : err;
+    }
+  };
+  let xml: string;
+  try {
+    xml = new TextDecoder('utf-8', { fatal: true }).decode(read(qde.name));
+  } catch (err) {
+    if (err instanceof RefiError) throw err;
+    throw new RefiError(`${qde.name}: not UTF-8 text`);
+  }
+  return importQde(xml, qde.name, (internal, probeOnly) => {
+    // internal:// names a flat file in sources/ (spec §8.1): anything with a path is refused.
+    if (!/^[^/\\]+$/.test(internal) || internal === '.' || internal === '..') return { error: `internal://${internal} is not a flat file name in sources/` };
+    const entries = zip.find(`sources/${internal}`);
+    if (entries.length === 0) return { error: `sources/${internal} is missing from the archive` };
+    if (entries.length > 1) return { error: `sources/${internal} appears ${entries.length} times in the archive` };
+    return probeOnly ? {} : { bytes: read(entries[0].name) };
+  }, options);
+}
+
+type Resolve = (internal: string, probeOnly?: boolean) => { bytes?: Uint8Array; error?: string };
+
+export function importQde(xml: string, what: string, resolve: Resolve, options: RefiImportOptions = {}): RefiImportResult {
+  const language = options.language ?? 'nb';
+  const doc = parseRefiXml(xml.replace(/^\uFEFF/, ''), what, options.maxDepth ?? MAX_DEPTH);
+  const project = child(doc, 'Project');
+  if (!project) throw new RefiError(`${what}: the root element is not <Project>`);
+  const skipped: string[] = [];
+  const files = new Map<string, string>();
+  const label = (kind: string, node: XNode): string => `${kind} '${attr(node, 'name') ?? ''}' {${attr(node, 'guid') ?? '?'}}`;
+
+  const users = new Map<string, string>();
+  for (const u of kids(child(project, 'Users'), 'User')) {
+    const g = attr(u, 'guid');
+    if (g) users.set(normalizeGuid(g), attr(u, 'name') || attr(u, 'id') || g);
+  }
+
+  const codes = new Map<string, CodeNode>();
+  const roots = readCodeTree(child(child(project, 'CodeBook'), 'Codes'), { used: new Set(), codes, skipped, collision: 'rename' });
+
+  const variables = new Map<string, string>();
+  for (const v of kids(child(project, 'Variables'), 'Variable')) {
+    const g = attr(v, 'guid');
+    if (g) variables.set(normalizeGuid(g), attr(v, 'name') ?? g);
+  }
+
+  // Cases → informants; their SourceRefs say which transcripts they speak in.
+  const informants: Record<string, Record<string, string>> = {};
+  const informantsOfSource = new Map<string, string[]>();
+  for (const c of kids(child(project, 'Cases'), 'Case')) {
+    const name = oneLine(attr(c, 'name') ?? '');
+    if (!name) {
+      skipped.push(`${label('Case', c)}: a case without a name; not imported`);
+      continue;
+    }
+    const attrs: Record<string, string> = {};
+    for (const vv of kids(c, 'VariableValue')) {
+      const ref = attr(child(vv, 'VariableRef'), 'targetGUID');
+      const varName = ref ? variables.get(normalizeGuid(ref)) : undefined;
+      const value = variableValue(vv);
+      if (varName && value !== undefined) attrs[varName] = value;
+    }
+    informants[name] = attrs;
+    for (const s of kids(c, 'SourceRef')) {
+      const g = normalizeGuid(attr(s, 'targetGUID') ?? '');
+      informantsOfSource.set(g, [...(informantsOfSource.get(g) ?? []), name]);
+    }
+  }
+
+  const textOfSource = (node: XNode, kind: string): string | undefined => {
+    const path = attr(node, 'plainTextPath');
+    let text: string | undefined;
+    if (path !== undefined) {
+      const m = /^internal:\/\/(.*)$/i.exec(path);
+      if (!m) {
+        skipped.push(`${label(kind, node)}: ${path} is outside the archive; not imported`);
+        return undefined;
+      }
+      const r = resolve(m[1]);
+      if (!r.bytes) {
+        skipped.push(`${label(kind, node)}: ${r.error}; not imported`);
+        return undefined;
+      }
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(r.bytes);
+      } catch {
+        skipped.push(`${label(kind, node)}: ${path} is not UTF-8 text; not imported`);
+        return undefined;
+      }
+    } else if (child(node, 'PlainTextContent')) text = textOf(child(node, 'PlainTextContent'));
+    else {
+      skipped.push(`${label(kind, node)}: no PlainTextContent and no plainTextPath; not imported`);
+      return undefined;
+    }
+    return text;
+  };
+
+  const sourcesEl = child(project, 'Sources');
+  for (const kind of ['PictureSource', 'PDFSource', 'AudioSource', 'VideoSource']) {
+    for (const s of kids(sourcesEl, kind)) {
+      const p = attr(s, 'path') ?? '';
+      const m = /^internal:\/\/(.*)$/i.exec(p);
+      const missing = m ? resolve(m[1], true).error : undefined;
+      skipped.push(`${label(kind, s)}: only text sources are imported${missing ? ` (and ${missing})` : ''}`);
+    }
+  }
+  const takenTranscripts = new Set<string>();
+  const codingsByCoder = new Map<string, Coding[]>();
+  let codingCount = 0;
+  const seen = new Map<string, number>();
+  let transcripts = 0;
+  for (const s of kids(sourcesEl, 'TextSource')) {
+    const guid = normalizeGuid(attr(s, 'guid') ?? '');
+    let text = textOfSource(s, 'TextSource');
+    if (text === undefined) continue;
+    const name = oneLine(attr(s, 'name') ?? '') || guid;
+    // A BOM is not part of the text the positions count.
+    let shift = 0;
+    if (text.startsWith('\uFEFF')) {
+      text = text.slice(1);
+      shift = 1;
+    }
+    const fm: Record<string, unknown> = { title: name, refi_guid: guid };
+    const inf = informantsOfSource.get(guid);
+    if (inf) fm.informants = inf;
+    const head = `---\n${stringify(fm, { lineWidth: 0 })}---\n`;
+    const doc = `transcripts/${fileStem(stripKnownExtension(name), takenTranscripts)}.md`;
+    files.set(doc, head + text);
+    transcripts++;
+    const map = new PositionMap(text);
+    const sourceUser = attr(s, 'creatingUser');
+    for (const sel of kids(s, 'PlainTextSelection')) {
+      const where = label('PlainTextSelection', sel);
+      const rawStart = attr(sel, 'startPosition') ?? '';
+      const rawEnd = attr(sel, 'endPosition') ?? '';
+      const cpStart = /^-?\d+$/.test(rawStart) ? Number(rawStart) - shift : NaN;
+      const cpEnd = /^-?\d+$/.test(rawEnd) ? Number(rawEnd) - shift : NaN;
+      const start = map.toUtf16(cpStart);
+      const end = map.toUtf16(cpEnd);
+      if (start === undefined || end === undefined) {
+        skipped.push(`${where} in '${name}': positions ${rawStart}–${rawEnd} lie outside the text (${map.codePoints} characters); not imported`);
+        continue;
+      }
+      if (end <= start) {
+        skipped.push(`${where} in '${name}': ${end < start ? 'reversed' : 'empty'} positions ${rawStart}–${rawEnd}; not imported`);
+        continue;
+      }
+      const codings = kids(sel, 'Coding');
+      for (const c of codings) {
+        const ref = attr(child(c, 'CodeRef'), 'targetGUID');
+        const code = ref ? codes.get(normalizeGuid(ref)) : undefined;
+        if (!code) {
+          skipped.push(`${where} in '${name}': coding {${attr(c, 'guid') ?? '?'}} names an unknown code {${ref ?? ''}}; not imported`);
+          continue;
+        }
+        const userGuid = attr(c, 'creatingUser') ?? attr(sel, 'creatingUser') ?? sourceUser;
+        const coder = sanitizeCoder(userGuid ? (users.get(normalizeGuid(userGuid)) ?? 'imported') : 'imported');
+        const bodyStart = head.length;
+        const dupKey = `${doc}\u0000${start}\u0000${end}\u0000${code.name}\u0000${coder}`;
+        seen.set(dupKey, (seen.get(dupKey) ?? 0) + 1);
+        const coding: Coding = {
+          // From what the coding is, not from GUIDs, so importing a re-export gives the same ids.
+          id: codingId(`${dupKey}\u0000${seen.get(dupKey)}`),
+          doc,
+          start: bodyStart + start,
+          end: bodyStart + end,
+          code: code.name,
+          exact: text.slice(start, end),
+          prefix: text.slice(Math.max(0, start - 32), start),
+          suffix: text.slice(end, end + 32),
+          coder,
+          at: attr(c, 'creationDateTime') ?? attr(sel, 'creationDateTime') ?? '',
+        };
+        const fileKey = `${coder}\u0000${doc}`;
+        const list = codingsByCoder.get(fileKey);
+        if (list) list.push(coding);
+        else codingsByCoder.set(fileKey, [coding]);
+        codingCount++;
+      }
+    }
+  }
+  for (const [key, list] of codingsByCoder) {
+    const [coder, doc] = key.split('\u0000');
+    files.set(`.qda/codings/${coder}/${doc}.jsonl`, serializeCodings(list));
+  }
+
+  const takenMemos = new Set<string>();
+  let memos = 0;
+  for (const n of kids(child(project, 'Notes'), 'Note')) {
+    const text = textOfSource(n, 'Note');
+    if (text === undefined) continue;
+    const name = oneLine(attr(n, 'name') ?? '') || normalizeGuid(attr(n, 'guid') ?? 'note');
+    files.set(`memos/${fileStem(stripKnownExtension(name), takenMemos)}.md`, text);
+    memos++;
+  }
+
+  files.set('codebook.md', codebookMarkdown(attr(project, 'name') ?? 'Codebook', roots, language));
+  const colors: Record<string, string> = {};
+  for (const c of codes.values()) if (c.color && c.color !== colorOf(c.name, {})) colors[c.name] = c.color;
+  const config: Record<string, unknown> = { language };
+  if (Object.keys(informants).length > 0) config.informants = informants;
+  if (Object.keys(colors).length > 0) config.colors = colors;
+  files.set('qda.yaml', `# Imported from a REFI-QDA project (${attr(project, 'origin') ?? 'unknown origin'}).\n${stringify(config, { lineWidth: 0 })}`);
+  return { files, skipped, counts: { transcripts, codes: codes.size, codings: codingCount, memos, informants: Object.keys(informants).length } };
+}
+
+function codeItems(nodes: readonly CodeNode[], indent: number, out: string[]): void {
+  for (const n of nodes) {
+    out.push(`${'  '.repeat(indent)}- **${escapeCodeName(n.name)}**${n.description ? ` — ${n.description}` : ''}`);
+    codeItems(n.children, indent + 1, out);
+  }
+}
+
+function codeSection(n: CodeNode, level: number, out: string[]): void {
+  out.push(`${'#'.repeat(level)} ${escapeHeading(n.name)}`);
+  if (n.description) out.push(escapeDescription(n.description));
+  out.push('');
+  // Non-codable codes are themes and groups (headings); codable ones, codes (list items).
+  const leaves = n.children.filter((c) => c.codable || level >= 6);
+  if (leaves.length > 0) {
+    codeItems(leaves, 0, out);
+    out.push('');
+  }
+  for (const s of n.children) if (!leaves.includes(s)) codeSection(s, level + 1, out);
+}
+
+/** The code tree as codebook.md: non-codable codes become headings (down to H6), codable ones list items. */
+function codebookMarkdown(title: string, roots: readonly CodeNode[], language: Language): string {
+  const out: string[] = [`# ${escapeHeading(oneLine(title))}`, ''];
+  for (const r of roots.filter((x) => !x.codable)) codeSection(r, 2, out);
+  const loose = roots.filter((r) => r.codable);
+  if (loose.length > 0) {
+    out.push(`## ${uncategorisedHeading(language)}`, '');
+    codeItems(loose, 0, out);
+    out.push('');
+  }
+  return out.join('\n').replace(/\n+$/, '\n');
+}

@@ -1,0 +1,163 @@
+// A reader for untrusted zip archives (.qdpx). It never extracts: entries are looked up by name
+// and inflated into memory, so an entry name never becomes a path. Every size is bounded — the
+// entry count, the declared and the actually inflated size of each entry and of the whole
+// (inflating stops at the cap) — and every CRC is checked. Encrypted, symlink and zip64 entries
+// are refused. fflate does the inflating; the directory parsing is here so the limits apply
+// before anything is inflated.
+import { Inflate } from 'fflate';
+
+export interface ZipLimits {
+  maxEntries: number;
+  /** Per entry, declared and inflated. */
+  maxEntryBytes: number;
+  /** All entries read from one archive together. */
+  maxTotalBytes: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 20_000, maxEntryBytes: 256 * 1024 * 1024, maxTotalBytes: 512 * 1024 * 1024 };
+
+export class ZipError extends Error {}
+
+export interface ZipEntry {
+  name: string;
+  flags: number;
+  method: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+  symlink: boolean;
+}
+
+let CRC_TABLE: Uint32Array | undefined;
+export function crc32(data: Uint8Array): number {
+  if (!CRC_TABLE) {
+    CRC_TABLE = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      CRC_TABLE[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+export class ZipReader {
+  readonly entries: ZipEntry[] = [];
+  private readonly view: DataView;
+  private total = 0;
+
+  constructor(private readonly bytes: Uint8Array, private readonly limits: ZipLimits = DEFAULT_ZIP_LIMITS) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.readDirectory();
+  }
+
+  private u16(o: number): number {
+    return this.view.getUint16(o, true);
+  }
+
+  private u32(o: number): number {
+    return this.view.getUint32(o, true);
+  }
+
+  private readDirectory(): void {
+    const len = this.bytes.length;
+    let eocd = -1;
+    for (let i = len - 22; i >= Math.max(0, len - 22 - 0xffff); i--) {
+      if (this.u32(i) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
+    }
+    if (eocd < 0) throw new ZipError('not a zip archive, or a truncated one (no end of central directory)');
+    const count = this.u16(eocd + 10);
+    const cdSize = this.u32(eocd + 12);
+    const cdOffset = this.u32(eocd + 16);
+    if (this.u16(eocd + 4) !== 0 || this.u16(eocd + 6) !== 0) throw new ZipError('multi-part zip archives are not supported');
+    if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff) throw new ZipError('zip64 archives are not supported');
+    if (count > this.limits.maxEntries) throw new ZipError(`the archive has ${count} entries; at most ${this.limits.maxEntries} are read`);
+    if (cdOffset + cdSize > eocd) throw new ZipError('truncated archive: the central directory lies outside the file');
+    const decoder = new TextDecoder('utf-8');
+    let p = cdOffset;
+    for (let n = 0; n < count; n++) {
+      if (p + 46 > eocd || this.u32(p) !== 0x02014b50) throw new ZipError(`truncated archive: central directory entry ${n + 1} is damaged`);
+      const madeBy = this.u16(p + 4) >> 8;
+      const nameLen = this.u16(p + 28);
+      const extraLen = this.u16(p + 30);
+      const commentLen = this.u16(p + 32);
+      const external = this.u32(p + 38);
+      if (p + 46 + nameLen > eocd) throw new ZipError(`truncated archive: central directory entry ${n + 1} is damaged`);
+      const entry: ZipEntry = {
+        name: decoder.decode(this.bytes.subarray(p + 46, p + 46 + nameLen)),
+        flags: this.u16(p + 8),
+        method: this.u16(p + 10),
+        crc: this.u32(p + 16),
+        compressedSize: this.u32(p + 20),
+        size: this.u32(p + 24),
+        localOffset: this.u32(p + 42),
+        // Unix mode in the high half of the external attributes: S_IFLNK.
+        symlink: madeBy === 3 && ((external >>> 16) & 0xf000) === 0xa000,
+      };
+      this.entries.push(entry);
+      p += 46 + nameLen + extraLen + commentLen;
+    }
+  }
+
+  /** Entries whose name equals `name` in any case (`Project.qde`, `Sources/…` are accepted). */
+  find(name: string): ZipEntry[] {
+    const lower = name.toLowerCase();
+    return this.entries.filter((e) => e.name.toLowerCase() === lower);
+  }
+
+  /** The entry's bytes, inflated within the limits and checked against its CRC. */
+  read(entry: ZipEntry): Uint8Array {
+    const name = entry.name;
+    if (entry.symlink) throw new ZipError(`${name}: a symbolic link entry; not followed`);
+    if (entry.flags & 1) throw new ZipError(`${name}: encrypted entries are not supported`);
+    if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`${name}: compression method ${entry.method} is not supported`);
+    if (entry.size > this.limits.maxEntryBytes) throw new ZipError(`${name}: declares ${entry.size} bytes; at most ${this.limits.maxEntryBytes} are read per entry`);
+    if (this.total + entry.size > this.limits.maxTotalBytes) throw new ZipError(`${name}: the archive's entries together exceed ${this.limits.maxTotalBytes} bytes`);
+    const o = entry.localOffset;
+    if (o + 30 > this.bytes.length || this.u32(o) !== 0x04034b50) throw new ZipError(`${name}: truncated archive (local header missing)`);
+    const start = o + 30 + this.u16(o + 26) + this.u16(o + 28);
+    const end = start + entry.compressedSize;
+    if (end > this.bytes.length) throw new ZipError(`${name}: truncated archive (data ends after the file)`);
+    const raw = this.bytes.subarray(start, end);
+    let out: Uint8Array;
+    if (entry.method === 0) {
+      if (entry.compressedSize !== entry.size) throw new ZipError(`${name}: stored entry whose sizes differ`);
+      out = raw;
+    } else {
+      // Inflate in small pieces and stop as soon as the output passes the declared size: an
+      // under-declared entry (a zip bomb) never gets inflated further than that.
+      const cap = entry.size;
+      const chunks: Uint8Array[] = [];
+      let got = 0;
+      let over = false;
+      const inflater = new Inflate((chunk) => {
+        got += chunk.length;
+        if (got > cap) over = true;
+        else chunks.push(chunk);
+      });
+      const STEP = 16 * 1024;
+      try {
+        for (let i = 0; i < raw.length && !over; i += STEP) inflater.push(raw.subarray(i, Math.min(raw.length, i + STEP)), i + STEP >= raw.length);
+      } catch (err) {
+        throw new ZipError(`${name}: damaged compressed data (${(err as Error).message})`);
+      }
+      if (over) throw new ZipError(`${name}: inflates to more than the ${cap} bytes it declares; refused`);
+      if (got !== cap) throw new ZipError(`${name}: inflates to ${got} bytes but declares ${cap}; damaged or truncated`);
+      out = new Uint8Array(got);
+      let at = 0;
+      for (const c of chunks) {
+        out.set(c, at);
+        at += c.length;
+      }
+    }
+    if (crc32(out) !== entry.crc) throw new ZipError(`${name}: CRC mismatch; the archive is damaged`);
+    this.total += out.length;
+    return out;
+  }
+}
