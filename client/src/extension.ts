@@ -13,6 +13,7 @@ import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
 import { Swatches } from './swatches';
+import { saveFailures } from './saving';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface QdaTestApi {
@@ -27,6 +28,8 @@ export interface QdaTestApi {
   codebookDragAndDrop: vscode.TreeDragAndDropController<unknown>;
   /** performance.now() times and decoration counters, for `npm run bench:vscode`. */
   perf: QdaPerf;
+  /** Files the extension reported "Could not save" for, in order. */
+  saveFailures: readonly string[];
 }
 
 export interface QdaPerf {
@@ -94,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
     decorationRanges: (editor) => decorations.rangesFor(editor),
     codebookDragAndDrop: dragAndDrop as vscode.TreeDragAndDropController<unknown>,
     perf,
+    saveFailures,
   };
 }
 
