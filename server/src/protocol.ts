@@ -292,6 +292,32 @@ export interface CodingIdParams {
 export const acceptCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/acceptCoding');
 export const deleteCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/deleteCoding');
 
+// ---- transcripts renamed, moved or deleted (issue 13) ------------------------------------
+
+export interface MissingTranscript {
+  /** Folder-relative path the codings name; the file is gone. */
+  doc: string;
+  uri: string;
+  /** Codings of every coder that name it. */
+  codings: number;
+  /** A transcript whose text holds most of them (renamed outside the editor), if one does. */
+  suggestion?: { uri: string; path: string; found: number };
+}
+export const missingTranscriptsRequest = new RequestType<Record<string, never>, MissingTranscript[], void>('qda/missingTranscripts');
+
+export interface RelinkCodingsParams {
+  /** The missing transcript (folder-relative path) the codings name. */
+  doc: string;
+  /** The transcript they belong to now. */
+  uri: string;
+}
+export const relinkCodingsRequest = new RequestType<RelinkCodingsParams, EditResult & { relinked?: number }, void>('qda/relinkCodings');
+
+export interface DocCodingsParams {
+  doc: string;
+}
+export const deleteCodingsOfDocRequest = new RequestType<DocCodingsParams, EditResult & { removed?: number }, void>('qda/deleteCodingsOfDoc');
+
 // ---- import, informants and privacy (issue 5) --------------------------------------------
 
 export interface ImportFilesParams {

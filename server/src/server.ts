@@ -38,6 +38,8 @@ import { exportQuotesRequest, formatQuoteRequest, quotableSegmentsRequest } from
 import { deleteCodeHandler, exportCodebookHandler, mergeCodesHandler, moveItemsHandler, newCategoryHandler, renameItemHandler, setColorHandler, setDescriptionHandler } from './features/codebookOps';
 import { deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, newCategoryRequest, renameItemRequest, setColorRequest, setDescriptionRequest } from './protocol';
 import { accept, reattach, remove, reviewCodings } from './features/orphans';
+import { deleteCodingsOfDoc, missingTranscripts, relinkCodings, willRenameFiles, willRenameOptions } from './features/fileRenames';
+import { deleteCodingsOfDocRequest, missingTranscriptsRequest, relinkCodingsRequest } from './protocol';
 import {
   codeSelectionRequest,
   codeSummariesRequest,
@@ -118,6 +120,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       workspaceSymbolProvider: true,
       renameProvider: { prepareProvider: true },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      // A transcript renamed or moved in the editor: its codings follow (features/fileRenames.ts).
+      workspace: { fileOperations: { willRename: willRenameOptions } },
     },
     serverInfo: { name: 'thesis-qda', version: '0.1.0' },
   };
@@ -291,6 +295,10 @@ connection.onRequest(reviewCodingsRequest, async () => (await settled(), reviewC
 connection.onRequest(reattachCodingRequest, async (p) => (await settled(), reattach(ws!, p, versionOf)));
 connection.onRequest(acceptCodingRequest, async (p) => (await settled(), accept(ws!, p.id, versionOf)));
 connection.onRequest(deleteCodingRequest, async (p) => (await settled(), remove(ws!, p.id, versionOf)));
+connection.workspace.onWillRenameFiles(async (p) => (await settled(), ws ? willRenameFiles(ws, p) : null));
+connection.onRequest(missingTranscriptsRequest, async () => (await settled(), missingTranscripts(ws!)));
+connection.onRequest(relinkCodingsRequest, async (p) => (await settled(), relinkCodings(ws!, p)));
+connection.onRequest(deleteCodingsOfDocRequest, async (p) => (await settled(), deleteCodingsOfDoc(ws!, p)));
 
 // Codebook work: rename (F2 and the tree), merge, move, group, delete, describe, colour, export.
 connection.onPrepareRename(async (p) => (await settled(), ws ? prepareRename(ws, p) : null));
