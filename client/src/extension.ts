@@ -14,6 +14,7 @@ import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
 import { Swatches } from './swatches';
 import { saveFailures } from './saving';
+import { registerFileRenames } from './fileRenames';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface QdaTestApi {
@@ -28,6 +29,8 @@ export interface QdaTestApi {
   codebookDragAndDrop: vscode.TreeDragAndDropController<unknown>;
   /** performance.now() times and decoration counters, for `npm run bench:vscode`. */
   perf: QdaPerf;
+  /** The Orphaned Codings view's data: missing transcripts' groups, then single codings. */
+  orphansTree: vscode.TreeDataProvider<unknown>;
   /** Files the extension reported "Could not save" for, in order. */
   saveFailures: readonly string[];
 }
@@ -70,7 +73,8 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   tree.viewOptions = registerCodebookOps(context, connection, tree, () => view);
   registerImportCommand(context, connection);
   registerInformantsView(context, connection);
-  registerOrphansView(context, connection);
+  const orphans = registerOrphansView(context, connection);
+  registerFileRenames(context);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -98,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
     codebookDragAndDrop: dragAndDrop as vscode.TreeDragAndDropController<unknown>,
     perf,
     saveFailures,
+    orphansTree: orphans as vscode.TreeDataProvider<unknown>,
   };
 }
 

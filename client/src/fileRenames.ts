@@ -1,0 +1,29 @@
+// A transcript renamed or moved in VS Code: the server's answer to workspace/willRenameFiles
+// moves its codings files and rewrites their `doc` fields (server/src/features/fileRenames.ts).
+// VS Code applies that edit with the rename as one undoable operation, but leaves the edited
+// codings files unsaved; they are saved here once the rename is done, so that git and the
+// command line see the codings where the transcript is.
+import * as vscode from 'vscode';
+import type { FileOperationsMiddleware } from 'vscode-languageclient';
+import { saveAll } from './saving';
+
+/** The documents the last answers edited, saved when their rename has happened. */
+const pending = new Set<string>();
+
+export const fileRenameMiddleware: FileOperationsMiddleware = {
+  willRenameFiles: async (event, next) => {
+    const edit = await next(event);
+    if (edit) for (const [uri, edits] of edit.entries()) if (edits.length > 0) pending.add(uri.toString());
+    return edit;
+  },
+};
+
+export function registerFileRenames(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.workspace.onDidRenameFiles(async () => {
+      const uris = [...pending].map((u) => vscode.Uri.parse(u));
+      pending.clear();
+      await saveAll(uris);
+    }),
+  );
+}
