@@ -25,5 +25,11 @@ export function registerFileRenames(context: vscode.ExtensionContext): void {
       pending.clear();
       await saveAll(uris);
     }),
+    // Run by the server's quick fix that re-links the codings of a transcript renamed outside
+    // VS Code, after its edit: the codings files it changed (URI strings). Not in the palette.
+    vscode.commands.registerCommand('qda.filesSave', async (uris?: unknown) => {
+      if (!Array.isArray(uris)) return;
+      await saveAll(uris.filter((u): u is string => typeof u === 'string').map((u) => vscode.Uri.parse(u)));
+    }),
   );
 }

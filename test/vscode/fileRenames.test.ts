@@ -101,4 +101,29 @@ describe('transcripts renamed, moved or deleted in a real VS Code (issue 13.5)',
     await renameInExplorer(back, DOC);
     await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(DOC)) === JSON.stringify(ids) ? true : undefined));
   });
+  it('recognises a rename outside VS Code (git mv) and re-links every coding through one quick fix', async function () {
+    await qda();
+    // A transcript no suite opens: while a file is open, the editor's text counts, not the disk.
+    const doc = 'transcripts/interview-R3-en.md';
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === uri(doc).fsPath), `${doc} is not open`);
+    const ids = codingsOf(doc);
+    const moved = 'transcripts/interview-R3-en-git-mv.md';
+    // As git mv does it: the file moves on disk, behind the editor's back.
+    fs.renameSync(path.join(workspaceRoot(), doc), path.join(workspaceRoot(), moved));
+    const title = `${ids.length} codings belong to ${moved}`;
+    // The analyst opens the moved transcript (code actions are asked for open documents).
+    await vscode.window.showTextDocument(await waitFor('the moved file', () => Promise.resolve(vscode.workspace.openTextDocument(uri(moved)))));
+    const fix = await waitFor('the quick fix in the moved transcript', async () => {
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri(moved), new vscode.Range(0, 0, 0, 0));
+      return actions?.find((a) => a.title === title);
+    });
+    assert.ok(fix.edit && (await vscode.workspace.applyEdit(fix.edit)));
+    if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    await waitFor('the codings name the moved file on disk', () => (JSON.stringify(codingsOf(moved)) === JSON.stringify(ids) ? true : undefined));
+    assert.ok(vscode.workspace.textDocuments.every((d) => !d.isDirty || !d.uri.fsPath.includes('.qda')), 'the codings files are saved');
+
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await renameInExplorer(moved, doc);
+    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(doc)) === JSON.stringify(ids) ? true : undefined));
+  });
 });

@@ -19,7 +19,21 @@ import {
 } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import type { DocCodingsParams, EditResult, MissingTranscript, RelinkCodingsParams } from '../protocol';
-import { codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, recogniseRenames, type RenamePlan } from '../core/fileRenames';
+import { codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, recogniseRenames as recogniseNow, type RecognisedRename, type RenamePlan } from '../core/fileRenames';
+import type { Project } from '../core/project';
+
+/**
+ * Code actions are asked for on every cursor move: the recognition (a pass over every coding,
+ * and a search when a transcript is missing) runs once per version of the index.
+ */
+const recognised = new WeakMap<Project, { version: number; result: RecognisedRename[] }>();
+function recogniseRenames(project: Project): RecognisedRename[] {
+  const cached = recognised.get(project);
+  if (cached && cached.version === project.version) return cached.result;
+  const result = recogniseNow(project);
+  recognised.set(project, { version: project.version, result });
+  return result;
+}
 
 /**
  * Which renames VS Code asks about: Markdown and text files (transcripts by the default and
@@ -78,11 +92,11 @@ function planResult(ws: ServerWorkspace, plan: RenamePlan | { error: string }, n
 }
 
 export function missingTranscripts(ws: ServerWorkspace): MissingTranscript[] {
-  const recognised = new Map(recogniseRenames(ws.project).map((r) => [r.from, r] as const));
+  const byFrom = new Map(recogniseRenames(ws.project).map((r) => [r.from, r] as const));
   return [...codingsOfMissingDocs(ws.project)]
     .sort((a, b) => (a[0] < b[0] ? -1 : 1))
     .map(([doc, list]) => {
-      const r = recognised.get(doc);
+      const r = byFrom.get(doc);
       const item: MissingTranscript = { doc, uri: ws.uriOf(doc), codings: list.length };
       if (r) item.suggestion = { uri: ws.uriOf(r.to), path: r.to, found: r.found };
       return item;
@@ -112,22 +126,27 @@ export function renameCodeActions(ws: ServerWorkspace, params: CodeActionParams)
   if (role !== 'codings' && role !== 'transcript') return [];
   const orphanDiagnostics = params.context.diagnostics.filter((d) => d.code === 'qda.orphanCoding');
   if (role === 'codings' && orphanDiagnostics.length === 0) return [];
-  const recognised = recogniseRenames(ws.project).filter((r) => {
+  const matching = recogniseRenames(ws.project).filter((r) => {
     if (role === 'transcript') return r.to === path;
     // The orphaned lines under the cursor must name the missing transcript.
     const file = ws.project.codingsFiles.get(path);
     return !!file?.lines.some((l) => l.coding.doc === r.from);
   });
   const out: CodeAction[] = [];
-  for (const r of recognised) {
+  for (const r of matching) {
     const plan = planRelink(ws.project, r.from, r.to);
     if ('error' in plan || plan.steps.length === 0) continue;
+    const { edit, save } = planToWorkspaceEdit(ws, plan);
+    const title = `${r.codings} codings belong to ${r.to}`;
     out.push({
-      title: `${r.codings} codings belong to ${r.to}`,
+      title,
       kind: CodeActionKind.QuickFix,
       diagnostics: orphanDiagnostics.length > 0 ? orphanDiagnostics : undefined,
       isPreferred: true,
-      edit: planToWorkspaceEdit(ws, plan).edit,
+      edit,
+      // The editor applies the edit, then runs this: the codings files it changed are saved
+      // (client/src/fileRenames.ts), as after every other coding operation.
+      command: { title, command: 'qda.filesSave', arguments: [save] },
     });
   }
   return out;
