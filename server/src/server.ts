@@ -295,10 +295,13 @@ connection.onRequest(reviewCodingsRequest, async () => (await settled(), reviewC
 connection.onRequest(reattachCodingRequest, async (p) => (await settled(), reattach(ws!, p, versionOf)));
 connection.onRequest(acceptCodingRequest, async (p) => (await settled(), accept(ws!, p.id, versionOf)));
 connection.onRequest(deleteCodingRequest, async (p) => (await settled(), remove(ws!, p.id, versionOf)));
-connection.workspace.onWillRenameFiles(async (p) => (await settled(), ws ? willRenameFiles(ws, p) : null));
+// Transcripts renamed, moved or deleted (features/fileRenames.ts); the plans check the disk for
+// the files they touch, except those open in the editor.
+const isOpen = (uri: string): boolean => openDocuments.has(uri);
+connection.workspace.onWillRenameFiles(async (p) => (await settled(), ws ? willRenameFiles(ws, p, isOpen) : null));
 connection.onRequest(missingTranscriptsRequest, async () => (await settled(), missingTranscripts(ws!)));
-connection.onRequest(relinkCodingsRequest, async (p) => (await settled(), relinkCodings(ws!, p)));
-connection.onRequest(deleteCodingsOfDocRequest, async (p) => (await settled(), deleteCodingsOfDoc(ws!, p)));
+connection.onRequest(relinkCodingsRequest, async (p) => (await settled(), relinkCodings(ws!, p, isOpen)));
+connection.onRequest(deleteCodingsOfDocRequest, async (p) => (await settled(), deleteCodingsOfDoc(ws!, p, isOpen)));
 
 // Codebook work: rename (F2 and the tree), merge, move, group, delete, describe, colour, export.
 connection.onPrepareRename(async (p) => (await settled(), ws ? prepareRename(ws, p) : null));

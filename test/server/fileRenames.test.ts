@@ -91,6 +91,20 @@ describe('transcripts renamed, moved or deleted over stdio (issue 13.5)', functi
     assert.deepEqual(await ctx.editor.connection.sendRequest(reviewCodingsRequest, {}), []);
   });
 
+  it('plans against the disk: a codings file gone without a file event is not moved, one that appeared is added to', async () => {
+    const to = 'transcripts/R2-ny.md';
+    // Behind the server's back (a missed file event): bjorn's file is gone, and anna already has a file for the new name.
+    await fsp.rm(path.join(ctx.root, `.qda/codings/bjorn/${T2}.jsonl`));
+    const annaOld = readFileSync(path.join(ctx.root, `.qda/codings/anna/${T2}.jsonl`), 'utf8');
+    await fsp.writeFile(path.join(ctx.root, `.qda/codings/anna/${to}.jsonl`), '');
+    const edit = (await ctx.editor.connection.sendRequest(WillRenameFilesRequest.type, { files: [{ oldUri: ctx.editor.uri(T2), newUri: ctx.editor.uri(to) }] })) as WorkspaceEdit;
+    const ops = edit.documentChanges!.map((c) => ('kind' in c ? `${c.kind} ${'oldUri' in c ? c.oldUri : c.uri}` : `edit ${c.textDocument.uri}`));
+    assert.deepEqual(ops, [`edit ${ctx.editor.uri(`.qda/codings/anna/${to}.jsonl`)}`, `delete ${ctx.editor.uri(`.qda/codings/anna/${T2}.jsonl`)}`]);
+    await ctx.editor.applyAndSave(edit);
+    const moved = readFileSync(path.join(ctx.root, `.qda/codings/anna/${to}.jsonl`), 'utf8');
+    assert.equal(moved, annaOld.split(T2).join(to), 'anna\'s three codings, each naming the new path');
+  });
+
   it('answers null for a rename that moves no transcript with codings', async () => {
     await fsp.writeFile(path.join(ctx.root, 'memos/note.md'), '# Note\n').catch(async () => {
       await fsp.mkdir(path.join(ctx.root, 'memos'));

@@ -71,8 +71,40 @@ export function planToWorkspaceEdit(ws: ServerWorkspace, plan: RenamePlan): { ed
   return { edit: { documentChanges }, save };
 }
 
+/**
+ * The files a plan moves, edits or deletes, as the disk has them: a file event the index has
+ * not seen yet (or that the watcher never sent, as happened once for a codings file an earlier
+ * plan moved away) must not make the plan edit a file that is gone or overwrite one that
+ * exists. Files open in the editor keep the editor's text.
+ */
+async function reconcile(ws: ServerWorkspace, plan: RenamePlan, isOpen: (uri: string) => boolean): Promise<boolean> {
+  const paths = new Set<string>();
+  for (const step of plan.steps) {
+    if (step.kind === 'move') {
+      paths.add(step.from);
+      paths.add(step.to);
+    } else paths.add(step.path);
+  }
+  let changed = false;
+  for (const path of paths) {
+    if (isOpen(ws.uriOf(path))) continue;
+    const onDisk = await ws.project.fs.readText(path);
+    if (onDisk === ws.project.texts.get(path)) continue;
+    await ws.project.update(path, onDisk);
+    changed = true;
+  }
+  return changed;
+}
+
+/** Plans, then plans again if the disk disagreed with the index about a file the plan touches. */
+async function planAgainstDisk(ws: ServerWorkspace, make: () => RenamePlan | { error: string }, isOpen: (uri: string) => boolean): Promise<RenamePlan | { error: string }> {
+  const plan = make();
+  if ('error' in plan || !(await reconcile(ws, plan, isOpen))) return plan;
+  return make();
+}
+
 /** workspace/willRenameFiles: the codings follow every transcript the rename moves. */
-export function willRenameFiles(ws: ServerWorkspace, params: RenameFilesParams): WorkspaceEdit | null {
+export async function willRenameFiles(ws: ServerWorkspace, params: RenameFilesParams, isOpen: (uri: string) => boolean): Promise<WorkspaceEdit | null> {
   const renames: Array<{ from: string; to: string }> = [];
   for (const f of params.files) {
     const from = ws.pathOf(f.oldUri);
@@ -80,7 +112,7 @@ export function willRenameFiles(ws: ServerWorkspace, params: RenameFilesParams):
     if (from && to && from !== to) renames.push({ from, to });
   }
   if (renames.length === 0) return null;
-  const plan = planDocRenames(ws.project, renames);
+  const plan = (await planAgainstDisk(ws, () => planDocRenames(ws.project, renames), isOpen)) as RenamePlan;
   if (plan.codings === 0) return null;
   return planToWorkspaceEdit(ws, plan).edit;
 }
@@ -103,15 +135,15 @@ export function missingTranscripts(ws: ServerWorkspace): MissingTranscript[] {
     });
 }
 
-export function relinkCodings(ws: ServerWorkspace, p: RelinkCodingsParams): EditResult & { relinked?: number } {
+export async function relinkCodings(ws: ServerWorkspace, p: RelinkCodingsParams, isOpen: (uri: string) => boolean): Promise<EditResult & { relinked?: number }> {
   const to = ws.pathOf(p.uri);
   if (!to) return { error: 'The file is outside the project folder.' };
-  const plan = planRelink(ws.project, p.doc, to);
+  const plan = await planAgainstDisk(ws, () => planRelink(ws.project, p.doc, to), isOpen);
   return { ...planResult(ws, plan, `No codings name ${p.doc}.`), relinked: 'error' in plan ? undefined : plan.codings };
 }
 
-export function deleteCodingsOfDoc(ws: ServerWorkspace, p: DocCodingsParams): EditResult & { removed?: number } {
-  const plan = planDeleteCodingsOf(ws.project, p.doc);
+export async function deleteCodingsOfDoc(ws: ServerWorkspace, p: DocCodingsParams, isOpen: (uri: string) => boolean): Promise<EditResult & { removed?: number }> {
+  const plan = (await planAgainstDisk(ws, () => planDeleteCodingsOf(ws.project, p.doc), isOpen)) as RenamePlan;
   return { ...planResult(ws, plan, `No codings name ${p.doc}.`), removed: plan.codings };
 }
 
