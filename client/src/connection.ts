@@ -18,6 +18,7 @@ import {
   type InitializationOptions,
   type ReadyParams,
 } from '../../server/src/protocol';
+import { fileRenameMiddleware } from './fileRenames';
 
 /** The client id: VS Code reads the `qda.trace.server` setting through it. */
 const CLIENT_ID = 'qda';
@@ -80,6 +81,8 @@ export class QdaConnection implements vscode.Disposable {
       outputChannel: this.output,
       traceOutputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      // Codings follow a transcript renamed in the explorer; the edited files are saved after it.
+      middleware: { workspace: fileRenameMiddleware },
       // A function, so a restart after a change of `qda.coder` sends the new value.
       initializationOptions: (): InitializationOptions => {
         const coder = vscode.workspace.getConfiguration('qda').get<string>('coder', '').trim();

@@ -17,6 +17,8 @@ import { CodingDecorations } from './decorations';
 import { Swatches } from './swatches';
 import { registerNewProject } from './newProject';
 import { registerPassageMenu } from './passageMenu';
+import { saveFailures } from './saving';
+import { registerFileRenames } from './fileRenames';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface QdaTestApi {
@@ -40,6 +42,10 @@ export interface QdaTestApi {
    * restarts completed.
    */
   server: { readies(): number; running(): boolean; restarts(): number };
+  /** The Orphaned Codings view's data: missing transcripts' groups, then single codings. */
+  orphansTree: vscode.TreeDataProvider<unknown>;
+  /** Files the extension reported "Could not save" for, in order. */
+  saveFailures: readonly string[];
 }
 
 export interface QdaPerf {
@@ -84,7 +90,8 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   registerPassageMenu(context, connection, tree, () => view, decorations, history);
   registerImportCommand(context, connection);
   registerInformantsView(context, connection);
-  registerOrphansView(context, connection);
+  const orphans = registerOrphansView(context, connection);
+  registerFileRenames(context);
   const compareCoders = registerCompareView(context, connection, history);
   registerMatrixView(context, connection);
 
@@ -117,6 +124,8 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
     compareCoders,
     perf,
     server: { readies: () => current.readyCount, running: () => current.running, restarts: () => current.restartCount },
+    saveFailures,
+    orphansTree: orphans as vscode.TreeDataProvider<unknown>,
   };
 }
 

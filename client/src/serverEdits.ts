@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type * as lsp from 'vscode-languageclient';
 import type { QdaConnection } from './connection';
 import type { EditResult } from '../../server/src/protocol';
+import { saveAll } from './saving';
 
 /** One text replacement in offsets of the document as it is when it is applied. */
 interface Replacement {
@@ -106,15 +107,6 @@ async function applyReplacements(docs: DocReplacements[]): Promise<DocReplacemen
     }
   }
   return (await vscode.workspace.applyEdit(edit)) ? reverseOf(docs) : undefined;
-}
-
-async function saveAll(uris: readonly vscode.Uri[]): Promise<void> {
-  for (const uri of uris) {
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (doc?.isDirty && !(await doc.save())) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Could not save {0}.', vscode.workspace.asRelativePath(uri, false)));
-    }
-  }
 }
 
 /** The replacements a WorkspaceEdit makes, in offsets of each document before it, with the text they replace. */

@@ -306,6 +306,31 @@ export interface RecodeCodingParams {
 export const recodeCodingRequest = new RequestType<RecodeCodingParams, EditResult, void>('qda/recodeCoding');
 /** "Uncode" on a coded passage or a tree segment: removes that one coding (the coder's own only). */
 export const uncodeCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/uncodeCoding');
+// ---- transcripts renamed, moved or deleted (issue 13) ------------------------------------
+
+export interface MissingTranscript {
+  /** Folder-relative path the codings name; the file is gone. */
+  doc: string;
+  uri: string;
+  /** Codings of every coder that name it. */
+  codings: number;
+  /** A transcript whose text holds most of them (renamed outside the editor), if one does. */
+  suggestion?: { uri: string; path: string; found: number };
+}
+export const missingTranscriptsRequest = new RequestType<Record<string, never>, MissingTranscript[], void>('qda/missingTranscripts');
+
+export interface RelinkCodingsParams {
+  /** The missing transcript (folder-relative path) the codings name. */
+  doc: string;
+  /** The transcript they belong to now. */
+  uri: string;
+}
+export const relinkCodingsRequest = new RequestType<RelinkCodingsParams, EditResult & { relinked?: number }, void>('qda/relinkCodings');
+
+export interface DocCodingsParams {
+  doc: string;
+}
+export const deleteCodingsOfDocRequest = new RequestType<DocCodingsParams, EditResult & { removed?: number }, void>('qda/deleteCodingsOfDoc');
 
 // ---- import, informants and privacy (issue 5) --------------------------------------------
 

@@ -42,6 +42,8 @@ import { matrix, matrixCell } from './features/matrix';
 import { disagreements, settle } from './features/compareCoders';
 import { deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, newCategoryRequest, renameItemRequest, setColorRequest, setDescriptionRequest } from './protocol';
 import { accept, reattach, remove, reviewCodings } from './features/orphans';
+import { deleteCodingsOfDoc, missingTranscripts, relinkCodings, willRenameFiles, willRenameOptions } from './features/fileRenames';
+import { deleteCodingsOfDocRequest, missingTranscriptsRequest, relinkCodingsRequest } from './protocol';
 import {
   codeSelectionRequest,
   codeSummariesRequest,
@@ -133,6 +135,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       workspaceSymbolProvider: true,
       renameProvider: { prepareProvider: true },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      // A transcript renamed or moved in the editor: its codings follow (features/fileRenames.ts).
+      workspace: { fileOperations: { willRename: willRenameOptions } },
     },
     serverInfo: { name: 'thesis-qda', version: '0.1.0' },
   };
@@ -312,6 +316,13 @@ connection.onRequest(acceptCodingRequest, async (p) => (await settled(), accept(
 connection.onRequest(deleteCodingRequest, async (p) => (await settled(), remove(ws!, p.id, versionOf)));
 connection.onRequest(recodeCodingRequest, async (p) => (await settled(), recode(ws!, p, versionOf)));
 connection.onRequest(uncodeCodingRequest, async (p) => (await settled(), uncodeOne(ws!, p.id, versionOf)));
+// Transcripts renamed, moved or deleted (features/fileRenames.ts); the plans check the disk for
+// the files they touch, except those open in the editor.
+const isOpen = (uri: string): boolean => openDocuments.has(uri);
+connection.workspace.onWillRenameFiles(async (p) => (await settled(), ws ? willRenameFiles(ws, p, isOpen) : null));
+connection.onRequest(missingTranscriptsRequest, async () => (await settled(), missingTranscripts(ws!)));
+connection.onRequest(relinkCodingsRequest, async (p) => (await settled(), relinkCodings(ws!, p, isOpen)));
+connection.onRequest(deleteCodingsOfDocRequest, async (p) => (await settled(), deleteCodingsOfDoc(ws!, p, isOpen)));
 
 // Codebook work: rename (F2 and the tree), merge, move, group, delete, describe, colour, export.
 connection.onPrepareRename(async (p) => (await settled(), ws ? prepareRename(ws, p) : null));

@@ -87,12 +87,21 @@ export class TestEditor {
   /** Applies a WorkspaceEdit to the files on disk (as VS Code does, then saves) and tells the server. */
   async applyAndSave(edit: WorkspaceEdit): Promise<void> {
     const changed: string[] = [];
+    const events: Array<{ uri: string; type: FileChangeType }> = [];
     for (const change of edit.documentChanges ?? []) {
       if ('kind' in change) {
         if (change.kind === 'create') {
           const p = URI.parse(change.uri).fsPath;
           await fsp.mkdir(path.dirname(p), { recursive: true });
           await fsp.writeFile(p, '', { flag: 'a' });
+        } else if (change.kind === 'rename') {
+          const to = URI.parse(change.newUri).fsPath;
+          await fsp.mkdir(path.dirname(to), { recursive: true });
+          await fsp.rename(URI.parse(change.oldUri).fsPath, to);
+          events.push({ uri: change.oldUri, type: FileChangeType.Deleted }, { uri: change.newUri, type: FileChangeType.Created });
+        } else if (change.kind === 'delete') {
+          await fsp.rm(URI.parse(change.uri).fsPath, { force: true });
+          events.push({ uri: change.uri, type: FileChangeType.Deleted });
         }
         continue;
       }
@@ -101,7 +110,18 @@ export class TestEditor {
       await fsp.writeFile(p, applyTextEdits(text, change.edits as TextEdit[]));
       changed.push(change.textDocument.uri);
     }
-    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: changed.map((uri) => ({ uri, type: FileChangeType.Changed })) });
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [...events, ...changed.map((uri) => ({ uri, type: FileChangeType.Changed }))] });
+  }
+
+  /** Renames (or moves) a file on disk outside the editor and tells the server, as a file watcher does. */
+  async renameOnDisk(from: string, to: string, transform: (text: string) => string = (t) => t): Promise<void> {
+    const text = await fsp.readFile(path.join(this.root, from), 'utf8');
+    await fsp.mkdir(path.dirname(path.join(this.root, to)), { recursive: true });
+    await fsp.writeFile(path.join(this.root, to), transform(text));
+    await fsp.rm(path.join(this.root, from));
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: this.uri(from), type: FileChangeType.Deleted }, { uri: this.uri(to), type: FileChangeType.Created }],
+    });
   }
 
   /** Waits until the server has published diagnostics for a file that satisfy `test`. */

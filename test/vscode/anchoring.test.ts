@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { qda, waitFor, readCodings, workspaceRoot, hoverText } from './helpers';
+import { qda, waitFor, waitForSaved, readCodings, workspaceRoot, hoverText } from './helpers';
 
 describe('anchoring in a real VS Code', function () {
   this.timeout(60_000);
@@ -52,6 +52,7 @@ describe('anchoring in a real VS Code', function () {
       const near = painted().filter((t) => t.includes(coding.exact.slice(0, 12)) || coding.exact.includes(t.slice(0, 12)));
       throw new Error(`${(err as Error).message}; painted near it: ${JSON.stringify(near)}; server hover: ${JSON.stringify(hoverText(hovers).slice(0, 200))}`);
     });
-    assert.ok(await editor.document.save());
+    // Auto-save may have saved it first (save() then resolves false): wait until it is on disk.
+    await waitForSaved(editor.document);
   });
 });

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { qda, waitFor, walkTree, readCodings, workspaceRoot } from './helpers';
+import { qda, waitFor, walkTree, readCodings, workspaceRoot, waitForAllSaved } from './helpers';
 
 const CODE = 'Lære av kolleger';
 const NEW_NAME = 'Læring fra kolleger «side om side»';
@@ -51,7 +51,8 @@ describe('codebook work in a real VS Code', function () {
     const touched = edit.entries().map(([uri]) => path.relative(root, uri.fsPath)).sort();
     assert.ok(touched.includes('codebook.md') && touched.includes('memos/teori/Wenger 1998.md') && touched.some((t) => t.startsWith('.qda/codings/')), `the edit touches codebook, memo and codings: ${touched.join(', ')}`);
     assert.ok(await vscode.workspace.applyEdit(edit));
-    assert.ok(await vscode.workspace.saveAll(false));
+    // Auto-save may save some of them first (saveAll then resolves false): wait until all are saved.
+    await waitForAllSaved();
 
     const codebook = fs.readFileSync(codebookPath, 'utf8');
     assert.ok(codebook.includes(`**${NEW_NAME}**`) && !codebook.includes(`**${CODE}**`));

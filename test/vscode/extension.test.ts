@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
+  waitForSaved,
   qda, waitFor, walkTree, findCodeNode, shownCount, hoverText, readCodings, codebookCodes,
   codebookCategories, transcripts, uncodedPassage, workspaceRoot, type CodingLine,
 } from './helpers';
@@ -201,7 +202,8 @@ describe('Thesis QDA in a real VS Code', function () {
       const codingsDoc = await vscode.workspace.openTextDocument(codings);
       await vscode.window.showTextDocument(codingsDoc);
       await vscode.commands.executeCommand('undo');
-      if (codingsDoc.isDirty) await codingsDoc.save();
+      // Auto-save may save it at the same moment (save() then resolves false): wait until saved.
+      await waitForSaved(codingsDoc);
       await waitFor('the coding to leave the codings file on disk', () => (readCodings().some((c) => c.id === line.id) ? undefined : true));
       await waitFor(`the tree count of "${code}" back at ${countBefore}`, async () => ((await countOf()) === countBefore ? true : undefined));
     });

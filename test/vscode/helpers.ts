@@ -175,3 +175,17 @@ export function uncodedPassage(text: string, doc: string, words = 5): { start: n
   }
   throw new Error(`${doc} has no uncoded informant turn of ${words} words`);
 }
+
+/**
+ * Saves a document and waits until it is saved. TextDocument.save() resolves false when
+ * VS Code's auto-save (files.autoSave) saves the same document at the same moment, although
+ * the text reaches the disk: the condition is "not dirty", not the return value.
+ */
+export async function waitForSaved(doc: vscode.TextDocument, ms = 20_000): Promise<void> {
+  await waitFor(`${path.basename(doc.uri.fsPath)} saved`, async () => ((await doc.save()) || !doc.isDirty ? true : undefined), ms);
+}
+
+/** Saves every open document and waits until none is dirty (see waitForSaved). */
+export async function waitForAllSaved(ms = 20_000): Promise<void> {
+  await waitFor('every open document saved', async () => ((await vscode.workspace.saveAll(false)) || vscode.workspace.textDocuments.every((d) => !d.isDirty) ? true : undefined), ms);
+}

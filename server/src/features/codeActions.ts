@@ -5,6 +5,7 @@ import type { ServerWorkspace } from '../workspace';
 import { quoteFixes } from '../core/quotes';
 import { codebookCodeActions } from './codebookOps';
 import { privacyCodeActions } from './privacy';
+import { renameCodeActions } from './fileRenames';
 
 export function codeActions(ws: ServerWorkspace, params: CodeActionParams, versionOf: (uri: string) => number | null): CodeAction[] {
   if (params.context.only && !params.context.only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`) || k === CodeActionKind.Empty)) return [];
@@ -12,7 +13,8 @@ export function codeActions(ws: ServerWorkspace, params: CodeActionParams, versi
   const path = ws.pathOf(uri);
   // Codebook fixes (merge near-duplicates, add or map unknown codes): features/codebookOps.ts.
   // Real names from the identifiers file (qda.realName, any project file): features/privacy.ts.
-  const codebookFixes = [...codebookCodeActions(ws, params, versionOf), ...privacyCodeActions(ws, params, versionOf)];
+  // Codings of a transcript renamed outside the editor (git mv): features/fileRenames.ts.
+  const codebookFixes = [...codebookCodeActions(ws, params, versionOf), ...privacyCodeActions(ws, params, versionOf), ...renameCodeActions(ws, params)];
   if (!path || ws.project.roleOf(path) !== 'chapter') return codebookFixes;
   const range = { start: ws.toOffset(path, params.range.start), end: ws.toOffset(path, params.range.end) };
   const byCode = new Map<string, Diagnostic[]>();
