@@ -27,7 +27,8 @@ function cliCounts(root: string, code: string): { codings: number; informants: n
   return found;
 }
 
-const countsText = (c: { codings: number; informants: number }): string => `${c.codings} codings · ${c.informants} informants`;
+// The tree's description, as the user sees it beside the code ("10 · 4": codings · informants; the words are in its tooltip).
+const countsText = (c: { codings: number; informants: number }): string => `${c.codings} · ${c.informants}`;
 
 /** Waits until the Codebook tree shows `code` with `expected` as its counts; says what it showed if not. */
 async function treeShows(tree: vscode.TreeDataProvider<unknown>, code: string, expected: string): Promise<void> {
