@@ -1,10 +1,9 @@
 // `qda export agreement-md|agreement-docx|agreement-csv --coders A,B [agree's options] [--out FILE] [folder]`:
 // the agreement table for the method chapter, with the definitions and the commit compared.
 import * as path from 'node:path';
-import { promises as fsp } from 'node:fs';
 import { agreementToCsv, agreementToDocx, agreementToMarkdown } from '../core/analysis/agreementReport';
 import { agreementFromArgs } from './agree';
-import { CliError, parseArgs, type CliIo } from './io';
+import { CliError, parseArgs, writeFileAtomic, type CliIo } from './io';
 
 export const FORMATS = ['agreement-md', 'agreement-docx', 'agreement-csv'] as const;
 
@@ -21,10 +20,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const out = path.resolve(io.cwd, outArg);
-  await fsp.mkdir(path.dirname(out), { recursive: true });
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
-  await fsp.writeFile(tmp, content);
-  await fsp.rename(tmp, out);
+  await writeFileAtomic(out, content);
   io.stderr(`Wrote ${outArg} (${report.codes.length} codes, ${report.documents.length} transcripts, unit ${report.unit}).\n`);
   return 0;
 }

@@ -1,12 +1,11 @@
 // `qda export matrix-csv [matrix's options] | segments-csv [--query EXPR] [filters] | cooccur-csv
 // [--out FILE] [folder]`: the analysis tables for a spreadsheet.
 import * as path from 'node:path';
-import { promises as fsp } from 'node:fs';
 import { cooccurrence, cooccurrenceToCsv } from '../core/analysis/cooccur';
 import { matrixToCsv } from '../core/analysis/matrix';
 import { segmentRows, segmentRowsToCsv } from '../core/analysis/segmentTable';
 import { selectSegments } from './analysis';
-import { loadProject, parseArgs, type CliIo } from './io';
+import { loadProject, parseArgs, writeFileAtomic, type CliIo } from './io';
 import { matrixFromArgs } from './matrix';
 
 export const FORMATS = ['matrix-csv', 'segments-csv', 'cooccur-csv'] as const;
@@ -38,10 +37,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const out = path.resolve(io.cwd, outArg);
-  await fsp.mkdir(path.dirname(out), { recursive: true });
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
-  await fsp.writeFile(tmp, content);
-  await fsp.rename(tmp, out);
+  await writeFileAtomic(out, content);
   io.stderr(`Wrote ${outArg} (${summary}).\n`);
   return 0;
 }

@@ -1,8 +1,7 @@
 // `qda export quotes-docx|quotes-md [--out FILE] [folder]`: the quote bank — coded segments
 // grouped by theme › code with informant and transcript reference — as Word or Markdown.
 import * as path from 'node:path';
-import { promises as fsp } from 'node:fs';
-import { CliError, loadProject, parseArgs, type CliIo } from './io';
+import { CliError, loadProject, parseArgs, writeFileAtomic, type CliIo } from './io';
 import { quoteBankDocx, quoteBankMarkdown } from '../core/quoteBank';
 
 export const FORMATS = ['quotes-docx', 'quotes-md'] as const;
@@ -35,12 +34,5 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 }
 
 async function write(file: string, content: string | Uint8Array): Promise<void> {
-  try {
-    await fsp.mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fsp.writeFile(tmp, content);
-    await fsp.rename(tmp, file);
-  } catch (err) {
-    throw new CliError(`${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  await writeFileAtomic(file, content);
 }

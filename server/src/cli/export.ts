@@ -2,22 +2,14 @@
 // codebook-docx) or a table (csv). Text goes to stdout without --out; .docx needs --out.
 // The quote bank formats (quotes-docx, quotes-md) are handled by cli/export-quotes.ts.
 import * as path from 'node:path';
-import { promises as fsp } from 'node:fs';
 import { exportCodebook, type CodebookExportFormat } from '../core/exportCodebook';
-import { CliError, loadProject, parseArgs, type CliIo } from './io';
+import { CliError, loadProject, parseArgs, writeFileAtomic, type CliIo } from './io';
 import { FORMATS as QUOTE_FORMATS, run as quotes } from './export-quotes';
 import { FORMATS as AGREEMENT_FORMATS, run as agreement } from './export-agreement';
 import { FORMATS as ANALYSIS_FORMATS, run as analysis } from './export-analysis';
 import { FORMATS as REFI_FORMATS, run as refi } from './export-refi';
 
 const FORMATS: readonly CodebookExportFormat[] = ['codebook-md', 'codebook-docx', 'csv'];
-
-async function writeAtomic(file: string, content: string | Uint8Array): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  await fsp.writeFile(tmp, content);
-  await fsp.rename(tmp, file);
-}
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { positional, flags } = parseArgs(args);
@@ -39,7 +31,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const out = path.resolve(io.cwd, outArg);
-  await writeAtomic(out, content);
+  await writeFileAtomic(out, content);
   const codes = project.codebook.codes.length;
   io.stderr(`Wrote ${outArg} (${codes} codes, ${project.codebook.categories.length} categories).\n`);
   return 0;

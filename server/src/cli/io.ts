@@ -1,6 +1,6 @@
 // Shared by the CLI commands: output streams, loading a project folder, argument parsing.
 import * as path from 'node:path';
-import { statSync } from 'node:fs';
+import { promises as fsp, statSync } from 'node:fs';
 import { NodeFileSystem } from '../core/nodeFs';
 import { Project } from '../core/project';
 
@@ -59,4 +59,16 @@ export async function loadProject(folderArg: string | undefined, io: CliIo): Pro
   const project = new Project(new NodeFileSystem(root), process.env.QDA_CODER || 'coder');
   await project.load();
   return project;
+}
+
+/** Writes an export atomically (a temporary file beside it, then a rename): never half a file. */
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
+  try {
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+    await fsp.writeFile(tmp, content);
+    await fsp.rename(tmp, file);
+  } catch (err) {
+    throw new CliError(`${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }

@@ -1,7 +1,7 @@
 // Transcripts are scanned line by line, never run through remark: on a 5M-word corpus a
 // regex scan takes ~0.13 s where remark takes ~11 s (DESIGN.md, speed facts).
 import { parse as parseYaml } from 'yaml';
-import type { QdaDiagnostic, SpeakerTurn, Transcript } from './model';
+import type { QdaDiagnostic, SpeakerTurn, Transcript, OffsetRange } from './model';
 import { basename, countWords, intern, stripExtension } from './text';
 import { GROUP_LABELS } from './import/common';
 import { labelKey, matchTurnLabel, scanTurnGrammar } from './turnGrammar';
@@ -122,15 +122,24 @@ export function scanTranscript(path: string, text: string, interviewers: readonl
   };
 }
 
-/** The turns a range overlaps (binary search; turns are sorted by start). */
-export function turnsOverlapping(turns: readonly SpeakerTurn[], start: number, end: number): SpeakerTurn[] {
+/**
+ * Index of the first turn that ends after `offset` (the turn holding it, or the next one);
+ * turns.length when none does. Binary search: turns are sorted and do not overlap.
+ */
+export function firstTurnEndingAfter(turns: readonly OffsetRange[], offset: number): number {
   let lo = 0;
   let hi = turns.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (turns[mid].end <= start) lo = mid + 1;
+    if (turns[mid].end <= offset) lo = mid + 1;
     else hi = mid;
   }
+  return lo;
+}
+
+/** The turns a range overlaps (binary search; turns are sorted by start). */
+export function turnsOverlapping(turns: readonly SpeakerTurn[], start: number, end: number): SpeakerTurn[] {
+  const lo = firstTurnEndingAfter(turns, start);
   const out: SpeakerTurn[] = [];
   for (let i = lo; i < turns.length && turns[i].start < Math.max(end, start + 1); i++) out.push(turns[i]);
   return out;

@@ -14,6 +14,7 @@
 // left without any of them is a missing value for that coder, and two codes of the group on one
 // unit form their own value ("A + B").
 import type { OffsetRange } from '../model';
+import { firstTurnEndingAfter } from '../transcript';
 import { agreementFigures, HistogramBuilder, type AgreementFigures, type Rating, type RatingHistogram } from './agreement';
 
 export type AgreementUnit = 'char' | 'turn' | 'segment';
@@ -240,13 +241,7 @@ function domainHistogram(
 
 /** The turns [first, last) that [start, end) overlaps; turns are sorted and do not overlap. */
 function turnSpan(turns: readonly OffsetRange[], start: number, end: number): [number, number] {
-  let lo = 0;
-  let hi = turns.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (turns[mid].end <= start) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstTurnEndingAfter(turns, start);
   let last = lo;
   while (last < turns.length && turns[last].start < end) last++;
   return [lo, last];

@@ -2,7 +2,8 @@
 // the turns it spans and its text. The one rule every count follows (CLI, views and exports):
 // a coding belongs to the informant who speaks in the turn where it starts; a coding that starts
 // in an interviewer's turn (or outside any turn) belongs to no informant.
-import type { SpeakerTurn, Transcript } from '../model';
+import type { Transcript } from '../model';
+import { firstTurnEndingAfter } from '../transcript';
 import { normalizeName } from '../text';
 import type { Project } from '../project';
 
@@ -29,20 +30,8 @@ export interface SegmentFilter {
   docs?: readonly string[];
 }
 
-/** Index of the turn containing `offset`, else of the first turn after it; turns.length when none. */
-function turnAtOrAfter(turns: readonly SpeakerTurn[], offset: number): number {
-  let lo = 0;
-  let hi = turns.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (turns[mid].end <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 export function informantOfStart(transcript: Transcript, start: number): string | null {
-  const i = turnAtOrAfter(transcript.turns, start);
+  const i = firstTurnEndingAfter(transcript.turns, start);
   const turn = transcript.turns[i];
   if (!turn || turn.start > start) return null;
   return transcript.informants.includes(turn.label) ? turn.label : null;
@@ -78,7 +67,7 @@ export function analysisSegments(project: Project, filter: SegmentFilter = {}): 
     const informant = informantOfStart(transcript, c.start);
     if (informants && (informant === null || !informants.has(normalizeName(informant)))) continue;
     if (!attributeOk(informant)) continue;
-    const first = turnAtOrAfter(transcript.turns, c.start);
+    const first = firstTurnEndingAfter(transcript.turns, c.start);
     let last = first;
     while (last + 1 < transcript.turns.length && transcript.turns[last + 1].start < c.end) last++;
     const overlapsTurn = first < transcript.turns.length && transcript.turns[first].start < c.end;
