@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import MarkdownIt from 'markdown-it';
 import { main } from '../../server/src/cli';
 import {
   agreementFigures,
@@ -283,8 +284,10 @@ describe('qda agree and the agreement report', () => {
     assert.equal(md.code, 0, md.err);
     assert.match(md.err, /^Wrote agree\.md \(2 codes, 1 transcripts, unit turn\)/);
     const written = readFileSync(path.join(dir, 'agree.md'), 'utf8');
-    assert.ok(!written.includes('<img'), 'a code name never becomes HTML');
-    assert.match(written, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    // As a reader sees it: rendered with raw HTML allowed, the name is text, never an element.
+    const rendered = new MarkdownIt({ html: true }).render(written);
+    assert.ok(!rendered.includes('<img'), 'a code name never becomes HTML');
+    assert.match(rendered, /&lt;img src=x onerror=alert\(1\)&gt;/);
     assert.match(written, /\| Plain \| 4 \| 50\.0 \|/);
     assert.match(written, /## Definitions/);
     assert.match(written, /Unit: one speaker turn/);

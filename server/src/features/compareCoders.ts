@@ -7,6 +7,7 @@ import type { DisagreementsParams, DisagreementsResult, EditResult, SettleDisagr
 import { consensusLogPath, disagreementsOf, parseDecisionLog, settleDisagreement } from '../core/analysis/consensus';
 import { agreementOfProject } from '../core/analysis/agreementProject';
 import { toWorkspaceEdit } from './codingCommands';
+import { markdownText } from '../core/markdownText';
 
 const DEFAULT_CONSENSUS = { nb: 'konsensus', en: 'consensus' } as const;
 
@@ -29,16 +30,15 @@ export async function disagreements(ws: ServerWorkspace, p: DisagreementsParams,
   const { items, settled } = disagreementsOf(project, p.a, p.b, log);
   const report = agreementOfProject(project, { coders: [p.a, p.b], unit: 'turn' });
   const rows = [...report.codes].sort((x, y) => (x.kappa ?? 2) - (y.kappa ?? 2) || (x.percent ?? 101) - (y.percent ?? 101) || x.code.localeCompare(y.code));
-  const cell = (s: string): string => s.replace(/[\\|*_`<>[\]]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : '\\' + ch));
   const fmt = (x: number | null, d: number): string => (x === null ? '—' : x.toFixed(d));
   const summaryMarkdown = [
-    `# ${cell(p.a)} ↔ ${cell(p.b)}`,
+    `# ${markdownText(p.a)} ↔ ${markdownText(p.b)}`,
     '',
     `Units: speaker turns of ${report.documents.length} transcript(s) both coded. ${items.length} disagreement(s) open, ${settled} settled.`,
     '',
-    `| Code | Agreement % | Cohen's κ | Krippendorff's α | ${cell(p.a)} | ${cell(p.b)} |`,
+    `| Code | Agreement % | Cohen's κ | Krippendorff's α | ${markdownText(p.a)} | ${markdownText(p.b)} |`,
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${cell(r.code)} | ${fmt(r.percent, 1)} | ${fmt(r.kappa, 3)} | ${fmt(r.alpha, 3)} | ${r.codings[p.a]} | ${r.codings[p.b]} |`),
+    ...rows.map((r) => `| ${markdownText(r.code)} | ${fmt(r.percent, 1)} | ${fmt(r.kappa, 3)} | ${fmt(r.alpha, 3)} | ${r.codings[p.a]} | ${r.codings[p.b]} |`),
     `| **Overall** | ${fmt(report.overall.percent, 1)} | ${fmt(report.overall.kappa, 3)} | ${fmt(report.overall.alpha, 3)} | | |`,
     '',
   ].join('\n');

@@ -2,6 +2,7 @@
 // mean, and which codings were compared (date and commit). Markdown, CSV and Word.
 import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import { csvField } from '../csv';
+import { markdownText } from '../markdownText';
 import type { AgreementFigures } from './agreement';
 import type { AgreementReport } from './agreementUnits';
 
@@ -124,22 +125,17 @@ function metaLines(report: AgreementReport, meta: AgreementReportMeta, L: (typeo
   return lines;
 }
 
-/** Names come from the user: nothing in them may become Markdown or HTML. */
-function mdText(s: string): string {
-  return s.replace(/[\\`*_[\]<>|#&]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : '\\' + ch));
-}
-
 export function agreementToMarkdown(report: AgreementReport, meta: AgreementReportMeta, language: Language): string {
   const L = LABELS[language];
   const out = [`# ${L.title}`, ''];
-  for (const line of metaLines(report, meta, L)) out.push(`- ${mdText(line)}`);
+  for (const line of metaLines(report, meta, L)) out.push(`- ${markdownText(line)}`);
   out.push('');
   const head = columns(report, L);
-  out.push(`| ${head.map(mdText).join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
-  for (const r of rows(report, L)) out.push(`| ${r.map(mdText).join(' | ')} |`);
+  out.push(`| ${head.map(markdownText).join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+  for (const r of rows(report, L)) out.push(`| ${r.map(markdownText).join(' | ')} |`);
   const notes = [...report.codes.filter((c) => c.note).map((c) => `${c.code}: ${c.note}`), ...(report.overall.note ? [`${L.overall}: ${report.overall.note}`] : [])];
-  if (notes.length) out.push('', `## ${L.notes}`, '', ...notes.map((n) => `- ${mdText(n)}`));
-  out.push('', `## ${L.definitions}`, '', ...definitions(report, L).map((d) => `- ${mdText(d)}`), '');
+  if (notes.length) out.push('', `## ${L.notes}`, '', ...notes.map((n) => `- ${markdownText(n)}`));
+  out.push('', `## ${L.definitions}`, '', ...definitions(report, L).map((d) => `- ${markdownText(d)}`), '');
   return out.join('\n');
 }
 
