@@ -4,7 +4,7 @@
 // segments.ts); codings in interviewer turns belong to no column and are not counted.
 import type { CodebookCategory } from '../model';
 import { compareCodes } from '../informants';
-import { normalizeName } from '../text';
+import { countWords, normalizeName } from '../text';
 import { csvDocument } from '../csv';
 import type { Project } from '../project';
 import { segmentText, type AnalysisSegment } from './segments';
@@ -31,10 +31,6 @@ export interface Matrix {
 
 /** The value an informant has for the attribute; informants without it share this column. */
 export const NO_VALUE = '(none)';
-
-function countWords(text: string): number {
-  return text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu)?.length ?? 0;
-}
 
 export function buildMatrix(project: Project, segments: readonly AnalysisSegment[], options: { rows?: MatrixRows; cols?: string; count?: MatrixCount } = {}): Matrix {
   const rowsKind = options.rows ?? 'codes';
