@@ -27,6 +27,12 @@ export class MatrixPanel implements vscode.Disposable {
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.webview.onDidReceiveMessage((m: { type: string; [k: string]: unknown }) => void this.onMessage(m)),
       connection.onIndexChanged(() => {
+        // A hidden panel's page is gone (no retained context) and asks again when shown: no
+        // recount of the whole matrix for every coding made meanwhile.
+        if (!this.panel.visible) {
+          this.shown = undefined;
+          return;
+        }
         if (this.timer) clearTimeout(this.timer);
         this.timer = setTimeout(() => void this.update(), 300);
       }),
@@ -239,11 +245,11 @@ export class MatrixPanel implements vscode.Disposable {
 export function registerMatrixView(context: vscode.ExtensionContext, connection: QdaConnection): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('qda.matrixShow', async (params?: Partial<MatrixParams>) => {
-      const existed = !!MatrixPanel.current?.shown;
+      const fresh = !MatrixPanel.current;
       const panel = MatrixPanel.show(connection);
       // A new page asks for data when it has loaded; wait for that first answer.
-      if (!existed) await new Promise<void>((resolve) => panel.onUpdated(resolve));
-      return params ? panel.update(params) : panel.shown;
+      if (fresh) await new Promise<void>((resolve) => panel.onUpdated(resolve));
+      return params ? panel.update(params) : (panel.shown ?? panel.update());
     }),
   );
 }
