@@ -253,8 +253,13 @@ export async function launchChromium(runDir, { headless = true, viewport = { wid
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} not found: apt-get install chromium (.ci/run does), or set CHROMIUM=/path/to/chromium`);
   }
-  // Playwright puts its artifacts folder in os.tmpdir() of this process.
-  process.env.TMPDIR = path.join(runDir, 'tmp');
+  // Playwright puts its artifacts folder in os.tmpdir() of this process, and Chromium its
+  // SingletonSocket under it: a Unix socket path may not pass ~107 bytes, which a run folder in
+  // a deep clone (CI clones wherever it likes) does. So a short folder of its own under /tmp,
+  // removed when the process ends.
+  const shortTmp = fs.mkdtempSync('/tmp/qda-chr-');
+  process.once('exit', () => fs.rmSync(shortTmp, { recursive: true, force: true }));
+  process.env.TMPDIR = shortTmp;
   const { chromium } = await import('playwright-core');
   const context = await chromium.launchPersistentContext(path.join(runDir, 'chrome-profile'), {
     executablePath: CHROMIUM,
