@@ -266,7 +266,7 @@ export async function launchChromium(runDir, { headless = true, viewport = { wid
     headless,
     args: CHROMIUM_ARGS,
     viewport,
-    env: isolatedEnv(runDir),
+    env: { ...isolatedEnv(runDir), TMPDIR: shortTmp },
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
