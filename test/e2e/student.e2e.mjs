@@ -73,12 +73,22 @@ describe('a student’s first steps in the browser workbench (issue 15)', functi
     await painted.waitFor({ timeout: 15_000 });
     const box = await painted.boundingBox();
     assert.ok(box, 'a painted passage is on screen');
-    // A right-click straight onto the passage, as a student does: no click before it.
-    await page.mouse.click(box.x + Math.min(20, box.width / 2), box.y + box.height / 2, { button: 'right' });
+    // A right-click straight onto the passage, as a student does: no click before it. Uncode and
+    // Recode also need the workspace trusted, a context key the workbench sets a moment after
+    // it opens on a fresh profile: the menu is opened again until it has settled (at most 15 s).
+    const wanted = ['Uncode…', 'Recode…', 'Show in Codebook', 'Insert Quote into Chapter'];
     const menu = page.locator('.context-view .monaco-menu, .monaco-menu-container').first();
-    await menu.waitFor({ timeout: 10_000 });
-    const items = (await menu.locator('.action-label').allTextContents()).map((t) => t.trim());
-    for (const want of ['Uncode…', 'Recode…', 'Show in Codebook', 'Insert Quote into Chapter']) {
+    let items = [];
+    for (const end = Date.now() + 15_000; ; ) {
+      await page.mouse.click(box.x + Math.min(20, box.width / 2), box.y + box.height / 2, { button: 'right' });
+      await menu.waitFor({ timeout: 10_000 });
+      items = (await menu.locator('.action-label').allTextContents()).map((t) => t.trim());
+      if (wanted.every((w) => items.includes(w)) || Date.now() > end) break;
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+      await page.waitForTimeout(500);
+    }
+    for (const want of wanted) {
       assert.ok(items.includes(want), `the context menu lacks "${want}": ${items.join(' | ')}`);
     }
     await shot(page, 'passage-menu.png');
