@@ -216,7 +216,7 @@ export function generateCorpus(opts, log = () => {}) {
   return meta;
 }
 
-/** Where a coder's codings of a transcript live (server/src/core/config.ts codingsFileOf). */
+/** Where a coder's codings of a transcript live (server/src/core/parse/config.ts codingsFileOf). */
 export function codingsFileOf(coder, doc) {
   return `.qda/codings/${coder}/${doc}.jsonl`;
 }

@@ -17,7 +17,7 @@ import {
 } from '../../server/src/protocol';
 import type { QdaConnection } from './connection';
 import { speakerChoices, type SpeakerAction } from './speakerChoices';
-import { looksLikeInformantCode } from '../../server/src/core/informantCode';
+import { looksLikeInformantCode } from '../../server/src/core/parse/informantCode';
 
 /** Scripted use (tests, other extensions): everything the dialogs would ask. */
 export interface ImportCommandArgs {

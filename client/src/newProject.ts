@@ -1,10 +1,10 @@
-// "Thesis QDA: New Thesis Project…": the scaffold of core/scaffold.ts (the same as `qda init`)
+// "Thesis QDA: New Thesis Project…": the scaffold of core/ops/scaffold.ts (the same as `qda init`)
 // in the open folder or one the student picks, and what a folder without a project shows.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { NodeFileSystem } from '../../server/src/core/nodeFs';
-import { scaffoldProject, type ScaffoldResult } from '../../server/src/core/scaffold';
+import { NodeFileSystem } from '../../server/src/nodeFs';
+import { scaffoldProject, type ScaffoldResult } from '../../server/src/core/ops/scaffold';
 import type { QdaConnection } from './connection';
 
 /** The files that make a folder a Thesis QDA project (the manifest's activationEvents agree). */

@@ -6,8 +6,8 @@
 // check), which makes V8 copy the whole document into a new flat string on every keystroke —
 // for a 1 MB transcript that copy was most of a keystroke's cost.
 import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { PieceText } from './core/pieceText';
-import type { TextChange } from './core/anchoring';
+import { PieceText } from './core/text/pieceText';
+import type { TextChange } from './core/anchoring/anchoring';
 
 const LF = 10;
 const CR = 13;

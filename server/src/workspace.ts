@@ -3,11 +3,11 @@
 import { URI } from 'vscode-uri';
 import * as path from 'node:path';
 import type { Position, Range } from 'vscode-languageserver';
-import type { Project } from './core/project';
-import { LineIndex } from './core/text';
-import { PieceText, type TextSource } from './core/pieceText';
-import type { OffsetRange } from './core/model';
-import { codingsFilePosition } from './core/codings';
+import type { Project } from './core/project/project';
+import { LineIndex } from './core/text/text';
+import { PieceText, type TextSource } from './core/text/pieceText';
+import type { OffsetRange } from './core/model/model';
+import { codingsFilePosition } from './core/parse/codings';
 
 /** Entries of the pathOf/uriOf memos before they are cleared. */
 const MEMO_LIMIT = 20_000;

@@ -5,10 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DidChangeTextDocumentNotification, DidSaveTextDocumentNotification, DidCloseTextDocumentNotification, DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
 import { serverSuite } from './lspClient';
-import { LineIndex } from '../../server/src/core/text';
+import { LineIndex } from '../../server/src/core/text/text';
 import { acceptCodingRequest, deleteCodingRequest, documentCodingsRequest, reattachCodingRequest, reviewCodingsRequest } from '../../server/src/protocol';
-import { makeQuoteSelector } from '../../server/src/core/anchoring';
-import type { Coding } from '../../server/src/core/model';
+import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import type { Coding } from '../../server/src/core/model/model';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
 const R2 = readFileSync(path.join(CORPUS, 'intervju-R2.md'), 'utf8');

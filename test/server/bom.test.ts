@@ -7,10 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, DidSaveTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol';
 import { serverSuite } from './lspClient';
-import { LineIndex } from '../../server/src/core/text';
+import { LineIndex } from '../../server/src/core/text/text';
 import { documentCodingsRequest } from '../../server/src/protocol';
-import { makeQuoteSelector } from '../../server/src/core/anchoring';
-import type { Coding } from '../../server/src/core/model';
+import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import type { Coding } from '../../server/src/core/model/model';
 
 const BOM = '\uFEFF';
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');

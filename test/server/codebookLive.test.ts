@@ -8,9 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { HoverRequest, type MarkupContent } from 'vscode-languageserver-protocol';
 import { serverSuite } from './lspClient';
-import { LineIndex } from '../../server/src/core/text';
+import { LineIndex } from '../../server/src/core/text/text';
 import { codebookTreeRequest, deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, renameItemRequest, type CodebookEditResult, type TreeNode } from '../../server/src/protocol';
-import type { Coding } from '../../server/src/core/model';
+import type { Coding } from '../../server/src/core/model/model';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');

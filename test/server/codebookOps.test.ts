@@ -9,7 +9,7 @@ import { CodeActionRequest, PrepareRenameRequest, RenameRequest, type CodeAction
 import { URI } from 'vscode-uri';
 import { positionIn, serverSuite, type TestEditor } from './lspClient';
 import { deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, renameItemRequest } from '../../server/src/protocol';
-import type { Coding } from '../../server/src/core/model';
+import type { Coding } from '../../server/src/core/model/model';
 import { fixture } from '../unit/codebookFixture';
 
 async function makeProject(): Promise<string> {

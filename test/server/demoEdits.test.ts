@@ -6,9 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol';
 import { serverSuite } from './lspClient';
-import { LineIndex } from '../../server/src/core/text';
+import { LineIndex } from '../../server/src/core/text/text';
 import { documentCodingsRequest } from '../../server/src/protocol';
-import type { Coding } from '../../server/src/core/model';
+import type { Coding } from '../../server/src/core/model/model';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 const DOC = 'transcripts/intervju-R2.md';

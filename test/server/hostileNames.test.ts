@@ -12,7 +12,7 @@ import { HoverRequest, type Hover, type MarkupContent } from 'vscode-languageser
 import { serverSuite, positionIn } from './lspClient';
 import { codeSelectionRequest } from '../../server/src/protocol';
 import { run as runExport } from '../../server/src/cli/export';
-import { markdownText as esc } from '../../server/src/core/markdownText';
+import { markdownText as esc } from '../../server/src/core/text/markdownText';
 
 const THEME = 'Tema <img src=x onerror=alert(1)>';
 const CODE = 'Kode <b>fet</b> & <img src=z onerror=alert(9)>';

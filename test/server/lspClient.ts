@@ -6,7 +6,7 @@ import { promises as fsp } from 'node:fs';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import { InitializeRequest, InitializedNotification, PublishDiagnosticsNotification, DidOpenTextDocumentNotification, DidChangeWatchedFilesNotification, FileChangeType, RegistrationRequest, ShutdownRequest, ExitNotification, type Diagnostic, type WorkspaceEdit, type TextEdit } from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
-import { LineIndex } from '../../server/src/core/text';
+import { LineIndex } from '../../server/src/core/text/text';
 import { readyNotification } from '../../server/src/protocol';
 
 export const SERVER = path.resolve(__dirname, '../../../dist/server.js');

@@ -6,10 +6,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CodeActionRequest, DefinitionRequest, HoverRequest, ReferencesRequest, type CodeAction, type Hover, type Location, type MarkupContent, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { positionIn, serverSuite } from './lspClient';
-import { LineIndex } from '../../server/src/core/text';
-import { makeQuoteSelector } from '../../server/src/core/anchoring';
+import { LineIndex } from '../../server/src/core/text/text';
+import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
 import { exportQuotesRequest, formatQuoteRequest } from '../../server/src/protocol';
-import type { Coding } from '../../server/src/core/model';
+import type { Coding } from '../../server/src/core/model/model';
 
 const TRANSCRIPT = `---
 title: Intervju med FL1

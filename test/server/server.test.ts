@@ -5,9 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { HoverRequest, DefinitionRequest, ReferencesRequest, CompletionRequest, WorkspaceSymbolRequest, type Hover, type Location, type CompletionList, type MarkupContent, type SymbolInformation } from 'vscode-languageserver-protocol';
 import { serverSuite } from './lspClient';
-import { LineIndex } from '../../server/src/core/text';
+import { LineIndex } from '../../server/src/core/text/text';
 import { codeSelectionRequest, codebookTreeRequest, documentCodingsRequest, recodeCodingRequest, segmentsRequest, uncodeCodingRequest, uncodeSelectionRequest, type TreeNode } from '../../server/src/protocol';
-import type { Coding } from '../../server/src/core/model';
+import type { Coding } from '../../server/src/core/model/model';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
 

@@ -3,8 +3,8 @@
 // three ways of giving them on the demo thesis.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
 import { analysisSegments, segmentText } from '../../server/src/core/analysis/segments';
 import { evaluateQuery, parseQuery, QuerySyntaxError } from '../../server/src/core/analysis/query';
 import { buildMatrix } from '../../server/src/core/analysis/matrix';

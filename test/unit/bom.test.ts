@@ -5,12 +5,12 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { NodeFileSystem } from '../../server/src/core/nodeFs';
-import { Project } from '../../server/src/core/project';
-import { applyToDisk } from '../../server/src/core/operations';
-import { makeQuoteSelector } from '../../server/src/core/anchoring';
-import type { Coding } from '../../server/src/core/model';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { NodeFileSystem } from '../../server/src/nodeFs';
+import { Project } from '../../server/src/core/project/project';
+import { applyToDisk } from '../../server/src/core/ops/operations';
+import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import type { Coding } from '../../server/src/core/model/model';
 
 const BOM = '\uFEFF';
 const DOC = 'transcripts/R9.md';

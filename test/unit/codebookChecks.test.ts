@@ -1,10 +1,10 @@
 // Methodological checks on the codebook: which fire, where, at what severity, and that
 // qda.yaml `checks:` switches each off.
 import { strict as assert } from 'node:assert';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
-import { isNearDuplicate, nameSimilarity, similarCodes } from '../../server/src/core/checks';
-import type { QdaDiagnostic } from '../../server/src/core/model';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
+import { isNearDuplicate, nameSimilarity, similarCodes } from '../../server/src/core/checks/checks';
+import type { QdaDiagnostic } from '../../server/src/core/model/model';
 import { coding, codings, fixture } from './codebookFixture';
 
 async function checks(files: Record<string, string>): Promise<{ project: Project; list: QdaDiagnostic[] }> {

@@ -2,13 +2,13 @@
 // delete, describe and colour, with names in «», quotes, emoji, Norwegian letters and
 // nested categories. Every result is applied and the project re-read from the files.
 import { strict as assert } from 'node:assert';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
-import { applyToDisk, type OperationResult } from '../../server/src/core/operations';
-import { deleteCode, mergeCodes, moveItems, newCategory, normalizeEdits, renameItem, setColor, setDescription } from '../../server/src/core/codebookOps';
-import { parseCodebook } from '../../server/src/core/codebook';
-import { serializeCoding } from '../../server/src/core/codings';
-import type { Coding } from '../../server/src/core/model';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
+import { applyToDisk, type OperationResult } from '../../server/src/core/ops/operations';
+import { deleteCode, mergeCodes, moveItems, newCategory, normalizeEdits, renameItem, setColor, setDescription } from '../../server/src/core/ops/codebookOps';
+import { parseCodebook } from '../../server/src/core/parse/codebook';
+import { serializeCoding } from '../../server/src/core/parse/codings';
+import type { Coding } from '../../server/src/core/model/model';
 import { coding, fixture } from './codebookFixture';
 
 async function load(files = fixture()): Promise<{ fs: MemoryFileSystem; project: Project }> {

@@ -1,9 +1,9 @@
 // Compare Coders: which places two coders disagree on, and settling them into a consensus coder
 // or one coder's files (never the other's), with the decision logged.
 import { strict as assert } from 'node:assert';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
-import { applyToDisk } from '../../server/src/core/operations';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
+import { applyToDisk } from '../../server/src/core/ops/operations';
 import { consensusLogPath, disagreementsOf, parseDecisionLog, settleDisagreement } from '../../server/src/core/analysis/consensus';
 
 const TEXT = ['**Intervjuer:** Hva skjedde?', '**R1:** Vi lærte i sandkassa, og det tok lang tid.', '**Intervjuer:** Og lederen?', '**R1:** Lederen brukte systemet selv hver dag.'].join('\n\n') + '\n';

@@ -3,17 +3,17 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
-import { scanTranscript, shiftTurns } from '../../server/src/core/transcript';
-import { appendCodeEdit, parseCodebook } from '../../server/src/core/codebook';
-import { codingsFilePosition, insertCodingEdit, parseCodingsFile, patchCodingsFile, removeCodingEdits, serializeCodings } from '../../server/src/core/codings';
-import { findLinks, linkPrefixAt } from '../../server/src/core/links';
-import { parseConfig } from '../../server/src/core/config';
-import { applyOffsetEdits, applyToDisk, codeRange, recodeCoding, uncodeRange } from '../../server/src/core/operations';
-import { makeQuoteSelector } from '../../server/src/core/anchoring';
-import type { Coding } from '../../server/src/core/model';
-import { LineIndex } from '../../server/src/core/text';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
+import { scanTranscript, shiftTurns } from '../../server/src/core/parse/transcript';
+import { appendCodeEdit, parseCodebook } from '../../server/src/core/parse/codebook';
+import { codingsFilePosition, insertCodingEdit, parseCodingsFile, patchCodingsFile, removeCodingEdits, serializeCodings } from '../../server/src/core/parse/codings';
+import { findLinks, linkPrefixAt } from '../../server/src/core/parse/links';
+import { parseConfig } from '../../server/src/core/parse/config';
+import { applyOffsetEdits, applyToDisk, codeRange, recodeCoding, uncodeRange } from '../../server/src/core/ops/operations';
+import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import type { Coding } from '../../server/src/core/model/model';
+import { LineIndex } from '../../server/src/core/text/text';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
 const corpus = (name: string): string => readFileSync(path.join(CORPUS, name), 'utf8');

@@ -6,10 +6,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
-import { parseCodebook } from '../../server/src/core/codebook';
-import { CSV_COLUMNS, codebookOverview, codebookToCsv, codebookToDocx, codebookToMarkdown } from '../../server/src/core/exportCodebook';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
+import { parseCodebook } from '../../server/src/core/parse/codebook';
+import { CSV_COLUMNS, codebookOverview, codebookToCsv, codebookToDocx, codebookToMarkdown } from '../../server/src/core/export/exportCodebook';
 import { main } from '../../server/src/cli';
 import { fixture } from './codebookFixture';
 

@@ -3,11 +3,11 @@
 // editor (git mv, perhaps with anonymised names) is recognised by the codings' text; deleting a
 // transcript leaves its codings as orphans until the analyst re-links or deletes them.
 import { strict as assert } from 'node:assert';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
-import { makeQuoteSelector } from '../../server/src/core/anchoring';
-import type { Coding } from '../../server/src/core/model';
-import { applyPlanToDisk, codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, recogniseRenames } from '../../server/src/core/fileRenames';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
+import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import type { Coding } from '../../server/src/core/model/model';
+import { applyPlanToDisk, codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, recogniseRenames } from '../../server/src/core/ops/fileRenames';
 import { corpus } from './anchoring-fixtures';
 
 const R2 = corpus('intervju-R2.md');

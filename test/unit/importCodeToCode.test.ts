@@ -5,11 +5,11 @@ import { strict as assert } from 'node:assert';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { NodeFileSystem } from '../../server/src/core/nodeFs';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
-import { planImport } from '../../server/src/core/importPlan';
-import { applyToDisk } from '../../server/src/core/operations';
+import { NodeFileSystem } from '../../server/src/nodeFs';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
+import { planImport } from '../../server/src/core/import/plan';
+import { applyToDisk } from '../../server/src/core/ops/operations';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');

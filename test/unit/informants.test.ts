@@ -1,11 +1,11 @@
 // Informants: counts per informant, next free codes, editing attributes in qda.yaml with its
 // comments kept, and the import plan (targets, speaker mapping, identifiers file, .gitignore).
 import { strict as assert } from 'node:assert';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
-import { applyToDisk } from '../../server/src/core/operations';
-import { informantInfos, minimalEdit, nextFreeCodes, setInformantAttribute, withInformantAttribute } from '../../server/src/core/informants';
-import { planImport, previewImport, transcriptsFolder } from '../../server/src/core/importPlan';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
+import { applyToDisk } from '../../server/src/core/ops/operations';
+import { informantInfos, minimalEdit, nextFreeCodes, setInformantAttribute, withInformantAttribute } from '../../server/src/core/ops/informants';
+import { planImport, previewImport, transcriptsFolder } from '../../server/src/core/import/plan';
 import { parse as parseYaml } from 'yaml';
 import { parseIdentifiers } from '../../server/src/core/import/identifiers';
 

@@ -2,10 +2,10 @@
 // per-document list and, when the editor's text is the disk's, only points their infos at the
 // live codings: the result must be exactly what a fresh index gives.
 import { strict as assert } from 'node:assert';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project, type CodingInfo } from '../../server/src/core/project';
-import { makeQuoteSelector } from '../../server/src/core/anchoring';
-import type { Coding } from '../../server/src/core/model';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project, type CodingInfo } from '../../server/src/core/project/project';
+import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import type { Coding } from '../../server/src/core/model/model';
 import { corpus } from './anchoring-fixtures';
 
 const R2 = corpus('intervju-R2.md');

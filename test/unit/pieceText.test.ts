@@ -5,13 +5,13 @@
 import { strict as assert } from 'node:assert';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { PieceText, TextMap } from '../../server/src/core/pieceText';
+import { PieceText, TextMap } from '../../server/src/core/text/pieceText';
 import { OpenDocument } from '../../server/src/openDocument';
 import { ServerWorkspace } from '../../server/src/workspace';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project, type CodingInfo } from '../../server/src/core/project';
-import { makeQuoteSelector } from '../../server/src/core/anchoring';
-import type { Coding } from '../../server/src/core/model';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project, type CodingInfo } from '../../server/src/core/project/project';
+import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import type { Coding } from '../../server/src/core/model/model';
 import { corpus, rng } from './anchoring-fixtures';
 
 const PIECES = ['x', 'æ', '😀', '\n', '\r\n', '\r', 'ord ', '**I1:** ', 'lang tekst som limes inn '.repeat(900)];

@@ -1,10 +1,10 @@
 // The privacy check: real names of the identifiers file found in the project's texts
 // (qda.realName), and the edits of its quick fixes.
 import { strict as assert } from 'node:assert';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
-import { NameMatcher, REAL_NAME_CODE, replaceRealNameEdits } from '../../server/src/core/privacy';
-import { applyToDisk } from '../../server/src/core/operations';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
+import { NameMatcher, REAL_NAME_CODE, replaceRealNameEdits } from '../../server/src/core/checks/privacy';
+import { applyToDisk } from '../../server/src/core/ops/operations';
 
 /** The matched substrings of a text, with the codes they stand for. */
 function found(identifiers: Record<string, string>, text: string, labels: string[] = []): string[] {

@@ -1,9 +1,9 @@
 // The quote bank lists a passage once per code, naming every coder who coded it.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { NodeFileSystem } from '../../server/src/core/nodeFs';
-import { Project } from '../../server/src/core/project';
-import { quoteBank, quoteBankMarkdown } from '../../server/src/core/quoteBank';
+import { NodeFileSystem } from '../../server/src/nodeFs';
+import { Project } from '../../server/src/core/project/project';
+import { quoteBank, quoteBankMarkdown } from '../../server/src/core/export/quoteBank';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { main } from '../../server/src/cli';

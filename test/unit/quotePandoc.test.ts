@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { findQuotes, quoteSegments } from '../../server/src/core/quotes';
+import { findQuotes, quoteSegments } from '../../server/src/core/checks/quotes';
 
 const CHAPTER = path.resolve(__dirname, '../../../examples/demo-thesis/chapters/kapittel-5-funn.md');
 

@@ -3,13 +3,13 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { NodeFileSystem } from '../../server/src/core/nodeFs';
-import { Project } from '../../server/src/core/project';
-import { makeQuoteSelector } from '../../server/src/core/anchoring';
-import { applyOffsetEdits } from '../../server/src/core/operations';
-import { findQuotes, formatQuote, quoteFixes, quoteInsertText, quotesIn, quoteDiagnostics, projectQuotes } from '../../server/src/core/quotes';
-import type { Coding } from '../../server/src/core/model';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { NodeFileSystem } from '../../server/src/nodeFs';
+import { Project } from '../../server/src/core/project/project';
+import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { applyOffsetEdits } from '../../server/src/core/ops/operations';
+import { findQuotes, formatQuote, quoteFixes, quoteInsertText, quotesIn, quoteDiagnostics, projectQuotes } from '../../server/src/core/checks/quotes';
+import type { Coding } from '../../server/src/core/model/model';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');

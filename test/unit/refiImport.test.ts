@@ -6,12 +6,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { XMLParser } from 'fast-xml-parser';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { NodeFileSystem } from '../../server/src/core/nodeFs';
-import { Project } from '../../server/src/core/project';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { NodeFileSystem } from '../../server/src/nodeFs';
+import { Project } from '../../server/src/core/project/project';
 import { buildRefiProject, exportQdpx } from '../../server/src/core/refi/exportProject';
 import { importQdpx, mergeQdc, RefiError, type RefiImportResult } from '../../server/src/core/refi/importProject';
-import { parseCodebook } from '../../server/src/core/codebook';
+import { parseCodebook } from '../../server/src/core/parse/codebook';
 import { main } from '../../server/src/cli';
 import { validate } from './refiValidate';
 

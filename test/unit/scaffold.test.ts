@@ -1,12 +1,12 @@
-// A new thesis project (core/scaffold.ts and `qda init`): the files a student starts from,
+// A new thesis project (core/ops/scaffold.ts and `qda init`): the files a student starts from,
 // a project that loads without a single warning, and nothing there ever replaced.
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
-import { CODINGS_MERGE_LINE, scaffoldProject } from '../../server/src/core/scaffold';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
+import { CODINGS_MERGE_LINE, scaffoldProject } from '../../server/src/core/ops/scaffold';
 import { main } from '../../server/src/cli';
 
 describe('new thesis project (scaffold)', () => {

@@ -3,9 +3,9 @@ import { strict as assert } from 'node:assert';
 import { cpSync, existsSync, mkdtempSync, promises as fsp, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
-import { planSplitCodings, applySplitPlan } from '../../server/src/core/splitCodings';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
+import { planSplitCodings, applySplitPlan } from '../../server/src/core/ops/splitCodings';
 import { main } from '../../server/src/cli';
 
 const R2 = 'Intervjuer: Hva skjedde?\n\nR2: Vi kalte det sandkassa, og alle fikk prøve.\n';

@@ -2,10 +2,10 @@
 // transcripts/ that it cannot read as a transcript, and what the importer does with hostile
 // frontmatter and with characters it could be tempted to normalise.
 import { strict as assert } from 'node:assert';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
 import { importTranscript, ImportError } from '../../server/src/core/import/index';
-import type { QdaDiagnostic } from '../../server/src/core/model';
+import type { QdaDiagnostic } from '../../server/src/core/model/model';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 

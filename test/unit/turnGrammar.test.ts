@@ -1,11 +1,11 @@
-// Issue 14.1: one turn grammar (core/turnGrammar.ts) for the importer and the project parser.
+// Issue 14.1: one turn grammar (core/parse/turnGrammar.ts) for the importer and the project parser.
 // Each form is read by both: the importer's Markdown output and the turns the project counts
 // (speaker, words, timestamp) of the same text put into transcripts/.
 import { strict as assert } from 'node:assert';
-import { MemoryFileSystem } from '../../server/src/core/fs';
-import { Project } from '../../server/src/core/project';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { Project } from '../../server/src/core/project/project';
 import { importTranscript } from '../../server/src/core/import/index';
-import { scanTranscript, shiftTurns } from '../../server/src/core/transcript';
+import { scanTranscript, shiftTurns } from '../../server/src/core/parse/transcript';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const INTERVIEWERS = ['Intervjuer', 'Interviewer', 'I', 'M', 'Moderator'];

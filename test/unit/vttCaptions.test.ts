@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { run as runImport } from '../../server/src/cli/import';
 import { importTranscript, ImportError } from '../../server/src/core/import/index';
 import { nameLikePrefix, speakerPrefixes } from '../../server/src/core/import/cueSpeakers';
-import { previewImport, planImport } from '../../server/src/core/importPlan';
-import { Project } from '../../server/src/core/project';
-import { MemoryFileSystem } from '../../server/src/core/fs';
+import { previewImport, planImport } from '../../server/src/core/import/plan';
+import { Project } from '../../server/src/core/project/project';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const body = (md: string): string => md.replace(/^---\n[\s\S]*?\n---\n/, '');

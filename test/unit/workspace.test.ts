@@ -3,8 +3,8 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { ServerWorkspace } from '../../server/src/workspace';
-import { Project } from '../../server/src/core/project';
-import { MemoryFileSystem } from '../../server/src/core/fs';
+import { Project } from '../../server/src/core/project/project';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
 
 describe('server workspace paths', () => {
   const root = path.resolve('/tmp/qda-ws-test');

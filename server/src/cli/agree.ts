@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { AgreementInputError, agreementOfProject } from '../core/analysis/agreementProject';
 import type { AgreementReport, AgreementUnit } from '../core/analysis/agreementUnits';
 import type { AgreementReportMeta } from '../core/analysis/agreementReport';
-import type { Project } from '../core/project';
+import type { Project } from '../core/project/project';
 import { CliError, loadProject, parseArgs, type CliIo, type ParsedArgs } from './io';
 
 const UNITS: readonly AgreementUnit[] = ['char', 'turn', 'segment'];

@@ -3,7 +3,7 @@
 // `--informant CODE`, `--attribute NAME=VALUE`, `--doc PATH`.
 import { analysisSegments, type AnalysisSegment, type SegmentFilter } from '../core/analysis/segments';
 import { evaluateQuery, parseQuery, QueryNameError, QuerySyntaxError, type QueryScope } from '../core/analysis/query';
-import type { Project } from '../core/project';
+import type { Project } from '../core/project/project';
 import { performance } from 'node:perf_hooks';
 import { CliError, type CliIo, type ParsedArgs } from './io';
 

@@ -1,6 +1,6 @@
 // `qda check [--json] [folder]`: every diagnostic the editor would show; exit 1 on errors.
-import { LineIndex } from '../core/text';
-import type { QdaDiagnostic } from '../core/model';
+import { LineIndex } from '../core/text/text';
+import type { QdaDiagnostic } from '../core/model/model';
 import { loadProject, parseArgs, type CliIo } from './io';
 
 export interface CheckJson {

@@ -2,7 +2,7 @@
 // grouped by theme › code with informant and transcript reference — as Word or Markdown.
 import * as path from 'node:path';
 import { CliError, loadProject, parseArgs, writeFileAtomic, type CliIo } from './io';
-import { quoteBankDocx, quoteBankMarkdown } from '../core/quoteBank';
+import { quoteBankDocx, quoteBankMarkdown } from '../core/export/quoteBank';
 
 export const FORMATS = ['quotes-docx', 'quotes-md'] as const;
 

@@ -1,7 +1,7 @@
 // `qda export qdpx|qdc [--out FILE] [folder]`: the project as a REFI-QDA project (.qdpx) or its
 // codebook as a REFI-QDA codebook (.qdc), for NVivo, ATLAS.ti, MAXQDA and QualCoder.
 import * as path from 'node:path';
-import { writeFileAtomic } from '../core/nodeFs';
+import { writeFileAtomic } from '../nodeFs';
 import { buildRefiCodebook, exportQdpx } from '../core/refi/exportProject';
 import { CliError, loadProject, parseArgs, type CliIo } from './io';
 

@@ -2,7 +2,7 @@
 // codebook-docx) or a table (csv). Text goes to stdout without --out; .docx needs --out.
 // The quote bank formats (quotes-docx, quotes-md) are handled by cli/export-quotes.ts.
 import * as path from 'node:path';
-import { exportCodebook, type CodebookExportFormat } from '../core/exportCodebook';
+import { exportCodebook, type CodebookExportFormat } from '../core/export/exportCodebook';
 import { CliError, loadProject, parseArgs, writeFileAtomic, type CliIo } from './io';
 import { FORMATS as QUOTE_FORMATS, run as quotes } from './export-quotes';
 import { FORMATS as AGREEMENT_FORMATS, run as agreement } from './export-agreement';

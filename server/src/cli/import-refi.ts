@@ -6,7 +6,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
-import { writeFileAtomic } from '../core/nodeFs';
+import { writeFileAtomic } from '../nodeFs';
 import { importQdpx, mergeQdc, RefiError } from '../core/refi/importProject';
 import { CliError, loadProject, parseArgs, type CliIo } from './io';
 

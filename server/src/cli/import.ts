@@ -12,8 +12,8 @@
 import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { parseConfig } from '../core/config';
-import { writeFileAtomic } from '../core/nodeFs';
+import { parseConfig } from '../core/parse/config';
+import { writeFileAtomic } from '../nodeFs';
 import { ImportError, importTranscript, isLayoutId, LAYOUT_NAMES, TEXT_LAYOUTS, transcriptFileName, type ImportResult, type Language, type LayoutId } from '../core/import/index';
 import { gitignoreWith, mergeIdentifiers } from '../core/import/identifiers';
 import type { CliIo } from './io';

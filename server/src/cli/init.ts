@@ -1,9 +1,9 @@
 // `qda init [--language nb|en] [DIR]`: a new thesis project in DIR (default: here). What is there
-// stays: see core/scaffold.ts.
+// stays: see core/ops/scaffold.ts.
 import * as path from 'node:path';
 import { mkdirSync, statSync } from 'node:fs';
-import { NodeFileSystem } from '../core/nodeFs';
-import { scaffoldProject } from '../core/scaffold';
+import { NodeFileSystem } from '../nodeFs';
+import { scaffoldProject } from '../core/ops/scaffold';
 import { CliError, parseArgs, type CliIo } from './io';
 
 export async function run(args: string[], io: CliIo): Promise<number> {

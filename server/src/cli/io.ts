@@ -1,8 +1,8 @@
 // Shared by the CLI commands: output streams, loading a project folder, argument parsing.
 import * as path from 'node:path';
 import { promises as fsp, statSync } from 'node:fs';
-import { NodeFileSystem } from '../core/nodeFs';
-import { Project } from '../core/project';
+import { NodeFileSystem } from '../nodeFs';
+import { Project } from '../core/project/project';
 
 export interface CliIo {
   stdout(s: string): void;

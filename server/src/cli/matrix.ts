@@ -1,7 +1,7 @@
 // `qda matrix [--rows themes|groups|codes] [--cols informants|ATTRIBUTE] [--count codings|informants|words]
 // [--query EXPR] [--coder NAME] … [--json] [folder]`: code-by-case counts.
 import { buildMatrix, type Matrix, type MatrixCount, type MatrixRows } from '../core/analysis/matrix';
-import type { Project } from '../core/project';
+import type { Project } from '../core/project/project';
 import { selectSegments, timed } from './analysis';
 import { CliError, loadProject, parseArgs, type CliIo, type ParsedArgs } from './io';
 

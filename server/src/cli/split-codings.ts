@@ -1,6 +1,6 @@
 // `qda split-codings [--dry-run] [folder]`: moves the codings of the old one-file-per-coder
 // layout (.qda/codings/<coder>.jsonl) into the per-transcript files new codings go to.
-import { applySplitPlan, planSplitCodings } from '../core/splitCodings';
+import { applySplitPlan, planSplitCodings } from '../core/ops/splitCodings';
 import { loadProject, parseArgs, type CliIo } from './io';
 
 export async function run(args: string[], io: CliIo): Promise<number> {

@@ -2,7 +2,7 @@
 // code actions with WorkspaceEdits, attached to the diagnostics they answer.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
-import { quoteFixes } from '../core/quotes';
+import { quoteFixes } from '../core/checks/quotes';
 import { codebookCodeActions } from './codebookOps';
 import { privacyCodeActions } from './privacy';
 import { renameCodeActions } from './fileRenames';

@@ -1,6 +1,6 @@
 // qda/renameItem, qda/mergeCodes, qda/moveItems, qda/newCategory, qda/deleteCode,
 // qda/setDescription, qda/setColor and qda/exportCodebook: thin adapters over
-// core/codebookOps and core/exportCodebook. Edits come back as a WorkspaceEdit the client
+// core/ops/codebookOps and core/export/exportCodebook. Edits come back as a WorkspaceEdit the client
 // applies (one undo step) and then saves.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
@@ -16,11 +16,11 @@ import type {
   SetColorParams,
   SetDescriptionParams,
 } from '../protocol';
-import type { OperationResult } from '../core/operations';
-import { deleteCode, mergeCodes, moveItems, newCategory, renameItem, setColor, setDescription } from '../core/codebookOps';
-import { exportCodebook } from '../core/exportCodebook';
-import { appendCodeEdit } from '../core/codebook';
-import { similarCodes } from '../core/checks';
+import type { OperationResult } from '../core/ops/operations';
+import { deleteCode, mergeCodes, moveItems, newCategory, renameItem, setColor, setDescription } from '../core/ops/codebookOps';
+import { exportCodebook } from '../core/export/exportCodebook';
+import { appendCodeEdit } from '../core/parse/codebook';
+import { similarCodes } from '../core/checks/checks';
 import { toWorkspaceEdit } from './codingCommands';
 
 type VersionOf = (uri: string) => number | null;

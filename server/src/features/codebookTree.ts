@@ -1,10 +1,10 @@
 // The data behind the client's Codebook tree, segment lists, code picker and decorations.
 import type { ServerWorkspace } from '../workspace';
 import type { CodeSummary, CodebookTreeResult, DocumentCoding, DocumentPaint, SegmentInfo, SegmentsParams, TreeCategoryNode, TreeCodeNode, TreeNode } from '../protocol';
-import type { CodebookCode } from '../core/model';
-import type { CodingInfo } from '../core/project';
-import { normalizeName } from '../core/text';
-import { quotesOfCoding } from '../core/quotes';
+import type { CodebookCode } from '../core/model/model';
+import type { CodingInfo } from '../core/project/project';
+import { normalizeName } from '../core/text/text';
+import { quotesOfCoding } from '../core/checks/quotes';
 
 export function codebookTree(ws: ServerWorkspace): CodebookTreeResult {
   const project = ws.project;

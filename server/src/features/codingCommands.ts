@@ -3,7 +3,7 @@
 import type { TextDocumentEdit, WorkspaceEdit, CreateFile } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import type { CodeSelectionParams, EditResult, RecodeCodingParams, UncodeSelectionParams } from '../protocol';
-import { codeRange, recodeCoding, uncodeCoding, uncodeRange, type OperationResult } from '../core/operations';
+import { codeRange, recodeCoding, uncodeCoding, uncodeRange, type OperationResult } from '../core/ops/operations';
 
 export function toWorkspaceEdit(ws: ServerWorkspace, result: OperationResult, versionOf: (uri: string) => number | null): WorkspaceEdit {
   const documentChanges: Array<TextDocumentEdit | CreateFile> = [];

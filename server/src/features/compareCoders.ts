@@ -7,7 +7,7 @@ import type { DisagreementsParams, DisagreementsResult, EditResult, SettleDisagr
 import { consensusLogPath, disagreementsOf, parseDecisionLog, settleDisagreement } from '../core/analysis/consensus';
 import { agreementOfProject } from '../core/analysis/agreementProject';
 import { toWorkspaceEdit } from './codingCommands';
-import { markdownText } from '../core/markdownText';
+import { markdownText } from '../core/text/markdownText';
 
 const DEFAULT_CONSENSUS = { nb: 'konsensus', en: 'consensus' } as const;
 

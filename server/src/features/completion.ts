@@ -1,7 +1,7 @@
 import { CompletionItemKind, MarkupKind, type CompletionItem, type CompletionList, type CompletionParams } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
-import { linkPrefixAt } from '../core/links';
-import { basename, stripExtension } from '../core/text';
+import { linkPrefixAt } from '../core/parse/links';
+import { basename, stripExtension } from '../core/text/text';
 
 /**
  * Inside [[ … : codes, categories and notes, replacing what was typed after [[ together with a

@@ -1,6 +1,6 @@
 // Publishes the project's domain diagnostics, converted to LSP only here at the edge.
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver';
-import type { QdaDiagnostic, Severity } from '../core/model';
+import type { QdaDiagnostic, Severity } from '../core/model/model';
 import type { ServerWorkspace } from '../workspace';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {

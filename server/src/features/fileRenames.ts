@@ -1,4 +1,4 @@
-// Transcripts renamed, moved or deleted (core: core/fileRenames.ts).
+// Transcripts renamed, moved or deleted (core: core/ops/fileRenames.ts).
 //   workspace/willRenameFiles: VS Code asks before it renames or moves files in its explorer
 //     (or applies a WorkspaceEdit that renames); the answer rewrites every coder's `doc`
 //     fields and moves the per-transcript codings files, and VS Code applies it with the
@@ -19,8 +19,8 @@ import {
 } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import type { DocCodingsParams, EditResult, MissingTranscript, RelinkCodingsParams } from '../protocol';
-import { codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, recogniseRenames as recogniseNow, type RecognisedRename, type RenamePlan } from '../core/fileRenames';
-import type { Project } from '../core/project';
+import { codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, recogniseRenames as recogniseNow, type RecognisedRename, type RenamePlan } from '../core/ops/fileRenames';
+import type { Project } from '../core/project/project';
 
 /**
  * Code actions are asked for on every cursor move: the recognition (a pass over every coding,

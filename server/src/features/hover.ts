@@ -2,8 +2,8 @@ import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver'
 import type { ServerWorkspace } from '../workspace';
 import { locate } from './locate';
 import { quoteHover } from './quoteNavigation';
-import type { CodebookCategory, CodebookCode } from '../core/model';
-import { truncate } from '../core/project';
+import type { CodebookCategory, CodebookCode } from '../core/model/model';
+import { truncate } from '../core/project/project';
 
 export function hover(ws: ServerWorkspace, params: HoverParams): Hover | null {
   const at = locate(ws, params.textDocument.uri, params.position);

@@ -11,8 +11,8 @@ import type { ServerWorkspace } from '../workspace';
 import type { ImportFilesParams, ImportPreviewResult, ImportTranscriptsResult } from '../protocol';
 import { DEFAULT_MAX_BYTES } from '../core/import/common';
 import { isLayoutId, TEXT_LAYOUTS } from '../core/import/layouts';
-import { planImport, previewImport, type ImportSource } from '../core/importPlan';
-import { LineIndex } from '../core/text';
+import { planImport, previewImport, type ImportSource } from '../core/import/plan';
+import { LineIndex } from '../core/text/text';
 
 /** Reads the files; an error message names the file. */
 async function readSources(ws: ServerWorkspace, uris: string[]): Promise<ImportSource[] | string> {

@@ -2,8 +2,8 @@
 // keeps its comments, applied by the client so Undo works).
 import type { ServerWorkspace } from '../workspace';
 import type { EditResult, InformantsResult, SetInformantAttributeParams } from '../protocol';
-import { CONFIG_FILE } from '../core/config';
-import { informantInfos, setInformantAttribute } from '../core/informants';
+import { CONFIG_FILE } from '../core/parse/config';
+import { informantInfos, setInformantAttribute } from '../core/ops/informants';
 import { toWorkspaceEdit } from './codingCommands';
 
 export function informants(ws: ServerWorkspace): InformantsResult {

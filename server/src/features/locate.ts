@@ -2,9 +2,9 @@
 // a [[link]], a code or category name in the codebook, or coded passages in a transcript.
 import type { Position } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
-import type { WikiLink } from '../core/links';
-import type { CodebookCategory, CodebookCode } from '../core/model';
-import type { CodingInfo } from '../core/project';
+import type { WikiLink } from '../core/parse/links';
+import type { CodebookCategory, CodebookCode } from '../core/model/model';
+import type { CodingInfo } from '../core/project/project';
 
 export type Located =
   | { kind: 'link'; path: string; link: WikiLink }

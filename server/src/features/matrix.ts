@@ -5,7 +5,7 @@ import type { ServerWorkspace } from '../workspace';
 import type { MatrixCellParams, MatrixCellSegment, MatrixParams, MatrixResult } from '../protocol';
 import { analysisSegments, segmentText } from '../core/analysis/segments';
 import { buildMatrix, NO_VALUE } from '../core/analysis/matrix';
-import { normalizeName } from '../core/text';
+import { normalizeName } from '../core/text/text';
 
 function attributesOf(ws: ServerWorkspace): string[] {
   return [...new Set(Object.values(ws.project.config.informants).flatMap((a) => Object.keys(a)))].sort();

@@ -1,9 +1,9 @@
 // The Orphaned codings view: what needs the analyst's eye after transcripts changed.
 import type { ServerWorkspace } from '../workspace';
 import type { EditResult, ReattachCodingParams, ReviewCoding } from '../protocol';
-import { acceptCoding, codingsToReview, deleteCoding, reattachCoding } from '../core/orphans';
+import { acceptCoding, codingsToReview, deleteCoding, reattachCoding } from '../core/ops/orphans';
 import { toWorkspaceEdit } from './codingCommands';
-import type { OperationResult } from '../core/operations';
+import type { OperationResult } from '../core/ops/operations';
 
 export function reviewCodings(ws: ServerWorkspace): ReviewCoding[] {
   const project = ws.project;

@@ -2,9 +2,9 @@
 // its code here, everywhere in this file, or everywhere in the project, each as one WorkspaceEdit.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
-import type { QdaDiagnostic } from '../core/model';
-import type { FileEdit } from '../core/operations';
-import { REAL_NAME_CODE, replaceRealNameEdits } from '../core/privacy';
+import type { QdaDiagnostic } from '../core/model/model';
+import type { FileEdit } from '../core/ops/operations';
+import { REAL_NAME_CODE, replaceRealNameEdits } from '../core/checks/privacy';
 import { toLspDiagnostic } from './diagnostics';
 
 function toEdit(ws: ServerWorkspace, edits: FileEdit[], versionOf: (uri: string) => number | null): { documentChanges: TextDocumentEdit[] } {

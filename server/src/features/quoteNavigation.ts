@@ -2,8 +2,8 @@
 // turn with the quoted words in bold, references → the coding and every chapter quoting it.
 import { MarkupKind, type Hover, type Location, type Position } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
-import { quoteAt, quotesOfCoding, type ResolvedQuote } from '../core/quotes';
-import { turnsOverlapping } from '../core/transcript';
+import { quoteAt, quotesOfCoding, type ResolvedQuote } from '../core/checks/quotes';
+import { turnsOverlapping } from '../core/parse/transcript';
 import { escapeMd } from './hover';
 
 function quoteUnder(ws: ServerWorkspace, uri: string, position: Position): ResolvedQuote | undefined {

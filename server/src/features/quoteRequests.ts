@@ -2,8 +2,8 @@
 // the "Find coded segment…" quick pick, and the quote bank.
 import type { ServerWorkspace } from '../workspace';
 import type { ExportQuotesParams, ExportQuotesResult, FormatQuoteParams, FormatQuoteResult, QuotableSegment } from '../protocol';
-import { formatQuote, quoteInsertText } from '../core/quotes';
-import { quoteBankDocx, quoteBankMarkdown } from '../core/quoteBank';
+import { formatQuote, quoteInsertText } from '../core/checks/quotes';
+import { quoteBankDocx, quoteBankMarkdown } from '../core/export/quoteBank';
 import { segmentInfo } from './codebookTree';
 
 export function formatQuoteRequestHandler(ws: ServerWorkspace, params: FormatQuoteParams): FormatQuoteResult {

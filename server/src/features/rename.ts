@@ -5,7 +5,7 @@
 import { ErrorCodes, ResponseError, type PrepareRenameParams, type Range, type RenameParams, type WorkspaceEdit } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import { locate } from './locate';
-import { renameItem } from '../core/codebookOps';
+import { renameItem } from '../core/ops/codebookOps';
 import { toWorkspaceEdit } from './codingCommands';
 
 interface RenameTarget {

@@ -1,6 +1,6 @@
 import { SymbolKind, type SymbolInformation, type WorkspaceSymbolParams } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
-import { normalizeName } from '../core/text';
+import { normalizeName } from '../core/text/text';
 
 /** Ctrl+T: codes and categories of the codebook, matched as a subsequence like VS Code does. */
 export function workspaceSymbols(ws: ServerWorkspace, params: WorkspaceSymbolParams): SymbolInformation[] {

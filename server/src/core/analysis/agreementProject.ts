@@ -1,7 +1,7 @@
 // Agreement over a loaded project: its transcripts' turns and bodies, and the anchored codings
 // of the coders named. Codings that are orphaned (their text is gone) take no part: they have
 // no place in the text to agree or disagree on.
-import type { Project } from '../project';
+import type { Project } from '../project/project';
 import { computeAgreement, type AgreementOptions, type AgreementReport, type AgreementUnit } from './agreementUnits';
 
 export interface ProjectAgreementOptions {

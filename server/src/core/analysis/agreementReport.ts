@@ -1,8 +1,8 @@
 // The agreement report for a method chapter: the table per code, what the unit and the measures
 // mean, and which codings were compared (date and commit). Markdown, CSV and Word.
 import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
-import { csvField } from '../csv';
-import { markdownText } from '../markdownText';
+import { csvField } from '../text/csv';
+import { markdownText } from '../text/markdownText';
 import type { AgreementFigures } from './agreement';
 import type { AgreementReport } from './agreementUnits';
 

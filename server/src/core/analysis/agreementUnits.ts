@@ -13,8 +13,8 @@
 // nominal variable: a coder's value is the code of the group applied to the unit, a unit the coder
 // left without any of them is a missing value for that coder, and two codes of the group on one
 // unit form their own value ("A + B").
-import type { OffsetRange } from '../model';
-import { firstTurnEndingAfter } from '../transcript';
+import type { OffsetRange } from '../model/model';
+import { firstTurnEndingAfter } from '../parse/transcript';
 import { agreementFigures, HistogramBuilder, type AgreementFigures, type Rating, type RatingHistogram } from './agreement';
 
 export type AgreementUnit = 'char' | 'turn' | 'segment';

@@ -11,13 +11,13 @@
 // the two coders (that coder's files only). Every decision is also logged, one JSON line each, in
 // `.qda/consensus/<A>+<B>.jsonl`: the method chapter's audit trail, and how the list knows which
 // disagreements are settled (a drop leaves no coding behind to tell).
-import type { Coding } from '../model';
-import type { Project } from '../project';
-import type { FileEdit, OperationResult } from '../operations';
-import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, type OffsetEdit } from '../codings';
-import { makeQuoteSelector } from '../anchoring';
-import { codingsFileOf, coderOfCodingsFile } from '../config';
-import { normalizeName } from '../text';
+import type { Coding } from '../model/model';
+import type { Project } from '../project/project';
+import type { FileEdit, OperationResult } from '../ops/operations';
+import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, type OffsetEdit } from '../parse/codings';
+import { makeQuoteSelector } from '../anchoring/anchoring';
+import { codingsFileOf, coderOfCodingsFile } from '../parse/config';
+import { normalizeName } from '../text/text';
 
 export type ConsensusDecision = 'keepA' | 'keepB' | 'keepBoth' | 'drop';
 export const DECISIONS: readonly ConsensusDecision[] = ['keepA', 'keepB', 'keepBoth', 'drop'];

@@ -1,8 +1,8 @@
 // Co-occurrence of codes: for each pair of different codes, how many pairs of their codings
 // overlap in the text, and how many share a speaker turn (in the same transcript). Pairs of
 // codings are counted once, whoever the coders are.
-import { normalizeName } from '../text';
-import { csvDocument } from '../csv';
+import { normalizeName } from '../text/text';
+import { csvDocument } from '../text/csv';
 import type { AnalysisSegment } from './segments';
 
 export interface CooccurrencePair {

@@ -2,11 +2,11 @@
 // the values of one informant attribute; a cell counts codings, distinct informants, or words
 // coded. A coding counts in the column of the informant of the turn where it starts (see
 // segments.ts); codings in interviewer turns belong to no column and are not counted.
-import type { CodebookCategory } from '../model';
-import { compareCodes } from '../informants';
-import { countWords, normalizeName } from '../text';
-import { csvDocument } from '../csv';
-import type { Project } from '../project';
+import type { CodebookCategory } from '../model/model';
+import { compareCodes } from '../ops/informants';
+import { countWords, normalizeName } from '../text/text';
+import { csvDocument } from '../text/csv';
+import type { Project } from '../project/project';
 import { segmentText, type AnalysisSegment } from './segments';
 
 export type MatrixRows = 'themes' | 'groups' | 'codes';

@@ -10,8 +10,8 @@
 //   NOT Y          every coding near no coding of Y
 // "near" is the query's scope: overlapping text (default), in the same speaker turn, or within
 // N turns of each other, always in the same transcript.
-import { normalizeName } from '../text';
-import type { Project } from '../project';
+import { normalizeName } from '../text/text';
+import type { Project } from '../project/project';
 import type { AnalysisSegment } from './segments';
 
 export type QueryNode =

@@ -1,8 +1,8 @@
 // The segment table theses hand-make in Word: one row per coded segment with its informant and
 // the informant's attributes, the interviewer's question before it, theme › group › code and the
 // full text.
-import { csvDocument } from '../csv';
-import type { Project } from '../project';
+import { csvDocument } from '../text/csv';
+import type { Project } from '../project/project';
 import { segmentText, type AnalysisSegment } from './segments';
 
 export interface SegmentRow {

@@ -2,10 +2,10 @@
 // the turns it spans and its text. The one rule every count follows (CLI, views and exports):
 // a coding belongs to the informant who speaks in the turn where it starts; a coding that starts
 // in an interviewer's turn (or outside any turn) belongs to no informant.
-import type { Transcript } from '../model';
-import { firstTurnEndingAfter } from '../transcript';
-import { normalizeName } from '../text';
-import type { Project } from '../project';
+import type { Transcript } from '../model/model';
+import { firstTurnEndingAfter } from '../parse/transcript';
+import { normalizeName } from '../text/text';
+import type { Project } from '../project/project';
 
 export interface AnalysisSegment {
   id: string;

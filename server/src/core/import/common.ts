@@ -2,7 +2,7 @@
 // every text format needs, the intermediate form each reader produces, speaker roles and
 // the writer of transcript Markdown (DESIGN.md "Transcripts").
 import { Document, isMap, parseDocument, YAMLSeq } from 'yaml';
-import { labelKey, matchTurnLabel } from '../turnGrammar';
+import { labelKey, matchTurnLabel } from '../parse/turnGrammar';
 import type { LayoutId } from './layouts';
 
 /** Bad input. The message always starts with the file name (and line when known). */
@@ -399,7 +399,7 @@ export function splitFrontmatter(fileName: string, text: string): { frontmatter?
 
 /**
  * The label of a speaker turn at the start of a paragraph or cue text, in the project's one turn
- * grammar (core/turnGrammar.ts): `Label:`, `**Label:**` or `**Label**:`, optionally indented and
+ * grammar (core/parse/turnGrammar.ts): `Label:`, `**Label:**` or `**Label**:`, optionally indented and
  * with a `[hh:mm:ss]` timestamp before or after it. Returns undefined when it is not a turn.
  */
 export function matchTurnStart(paragraph: string): { label: string; time?: number; rest: string } | undefined {

@@ -4,8 +4,8 @@
 // Each reader keeps every word, the speaker of every turn and its timestamp; a line that
 // looks like the layout's own but does not parse is reported with its line.
 //
-// The `Label: text` layout is the project's turn grammar (core/turnGrammar.ts).
-import { labelKey, scanTurnGrammar, splitLines, type GrammarBlock } from '../turnGrammar';
+// The `Label: text` layout is the project's turn grammar (core/parse/turnGrammar.ts).
+import { labelKey, scanTurnGrammar, splitLines, type GrammarBlock } from '../parse/turnGrammar';
 import { dateFromMetadata, type ParsedSource, type SourceBlock } from './common';
 
 export type LayoutId =

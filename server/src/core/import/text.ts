@@ -1,6 +1,6 @@
 // Plain text and Markdown transcripts (and the text of Word documents, docx.ts): the layout is
 // recognised from the file (layouts.ts) — `Label: text` turns in the project's turn grammar
-// (core/turnGrammar.ts), or one of the layouts transcription tools write. Whatever comes before
+// (core/parse/turnGrammar.ts), or one of the layouts transcription tools write. Whatever comes before
 // the first turn (a title, "Dato: …" lines, a transcription key) is kept as a header;
 // paragraphs that are not turns (headings, notes) are kept as they are, in their own paragraph.
 import { ImportError, splitFrontmatter, type ParsedSource } from './common';

@@ -4,10 +4,10 @@
 // byte-identical. Transcripts travel without their YAML frontmatter: the text after it is the
 // plain text, and positions are shifted by the frontmatter's length and counted in code points.
 import { zipSync } from 'fflate';
-import type { Project, CodingInfo } from '../project';
-import type { CodebookCategory, CodebookCode } from '../model';
-import { isUncategorisedName } from '../codebook';
-import { normalizeName, basename, stripExtension } from '../text';
+import type { Project, CodingInfo } from '../project/project';
+import type { CodebookCategory, CodebookCode } from '../model/model';
+import { isUncategorisedName } from '../parse/codebook';
+import { normalizeName, basename, stripExtension } from '../text/text';
 import { stableGuid, stableGuidPair } from './guid';
 import { PositionMap } from './text';
 import { XmlWriter, type Attrs } from './xml';

@@ -5,13 +5,13 @@
 // notes memos, cases and variables informants with attributes in qda.yaml. What cannot be
 // imported as text is reported by name and GUID, and the rest still imports.
 import { stringify } from 'yaml';
-import { colorOf } from '../colors';
-import { appendCodeEdit, escapeCodeName, isUncategorisedName, uncategorisedHeading } from '../codebook';
-import { serializeCodings } from '../codings';
-import type { Codebook, Coding } from '../model';
-import type { Language } from '../config';
-import { sanitizeCoder } from '../project';
-import { normalizeName } from '../text';
+import { colorOf } from '../model/colors';
+import { appendCodeEdit, escapeCodeName, isUncategorisedName, uncategorisedHeading } from '../parse/codebook';
+import { serializeCodings } from '../parse/codings';
+import type { Codebook, Coding } from '../model/model';
+import type { Language } from '../parse/config';
+import { sanitizeCoder } from '../project/project';
+import { normalizeName } from '../text/text';
 import { normalizeGuid, sha1Hex } from './guid';
 import { PositionMap } from './text';
 import { DEFAULT_ZIP_LIMITS, ZipError, ZipReader, type ZipLimits } from './zip';

@@ -10,12 +10,12 @@
 // - `[editorial insertions]` in the quote and `(ler)`-style annotations and `[00:01:23]`
 //   timestamps in either are not words; speaker labels are never part of the source;
 // - the matched words must all be one speaker's (two turns of one speaker are fine).
-import type { Coding, OffsetRange, QdaDiagnostic, SpeakerTurn, Transcript } from './model';
-import type { CodingInfo, Project } from './project';
-import type { OffsetEdit } from './codings';
-import type { QuoteStyle } from './config';
-import { turnsOverlapping } from './transcript';
-import { countWords, normalizeName } from './text';
+import type { Coding, OffsetRange, QdaDiagnostic, SpeakerTurn, Transcript } from '../model/model';
+import type { CodingInfo, Project } from '../project/project';
+import type { OffsetEdit } from '../parse/codings';
+import type { QuoteStyle } from '../parse/config';
+import { turnsOverlapping } from '../parse/transcript';
+import { countWords, normalizeName } from '../text/text';
 
 // ---- finding quotes in a chapter --------------------------------------------------------
 

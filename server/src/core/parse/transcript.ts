@@ -1,11 +1,11 @@
 // Transcripts are scanned line by line, never run through remark: on a 5M-word corpus a
 // regex scan takes ~0.13 s where remark takes ~11 s (DESIGN.md, speed facts).
 import { parse as parseYaml } from 'yaml';
-import type { QdaDiagnostic, SpeakerTurn, Transcript, OffsetRange } from './model';
-import { basename, countWords, intern, stripExtension } from './text';
-import { GROUP_LABELS } from './import/common';
+import type { QdaDiagnostic, SpeakerTurn, Transcript, OffsetRange } from '../model/model';
+import { basename, countWords, intern, stripExtension } from '../text/text';
+import { GROUP_LABELS } from '../import/common';
 import { labelKey, matchTurnLabel, scanTurnGrammar } from './turnGrammar';
-import { spliceText, type TextSource } from './pieceText';
+import { spliceText, type TextSource } from '../text/pieceText';
 
 // Several speakers at once ("Flere") or an unknown one: neither interviewer nor informant.
 const GROUP_LABEL_SET = new Set(GROUP_LABELS.map((l) => l.toLowerCase()));

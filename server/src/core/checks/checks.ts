@@ -8,10 +8,10 @@
 //   qda.codeNearDuplicate   two code names that are nearly the same (quick fix: merge)
 //   qda.codeSingleInformant codes applied to fewer informants than qda.yaml asks
 //                           (`checks: { qda.codeSingleInformant: 2 }`)
-import type { CodebookCode, QdaDiagnostic } from './model';
-import type { Project } from './project';
-import { isUncategorisedName } from './codebook';
-import { normalizeName } from './text';
+import type { CodebookCode, QdaDiagnostic } from '../model/model';
+import type { Project } from '../project/project';
+import { isUncategorisedName } from '../parse/codebook';
+import { normalizeName } from '../text/text';
 
 /** Letters and digits only, lower case: "«Kunde-innsikt»" and "kundeinnsikt" compare equal. */
 export function nameKey(name: string): string {

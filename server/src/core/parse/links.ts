@@ -1,7 +1,7 @@
 // [[Name]] and [[Name|shown text]] links in codebook, memos and chapters. Found with a line
 // scan that skips fenced code blocks and inline code spans, so examples in backticks are
 // not links.
-import type { OffsetRange } from './model';
+import type { OffsetRange } from '../model/model';
 
 export interface WikiLink {
   target: string;

@@ -1,11 +1,11 @@
 // The quote bank: every coded segment, grouped by theme › code, with informant and transcript
 // reference, as Markdown or as a Word document, for writers who draft their chapters in Word.
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
-import type { Project, CodingInfo } from './project';
-import { LineIndex, normalizeName } from './text';
-import { spokenText } from './quotes';
-import { turnsOverlapping } from './transcript';
-import { markdownText } from './markdownText';
+import type { Project, CodingInfo } from '../project/project';
+import { LineIndex, normalizeName } from '../text/text';
+import { spokenText } from '../checks/quotes';
+import { turnsOverlapping } from '../parse/transcript';
+import { markdownText } from '../text/markdownText';
 
 export interface BankSegment {
   id: string;

@@ -1,5 +1,5 @@
 // Whether a speaker label already is an informant code (a tiny module: the extension bundle
-// uses it too, without the YAML parser core/informants.ts needs).
+// uses it too, without the YAML parser core/ops/informants.ts needs).
 /**
  * A speaker label that already is an informant code (FL1, R2, P 3, Informant A, or a code the
  * project has) rather than a real name: mapping it to another code is renaming a code, and the

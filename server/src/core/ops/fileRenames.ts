@@ -7,11 +7,11 @@
 // by content: the codings of a missing transcript that are found in a transcript without codings
 // of its own. A deleted transcript's codings are never deleted by that: they stay, as orphans
 // grouped under the missing file, until the analyst re-links or deletes them on purpose.
-import type { Coding } from './model';
-import type { Project } from './project';
-import { removeCodingEdits, serializeCoding, serializeCodings, type CodingsFile, type OffsetEdit } from './codings';
-import { CODINGS_DIR } from './config';
-import { reanchor } from './anchoring';
+import type { Coding } from '../model/model';
+import type { Project } from '../project/project';
+import { removeCodingEdits, serializeCoding, serializeCodings, type CodingsFile, type OffsetEdit } from '../parse/codings';
+import { CODINGS_DIR } from '../parse/config';
+import { reanchor } from '../anchoring/anchoring';
 import { applyOffsetEdits } from './operations';
 
 /** One file operation of a plan, in the order it must run; paths are folder-relative. */

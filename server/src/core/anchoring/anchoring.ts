@@ -12,8 +12,8 @@
 // Pure TypeScript: no vscode, no LSP. Offsets are UTF-16 code units, end exclusive.
 
 import approxSearch from 'approx-string-match';
-import type { Coding } from './model';
-import { spliceText, type TextSource } from './pieceText';
+import type { Coding } from '../model/model';
+import { spliceText, type TextSource } from '../text/pieceText';
 
 /** Context kept each side of a coded passage (UTF-16 code units), as in the codings file. */
 export const CONTEXT_LENGTH = 32;

@@ -3,12 +3,12 @@
 // the notes whose [[links]] change and qda.yaml, so the server can hand one WorkspaceEdit to
 // the client (one undo step) and the CLI/tests can apply it to disk. Nothing is written here.
 import { parseDocument, isMap, isScalar, isPair, type Pair, type YAMLMap } from 'yaml';
-import type { CodebookCategory, CodebookCode, Coding } from './model';
-import type { Project } from './project';
-import { compareCodings, serializeCoding, type CodingsFile, type OffsetEdit } from './codings';
-import { escapeCodeName, isUncategorisedName, uncategorisedHeading } from './codebook';
-import { CONFIG_FILE } from './config';
-import { normalizeName } from './text';
+import type { CodebookCategory, CodebookCode, Coding } from '../model/model';
+import type { Project } from '../project/project';
+import { compareCodings, serializeCoding, type CodingsFile, type OffsetEdit } from '../parse/codings';
+import { escapeCodeName, isUncategorisedName, uncategorisedHeading } from '../parse/codebook';
+import { CONFIG_FILE } from '../parse/config';
+import { normalizeName } from '../text/text';
 import type { FileEdit, OperationResult } from './operations';
 
 // ---- edit collection ------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // defaults are used, so the rest of the project still works.
 import { parseDocument, isMap } from 'yaml';
 import picomatch from 'picomatch';
-import type { QdaDiagnostic } from './model';
+import type { QdaDiagnostic } from '../model/model';
 
 export const CONFIG_FILE = 'qda.yaml';
 

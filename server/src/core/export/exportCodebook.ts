@@ -2,11 +2,11 @@
 // codings and informants, and one example quote per code with its informant. Formats:
 // Markdown, .docx (the `docx` library) and CSV (RFC 4180, UTF-8 with BOM for Excel).
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
-import type { CodebookCategory, CodebookCode } from './model';
-import type { CodingInfo, Project } from './project';
-import { countWords } from './text';
-import { markdownText } from './markdownText';
-import { csvField } from './csv';
+import type { CodebookCategory, CodebookCode } from '../model/model';
+import type { CodingInfo, Project } from '../project/project';
+import { countWords } from '../text/text';
+import { markdownText } from '../text/markdownText';
+import { csvField } from '../text/csv';
 
 export interface OverviewCategory {
   kind: 'category';

@@ -2,9 +2,9 @@
 // item that starts with bold text is a code (the rest of the item is its description),
 // nested items are child codes (DESIGN.md).
 import type { List, ListItem, Nodes, Paragraph, Root } from 'mdast';
-import type { Codebook, CodebookCategory, CodebookCode, QdaDiagnostic } from './model';
-import { parseMarkdown, plainText } from './markdown';
-import { normalizeName } from './text';
+import type { Codebook, CodebookCategory, CodebookCode, QdaDiagnostic } from '../model/model';
+import { parseMarkdown, plainText } from '../text/markdown';
+import { normalizeName } from '../text/text';
 import type { Language } from './config';
 import type { OffsetEdit } from './codings';
 

@@ -14,7 +14,7 @@
 //
 // Lines end with LF, CRLF or a lone CR; offsets are those of the text as given, and no line end
 // is ever part of a label, a timestamp or a turn's end.
-import { parseClock } from './import/common';
+import { parseClock } from '../import/common';
 
 /** Which label forms count: Markdown transcripts use the bold forms, plain text both. */
 export type LabelStyle = 'markdown' | 'any';

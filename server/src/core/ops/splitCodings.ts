@@ -2,10 +2,10 @@
 // per-transcript files (.qda/codings/<coder>/<transcript>.jsonl) that new codings go to.
 // Lines move byte for byte (unknown keys, key order and all); a file that could not be fully
 // parsed is left alone, and a line whose `doc` is not a safe relative path stays where it is.
-import { CODINGS_DIR, codingsFileOf, isCodingsPath } from './config';
-import { compareCodings } from './codings';
-import type { Coding } from './model';
-import type { Project } from './project';
+import { CODINGS_DIR, codingsFileOf, isCodingsPath } from '../parse/config';
+import { compareCodings } from '../parse/codings';
+import type { Coding } from '../model/model';
+import type { Project } from '../project/project';
 
 export interface SplitFileResult {
   /** The old-layout file. */

@@ -2,7 +2,7 @@
 // any byte leaves either the old or the new file, never a torn one.
 import { promises as fsp, constants } from 'node:fs';
 import * as path from 'node:path';
-import { hasBom, withBom, type FileSystem } from './fs';
+import { hasBom, withBom, type FileSystem } from './core/model/fs';
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'out']);
 

@@ -1,11 +1,11 @@
 // Orphaned codings (their text is gone from the transcript) and fuzzy re-attachments to
 // review: listed, re-attached to a passage the analyst chooses, accepted, or deleted on
 // purpose. Nothing here drops a coding on its own.
-import type { Coding } from './model';
-import type { CodingInfo, Project } from './project';
+import type { Coding } from '../model/model';
+import type { CodingInfo, Project } from '../project/project';
 import type { FileEdit, OperationResult } from './operations';
-import { removeCodingEdits, replaceCodingEdits, type CodingsFile } from './codings';
-import { makeQuoteSelector } from './anchoring';
+import { removeCodingEdits, replaceCodingEdits, type CodingsFile } from '../parse/codings';
+import { makeQuoteSelector } from '../anchoring/anchoring';
 import { trimRange } from './operations';
 
 export interface ReviewItem {

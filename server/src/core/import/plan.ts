@@ -4,13 +4,13 @@
 // replaced only when the caller confirmed it), the identifiers file with the real names mapped on
 // this import, and its line in .gitignore. The server turns the edits into one WorkspaceEdit.
 import picomatch from 'picomatch';
-import { ImportError, importTranscript, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './import/index';
-import { GROUP_LABELS, labelKey } from './import/common';
-import { gitignoreWith, mergeIdentifiers, parseIdentifiers } from './import/identifiers';
-import { minimalEdit, nextFreeCodes } from './informants';
-import { looksLikeInformantCode } from './informantCode';
-import type { FileEdit } from './operations';
-import type { Project } from './project';
+import { ImportError, importTranscript, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './index';
+import { GROUP_LABELS, labelKey } from './common';
+import { gitignoreWith, mergeIdentifiers, parseIdentifiers } from './identifiers';
+import { minimalEdit, nextFreeCodes } from '../ops/informants';
+import { looksLikeInformantCode } from '../parse/informantCode';
+import type { FileEdit } from '../ops/operations';
+import type { Project } from '../project/project';
 
 export interface ImportSource {
   /** The file name shown in messages (a project-relative path, or the base name). */

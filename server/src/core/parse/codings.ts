@@ -3,8 +3,8 @@
 // so that two coders' files and git merges stay clean. A line that does
 // not parse is reported with its number and kept byte for byte: a file with such a line (or
 // with git conflict markers) is never rewritten until the analyst fixes it.
-import type { Coding, QdaDiagnostic } from './model';
-import { intern } from './text';
+import type { Coding, QdaDiagnostic } from '../model/model';
+import { intern } from '../text/text';
 
 const KNOWN_KEYS = ['id', 'doc', 'start', 'end', 'code', 'exact', 'prefix', 'suffix', 'coder', 'at'] as const;
 

@@ -1,13 +1,13 @@
 // Coding operations as edits to the project's files. Core computes the edits; the server
 // turns them into a WorkspaceEdit the client applies, so VS Code's undo covers them and
 // nothing writes behind an open editor's back. The CLI applies them to disk directly.
-import type { Coding } from './model';
-import type { Project } from './project';
-import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, serializeCoding, type OffsetEdit } from './codings';
-import { appendCodeEdit } from './codebook';
-import { makeQuoteSelector } from './anchoring';
-import { normalizeName } from './text';
-import { coderOfCodingsFile } from './config';
+import type { Coding } from '../model/model';
+import type { Project } from '../project/project';
+import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, serializeCoding, type OffsetEdit } from '../parse/codings';
+import { appendCodeEdit } from '../parse/codebook';
+import { makeQuoteSelector } from '../anchoring/anchoring';
+import { normalizeName } from '../text/text';
+import { coderOfCodingsFile } from '../parse/config';
 
 export interface FileEdit {
   path: string;

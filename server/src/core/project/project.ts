@@ -1,22 +1,22 @@
 // The workspace index: every project file parsed once, then kept current file by file.
 // Derived views (codings by code, counts, diagnostics) are rebuilt lazily after a change,
 // so a burst of file events costs one rebuild, at the first query.
-import type { FileSystem } from './fs';
-import type { Codebook, CodebookCategory, CodebookCode, Coding, QdaDiagnostic, Transcript } from './model';
-import { CONFIG_FILE, FileClassifier, coderOfCodingsFile, codingsFileOf, parseConfig, type FileRole, type ProjectConfig } from './config';
-import { parseCodebook } from './codebook';
-import { parseCodingsFile, patchCodingsFile, replaceCodingEdits, type CodingsFile } from './codings';
-import { scanTranscript } from './transcript';
-import { findLinks, type WikiLink } from './links';
-import { basename, normalizeName, stripExtension } from './text';
-import { colorOf } from './colors';
-import { quoteDiagnostics } from './quotes';
-import { methodologicalChecks } from './checks';
-import { shiftTurns, splitFrontmatter, speakersOf } from './transcript';
-import { LiveAnchors, reanchor, type AnchorStatus, type ReanchorResult, type TextChange } from './anchoring';
-import type { FileEdit } from './operations';
-import { PrivacyChecker } from './privacy';
-import { TextMap, type TextSource } from './pieceText';
+import type { FileSystem } from '../model/fs';
+import type { Codebook, CodebookCategory, CodebookCode, Coding, QdaDiagnostic, Transcript } from '../model/model';
+import { CONFIG_FILE, FileClassifier, coderOfCodingsFile, codingsFileOf, parseConfig, type FileRole, type ProjectConfig } from '../parse/config';
+import { parseCodebook } from '../parse/codebook';
+import { parseCodingsFile, patchCodingsFile, replaceCodingEdits, type CodingsFile } from '../parse/codings';
+import { scanTranscript } from '../parse/transcript';
+import { findLinks, type WikiLink } from '../parse/links';
+import { basename, normalizeName, stripExtension } from '../text/text';
+import { colorOf } from '../model/colors';
+import { quoteDiagnostics } from '../checks/quotes';
+import { methodologicalChecks } from '../checks/checks';
+import { shiftTurns, splitFrontmatter, speakersOf } from '../parse/transcript';
+import { LiveAnchors, reanchor, type AnchorStatus, type ReanchorResult, type TextChange } from '../anchoring/anchoring';
+import type { FileEdit } from '../ops/operations';
+import { PrivacyChecker } from '../checks/privacy';
+import { TextMap, type TextSource } from '../text/pieceText';
 
 export interface NoteFile {
   path: string;
@@ -90,7 +90,7 @@ export class Project {
    * editor), by doc then id. `from` is the file coding the result was computed from.
    */
   private readonly anchored = new Map<string, Map<string, { from: string; result: ReanchorResult }>>();
-  /** Real names from the identifiers file and the qda.realName check (core/privacy.ts). */
+  /** Real names from the identifiers file and the qda.realName check (core/checks/privacy.ts). */
   readonly privacy = new PrivacyChecker();
   /** Text of the identifiers file (qda.yaml `identifiers`), never part of any diagnostic. */
   identifiersText: string | undefined;

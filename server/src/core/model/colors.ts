@@ -1,6 +1,6 @@
 // A stable palette: a code keeps its colour across sessions and machines because the colour
 // comes from a hash of its normalised name, unless qda.yaml `colors:` overrides it.
-import { normalizeName } from './text';
+import { normalizeName } from '../text/text';
 
 // Sasha Trubetskoy's 20 distinct colours, minus white/black/grey that vanish on themes.
 export const PALETTE = [

@@ -2,8 +2,8 @@
 // Thesis Project…" command share this). It never replaces a file that is there: qda.yaml and
 // codebook.md are written only when missing; .gitignore and .gitattributes get the one line
 // they need appended when it is not in them already, and keep everything else.
-import type { FileSystem } from './fs';
-import type { Language } from './config';
+import type { FileSystem } from '../model/fs';
+import type { Language } from '../parse/config';
 
 export interface ScaffoldOptions {
   language: Language;

@@ -2,10 +2,10 @@
 // transcripts and codings, editing an attribute in qda.yaml without losing its comments, and
 // the next free informant codes to suggest when a new speaker is imported.
 import { isMap, isScalar, isSeq, parseDocument, stringify, YAMLMap, type Document } from 'yaml';
-import { CONFIG_FILE } from './config';
-import type { OffsetEdit } from './codings';
+import { CONFIG_FILE } from '../parse/config';
+import type { OffsetEdit } from '../parse/codings';
 import type { OperationResult } from './operations';
-import type { Project } from './project';
+import type { Project } from '../project/project';
 
 export interface InformantInfo {
   /** The informant code as it labels turns ("FL1", "Informant A"). */
