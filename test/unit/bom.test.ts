@@ -11,6 +11,7 @@ import { Project } from '../../server/src/core/project/project';
 import { applyToDisk } from '../../server/src/core/ops/operations';
 import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
+import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
 const BOM = '\uFEFF';
 const DOC = 'transcripts/R9.md';
@@ -72,7 +73,7 @@ describe('byte-order marks', () => {
     await project.update(DOC, await project.fs.readText(DOC));
     assert.deepEqual(project.reanchoredCodingEdits(DOC), [], 'nothing moved: no edit');
     assert.deepEqual(seen(), expected);
-    assert.deepEqual(project.diagnostics().get(CODINGS_FILE) ?? [], []);
+    assert.deepEqual(projectDiagnostics(project).get(CODINGS_FILE) ?? [], []);
   });
 
   it('writes moved codings into a codings file with a BOM keeping it, and leaves a file alone when edits change nothing', async () => {

@@ -6,11 +6,12 @@ import { Project } from '../../server/src/core/project/project';
 import { isNearDuplicate, nameSimilarity, similarCodes } from '../../server/src/core/checks/checks';
 import type { QdaDiagnostic } from '../../server/src/core/model/model';
 import { coding, codings, fixture } from './codebookFixture';
+import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
 async function checks(files: Record<string, string>): Promise<{ project: Project; list: QdaDiagnostic[] }> {
   const project = new Project(new MemoryFileSystem(files));
   await project.load();
-  const list = [...project.diagnostics().values()].flat().filter((d) => /^qda\.(code|category|codes)/.test(d.code));
+  const list = [...projectDiagnostics(project).values()].flat().filter((d) => /^qda\.(code|category|codes)/.test(d.code));
   return { project, list };
 }
 
@@ -72,7 +73,7 @@ describe('codebook checks', () => {
     const files = fixture();
     files['.qda/codings/bjorn.jsonl'] += codings('bjorn', [coding('b9', 'Superbrukerne hjalp', 'Superbruker-støtte', 'bjorn')]);
     const { project, list } = await checks(files);
-    assert.ok([...project.diagnostics().values()].flat().some((d) => d.code === 'qda.unknownCode' && d.data?.code === 'Superbruker-støtte'));
+    assert.ok([...projectDiagnostics(project).values()].flat().some((d) => d.code === 'qda.unknownCode' && d.data?.code === 'Superbruker-støtte'));
     assert.equal(similarCodes(project, 'Superbruker-støtte')[0]?.name, 'Superbrukere som støtte');
     assert.ok(list.length > 0);
   });

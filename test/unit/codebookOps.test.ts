@@ -10,6 +10,7 @@ import { parseCodebook } from '../../server/src/core/parse/codebook';
 import { serializeCoding } from '../../server/src/core/parse/codings';
 import type { Coding } from '../../server/src/core/model/model';
 import { coding, fixture } from './codebookFixture';
+import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
 async function load(files = fixture()): Promise<{ fs: MemoryFileSystem; project: Project }> {
   const fs = new MemoryFileSystem(files);
@@ -36,7 +37,7 @@ function lines(fs: MemoryFileSystem, path: string): Coding[] {
 const read = (fs: MemoryFileSystem, path: string): string => new TextDecoder().decode(fs.files.get(path)!);
 
 function diagnosticCodes(project: Project, code: string): number {
-  return [...project.diagnostics().values()].flat().filter((d) => d.code === code).length;
+  return [...projectDiagnostics(project).values()].flat().filter((d) => d.code === code).length;
 }
 
 describe('codebook operations: rename', () => {

@@ -14,6 +14,7 @@ import { applyOffsetEdits, applyToDisk, codeRange, recodeCoding, uncodeRange } f
 import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
 import { LineIndex } from '../../server/src/core/text/text';
+import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
 const corpus = (name: string): string => readFileSync(path.join(CORPUS, name), 'utf8');
@@ -295,7 +296,7 @@ describe('project index', () => {
     assert.equal(project.resolveLink('Læring')?.kind, 'category');
     assert.deepEqual(project.resolveLink('Wenger 1998'), { kind: 'note', path: 'memos/teori/Wenger 1998.md', title: 'Praksisfellesskap' });
     assert.equal(project.resolveLink('Praksisfellesskap')?.kind, 'note');
-    const diags = [...project.diagnostics().values()].flat();
+    const diags = [...projectDiagnostics(project).values()].flat();
     const unresolved = diags.filter((d) => d.code === 'qda.unresolvedLink');
     assert.deepEqual(unresolved.map((d) => [d.path, d.data?.target]), [['memos/teori/Wenger 1998.md', 'Finnes ikke']]);
     const dup = diags.filter((d) => d.code === 'qda.duplicateCode');
@@ -404,10 +405,10 @@ describe('project index', () => {
     await fs.writeAtomic('.qda/codings/anna.jsonl', JSON.stringify(ok) + '\n' + JSON.stringify(orphan) + '\nnot json\n');
     const project = new Project(fs);
     await project.load();
-    const diags = project.diagnostics().get('.qda/codings/anna.jsonl')!;
+    const diags = projectDiagnostics(project).get('.qda/codings/anna.jsonl')!;
     assert.deepEqual(diags.map((d) => d.code).sort(), ['qda.codingsMalformed', 'qda.orphanCoding', 'qda.unknownCode']);
     assert.match(diags.find((d) => d.code === 'qda.codingsMalformed')!.message, /Line 3/);
-    assert.ok(project.diagnostics().get('transcripts/R2.md')?.some((d) => d.code === 'qda.orphanCoding'));
+    assert.ok(projectDiagnostics(project).get('transcripts/R2.md')?.some((d) => d.code === 'qda.orphanCoding'));
     // The malformed file is never written: removing a coding that lives in it is refused …
     const refused = uncodeRange(project, 'transcripts/R2.md', 305, 310);
     assert.match(refused.error ?? '', /line 3 is not a valid coding/);

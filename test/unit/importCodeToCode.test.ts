@@ -10,11 +10,12 @@ import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project } from '../../server/src/core/project/project';
 import { planImport } from '../../server/src/core/import/plan';
 import { applyToDisk } from '../../server/src/core/ops/operations';
+import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
 
-const realNames = (project: Project): number => [...project.diagnostics().values()].flat().filter((d) => d.code === 'qda.realName').length;
+const realNames = (project: Project): number => [...projectDiagnostics(project).values()].flat().filter((d) => d.code === 'qda.realName').length;
 
 describe('import: one informant code mapped to another', () => {
   it('importing "Informant A" as "Informant B" into the demo writes no identifier for it and raises no qda.realName warning', async () => {
@@ -49,7 +50,7 @@ describe('import: one informant code mapped to another', () => {
     });
     const project = new Project(fs, 'anna');
     await project.load();
-    const flagged = [...project.diagnostics().values()].flat().filter((d) => d.code === 'qda.realName');
+    const flagged = [...projectDiagnostics(project).values()].flat().filter((d) => d.code === 'qda.realName');
     assert.deepEqual(flagged.map((d) => [d.path, fs.files.has(d.path)]), [['transcripts/x.md', true]]);
   });
 });

@@ -8,6 +8,7 @@ import { informantInfos, minimalEdit, nextFreeCodes, setInformantAttribute, with
 import { planImport, previewImport, transcriptsFolder } from '../../server/src/core/import/plan';
 import { parse as parseYaml } from 'yaml';
 import { parseIdentifiers } from '../../server/src/core/import/identifiers';
+import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
 const QDA_YAML = `# Innstillinger for oppgaven
 language: nb
@@ -164,7 +165,7 @@ describe('import into a project', () => {
     assert.equal(await p.fs.readText('.gitignore'), 'node_modules/\n.qda/identifiers.yaml\n');
     assert.deepEqual(p.transcripts.get('transcripts/kari.md')?.informants, ['R4']);
     // The transcript contains only codes: no privacy warning.
-    assert.equal([...p.diagnostics().values()].flat().filter((d) => d.code === 'qda.realName').length, 0);
+    assert.equal([...projectDiagnostics(p).values()].flat().filter((d) => d.code === 'qda.realName').length, 0);
   });
 
   it('never replaces an existing transcript without confirmation; known names are mapped again', async () => {

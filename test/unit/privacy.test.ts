@@ -5,6 +5,7 @@ import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project } from '../../server/src/core/project/project';
 import { NameMatcher, REAL_NAME_CODE, replaceRealNameEdits } from '../../server/src/core/checks/privacy';
 import { applyToDisk } from '../../server/src/core/ops/operations';
+import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
 /** The matched substrings of a text, with the codes they stand for. */
 function found(identifiers: Record<string, string>, text: string, labels: string[] = []): string[] {
@@ -77,7 +78,7 @@ describe('privacy: qda.realName diagnostics and replacements', () => {
   it('warns in transcripts, memos, chapters and the codebook, never in the identifiers file', async () => {
     const p = project();
     await p.load();
-    const real = [...p.diagnostics()].flatMap(([path, list]) => list.filter((d) => d.code === REAL_NAME_CODE).map((d) => `${path}:${p.texts.get(path)!.slice(d.range.start, d.range.end)}`));
+    const real = [...projectDiagnostics(p)].flatMap(([path, list]) => list.filter((d) => d.code === REAL_NAME_CODE).map((d) => `${path}:${p.texts.get(path)!.slice(d.range.start, d.range.end)}`));
     assert.deepEqual(real.sort(), [
       'chapters/funn.md:Nordmann',
       'codebook.md:Kari',
@@ -87,48 +88,48 @@ describe('privacy: qda.realName diagnostics and replacements', () => {
       'transcripts/R4.md:Kari Nordmann',
       'transcripts/R4.md:Ola Dunk',
     ]);
-    const d = p.diagnostics().get('memos/note.md')![0]!;
+    const d = projectDiagnostics(p).get('memos/note.md')![0]!;
     assert.equal(d.severity, 'warning');
     assert.deepEqual(d.data, { codes: ['R4'] });
     assert.ok(!d.message.includes('Kari'), `the message must not repeat the real name: ${d.message}`);
     assert.ok(d.message.includes('R4'));
-    assert.equal(p.diagnostics().has('.qda/identifiers.yaml'), false);
+    assert.equal(projectDiagnostics(p).has('.qda/identifiers.yaml'), false);
   });
 
   it('follows changes of the identifiers file and can be switched off in qda.yaml', async () => {
     const p = project();
     await p.load();
     await p.update('.qda/identifiers.yaml', 'Ola Dunk: R5\n');
-    assert.equal(p.diagnostics().get('memos/note.md'), undefined);
+    assert.equal(projectDiagnostics(p).get('memos/note.md'), undefined);
     await p.update('.qda/identifiers.yaml', undefined);
-    assert.equal([...p.diagnostics().values()].flat().filter((d) => d.code === REAL_NAME_CODE).length, 0);
+    assert.equal([...projectDiagnostics(p).values()].flat().filter((d) => d.code === REAL_NAME_CODE).length, 0);
     await p.update('.qda/identifiers.yaml', 'Kari Nordmann: R4\n');
-    assert.equal(p.diagnostics().get('memos/note.md')?.length, 1);
+    assert.equal(projectDiagnostics(p).get('memos/note.md')?.length, 1);
     await p.update('qda.yaml', 'checks: { qda.realName: false }\n');
-    assert.equal([...p.diagnostics().values()].flat().filter((d) => d.code === REAL_NAME_CODE).length, 0);
+    assert.equal([...projectDiagnostics(p).values()].flat().filter((d) => d.code === REAL_NAME_CODE).length, 0);
   });
 
   it('reports an identifiers file that does not parse on qda.yaml, without its content', async () => {
     const p = project({ '.qda/identifiers.yaml': 'Kari Nordmann: [R4\n', 'qda.yaml': 'language: nb\nidentifiers: .qda/identifiers.yaml\n' });
     await p.load();
-    const d = p.diagnostics().get('qda.yaml')?.find((x) => x.code === 'qda.identifiersParse');
+    const d = projectDiagnostics(p).get('qda.yaml')?.find((x) => x.code === 'qda.identifiersParse');
     assert.ok(d, 'no qda.identifiersParse diagnostic');
     assert.match(d.message, /^\.qda\/identifiers\.yaml:\d+: does not parse/);
     assert.equal(p.texts.get('qda.yaml')!.slice(d.range.start, d.range.end), 'identifiers');
-    assert.equal([...p.diagnostics().values()].flat().filter((x) => x.code === REAL_NAME_CODE).length, 0);
+    assert.equal([...projectDiagnostics(p).values()].flat().filter((x) => x.code === REAL_NAME_CODE).length, 0);
   });
 
   it('replaces all of one code in a file or in the project, keeping possessive endings', async () => {
     const p = project();
     await p.load();
-    const inFile = replaceRealNameEdits(p.diagnostics().get('transcripts/R4.md')!, 'R4');
+    const inFile = replaceRealNameEdits(projectDiagnostics(p).get('transcripts/R4.md')!, 'R4');
     assert.deepEqual(inFile.map((e) => [e.path, e.edits.length]), [['transcripts/R4.md', 3]]);
-    const all = replaceRealNameEdits([...p.diagnostics().values()].flat(), 'R4');
+    const all = replaceRealNameEdits([...projectDiagnostics(p).values()].flat(), 'R4');
     assert.deepEqual(all.map((e) => e.path), ['chapters/funn.md', 'codebook.md', 'memos/note.md', 'transcripts/R4.md']);
     await applyToDisk(p, { edits: all });
     assert.equal(p.texts.get('transcripts/R4.md'), '---\ntitle: Intervju med R4\n---\n**Intervjuer:** Hei R4.\n\n**R4:** Ja, R4s team og Ola Dunk.\n');
     assert.equal(p.texts.get('chapters/funn.md'), 'Som R4 sa.\n');
-    const left = [...p.diagnostics().values()].flat().filter((d) => d.code === REAL_NAME_CODE);
+    const left = [...projectDiagnostics(p).values()].flat().filter((d) => d.code === REAL_NAME_CODE);
     assert.deepEqual(left.map((d) => d.data), [{ codes: ['R5'] }]);
   });
 
@@ -144,12 +145,12 @@ describe('privacy: qda.realName diagnostics and replacements', () => {
     const p = new Project(new MemoryFileSystem(files));
     await p.load();
     let t = Date.now();
-    const n = [...p.diagnostics().values()].flat().filter((d) => d.code === REAL_NAME_CODE).length;
+    const n = [...projectDiagnostics(p).values()].flat().filter((d) => d.code === REAL_NAME_CODE).length;
     const first = Date.now() - t;
     assert.equal(n, 40 * 2000);
     await p.update('transcripts/t0.md', turn);
     t = Date.now();
-    p.diagnostics();
+    projectDiagnostics(p);
     const again = Date.now() - t;
     assert.ok(first < 5000, `first scan took ${first} ms`);
     assert.ok(again < first / 2 + 50, `re-check after one file changed took ${again} ms (first ${first} ms): the cache is not used`);

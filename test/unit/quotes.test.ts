@@ -10,6 +10,7 @@ import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
 import { applyOffsetEdits } from '../../server/src/core/ops/operations';
 import { findQuotes, formatQuote, quoteFixes, quoteInsertText, quotesIn, quoteDiagnostics, projectQuotes } from '../../server/src/core/checks/quotes';
 import type { Coding } from '../../server/src/core/model/model';
+import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
@@ -253,7 +254,7 @@ describe('quotes: formatting', () => {
 });
 
 describe('quotes: diagnostics and quick fixes', () => {
-  it('reports stable codes through Project.diagnostics() (what `qda check` prints)', async () => {
+  it('reports stable codes through projectDiagnostics() (what `qda check` prints)', async () => {
     const chapter = [
       '«Vi startet med en sandkasse, og det gikk ganske greit» (FL1)<!--qda:sand0001-->',
       '«Alle fikk prøve seg før oppstart» (FL2)<!--qda:sand0001-->',
@@ -262,7 +263,7 @@ describe('quotes: diagnostics and quick fixes', () => {
       '«Dette sa ingen noen gang» (FL1)',
     ].join('\n\n');
     const project = await makeProject(chapter);
-    const diags = project.diagnostics().get('chapters/kap5.md') ?? [];
+    const diags = projectDiagnostics(project).get('chapters/kap5.md') ?? [];
     assert.deepEqual(diags.map((d) => [d.code, d.severity]), [
       ['qda.quoteMismatch', 'error'],
       ['qda.quoteWrongInformant', 'error'],
@@ -302,7 +303,7 @@ describe('quotes: diagnostics and quick fixes', () => {
     }
     await project.update('chapters/kap5.md', fixed);
     // Only C is left: without its anchor it is an unanchored quote, found in the transcript.
-    assert.deepEqual((project.diagnostics().get('chapters/kap5.md') ?? []).map((d) => [d.code, fixed.slice(d.range.start, d.range.end)]), [['qda.quoteUnanchored', '«Alle fikk prøve seg» (FL1)']]);
+    assert.deepEqual((projectDiagnostics(project).get('chapters/kap5.md') ?? []).map((d) => [d.code, fixed.slice(d.range.start, d.range.end)]), [['qda.quoteUnanchored', '«Alle fikk prøve seg» (FL1)']]);
   });
 });
 

@@ -8,6 +8,7 @@ import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project } from '../../server/src/core/project/project';
 import { CODINGS_MERGE_LINE, scaffoldProject } from '../../server/src/core/ops/scaffold';
 import { main } from '../../server/src/cli';
+import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
 describe('new thesis project (scaffold)', () => {
   for (const language of ['en', 'nb'] as const) {
@@ -29,7 +30,7 @@ describe('new thesis project (scaffold)', () => {
       assert.equal(project.codebook.codes.length, 2);
       for (const code of project.codebook.codes) assert.deepEqual(code.categoryPath, [themes[0].name]);
       // Not one diagnostic: a new project must not greet the student with warnings.
-      const diagnostics = [...project.diagnostics().values()].flat();
+      const diagnostics = [...projectDiagnostics(project).values()].flat();
       assert.deepEqual(diagnostics.map((d) => `${d.path}: ${d.code} ${d.message}`), []);
     });
   }

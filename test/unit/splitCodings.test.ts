@@ -7,6 +7,7 @@ import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project } from '../../server/src/core/project/project';
 import { planSplitCodings, applySplitPlan } from '../../server/src/core/ops/splitCodings';
 import { main } from '../../server/src/cli';
+import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
 const R2 = 'Intervjuer: Hva skjedde?\n\nR2: Vi kalte det sandkassa, og alle fikk prøve.\n';
 const FL1 = 'Intervjuer: Og så?\n\nFL1: Kundene merket det med en gang.\n';
@@ -46,7 +47,7 @@ describe('split-codings (old layout → one file per coder and transcript)', () 
     const after = new Project(fs);
     await after.load();
     assert.deepEqual(after.codingsOfDoc('transcripts/R2.md').map((i) => i.coding.id), ['a3', 'a4', 'a1']);
-    assert.deepEqual([...after.diagnostics().values()].flat().filter((d) => d.code === 'qda.codingsDuplicateId'), []);
+    assert.deepEqual([...projectDiagnostics(after).values()].flat().filter((d) => d.code === 'qda.codingsDuplicateId'), []);
   });
 
   it('leaves a malformed file alone, refuses a malformed target, and keeps a line whose doc would leave the folder', async () => {

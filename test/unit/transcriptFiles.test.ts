@@ -6,13 +6,14 @@ import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project } from '../../server/src/core/project/project';
 import { importTranscript, ImportError } from '../../server/src/core/import/index';
 import type { QdaDiagnostic } from '../../server/src/core/model/model';
+import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 async function load(files: Record<string, string | Uint8Array>): Promise<{ project: Project; diagnostics: QdaDiagnostic[] }> {
   const project = new Project(new MemoryFileSystem(files));
   await project.load();
-  return { project, diagnostics: [...project.diagnostics().values()].flat() };
+  return { project, diagnostics: [...projectDiagnostics(project).values()].flat() };
 }
 
 /** 1-based line of an offset. */

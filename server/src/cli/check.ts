@@ -2,6 +2,7 @@
 import { LineIndex } from '../core/text/text';
 import type { QdaDiagnostic } from '../core/model/model';
 import { loadProject, parseArgs, type CliIo } from './io';
+import { projectDiagnostics } from '../core/checks/diagnostics';
 
 export interface CheckJson {
   diagnostics: Array<{ path: string; line: number; column: number; endLine: number; endColumn: number; severity: string; code: string; message: string }>;
@@ -12,7 +13,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const { positional, flags } = parseArgs(args, ['json']);
   const project = await loadProject(positional[0], io);
   const all: QdaDiagnostic[] = [];
-  for (const [, list] of [...project.diagnostics()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) all.push(...list);
+  for (const [, list] of [...projectDiagnostics(project)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) all.push(...list);
   const indexes = new Map<string, LineIndex>();
   const rows = all.map((d) => {
     let li = indexes.get(d.path);

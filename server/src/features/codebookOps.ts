@@ -16,7 +16,7 @@ import type {
   SetColorParams,
   SetDescriptionParams,
 } from '../protocol';
-import type { OperationResult } from '../core/ops/operations';
+import type { OperationResult } from '../core/model/edits';
 import { deleteCode, mergeCodes, moveItems, newCategory, renameItem, setColor, setDescription } from '../core/ops/codebookOps';
 import { exportCodebook } from '../core/export/exportCodebook';
 import { appendCodeEdit } from '../core/parse/codebook';

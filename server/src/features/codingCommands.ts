@@ -3,7 +3,8 @@
 import type { TextDocumentEdit, WorkspaceEdit, CreateFile } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import type { CodeSelectionParams, EditResult, RecodeCodingParams, UncodeSelectionParams } from '../protocol';
-import { codeRange, recodeCoding, uncodeCoding, uncodeRange, type OperationResult } from '../core/ops/operations';
+import { codeRange, recodeCoding, uncodeCoding, uncodeRange } from '../core/ops/operations';
+import type { OperationResult } from '../core/model/edits';
 
 export function toWorkspaceEdit(ws: ServerWorkspace, result: OperationResult, versionOf: (uri: string) => number | null): WorkspaceEdit {
   const documentChanges: Array<TextDocumentEdit | CreateFile> = [];

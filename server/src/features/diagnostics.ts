@@ -2,6 +2,7 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver';
 import type { QdaDiagnostic, Severity } from '../core/model/model';
 import type { ServerWorkspace } from '../workspace';
+import { projectDiagnostics } from '../core/checks/diagnostics';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -44,7 +45,7 @@ export class DiagnosticsPublisher {
    * process them all again for one changed list.
    */
   publishNow(): void {
-    const all = this.ws.project.diagnostics();
+    const all = projectDiagnostics(this.ws.project);
     const next = new Map<string, string>();
     for (const [path, list] of all) {
       const diagnostics = list.map((d) => toLspDiagnostic(this.ws, d));

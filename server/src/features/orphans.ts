@@ -3,7 +3,7 @@ import type { ServerWorkspace } from '../workspace';
 import type { EditResult, ReattachCodingParams, ReviewCoding } from '../protocol';
 import { acceptCoding, codingsToReview, deleteCoding, reattachCoding } from '../core/ops/orphans';
 import { toWorkspaceEdit } from './codingCommands';
-import type { OperationResult } from '../core/ops/operations';
+import type { OperationResult } from '../core/model/edits';
 
 export function reviewCodings(ws: ServerWorkspace): ReviewCoding[] {
   const project = ws.project;

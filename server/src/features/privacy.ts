@@ -3,9 +3,10 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import type { QdaDiagnostic } from '../core/model/model';
-import type { FileEdit } from '../core/ops/operations';
+import type { FileEdit } from '../core/model/edits';
 import { REAL_NAME_CODE, replaceRealNameEdits } from '../core/checks/privacy';
 import { toLspDiagnostic } from './diagnostics';
+import { projectDiagnostics } from '../core/checks/diagnostics';
 
 function toEdit(ws: ServerWorkspace, edits: FileEdit[], versionOf: (uri: string) => number | null): { documentChanges: TextDocumentEdit[] } {
   return {
@@ -22,7 +23,7 @@ const sameRange = (a: Diagnostic, b: Diagnostic): boolean =>
 export function privacyCodeActions(ws: ServerWorkspace, params: CodeActionParams, versionOf: (uri: string) => number | null): CodeAction[] {
   const path = ws.pathOf(params.textDocument.uri);
   if (!path) return [];
-  const all = ws.project.diagnostics();
+  const all = projectDiagnostics(ws.project);
   const inFile = (all.get(path) ?? []).filter((d) => d.code === REAL_NAME_CODE);
   if (inFile.length === 0) return [];
   const start = ws.toOffset(path, params.range.start);

@@ -13,7 +13,7 @@
 // disagreements are settled (a drop leaves no coding behind to tell).
 import type { Coding } from '../model/model';
 import type { Project } from '../project/project';
-import type { FileEdit, OperationResult } from '../ops/operations';
+import type { FileEdit, OperationResult } from '../model/edits';
 import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, type OffsetEdit } from '../parse/codings';
 import { makeQuoteSelector } from '../anchoring/anchoring';
 import { codingsFileOf, coderOfCodingsFile } from '../parse/config';

@@ -18,7 +18,7 @@
 import { parseIdentifiers } from '../import/identifiers';
 import { GROUP_LABELS } from '../import/common';
 import type { QdaDiagnostic } from '../model/model';
-import type { FileEdit } from '../ops/operations';
+import type { FileEdit } from '../model/edits';
 
 export const REAL_NAME_CODE = 'qda.realName';
 

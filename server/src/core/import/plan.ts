@@ -9,7 +9,7 @@ import { GROUP_LABELS, labelKey } from './common';
 import { gitignoreWith, mergeIdentifiers, parseIdentifiers } from './identifiers';
 import { minimalEdit, nextFreeCodes } from '../ops/informants';
 import { looksLikeInformantCode } from '../parse/informantCode';
-import type { FileEdit } from '../ops/operations';
+import type { FileEdit } from '../model/edits';
 import type { Project } from '../project/project';
 
 export interface ImportSource {

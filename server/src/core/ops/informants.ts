@@ -4,7 +4,7 @@
 import { isMap, isScalar, isSeq, parseDocument, stringify, YAMLMap, type Document } from 'yaml';
 import { CONFIG_FILE } from '../parse/config';
 import type { OffsetEdit } from '../parse/codings';
-import type { OperationResult } from './operations';
+import type { OperationResult } from '../model/edits';
 import type { Project } from '../project/project';
 
 export interface InformantInfo {

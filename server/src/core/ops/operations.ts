@@ -2,6 +2,7 @@
 // turns them into a WorkspaceEdit the client applies, so VS Code's undo covers them and
 // nothing writes behind an open editor's back. The CLI applies them to disk directly.
 import type { Coding } from '../model/model';
+import type { FileEdit, OperationResult } from '../model/edits';
 import type { Project } from '../project/project';
 import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, serializeCoding, type OffsetEdit } from '../parse/codings';
 import { appendCodeEdit } from '../parse/codebook';
@@ -9,22 +10,9 @@ import { makeQuoteSelector } from '../anchoring/anchoring';
 import { normalizeName } from '../text/text';
 import { coderOfCodingsFile } from '../parse/config';
 
-export interface FileEdit {
-  path: string;
-  /** The file does not exist yet and is created by this edit. */
-  create?: boolean;
-  edits: OffsetEdit[];
-}
-
-export interface OperationResult {
-  edits: FileEdit[];
-  /** The operation was refused: a message for the user. */
-  error?: string;
-  message?: string;
-  codingId?: string;
-  candidates?: string[];
-  removed?: number;
-}
+// FileEdit and OperationResult are model types (core/model/edits.ts); exported here too for the
+// modules that import them from here.
+export type { FileEdit, OperationResult };
 
 /** Shrinks a range so it does not start or end in whitespace. */
 export function trimRange(text: string, start: number, end: number): [number, number] {

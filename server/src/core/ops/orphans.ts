@@ -3,7 +3,7 @@
 // purpose. Nothing here drops a coding on its own.
 import type { Coding } from '../model/model';
 import type { CodingInfo, Project } from '../project/project';
-import type { FileEdit, OperationResult } from './operations';
+import type { FileEdit, OperationResult } from '../model/edits';
 import { removeCodingEdits, replaceCodingEdits, type CodingsFile } from '../parse/codings';
 import { makeQuoteSelector } from '../anchoring/anchoring';
 import { trimRange } from './operations';

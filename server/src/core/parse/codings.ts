@@ -4,6 +4,7 @@
 // not parse is reported with its number and kept byte for byte: a file with such a line (or
 // with git conflict markers) is never rewritten until the analyst fixes it.
 import type { Coding, QdaDiagnostic } from '../model/model';
+import type { OffsetEdit } from '../model/edits';
 import { intern } from '../text/text';
 
 const KNOWN_KEYS = ['id', 'doc', 'start', 'end', 'code', 'exact', 'prefix', 'suffix', 'coder', 'at'] as const;
@@ -136,11 +137,8 @@ export function serializeCodings(codings: readonly Coding[]): string {
 }
 
 /** A text edit in offsets of the file it applies to. */
-export interface OffsetEdit {
-  start: number;
-  end: number;
-  newText: string;
-}
+// Defined in the model (core/model/edits.ts); exported here too for the modules that import it from here.
+export type { OffsetEdit };
 
 /** Inserts one coding at its sorted place: a one-line edit keeps undo and git diffs small. */
 export function insertCodingEdit(file: CodingsFile, text: string, coding: Coding): OffsetEdit {

@@ -1,0 +1,140 @@
+// Every diagnostic the editor shows and `qda check` prints, gathered over a project: the files'
+// own (qda.yaml, codebook, transcripts, codings files), the index's (duplicate and unknown
+// codes, orphaned and fuzzy codings, unresolved links), and those of the checks above the
+// project — quotes (quotes.ts), methodological checks (checks.ts) and real names (privacy.ts).
+// It sits above all of them, so that the project itself imports none.
+import type { QdaDiagnostic, CodebookCode } from '../model/model';
+import { CONFIG_FILE } from '../parse/config';
+import { normalizeName } from '../text/text';
+import { truncate, type Project } from '../project/project';
+import { quoteDiagnostics } from './quotes';
+import { methodologicalChecks } from './checks';
+import { PrivacyChecker } from './privacy';
+
+interface Cached {
+  /** project.version the diagnostics were gathered at. */
+  version: number;
+  diagnostics: Map<string, QdaDiagnostic[]> | undefined;
+  /** Real names from the identifiers file and the qda.realName check; keeps its per-file cache. */
+  privacy: PrivacyChecker;
+}
+
+const cache = new WeakMap<Project, Cached>();
+
+/** Every diagnostic of the project, by file; gathered again only after the project changed. */
+export function projectDiagnostics(project: Project): Map<string, QdaDiagnostic[]> {
+  let state = cache.get(project);
+  if (!state) cache.set(project, (state = { version: project.version, diagnostics: undefined, privacy: new PrivacyChecker() }));
+  if (state.diagnostics && state.version === project.version) return state.diagnostics;
+  const out = gather(project, state.privacy);
+  // Taken after gathering, as the project was when the result was complete.
+  state.version = project.version;
+  state.diagnostics = out;
+  return out;
+}
+
+function gather(project: Project, privacy: PrivacyChecker): Map<string, QdaDiagnostic[]> {
+  const out = new Map<string, QdaDiagnostic[]>();
+  const disabled = project.config.disabledChecks;
+  const add = (d: QdaDiagnostic): void => {
+    if (disabled.includes(d.code)) return;
+    const list = out.get(d.path);
+    if (list) list.push(d);
+    else out.set(d.path, [d]);
+  };
+  project.parseDiagnostics().forEach(add);
+  const codebook = project.codebook;
+
+  // Duplicate code names: the second and later definitions are errors.
+  const firstByName = new Map<string, CodebookCode>();
+  for (const code of codebook.codes) {
+    const key = normalizeName(code.name);
+    const first = firstByName.get(key);
+    if (first) {
+      add({
+        path: codebook.path,
+        range: code.nameRange,
+        severity: 'error',
+        code: 'qda.duplicateCode',
+        message: `Duplicate code name '${code.name}': already defined on line ${first.line + 1}. Code names must be unique (case and Unicode form are ignored).`,
+        data: { name: code.name, firstLine: first.line },
+      });
+    } else firstByName.set(key, code);
+  }
+
+  // 50,000 codings in the benchmark, checked after every change: look things up once.
+  const knownCode = new Map<string, boolean>();
+  for (const file of project.codingsFiles.values()) {
+    file.diagnostics.forEach(add);
+    for (const line of file.lines) {
+      const c = line.coding;
+      let known = knownCode.get(c.code);
+      if (known === undefined) knownCode.set(c.code, (known = project.findCode(c.code) !== undefined));
+      const info = project.codingById(c.id);
+      const fine = known && info !== undefined && info.anchored && info.status !== 'fuzzy' && c.extra?.review !== 'fuzzy';
+      if (fine) continue;
+      const range = { start: line.start, end: line.end };
+      if (!known) {
+        add({
+          path: file.path,
+          range,
+          severity: 'warning',
+          code: 'qda.unknownCode',
+          message: `Coding ${c.id} uses code '${c.code}', which ${codebook.path} does not define (line ${line.line + 1}).`,
+          data: { id: c.id, code: c.code },
+        });
+      }
+      if (!project.isTranscript(c.doc)) {
+        add({ path: file.path, range, severity: 'warning', code: 'qda.orphanCoding', message: `Coding ${c.id} (${c.code}) points to ${c.doc}, which is not a transcript of this project (line ${line.line + 1}). It is kept.`, data: { id: c.id } });
+      } else {
+        if (info && !info.anchored) {
+          add({ path: file.path, range, severity: 'warning', code: 'qda.orphanCoding', message: `Coding ${c.id} (${c.code}) no longer matches its text in ${c.doc} (line ${line.line + 1}): "${truncate(c.exact, 60)}". It is kept as an orphan; re-attach or delete it.`, data: { id: c.id } });
+          const text = project.textOf(c.doc) ?? '';
+          const at = Math.min(info.coding.start, text.length);
+          add({ path: c.doc, range: { start: at, end: Math.min(Math.max(info.coding.end, at), text.length) }, severity: 'warning', code: 'qda.orphanCoding', message: `Orphaned coding '${c.code}' (${c.coder}) was here: "${truncate(c.exact, 60)}".`, data: { id: c.id } });
+        } else if (info && (info.status === 'fuzzy' || c.extra?.review === 'fuzzy')) {
+          const score = info.score !== undefined ? ` (${Math.round(info.score * 100)}% similar)` : '';
+          add({ path: file.path, range, severity: 'information', code: 'qda.fuzzyCoding', message: `Coding ${c.id} (${c.code}) was re-attached by approximate match${score} after ${c.doc} changed (line ${line.line + 1}); review it.`, data: { id: c.id } });
+          add({ path: c.doc, range: { start: info.coding.start, end: info.coding.end }, severity: 'information', code: 'qda.fuzzyCoding', message: `Coding '${c.code}' (${c.coder}) was re-attached here by approximate match${score}; it was "${truncate(c.exact, 60)}". Review it.`, data: { id: c.id } });
+        }
+      }
+    }
+  }
+
+  for (const note of project.notes.values()) {
+    for (const link of note.links) {
+      if (link.target === '' || project.resolveLink(link.target)) continue;
+      add({
+        path: note.path,
+        range: link.range,
+        severity: 'warning',
+        code: 'qda.unresolvedLink',
+        message: `[[${link.target}]] resolves to no code, category or note.`,
+        data: { target: link.target },
+      });
+    }
+  }
+  quoteDiagnostics(project).forEach(add);
+  methodologicalChecks(project).forEach(add);
+  privacyDiagnostics(project, privacy).forEach(add);
+  for (const list of out.values()) list.sort((a, b) => a.range.start - b.range.start);
+  return out;
+}
+
+/** qda.realName in transcripts, memos, chapters and the codebook; never in the identifiers file. */
+function privacyDiagnostics(project: Project, privacy: PrivacyChecker): QdaDiagnostic[] {
+  const { config } = project;
+  const path = config.identifiers;
+  privacy.configure(path, project.identifiersText, [...Object.keys(config.informants), ...config.interviewers]);
+  if (privacy.error) {
+    const text = project.textOf(CONFIG_FILE) ?? '';
+    const at = /^identifiers\s*:/m.exec(text);
+    return [{ path: CONFIG_FILE, range: { start: at?.index ?? 0, end: at ? at.index + at[0].length - 1 : 0 }, severity: 'warning', code: 'qda.identifiersParse', message: `${privacy.error.message}. The privacy check (real names in the text) is off until it is fixed.` }];
+  }
+  const out: QdaDiagnostic[] = [];
+  for (const [file, role] of project.roles) {
+    if (file === path || (role !== 'transcript' && role !== 'memo' && role !== 'chapter' && role !== 'codebook')) continue;
+    out.push(...privacy.check(file, project.textOf(file) ?? ''));
+  }
+  return out;
+}
