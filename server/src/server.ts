@@ -189,7 +189,7 @@ async function reloadOpenDocuments(): Promise<void> {
     const whole = text.toString();
     if (role === 'transcript') {
       if (!ws.project.isLive(path)) ws.project.openTranscript(path, whole);
-    } else if (role !== 'other' && ws.project.texts.get(path) !== whole) await ws.project.update(path, whole);
+    } else if (role !== 'other' && ws.project.textOf(path) !== whole) await ws.project.update(path, whole);
     else continue;
     noteChanged(uri);
   }

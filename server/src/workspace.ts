@@ -68,7 +68,7 @@ export class ServerWorkspace {
 
   lineIndex(relPath: string): LineIndex {
     // As held: an open transcript's PieceText is not built into one string for positions.
-    const text = this.project.texts.source(relPath) ?? '';
+    const text = this.project.textSourceOf(relPath) ?? '';
     const cached = this.lineIndexes.get(relPath);
     // (An open transcript's PieceText may since have been replaced by the string built from it.)
     if (cached && (cached.text === text || (cached.text instanceof PieceText && cached.text.builtAs(text)))) {
@@ -89,9 +89,9 @@ export class ServerWorkspace {
   }
 
   toPosition(relPath: string, offset: number): Position {
-    const file = this.project.codingsFiles.get(relPath);
+    const file = this.project.codingsFile(relPath);
     if (file) {
-      const p = codingsFilePosition(file, this.project.texts.get(relPath) ?? '', offset);
+      const p = codingsFilePosition(file, this.project.textOf(relPath) ?? '', offset);
       if (p) return p;
     }
     return this.lineIndex(relPath).positionAt(offset);

@@ -85,8 +85,8 @@ describe('byte-order marks', () => {
     const file = path.join(root, CODINGS_FILE);
     const before = statSync(file).mtimeMs;
     await new Promise((r) => setTimeout(r, 20));
-    const line = project.codingsFiles.get(CODINGS_FILE)!.lines[0];
-    await applyToDisk(project, { edits: [{ path: CODINGS_FILE, edits: [{ start: line.start, end: line.end, newText: project.texts.get(CODINGS_FILE)!.slice(line.start, line.end) }] }] });
+    const line = project.codingsFile(CODINGS_FILE)!.lines[0];
+    await applyToDisk(project, { edits: [{ path: CODINGS_FILE, edits: [{ start: line.start, end: line.end, newText: project.textOf(CODINGS_FILE)!.slice(line.start, line.end) }] }] });
     assert.equal(statSync(file).mtimeMs, before, 'not rewritten');
     // The transcript changes outside the editor (CRLF and BOM kept): the codings move by the
     // inserted text, and the codings file keeps its BOM.

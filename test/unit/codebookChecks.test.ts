@@ -20,7 +20,7 @@ const names = (list: QdaDiagnostic[], code: string): string[] => list.filter((d)
 describe('codebook checks', () => {
   it('flags unused codes, codes without description, single-code categories, uncategorised codes and near-duplicates', async () => {
     const { project, list } = await checks(fixture());
-    const text = project.texts.get('codebook.md')!;
+    const text = project.textOf('codebook.md')!;
     assert.deepEqual(names(list, 'qda.codeUnused'), ['Korte økter', 'Lederen går foran', 'Skjermet tid 🕐']);
     // Superbrukere som støtte has a child code: a grouping code is not "unused".
     assert.deepEqual(names(list, 'qda.codeNoDescription'), []);

@@ -308,7 +308,7 @@ describe('project index', () => {
     const fs = demoFs();
     const project = new Project(fs);
     await project.load();
-    const text = project.texts.get('transcripts/R2.md')!;
+    const text = project.textOf('transcripts/R2.md')!;
     const sentence = 'Vi kalte det «læring i sandkassa», for det var et sted der du kunne prøve uten at noe ble ødelagt.';
     const start = text.indexOf(sentence);
     assert.equal(start, facts.files['intervju-R2.md'].sentences[0].utf16.start);
@@ -335,7 +335,7 @@ describe('project index', () => {
     const fs = demoFs();
     const project = new Project(fs);
     await project.load();
-    const text = project.texts.get('transcripts/R2.md')!;
+    const text = project.textOf('transcripts/R2.md')!;
     const start = text.indexOf('Hun sa at det er lov');
     const end = start + 40;
     assert.match(codeRange(project, 'transcripts/R2.md', start, end, 'Lederens tålmodighet').error ?? '', /no code 'Lederens tålmodighet'/);
@@ -357,7 +357,7 @@ describe('project index', () => {
     const fs = demoFs();
     const project = new Project(fs);
     await project.load();
-    const text = project.texts.get('transcripts/R2.md')!;
+    const text = project.textOf('transcripts/R2.md')!;
     const start = text.indexOf('Hun sa at det er lov');
     const coded = codeRange(project, 'transcripts/R2.md', start, start + 40, 'Kundeinnsikt');
     await applyToDisk(project, coded);
@@ -472,7 +472,7 @@ describe('project index', () => {
     assert.deepEqual(placed(), [[start + 7, true]]);
     // qda.yaml edited (here: another interviewer label) while R2 has unsaved edits.
     await project.update('qda.yaml', 'coder: anna\ninterviewers: [Intervjuer, Moderator]\n');
-    assert.equal(project.texts.get('transcripts/R2.md'), edited);
+    assert.equal(project.textOf('transcripts/R2.md'), edited);
     assert.ok(project.isLive('transcripts/R2.md'));
     assert.deepEqual(placed(), [[start + 7, true]]);
     // Typing goes on shifting from there.

@@ -34,7 +34,7 @@ describe('import: one informant code mapped to another', () => {
       await applyToDisk(project, plan);
       const after = new Project(new NodeFileSystem(dir), 'anna');
       await after.load();
-      assert.match(after.texts.get(plan.transcripts[0]!)!, /\*\*Informant B:\*\*/);
+      assert.match(after.textOf(plan.transcripts[0]!)!, /\*\*Informant B:\*\*/);
       assert.equal(realNames(after), before);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -39,7 +39,7 @@ describe('informants: counts and attributes', () => {
   it('lists every informant with attributes, transcripts, turns, words and codings', async () => {
     const p = makeProject();
     await p.load();
-    const text = p.texts.get('transcripts/FL1.md')!;
+    const text = p.textOf('transcripts/FL1.md')!;
     const start = text.indexOf('Vi bruker');
     const line = JSON.stringify({ id: 'c1', doc: 'transcripts/FL1.md', start, end: start + 9, code: 'CRM', exact: 'Vi bruker', prefix: '', suffix: '', coder: 'anna', at: '2026-01-01T00:00:00Z' });
     await p.update('.qda/codings/anna.jsonl', line + '\n');
@@ -157,13 +157,13 @@ describe('import into a project', () => {
     assert.equal(plan.error, undefined);
     assert.deepEqual(plan.edits.map((e) => [e.path, e.create === true]), [['transcripts/kari.md', true], ['.qda/identifiers.yaml', true], ['.gitignore', false]]);
     await applyToDisk(p, plan);
-    const md = p.texts.get('transcripts/kari.md')!;
+    const md = p.textOf('transcripts/kari.md')!;
     assert.match(md, /^\*\*R4:\*\* \[00:00:04\] Ja, jeg jobber i banken\. Vi bruker CRM hver dag\.$/m);
     assert.match(md, /^\*\*Intervjuer:\*\* \[00:00:01\]/m);
     assert.ok(!/Kari|Ingrid|Haugland|Nordmann/.test(md), md);
-    assert.deepEqual(parseIdentifiers('x', p.texts.get('.qda/identifiers.yaml') ?? (await p.fs.readText('.qda/identifiers.yaml'))), { 'Ingrid Haugland': 'Intervjuer', 'Kari Nordmann': 'R4' });
+    assert.deepEqual(parseIdentifiers('x', p.textOf('.qda/identifiers.yaml') ?? (await p.fs.readText('.qda/identifiers.yaml'))), { 'Ingrid Haugland': 'Intervjuer', 'Kari Nordmann': 'R4' });
     assert.equal(await p.fs.readText('.gitignore'), 'node_modules/\n.qda/identifiers.yaml\n');
-    assert.deepEqual(p.transcripts.get('transcripts/kari.md')?.informants, ['R4']);
+    assert.deepEqual(p.transcriptOf('transcripts/kari.md')?.informants, ['R4']);
     // The transcript contains only codes: no privacy warning.
     assert.equal([...projectDiagnostics(p).values()].flat().filter((d) => d.code === 'qda.realName').length, 0);
   });
@@ -179,7 +179,7 @@ describe('import into a project', () => {
     assert.deepEqual(plan.edits.map((e) => e.path), ['transcripts/kari.md', '.qda/identifiers.yaml']);
     assert.deepEqual(plan.edits[0]!.edits, [{ start: 0, end: 4, newText: plan.results[0]!.result.markdown }]);
     await applyToDisk(p, plan);
-    assert.match(p.texts.get('transcripts/kari.md')!, /\*\*R4:\*\*/);
+    assert.match(p.textOf('transcripts/kari.md')!, /\*\*R4:\*\*/);
     assert.equal(await p.fs.readText('.qda/identifiers.yaml'), '# keep me\nKari Nordmann: R4\nIngrid Haugland: Intervjuer\n');
   });
 

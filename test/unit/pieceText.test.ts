@@ -158,7 +158,7 @@ describe('keystrokes in an open transcript held in chunks', () => {
       plain.editTranscript(T, changes, text);
       if (insert !== '\n') {
         // The keystroke path holds the editor's chunks; nothing above built them into one string.
-        assert.equal(chunked.texts.source(T), doc.text, `held as chunks at step ${step}`);
+        assert.equal(chunked.textSourceOf(T), doc.text, `held as chunks at step ${step}`);
         assert.equal(doc.text.builtAs(text), false, `not built at step ${step}`);
       }
       if (step % 25 === 0) {
@@ -167,7 +167,7 @@ describe('keystrokes in an open transcript held in chunks', () => {
         assert.deepEqual(q, { line: text.slice(0, at).split('\n').length - 1, character: at - text.lastIndexOf('\n', at - 1) - 1 });
       }
     }
-    assert.equal(chunked.texts.get(T), text);
+    assert.equal(chunked.textOf(T), text);
     assert.deepEqual(summary(chunked.codingsOfDoc(T)), summary(plain.codingsOfDoc(T)));
   });
 });

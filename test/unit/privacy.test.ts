@@ -78,7 +78,7 @@ describe('privacy: qda.realName diagnostics and replacements', () => {
   it('warns in transcripts, memos, chapters and the codebook, never in the identifiers file', async () => {
     const p = project();
     await p.load();
-    const real = [...projectDiagnostics(p)].flatMap(([path, list]) => list.filter((d) => d.code === REAL_NAME_CODE).map((d) => `${path}:${p.texts.get(path)!.slice(d.range.start, d.range.end)}`));
+    const real = [...projectDiagnostics(p)].flatMap(([path, list]) => list.filter((d) => d.code === REAL_NAME_CODE).map((d) => `${path}:${p.textOf(path)!.slice(d.range.start, d.range.end)}`));
     assert.deepEqual(real.sort(), [
       'chapters/funn.md:Nordmann',
       'codebook.md:Kari',
@@ -115,7 +115,7 @@ describe('privacy: qda.realName diagnostics and replacements', () => {
     const d = projectDiagnostics(p).get('qda.yaml')?.find((x) => x.code === 'qda.identifiersParse');
     assert.ok(d, 'no qda.identifiersParse diagnostic');
     assert.match(d.message, /^\.qda\/identifiers\.yaml:\d+: does not parse/);
-    assert.equal(p.texts.get('qda.yaml')!.slice(d.range.start, d.range.end), 'identifiers');
+    assert.equal(p.textOf('qda.yaml')!.slice(d.range.start, d.range.end), 'identifiers');
     assert.equal([...projectDiagnostics(p).values()].flat().filter((x) => x.code === REAL_NAME_CODE).length, 0);
   });
 
@@ -127,8 +127,8 @@ describe('privacy: qda.realName diagnostics and replacements', () => {
     const all = replaceRealNameEdits([...projectDiagnostics(p).values()].flat(), 'R4');
     assert.deepEqual(all.map((e) => e.path), ['chapters/funn.md', 'codebook.md', 'memos/note.md', 'transcripts/R4.md']);
     await applyToDisk(p, { edits: all });
-    assert.equal(p.texts.get('transcripts/R4.md'), '---\ntitle: Intervju med R4\n---\n**Intervjuer:** Hei R4.\n\n**R4:** Ja, R4s team og Ola Dunk.\n');
-    assert.equal(p.texts.get('chapters/funn.md'), 'Som R4 sa.\n');
+    assert.equal(p.textOf('transcripts/R4.md'), '---\ntitle: Intervju med R4\n---\n**Intervjuer:** Hei R4.\n\n**R4:** Ja, R4s team og Ola Dunk.\n');
+    assert.equal(p.textOf('chapters/funn.md'), 'Som R4 sa.\n');
     const left = [...projectDiagnostics(p).values()].flat().filter((d) => d.code === REAL_NAME_CODE);
     assert.deepEqual(left.map((d) => d.data), [{ codes: ['R5'] }]);
   });

@@ -140,7 +140,7 @@ describe('REFI-QDA import', () => {
     assert.equal(infos.length, 149);
     assert.ok(infos.every((i) => i.anchored));
     assert.deepEqual([...new Set(infos.map((i) => i.coding.coder))].sort(), ['anna', 'bjorn']);
-    for (const i of infos) assert.equal(project.texts.get(i.coding.doc)!.slice(i.coding.start, i.coding.end), i.coding.exact);
+    for (const i of infos) assert.equal(project.textOf(i.coding.doc)!.slice(i.coding.start, i.coding.end), i.coding.exact);
   });
 
   it('code points become UTF-16 offsets: a selection after emoji lands on its words', async () => {
@@ -172,7 +172,7 @@ describe('REFI-QDA import', () => {
     ]);
     assert.equal(project.colorOf('Diet'), '#dc0000');
     assert.deepEqual(project.config.informants['Participant 1'], { Age: '34', Consented: 'true' });
-    assert.deepEqual(project.transcripts.get('transcripts/Interview 1.md')!.informants, ['Participant 1']);
+    assert.deepEqual(project.transcriptOf('transcripts/Interview 1.md')!.informants, ['Participant 1']);
     assert.equal(r.files.get('memos/Research memo.md'), 'Remember to follow up on diet-related comments.');
     const skipped = r.skipped.join('\n');
     assert.match(skipped, /PictureSource 'photo\.jpg' \{40000000-0000-0000-0000-000000000002\}.*sources\/22222222-2222-2222-2222-222222222222\.jpg is missing/);
@@ -187,9 +187,9 @@ describe('REFI-QDA import', () => {
     assert.deepEqual(blank.skipped, []);
     const target = await load(importQdpx(sample('ponte/target-atlas-project.qdpx')).files);
     const commits = target.codebook.codes.find((c) => c.name === 'Commits') ?? target.codebook.categories.find((c) => c.name === 'Commits');
-    assert.ok(commits, target.texts.get('codebook.md'));
+    assert.ok(commits, target.textOf('codebook.md'));
     const children = target.codebook.codes.filter((c) => c.parentCode === 'Commits' || c.categoryPath.includes('Commits'));
-    assert.equal(children.length, 2, target.texts.get('codebook.md'));
+    assert.equal(children.length, 2, target.textOf('codebook.md'));
   });
 
   it('accepts Project.qde and Sources/ in any case, and a project file named after the project', () => {

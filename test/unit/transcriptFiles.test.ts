@@ -26,7 +26,7 @@ describe('transcript files the project cannot read (issue 14.2)', () => {
     const d = diagnostics.filter((x) => x.path === 'transcripts/r1.md');
     assert.equal(d.length, 1, JSON.stringify(d));
     assert.equal(d[0]!.code, 'qda.frontmatterUnterminated');
-    assert.equal(lineOf(project.texts.get('transcripts/r1.md')!, d[0]!.range.start), 1);
+    assert.equal(lineOf(project.textOf('transcripts/r1.md')!, d[0]!.range.start), 1);
     assert.match(d[0]!.message, /never closed: add a line with ---/);
     // A closed one says nothing.
     const ok = await load({ 'transcripts/r1.md': text.replace('\n\n**Intervjuer', '\n---\n**Intervjuer') });
@@ -55,7 +55,7 @@ describe('transcript files the project cannot read (issue 14.2)', () => {
       assert.equal(d[0]!.code, 'qda.unreadableTranscript');
       assert.equal(d[0]!.range.start, 0);
       assert.match(d[0]!.message, pattern);
-      const t = project.transcripts.get(path)!;
+      const t = project.transcriptOf(path)!;
       assert.equal(t.words, 0, `${path} has no words`);
       assert.deepEqual(t.turns, []);
       assert.deepEqual(t.informants, []);

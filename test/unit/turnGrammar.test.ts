@@ -20,7 +20,7 @@ async function imported(name: string, text: string): Promise<string[]> {
 async function projectTurns(name: string, text: string): Promise<Array<[string, string | undefined, string]>> {
   const project = new Project(new MemoryFileSystem({ [`transcripts/${name}`]: text }));
   await project.load();
-  const t = project.transcripts.get(`transcripts/${name}`);
+  const t = project.transcriptOf(`transcripts/${name}`);
   assert.ok(t, `transcripts/${name} is a transcript`);
   return t.turns.map((turn) => [turn.label, turn.timestamp, text.slice(turn.textStart, turn.end)]);
 }

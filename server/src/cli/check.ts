@@ -17,7 +17,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const indexes = new Map<string, LineIndex>();
   const rows = all.map((d) => {
     let li = indexes.get(d.path);
-    if (!li) indexes.set(d.path, (li = new LineIndex(project.texts.get(d.path) ?? '')));
+    if (!li) indexes.set(d.path, (li = new LineIndex(project.textOf(d.path) ?? '')));
     const s = li.positionAt(d.range.start);
     const e = li.positionAt(d.range.end);
     return { path: d.path, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: d.severity, code: d.code, message: d.message };

@@ -24,7 +24,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const outArg = flags.get('out')?.at(-1);
   if (format === 'codebook-docx' && !outArg) throw new CliError('codebook-docx writes a Word file: give --out FILE.docx');
   const project = await loadProject(folder, io);
-  if (!project.texts.has(project.codebook.path)) throw new CliError(`${project.codebook.path}: no codebook in this project`);
+  if (!project.hasFile(project.codebook.path)) throw new CliError(`${project.codebook.path}: no codebook in this project`);
   const { content } = await exportCodebook(project, format as CodebookExportFormat);
   if (!outArg) {
     io.stdout(typeof content === 'string' ? content.replace(/^\uFEFF/, '') : Buffer.from(content).toString('base64'));

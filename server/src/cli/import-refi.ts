@@ -26,7 +26,7 @@ async function runQdc(file: string, flags: Map<string, string[]>, io: CliIo): Pr
     throw new CliError(`${file}: ${err instanceof TypeError ? 'not UTF-8 text' : (err as Error).message}`);
   }
   const codebookPath = project.codebook.path;
-  const before = project.texts.get(codebookPath) ?? '';
+  const before = project.textOf(codebookPath) ?? '';
   let merged;
   try {
     merged = mergeQdc(xml, file, before, project.codebook, { rename: flags.has('rename'), language: project.config.language });

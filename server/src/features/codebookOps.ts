@@ -81,8 +81,8 @@ export function codebookCodeActions(ws: ServerWorkspace, params: CodeActionParam
       } else if (d.code === 'qda.unknownCode' && typeof data.code === 'string') {
         const name = data.code;
         const cbPath = project.config.codebook;
-        const text = project.texts.get(cbPath) ?? '';
-        action(`Add '${name}' to ${cbPath}`, d, { edits: [{ path: cbPath, create: !project.texts.has(cbPath), edits: [appendCodeEdit(text, project.codebook, name, project.config.language)] }] }, similarCodes(project, name, 1).length === 0);
+        const text = project.textOf(cbPath) ?? '';
+        action(`Add '${name}' to ${cbPath}`, d, { edits: [{ path: cbPath, create: !project.hasFile(cbPath), edits: [appendCodeEdit(text, project.codebook, name, project.config.language)] }] }, similarCodes(project, name, 1).length === 0);
         for (const code of similarCodes(project, name)) action(`Map '${name}' to the existing code '${code.name}'`, d, mergeCodes(project, [name], code.name));
       }
     } catch {

@@ -118,7 +118,7 @@ export function segments(ws: ServerWorkspace, params: SegmentsParams): SegmentIn
 
 export function segmentInfo(ws: ServerWorkspace, info: CodingInfo): SegmentInfo {
   const c = info.coding;
-  const known = ws.project.texts.has(c.doc);
+  const known = ws.project.hasFile(c.doc);
   return {
     id: c.id,
     code: c.code,

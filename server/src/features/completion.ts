@@ -10,8 +10,8 @@ import { basename, stripExtension } from '../core/text/text';
  */
 export function completion(ws: ServerWorkspace, params: CompletionParams): CompletionList | null {
   const path = ws.pathOf(params.textDocument.uri);
-  if (!path || !ws.project.notes.has(path)) return null;
-  const text = ws.project.texts.get(path) ?? '';
+  if (!path || !ws.project.noteOf(path)) return null;
+  const text = ws.project.textOf(path) ?? '';
   const offset = ws.toOffset(path, params.position);
   const prefix = linkPrefixAt(text, offset);
   if (!prefix) return null;
@@ -44,7 +44,7 @@ export function completion(ws: ServerWorkspace, params: CompletionParams): Compl
       sortText: '2' + category.name,
     });
   }
-  for (const note of project.notes.values()) {
+  for (const note of project.allNotes()) {
     if (note.role === 'codebook' || note.path === path) continue;
     const name = stripExtension(basename(note.path));
     items.push({

@@ -89,7 +89,7 @@ async function reconcile(ws: ServerWorkspace, plan: RenamePlan, isOpen: (uri: st
   for (const path of paths) {
     if (isOpen(ws.uriOf(path))) continue;
     const onDisk = await ws.project.fs.readText(path);
-    if (onDisk === ws.project.texts.get(path)) continue;
+    if (onDisk === ws.project.textOf(path)) continue;
     await ws.project.update(path, onDisk);
     changed = true;
   }
@@ -161,7 +161,7 @@ export function renameCodeActions(ws: ServerWorkspace, params: CodeActionParams)
   const matching = recogniseRenames(ws.project).filter((r) => {
     if (role === 'transcript') return r.to === path;
     // The orphaned lines under the cursor must name the missing transcript.
-    const file = ws.project.codingsFiles.get(path);
+    const file = ws.project.codingsFile(path);
     return !!file?.lines.some((l) => l.coding.doc === r.from);
   });
   const out: CodeAction[] = [];

@@ -16,7 +16,7 @@ export function hover(ws: ServerWorkspace, params: HoverParams): Hover | null {
       if (!target) value = `**[[${escapeMd(at.link.target)}]]** resolves to no code, category or note.`;
       else if (target.kind === 'code') value = codeHover(ws, target.code);
       else if (target.kind === 'category') value = categoryHover(ws, target.category);
-      else value = `**${escapeMd(target.title ?? target.path)}** · ${escapeMd(target.path)}\n\n${noteExcerpt(project.texts.get(target.path) ?? '')}`;
+      else value = `**${escapeMd(target.title ?? target.path)}** · ${escapeMd(target.path)}\n\n${noteExcerpt(project.textOf(target.path) ?? '')}`;
       return { contents: { kind: MarkupKind.Markdown, value }, range: ws.toRange(at.path, at.link.range) };
     }
     case 'codeName':

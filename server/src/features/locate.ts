@@ -17,7 +17,7 @@ export function locate(ws: ServerWorkspace, uri: string, position: Position): Lo
   if (!path) return undefined;
   const project = ws.project;
   const offset = ws.toOffset(path, position);
-  const note = project.notes.get(path);
+  const note = project.noteOf(path);
   if (note) {
     const link = note.links.find((l) => l.range.start <= offset && offset <= l.range.end);
     if (link) return { kind: 'link', path, link };
@@ -28,7 +28,7 @@ export function locate(ws: ServerWorkspace, uri: string, position: Position): Lo
     const category = project.codebook.categories.find((c) => c.nameRange.start <= offset && offset <= c.nameRange.end);
     if (category) return { kind: 'categoryName', path, category };
   }
-  if (project.transcripts.has(path)) {
+  if (project.isTranscript(path)) {
     const codings = project.codingsOfDoc(path).filter((i) => i.anchored && i.coding.start <= offset && offset < i.coding.end);
     if (codings.length > 0) return { kind: 'codedPassage', path, codings };
   }

@@ -10,8 +10,8 @@ export function reviewCodings(ws: ServerWorkspace): ReviewCoding[] {
   return codingsToReview(project).map(({ info, kind }) => {
     const c = info.coding;
     // The text as coded, from the file: a fuzzy match has already replaced it in `c`.
-    const original = project.codingsFiles.get(info.file)?.lines.find((l) => l.coding.id === c.id)?.coding ?? c;
-    const text = project.texts.get(c.doc);
+    const original = project.codingsFile(info.file)?.lines.find((l) => l.coding.id === c.id)?.coding ?? c;
+    const text = project.textOf(c.doc);
     const start = Math.min(c.start, text?.length ?? 0);
     const end = Math.min(Math.max(c.end, start), text?.length ?? 0);
     const item: ReviewCoding = {

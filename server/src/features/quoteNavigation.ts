@@ -16,7 +16,7 @@ function quoteUnder(ws: ServerWorkspace, uri: string, position: Position): Resol
 function sourceLocation(ws: ServerWorkspace, r: ResolvedQuote): Location | undefined {
   if (r.source) return { uri: ws.uriOf(r.source.doc), range: ws.toRange(r.source.doc, r.source) };
   const c = r.coding?.coding;
-  if (c && ws.project.texts.has(c.doc)) return { uri: ws.uriOf(c.doc), range: ws.toRange(c.doc, c) };
+  if (c && ws.project.hasFile(c.doc)) return { uri: ws.uriOf(c.doc), range: ws.toRange(c.doc, c) };
   return undefined;
 }
 
@@ -45,8 +45,8 @@ export function quoteHover(ws: ServerWorkspace, uri: string, position: Position)
   lines.push(`${head} — ${STATUS[r.status]}`);
   if (r.status !== 'ok' && r.message) lines.push(escapeMd(r.message));
   const src = r.source ?? (c && r.coding?.anchored ? { doc: c.doc, start: c.start, end: c.end } : undefined);
-  const text = src && ws.project.texts.get(src.doc);
-  const transcript = src && ws.project.transcripts.get(src.doc);
+  const text = src && ws.project.textOf(src.doc);
+  const transcript = src && ws.project.transcriptOf(src.doc);
   if (src && text !== undefined && transcript) {
     const turns = turnsOverlapping(transcript.turns, src.start, src.end);
     for (const t of turns) {

@@ -18,7 +18,7 @@ export function formatQuoteRequestHandler(ws: ServerWorkspace, params: FormatQuo
   if ('error' in q) return { chapter, error: q.error };
   let text = q.text;
   if (target !== undefined && params.position) {
-    const chapterText = project.texts.get(target) ?? '';
+    const chapterText = project.textOf(target) ?? '';
     text = quoteInsertText(chapterText, ws.toOffset(target, params.position), q);
   }
   return { chapter, text, form: q.form, informant: q.informant };

@@ -27,7 +27,7 @@ export function references(ws: ServerWorkspace, params: ReferenceParams): Locati
   if (!target || target.kind === 'code') {
     for (const info of project.codingsOfCode(name)) {
       const c = info.coding;
-      if (!project.texts.has(c.doc)) continue;
+      if (!project.hasFile(c.doc)) continue;
       out.push({ uri: ws.uriOf(c.doc), range: ws.toRange(c.doc, { start: c.start, end: c.end }) });
     }
     out.push(...quotesOfCodeLocations(ws, name));

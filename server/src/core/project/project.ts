@@ -108,11 +108,6 @@ export class Project {
     return this.store.transcripts.has(path);
   }
 
-  /** The paths of every transcript, in the order they were read. */
-  transcriptPaths(): string[] {
-    return [...this.store.transcripts.keys()];
-  }
-
   /** A memo, chapter or the codebook, as a note. */
   noteOf(path: string): NoteFile | undefined {
     return this.store.notes.get(path);
