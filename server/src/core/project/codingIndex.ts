@@ -1,6 +1,6 @@
 // The derived index over the file store: every coding by code, by document and by id (each
-// with where it is now, its informants and whether it still matches its text), the codebook's
-// codes and categories and the notes by normalised name. Built lazily at the first query after
+// with where it is now, its informants and whether it still matches its text: indexEntries.ts),
+// and the codebook's codes and categories and the notes by name (nameIndex.ts). Built lazily at the first query after
 // a change, so a burst of file events costs one rebuild; a change of one transcript or of a few
 // codings lines patches it in place instead (50,000 codings in the benchmark).
 import type { Coding } from '../model/model';
@@ -51,10 +51,12 @@ export class CodingIndex {
   }
 
   /** A keystroke shifted, orphaned or restored these codings of an open transcript. */
-  invalidateIds(path: string, touched: Iterable<string>[]): void {
+  invalidateIds(path: string, summary: { changed: Iterable<string>; orphaned: Iterable<string>; restored: Iterable<string> }): void {
     if (!this.derived) return;
     const ids = this.dirtyIds.get(path) ?? new Set<string>();
-    for (const list of touched) for (const id of list) ids.add(id);
+    for (const id of summary.changed) ids.add(id);
+    for (const id of summary.orphaned) ids.add(id);
+    for (const id of summary.restored) ids.add(id);
     this.dirtyIds.set(path, ids);
   }
 

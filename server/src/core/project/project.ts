@@ -269,7 +269,7 @@ export class Project {
       // is held as it came (an editor's PieceText): its string is built when a reader asks.
       this.store.texts.setSource(path, textAfter);
       this.version++;
-      this.index.invalidateIds(path, [summary.changed, summary.orphaned, summary.restored]);
+      this.index.invalidateIds(path, summary);
       return;
     }
     this.store.setText(path, textAfter.toString(), 'transcript');
