@@ -13,12 +13,14 @@ import {
 } from 'vscode-languageclient/node';
 import {
   indexChangedNotification,
+  loadDocumentsRequest,
   readyNotification,
   type IndexChangedParams,
   type InitializationOptions,
   type ReadyParams,
 } from '../../server/src/protocol';
 import { fileRenameMiddleware } from './fileRenames';
+import { loadDocuments } from './serverEdits';
 
 /** The client id: VS Code reads the `qda.trace.server` setting through it. */
 const CLIENT_ID = 'qda';
@@ -105,6 +107,7 @@ export class QdaConnection implements vscode.Disposable {
       }
     });
     client.onNotification(indexChangedNotification, (p: IndexChangedParams) => this.indexChangedEmitter.fire(p));
+    client.onRequest(loadDocumentsRequest, loadDocuments);
     return client;
   }
 
