@@ -7,8 +7,9 @@
 // A codings file may also be open in an editor. When it has no changes of its own, VS Code
 // reloads it from disk after a write and sends the new text back as a didChange: `echo` tells
 // that catching-up apart from an edit by hand, so the index is not moved back and forth. When
-// it has unsaved changes of its own, `dirtyEditor` names it and the operation is refused —
-// writing under it would make VS Code's next save either lose the coding or the user's edits.
+// it has unsaved changes of its own, `dirtyEditors` names it, and the operation's change to it
+// goes through the editor like a user file's (operationReply.ts) — writing under it would make
+// VS Code's next save either lose the coding or the user's edits.
 import type { ServerWorkspace } from './workspace';
 import { applyOffsetEdits, type FileEdit } from './core/ops/operations';
 import { diffReplacement, type FileChange } from './core/ops/undoLog';
@@ -45,14 +46,15 @@ export class CodingsWriter {
     return this.ws.project.texts.get(path) ?? (await this.ws.project.fs.readText(path));
   }
 
-  /** The first of `paths` that is open in an editor with unsaved changes of its own, if any. */
-  async dirtyEditor(paths: readonly string[]): Promise<string | undefined> {
+  /** Those of `paths` open in an editor with unsaved changes of their own. */
+  async dirtyEditors(paths: readonly string[]): Promise<Set<string>> {
+    const dirty = new Set<string>();
     for (const path of paths) {
       const text = this.host.editorText(this.ws.uriOf(path));
       if (text === undefined || this.unseen.get(path)?.includes(text)) continue;
-      if (text !== ((await this.ws.project.fs.readText(path)) ?? '')) return path;
+      if (text !== ((await this.ws.project.fs.readText(path)) ?? '')) dirty.add(path);
     }
-    return undefined;
+    return dirty;
   }
 
   /**

@@ -163,10 +163,11 @@ export class Operations {
     if (result.error) return { error: result.error, message: result.message, ...extras };
     if (result.edits.length === 0) return options.nothing ? { error: options.nothing } : { message: result.message, ...extras };
 
-    const owned = result.edits.filter((e) => isServerOwned(e.path));
-    const user = result.edits.filter((e) => !isServerOwned(e.path));
-    const dirty = await this.host.writer.dirtyEditor(owned.map((e) => e.path));
-    if (dirty) return { error: `${dirty} has unsaved changes in an editor. Save or close it, then try again.` };
+    // A codings file open with unsaved edits of the user's own is changed in that editor
+    // (version-checked, then saved with them), never written under it: neither side is lost.
+    const dirty = await this.host.writer.dirtyEditors(result.edits.filter((e) => isServerOwned(e.path)).map((e) => e.path));
+    const owned = result.edits.filter((e) => isServerOwned(e.path) && !dirty.has(e.path));
+    const user = result.edits.filter((e) => !owned.includes(e));
     const userChanges = user.map((fe) => {
       const before = this.ws.project.texts.get(fe.path) ?? '';
       return { path: fe.path, replacement: diffReplacement(before, applyOffsetEdits(before, fe.edits)) };
@@ -179,7 +180,7 @@ export class Operations {
       message: result.message,
       ...extras,
     };
-    if (owned.length === 0) {
+    if (owned.length === 0 && dirty.size === 0) {
       // Only the user's files: VS Code's own undo covers them; the log is not involved.
       return reply;
     }

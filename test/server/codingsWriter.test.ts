@@ -1,13 +1,14 @@
 // The server as the one writer of .qda/codings (issue 16.3), over stdio: a coding writes the
 // JSONL file itself, Undo and Redo (qda/codingUndo, qda/codingRedo) give it back byte for byte,
 // an operation that also changes codebook.md writes the codings only once the editor applied
-// its part, and a codings file open with unsaved changes is never written under.
+// its part, and a codings file open with unsaved changes is never written under (that editor
+// gets the change instead).
 import { strict as assert } from 'node:assert';
 import { promises as fsp, readFileSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol';
-import { serverSuite } from './lspClient';
+import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol';
+import { applyTextEdits, serverSuite } from './lspClient';
 import { LineIndex } from '../../server/src/core/text/text';
 import { codeSelectionRequest, codingRedoRequest, codingUndoRequest, documentCodingsRequest, type EditResult } from '../../server/src/protocol';
 
@@ -113,29 +114,42 @@ describe('the server writes the codings files itself, with undo and redo', funct
     assert.ok(bytes('codebook.md').equals(codebookAfter));
   });
 
-  it('never writes under a codings file open with unsaved changes; an open, saved one follows the write', async () => {
+  it('never writes under a codings file open with unsaved changes (the editor gets the change); an open, saved one follows the write', async () => {
+    await ctx.editor.open('transcripts/R2.md');
     const uri = ctx.editor.uri(CODINGS);
     const origin = ctx.editor.uri('transcripts/R2.md');
     const disk = bytes(CODINGS).toString('utf8').replace(/^\uFEFF/, '');
     // Open with an edit of the user's own (a line typed by hand, not saved).
     const typed = disk + '{"id":"hand1","doc":"transcripts/R2.md","start":0,"end":5,"code":"K","exact":"Inter","coder":"anna"}\n';
     await ctx.editor.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'jsonl', version: 1, text: typed } });
-    const refused = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: origin, range: rangeOf('Vi kalte det'), code: 'L', origin });
-    assert.match(refused.error ?? '', /\.qda\/codings\/anna\/transcripts\/R2\.md\.jsonl has unsaved changes in an editor/);
-    assert.equal(bytes(CODINGS).toString('utf8').replace(/^\uFEFF/, ''), disk, 'the disk untouched');
+    const viaEditor = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: origin, range: rangeOf('Vi kalte det'), code: 'L', origin });
+    assert.equal(viaEditor.error, undefined);
+    assert.equal(bytes(CODINGS).toString('utf8').replace(/^\uFEFF/, ''), disk, 'nothing written under the editor');
+    // The change goes to that editor, checked against its version, and is saved there with the user's line.
+    const change = viaEditor.edit?.documentChanges?.[0] as TextDocumentEdit;
+    assert.deepEqual([change.textDocument.uri, change.textDocument.version], [uri, 1]);
+    assert.deepEqual(viaEditor.save, [uri]);
+    assert.ok(viaEditor.commit !== undefined, 'recorded for Ctrl+Z once applied');
+    const applied = applyTextEdits(typed, change.edits as TextEdit[]);
+    assert.ok(applied.includes('"id":"hand1"') && applied.includes(`"id":"${viaEditor.id}"`), 'both the typed line and the coding');
+    // As VS Code does: the edit, then the save; then the commit.
+    await ctx.editor.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: applied }] });
+    await fsp.writeFile(path.join(ctx.root, CODINGS), '\uFEFF' + applied);
+    assert.deepEqual((await ctx.editor.applyResult({ commit: viaEditor.commit })).history, { undo: { uri: origin, version: 1 } });
+    assert.deepEqual(await codingsShown(), [`K:hand1`, `K:old1`, `L:${viaEditor.id}`].sort());
 
-    // Saved (its text as on disk again): the coding is written, and the editor reloading it
-    // (VS Code sends the new text) does not move the index back or twice.
-    await ctx.editor.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: disk }] });
-    const coded = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: origin, range: rangeOf('Vi kalte det'), code: 'L', origin });
+    // Saved (its text as on disk): the next coding is written by the server, and the editor
+    // reloading it (VS Code sends the new text) does not move the index back or twice.
+    const coded = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: origin, range: rangeOf('alle fikk'), code: 'L', origin });
     assert.equal(coded.error, undefined);
+    assert.deepEqual(coded.written, [uri]);
     const written = bytes(CODINGS).toString('utf8').replace(/^\uFEFF/, '');
-    await ctx.editor.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 3 }, contentChanges: [{ text: written }] });
-    assert.deepEqual(await codingsShown(), [`K:old1`, `L:${coded.id}`].sort());
-    // A second coding right away, before or after the editor caught up, is not refused.
+    assert.ok(written.includes('"id":"hand1"') && written.includes(`"id":"${coded.id}"`));
+    // A second coding right away, before the editor caught up, is written too (not taken for unsaved edits).
     const second = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: origin, range: rangeOf('Kundene'), code: 'L', origin });
-    assert.equal(second.error, undefined);
-    assert.deepEqual(await codingsShown(), [`K:old1`, `L:${coded.id}`, `L:${second.id}`].sort());
+    assert.deepEqual(second.written, [uri]);
+    await ctx.editor.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 3 }, contentChanges: [{ text: written }] });
+    assert.deepEqual(await codingsShown(), [`K:hand1`, `K:old1`, `L:${viaEditor.id}`, `L:${coded.id}`, `L:${second.id}`].sort(), 'the late reload did not step the index back');
   });
 
   it('refuses to undo over a codings file changed since, and says which', async () => {
