@@ -107,6 +107,9 @@ export class Operations {
           return { error: `${path} changed while the change was applied, so its part was not written. Undo the change in the other files and run it again.` };
         }
       }
+      // Edited by hand meanwhile, not saved: not written under it (see codingsWriter.ts).
+      const [dirty] = await this.host.writer.dirtyEditors(p.owned.map((e) => e.path));
+      if (dirty) return { error: `${dirty} has unsaved changes in an editor, so its part of the change was not written. Undo the change in the other files, save it, and run it again.` };
       return this.write(p.owned, p.userChanges, p.mode);
     });
   }
