@@ -3,7 +3,7 @@
 // apply the WorkspaceEdit it returns (so Undo works and nothing is written behind an open
 // editor's back) and save the server's files it names, so the codings are on disk.
 import * as vscode from 'vscode';
-import { applyServerEdit, type CodingHistory } from './serverEdits';
+import { applyServerEdit, changesFiles } from './serverEdits';
 import type * as lsp from 'vscode-languageclient/node';
 import {
   codeSelectionRequest,
@@ -53,7 +53,6 @@ export function registerCommands(
   connection: QdaConnection,
   tree: CodebookTreeProvider,
   swatches: Swatches,
-  history: CodingHistory,
 ): void {
   const register = <A extends unknown[]>(id: string, fn: (...args: A) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => fn(...(args as A))));
@@ -80,7 +79,7 @@ export function registerCommands(
   }
 
   /** Applies the server's edit and saves its files; shows a refusal. Returns whether it was applied. */
-  const applyResult = (result: EditResult, origin?: vscode.TextEditor): Promise<boolean> => applyServerEdit(connection, result, { origin, history });
+  const applyResult = (result: EditResult): Promise<boolean> => applyServerEdit(connection, result);
 
   async function codeSelections(editor: vscode.TextEditor, selections: readonly vscode.Range[], names: string[], create: boolean): Promise<CodingCommandResult> {
     const ids: string[] = [];
@@ -93,8 +92,9 @@ export function registerCommands(
         range: connection.c2p.asRange(selections[i]),
         code,
         create,
+        origin: connection.c2p.asUri(editor.document.uri),
       });
-      if (!(await applyResult(result, editor))) return { applied, code, ids, error: result.error };
+      if (!(await applyResult(result))) return { applied, code, ids, error: result.error };
       applied = true;
       if (result.id) ids.push(result.id);
     }
@@ -212,8 +212,8 @@ export function registerCommands(
     const uri = connection.c2p.asUri(editor.document.uri);
     const range = connection.c2p.asRange(editor.selection);
     let code = arg && typeof arg.code === 'string' ? arg.code : undefined;
-    let result = await connection.request(uncodeSelectionRequest, { uri, range, code });
-    if (!result.edit && !result.error && result.candidates && result.candidates.length > 0) {
+    let result = await connection.request(uncodeSelectionRequest, { uri, range, code, origin: uri });
+    if (!changesFiles(result) && !result.error && result.candidates && result.candidates.length > 0) {
       code =
         result.candidates.length === 1
           ? result.candidates[0]
@@ -222,13 +222,13 @@ export function registerCommands(
               placeHolder: vscode.l10n.t('Several codes apply here. Which one should be removed?'),
             });
       if (!code) return undefined;
-      result = await connection.request(uncodeSelectionRequest, { uri, range, code });
+      result = await connection.request(uncodeSelectionRequest, { uri, range, code, origin: uri });
     }
-    if (!result.edit && !result.error) {
+    if (!changesFiles(result) && !result.error) {
       void vscode.window.showInformationMessage(result.message ?? vscode.l10n.t('No coding here to remove.'));
       return { applied: false, removed: 0 };
     }
-    const applied = await applyResult(result, editor);
+    const applied = await applyResult(result);
     return { applied, code, removed: applied ? (result.removed ?? 0) : 0, error: result.error };
   });
 

@@ -4,7 +4,7 @@
 // consensus coder (or into one coder's files, as the analyst chooses) as one undoable edit.
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
-import { applyServerEdit, type CodingHistory } from './serverEdits';
+import { applyServerEdit } from './serverEdits';
 import { disagreementsRequest, settleDisagreementRequest, type DisagreementInfo, type DisagreementsResult, type SettleDisagreementParams } from '../../server/src/protocol';
 
 type Decision = SettleDisagreementParams['decision'];
@@ -167,7 +167,7 @@ export class CompareCodersProvider implements vscode.TreeDataProvider<CompareNod
   }
 }
 
-export function registerCompareView(context: vscode.ExtensionContext, connection: QdaConnection, history: CodingHistory): CompareCodersProvider {
+export function registerCompareView(context: vscode.ExtensionContext, connection: QdaConnection): CompareCodersProvider {
   const provider = new CompareCodersProvider(context, connection);
   const view = vscode.window.createTreeView('qda.compare', { treeDataProvider: provider });
   provider.view = view;
@@ -235,10 +235,10 @@ export function registerCompareView(context: vscode.ExtensionContext, connection
     target ??= provider.target ?? (await chooseTarget());
     if (!target) return false;
     provider.target = target;
-    const result = await connection.request(settleDisagreementRequest, { a, b, key: item.key, decision, target });
     // Ctrl+Z in the transcript undoes the settlement, as it does a coding.
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === vscode.Uri.parse(item.uri).toString());
-    const applied = await applyServerEdit(connection, result, { origin: editor, history });
+    const result = await connection.request(settleDisagreementRequest, { a, b, key: item.key, decision, target, origin: editor?.document.uri.toString() });
+    const applied = await applyServerEdit(connection, result);
     if (applied) await provider.refresh();
     return applied;
   }

@@ -13,6 +13,8 @@ import {
 } from 'vscode-languageclient/node';
 import {
   indexChangedNotification,
+  loadDocumentsRequest,
+  type LoadDocumentsParams,
   readyNotification,
   type IndexChangedParams,
   type InitializationOptions,
@@ -105,6 +107,7 @@ export class QdaConnection implements vscode.Disposable {
       }
     });
     client.onNotification(indexChangedNotification, (p: IndexChangedParams) => this.indexChangedEmitter.fire(p));
+    client.onRequest(loadDocumentsRequest, loadDocuments);
     return client;
   }
 
@@ -214,4 +217,18 @@ function documentSelector(): DocumentSelector {
     { scheme: 'file', language: 'plaintext', pattern: inFolder(folder, '**/*') },
     { scheme: 'file', pattern: inFolder(folder, '.qda/codings/**/*.jsonl') },
   ]);
+}
+
+/** qda/loadDocuments: loads codings files (no editor shown) before the server first writes them. */
+async function loadDocuments(p: LoadDocumentsParams): Promise<void> {
+  for (const uri of p.uris) {
+    try {
+      await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    } catch {
+      // Not loadable (too large, gone): the server writes it all the same.
+    }
+  }
+  // The language client sends each didOpen a few promise steps after the open; let them go
+  // out before this reply, so the server sees the open before it writes.
+  await new Promise((resolve) => setTimeout(resolve, 0));
 }

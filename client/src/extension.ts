@@ -84,15 +84,15 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   const decorations = new CodingDecorations(connection);
   perf.decorations = decorations.stats;
   context.subscriptions.push(output, connection, tree, view, decorations);
-  const history = registerCodingHistory(context);
-  registerCommands(context, connection, tree, swatches, history);
+  registerCodingHistory(context, connection);
+  registerCommands(context, connection, tree, swatches);
   tree.viewOptions = registerCodebookOps(context, connection, tree, () => view);
-  registerPassageMenu(context, connection, tree, () => view, decorations, history);
+  registerPassageMenu(context, connection, tree, () => view, decorations);
   registerImportCommand(context, connection);
   registerInformantsView(context, connection);
   const orphans = registerOrphansView(context, connection);
   registerFileRenames(context);
-  const compareCoders = registerCompareView(context, connection, history);
+  const compareCoders = registerCompareView(context, connection);
   registerMatrixView(context, connection);
 
   context.subscriptions.push(

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { informantsRequest, setInformantAttributeRequest, type InformantItem, type InformantsResult } from '../../server/src/protocol';
 import type { QdaConnection } from './connection';
-import { applyServerEdit } from './serverEdits';
+import { applyServerEdit, changesFiles } from './serverEdits';
 
 export type InformantElement =
   | { kind: 'informant'; item: InformantItem }
@@ -134,7 +134,7 @@ export function registerInformantsView(context: vscode.ExtensionContext, connect
 
   async function setAttribute(informant: string, attribute: string, value: string): Promise<boolean> {
     const result = await connection.request(setInformantAttributeRequest, { informant, attribute, value });
-    if (!result.edit && !result.error) return false; // nothing changed
+    if (!changesFiles(result) && !result.error) return false; // nothing changed
     const applied = await applyServerEdit(connection, result);
     if (applied && result.message) vscode.window.setStatusBarMessage(result.message, 5000);
     return applied;

@@ -14,7 +14,7 @@ import {
 import type { QdaConnection } from './connection';
 import type { CodebookElement, CodebookTreeProvider, CodeElement } from './codebookTree';
 import type { CodingDecorations } from './decorations';
-import { applyServerEdit, type CodingHistory } from './serverEdits';
+import { applyServerEdit } from './serverEdits';
 
 /** One coding a passage command acts on. */
 interface Target {
@@ -42,7 +42,6 @@ export function registerPassageMenu(
   tree: CodebookTreeProvider,
   view: () => vscode.TreeView<CodebookElement> | undefined,
   decorations: CodingDecorations,
-  history: CodingHistory,
 ): void {
   // qda.onCodedPassage (the cursor is in a coded passage) shows the commands in the palette.
   // The editor's context menu cannot wait for it: a right-click moves the cursor and opens the
@@ -116,8 +115,9 @@ export function registerPassageMenu(
     return { id: chosen.id, code: chosen.code, coder: chosen.coder, editor: found.editor };
   }
 
-  const apply = (result: Parameters<typeof applyServerEdit>[1], t: Target): Promise<boolean> =>
-    applyServerEdit(connection, result, { origin: t.editor, history: t.editor ? history : undefined });
+  const apply = (result: Parameters<typeof applyServerEdit>[1]): Promise<boolean> => applyServerEdit(connection, result);
+  /** The editor the passage was chosen in: Ctrl+Z there undoes the operation. */
+  const origin = (t: Target): string | undefined => t.editor?.document.uri.toString();
 
   // Scripted use (tests, keybindings): the second argument's `code` names the coding's code
   // when several apply (Uncode, Show in Codebook, Insert Quote) or the new code (Recode).
@@ -128,7 +128,7 @@ export function registerPassageMenu(
     if (!vscode.workspace.isTrusted) return notTrusted();
     const t = await target(arg, vscode.l10n.t('Uncode'), true, options?.code);
     if (!t) return undefined;
-    const applied = await apply(await connection.request(uncodeCodingRequest, { id: t.id }), t);
+    const applied = await apply(await connection.request(uncodeCodingRequest, { id: t.id, origin: origin(t) }));
     if (applied) vscode.window.setStatusBarMessage(vscode.l10n.t("Removed the code '{0}' from the passage.", t.code), 5000);
     return { applied, id: t.id, code: t.code };
   });
@@ -139,7 +139,7 @@ export function registerPassageMenu(
     if (!t) return undefined;
     const choice = typeof options?.code === 'string' ? { code: options.code, create: true } : await pickOtherCode(t.code);
     if (!choice) return undefined;
-    const applied = await apply(await connection.request(recodeCodingRequest, { id: t.id, code: choice.code, create: choice.create }), t);
+    const applied = await apply(await connection.request(recodeCodingRequest, { id: t.id, code: choice.code, create: choice.create, origin: origin(t) }));
     return { applied, id: t.id, code: choice.code };
   });
 

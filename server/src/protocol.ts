@@ -99,24 +99,85 @@ export interface DocumentPaint {
 }
 export const documentPaintRequest = new RequestType<DocumentCodingsParams, DocumentPaint, void>('qda/documentPaint');
 
-export interface CodeSelectionParams {
+/**
+ * A coding operation made from an editor names it: Ctrl+Z / Ctrl+Shift+Z there (qda/codingUndo,
+ * qda/codingRedo) undo and redo it for as long as that document is not edited.
+ */
+export interface FromEditor {
+  /** The URI of the editor the operation was made from. */
+  origin?: string;
+}
+
+export interface CodeSelectionParams extends FromEditor {
   uri: string;
   range: Range;
   code: string;
   /** Create the code in the codebook when it does not exist (appended under the uncategorised section). */
   create?: boolean;
 }
+/**
+ * What every operation replies (server/src/operationReply.ts makes it). The server writes the
+ * files under .qda/ itself; `edit` holds only the files a user reads (codebook.md, memos,
+ * chapters, qda.yaml, transcripts), applied by the client so that nothing is written behind an
+ * open editor's back.
+ */
 export interface EditResult {
   edit?: WorkspaceEdit;
   /** Set when the operation was refused; a message for the user, naming file and line. */
   error?: string;
-  /** Files the client should save after applying the edit (the server's own files). */
+  /** Files the client should save after applying `edit`. */
   save?: string[];
   message?: string;
+  /** The server's own files (.qda/codings/**, .qda/consensus/**) it wrote for this operation. */
+  written?: string[];
+  /**
+   * Set when the operation changes both kinds of file: the server writes its own files (listed
+   * in `pending`) only once the client has applied `edit` and sends qda/commitEdit with this
+   * number — so a refused edit leaves everything as it was.
+   */
+  commit?: number;
+  pending?: string[];
+  /** The undo log after this operation, for the client's Ctrl+Z context keys. */
+  history?: UndoState;
 }
+
+/** The newest entry on each side of the undo log: the editor it belongs to and that editor's version then. */
+export interface UndoState {
+  undo?: UndoTop;
+  redo?: UndoTop;
+}
+export interface UndoTop {
+  uri: string;
+  version: number | null;
+}
+
+export interface CommitEditParams {
+  commit: number;
+}
+/** The client applied the `edit` of a reply with `commit`: now the server writes its own files. */
+export const commitEditRequest = new RequestType<CommitEditParams, EditResult, void>('qda/commitEdit');
+
+export interface CodingUndoParams {
+  /** The editor Ctrl+Z was pressed in. */
+  uri?: string;
+}
+/** Undoes the newest coding operation of the undo log (Ctrl+Z in the editor it was made from). */
+export const codingUndoRequest = new RequestType<CodingUndoParams, EditResult, void>('qda/codingUndo');
+/** Redoes the newest undone coding operation (Ctrl+Shift+Z). */
+export const codingRedoRequest = new RequestType<CodingUndoParams, EditResult, void>('qda/codingRedo');
+
+export interface LoadDocumentsParams {
+  uris: string[];
+}
+/**
+ * Server → client, before the server first writes a codings file the client has not loaded:
+ * load it (no editor is shown). VS Code then reloads it when the server writes it, as an
+ * undoable step of that document, so Undo in an open codings file still takes a coding back.
+ */
+export const loadDocumentsRequest = new RequestType<LoadDocumentsParams, void, void>('qda/loadDocuments');
 export const codeSelectionRequest = new RequestType<CodeSelectionParams, EditResult & { id?: string }, void>('qda/codeSelection');
 
-export interface UncodeSelectionParams {
+export interface UncodeSelectionParams extends FromEditor {
   uri: string;
   range: Range;
   /** Which code to remove; when absent and several apply, the result lists `candidates`. */
@@ -298,14 +359,15 @@ export const acceptCodingRequest = new RequestType<CodingIdParams, EditResult, v
 export const deleteCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/deleteCoding');
 
 /** "Recode…" on a coded passage: the coding moves to another code (created when `create`). */
-export interface RecodeCodingParams {
+export interface RecodeCodingParams extends FromEditor {
   id: string;
   code: string;
   create?: boolean;
 }
 export const recodeCodingRequest = new RequestType<RecodeCodingParams, EditResult, void>('qda/recodeCoding');
 /** "Uncode" on a coded passage or a tree segment: removes that one coding (the coder's own only). */
-export const uncodeCodingRequest = new RequestType<CodingIdParams, EditResult, void>('qda/uncodeCoding');
+export interface UncodeCodingParams extends CodingIdParams, FromEditor {}
+export const uncodeCodingRequest = new RequestType<UncodeCodingParams, EditResult, void>('qda/uncodeCoding');
 // ---- transcripts renamed, moved or deleted (issue 13) ------------------------------------
 
 export interface MissingTranscript {
@@ -477,7 +539,7 @@ export interface DisagreementsResult {
 }
 export const disagreementsRequest = new RequestType<DisagreementsParams, DisagreementsResult, void>('qda/disagreements');
 
-export interface SettleDisagreementParams {
+export interface SettleDisagreementParams extends FromEditor {
   a: string;
   b: string;
   key: string;

@@ -13,7 +13,10 @@ import { URI } from 'vscode-uri';
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import { NodeFileSystem } from './nodeFs';
-import { applyToDisk, type FileEdit } from './core/ops/operations';
+import type { FileEdit } from './core/ops/operations';
+import { CodingsWriter } from './codingsWriter';
+import { Operations } from './operationReply';
+import { registerUndo } from './features/undo';
 import type { TextChange } from './core/anchoring/anchoring';
 import { Project } from './core/project/project';
 import { CONFIG_FILE } from './core/parse/config';
@@ -60,6 +63,7 @@ import {
   deleteCodingRequest,
   recodeCodingRequest,
   uncodeCodingRequest,
+  loadDocumentsRequest,
   type InitializationOptions,
 } from './protocol';
 
@@ -75,6 +79,9 @@ const openDocuments = new Map<string, OpenDocument>();
  */
 const handledTexts = new Map<string, TextSource>();
 let ws: ServerWorkspace | undefined;
+/** The one writer of .qda/codings/** and the one way results become replies (with the undo log). */
+let writer: CodingsWriter | undefined;
+let ops: Operations | undefined;
 let diagnostics: DiagnosticsPublisher | undefined;
 let ready: Promise<void> = Promise.resolve();
 let changedUris = new Set<string>();
@@ -115,6 +122,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const coder = options.coder || gitUserName(root) || os.userInfo().username;
   const project = new Project(new NodeFileSystem(root), coder);
   ws = new ServerWorkspace(root, project);
+  writer = new CodingsWriter(ws, { editorText: (uri) => handledTexts.get(uri)?.toString(), noteChanged });
+  ops = new Operations({ ws, writer, versionOf, enqueue: inOrderResult, load: loadInClient });
   diagnostics = new DiagnosticsPublisher(connection, ws);
   const started = Date.now();
   ready = project.load().then(() => {
@@ -197,9 +206,22 @@ async function reloadOpenDocuments(): Promise<void> {
 
 /** Writes edits to the server's own files atomically and feeds the result back to the index. */
 async function writeFileEdits(edits: FileEdit[]): Promise<void> {
-  if (!ws) return;
-  await applyToDisk(ws.project, { edits });
-  for (const fe of edits) noteChanged(ws.uriOf(fe.path));
+  await writer?.write(edits);
+}
+
+/** Asks the client to load codings files before the server first writes them (see loadDocumentsRequest). */
+async function loadInClient(uris: string[]): Promise<void> {
+  try {
+    await connection.sendRequest(loadDocumentsRequest, { uris });
+  } catch {
+    // A client without it (the tests' own editor): the write goes ahead all the same.
+  }
+}
+
+/** A codings file's text from an open editor that is only it catching up with the server's write. */
+function echoOfWrite(uri: string, text: string): boolean {
+  const path = ws?.pathOf(uri);
+  return !!path && !!writer && ws!.project.roleOf(path) === 'codings' && writer.echo(path, text);
 }
 
 // Events are handled strictly in order: a keystroke's shift must not overtake the open.
@@ -209,6 +231,18 @@ function inOrder(work: () => Promise<void> | void): void {
     await ready;
     await work();
   }).catch((err) => connection.console.error(`qda: ${(err as Error).stack ?? err}`));
+}
+/** The same queue for work with a result (an operation that writes files). */
+function inOrderResult<T>(work: () => Promise<T>): Promise<T> {
+  const result = queue.then(async () => {
+    await ready;
+    return work();
+  });
+  queue = result.then(
+    () => undefined,
+    (err) => connection.console.error(`qda: ${(err as Error).stack ?? err}`),
+  );
+  return result;
 }
 
 connection.onDidOpenTextDocument((p) => {
@@ -220,6 +254,7 @@ connection.onDidOpenTextDocument((p) => {
   inOrder(async () => {
     handledTexts.set(uri, text);
     const path = ws?.pathOf(uri);
+    if (echoOfWrite(uri, text)) return;
     if (path && ws!.project.roleOf(path) === 'transcript') {
       ws!.project.openTranscript(path, text);
       noteChanged(uri);
@@ -238,6 +273,7 @@ connection.onDidChangeTextDocument((p) => {
   // transcript's keystroke is shifted without ever building it as one string.
   const text = doc.text;
   inOrder(async () => {
+    const editorBefore = handledTexts.get(p.textDocument.uri);
     handledTexts.set(p.textDocument.uri, text);
     const path = ws?.pathOf(p.textDocument.uri);
     if (path && ws!.project.isLive(path)) {
@@ -246,7 +282,12 @@ connection.onDidChangeTextDocument((p) => {
       if (TIMINGS) reportTiming('didChange-shift', performance.now() - received);
       noteChanged(p.textDocument.uri);
     } else if (path && ws!.project.roleOf(path) === 'codings') {
-      await ws!.project.editCodingsFile(path, changes, text.toString());
+      const whole = text.toString();
+      if (echoOfWrite(p.textDocument.uri, whole)) return;
+      // The changes are patched onto the index's text only when it is the text they were made
+      // on; after a write of the server's own that the editor had not seen, it is not.
+      if (editorBefore !== undefined && editorBefore.toString() === ws!.project.textOf(path)) await ws!.project.editCodingsFile(path, changes, whole);
+      else await ws!.project.update(path, whole);
       noteChanged(p.textDocument.uri);
     } else await updateText(p.textDocument.uri, text.toString());
   });
@@ -266,6 +307,7 @@ connection.onDidCloseTextDocument((p) => {
     handledTexts.delete(p.textDocument.uri);
     const path = ws?.pathOf(p.textDocument.uri);
     if (!path) return;
+    writer?.closed(path);
     // Unsaved edits are discarded with the editor: the disk is the truth again.
     if (ws!.project.isLive(path)) {
       ws!.project.closeTranscript(path, await ws!.project.fs.readText(path));
@@ -307,15 +349,15 @@ connection.onRequest(segmentsRequest, async (p) => (await settled(), segments(ws
 connection.onRequest(codeSummariesRequest, async () => (await settled(), codeSummaries(ws!)));
 connection.onRequest(documentCodingsRequest, async (p) => (await settled(), documentCodings(ws!, p.uri)));
 connection.onRequest(documentPaintRequest, async (p) => (await settled(), documentPaint(ws!, p.uri)));
-connection.onRequest(codeSelectionRequest, async (p) => (await settled(), codeSelection(ws!, p, versionOf)));
-connection.onRequest(uncodeSelectionRequest, async (p) => (await settled(), uncodeSelection(ws!, p, versionOf)));
+connection.onRequest(codeSelectionRequest, async (p) => (await settled(), codeSelection(ops!, p)));
+connection.onRequest(uncodeSelectionRequest, async (p) => (await settled(), uncodeSelection(ops!, p)));
 
 connection.onRequest(reviewCodingsRequest, async () => (await settled(), reviewCodings(ws!)));
-connection.onRequest(reattachCodingRequest, async (p) => (await settled(), reattach(ws!, p, versionOf)));
-connection.onRequest(acceptCodingRequest, async (p) => (await settled(), accept(ws!, p.id, versionOf)));
-connection.onRequest(deleteCodingRequest, async (p) => (await settled(), remove(ws!, p.id, versionOf)));
-connection.onRequest(recodeCodingRequest, async (p) => (await settled(), recode(ws!, p, versionOf)));
-connection.onRequest(uncodeCodingRequest, async (p) => (await settled(), uncodeOne(ws!, p.id, versionOf)));
+connection.onRequest(reattachCodingRequest, async (p) => (await settled(), reattach(ops!, p)));
+connection.onRequest(acceptCodingRequest, async (p) => (await settled(), accept(ops!, p.id)));
+connection.onRequest(deleteCodingRequest, async (p) => (await settled(), remove(ops!, p.id)));
+connection.onRequest(recodeCodingRequest, async (p) => (await settled(), recode(ops!, p)));
+connection.onRequest(uncodeCodingRequest, async (p) => (await settled(), uncodeOne(ops!, p)));
 // Transcripts renamed, moved or deleted (features/fileRenames.ts); the plans check the disk for
 // the files they touch, except those open in the editor.
 const isOpen = (uri: string): boolean => openDocuments.has(uri);
@@ -331,22 +373,24 @@ connection.onCodeAction(async (p) => (await settled(), ws ? codeActions(ws, p, v
 connection.onRequest(importPreviewRequest, async (p) => (await settled(), importPreview(ws!, p)));
 connection.onRequest(importTranscriptsRequest, async (p) => (await settled(), importTranscripts(ws!, p, versionOf)));
 connection.onRequest(informantsRequest, async () => (await settled(), informants(ws!)));
-connection.onRequest(setInformantAttributeRequest, async (p) => (await settled(), setAttribute(ws!, p, versionOf)));
+connection.onRequest(setInformantAttributeRequest, async (p) => (await settled(), setAttribute(ops!, p)));
 connection.onRequest(formatQuoteRequest, async (p) => (await settled(), formatQuoteRequestHandler(ws!, p)));
 connection.onRequest(quotableSegmentsRequest, async () => (await settled(), quotableSegments(ws!)));
 connection.onRequest(exportQuotesRequest, async (p) => (await settled(), exportQuotes(ws!, p)));
-connection.onRequest(renameItemRequest, async (p) => (await settled(), renameItemHandler(ws!, p, versionOf)));
-connection.onRequest(mergeCodesRequest, async (p) => (await settled(), mergeCodesHandler(ws!, p, versionOf)));
-connection.onRequest(moveItemsRequest, async (p) => (await settled(), moveItemsHandler(ws!, p, versionOf)));
-connection.onRequest(newCategoryRequest, async (p) => (await settled(), newCategoryHandler(ws!, p, versionOf)));
-connection.onRequest(deleteCodeRequest, async (p) => (await settled(), deleteCodeHandler(ws!, p, versionOf)));
-connection.onRequest(setDescriptionRequest, async (p) => (await settled(), setDescriptionHandler(ws!, p, versionOf)));
-connection.onRequest(setColorRequest, async (p) => (await settled(), setColorHandler(ws!, p, versionOf)));
+connection.onRequest(renameItemRequest, async (p) => (await settled(), renameItemHandler(ops!, p)));
+connection.onRequest(mergeCodesRequest, async (p) => (await settled(), mergeCodesHandler(ops!, p)));
+connection.onRequest(moveItemsRequest, async (p) => (await settled(), moveItemsHandler(ops!, p)));
+connection.onRequest(newCategoryRequest, async (p) => (await settled(), newCategoryHandler(ops!, p)));
+connection.onRequest(deleteCodeRequest, async (p) => (await settled(), deleteCodeHandler(ops!, p)));
+connection.onRequest(setDescriptionRequest, async (p) => (await settled(), setDescriptionHandler(ops!, p)));
+connection.onRequest(setColorRequest, async (p) => (await settled(), setColorHandler(ops!, p)));
 connection.onRequest(exportCodebookRequest, async (p) => (await settled(), exportCodebookHandler(ws!, p)));
 const openText = (uri: string): string | undefined => openDocuments.get(uri)?.getText();
 connection.onRequest(matrixRequest, async (p) => (await settled(), matrix(ws!, p)));
 connection.onRequest(matrixCellRequest, async (p) => (await settled(), matrixCell(ws!, p)));
 connection.onRequest(disagreementsRequest, async (p) => (await settled(), disagreements(ws!, p, openText)));
-connection.onRequest(settleDisagreementRequest, async (p) => (await settled(), settle(ws!, p, versionOf, openText)));
+connection.onRequest(settleDisagreementRequest, async (p) => (await settled(), settle(ops!, p, openText)));
+// Commit of a two-part operation, and Ctrl+Z / Ctrl+Shift+Z after a coding operation.
+registerUndo(connection, () => ops, settled);
 
 connection.listen();

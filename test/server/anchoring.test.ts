@@ -140,7 +140,7 @@ describe('orphaned and fuzzy codings through the server', function () {
     assert.deepEqual(diags.map((d) => d.code).sort(), ['qda.fuzzyCoding', 'qda.orphanCoding']);
 
     const accepted = await ctx.editor.connection.sendRequest(acceptCodingRequest, { id: 'c2' });
-    await ctx.editor.applyAndSave(accepted.edit!);
+    await ctx.editor.applyResult(accepted);
     await waitFor(() => onDisk()[2].start !== R2.indexOf(PASSAGES[2]));
     const text = readFileSync(path.join(ctx.root, 'transcripts/R2.md'), 'utf8');
     assert.equal(onDisk()[2].start, text.indexOf('Lederen er den som får deg til å tro på dette.'));
@@ -151,7 +151,7 @@ describe('orphaned and fuzzy codings through the server', function () {
     const li = new LineIndex(text);
     const at = text.indexOf(target);
     const reattached = await ctx.editor.connection.sendRequest(reattachCodingRequest, { id: 'c1', uri: ctx.editor.uri('transcripts/R2.md'), range: { start: li.positionAt(at), end: li.positionAt(at + target.length) } });
-    await ctx.editor.applyAndSave(reattached.edit!);
+    await ctx.editor.applyResult(reattached);
     await waitFor(() => onDisk().find((c) => c.id === 'c1')!.exact === target);
     let after = await ctx.editor.connection.sendRequest(reviewCodingsRequest, {});
     for (let i = 0; i < 50 && after.length > 0; i++) {
@@ -161,7 +161,7 @@ describe('orphaned and fuzzy codings through the server', function () {
     assert.deepEqual(after, []);
 
     const deleted = await ctx.editor.connection.sendRequest(deleteCodingRequest, { id: 'c0' });
-    await ctx.editor.applyAndSave(deleted.edit!);
+    await ctx.editor.applyResult(deleted);
     assert.deepEqual(onDisk().map((c) => c.id).sort(), ['c1', 'c2']);
   });
 });
@@ -185,7 +185,7 @@ describe('orphaned and fuzzy codings of an open transcript through the server', 
     const li = new LineIndex(text);
     const at = text.indexOf(target);
     const reattached = await ctx.editor.connection.sendRequest(reattachCodingRequest, { id: 'c1', uri, range: { start: li.positionAt(at), end: li.positionAt(at + target.length) } });
-    await ctx.editor.applyAndSave(reattached.edit!);
+    await ctx.editor.applyResult(reattached);
     await waitFor(() => onDisk().find((c) => c.id === 'c1')!.exact === target);
     assert.equal((await shown()).get('c1'), target, 'the open transcript shows the re-attached coding');
   });

@@ -59,7 +59,7 @@ describe('codebook work with a transcript open, over stdio', function () {
   };
   const apply = async (result: CodebookEditResult): Promise<void> => {
     assert.equal(result.error, undefined);
-    await ctx.editor.applyAndSave(result.edit!);
+    await ctx.editor.applyResult(result);
   };
   /** Tree, export and the CLI agree, for every code. */
   const agree = async (what: string): Promise<Counts> => {

@@ -29,6 +29,12 @@ function touched(editor: TestEditor, edit: WorkspaceEdit): string[] {
     .sort();
 }
 
+/** Every file an operation's reply changes: its WorkspaceEdit's, and the server's own it writes on commit. */
+function touchedBy(editor: TestEditor, result: { edit?: WorkspaceEdit; pending?: string[] }): string[] {
+  const rel = (u: string): string => path.relative(editor.root, URI.parse(u).fsPath).split(path.sep).join('/');
+  return [...(result.edit ? touched(editor, result.edit) : []), ...(result.pending ?? []).map(rel)].sort();
+}
+
 describe('codebook work over stdio', function () {
   this.timeout(30000);
   const ctx = serverSuite(makeProject, { each: true });
@@ -88,9 +94,9 @@ describe('codebook work over stdio', function () {
     const merged = await ctx.editor.connection.sendRequest(mergeCodesRequest, { sources: ['Kunde-innsikt'], target: 'Kundeinnsikt' });
     assert.equal(merged.error, undefined);
     assert.equal(merged.removed, 1);
-    assert.deepEqual(touched(ctx.editor, merged.edit!), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'chapters/kap5.md', 'codebook.md']);
-    assert.deepEqual([...merged.save!].sort(), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'chapters/kap5.md', 'codebook.md'].map((r) => ctx.editor.uri(r)).sort());
-    await ctx.editor.applyAndSave(merged.edit!);
+    assert.deepEqual(touchedBy(ctx.editor, merged), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'chapters/kap5.md', 'codebook.md']);
+    assert.deepEqual([...merged.save!, ...(merged.pending ?? [])].sort(), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'chapters/kap5.md', 'codebook.md'].map((r) => ctx.editor.uri(r)).sort());
+    await ctx.editor.applyResult(merged);
     assert.deepEqual(codings('.qda/codings/anna.jsonl').filter((c) => c.exact === 'Kundene merket det').map((c) => c.code), ['Kundeinnsikt']);
     assert.deepEqual(codings('.qda/codings/bjorn.jsonl').map((c) => c.code), ['«læring i sandkassa»', 'Kundeinnsikt']);
     assert.ok(!read('codebook.md').includes('Kunde-innsikt'));
@@ -103,11 +109,11 @@ describe('codebook work over stdio', function () {
   it('moves a code into another category, deletes a code after saying how many codings go, and exports', async () => {
     const moved = await ctx.editor.connection.sendRequest(moveItemsRequest, { names: ['Kundeinnsikt'], target: { kind: 'into', category: 'Ledelse' } });
     assert.deepEqual(touched(ctx.editor, moved.edit!), ['codebook.md']);
-    await ctx.editor.applyAndSave(moved.edit!);
+    await ctx.editor.applyResult(moved);
     assert.ok(read('codebook.md').includes('(R2).\n- **Kundeinnsikt** — bruke data om kunden\n\n## Ukategorisert'));
     const deletion = await ctx.editor.connection.sendRequest(deleteCodeRequest, { name: 'Kunde-innsikt' });
     assert.equal(deletion.removed, 2);
-    assert.deepEqual(touched(ctx.editor, deletion.edit!), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'codebook.md']);
+    assert.deepEqual(touchedBy(ctx.editor, deletion), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'codebook.md']);
     const csv = await ctx.editor.connection.sendRequest(exportCodebookRequest, { format: 'csv' });
     assert.equal(csv.fileName, 'kodebok.csv');
     assert.ok(csv.text?.includes('\r\nLedelse,,Kundeinnsikt,,bruke data om kunden,1,1,FL1,anna,Kundene merket det,FL1\r\n'), csv.text);

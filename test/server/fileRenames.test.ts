@@ -134,7 +134,7 @@ describe('transcripts renamed, moved or deleted over stdio (issue 13.5)', functi
       context: { diagnostics: [] },
     })) as CodeAction[];
     assert.deepEqual(inTranscript.map((a) => a.title), [`6 codings belong to ${to}`]);
-    await ctx.editor.applyAndSave(fix.edit!);
+    await ctx.editor.applyResult(fix);
     const anonymised = readFileSync(path.join(ctx.root, to), 'utf8');
     await until('every coding painted in the renamed transcript', () => painted(ctx.editor, to, anonymised), (v) => v.length === 6 && v.every(([, anchored]) => anchored));
     const texts = (await painted(ctx.editor, to, anonymised)).map(([t]) => t);
@@ -162,7 +162,7 @@ describe('transcripts renamed, moved or deleted over stdio (issue 13.5)', functi
     const relink = await ctx.editor.connection.sendRequest(relinkCodingsRequest, { doc: T2, uri: ctx.editor.uri('transcripts/R2-ny.md') });
     assert.equal(relink.error, undefined);
     assert.equal(relink.relinked, 6);
-    await ctx.editor.applyAndSave(relink.edit!);
+    await ctx.editor.applyResult(relink);
     await until('every coding painted in the re-linked transcript', () => painted(ctx.editor, 'transcripts/R2-ny.md', R2), (v) => JSON.stringify(v) === JSON.stringify(expectedPainted(ALL)));
 
     // Delete it too: now delete its codings on purpose.
@@ -171,7 +171,7 @@ describe('transcripts renamed, moved or deleted over stdio (issue 13.5)', functi
     await until('the missing transcript listed', () => ctx.editor.connection.sendRequest(missingTranscriptsRequest, {}), (m) => m.length === 1 && m[0].doc === 'transcripts/R2-ny.md');
     const removed = await ctx.editor.connection.sendRequest(deleteCodingsOfDocRequest, { doc: 'transcripts/R2-ny.md' });
     assert.equal(removed.removed, 6);
-    await ctx.editor.applyAndSave(removed.edit!);
+    await ctx.editor.applyResult(removed);
     await until('no missing transcript left', () => ctx.editor.connection.sendRequest(missingTranscriptsRequest, {}), (m) => m.length === 0);
     assert.equal(await codeCount(ctx.editor), 0);
     assert.equal(existsSync(path.join(ctx.root, '.qda/codings/anna/transcripts/R2-ny.md.jsonl')), false);

@@ -58,7 +58,7 @@ describe('names with HTML, images and javascript: links are text in every hover 
     const range = { start: positionIn(transcript, PASSAGE), end: positionIn(transcript, PASSAGE, PASSAGE.length) };
     const coded = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: ctx.editor.uri('transcripts/FL1.md'), range, code: CODE });
     assert.equal(coded.error, undefined);
-    await ctx.editor.applyAndSave(coded.edit!);
+    await ctx.editor.applyResult(coded);
 
     const hover = async (rel: string, text: string, needle: string, delta: number): Promise<string> => {
       const h = (await ctx.editor.connection.sendRequest(HoverRequest.type, { textDocument: { uri: ctx.editor.uri(rel) }, position: positionIn(text, needle, delta) })) as Hover | null;

@@ -7,7 +7,7 @@ import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, typ
 import { InitializeRequest, InitializedNotification, PublishDiagnosticsNotification, DidOpenTextDocumentNotification, DidChangeWatchedFilesNotification, FileChangeType, RegistrationRequest, ShutdownRequest, ExitNotification, type Diagnostic, type WorkspaceEdit, type TextEdit } from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
 import { LineIndex } from '../../server/src/core/text/text';
-import { readyNotification } from '../../server/src/protocol';
+import { commitEditRequest, readyNotification, type EditResult } from '../../server/src/protocol';
 
 export const SERVER = path.resolve(__dirname, '../../../dist/server.js');
 
@@ -111,6 +111,19 @@ export class TestEditor {
       changed.push(change.textDocument.uri);
     }
     await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [...events, ...changed.map((uri) => ({ uri, type: FileChangeType.Changed }))] });
+  }
+
+  /**
+   * Applies an operation's reply as the extension does: its WorkspaceEdit (the user's files) to
+   * disk, then — when the operation also changes the server's own files — the commit, after
+   * which the server writes those itself. Returns the commit's reply (or the reply itself).
+   */
+  async applyResult(result: Pick<EditResult, 'edit' | 'commit'>): Promise<EditResult> {
+    if (result.edit) await this.applyAndSave(result.edit);
+    if (result.commit === undefined) return result;
+    const committed = await this.connection.sendRequest(commitEditRequest, { commit: result.commit });
+    if (committed.error) throw new Error(`commit refused: ${committed.error}`);
+    return committed;
   }
 
   /** Renames (or moves) a file on disk outside the editor and tells the server, as a file watcher does. */

@@ -78,7 +78,7 @@ describe('privacy, import and informants over stdio', function () {
     assert.equal(result.error, undefined);
     assert.deepEqual(result.transcripts, [ctx.editor.uri('transcripts/intervju.md')]);
     assert.equal(result.gitignore, true);
-    await ctx.editor.applyAndSave(result.edit!);
+    await ctx.editor.applyResult(result);
     const md = readFileSync(path.join(ctx.root, 'transcripts/intervju.md'), 'utf8');
     assert.match(md, /^\*\*Intervjuer:\*\* \[00:00:01\] Hva gjør du\?\n\n\*\*R5:\*\* \[00:00:03\] Jeg er rådgiver\.\n$/m);
     assert.equal(readFileSync(path.join(ctx.root, '.qda/identifiers.yaml'), 'utf8'), 'Kari Nordmann: R4\nIngrid Haugland: Intervjuer\nOla Dunk: R5\n');
@@ -111,7 +111,7 @@ describe('privacy, import and informants over stdio', function () {
     assert.deepEqual(list.attributeNames, ['role']);
     const set = await ctx.editor.connection.sendRequest(setInformantAttributeRequest, { informant: 'R4', attribute: 'office', value: 'Bergen' });
     assert.equal(set.error, undefined);
-    await ctx.editor.applyAndSave(set.edit!);
+    await ctx.editor.applyResult(set);
     assert.equal(readFileSync(path.join(ctx.root, 'qda.yaml'), 'utf8'), QDA_YAML.replace('{ role: leder }', '{ role: leder, office: Bergen }'));
     const bad = await ctx.editor.connection.sendRequest(setInformantAttributeRequest, { informant: 'R4', attribute: '', value: 'x' });
     assert.match(bad.error ?? '', /cannot be an attribute name/);

@@ -39,8 +39,10 @@ describe('language server over stdio', function () {
     const range = { start: li.positionAt(start), end: li.positionAt(start + sentence.length) };
     const result = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range, code: '«læring i sandkassa»' });
     assert.equal(result.error, undefined);
-    assert.deepEqual(result.save, [ctx.editor.uri('.qda/codings/anna/transcripts/R2.md.jsonl')]);
-    await ctx.editor.applyAndSave(result.edit!);
+    // The server wrote the codings file itself: the reply names it, and there is nothing for the editor to apply.
+    assert.deepEqual(result.written, [ctx.editor.uri('.qda/codings/anna/transcripts/R2.md.jsonl')]);
+    assert.equal(result.edit, undefined);
+    await ctx.editor.applyResult(result);
     const onDisk = JSON.parse(readFileSync(path.join(ctx.root, '.qda/codings/anna/transcripts/R2.md.jsonl'), 'utf8')) as Coding;
     assert.equal(onDisk.exact, sentence);
     assert.equal(onDisk.code, '«læring i sandkassa»');
@@ -150,7 +152,7 @@ describe('language server over stdio', function () {
     const start = text.indexOf('«læring i sandkassa»');
     const res = await ctx.editor.connection.sendRequest(uncodeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range: { start: li.positionAt(start), end: li.positionAt(start + 3) } });
     assert.equal(res.removed, 1);
-    await ctx.editor.applyAndSave(res.edit!);
+    await ctx.editor.applyResult(res);
     assert.equal(readFileSync(path.join(ctx.root, '.qda/codings/anna/transcripts/R2.md.jsonl'), 'utf8'), '');
 
     await fsp.writeFile(path.join(ctx.root, '.qda/codings/anna/transcripts/R2.md.jsonl'), '{"id":"x1","doc":"transcripts/R2.md","start":5,"end":1,"code":"K"}\n');
@@ -176,11 +178,11 @@ describe('language server over stdio', function () {
     const range = { start: li.positionAt(start), end: li.positionAt(start + 40) };
     const coded = await ctx.editor.connection.sendRequest(codeSelectionRequest, { uri: ctx.editor.uri('transcripts/R2.md'), range, code: 'Recode fra', create: true });
     assert.equal(coded.error, undefined);
-    await ctx.editor.applyAndSave(coded.edit!);
+    await ctx.editor.applyResult(coded);
     const id = coded.id!;
     const moved = await ctx.editor.connection.sendRequest(recodeCodingRequest, { id, code: 'Recode til', create: true });
     assert.equal(moved.error, undefined);
-    await ctx.editor.applyAndSave(moved.edit!);
+    await ctx.editor.applyResult(moved);
     const segmentsOf = (code: string) => ctx.editor.connection.sendRequest(segmentsRequest, { code });
     let to = await segmentsOf('Recode til');
     for (let i = 0; i < 50 && to.length === 0; i++) {
@@ -194,7 +196,7 @@ describe('language server over stdio', function () {
 
     const removed = await ctx.editor.connection.sendRequest(uncodeCodingRequest, { id });
     assert.equal(removed.error, undefined);
-    await ctx.editor.applyAndSave(removed.edit!);
+    await ctx.editor.applyResult(removed);
     let after = await segmentsOf('Recode til');
     for (let i = 0; i < 50 && after.length > 0; i++) {
       await new Promise((r) => setTimeout(r, 20));

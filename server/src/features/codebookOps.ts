@@ -21,30 +21,30 @@ import { deleteCode, mergeCodes, moveItems, newCategory, renameItem, setColor, s
 import { exportCodebook } from '../core/export/exportCodebook';
 import { appendCodeEdit } from '../core/parse/codebook';
 import { similarCodes } from '../core/checks/checks';
-import { toWorkspaceEdit } from './codingCommands';
+import { toWorkspaceEdit, type Operations } from '../operationReply';
+import type { Project } from '../core/project/project';
 
 type VersionOf = (uri: string) => number | null;
 
-function run(ws: ServerWorkspace, versionOf: VersionOf, op: () => OperationResult): CodebookEditResult {
-  let result: OperationResult;
-  try {
-    result = op();
-  } catch (err) {
-    return { error: `The codebook could not be changed: ${(err as Error).message}` };
-  }
-  if (result.error) return { error: result.error, message: result.message };
-  if (result.edits.length === 0) return { message: result.message, removed: result.removed };
-  return { edit: toWorkspaceEdit(ws, result, versionOf), save: result.edits.map((e) => ws.uriOf(e.path)), message: result.message, removed: result.removed };
+/** Codebook operations that also touch codings (rename, merge, delete) commit those after the client applied the rest. */
+function run(ops: Operations, op: (project: Project) => OperationResult): Promise<CodebookEditResult> {
+  return ops.reply(() => {
+    try {
+      return op(ops.ws.project);
+    } catch (err) {
+      return { edits: [], error: `The codebook could not be changed: ${(err as Error).message}` };
+    }
+  });
 }
 
-export const renameItemHandler = (ws: ServerWorkspace, p: RenameItemParams, v: VersionOf): CodebookEditResult => run(ws, v, () => renameItem(ws.project, p.name, p.newName));
-export const mergeCodesHandler = (ws: ServerWorkspace, p: MergeCodesParams, v: VersionOf): CodebookEditResult => run(ws, v, () => mergeCodes(ws.project, p.sources, p.target));
-export const moveItemsHandler = (ws: ServerWorkspace, p: MoveItemsParams, v: VersionOf): CodebookEditResult => run(ws, v, () => moveItems(ws.project, p.names, p.target));
-export const newCategoryHandler = (ws: ServerWorkspace, p: NewCategoryParams, v: VersionOf): CodebookEditResult =>
-  run(ws, v, () => newCategory(ws.project, p.name, { parent: p.parent, codes: p.codes, description: p.description }));
-export const deleteCodeHandler = (ws: ServerWorkspace, p: DeleteCodeParams, v: VersionOf): CodebookEditResult => run(ws, v, () => deleteCode(ws.project, p.name));
-export const setDescriptionHandler = (ws: ServerWorkspace, p: SetDescriptionParams, v: VersionOf): CodebookEditResult => run(ws, v, () => setDescription(ws.project, p.name, p.description));
-export const setColorHandler = (ws: ServerWorkspace, p: SetColorParams, v: VersionOf): CodebookEditResult => run(ws, v, () => setColor(ws.project, p.name, p.color));
+export const renameItemHandler = (ops: Operations, p: RenameItemParams): Promise<CodebookEditResult> => run(ops, (project) => renameItem(project, p.name, p.newName));
+export const mergeCodesHandler = (ops: Operations, p: MergeCodesParams): Promise<CodebookEditResult> => run(ops, (project) => mergeCodes(project, p.sources, p.target));
+export const moveItemsHandler = (ops: Operations, p: MoveItemsParams): Promise<CodebookEditResult> => run(ops, (project) => moveItems(project, p.names, p.target));
+export const newCategoryHandler = (ops: Operations, p: NewCategoryParams): Promise<CodebookEditResult> =>
+  run(ops, (project) => newCategory(project, p.name, { parent: p.parent, codes: p.codes, description: p.description }));
+export const deleteCodeHandler = (ops: Operations, p: DeleteCodeParams): Promise<CodebookEditResult> => run(ops, (project) => deleteCode(project, p.name));
+export const setDescriptionHandler = (ops: Operations, p: SetDescriptionParams): Promise<CodebookEditResult> => run(ops, (project) => setDescription(project, p.name, p.description));
+export const setColorHandler = (ops: Operations, p: SetColorParams): Promise<CodebookEditResult> => run(ops, (project) => setColor(project, p.name, p.color));
 
 export async function exportCodebookHandler(ws: ServerWorkspace, p: ExportCodebookParams): Promise<ExportCodebookResult> {
   try {

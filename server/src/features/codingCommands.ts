@@ -1,54 +1,37 @@
-// qda/codeSelection and qda/uncodeSelection: core computes offset edits on the codings file
-// and codebook.md; here they become a WorkspaceEdit the client applies (undo works) and saves.
-import type { TextDocumentEdit, WorkspaceEdit, CreateFile } from 'vscode-languageserver';
-import type { ServerWorkspace } from '../workspace';
-import type { CodeSelectionParams, EditResult, RecodeCodingParams, UncodeSelectionParams } from '../protocol';
+// qda/codeSelection, qda/uncodeSelection, qda/recodeCoding and qda/uncodeCoding: core computes
+// the edits; operationReply.ts writes the codings files and replies (one undo step each).
+import type { Operations, ReplyExtras } from '../operationReply';
+import type { CodeSelectionParams, EditResult, RecodeCodingParams, UncodeCodingParams, UncodeSelectionParams } from '../protocol';
 import { codeRange, recodeCoding, uncodeCoding, uncodeRange } from '../core/ops/operations';
-import type { OperationResult } from '../core/model/edits';
 
-export function toWorkspaceEdit(ws: ServerWorkspace, result: OperationResult, versionOf: (uri: string) => number | null): WorkspaceEdit {
-  const documentChanges: Array<TextDocumentEdit | CreateFile> = [];
-  for (const fe of result.edits) {
-    const uri = ws.uriOf(fe.path);
-    if (fe.create) documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
-    documentChanges.push({
-      textDocument: { uri, version: fe.create ? null : versionOf(uri) },
-      edits: fe.edits.map((e) => ({ range: ws.toRange(fe.path, { start: e.start, end: e.end }), newText: e.newText })),
-    });
-  }
-  return { documentChanges };
-}
+export { toWorkspaceEdit } from '../operationReply';
 
-function toEditResult(ws: ServerWorkspace, result: OperationResult, versionOf: (uri: string) => number | null): EditResult {
-  if (result.error || result.edits.length === 0) return { error: result.error, message: result.message };
-  return { edit: toWorkspaceEdit(ws, result, versionOf), save: result.edits.map((e) => ws.uriOf(e.path)), message: result.message };
-}
-
-export function codeSelection(ws: ServerWorkspace, params: CodeSelectionParams, versionOf: (uri: string) => number | null): EditResult & { id?: string } {
+export async function codeSelection(ops: Operations, params: CodeSelectionParams): Promise<EditResult & { id?: string }> {
+  const ws = ops.ws;
   const path = ws.pathOf(params.uri);
   if (!path) return { error: 'The file is outside the project folder.' };
   const start = ws.toOffset(path, params.range.start);
   const end = ws.toOffset(path, params.range.end);
-  const result = codeRange(ws.project, path, start, end, params.code, { create: params.create });
-  return { ...toEditResult(ws, result, versionOf), id: result.codingId };
+  const { id, ...reply } = await ops.reply(() => codeRange(ws.project, path, start, end, params.code, { create: params.create }), { origin: params.origin });
+  return { ...reply, id };
 }
 
-export function uncodeSelection(ws: ServerWorkspace, params: UncodeSelectionParams, versionOf: (uri: string) => number | null): EditResult & { candidates?: string[]; removed?: number } {
+export async function uncodeSelection(ops: Operations, params: UncodeSelectionParams): Promise<EditResult & { candidates?: string[]; removed?: number }> {
+  const ws = ops.ws;
   const path = ws.pathOf(params.uri);
   if (!path) return { error: 'The file is outside the project folder.' };
   const start = ws.toOffset(path, params.range.start);
   const end = ws.toOffset(path, params.range.end);
-  const result = uncodeRange(ws.project, path, start, end, params.code);
-  if (result.candidates && !result.error && result.edits.length === 0) return { candidates: result.candidates };
-  return { ...toEditResult(ws, result, versionOf), candidates: result.candidates, removed: result.removed };
+  const reply: EditResult & ReplyExtras = await ops.reply(() => uncodeRange(ws.project, path, start, end, params.code), { origin: params.origin });
+  // Several codes apply and none was named: the client asks which.
+  if (reply.candidates && !reply.error && !reply.written && !reply.edit) return { candidates: reply.candidates };
+  return reply;
 }
 
-export function recode(ws: ServerWorkspace, params: RecodeCodingParams, versionOf: (uri: string) => number | null): EditResult {
-  const result = recodeCoding(ws.project, params.id, params.code, { create: params.create });
-  if (!result.error && result.edits.length === 0) return { error: 'Nothing to change.' };
-  return toEditResult(ws, result, versionOf);
+export function recode(ops: Operations, params: RecodeCodingParams): Promise<EditResult> {
+  return ops.reply(() => recodeCoding(ops.ws.project, params.id, params.code, { create: params.create }), { origin: params.origin, nothing: 'Nothing to change.' });
 }
 
-export function uncodeOne(ws: ServerWorkspace, id: string, versionOf: (uri: string) => number | null): EditResult {
-  return toEditResult(ws, uncodeCoding(ws.project, id), versionOf);
+export function uncodeOne(ops: Operations, params: UncodeCodingParams): Promise<EditResult> {
+  return ops.reply(() => uncodeCoding(ops.ws.project, params.id), { origin: params.origin });
 }

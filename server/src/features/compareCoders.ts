@@ -1,12 +1,11 @@
 // qda/disagreements and qda/settleDisagreement: the Compare Coders view's list of places where
 // two coders disagree, and the edits that settle one (the target's codings file and the
 // decision log), as a WorkspaceEdit the client applies and can undo.
-import type { TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import type { DisagreementsParams, DisagreementsResult, EditResult, SettleDisagreementParams } from '../protocol';
 import { consensusLogPath, disagreementsOf, parseDecisionLog, settleDisagreement } from '../core/analysis/consensus';
 import { agreementOfProject } from '../core/analysis/agreementProject';
-import { toWorkspaceEdit } from './codingCommands';
+import type { Operations } from '../operationReply';
 import { markdownText } from '../core/text/markdownText';
 
 const DEFAULT_CONSENSUS = { nb: 'konsensus', en: 'consensus' } as const;
@@ -65,7 +64,8 @@ export async function disagreements(ws: ServerWorkspace, p: DisagreementsParams,
   };
 }
 
-export async function settle(ws: ServerWorkspace, p: SettleDisagreementParams, versionOf: (uri: string) => number | null, openText: (uri: string) => string | undefined): Promise<EditResult> {
+export async function settle(ops: Operations, p: SettleDisagreementParams, openText: (uri: string) => string | undefined): Promise<EditResult> {
+  const ws = ops.ws;
   const project = ws.project;
   const text = await logText(ws, p.a, p.b, openText);
   const { items } = disagreementsOf(project, p.a, p.b, parseDecisionLog(text ?? ''));
@@ -73,19 +73,7 @@ export async function settle(ws: ServerWorkspace, p: SettleDisagreementParams, v
   if (!d) return { error: 'That disagreement is no longer open (the codings changed or it was settled). Refresh the Compare Coders view.' };
   const consensus = project.config.consensus ?? DEFAULT_CONSENSUS[project.config.language];
   if (p.target !== p.a && p.target !== p.b && p.target !== consensus) return { error: `Settle into ${p.a}, ${p.b} or the consensus coder ${consensus}.` };
-  const result = settleDisagreement(project, p.a, p.b, d, p.decision, p.target, text);
-  if (result.error) return { error: result.error };
-  // The log is not a file the project indexes: its edit is placed from its own text.
-  const logPath = consensusLogPath(p.a, p.b);
-  const codingEdits = result.edits.filter((e) => e.path !== logPath);
-  const edit: WorkspaceEdit = toWorkspaceEdit(ws, { edits: codingEdits }, versionOf);
-  const logUri = ws.uriOf(logPath);
-  const before = text ?? '';
-  const line = before.split('\n').length - 1;
-  const character = before.length - (before.lastIndexOf('\n') + 1);
-  const logEdit = result.edits.find((e) => e.path === logPath)!;
-  const changes = edit.documentChanges as Array<TextDocumentEdit | CreateFile>;
-  if (text === undefined) changes.push({ kind: 'create', uri: logUri, options: { ignoreIfExists: true } });
-  changes.push({ textDocument: { uri: logUri, version: text === undefined ? null : versionOf(logUri) }, edits: [{ range: { start: { line, character }, end: { line, character } }, newText: logEdit.edits[0].newText }] });
-  return { edit, save: [...codingEdits.map((e) => ws.uriOf(e.path)), logUri], message: result.message };
+  // The codings and the decision log (.qda/consensus/, read from its own text) are both the
+  // server's files: one write, one undo step.
+  return ops.reply(() => settleDisagreement(project, p.a, p.b, d, p.decision, p.target, text), { origin: p.origin });
 }

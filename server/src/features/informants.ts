@@ -4,7 +4,7 @@ import type { ServerWorkspace } from '../workspace';
 import type { EditResult, InformantsResult, SetInformantAttributeParams } from '../protocol';
 import { CONFIG_FILE } from '../core/parse/config';
 import { informantInfos, setInformantAttribute } from '../core/ops/informants';
-import { toWorkspaceEdit } from './codingCommands';
+import type { Operations } from '../operationReply';
 
 export function informants(ws: ServerWorkspace): InformantsResult {
   const infos = informantInfos(ws.project);
@@ -18,8 +18,6 @@ export function informants(ws: ServerWorkspace): InformantsResult {
   };
 }
 
-export function setAttribute(ws: ServerWorkspace, params: SetInformantAttributeParams, versionOf: (uri: string) => number | null): EditResult {
-  const result = setInformantAttribute(ws.project, params.informant, params.attribute, params.value);
-  if (result.error || result.edits.length === 0) return { error: result.error, message: result.message };
-  return { edit: toWorkspaceEdit(ws, result, versionOf), save: result.edits.map((e) => ws.uriOf(e.path)), message: result.message };
+export function setAttribute(ops: Operations, params: SetInformantAttributeParams): Promise<EditResult> {
+  return ops.reply(() => setInformantAttribute(ops.ws.project, params.informant, params.attribute, params.value));
 }

@@ -2,8 +2,7 @@
 import type { ServerWorkspace } from '../workspace';
 import type { EditResult, ReattachCodingParams, ReviewCoding } from '../protocol';
 import { acceptCoding, codingsToReview, deleteCoding, reattachCoding } from '../core/ops/orphans';
-import { toWorkspaceEdit } from './codingCommands';
-import type { OperationResult } from '../core/model/edits';
+import type { Operations } from '../operationReply';
 
 export function reviewCodings(ws: ServerWorkspace): ReviewCoding[] {
   const project = ws.project;
@@ -29,21 +28,21 @@ export function reviewCodings(ws: ServerWorkspace): ReviewCoding[] {
   });
 }
 
-function toResult(ws: ServerWorkspace, result: OperationResult, versionOf: (uri: string) => number | null): EditResult {
-  if (result.error || result.edits.length === 0) return { error: result.error ?? 'Nothing to change.' };
-  return { edit: toWorkspaceEdit(ws, result, versionOf), save: result.edits.map((e) => ws.uriOf(e.path)) };
-}
+const NOTHING = { nothing: 'Nothing to change.' };
 
-export function reattach(ws: ServerWorkspace, p: ReattachCodingParams, versionOf: (uri: string) => number | null): EditResult {
+export async function reattach(ops: Operations, p: ReattachCodingParams): Promise<EditResult> {
+  const ws = ops.ws;
   const doc = ws.pathOf(p.uri);
   if (!doc) return { error: 'The file is outside the project folder.' };
-  return toResult(ws, reattachCoding(ws.project, p.id, doc, ws.toOffset(doc, p.range.start), ws.toOffset(doc, p.range.end)), versionOf);
+  const start = ws.toOffset(doc, p.range.start);
+  const end = ws.toOffset(doc, p.range.end);
+  return ops.reply(() => reattachCoding(ws.project, p.id, doc, start, end), NOTHING);
 }
 
-export function accept(ws: ServerWorkspace, id: string, versionOf: (uri: string) => number | null): EditResult {
-  return toResult(ws, acceptCoding(ws.project, id), versionOf);
+export function accept(ops: Operations, id: string): Promise<EditResult> {
+  return ops.reply(() => acceptCoding(ops.ws.project, id), NOTHING);
 }
 
-export function remove(ws: ServerWorkspace, id: string, versionOf: (uri: string) => number | null): EditResult {
-  return toResult(ws, deleteCoding(ws.project, id), versionOf);
+export function remove(ops: Operations, id: string): Promise<EditResult> {
+  return ops.reply(() => deleteCoding(ops.ws.project, id), NOTHING);
 }

@@ -1,0 +1,129 @@
+// The undo/redo log of coding operations. The server writes the codings files itself, so
+// VS Code's own undo never sees a coding; this log is what Ctrl+Z in the transcript editor
+// undoes. Pure: it keeps, for every file an operation changed, the one replacement that
+// turns the text before into the text after (common prefix and suffix left out), and undoes
+// or redoes it only when the file still holds what the operation left there — a file
+// changed since (by hand, a git pull, another operation) is never overwritten from here.
+import type { OffsetEdit } from '../parse/codings';
+
+/** At `start`, the text holds `expected` (up to start + expected.length); it becomes `text`. */
+export interface Replacement {
+  start: number;
+  expected: string;
+  text: string;
+}
+
+export interface FileChange {
+  path: string;
+  replacement: Replacement;
+}
+
+export interface LogEntry {
+  readonly id: number;
+  readonly changes: readonly FileChange[];
+  /** Who may undo it (the server keeps the editor's URI and its version there). */
+  origin?: string;
+  version?: number | null;
+}
+
+/** The failure of an undo or redo: the file that no longer holds what the entry expects. */
+export interface LogConflict {
+  conflict: string;
+}
+
+/** The smallest single replacement that turns `before` into `after`. */
+export function diffReplacement(before: string, after: string): Replacement {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  // A surrogate pair is never split: the replacement's ends fall between characters.
+  if (start > 0 && isHigh(before.charCodeAt(start - 1))) start--;
+  if (tail > 0 && isLow(before.charCodeAt(before.length - tail))) tail--;
+  return { start, expected: before.slice(start, before.length - tail), text: after.slice(start, after.length - tail) };
+}
+
+const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+
+/** The replacement that takes the change back. */
+export function invert(r: Replacement): Replacement {
+  return { start: r.start, expected: r.text, text: r.expected };
+}
+
+/** The replacement as an offset edit, when `text` holds what it expects; else undefined. */
+export function editFor(text: string, r: Replacement): OffsetEdit | undefined {
+  if (text.slice(r.start, r.start + r.expected.length) !== r.expected) return undefined;
+  return { start: r.start, end: r.start + r.expected.length, newText: r.text };
+}
+
+/** One entry per operation; the newest last. At most `limit` are kept. */
+export class UndoLog {
+  private undoStack: LogEntry[] = [];
+  private redoStack: LogEntry[] = [];
+  private nextId = 1;
+
+  constructor(private readonly limit = 100) {}
+
+  /** Records an operation's changes (files it left unchanged are dropped); clears the redo side. */
+  record(changes: readonly FileChange[], origin?: string, version?: number | null): LogEntry | undefined {
+    const real = changes.filter((c) => c.replacement.expected !== c.replacement.text);
+    if (real.length === 0) return undefined;
+    const entry: LogEntry = { id: this.nextId++, changes: real, origin, version };
+    this.undoStack.push(entry);
+    if (this.undoStack.length > this.limit) this.undoStack.shift();
+    this.redoStack = [];
+    return entry;
+  }
+
+  peekUndo(): LogEntry | undefined {
+    return this.undoStack[this.undoStack.length - 1];
+  }
+
+  peekRedo(): LogEntry | undefined {
+    return this.redoStack[this.redoStack.length - 1];
+  }
+
+  /**
+   * The edits that undo the newest entry, per file, given the files' texts now; or the file
+   * that changed since. Nothing moves until `undone` says the edits were made.
+   */
+  undoEdits(textOf: (path: string) => string | undefined): Array<{ path: string; edits: OffsetEdit[] }> | LogConflict | undefined {
+    const entry = this.peekUndo();
+    return entry && editsOf(entry.changes.map((c) => ({ path: c.path, replacement: invert(c.replacement) })), textOf);
+  }
+
+  redoEdits(textOf: (path: string) => string | undefined): Array<{ path: string; edits: OffsetEdit[] }> | LogConflict | undefined {
+    const entry = this.peekRedo();
+    return entry && editsOf(entry.changes, textOf);
+  }
+
+  /** The newest entry was undone: it goes to the redo side. */
+  undone(origin?: string, version?: number | null): void {
+    const entry = this.undoStack.pop();
+    if (entry) this.redoStack.push({ ...entry, origin: origin ?? entry.origin, version: version === undefined ? entry.version : version });
+  }
+
+  /** The newest undone entry was redone: it goes back to the undo side. */
+  redone(origin?: string, version?: number | null): void {
+    const entry = this.redoStack.pop();
+    if (entry) this.undoStack.push({ ...entry, origin: origin ?? entry.origin, version: version === undefined ? entry.version : version });
+  }
+
+  /** Forgets everything: after a conflict the older entries cannot apply either. */
+  clear(): void {
+    this.undoStack = [];
+    this.redoStack = [];
+  }
+}
+
+function editsOf(changes: readonly FileChange[], textOf: (path: string) => string | undefined): Array<{ path: string; edits: OffsetEdit[] }> | LogConflict {
+  const out: Array<{ path: string; edits: OffsetEdit[] }> = [];
+  for (const c of changes) {
+    const edit = editFor(textOf(c.path) ?? '', c.replacement);
+    if (!edit) return { conflict: c.path };
+    out.push({ path: c.path, edits: [edit] });
+  }
+  return out;
+}
