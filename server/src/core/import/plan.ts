@@ -34,7 +34,9 @@ export interface ImportOptions {
 /** A speaker as the preview shows it: with the first words said, to tell "Speaker 1" from "Speaker 2". */
 export type PreviewSpeaker = ImportedSpeaker & { firstWords: string };
 
+/** One file of the import preview (the protocol adds its URI and the target's: qda/importPreview). */
 export interface PreviewFile {
+  /** The file name shown in messages. */
   source: string;
   /** Project-relative path the transcript would be written to. */
   target: string;
@@ -47,9 +49,11 @@ export interface PreviewFile {
   words: number;
   /** The layout the file was read in. */
   layout?: LayoutId;
+  /** Characters the import changed (U+2028 → line break), one sentence each. */
   changes: string[];
 }
 
+/** What an import would produce, for the speaker mapping UI; the one preview type (protocol.ts extends it). */
 export interface ImportPreview {
   files: PreviewFile[];
   /** Informant codes the project already has (qda.yaml and transcripts). */
@@ -62,6 +66,7 @@ export interface ImportPreview {
   interviewerLabel: string;
   /** Where real names go. */
   identifiersPath: string;
+  /** One message naming the file at fault; nothing is written. */
   error?: string;
   /** With `error`, when a file's layout cannot be told: the layouts to choose from. */
   layouts?: LayoutId[];
@@ -143,9 +148,8 @@ async function exists(project: Project, path: string): Promise<boolean> {
 
 /** Converts without writing: speakers found, targets and whether they exist, code suggestions. */
 export async function previewImport(project: Project, sources: readonly ImportSource[], options: ImportOptions = {}): Promise<ImportPreview> {
-  const interviewerLabel = project.config.language === 'en' ? 'Interviewer' : 'Intervjuer';
   const informants = project.informantLabels();
-  const base: ImportPreview = { files: [], informants, known: {}, suggestions: nextFreeCodes(informants), interviewerLabel, identifiersPath: project.config.identifiers };
+  const base: ImportPreview = { files: [], informants, known: {}, suggestions: nextFreeCodes(informants), interviewerLabel: interviewerLabel(project), identifiersPath: project.config.identifiers };
   let converted;
   try {
     converted = await convert(project, sources, options);
@@ -165,6 +169,15 @@ export async function previewImport(project: Project, sources: readonly ImportSo
     }
   }
   return base;
+}
+
+function interviewerLabel(project: Project): string {
+  return project.config.language === 'en' ? 'Interviewer' : 'Intervjuer';
+}
+
+/** The preview of an import refused before anything was converted (a file that cannot be read). */
+export function refusedPreview(project: Project, error: string): ImportPreview {
+  return { files: [], informants: project.informantLabels(), known: {}, suggestions: [], interviewerLabel: interviewerLabel(project), identifiersPath: project.config.identifiers, error };
 }
 
 /** Converts with the speaker mapping and returns every edit; nothing is written here. */
