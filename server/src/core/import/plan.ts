@@ -4,7 +4,7 @@
 // replaced only when the caller confirmed it), the identifiers file with the real names mapped on
 // this import, and its line in .gitignore. The server turns the edits into one WorkspaceEdit.
 import picomatch from 'picomatch';
-import { ImportError, importTranscript, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './index';
+import { ImportError, importTranscript, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type Language, type LayoutId } from './index';
 import { GROUP_LABELS, labelKey } from './common';
 import { gitignoreWith, mergeIdentifiers, parseIdentifiers } from './identifiers';
 import { minimalEdit, nextFreeCodes } from '../ops/informants';
@@ -119,27 +119,36 @@ function speakerMapping(project: Project, options: ImportOptions): Record<string
   return out;
 }
 
-async function convert(project: Project, sources: readonly ImportSource[], options: ImportOptions): Promise<Array<{ source: string; target: string; result: ImportResult }>> {
-  const out: Array<{ source: string; target: string; result: ImportResult }> = [];
-  const targets = new Map<string, string>();
+async function convert(project: Project, sources: readonly ImportSource[], options: ImportOptions): Promise<ConvertedFile[]> {
+  const out: ConvertedFile[] = [];
+  const settings: ConvertSettings = {
+    speakers: speakerMapping(project, options),
+    interviewers: [...project.config.interviewers, ...(options.interviewers ?? [])],
+    language: project.config.language,
+    layout: options.layout,
+  };
   for (const s of sources) {
-    const result = await importTranscript(s.name, s.bytes, {
-      speakers: speakerMapping(project, options),
-      interviewers: [...project.config.interviewers, ...(options.interviewers ?? [])],
-      language: project.config.language,
-      layout: options.layout,
-    });
+    const result = await convertSource(s, settings);
     const chosen = options.targets?.[s.name];
     if (chosen !== undefined && (chosen.startsWith('/') || chosen.split('/').includes('..') || project.roleOf(chosen) !== 'transcript')) {
       throw new ImportError(s.name, `cannot be imported as ${chosen}: not a transcript path of this project (see 'transcripts' in qda.yaml)`);
     }
-    const target = chosen ?? targetOf(project, s.name);
-    const other = targets.get(target);
-    if (other !== undefined) throw new ImportError(s.name, `would be written to ${target}, like ${other}; import them one at a time.`);
-    targets.set(target, s.name);
-    out.push({ source: s.name, target, result });
+    out.push({ source: s.name, target: chosen ?? targetOf(project, s.name), result });
   }
   return out;
+}
+
+/** How a file is converted: the speaker mapping, the interviewers (qda.yaml's and this import's), language and layout. */
+export interface ConvertSettings {
+  speakers: Record<string, string>;
+  interviewers: string[];
+  language: Language;
+  layout?: LayoutId;
+}
+
+/** Converts one file; throws ImportError naming the file (and line) when it cannot be read as a transcript. */
+export function convertSource(source: ImportSource, settings: ConvertSettings): Promise<ImportResult> {
+  return importTranscript(source.name, source.bytes, settings);
 }
 
 async function exists(project: Project, path: string): Promise<boolean> {
@@ -180,6 +189,18 @@ export function refusedPreview(project: Project, error: string): ImportPreview {
   return { files: [], informants: project.informantLabels(), known: {}, suggestions: [], interviewerLabel: interviewerLabel(project), identifiersPath: project.config.identifiers, error };
 }
 
+/** The project as the place an import writes to (project-relative paths; open documents' texts first). */
+function projectPlace(project: Project): ImportPlace {
+  const idPath = project.config.identifiers;
+  return {
+    readText: async (path) => project.texts.get(path) ?? (path === idPath ? project.identifiersText : undefined) ?? (await project.fs.readText(path)),
+    exists: (path) => exists(project, path),
+    identifiersPath: idPath,
+    gitignore: !idPath.startsWith('../') && !idPath.startsWith('/') ? { path: '.gitignore', entry: idPath } : undefined,
+    informants: project.informantLabels(),
+  };
+}
+
 /** Converts with the speaker mapping and returns every edit; nothing is written here. */
 export async function planImport(project: Project, sources: readonly ImportSource[], options: ImportOptions = {}): Promise<ImportPlan> {
   const plan: ImportPlan = { edits: [], before: {}, transcripts: [], results: [], warnings: [] };
@@ -191,16 +212,15 @@ export async function planImport(project: Project, sources: readonly ImportSourc
     return { ...plan, error: errorMessage(err, sources) };
   }
   const overwrite = new Set(options.overwrite ?? []);
-  for (const c of converted) {
-    const present = await exists(project, c.target);
-    if (present && !overwrite.has(c.target)) {
-      return { ...plan, error: `${c.target} already exists (imported from ${c.source}?); confirm to replace it. Nothing was written.` };
-    }
-    const before = present ? (project.texts.get(c.target) ?? (await project.fs.readText(c.target)) ?? '') : '';
-    plan.before[c.target] = before;
-    plan.edits.push({ path: c.target, create: !present, edits: [{ start: 0, end: before.length, newText: c.result.markdown }] });
-    plan.transcripts.push(c.target);
+  const writes = await planWrites(converted, projectPlace(project), { mayReplace: (target) => overwrite.has(target) });
+  if ('refused' in writes) return { ...plan, error: refusalMessage(writes.refused) };
+  for (const f of writes.files) {
+    const before = f.before ?? '';
+    plan.before[f.path] = before;
+    // A transcript is replaced whole; the identifiers file and .gitignore change where they differ.
+    plan.edits.push({ path: f.path, create: f.before === undefined, edits: [f.kind === 'transcript' ? { start: 0, end: before.length, newText: f.text } : minimalEdit(before, f.text)] });
   }
+  plan.transcripts = writes.transcripts;
   plan.results = converted;
   // What the importer read differently (cues left out or moved): a few per file, each a notification.
   for (const c of converted) {
@@ -208,45 +228,137 @@ export async function planImport(project: Project, sources: readonly ImportSourc
     plan.warnings.push(...w.slice(0, 3));
     if (w.length > 3) plan.warnings.push(`${c.source}: ${w.length - 3} more cues were left out or moved (\`qda import\` lists them all).`);
   }
+  if (writes.identifiers) {
+    for (const ch of writes.identifiers.changed) plan.warnings.push(`${writes.identifiers.path}: a name that was ${ch.from} is now ${ch.to}.`);
+    plan.identifiersPath = writes.identifiers.path;
+    if (writes.gitignore) plan.gitignore = true;
+  }
+  return plan;
+}
+
+/** A refusal as the editor shows it (`qda import` words its own: --force, --out). */
+function refusalMessage(r: ImportRefusal): string {
+  switch (r.kind) {
+    case 'same-target':
+      return `${r.source}: would be written to ${r.target}, like ${r.other}; import them one at a time. Nothing was written.`;
+    case 'exists':
+    case 'replaces-source':
+      return `${r.target} already exists (imported from ${r.source}?); confirm to replace it. Nothing was written.`;
+    case 'identifiers':
+      return `${r.message}. Nothing was written.`;
+    case 'no-project':
+      // A project always has a place for real names; here for completeness.
+      return `There is no project to keep the real names ${r.names.map((n) => `"${n}"`).join(', ')} in. Nothing was written.`;
+  }
+}
+
+// ---- What an import writes, for the server (above) and `qda import` (cli/import.ts) alike ----
+
+/** A file converted, and the path its transcript goes to. */
+export interface ConvertedFile {
+  source: string;
+  target: string;
+  result: ImportResult;
+}
+
+/**
+ * Where an import writes, in the caller's own paths: project-relative for the server, absolute
+ * for `qda import` (whose --out may lie anywhere, and which may run outside any project).
+ */
+export interface ImportPlace {
+  /** A file's current text; undefined when there is none. */
+  readText(path: string): Promise<string | undefined>;
+  exists(path: string): Promise<boolean>;
+  /** Where real names go; undefined when there is no project to hold them. */
+  identifiersPath?: string;
+  /** The project's .gitignore and the identifiers file's line in it; undefined when that file lies outside the project. */
+  gitignore?: { path: string; entry: string };
+  /** The project's informant codes: a speaker mapped from one of them (or a code-like label) is no real name. */
+  informants: readonly string[];
+  /** A path as messages show it (default: as given). */
+  shown?(path: string): string;
+}
+
+/** Why an import writes nothing; each caller words it for its user. */
+export type ImportRefusal =
+  | { kind: 'same-target'; source: string; target: string; other: string }
+  | { kind: 'replaces-source'; source: string; target: string }
+  | { kind: 'exists'; source: string; target: string }
+  /** Real names were mapped but there is no project (identifiersPath) to keep them in. */
+  | { kind: 'no-project'; names: string[] }
+  /** The identifiers file does not parse (the message names it and the line). */
+  | { kind: 'identifiers'; message: string };
+
+export interface PlannedWrites {
+  /** Every file to write, with its text before (undefined: it is created): transcripts first, then the identifiers file, then .gitignore. */
+  files: Array<{ kind: 'transcript' | 'identifiers' | 'gitignore'; path: string; before: string | undefined; text: string }>;
+  transcripts: string[];
+  /** Set when real names were mapped (even if the file already had them all). */
+  identifiers?: { path: string; created: boolean; changed: Array<{ name: string; from: string; to: string }> };
+  /** Set when the identifiers file's line is added to .gitignore. */
+  gitignore?: string;
+}
+
+/**
+ * Checks the targets and merges the real names mapped on this import into the identifiers file
+ * (with its line in .gitignore: that file is never committed). Nothing is written; the first
+ * reason not to import comes back as `refused`.
+ */
+export async function planWrites(
+  converted: readonly ConvertedFile[],
+  place: ImportPlace,
+  options: {
+    /** Whether an existing target may be replaced (the user confirmed it, or --force). */
+    mayReplace(target: string): boolean;
+    /** A source's own path in the place's terms, to refuse replacing a source with its import. */
+    sourcePath?(source: string): string | undefined;
+  },
+): Promise<PlannedWrites | { refused: ImportRefusal }> {
+  const out: PlannedWrites = { files: [], transcripts: [] };
+  const seen = new Map<string, string>();
+  for (const c of converted) {
+    const other = seen.get(c.target);
+    if (other !== undefined) return { refused: { kind: 'same-target', source: c.source, target: c.target, other } };
+    seen.set(c.target, c.source);
+    const replace = options.mayReplace(c.target);
+    if (!replace && options.sourcePath?.(c.source) === c.target) return { refused: { kind: 'replaces-source', source: c.source, target: c.target } };
+    const present = await place.exists(c.target);
+    if (present && !replace) return { refused: { kind: 'exists', source: c.source, target: c.target } };
+    out.files.push({ kind: 'transcript', path: c.target, before: present ? ((await place.readText(c.target)) ?? '') : undefined, text: c.result.markdown });
+    out.transcripts.push(c.target);
+  }
 
   // Real names mapped on this import (not codes kept as they were) go to the identifiers file.
   // A code mapped to another code ("Informant A" imported as "Informant B") is no real name:
   // written there, the old code would be flagged as a name wherever it appears.
   const groups = new Set(GROUP_LABELS.map(labelKey));
-  const codes = project.informantLabels();
   const identifiers: Record<string, string> = {};
   for (const c of converted) {
     for (const [name, code] of Object.entries(c.result.identifiers)) {
-      if (!groups.has(labelKey(name)) && !looksLikeInformantCode(name, codes)) identifiers[name] = code;
+      if (!groups.has(labelKey(name)) && !looksLikeInformantCode(name, place.informants)) identifiers[name] = code;
     }
   }
-  if (Object.keys(identifiers).length > 0) {
-    const idPath = project.config.identifiers;
-    const idBefore = project.identifiersText ?? (await project.fs.readText(idPath));
-    let merged;
-    try {
-      merged = mergeIdentifiers(idPath, idBefore, identifiers);
-    } catch (err) {
-      return { ...plan, edits: [], transcripts: [], error: `${(err as Error).message}. Nothing was written.` };
-    }
-    for (const ch of merged.changed) plan.warnings.push(`${idPath}: a name that was ${ch.from} is now ${ch.to}.`);
-    if (merged.text !== (idBefore ?? '')) {
-      plan.before[idPath] = idBefore ?? '';
-      plan.edits.push({ path: idPath, create: idBefore === undefined, edits: [minimalEdit(idBefore ?? '', merged.text)] });
-    }
-    plan.identifiersPath = idPath;
-    // The identifiers file is never committed: its line goes into .gitignore (kept there).
-    if (!idPath.startsWith('../') && !idPath.startsWith('/')) {
-      const giBefore = project.texts.get('.gitignore') ?? (await project.fs.readText('.gitignore'));
-      const next = gitignoreWith(giBefore, idPath);
-      if (next !== undefined) {
-        plan.before['.gitignore'] = giBefore ?? '';
-        plan.edits.push({ path: '.gitignore', create: giBefore === undefined, edits: [minimalEdit(giBefore ?? '', next)] });
-        plan.gitignore = true;
-      }
+  if (Object.keys(identifiers).length === 0) return out;
+  const idPath = place.identifiersPath;
+  if (idPath === undefined) return { refused: { kind: 'no-project', names: Object.keys(identifiers) } };
+  const idBefore = await place.readText(idPath);
+  let merged;
+  try {
+    merged = mergeIdentifiers(place.shown?.(idPath) ?? idPath, idBefore, identifiers);
+  } catch (err) {
+    return { refused: { kind: 'identifiers', message: (err as Error).message } };
+  }
+  if (merged.text !== (idBefore ?? '')) out.files.push({ kind: 'identifiers', path: idPath, before: idBefore, text: merged.text });
+  out.identifiers = { path: idPath, created: idBefore === undefined, changed: merged.changed };
+  if (place.gitignore) {
+    const giBefore = await place.readText(place.gitignore.path);
+    const next = gitignoreWith(giBefore, place.gitignore.entry);
+    if (next !== undefined) {
+      out.files.push({ kind: 'gitignore', path: place.gitignore.path, before: giBefore, text: next });
+      out.gitignore = place.gitignore.path;
     }
   }
-  return plan;
+  return out;
 }
 
 /** The first words of a speaker's first turn in transcript Markdown ("**Label:** [ts] words…"). */
