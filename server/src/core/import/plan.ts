@@ -166,6 +166,8 @@ export async function previewImport(project: Project, sources: readonly ImportSo
     const layouts = err instanceof ImportError && /layout/.test(err.detail) ? TEXT_LAYOUTS : undefined;
     return { ...base, error: errorMessage(err, sources), ...(layouts ? { layouts } : {}) };
   }
+  const twice = sameTarget(converted);
+  if (twice) return { ...base, error: refusalMessage(twice) };
   const known = knownIdentifiers(project);
   const knownByKey = new Map(Object.entries(known).map(([k, v]) => [labelKey(k), v]));
   for (const c of converted) {
@@ -211,6 +213,8 @@ export async function planImport(project: Project, sources: readonly ImportSourc
   } catch (err) {
     return { ...plan, error: errorMessage(err, sources) };
   }
+  const twice = sameTarget(converted);
+  if (twice) return { ...plan, error: refusalMessage(twice) };
   const overwrite = new Set(options.overwrite ?? []);
   const writes = await planWrites(converted, projectPlace(project), { mayReplace: (target) => overwrite.has(target) });
   if ('refused' in writes) return { ...plan, error: refusalMessage(writes.refused) };
@@ -299,6 +303,17 @@ export interface PlannedWrites {
   gitignore?: string;
 }
 
+/** Two files that would be written to one target (the first such pair). */
+export function sameTarget(converted: readonly ConvertedFile[]): ImportRefusal | undefined {
+  const seen = new Map<string, string>();
+  for (const c of converted) {
+    const other = seen.get(c.target);
+    if (other !== undefined) return { kind: 'same-target', source: c.source, target: c.target, other };
+    seen.set(c.target, c.source);
+  }
+  return undefined;
+}
+
 /**
  * Checks the targets and merges the real names mapped on this import into the identifiers file
  * (with its line in .gitignore: that file is never committed). Nothing is written; the first
@@ -317,6 +332,7 @@ export async function planWrites(
   const out: PlannedWrites = { files: [], transcripts: [] };
   const seen = new Map<string, string>();
   for (const c of converted) {
+    // One file at a time, as `qda import` always checked (the editor's import checks sameTarget first).
     const other = seen.get(c.target);
     if (other !== undefined) return { refused: { kind: 'same-target', source: c.source, target: c.target, other } };
     seen.set(c.target, c.source);
