@@ -519,7 +519,7 @@ describe('qda import (command line)', () => {
   });
 
   it('plans what it writes as the editor does: a code mapped to a code is no real name; the identifiers line goes back into .gitignore', async () => {
-    // Issue 16: `qda import` and the editor's import share core/import/plan.ts (planWrites).
+    // Issue 16: `qda import` and the editor's import share core/import/writes.ts (planWrites).
     writeFileSync(join(dir, 'qda.yaml'), 'language: nb\n');
     writeFileSync(join(dir, 'raw/codes.vtt'), 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nInformant A: Hei.\n\n00:00:03.000 --> 00:00:04.000\nInformant A: Ja.\n');
     assert.equal(await runImport(['raw/codes.vtt', '--speaker', 'Informant A=Informant B'], io()), 0, err.join(''));

@@ -9,7 +9,7 @@
 // `identifiers`, default .qda/identifiers.yaml), whose line goes into the project's .gitignore
 // when missing; a warning says so when git tracks it. Without a project there is nowhere that
 // file belongs, so such an import writes nothing and says why. What is written is planned by
-// core/import/plan.ts, as for the editor's import: this file reads the arguments and the files,
+// core/import/writes.ts, as for the editor's import: this file reads the arguments and the files,
 // words the messages for a terminal and writes.
 import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { parseConfig } from '../core/parse/config';
 import { writeFileAtomic } from '../nodeFs';
 import { ImportError, isLayoutId, LAYOUT_NAMES, TEXT_LAYOUTS, transcriptFileName, type Language, type LayoutId } from '../core/import/index';
-import { convertSource, planWrites, type ConvertedFile, type ConvertSettings, type ImportPlace, type ImportRefusal } from '../core/import/plan';
+import { convertSource, planWrites, type ConvertedFile, type ConvertSettings, type ImportPlace, type ImportRefusal } from '../core/import/writes';
 import type { CliIo } from './io';
 
 
@@ -117,7 +117,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const language = parsed.language ?? config.language;
   const outDir = parsed.out !== undefined ? path.resolve(cwd, parsed.out) : path.join(project ?? cwd, 'transcripts');
 
-  // 1. Convert everything in memory (core/import/plan.ts converts as the editor's import does).
+  // 1. Convert everything in memory (core/import/writes.ts converts as the editor's import does).
   const converted: ConvertedFile[] = [];
   const settings: ConvertSettings = { speakers: parsed.speakers, interviewers: [...config.interviewers, ...parsed.interviewers], language, layout: parsed.layout };
   for (const file of parsed.files) {
