@@ -3,7 +3,7 @@
 
 /**
  * The read+split baseline (median, spawn → exit, default corpus) of the run the budgets in
- * milliseconds were set for (README, Performance).
+ * milliseconds were set for (docs/performance.md).
  */
 export const REFERENCE_BASELINE_MS = 314;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench [-- options]`: generates a deterministic corpus, drives the real built
 // language server (dist/server.js --stdio) as VS Code would, and prints one table of figures
-// with their budgets (issue 9). See the Performance section of README.md for what each figure
+// with their budgets (issue 9). See docs/performance.md for what each figure
 // measures and how the budgets in milliseconds are scaled by this run's read+split baseline.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -14,6 +14,7 @@ import {
 } from '../../server/src/protocol';
 import type { CodebookElement, CodebookTreeProvider } from './codebookTree';
 import type { QdaConnection } from './connection';
+import { normalizeName, tidyName } from '../../server/src/core/text/names';
 import type { Swatches } from './swatches';
 
 /** What the coding commands resolve to (for scripts and tests). */
@@ -23,16 +24,6 @@ export interface CodingCommandResult {
   ids?: string[];
   removed?: number;
   error?: string;
-}
-
-/** A typed name as a code name: trimmed, inner whitespace collapsed to single spaces. */
-export function normalizeName(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-/** The key code names are compared by (the server's rule: Unicode NFC and case folding). */
-export function nameKey(name: string): string {
-  return normalizeName(name).normalize('NFC').toLowerCase();
 }
 
 interface CodePickItem extends vscode.QuickPickItem {
@@ -114,9 +105,9 @@ export function registerCommands(
     let base: CodePickItem[] = [];
     let keys = new Set<string>();
     const update = () => {
-      const name = normalizeName(pick.value);
+      const name = tidyName(pick.value);
       const createItem: CodePickItem[] =
-        name && !keys.has(nameKey(name))
+        name && !keys.has(normalizeName(name))
           ? [{ label: vscode.l10n.t("Create code '{0}'", name), code: name, create: true, alwaysShow: true, iconPath: new vscode.ThemeIcon('add') }]
           : [];
       pick.items = [...createItem, ...base];
@@ -125,7 +116,7 @@ export function registerCommands(
       async (summaries) => {
         await swatches.prepare(summaries.map((s) => s.color));
         const sorted = sortSummaries(summaries);
-        keys = new Set(sorted.map((s) => nameKey(s.name)));
+        keys = new Set(sorted.map((s) => normalizeName(s.name)));
         const recent = sorted.filter((s) => s.lastUsed);
         const toItem = (s: CodeSummary): CodePickItem => {
           const count = s.codings === 1 ? vscode.l10n.t('{0} coding', 1) : vscode.l10n.t('{0} codings', s.codings);
@@ -169,9 +160,9 @@ export function registerCommands(
     const target = codingTarget();
     if (!target) return undefined;
     let choice: { code: string; create: boolean } | undefined;
-    if (arg && typeof arg.code === 'string' && normalizeName(arg.code)) {
+    if (arg && typeof arg.code === 'string' && tidyName(arg.code)) {
       // Scripted use: the code named is created when the codebook lacks it.
-      choice = { code: normalizeName(arg.code), create: true };
+      choice = { code: tidyName(arg.code), create: true };
     } else {
       choice = await pickCode();
     }
@@ -182,7 +173,7 @@ export function registerCommands(
   register('qda.selectionCodeInVivo', async (): Promise<CodingCommandResult | undefined> => {
     const target = codingTarget();
     if (!target) return undefined;
-    const names = target.selections.map((s) => normalizeName(target.editor.document.getText(s)));
+    const names = target.selections.map((s) => tidyName(target.editor.document.getText(s)));
     if (names.some((n) => n === '')) {
       void vscode.window.showWarningMessage(vscode.l10n.t('The selection has no words to name a code with.'));
       return undefined;

@@ -12,6 +12,7 @@ import {
   type DocumentCoding,
 } from '../../server/src/protocol';
 import type { QdaConnection } from './connection';
+import { normalizeName, tidyName } from '../../server/src/core/text/names';
 import type { CodebookElement, CodebookTreeProvider, CodeElement } from './codebookTree';
 import type { CodingDecorations } from './decorations';
 import { applyServerEdit } from './serverEdits';
@@ -175,10 +176,10 @@ export function registerPassageMenu(
     pick.placeholder = vscode.l10n.t('Type to find a code, or a new name to create one');
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
-    const keys = new Set(summaries.map((s) => s.name.toLowerCase()));
+    const keys = new Set(summaries.map((s) => normalizeName(s.name)));
     const update = (): void => {
-      const name = pick.value.replace(/\s+/g, ' ').trim();
-      const create = name && !keys.has(name.toLowerCase()) ? [{ label: vscode.l10n.t("Create code '{0}'", name), code: name, create: true, alwaysShow: true }] : [];
+      const name = tidyName(pick.value);
+      const create = name && !keys.has(normalizeName(name)) ? [{ label: vscode.l10n.t("Create code '{0}'", name), code: name, create: true, alwaysShow: true }] : [];
       pick.items = [...create, ...items];
     };
     update();

@@ -1,6 +1,7 @@
 // Every custom request and notification between the extension and the server, in one file.
 // The client imports this file too; it must stay free of vscode and server-only imports.
 import { NotificationType, RequestType, type Range, type WorkspaceEdit, type Location, type Position } from 'vscode-languageserver-protocol';
+import type { ImportPreview, PreviewFile } from './core/import/plan';
 
 export interface CodeSummary {
   name: string;
@@ -411,53 +412,18 @@ export interface ImportFilesParams {
   targets?: Record<string, string>;
 }
 
-export interface ImportSpeakerInfo {
-  /** As the source wrote it (a voice tag, a "Name:" prefix). */
-  source: string;
-  /** As it would be written into the transcript. */
-  label: string;
-  role: 'interviewer' | 'informant' | 'group';
-  turns: number;
-  words: number;
-  /** The label ("Ukjent"/"Unknown") of a caption file that names nobody: name it, or keep it to split by hand. */
-  unnamed?: boolean;
-  /** The first words of the speaker's first turn (to tell "Speaker 1" from "Speaker 2"). */
-  firstWords?: string;
-}
+// The import preview is the one type core/import/plan.ts computes (ImportPreview), with the
+// URIs of each file and of the transcript it becomes added for the client.
+/** A speaker the preview found: as the source wrote it, as the transcript would, role, counts, first words. */
+export type ImportSpeakerInfo = PreviewFile['speakers'][number];
 
-export interface ImportPreviewFile {
-  /** The file name shown in messages. */
-  source: string;
+export interface ImportPreviewFile extends PreviewFile {
   uri: string;
-  /** Project-relative path and URI of the transcript it becomes. */
-  target: string;
   targetUri: string;
-  exists: boolean;
-  speakers: ImportSpeakerInfo[];
-  /** Cues left out or moved on reading, each naming file and line. */
-  warnings?: string[];
-  turns: number;
-  words: number;
-  /** The layout the file was read in (core/import/layouts.ts id: "zoom-chat", "webvtt", …). */
-  layout?: string;
-  /** Characters the import changed (U+2028 → line break), one sentence each. */
-  changes?: string[];
 }
 
-export interface ImportPreviewResult {
+export interface ImportPreviewResult extends Omit<ImportPreview, 'files'> {
   files: ImportPreviewFile[];
-  /** Informant codes the project already has. */
-  informants: string[];
-  /** Codes the identifiers file already gives speakers of these files (real name → code). */
-  known: Record<string, string>;
-  /** Next free informant codes, one per family of codes (R4, FL3, Informant D), most used first. */
-  suggestions: string[];
-  interviewerLabel: string;
-  identifiersPath: string;
-  /** One message naming the file at fault; nothing is written. */
-  error?: string;
-  /** Set with `error` when the layout of a file cannot be told: the layouts to choose from. */
-  layouts?: string[];
 }
 /** Converts without writing: what the import would produce, for the speaker mapping UI. */
 export const importPreviewRequest = new RequestType<ImportFilesParams, ImportPreviewResult, void>('qda/importPreview');

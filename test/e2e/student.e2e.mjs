@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, launchChromium } from '../../scripts/vscode-lib.mjs';
-import { SHOTS, freshProject, npmStart, readCodings, runCommand, lineOf, goToLine } from './support.mjs';
+import { ROOT } from '../../scripts/vscode-lib.mjs';
+import { SHOTS, startWorkbench, stopWorkbench, mostCodedDoc, quickOpen, readCodings, runCommand, lineOf, goToLine } from './support.mjs';
 
 /** Saves a screenshot to test/e2e/screenshots/ (and docs/ when asked to update them). */
 async function shot(page, name) {
@@ -21,21 +21,13 @@ describe('a student’s first steps in the browser workbench (issue 15)', functi
   let runDir, folder, started, browser, page;
 
   before(async function () {
-    ({ runDir, folder } = freshProject('e2e-student'));
-    started = await npmStart(folder, runDir);
-    ({ context: browser, page } = await launchChromium(runDir));
+    ({ runDir, folder, started, browser, page } = await startWorkbench('e2e-student'));
     await page.goto(started.url);
     await page.locator('.part.activitybar a.action-label[aria-label^="Thesis QDA"]').waitFor({ timeout: 60_000 });
   });
 
   after(async function () {
-    if (this.test?.parent?.tests.some((t) => t.state === 'failed')) {
-      await page?.screenshot({ path: path.join(runDir, 'logs/failure.png') }).catch(() => {});
-    }
-    await browser?.close().catch(() => {});
-    await started?.stop();
-    if (this.test?.parent?.tests.every((t) => t.state === 'passed')) fs.rmSync(runDir, { recursive: true, force: true });
-    else if (runDir) console.log(`      [e2e] run folder kept: ${runDir}`);
+    await stopWorkbench(this, { runDir, started, browser, page });
   });
 
   it('opens the Thesis QDA walkthrough with "Start a thesis project" as its first step', async function () {
@@ -57,17 +49,9 @@ describe('a student’s first steps in the browser workbench (issue 15)', functi
 
   it('offers Uncode, Recode, Show in Codebook and Insert Quote on a right-click in a coded passage', async function () {
     const codings = readCodings(folder);
-    const byDoc = new Map();
-    for (const c of codings) byDoc.set(c.doc, (byDoc.get(c.doc) ?? 0) + 1);
-    const doc = [...byDoc].sort((a, b) => b[1] - a[1])[0][0];
+    const doc = mostCodedDoc(codings);
     const first = codings.filter((c) => c.doc === doc).sort((a, b) => a.start - b.start)[0];
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(path.basename(doc));
-    await page.locator('.quick-input-list [role="option"]', { hasText: path.basename(doc) }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator(`.tab[aria-label^="${path.basename(doc)}"]`).first().waitFor({ timeout: 30_000 });
+    await quickOpen(page, doc);
     await goToLine(page, lineOf(folder, doc, first.start));
     const painted = page.locator('.editor-instance [class*="ced-"]').first();
     await painted.waitFor({ timeout: 15_000 });

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, makeRunDir, copyProject, testProjectSource } from '../../scripts/vscode-lib.mjs';
+import { ROOT, makeRunDir, copyProject, testProjectSource, launchChromium } from '../../scripts/vscode-lib.mjs';
 
 export const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
 
@@ -170,4 +170,48 @@ export async function goToLine(page, line) {
 /** Number of extension decorations (VS Code renders them with generated "ced-…" classes) in the visible lines. */
 export function decorationCount(page) {
   return page.locator('.editor-instance [class*="ced-"]').count();
+}
+
+/**
+ * The set-up every browser suite shares: a fresh copy of the demo in a run folder of its own,
+ * `npm start` on it and headless Chromium with one page (not yet at the workbench's URL).
+ */
+export async function startWorkbench(label) {
+  const { runDir, folder } = freshProject(label);
+  const started = await npmStart(folder, runDir);
+  const { context: browser, page } = await launchChromium(runDir);
+  return { runDir, folder, started, browser, page };
+}
+
+/**
+ * The matching tear-down, for an after() hook (`hook` is its `this`): a screenshot of the page
+ * when a test failed, Chromium closed, `npm start` stopped; the run folder is removed when every
+ * test passed and kept (its path printed) otherwise.
+ */
+export async function stopWorkbench(hook, { runDir, started, browser, page }) {
+  if (hook.test?.parent?.tests.some((t) => t.state === 'failed')) {
+    await page?.screenshot({ path: path.join(runDir, 'logs/failure.png') }).catch(() => {});
+  }
+  await browser?.close().catch(() => {});
+  await started?.stop();
+  if (hook.test?.parent?.tests.every((t) => t.state === 'passed')) fs.rmSync(runDir, { recursive: true, force: true });
+  else if (runDir) console.log(`      [e2e] run folder kept: ${runDir}`);
+}
+
+/** The transcript with the most codings (so that screenshots show a coded text). */
+export function mostCodedDoc(codings) {
+  const byDoc = new Map();
+  for (const c of codings) byDoc.set(c.doc, (byDoc.get(c.doc) ?? 0) + 1);
+  return [...byDoc].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** Opens `doc` with Quick Open (Ctrl+P) and waits for its tab. */
+export async function quickOpen(page, doc) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(path.basename(doc));
+  await page.locator('.quick-input-list [role="option"]', { hasText: path.basename(doc) }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab[aria-label^="${path.basename(doc)}"]`).first().waitFor({ timeout: 30_000 });
 }

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, launchChromium, chromiumPid, memorySampler } from '../../scripts/vscode-lib.mjs';
+import { ROOT, chromiumPid, memorySampler } from '../../scripts/vscode-lib.mjs';
 import {
-  SHOTS, freshProject, npmStart, processesMentioning, readCodings, codebookCodes, uncodedPhrase,
+  SHOTS, startWorkbench, stopWorkbench, mostCodedDoc, quickOpen, processesMentioning, readCodings, codebookCodes, uncodedPhrase,
   runCommand, treeRow, expandPath, rowCount, escapeRe, lineOf, goToLine, decorationCount,
 } from './support.mjs';
 
@@ -18,17 +18,13 @@ describe('Thesis QDA in the browser workbench (npm start)', function () {
   let code, doc, phrase, firstCoding, countBefore, decorationsBefore;
 
   before(async function () {
-    ({ runDir, folder } = freshProject('e2e'));
+    ({ runDir, folder, started, browser, page } = await startWorkbench('e2e'));
     fs.mkdirSync(SHOTS, { recursive: true });
-    started = await npmStart(folder, runDir);
-    ({ context: browser, page } = await launchChromium(runDir));
     sampler = memorySampler(() => [started.proc.pid, chromiumPid(), process.pid]);
     page.on('pageerror', (e) => fs.appendFileSync(path.join(runDir, 'logs/page-errors.log'), `${e}\n`));
     // The transcript with the most codings already, so the screenshots show a coded text.
     const codings = readCodings(folder);
-    const byDoc = new Map();
-    for (const c of codings) byDoc.set(c.doc, (byDoc.get(c.doc) ?? 0) + 1);
-    doc = [...byDoc].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'transcripts/t1.md';
+    doc = mostCodedDoc(codings) ?? 'transcripts/t1.md';
     // The first coded passage of it, and a fresh phrase just after, so both fit one screen.
     firstCoding = codings.filter((c) => c.doc === doc).sort((a, b) => a.start - b.start)[0];
     phrase = uncodedPhrase(folder, doc, { from: firstCoding?.start ?? 0 });
@@ -40,14 +36,8 @@ describe('Thesis QDA in the browser workbench (npm start)', function () {
   });
 
   after(async function () {
-    if (this.test?.parent?.tests.some((t) => t.state === 'failed')) {
-      await page?.screenshot({ path: path.join(runDir, 'logs/failure.png') }).catch(() => {});
-    }
     if (sampler) console.log(`      [e2e] peak PSS (code-server + chromium + harness): ${sampler.stop()} MiB`);
-    await browser?.close().catch(() => {});
-    await started?.stop();
-    if (this.test?.parent?.tests.every((t) => t.state === 'passed')) fs.rmSync(runDir, { recursive: true, force: true });
-    else if (runDir) console.log(`      [e2e] run folder kept: ${runDir}`);
+    await stopWorkbench(this, { runDir, started, browser, page });
   });
 
   it('opens the demo with the Thesis QDA view container and its Codebook tree', async function () {
@@ -65,13 +55,7 @@ describe('Thesis QDA in the browser workbench (npm start)', function () {
   });
 
   it('opens a transcript with Quick Open and shows its coded passages painted', async function () {
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(path.basename(doc));
-    await page.locator('.quick-input-list [role="option"]', { hasText: path.basename(doc) }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator(`.tab[aria-label^="${path.basename(doc)}"]`).first().waitFor({ timeout: 30_000 });
+    await quickOpen(page, doc);
     await page.locator('.editor-instance .view-lines').first().waitFor();
     assert.ok(firstCoding, `${doc} has no codings to show`);
     await goToLine(page, lineOf(folder, doc, firstCoding.start));

@@ -59,6 +59,15 @@ describe('import: hostile .docx files are bounded by what they inflate to', func
     assert.match(err.message, /^bombe\.docx: unpacks to more than 64 MB \(stopped while unpacking word\/document\.xml\)/);
   });
 
+  it('reads a .docx with the .qdpx reader\'s checks (issue 16): a CRC that does not match, or a part shorter than it declares, is a damaged archive', async () => {
+    const xml = documentXml(['Intervjuer: Hei.', 'R1: Hei.']);
+    // hostileZip writes CRC 0 for an entry given a declared size: here the true size, so only the CRC is wrong.
+    const badCrc = await importError('crc.docx', hostileZip(docxEntries(xml, xml.length)));
+    assert.match(badCrc.message, /^crc\.docx: is a damaged ZIP archive \(word\/document\.xml: CRC mismatch; the archive is damaged\)$/);
+    const short = await importError('kort.docx', hostileZip(docxEntries(xml, xml.length + 10)));
+    assert.match(short.message, /^kort\.docx: is a damaged ZIP archive \(word\/document\.xml: inflates to \d+ bytes but declares \d+; damaged or truncated\)$/);
+  });
+
   it('says in one line what is wrong with XML it cannot read: unknown entity, DOCTYPE, broken XML', async () => {
     const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
     const head = '<?xml version="1.0"?>\n<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>\n';

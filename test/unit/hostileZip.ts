@@ -1,7 +1,7 @@
 // Builds .docx archives for the hostile-input tests, including ones that lie: an entry can
 // declare any uncompressed size, and its deflated data can be streamed from a generator so a
 // 1 GiB bomb is made without holding 1 GiB.
-import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
 
 export interface HostileEntry {
   name: string;
@@ -16,12 +16,14 @@ export interface HostileEntry {
  * a chunk seen before is not compressed again: a 1 GiB bomb of one repeated 1 MiB chunk costs
  * one compression.
  */
-function deflate(data: HostileEntry['data']): { bytes: Uint8Array; size: number } {
+function deflate(data: HostileEntry['data']): { bytes: Uint8Array; size: number; crc: number } {
   const out: Uint8Array[] = [];
   const seen = new Map<Uint8Array, Uint8Array>();
   let size = 0;
+  let crc = 0;
   for (const chunk of data instanceof Uint8Array ? [data] : data()) {
     size += chunk.length;
+    crc = crc32(chunk, crc);
     let c = seen.get(chunk);
     if (!c) seen.set(chunk, (c = deflateRawSync(chunk, { finishFlush: zlibConstants.Z_FULL_FLUSH })));
     out.push(c);
@@ -34,10 +36,13 @@ function deflate(data: HostileEntry['data']): { bytes: Uint8Array; size: number 
     bytes.set(c, o);
     o += c.length;
   }
-  return { bytes, size };
+  return { bytes, size, crc };
 }
 
-/** A ZIP archive of deflated entries (CRCs are left 0: the importer must not need them to refuse a bomb). */
+/**
+ * A ZIP archive of deflated entries. An entry that lies about its size has CRC 0 (the importer
+ * must not need the CRC to refuse a bomb); an honest one has its true CRC, which the reader checks.
+ */
 export function hostileZip(entries: HostileEntry[]): Uint8Array {
   const parts: Uint8Array[] = [];
   const central: Uint8Array[] = [];
@@ -45,13 +50,15 @@ export function hostileZip(entries: HostileEntry[]): Uint8Array {
   const enc = new TextEncoder();
   for (const e of entries) {
     const name = enc.encode(e.name);
-    const { bytes, size } = deflate(e.data);
+    const { bytes, size, crc } = deflate(e.data);
     const declared = e.declaredSize ?? size;
+    const checksum = e.declaredSize === undefined ? crc : 0;
     const local = new Uint8Array(30 + name.length);
     const lv = new DataView(local.buffer);
     lv.setUint32(0, 0x04034b50, true);
     lv.setUint16(4, 20, true);
     lv.setUint16(8, 8, true);
+    lv.setUint32(14, checksum, true);
     lv.setUint32(18, bytes.length, true);
     lv.setUint32(22, declared, true);
     lv.setUint16(26, name.length, true);
@@ -62,6 +69,7 @@ export function hostileZip(entries: HostileEntry[]): Uint8Array {
     cv.setUint16(4, 20, true);
     cv.setUint16(6, 20, true);
     cv.setUint16(10, 8, true);
+    cv.setUint32(16, checksum, true);
     cv.setUint32(20, bytes.length, true);
     cv.setUint32(24, declared, true);
     cv.setUint16(28, name.length, true);

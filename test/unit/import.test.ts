@@ -518,6 +518,28 @@ describe('qda import (command line)', () => {
     assert.equal(err.join(''), 'raw/missing.vtt: no such file\n');
   });
 
+  it('plans what it writes as the editor does: a code mapped to a code is no real name; the identifiers line goes back into .gitignore', async () => {
+    // Issue 16: `qda import` and the editor's import share core/import/writes.ts (planWrites).
+    writeFileSync(join(dir, 'qda.yaml'), 'language: nb\n');
+    writeFileSync(join(dir, 'raw/codes.vtt'), 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nInformant A: Hei.\n\n00:00:03.000 --> 00:00:04.000\nInformant A: Ja.\n');
+    assert.equal(await runImport(['raw/codes.vtt', '--speaker', 'Informant A=Informant B'], io()), 0, err.join(''));
+    assert.match(readFileSync(join(dir, 'transcripts/codes.md'), 'utf8'), /\*\*Informant B:\*\* \[00:00:01\] Hei\. Ja\./);
+    assert.ok(!existsSync(join(dir, '.qda/identifiers.yaml')), 'no real name was mapped, so no identifiers file');
+    assert.ok(!existsSync(join(dir, '.gitignore')));
+    assert.doesNotMatch(out.join(''), /real names/);
+
+    // An identifiers file whose line was taken out of .gitignore gets it back on the next import.
+    mkdirSync(join(dir, '.qda'));
+    writeFileSync(join(dir, '.qda/identifiers.yaml'), 'Per Hansen: R3\n');
+    writeFileSync(join(dir, '.gitignore'), 'node_modules/\n');
+    writeFileSync(join(dir, 'raw/zoom.vtt'), 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nKari Nordmann: Hei.\n');
+    out = [];
+    assert.equal(await runImport(['raw/zoom.vtt', '--speaker', 'Kari Nordmann=R2'], io()), 0, err.join(''));
+    assert.deepEqual(parseYaml(readFileSync(join(dir, '.qda/identifiers.yaml'), 'utf8')), { 'Per Hansen': 'R3', 'Kari Nordmann': 'R2' });
+    assert.equal(readFileSync(join(dir, '.gitignore'), 'utf8'), 'node_modules/\n.qda/identifiers.yaml\n');
+    assert.ok(out.join('').includes('real names → codes saved in .qda/identifiers.yaml (added to .gitignore)'), out.join(''));
+  });
+
   it('round trip: after importing the corpus, `qda check` is clean', async () => {
     for (const f of ['intervju-R2.md', 'interview-R3-en.md', 'teams-intervju-R1.vtt']) writeFileSync(join(dir, 'raw', f), bytesOf(f));
     writeFileSync(join(dir, 'qda.yaml'), 'language: nb\ninterviewers: [Intervjuer, Interviewer, M]\n');

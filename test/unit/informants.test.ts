@@ -192,4 +192,15 @@ describe('import into a project', () => {
     const preview = await previewImport(p, [{ name: 'notes.vtt', bytes: enc('hello\n') }]);
     assert.match(preview.error ?? '', /^notes\.vtt(:\d+)?: /);
   });
+
+  it('refuses two files that would become one transcript, in the preview and in the import', async () => {
+    const p = makeProject();
+    await p.load();
+    const two = [{ name: 'mai/kari.vtt', bytes: enc(VTT) }, { name: 'juni/kari.vtt', bytes: enc(VTT) }];
+    const want = 'juni/kari.vtt: would be written to transcripts/kari.md, like mai/kari.vtt; import them one at a time. Nothing was written.';
+    assert.equal((await previewImport(p, two)).error, want);
+    const plan = await planImport(p, two);
+    assert.equal(plan.error, want);
+    assert.deepEqual(plan.edits, []);
+  });
 });

@@ -6,16 +6,18 @@
 // converted before anything is written: one bad file means nothing is written. An existing
 // transcript is never overwritten without --force.
 // Real names mapped with --speaker/--interviewer go to the project's identifiers file (qda.yaml
-// `identifiers`, default .qda/identifiers.yaml), which is added to the project's .gitignore when
-// created; a warning says so when git tracks it. Without a project there is nowhere that file
-// belongs, so such an import writes nothing and says why.
+// `identifiers`, default .qda/identifiers.yaml), whose line goes into the project's .gitignore
+// when missing; a warning says so when git tracks it. Without a project there is nowhere that
+// file belongs, so such an import writes nothing and says why. What is written is planned by
+// core/import/writes.ts, as for the editor's import: this file reads the arguments and the files,
+// words the messages for a terminal and writes.
 import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../core/parse/config';
 import { writeFileAtomic } from '../nodeFs';
-import { ImportError, importTranscript, isLayoutId, LAYOUT_NAMES, TEXT_LAYOUTS, transcriptFileName, type ImportResult, type Language, type LayoutId } from '../core/import/index';
-import { gitignoreWith, mergeIdentifiers } from '../core/import/identifiers';
+import { ImportError, isLayoutId, LAYOUT_NAMES, TEXT_LAYOUTS, transcriptFileName, type Language, type LayoutId } from '../core/import/index';
+import { convertSource, planWrites, type ConvertedFile, type ConvertSettings, type ImportPlace, type ImportRefusal } from '../core/import/writes';
 import type { CliIo } from './io';
 
 
@@ -115,8 +117,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const language = parsed.language ?? config.language;
   const outDir = parsed.out !== undefined ? path.resolve(cwd, parsed.out) : path.join(project ?? cwd, 'transcripts');
 
-  // 1. Convert everything in memory.
-  const converted: { file: string; target: string; result: ImportResult }[] = [];
+  // 1. Convert everything in memory (core/import/writes.ts converts as the editor's import does).
+  const converted: ConvertedFile[] = [];
+  const settings: ConvertSettings = { speakers: parsed.speakers, interviewers: [...config.interviewers, ...parsed.interviewers], language, layout: parsed.layout };
   for (const file of parsed.files) {
     const abs = path.resolve(cwd, file);
     const shown = displayPath(cwd, abs);
@@ -129,13 +132,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return 1;
     }
     try {
-      const result = await importTranscript(shown, bytes, {
-        speakers: parsed.speakers,
-        interviewers: [...config.interviewers, ...parsed.interviewers],
-        language,
-        layout: parsed.layout,
-      });
-      converted.push({ file: shown, target: path.join(outDir, transcriptFileName(abs)), result });
+      const result = await convertSource({ name: shown, bytes }, settings);
+      converted.push({ source: shown, target: path.join(outDir, transcriptFileName(abs)), result });
       for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
     } catch (err) {
       io.stderr(`${err instanceof ImportError ? err.message : `${shown}: ${(err as Error).message}`}\nNothing was written.\n`);
@@ -143,69 +141,33 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
 
-  // 2. Check the targets before writing any of them.
-  const seen = new Map<string, string>();
-  for (const c of converted) {
-    const other = seen.get(c.target);
-    if (other) {
-      io.stderr(`${c.file}: would be written to ${displayPath(cwd, c.target)}, like ${other}; import them one at a time with different --out folders.\nNothing was written.\n`);
-      return 1;
-    }
-    seen.set(c.target, c.file);
-    if (path.resolve(c.target) === path.resolve(cwd, c.file) && !parsed.force) {
-      io.stderr(`${c.file}: importing it into ${displayPath(cwd, outDir)} would replace the file itself; use --out or --force.\nNothing was written.\n`);
-      return 1;
-    }
-    if (!parsed.force && (await exists(c.target))) {
-      io.stderr(`${displayPath(cwd, c.target)} already exists (imported from ${c.file}?); use --force to overwrite it.\nNothing was written.\n`);
-      return 1;
-    }
+  // 2. What to write, by the same plan as the editor's import: the targets checked, the real
+  // names merged into the project's identifiers file, its line in the project's .gitignore.
+  const idFile = project !== undefined ? path.resolve(project, config.identifiers) : undefined;
+  const idEntry = project !== undefined && idFile !== undefined ? path.relative(project, idFile).split(path.sep).join('/') : undefined;
+  const place: ImportPlace = {
+    readText,
+    exists,
+    identifiersPath: idFile,
+    gitignore: project !== undefined && idEntry !== undefined && !idEntry.startsWith('../') ? { path: path.join(project, '.gitignore'), entry: idEntry } : undefined,
+    informants: Object.keys(config.informants),
+    shown: (p) => displayPath(cwd, p),
+  };
+  const writes = await planWrites(converted, place, {
+    mayReplace: () => parsed.force,
+    sourcePath: (shown) => path.resolve(cwd, shown),
+  });
+  if ('refused' in writes) {
+    io.stderr(`${refusal(writes.refused, cwd, outDir, config.identifiers)}\nNothing was written.\n`);
+    return 1;
   }
+  const ids = writes.identifiers;
+  for (const ch of ids?.changed ?? []) io.stderr(`warning: ${displayPath(cwd, ids!.path)}: ${ch.name} was ${ch.from}, now ${ch.to}\n`);
 
-  // 3. Identifiers: real names mapped on this import.
-  const identifiers: Record<string, string> = {};
-  for (const c of converted) Object.assign(identifiers, c.result.identifiers);
-  let idPath: string | undefined;
-  let idText: string | undefined;
-  let idCreated = false;
-  if (Object.keys(identifiers).length > 0) {
-    if (project === undefined) {
-      const names = Object.keys(identifiers).map((n) => `"${n}"`).join(', ');
-      io.stderr(
-        `qda import: the real names ${names} would be saved in the project's ${config.identifiers}, but ${displayPath(cwd, outDir)} is in no project ` +
-          `(no qda.yaml in it or a folder above it); give --project DIR, or create the project's qda.yaml first.\nNothing was written.\n`,
-      );
-      return 1;
-    }
-    idPath = path.resolve(project, config.identifiers);
-    const before = await readText(idPath);
-    try {
-      const merged = mergeIdentifiers(displayPath(cwd, idPath), before, identifiers);
-      for (const ch of merged.changed) io.stderr(`warning: ${displayPath(cwd, idPath)}: ${ch.name} was ${ch.from}, now ${ch.to}\n`);
-      idText = merged.text;
-      idCreated = before === undefined;
-    } catch (err) {
-      io.stderr(`${(err as Error).message}\nNothing was written.\n`);
-      return 1;
-    }
-  }
+  // 3. Write.
+  for (const f of writes.files) await writeFileAtomic(f.path, f.text);
 
-  // 4. Write.
-  for (const c of converted) await writeFileAtomic(c.target, c.result.markdown);
-  if (idText !== undefined && idPath !== undefined && project !== undefined) {
-    await writeFileAtomic(idPath, idText);
-    if (idCreated) {
-      // .gitignore of the project, for a file inside it.
-      const rel = path.relative(project, idPath).split(path.sep).join('/');
-      if (!rel.startsWith('../')) {
-        const gi = path.join(project, '.gitignore');
-        const next = gitignoreWith(await readText(gi), rel);
-        if (next !== undefined) await writeFileAtomic(gi, next);
-      }
-    }
-  }
-
-  // 5. Report.
+  // 4. Report.
   const used = new Set<string>();
   for (const c of converted) {
     const r = c.result;
@@ -217,19 +179,19 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         return `${from}${s.label} (${role}, ${s.turns} turn${s.turns === 1 ? '' : 's'})`;
       })
       .join(', ');
-    io.stdout(`${c.file} → ${displayPath(cwd, c.target)}: ${r.turns} turns, ${r.words} words; speakers: ${who}\n`);
+    io.stdout(`${c.source} → ${displayPath(cwd, c.target)}: ${r.turns} turns, ${r.words} words; speakers: ${who}\n`);
     if (r.layout) io.stdout(`  layout: ${r.layout} — ${LAYOUT_NAMES[r.layout]}${parsed.layout === r.layout ? ' (as --layout said)' : ' (recognised)'}\n`);
     for (const change of r.changes) io.stdout(`  changed: ${change}\n`);
   }
   for (const name of Object.keys(parsed.speakers)) {
     if (!used.has(name.toLowerCase())) io.stderr(`warning: --speaker "${name}=${parsed.speakers[name]}": no speaker "${name}" in the imported files\n`);
   }
-  if (idText !== undefined && idPath !== undefined) {
-    io.stdout(`real names → codes saved in ${displayPath(cwd, idPath)}${idCreated ? ` (added to ${displayPath(cwd, path.join(project!, '.gitignore'))})` : ''}\n`);
+  if (ids) {
+    io.stdout(`real names → codes saved in ${displayPath(cwd, ids.path)}${writes.gitignore ? ` (added to ${displayPath(cwd, writes.gitignore)})` : ''}\n`);
   }
   // Real names in git history cannot be taken back: say so whenever the file is tracked.
-  if (project !== undefined) {
-    const id = idPath ?? path.resolve(project, config.identifiers);
+  if (project !== undefined && idFile !== undefined) {
+    const id = idFile;
     if ((await exists(id)) && (await gitTracks(project, id))) {
       const rel = path.relative(project, id).split(path.sep).join('/');
       io.stderr(
@@ -239,6 +201,25 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
   return 0;
+}
+
+/** Why nothing is written, in the command line's words (the editor's are in core/import/plan.ts). */
+function refusal(r: ImportRefusal, cwd: string, outDir: string, identifiers: string): string {
+  switch (r.kind) {
+    case 'same-target':
+      return `${r.source}: would be written to ${displayPath(cwd, r.target)}, like ${r.other}; import them one at a time with different --out folders.`;
+    case 'replaces-source':
+      return `${r.source}: importing it into ${displayPath(cwd, outDir)} would replace the file itself; use --out or --force.`;
+    case 'exists':
+      return `${displayPath(cwd, r.target)} already exists (imported from ${r.source}?); use --force to overwrite it.`;
+    case 'no-project':
+      return (
+        `qda import: the real names ${r.names.map((n) => `"${n}"`).join(', ')} would be saved in the project's ${identifiers}, but ${displayPath(cwd, outDir)} is in no project ` +
+        `(no qda.yaml in it or a folder above it); give --project DIR, or create the project's qda.yaml first.`
+      );
+    case 'identifiers':
+      return r.message;
+  }
 }
 
 /** The nearest folder at or above `from` with a qda.yaml. */

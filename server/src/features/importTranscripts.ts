@@ -11,7 +11,7 @@ import type { ServerWorkspace } from '../workspace';
 import type { ImportFilesParams, ImportPreviewResult, ImportTranscriptsResult } from '../protocol';
 import { DEFAULT_MAX_BYTES } from '../core/import/common';
 import { isLayoutId, TEXT_LAYOUTS } from '../core/import/layouts';
-import { planImport, previewImport, type ImportSource } from '../core/import/plan';
+import { planImport, previewImport, refusedPreview, type ImportSource } from '../core/import/plan';
 import { LineIndex } from '../core/text/text';
 
 /** Reads the files; an error message names the file. */
@@ -67,9 +67,7 @@ function badLayout(p: ImportFilesParams): string | undefined {
 export async function importPreview(ws: ServerWorkspace, p: ImportFilesParams): Promise<ImportPreviewResult> {
   const sources = badLayout(p) ?? (await readSources(ws, p.files));
   const project = ws.project;
-  if (typeof sources === 'string') {
-    return { files: [], informants: project.informantLabels(), known: {}, suggestions: [], interviewerLabel: project.config.language === 'en' ? 'Interviewer' : 'Intervjuer', identifiersPath: project.config.identifiers, error: sources };
-  }
+  if (typeof sources === 'string') return { ...refusedPreview(project, sources), files: [] };
   const preview = await previewImport(project, sources, options(ws, p, sources));
   return {
     ...preview,

@@ -2,14 +2,15 @@
 // **bold** and *italic*, tables become Markdown tables, and paragraphs that start with a
 // speaker label (`Intervjuer:` in bold or plain) become turns. Every word is kept.
 import mammoth from 'mammoth';
-import { BoundedZip, ZipFormatError, ZipLimitError } from './boundedZip';
+import { DEFAULT_ZIP_LIMITS, ZipError, ZipLimitError, ZipReader } from '../text/zip';
 import { checkSize, dateFromMetadata, ImportError, type ParsedSource } from './common';
 import { paragraphsToSource, type LayoutOptions, type Paragraph } from './text';
 import { decodeEntities } from './vtt';
 
 /**
  * Most bytes the parts of one .docx may inflate to, counted as they come out of the inflater
- * (never from the sizes the archive declares). An interview's document.xml is a few MB.
+ * (a bomb is never believed about its size), and refused before inflating when a part declares
+ * more. An interview's document.xml is a few MB.
  */
 export const MAX_INFLATED = 64 * 1024 * 1024;
 /**
@@ -45,13 +46,15 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) {
     throw new ImportError(fileName, 'is not a Word document (.docx files are ZIP archives; this one is not)');
   }
-  let zip: BoundedZip;
+  let zip: ZipReader;
   try {
-    zip = new BoundedZip(bytes, MAX_INFLATED);
+    // The .qdpx reader's guarantees (entry count, sizes, CRCs), with the cap of a .docx; a bomb
+    // is inflated up to that cap, whatever size it declares, so the message says how far it got.
+    zip = new ZipReader(bytes, { ...DEFAULT_ZIP_LIMITS, maxEntryBytes: MAX_INFLATED, maxTotalBytes: MAX_INFLATED, stopAtDeclaredSize: false });
   } catch (err) {
     throw new ImportError(fileName, `is a damaged ZIP archive (${(err as Error).message})`);
   }
-  if (!zip.has('word/document.xml')) throw new ImportError(fileName, 'is a ZIP archive but not a Word document (no word/document.xml)');
+  if (!zip.get('word/document.xml')) throw new ImportError(fileName, 'is a ZIP archive but not a Word document (no word/document.xml)');
 
   // Mammoth reads the parts it needs through this object (its `{ file }` input), so each part is
   // inflated only when read, within the archive's MAX_INFLATED, and checked before it is parsed.
@@ -60,9 +63,11 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
   // The XML handed to mammoth, to say which part is broken where when its parser fails.
   const served = new Map<string, string>();
   const docxFile = {
-    exists: (name: string): boolean => zip.has(name),
+    exists: (name: string): boolean => zip.get(name) !== undefined,
     read: async (name: string, encoding?: string): Promise<string | Uint8Array> => {
-      const data = zip.read(name);
+      const entry = zip.get(name);
+      if (!entry) throw new ZipError(`${name} is missing`);
+      const data = zip.read(entry);
       if (!encoding) return data;
       if (encoding === 'base64') return Buffer.from(data).toString('base64');
       xmlBytes += data.length;
@@ -90,9 +95,9 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
     html = result.value;
   } catch (err) {
     if (err instanceof ZipLimitError) {
-      throw new ImportError(fileName, `unpacks to more than ${MB(MAX_INFLATED)} (stopped while unpacking ${err.message}); an interview is a few MB, so this is not a document the importer reads`);
+      throw new ImportError(fileName, `unpacks to more than ${MB(MAX_INFLATED)} (stopped while unpacking ${err.entry}); an interview is a few MB, so this is not a document the importer reads`);
     }
-    if (err instanceof ZipFormatError) throw new ImportError(fileName, `is a damaged ZIP archive (${err.message})`);
+    if (err instanceof ZipError) throw new ImportError(fileName, `is a damaged ZIP archive (${err.message})`);
     if (err instanceof PartError) throw new ImportError(fileName, `is not a Word document we can read: ${err.part}${err.line !== undefined ? ` line ${err.line}` : ''} ${err.message}`);
     for (const [part, text] of served) {
       const bad = findXmlError(text);

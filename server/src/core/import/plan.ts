@@ -2,21 +2,19 @@
 // Markdown; this module decides where it goes (the folder of qda.yaml's first transcripts glob),
 // which speakers need a code, and produces the edits: new transcript files (an existing one is
 // replaced only when the caller confirmed it), the identifiers file with the real names mapped on
-// this import, and its line in .gitignore. The server turns the edits into one WorkspaceEdit.
+// this import, and its line in .gitignore (decided in writes.ts, which `qda import` shares).
+// The server turns the edits into one WorkspaceEdit.
 import picomatch from 'picomatch';
-import { ImportError, importTranscript, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './index';
-import { GROUP_LABELS, labelKey } from './common';
-import { gitignoreWith, mergeIdentifiers, parseIdentifiers } from './identifiers';
+import { ImportError, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './index';
+import { labelKey } from './common';
+import { parseIdentifiers } from './identifiers';
 import { minimalEdit, nextFreeCodes } from '../ops/informants';
-import { looksLikeInformantCode } from '../parse/informantCode';
 import type { FileEdit } from '../model/edits';
 import type { Project } from '../project/project';
+import { convertSource, planWrites, sameTarget, type ConvertedFile, type ConvertSettings, type ImportPlace, type ImportRefusal, type ImportSource } from './writes';
 
-export interface ImportSource {
-  /** The file name shown in messages (a project-relative path, or the base name). */
-  name: string;
-  bytes: Uint8Array;
-}
+// The import's shared half, for callers that know only this module.
+export { convertSource, planWrites, sameTarget, type ConvertedFile, type ConvertSettings, type ImportPlace, type ImportRefusal, type ImportSource, type PlannedWrites } from './writes';
 
 export interface ImportOptions {
   /** Speaker as found in the source → informant code or interviewer label. */
@@ -34,7 +32,9 @@ export interface ImportOptions {
 /** A speaker as the preview shows it: with the first words said, to tell "Speaker 1" from "Speaker 2". */
 export type PreviewSpeaker = ImportedSpeaker & { firstWords: string };
 
+/** One file of the import preview (the protocol adds its URI and the target's: qda/importPreview). */
 export interface PreviewFile {
+  /** The file name shown in messages. */
   source: string;
   /** Project-relative path the transcript would be written to. */
   target: string;
@@ -47,9 +47,11 @@ export interface PreviewFile {
   words: number;
   /** The layout the file was read in. */
   layout?: LayoutId;
+  /** Characters the import changed (U+2028 → line break), one sentence each. */
   changes: string[];
 }
 
+/** What an import would produce, for the speaker mapping UI; the one preview type (protocol.ts extends it). */
 export interface ImportPreview {
   files: PreviewFile[];
   /** Informant codes the project already has (qda.yaml and transcripts). */
@@ -62,6 +64,7 @@ export interface ImportPreview {
   interviewerLabel: string;
   /** Where real names go. */
   identifiersPath: string;
+  /** One message naming the file at fault; nothing is written. */
   error?: string;
   /** With `error`, when a file's layout cannot be told: the layouts to choose from. */
   layouts?: LayoutId[];
@@ -114,25 +117,21 @@ function speakerMapping(project: Project, options: ImportOptions): Record<string
   return out;
 }
 
-async function convert(project: Project, sources: readonly ImportSource[], options: ImportOptions): Promise<Array<{ source: string; target: string; result: ImportResult }>> {
-  const out: Array<{ source: string; target: string; result: ImportResult }> = [];
-  const targets = new Map<string, string>();
+async function convert(project: Project, sources: readonly ImportSource[], options: ImportOptions): Promise<ConvertedFile[]> {
+  const out: ConvertedFile[] = [];
+  const settings: ConvertSettings = {
+    speakers: speakerMapping(project, options),
+    interviewers: [...project.config.interviewers, ...(options.interviewers ?? [])],
+    language: project.config.language,
+    layout: options.layout,
+  };
   for (const s of sources) {
-    const result = await importTranscript(s.name, s.bytes, {
-      speakers: speakerMapping(project, options),
-      interviewers: [...project.config.interviewers, ...(options.interviewers ?? [])],
-      language: project.config.language,
-      layout: options.layout,
-    });
+    const result = await convertSource(s, settings);
     const chosen = options.targets?.[s.name];
     if (chosen !== undefined && (chosen.startsWith('/') || chosen.split('/').includes('..') || project.roleOf(chosen) !== 'transcript')) {
       throw new ImportError(s.name, `cannot be imported as ${chosen}: not a transcript path of this project (see 'transcripts' in qda.yaml)`);
     }
-    const target = chosen ?? targetOf(project, s.name);
-    const other = targets.get(target);
-    if (other !== undefined) throw new ImportError(s.name, `would be written to ${target}, like ${other}; import them one at a time.`);
-    targets.set(target, s.name);
-    out.push({ source: s.name, target, result });
+    out.push({ source: s.name, target: chosen ?? targetOf(project, s.name), result });
   }
   return out;
 }
@@ -143,9 +142,8 @@ async function exists(project: Project, path: string): Promise<boolean> {
 
 /** Converts without writing: speakers found, targets and whether they exist, code suggestions. */
 export async function previewImport(project: Project, sources: readonly ImportSource[], options: ImportOptions = {}): Promise<ImportPreview> {
-  const interviewerLabel = project.config.language === 'en' ? 'Interviewer' : 'Intervjuer';
   const informants = project.informantLabels();
-  const base: ImportPreview = { files: [], informants, known: {}, suggestions: nextFreeCodes(informants), interviewerLabel, identifiersPath: project.config.identifiers };
+  const base: ImportPreview = { files: [], informants, known: {}, suggestions: nextFreeCodes(informants), interviewerLabel: interviewerLabel(project), identifiersPath: project.config.identifiers };
   let converted;
   try {
     converted = await convert(project, sources, options);
@@ -153,6 +151,8 @@ export async function previewImport(project: Project, sources: readonly ImportSo
     const layouts = err instanceof ImportError && /layout/.test(err.detail) ? TEXT_LAYOUTS : undefined;
     return { ...base, error: errorMessage(err, sources), ...(layouts ? { layouts } : {}) };
   }
+  const twice = sameTarget(converted);
+  if (twice) return { ...base, error: refusalMessage(twice) };
   const known = knownIdentifiers(project);
   const knownByKey = new Map(Object.entries(known).map(([k, v]) => [labelKey(k), v]));
   for (const c of converted) {
@@ -167,6 +167,27 @@ export async function previewImport(project: Project, sources: readonly ImportSo
   return base;
 }
 
+function interviewerLabel(project: Project): string {
+  return project.config.language === 'en' ? 'Interviewer' : 'Intervjuer';
+}
+
+/** The preview of an import refused before anything was converted (a file that cannot be read). */
+export function refusedPreview(project: Project, error: string): ImportPreview {
+  return { files: [], informants: project.informantLabels(), known: {}, suggestions: [], interviewerLabel: interviewerLabel(project), identifiersPath: project.config.identifiers, error };
+}
+
+/** The project as the place an import writes to (project-relative paths; open documents' texts first). */
+function projectPlace(project: Project): ImportPlace {
+  const idPath = project.config.identifiers;
+  return {
+    readText: async (path) => project.texts.get(path) ?? (path === idPath ? project.identifiersText : undefined) ?? (await project.fs.readText(path)),
+    exists: (path) => exists(project, path),
+    identifiersPath: idPath,
+    gitignore: !idPath.startsWith('../') && !idPath.startsWith('/') ? { path: '.gitignore', entry: idPath } : undefined,
+    informants: project.informantLabels(),
+  };
+}
+
 /** Converts with the speaker mapping and returns every edit; nothing is written here. */
 export async function planImport(project: Project, sources: readonly ImportSource[], options: ImportOptions = {}): Promise<ImportPlan> {
   const plan: ImportPlan = { edits: [], before: {}, transcripts: [], results: [], warnings: [] };
@@ -177,17 +198,18 @@ export async function planImport(project: Project, sources: readonly ImportSourc
   } catch (err) {
     return { ...plan, error: errorMessage(err, sources) };
   }
+  const twice = sameTarget(converted);
+  if (twice) return { ...plan, error: refusalMessage(twice) };
   const overwrite = new Set(options.overwrite ?? []);
-  for (const c of converted) {
-    const present = await exists(project, c.target);
-    if (present && !overwrite.has(c.target)) {
-      return { ...plan, error: `${c.target} already exists (imported from ${c.source}?); confirm to replace it. Nothing was written.` };
-    }
-    const before = present ? (project.texts.get(c.target) ?? (await project.fs.readText(c.target)) ?? '') : '';
-    plan.before[c.target] = before;
-    plan.edits.push({ path: c.target, create: !present, edits: [{ start: 0, end: before.length, newText: c.result.markdown }] });
-    plan.transcripts.push(c.target);
+  const writes = await planWrites(converted, projectPlace(project), { mayReplace: (target) => overwrite.has(target) });
+  if ('refused' in writes) return { ...plan, error: refusalMessage(writes.refused) };
+  for (const f of writes.files) {
+    const before = f.before ?? '';
+    plan.before[f.path] = before;
+    // A transcript is replaced whole; the identifiers file and .gitignore change where they differ.
+    plan.edits.push({ path: f.path, create: f.before === undefined, edits: [f.kind === 'transcript' ? { start: 0, end: before.length, newText: f.text } : minimalEdit(before, f.text)] });
   }
+  plan.transcripts = writes.transcripts;
   plan.results = converted;
   // What the importer read differently (cues left out or moved): a few per file, each a notification.
   for (const c of converted) {
@@ -195,45 +217,28 @@ export async function planImport(project: Project, sources: readonly ImportSourc
     plan.warnings.push(...w.slice(0, 3));
     if (w.length > 3) plan.warnings.push(`${c.source}: ${w.length - 3} more cues were left out or moved (\`qda import\` lists them all).`);
   }
-
-  // Real names mapped on this import (not codes kept as they were) go to the identifiers file.
-  // A code mapped to another code ("Informant A" imported as "Informant B") is no real name:
-  // written there, the old code would be flagged as a name wherever it appears.
-  const groups = new Set(GROUP_LABELS.map(labelKey));
-  const codes = project.informantLabels();
-  const identifiers: Record<string, string> = {};
-  for (const c of converted) {
-    for (const [name, code] of Object.entries(c.result.identifiers)) {
-      if (!groups.has(labelKey(name)) && !looksLikeInformantCode(name, codes)) identifiers[name] = code;
-    }
-  }
-  if (Object.keys(identifiers).length > 0) {
-    const idPath = project.config.identifiers;
-    const idBefore = project.identifiersText ?? (await project.fs.readText(idPath));
-    let merged;
-    try {
-      merged = mergeIdentifiers(idPath, idBefore, identifiers);
-    } catch (err) {
-      return { ...plan, edits: [], transcripts: [], error: `${(err as Error).message}. Nothing was written.` };
-    }
-    for (const ch of merged.changed) plan.warnings.push(`${idPath}: a name that was ${ch.from} is now ${ch.to}.`);
-    if (merged.text !== (idBefore ?? '')) {
-      plan.before[idPath] = idBefore ?? '';
-      plan.edits.push({ path: idPath, create: idBefore === undefined, edits: [minimalEdit(idBefore ?? '', merged.text)] });
-    }
-    plan.identifiersPath = idPath;
-    // The identifiers file is never committed: its line goes into .gitignore (kept there).
-    if (!idPath.startsWith('../') && !idPath.startsWith('/')) {
-      const giBefore = project.texts.get('.gitignore') ?? (await project.fs.readText('.gitignore'));
-      const next = gitignoreWith(giBefore, idPath);
-      if (next !== undefined) {
-        plan.before['.gitignore'] = giBefore ?? '';
-        plan.edits.push({ path: '.gitignore', create: giBefore === undefined, edits: [minimalEdit(giBefore ?? '', next)] });
-        plan.gitignore = true;
-      }
-    }
+  if (writes.identifiers) {
+    for (const ch of writes.identifiers.changed) plan.warnings.push(`${writes.identifiers.path}: a name that was ${ch.from} is now ${ch.to}.`);
+    plan.identifiersPath = writes.identifiers.path;
+    if (writes.gitignore) plan.gitignore = true;
   }
   return plan;
+}
+
+/** A refusal as the editor shows it (`qda import` words its own: --force, --out). */
+function refusalMessage(r: ImportRefusal): string {
+  switch (r.kind) {
+    case 'same-target':
+      return `${r.source}: would be written to ${r.target}, like ${r.other}; import them one at a time. Nothing was written.`;
+    case 'exists':
+    case 'replaces-source':
+      return `${r.target} already exists (imported from ${r.source}?); confirm to replace it. Nothing was written.`;
+    case 'identifiers':
+      return `${r.message}. Nothing was written.`;
+    case 'no-project':
+      // A project always has a place for real names; here for completeness.
+      return `There is no project to keep the real names ${r.names.map((n) => `"${n}"`).join(', ')} in. Nothing was written.`;
+  }
 }
 
 /** The first words of a speaker's first turn in transcript Markdown ("**Label:** [ts] words…"). */

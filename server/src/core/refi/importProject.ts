@@ -14,7 +14,7 @@ import { sanitizeCoder } from '../project/project';
 import { normalizeName } from '../text/text';
 import { normalizeGuid, sha1Hex } from './guid';
 import { PositionMap } from './text';
-import { DEFAULT_ZIP_LIMITS, ZipError, ZipReader, type ZipLimits } from './zip';
+import { DEFAULT_ZIP_LIMITS, ZipError, ZipReader, type ZipLimits } from '../text/zip';
 import { RefiError, attr, child, kids, parseRefiXml, textOf, type XNode } from './xmlRead';
 
 export { RefiError };

@@ -79,19 +79,8 @@ export class LineIndex {
   }
 }
 
-/** Code names compare after Unicode NFC, case folding and collapsed whitespace (DESIGN.md). */
-export function normalizeName(name: string): string {
-  // Memoised: the index asks for the same few hundred code names hundreds of thousands of
-  // times (every coding's code, every count, every diagnostic pass).
-  let key = normalizedNames.get(name);
-  if (key === undefined) {
-    key = name.normalize('NFC').toLocaleLowerCase('und').replace(/\s+/g, ' ').trim();
-    if (normalizedNames.size >= 20000) normalizedNames.clear();
-    normalizedNames.set(name, key);
-  }
-  return key;
-}
-const normalizedNames = new Map<string, string>();
+// The name rule lives in names.ts (the extension imports it too); its importers here keep this path.
+export { normalizeName } from './names';
 
 /**
  * One shared copy of a string that recurs across the index: a coding's doc, code and coder,

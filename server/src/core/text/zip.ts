@@ -1,9 +1,9 @@
-// A reader for untrusted zip archives (.qdpx). It never extracts: entries are looked up by name
-// and inflated into memory, so an entry name never becomes a path. Every size is bounded — the
-// entry count, the declared and the actually inflated size of each entry and of the whole
-// (inflating stops at the cap) — and every CRC is checked. Encrypted, symlink and zip64 entries
-// are refused. fflate does the inflating; the directory parsing is here so the limits apply
-// before anything is inflated.
+// The one reader for untrusted zip archives: .qdpx (core/refi) and .docx (core/import/docx.ts).
+// It never extracts: entries are looked up by name and inflated into memory, so an entry name
+// never becomes a path. Every size is bounded — the entry count, the declared and the actually
+// inflated size of each entry and of the whole (inflating stops at the cap) — and every CRC is
+// checked. Encrypted, symlink, multi-part and zip64 archives are refused. fflate does the
+// inflating; the directory parsing is here so the limits apply before anything is inflated.
 import { Inflate } from 'fflate';
 
 export interface ZipLimits {
@@ -12,11 +12,28 @@ export interface ZipLimits {
   maxEntryBytes: number;
   /** All entries read from one archive together. */
   maxTotalBytes: number;
+  /**
+   * Whether inflating an entry stops at the size it declares (default). With false, it goes on
+   * to the limits above and only then refuses: for a .docx, whose message says how far a bomb
+   * got ("unpacks to more than 64 MB"); an entry that ends at another size than it declared is
+   * refused as damaged either way.
+   */
+  stopAtDeclaredSize?: boolean;
 }
 
 export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 20_000, maxEntryBytes: 256 * 1024 * 1024, maxTotalBytes: 512 * 1024 * 1024 };
 
 export class ZipError extends Error {}
+
+/** The archive passes a limit of ZipLimits while reading `entry`. */
+export class ZipLimitError extends ZipError {
+  constructor(
+    readonly entry: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface ZipEntry {
   name: string;
@@ -105,6 +122,11 @@ export class ZipReader {
     }
   }
 
+  /** The (first) entry named exactly `name`. */
+  get(name: string): ZipEntry | undefined {
+    return this.entries.find((e) => e.name === name);
+  }
+
   /** Entries whose name equals `name` in any case (`Project.qde`, `Sources/…` are accepted). */
   find(name: string): ZipEntry[] {
     const lower = name.toLowerCase();
@@ -117,8 +139,8 @@ export class ZipReader {
     if (entry.symlink) throw new ZipError(`${name}: a symbolic link entry; not followed`);
     if (entry.flags & 1) throw new ZipError(`${name}: encrypted entries are not supported`);
     if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`${name}: compression method ${entry.method} is not supported`);
-    if (entry.size > this.limits.maxEntryBytes) throw new ZipError(`${name}: declares ${entry.size} bytes; at most ${this.limits.maxEntryBytes} are read per entry`);
-    if (this.total + entry.size > this.limits.maxTotalBytes) throw new ZipError(`${name}: the archive's entries together exceed ${this.limits.maxTotalBytes} bytes`);
+    if (entry.size > this.limits.maxEntryBytes) throw new ZipLimitError(name, `${name}: declares ${entry.size} bytes; at most ${this.limits.maxEntryBytes} are read per entry`);
+    if (this.total + entry.size > this.limits.maxTotalBytes) throw new ZipLimitError(name, `${name}: the archive's entries together exceed ${this.limits.maxTotalBytes} bytes`);
     const o = entry.localOffset;
     if (o + 30 > this.bytes.length || this.u32(o) !== 0x04034b50) throw new ZipError(`${name}: truncated archive (local header missing)`);
     const start = o + 30 + this.u16(o + 26) + this.u16(o + 28);
@@ -131,8 +153,10 @@ export class ZipReader {
       out = raw;
     } else {
       // Inflate in small pieces and stop as soon as the output passes the declared size: an
-      // under-declared entry (a zip bomb) never gets inflated further than that.
-      const cap = entry.size;
+      // under-declared entry (a zip bomb) never gets inflated further than that. Without
+      // stopAtDeclaredSize, as soon as it passes what the limits leave.
+      const declared = this.limits.stopAtDeclaredSize !== false;
+      const cap = declared ? entry.size : Math.min(this.limits.maxEntryBytes, this.limits.maxTotalBytes - this.total);
       const chunks: Uint8Array[] = [];
       let got = 0;
       let over = false;
@@ -147,8 +171,9 @@ export class ZipReader {
       } catch (err) {
         throw new ZipError(`${name}: damaged compressed data (${(err as Error).message})`);
       }
+      if (over && !declared) throw new ZipLimitError(name, `${name}: inflates to more than the ${cap} bytes the limits leave; refused`);
       if (over) throw new ZipError(`${name}: inflates to more than the ${cap} bytes it declares; refused`);
-      if (got !== cap) throw new ZipError(`${name}: inflates to ${got} bytes but declares ${cap}; damaged or truncated`);
+      if (got !== entry.size) throw new ZipError(`${name}: inflates to ${got} bytes but declares ${entry.size}; damaged or truncated`);
       out = new Uint8Array(got);
       let at = 0;
       for (const c of chunks) {
