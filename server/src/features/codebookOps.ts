@@ -2,8 +2,10 @@
 // qda/setDescription, qda/setColor and qda/exportCodebook: thin adapters over
 // core/ops/codebookOps and core/export/exportCodebook. Edits come back as a WorkspaceEdit the client
 // applies (one undo step) and then saves.
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
+import { CodeActionKind, ResponseError, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
+import type { CancellationToken } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
+import { throwIfCancelled } from '../cancellation';
 import type {
   CodebookEditResult,
   DeleteCodeParams,
@@ -46,12 +48,14 @@ export const deleteCodeHandler = (ws: ServerWorkspace, p: DeleteCodeParams, v: V
 export const setDescriptionHandler = (ws: ServerWorkspace, p: SetDescriptionParams, v: VersionOf): CodebookEditResult => run(ws, v, () => setDescription(ws.project, p.name, p.description));
 export const setColorHandler = (ws: ServerWorkspace, p: SetColorParams, v: VersionOf): CodebookEditResult => run(ws, v, () => setColor(ws.project, p.name, p.color));
 
-export async function exportCodebookHandler(ws: ServerWorkspace, p: ExportCodebookParams): Promise<ExportCodebookResult> {
+export async function exportCodebookHandler(ws: ServerWorkspace, p: ExportCodebookParams, token?: CancellationToken): Promise<ExportCodebookResult> {
   try {
     const out = await exportCodebook(ws.project, p.format);
+    throwIfCancelled(token);
     const counts = { codes: ws.project.codebook.codes.length, categories: ws.project.codebook.categories.length };
     return typeof out.content === 'string' ? { text: out.content, fileName: out.fileName, ...counts } : { base64: Buffer.from(out.content).toString('base64'), fileName: out.fileName, ...counts };
   } catch (err) {
+    if (err instanceof ResponseError) throw err; // cancelled
     return { fileName: '', error: (err as Error).message };
   }
 }

@@ -1,7 +1,8 @@
 // qda/disagreements and qda/settleDisagreement: the Compare Coders view's list of places where
 // two coders disagree, and the edits that settle one (the target's codings file and the
 // decision log), as a WorkspaceEdit the client applies and can undo.
-import type { TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver';
+import type { CancellationToken, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver';
+import { throwIfCancelled } from '../cancellation';
 import type { ServerWorkspace } from '../workspace';
 import type { DisagreementsParams, DisagreementsResult, EditResult, SettleDisagreementParams } from '../protocol';
 import { consensusLogPath, disagreementsOf, parseDecisionLog, settleDisagreement } from '../core/analysis/consensus';
@@ -20,13 +21,14 @@ function coders(ws: ServerWorkspace): string[] {
   return [...new Set(ws.project.allCodings().map((i) => i.coding.coder))].sort();
 }
 
-export async function disagreements(ws: ServerWorkspace, p: DisagreementsParams, openText: (uri: string) => string | undefined): Promise<DisagreementsResult> {
+export async function disagreements(ws: ServerWorkspace, p: DisagreementsParams, openText: (uri: string) => string | undefined, token?: CancellationToken): Promise<DisagreementsResult> {
   const project = ws.project;
   const consensus = project.config.consensus ?? DEFAULT_CONSENSUS[project.config.language];
   const all = coders(ws);
   const empty = { coders: all, consensus, items: [], settled: 0, percent: null, kappa: null, summaryMarkdown: '' };
   if (!all.includes(p.a) || !all.includes(p.b) || p.a === p.b) return { ...empty, error: `Choose two coders with codings: ${all.join(', ') || 'none yet'}.` };
   const log = parseDecisionLog((await logText(ws, p.a, p.b, openText)) ?? '');
+  throwIfCancelled(token);
   const { items, settled } = disagreementsOf(project, p.a, p.b, log);
   const report = agreementOfProject(project, { coders: [p.a, p.b], unit: 'turn' });
   const rows = [...report.codes].sort((x, y) => (x.kappa ?? 2) - (y.kappa ?? 2) || (x.percent ?? 101) - (y.percent ?? 101) || x.code.localeCompare(y.code));

@@ -6,7 +6,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { CancellationToken, CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
+import { throwIfCancelled } from '../cancellation';
 import type { ServerWorkspace } from '../workspace';
 import type { ImportFilesParams, ImportPreviewResult, ImportTranscriptsResult } from '../protocol';
 import { DEFAULT_MAX_BYTES } from '../core/import/common';
@@ -15,9 +16,10 @@ import { planImport, previewImport, type ImportSource } from '../core/import/pla
 import { LineIndex } from '../core/text/text';
 
 /** Reads the files; an error message names the file. */
-async function readSources(ws: ServerWorkspace, uris: string[]): Promise<ImportSource[] | string> {
+async function readSources(ws: ServerWorkspace, uris: string[], token?: CancellationToken): Promise<ImportSource[] | string> {
   const out: ImportSource[] = [];
   for (const uri of uris) {
+    throwIfCancelled(token);
     let fsPath: string;
     try {
       const parsed = URI.parse(uri);
@@ -64,8 +66,9 @@ function badLayout(p: ImportFilesParams): string | undefined {
     : undefined;
 }
 
-export async function importPreview(ws: ServerWorkspace, p: ImportFilesParams): Promise<ImportPreviewResult> {
-  const sources = badLayout(p) ?? (await readSources(ws, p.files));
+export async function importPreview(ws: ServerWorkspace, p: ImportFilesParams, token?: CancellationToken): Promise<ImportPreviewResult> {
+  const sources = badLayout(p) ?? (await readSources(ws, p.files, token));
+  throwIfCancelled(token);
   const project = ws.project;
   if (typeof sources === 'string') {
     return { files: [], informants: project.informantLabels(), known: {}, suggestions: [], interviewerLabel: project.config.language === 'en' ? 'Interviewer' : 'Intervjuer', identifiersPath: project.config.identifiers, error: sources };
