@@ -2,6 +2,7 @@
 // qda/setDescription, qda/setColor and qda/exportCodebook: thin adapters over
 // core/ops/codebookOps and core/export/exportCodebook. Edits come back as a WorkspaceEdit the client
 // applies (one undo step) and then saves.
+import * as l10n from '@vscode/l10n';
 import { CodeActionKind, ResponseError, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
@@ -32,7 +33,7 @@ function run(ws: ServerWorkspace, versionOf: VersionOf, op: () => OperationResul
   try {
     result = op();
   } catch (err) {
-    return { error: `The codebook could not be changed: ${(err as Error).message}` };
+    return { error: l10n.t('The codebook could not be changed: {0}', (err as Error).message) };
   }
   if (result.error) return { error: result.error, message: result.message };
   if (result.edits.length === 0) return { message: result.message, removed: result.removed };
@@ -80,14 +81,14 @@ export function codebookCodeActions(ws: ServerWorkspace, params: CodeActionParam
     const data = (d.data ?? {}) as Record<string, unknown>;
     try {
       if (d.code === 'qda.codeNearDuplicate' && typeof data.name === 'string' && typeof data.other === 'string') {
-        action(`Merge '${data.name}' into '${data.other}'`, d, mergeCodes(project, [data.name], data.other), true);
-        action(`Merge '${data.other}' into '${data.name}'`, d, mergeCodes(project, [data.other], data.name));
+        action(l10n.t("Merge '{0}' into '{1}'", data.name, data.other), d, mergeCodes(project, [data.name], data.other), true);
+        action(l10n.t("Merge '{0}' into '{1}'", data.other, data.name), d, mergeCodes(project, [data.other], data.name));
       } else if (d.code === 'qda.unknownCode' && typeof data.code === 'string') {
         const name = data.code;
         const cbPath = project.config.codebook;
         const text = project.texts.get(cbPath) ?? '';
-        action(`Add '${name}' to ${cbPath}`, d, { edits: [{ path: cbPath, create: !project.texts.has(cbPath), edits: [appendCodeEdit(text, project.codebook, name, project.config.language)] }] }, similarCodes(project, name, 1).length === 0);
-        for (const code of similarCodes(project, name)) action(`Map '${name}' to the existing code '${code.name}'`, d, mergeCodes(project, [name], code.name));
+        action(l10n.t("Add '{0}' to {1}", name, cbPath), d, { edits: [{ path: cbPath, create: !project.texts.has(cbPath), edits: [appendCodeEdit(text, project.codebook, name, project.config.language)] }] }, similarCodes(project, name, 1).length === 0);
+        for (const code of similarCodes(project, name)) action(l10n.t("Map '{0}' to the existing code '{1}'", name, code.name), d, mergeCodes(project, [name], code.name));
       }
     } catch {
       // A fix that cannot be computed is left out; the diagnostic stays.

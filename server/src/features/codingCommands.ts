@@ -1,5 +1,6 @@
 // qda/codeSelection and qda/uncodeSelection: core computes offset edits on the codings file
 // and codebook.md; here they become a WorkspaceEdit the client applies (undo works) and saves.
+import * as l10n from '@vscode/l10n';
 import type { TextDocumentEdit, WorkspaceEdit, CreateFile } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import type { CodeSelectionParams, EditResult, RecodeCodingParams, UncodeSelectionParams } from '../protocol';
@@ -25,7 +26,7 @@ function toEditResult(ws: ServerWorkspace, result: OperationResult, versionOf: (
 
 export function codeSelection(ws: ServerWorkspace, params: CodeSelectionParams, versionOf: (uri: string) => number | null): EditResult & { id?: string } {
   const path = ws.pathOf(params.uri);
-  if (!path) return { error: 'The file is outside the project folder.' };
+  if (!path) return { error: l10n.t('The file is outside the project folder.') };
   const start = ws.toOffset(path, params.range.start);
   const end = ws.toOffset(path, params.range.end);
   const result = codeRange(ws.project, path, start, end, params.code, { create: params.create });
@@ -34,7 +35,7 @@ export function codeSelection(ws: ServerWorkspace, params: CodeSelectionParams, 
 
 export function uncodeSelection(ws: ServerWorkspace, params: UncodeSelectionParams, versionOf: (uri: string) => number | null): EditResult & { candidates?: string[]; removed?: number } {
   const path = ws.pathOf(params.uri);
-  if (!path) return { error: 'The file is outside the project folder.' };
+  if (!path) return { error: l10n.t('The file is outside the project folder.') };
   const start = ws.toOffset(path, params.range.start);
   const end = ws.toOffset(path, params.range.end);
   const result = uncodeRange(ws.project, path, start, end, params.code);
@@ -44,7 +45,7 @@ export function uncodeSelection(ws: ServerWorkspace, params: UncodeSelectionPara
 
 export function recode(ws: ServerWorkspace, params: RecodeCodingParams, versionOf: (uri: string) => number | null): EditResult {
   const result = recodeCoding(ws.project, params.id, params.code, { create: params.create });
-  if (!result.error && result.edits.length === 0) return { error: 'Nothing to change.' };
+  if (!result.error && result.edits.length === 0) return { error: l10n.t('Nothing to change.') };
   return toEditResult(ws, result, versionOf);
 }
 

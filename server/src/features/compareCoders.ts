@@ -1,6 +1,7 @@
 // qda/disagreements and qda/settleDisagreement: the Compare Coders view's list of places where
 // two coders disagree, and the edits that settle one (the target's codings file and the
 // decision log), as a WorkspaceEdit the client applies and can undo.
+import * as l10n from '@vscode/l10n';
 import type { CancellationToken, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver';
 import { throwIfCancelled } from '../cancellation';
 import type { ServerWorkspace } from '../workspace';
@@ -26,7 +27,7 @@ export async function disagreements(ws: ServerWorkspace, p: DisagreementsParams,
   const consensus = project.config.consensus ?? DEFAULT_CONSENSUS[project.config.language];
   const all = coders(ws);
   const empty = { coders: all, consensus, items: [], settled: 0, percent: null, kappa: null, summaryMarkdown: '' };
-  if (!all.includes(p.a) || !all.includes(p.b) || p.a === p.b) return { ...empty, error: `Choose two coders with codings: ${all.join(', ') || 'none yet'}.` };
+  if (!all.includes(p.a) || !all.includes(p.b) || p.a === p.b) return { ...empty, error: l10n.t('Choose two coders with codings: {0}.', all.join(', ') || l10n.t('none yet')) };
   const log = parseDecisionLog((await logText(ws, p.a, p.b, openText)) ?? '');
   throwIfCancelled(token);
   const { items, settled } = disagreementsOf(project, p.a, p.b, log);
@@ -72,9 +73,9 @@ export async function settle(ws: ServerWorkspace, p: SettleDisagreementParams, v
   const text = await logText(ws, p.a, p.b, openText);
   const { items } = disagreementsOf(project, p.a, p.b, parseDecisionLog(text ?? ''));
   const d = items.find((x) => x.key === p.key);
-  if (!d) return { error: 'That disagreement is no longer open (the codings changed or it was settled). Refresh the Compare Coders view.' };
+  if (!d) return { error: l10n.t('That disagreement is no longer open (the codings changed or it was settled). Refresh the Compare Coders view.') };
   const consensus = project.config.consensus ?? DEFAULT_CONSENSUS[project.config.language];
-  if (p.target !== p.a && p.target !== p.b && p.target !== consensus) return { error: `Settle into ${p.a}, ${p.b} or the consensus coder ${consensus}.` };
+  if (p.target !== p.a && p.target !== p.b && p.target !== consensus) return { error: l10n.t('Settle into {0}, {1} or the consensus coder {2}.', p.a, p.b, consensus) };
   const result = settleDisagreement(project, p.a, p.b, d, p.decision, p.target, text);
   if (result.error) return { error: result.error };
   // The log is not a file the project indexes: its edit is placed from its own text.

@@ -3,6 +3,7 @@
 // returns one WorkspaceEdit with the new transcripts, the identifiers file and its .gitignore
 // line. The client applies and saves it, so nothing is written behind an open editor's back,
 // the server stays the only writer of .qda/, and Undo works.
+import * as l10n from '@vscode/l10n';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
@@ -23,20 +24,20 @@ async function readSources(ws: ServerWorkspace, uris: string[], token?: Cancella
     let fsPath: string;
     try {
       const parsed = URI.parse(uri);
-      if (parsed.scheme !== 'file') return `${uri}: only files on this computer can be imported.`;
+      if (parsed.scheme !== 'file') return l10n.t('{0}: only files on this computer can be imported.', uri);
       fsPath = parsed.fsPath;
     } catch {
-      return `${uri}: not a file URI.`;
+      return l10n.t('{0}: not a file URI.', uri);
     }
     const name = ws.pathOf(uri) ?? path.basename(fsPath);
     try {
       const stat = await fsp.stat(fsPath);
-      if (stat.isDirectory()) return `${name}: is a folder, not a file. Nothing was written.`;
-      if (stat.size > DEFAULT_MAX_BYTES) return `${name}: is ${(stat.size / 1024 / 1024).toFixed(1)} MB, over the import limit of ${DEFAULT_MAX_BYTES / 1024 / 1024} MB. Nothing was written.`;
+      if (stat.isDirectory()) return l10n.t('{0}: is a folder, not a file. Nothing was written.', name);
+      if (stat.size > DEFAULT_MAX_BYTES) return l10n.t('{0}: is {1} MB, over the import limit of {2} MB. Nothing was written.', name, (stat.size / 1024 / 1024).toFixed(1), DEFAULT_MAX_BYTES / 1024 / 1024);
       out.push({ name, bytes: await fsp.readFile(fsPath) });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      return `${name}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}. Nothing was written.`;
+      return code === 'ENOENT' ? l10n.t('{0}: no such file. Nothing was written.', name) : l10n.t('{0}: {1}. Nothing was written.', name, (err as Error).message);
     }
   }
   return out;
@@ -62,7 +63,7 @@ function options(ws: ServerWorkspace, p: ImportFilesParams, sources: readonly Im
 /** A layout the importer does not know, as a message; undefined when fine. */
 function badLayout(p: ImportFilesParams): string | undefined {
   return p.layout !== undefined && !(isLayoutId(p.layout) && TEXT_LAYOUTS.includes(p.layout))
-    ? `"${p.layout}" is not a transcript layout (use one of ${TEXT_LAYOUTS.join(', ')}). Nothing was written.`
+    ? l10n.t('"{0}" is not a transcript layout (use one of {1}). Nothing was written.', p.layout, TEXT_LAYOUTS.join(', '))
     : undefined;
 }
 
@@ -104,6 +105,12 @@ export async function importTranscripts(ws: ServerWorkspace, p: ImportFilesParam
     identifiersUri: plan.identifiersPath ? ws.uriOf(plan.identifiersPath) : undefined,
     gitignore: plan.gitignore,
     warnings: plan.warnings,
-    message: `Imported ${n} transcript${n === 1 ? '' : 's'}${plan.identifiersPath ? `; real names saved in ${plan.identifiersPath}` : ''}.`,
+    message: plan.identifiersPath
+      ? n === 1
+        ? l10n.t('Imported {0} transcript; real names saved in {1}.', n, plan.identifiersPath)
+        : l10n.t('Imported {0} transcripts; real names saved in {1}.', n, plan.identifiersPath)
+      : n === 1
+        ? l10n.t('Imported {0} transcript.', n)
+        : l10n.t('Imported {0} transcripts.', n),
   };
 }

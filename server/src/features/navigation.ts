@@ -2,6 +2,7 @@
 // codebook.md, coded passages in transcripts: what is under the cursor, and hover, go to
 // definition, find references, completion inside [[ ]], Ctrl+T and rename (F2) on them.
 // A quote in a chapter under the cursor is the quotes domain's (features/quotes.ts).
+import * as l10n from '@vscode/l10n';
 import {
   CompletionItemKind,
   ErrorCodes,
@@ -263,8 +264,8 @@ function renameTarget(ws: ServerWorkspace, uri: string, position: RenameParams['
   if (at.kind === 'categoryName') return { name: at.category.name, range: ws.toRange(at.path, at.category.nameRange) };
   if (at.kind === 'link') {
     const target = ws.project.resolveLink(at.link.target);
-    if (!target) return { error: `[[${at.link.target}]] resolves to nothing; there is nothing to rename.` };
-    if (target.kind === 'note') return { error: `[[${at.link.target}]] links to the note ${target.path}; rename the file to rename the note.` };
+    if (!target) return { error: l10n.t('[[{0}]] resolves to nothing; there is nothing to rename.', at.link.target) };
+    if (target.kind === 'note') return { error: l10n.t('[[{0}]] links to the note {1}; rename the file to rename the note.', at.link.target, target.path) };
     const name = target.kind === 'code' ? target.code.name : target.category.name;
     return { name, range: ws.toRange(at.path, at.link.targetRange) };
   }

@@ -1,4 +1,5 @@
 // The Orphaned codings view: what needs the analyst's eye after transcripts changed.
+import * as l10n from '@vscode/l10n';
 import type { ServerWorkspace } from '../workspace';
 import type { EditResult, ReattachCodingParams, ReviewCoding } from '../protocol';
 import { acceptCoding, codingsToReview, deleteCoding, reattachCoding } from '../core/ops/orphans';
@@ -30,13 +31,13 @@ export function reviewCodings(ws: ServerWorkspace): ReviewCoding[] {
 }
 
 function toResult(ws: ServerWorkspace, result: OperationResult, versionOf: (uri: string) => number | null): EditResult {
-  if (result.error || result.edits.length === 0) return { error: result.error ?? 'Nothing to change.' };
+  if (result.error || result.edits.length === 0) return { error: result.error ?? l10n.t('Nothing to change.') };
   return { edit: toWorkspaceEdit(ws, result, versionOf), save: result.edits.map((e) => ws.uriOf(e.path)) };
 }
 
 export function reattach(ws: ServerWorkspace, p: ReattachCodingParams, versionOf: (uri: string) => number | null): EditResult {
   const doc = ws.pathOf(p.uri);
-  if (!doc) return { error: 'The file is outside the project folder.' };
+  if (!doc) return { error: l10n.t('The file is outside the project folder.') };
   return toResult(ws, reattachCoding(ws.project, p.id, doc, ws.toOffset(doc, p.range.start), ws.toOffset(doc, p.range.end)), versionOf);
 }
 

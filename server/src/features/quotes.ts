@@ -3,6 +3,7 @@
 // chapter quoting it), its quick fixes, and qda/formatQuote, qda/quotableSegments and
 // qda/exportQuotes (inserting quotes from the tree, the "Find coded segment…" quick pick,
 // and the quote bank).
+import * as l10n from '@vscode/l10n';
 import { CodeActionKind, MarkupKind, type CodeAction, type CodeActionParams, type Diagnostic, type Hover, type Location, type Position } from 'vscode-languageserver';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
@@ -137,7 +138,7 @@ export function formatQuoteRequestHandler(ws: ServerWorkspace, params: FormatQuo
   const target = params.uri !== undefined ? ws.pathOf(params.uri) : undefined;
   const chapter = target !== undefined && project.roleOf(target) === 'chapter';
   const info = project.codingById(params.id);
-  if (!info) return { chapter, error: `There is no coding ${params.id}.` };
+  if (!info) return { chapter, error: l10n.t('There is no coding {0}.', params.id) };
   const doc = info.coding.doc;
   const sub = params.range ? { start: ws.toOffset(doc, params.range.start), end: ws.toOffset(doc, params.range.end) } : undefined;
   const q = formatQuote(project, params.id, sub && sub.start < sub.end ? sub : undefined);
