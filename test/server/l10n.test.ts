@@ -1,12 +1,12 @@
 // The server speaks the editor's language (issue 16, point 6): the extension hands its l10n
 // bundle to the server in initializationOptions, as VS Code loads it for a Norwegian user
-// (l10n/bundle.l10n.nb.json). Refusals, diagnostics and quick-fix titles then come in
+// (l10n/bundle.l10n.nb.json). Refusals, diagnostics, quick-fix titles and hovers then come in
 // Norwegian; without a bundle (English) the same server says them in English.
 import { strict as assert } from 'node:assert';
 import { promises as fsp, readFileSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, HoverRequest, type CodeAction, type Diagnostic, type MarkupContent } from 'vscode-languageserver-protocol';
 import { serverSuite } from './lspClient';
 import { codeSelectionRequest, matrixRequest } from '../../server/src/protocol';
 
@@ -40,18 +40,22 @@ for (const language of ['nb', 'en'] as const) {
       const matrix = await ctx.editor.connection.sendRequest(matrixRequest, { rows: 'codes', cols: 'kontor', count: 'codings' });
       const diags = realNames(await ctx.editor.waitForDiagnostics('transcripts/R4.md', (d) => realNames(d).length === 1));
       const actions = (await ctx.editor.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diags[0]!.range, context: { diagnostics: diags, only: ['quickfix'] } })) as CodeAction[];
+      const hover = await ctx.editor.connection.sendRequest(HoverRequest.type, { textDocument: { uri: ctx.editor.uri('codebook.md') }, position: { line: 3, character: 5 } });
+      const counts = (hover?.contents as MarkupContent).value.split('\n\n').at(-1);
       if (language === 'nb') {
         assert.equal(empty.error, 'Marker først utdraget du vil kode.');
         assert.equal(outside.error, 'Filen ligger utenfor prosjektmappen.');
         assert.equal(matrix.error, 'Ingen informant i qda.yaml har attributtet «kontor».');
         assert.equal(diags[0]!.message, 'Et ekte navn fra identifikatorfilen står her; anonymiser det med koden R4. Ekte navn hører bare hjemme i identifikatorfilen, som aldri committes.');
         assert.deepEqual(actions.map((a) => a.title), ['Erstatt dette navnet med R4']);
+        assert.equal(counts, '0 kodinger · 0 informanter · kodere: —');
       } else {
         assert.equal(empty.error, 'Select the passage to code first.');
         assert.equal(outside.error, 'The file is outside the project folder.');
         assert.equal(matrix.error, "No informant in qda.yaml has the attribute 'kontor'.");
         assert.equal(diags[0]!.message, 'A real name from the identifiers file appears here; anonymise it with its code R4. Real names belong only in the identifiers file, which is never committed.');
         assert.deepEqual(actions.map((a) => a.title), ['Replace this name with R4']);
+        assert.equal(counts, '0 codings · 0 informants · coders: —');
       }
     });
   });

@@ -75,7 +75,7 @@ export function hover(ws: ServerWorkspace, params: HoverParams): Hover | null {
   switch (at.kind) {
     case 'link': {
       const target = project.resolveLink(at.link.target);
-      if (!target) value = `**[[${escapeMd(at.link.target)}]]** resolves to no code, category or note.`;
+      if (!target) value = l10n.t('{0} resolves to no code, category or note.', `**[[${escapeMd(at.link.target)}]]**`);
       else if (target.kind === 'code') value = codeHover(ws, target.code);
       else if (target.kind === 'category') value = categoryHover(ws, target.category);
       else value = `**${escapeMd(target.title ?? target.path)}** · ${escapeMd(target.path)}\n\n${noteExcerpt(project.texts.get(target.path) ?? '')}`;
@@ -88,9 +88,9 @@ export function hover(ws: ServerWorkspace, params: HoverParams): Hover | null {
     case 'codedPassage': {
       const parts = at.codings.map((i) => {
         const code = project.findCode(i.coding.code);
-        const desc = code?.description ? ` — ${escapeMd(code.description)}` : code ? '' : ' — *not in the codebook*';
+        const desc = code?.description ? ` — ${escapeMd(code.description)}` : code ? '' : ` — *${l10n.t('not in the codebook')}*`;
         const who = i.informants.length > 0 ? ` · ${escapeMd(i.informants.join(', '))}` : '';
-        return `**${escapeMd(i.coding.code)}**${desc}\n\ncoded by ${escapeMd(i.coding.coder)}${who}`;
+        return `**${escapeMd(i.coding.code)}**${desc}\n\n${l10n.t('coded by {0}', escapeMd(i.coding.coder))}${who}`;
       });
       const first = at.codings[0].coding;
       const start = Math.max(...at.codings.map((i) => i.coding.start));
@@ -105,7 +105,7 @@ function codeHover(ws: ServerWorkspace, code: CodebookCode): string {
   const counts = project.countsOfCode(code.name);
   const lines = [`**${escapeMd(code.name)}**${code.categoryPath.length ? ` · ${escapeMd(code.categoryPath.join(' › '))}` : ''}`];
   if (code.description) lines.push(escapeMd(code.description));
-  lines.push(`${counts.codings} codings · ${counts.informants.length} informants${counts.informants.length ? ` (${escapeMd(counts.informants.join(', '))})` : ''} · coders: ${escapeMd(counts.coders.join(', ')) || '—'}`);
+  lines.push(l10n.t('{0} codings · {1} informants{2} · coders: {3}', counts.codings, counts.informants.length, counts.informants.length ? ` (${escapeMd(counts.informants.join(', '))})` : '', escapeMd(counts.coders.join(', ')) || '—'));
   const top = project.codingsOfCode(code.name).filter((i) => i.anchored).slice(0, 3);
   for (const i of top) lines.push(`> ${escapeMd(truncate(i.coding.exact, 160))} (${escapeMd(i.informants.join(', ') || i.coding.doc)})`);
   return lines.join('\n\n');
@@ -117,7 +117,7 @@ function categoryHover(ws: ServerWorkspace, category: CodebookCategory): string 
   const codings = codes.reduce((n, c) => n + project.codingsOfCode(c.name).length, 0);
   const lines = [`**${escapeMd(category.name)}**${category.path.length > 1 ? ` · ${escapeMd(category.path.slice(0, -1).join(' › '))}` : ''}`];
   if (category.description) lines.push(escapeMd(category.description));
-  lines.push(`${codes.length} codes · ${codings} codings`);
+  lines.push(l10n.t('{0} codes · {1} codings', codes.length, codings));
   return lines.join('\n\n');
 }
 

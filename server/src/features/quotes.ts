@@ -36,14 +36,24 @@ export function quoteDefinition(ws: ServerWorkspace, uri: string, position: Posi
   return r && sourceLocation(ws, r);
 }
 
-const STATUS: Record<ResolvedQuote['status'], string> = {
-  ok: '✓ matches its source word for word',
-  mismatch: '✗ does not match its source',
-  wrongInformant: '✗ names the wrong informant',
-  crossSpeakers: '✗ runs across speakers',
-  missingCoding: '✗ its coding is gone',
-  unanchored: 'found in a transcript, not linked to a coding',
-  noSource: '✗ found in no transcript',
+/** A function, not a table: the texts are translated once the client's language is known. */
+const STATUS = (status: ResolvedQuote['status']): string => {
+  switch (status) {
+    case 'ok':
+      return l10n.t('✓ matches its source word for word');
+    case 'mismatch':
+      return l10n.t('✗ does not match its source');
+    case 'wrongInformant':
+      return l10n.t('✗ names the wrong informant');
+    case 'crossSpeakers':
+      return l10n.t('✗ runs across speakers');
+    case 'missingCoding':
+      return l10n.t('✗ its coding is gone');
+    case 'unanchored':
+      return l10n.t('found in a transcript, not linked to a coding');
+    case 'noSource':
+      return l10n.t('✗ found in no transcript');
+  }
 };
 
 export function quoteHover(ws: ServerWorkspace, uri: string, position: Position): Hover | undefined {
@@ -52,8 +62,8 @@ export function quoteHover(ws: ServerWorkspace, uri: string, position: Position)
   const path = ws.pathOf(uri)!;
   const lines: string[] = [];
   const c = r.coding?.coding;
-  const head = c ? `**${escapeMd(c.code)}** · ${escapeMd(c.coder)} · \`${c.id}\`` : '**Quote**';
-  lines.push(`${head} — ${STATUS[r.status]}`);
+  const head = c ? `**${escapeMd(c.code)}** · ${escapeMd(c.coder)} · \`${c.id}\`` : `**${l10n.t('Quote')}**`;
+  lines.push(`${head} — ${STATUS(r.status)}`);
   if (r.status !== 'ok' && r.message) lines.push(escapeMd(r.message));
   const src = r.source ?? (c && r.coding?.anchored ? { doc: c.doc, start: c.start, end: c.end } : undefined);
   const text = src && ws.project.texts.get(src.doc);

@@ -3,6 +3,7 @@
 // which speakers need a code, and produces the edits: new transcript files (an existing one is
 // replaced only when the caller confirmed it), the identifiers file with the real names mapped on
 // this import, and its line in .gitignore. The server turns the edits into one WorkspaceEdit.
+import * as l10n from '@vscode/l10n';
 import picomatch from 'picomatch';
 import { ImportError, importTranscript, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './index';
 import { GROUP_LABELS, labelKey } from './common';
@@ -170,7 +171,7 @@ export async function previewImport(project: Project, sources: readonly ImportSo
 /** Converts with the speaker mapping and returns every edit; nothing is written here. */
 export async function planImport(project: Project, sources: readonly ImportSource[], options: ImportOptions = {}): Promise<ImportPlan> {
   const plan: ImportPlan = { edits: [], before: {}, transcripts: [], results: [], warnings: [] };
-  if (sources.length === 0) return { ...plan, error: 'No files to import.' };
+  if (sources.length === 0) return { ...plan, error: l10n.t('No files to import.') };
   let converted;
   try {
     converted = await convert(project, sources, options);
@@ -181,7 +182,7 @@ export async function planImport(project: Project, sources: readonly ImportSourc
   for (const c of converted) {
     const present = await exists(project, c.target);
     if (present && !overwrite.has(c.target)) {
-      return { ...plan, error: `${c.target} already exists (imported from ${c.source}?); confirm to replace it. Nothing was written.` };
+      return { ...plan, error: l10n.t('{0} already exists (imported from {1}?); confirm to replace it. Nothing was written.', c.target, c.source) };
     }
     const before = present ? (project.texts.get(c.target) ?? (await project.fs.readText(c.target)) ?? '') : '';
     plan.before[c.target] = before;
@@ -214,7 +215,7 @@ export async function planImport(project: Project, sources: readonly ImportSourc
     try {
       merged = mergeIdentifiers(idPath, idBefore, identifiers);
     } catch (err) {
-      return { ...plan, edits: [], transcripts: [], error: `${(err as Error).message}. Nothing was written.` };
+      return { ...plan, edits: [], transcripts: [], error: l10n.t('{0}. Nothing was written.', (err as Error).message) };
     }
     for (const ch of merged.changed) plan.warnings.push(`${idPath}: a name that was ${ch.from} is now ${ch.to}.`);
     if (merged.text !== (idBefore ?? '')) {
