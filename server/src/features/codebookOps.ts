@@ -2,7 +2,7 @@
 // qda/setDescription, qda/setColor and qda/exportCodebook: thin adapters over
 // core/ops/codebookOps and core/export/exportCodebook. Edits come back as a WorkspaceEdit the client
 // applies (one undo step) and then saves.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../core/text/l10n';
 import { CodeActionKind, ResponseError, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';

@@ -1,6 +1,6 @@
 // qda/codeSelection and qda/uncodeSelection: core computes offset edits on the codings file
 // and codebook.md; here they become a WorkspaceEdit the client applies (undo works) and saves.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../core/text/l10n';
 import type { TextDocumentEdit, WorkspaceEdit, CreateFile } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import type { CodeSelectionParams, EditResult, RecodeCodingParams, UncodeSelectionParams } from '../protocol';

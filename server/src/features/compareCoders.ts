@@ -1,7 +1,7 @@
 // qda/disagreements and qda/settleDisagreement: the Compare Coders view's list of places where
 // two coders disagree, and the edits that settle one (the target's codings file and the
 // decision log), as a WorkspaceEdit the client applies and can undo.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../core/text/l10n';
 import type { CancellationToken, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver';
 import { throwIfCancelled } from '../cancellation';
 import type { ServerWorkspace } from '../workspace';

@@ -6,7 +6,7 @@
 //   a quick fix on the orphaned codings of a transcript renamed outside the editor (git mv),
 //     recognised by content; qda/missingTranscripts, qda/relinkCodings and
 //     qda/deleteCodingsOfDoc for the Orphaned Codings view's groups.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../core/text/l10n';
 import {
   CodeActionKind,
   type CodeAction,

@@ -3,7 +3,7 @@
 // returns one WorkspaceEdit with the new transcripts, the identifiers file and its .gitignore
 // line. The client applies and saves it, so nothing is written behind an open editor's back,
 // the server stays the only writer of .qda/, and Undo works.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../core/text/l10n';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';

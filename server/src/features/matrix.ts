@@ -1,7 +1,7 @@
 // qda/matrix and qda/matrixCell: the framework matrix for the webview, and the segments behind
 // one of its cells — the same core (analysis/segments, matrix, query) as `qda matrix`, so the
 // view, the CLI and the exports count alike.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../core/text/l10n';
 import type { ServerWorkspace } from '../workspace';
 import type { MatrixCellParams, MatrixCellSegment, MatrixParams, MatrixResult } from '../protocol';
 import { analysisSegments, segmentText } from '../core/analysis/segments';

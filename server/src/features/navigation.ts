@@ -2,7 +2,7 @@
 // codebook.md, coded passages in transcripts: what is under the cursor, and hover, go to
 // definition, find references, completion inside [[ ]], Ctrl+T and rename (F2) on them.
 // A quote in a chapter under the cursor is the quotes domain's (features/quotes.ts).
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../core/text/l10n';
 import {
   CompletionItemKind,
   ErrorCodes,
@@ -190,7 +190,7 @@ export function completion(ws: ServerWorkspace, params: CompletionParams): Compl
     items.push({
       label: code.name,
       kind: CompletionItemKind.Value,
-      detail: `code · ${code.categoryPath.join(' › ') || '—'} · ${counts.codings} codings`,
+      detail: l10n.t('code · {0} · {1} codings', code.categoryPath.join(' › ') || '—', counts.codings),
       documentation: code.description ? { kind: MarkupKind.PlainText, value: code.description } : undefined,
       textEdit: { range, newText: code.name + ']]' },
       filterText: code.name,
@@ -201,7 +201,7 @@ export function completion(ws: ServerWorkspace, params: CompletionParams): Compl
     items.push({
       label: category.name,
       kind: CompletionItemKind.Folder,
-      detail: `category · ${category.path.join(' › ')}`,
+      detail: l10n.t('category · {0}', category.path.join(' › ')),
       documentation: category.description ? { kind: MarkupKind.PlainText, value: category.description } : undefined,
       textEdit: { range, newText: category.name + ']]' },
       sortText: '2' + category.name,

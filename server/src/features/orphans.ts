@@ -1,5 +1,5 @@
 // The Orphaned codings view: what needs the analyst's eye after transcripts changed.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../core/text/l10n';
 import type { ServerWorkspace } from '../workspace';
 import type { EditResult, ReattachCodingParams, ReviewCoding } from '../protocol';
 import { acceptCoding, codingsToReview, deleteCoding, reattachCoding } from '../core/ops/orphans';

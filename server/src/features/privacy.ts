@@ -1,6 +1,6 @@
 // Quick fixes of qda.realName (a real name from the identifiers file in the text): replace it by
 // its code here, everywhere in this file, or everywhere in the project, each as one WorkspaceEdit.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../core/text/l10n';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import type { QdaDiagnostic } from '../core/model/model';

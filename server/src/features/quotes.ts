@@ -3,7 +3,7 @@
 // chapter quoting it), its quick fixes, and qda/formatQuote, qda/quotableSegments and
 // qda/exportQuotes (inserting quotes from the tree, the "Find coded segment…" quick pick,
 // and the quote bank).
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../core/text/l10n';
 import { CodeActionKind, MarkupKind, type CodeAction, type CodeActionParams, type Diagnostic, type Hover, type Location, type Position } from 'vscode-languageserver';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';

@@ -11,7 +11,7 @@
 // the two coders (that coder's files only). Every decision is also logged, one JSON line each, in
 // `.qda/consensus/<A>+<B>.jsonl`: the method chapter's audit trail, and how the list knows which
 // disagreements are settled (a drop leaves no coding behind to tell).
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../text/l10n';
 import type { Coding } from '../model/model';
 import type { Project } from '../project/project';
 import type { FileEdit, OperationResult } from '../ops/operations';

@@ -8,7 +8,7 @@
 //   qda.codeNearDuplicate   two code names that are nearly the same (quick fix: merge)
 //   qda.codeSingleInformant codes applied to fewer informants than qda.yaml asks
 //                           (`checks: { qda.codeSingleInformant: 2 }`)
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../text/l10n';
 import type { CodebookCode, QdaDiagnostic } from '../model/model';
 import type { Project } from '../project/project';
 import { isUncategorisedName } from '../parse/codebook';

@@ -15,7 +15,7 @@
 // - Possessive forms: "Karis", "Kari's", "Kari’s", and "Hans'" for names ending in s. The
 //   diagnostic covers the name without the ending, so the fix gives "R4s" / "R4's".
 // The messages never repeat the real name: `qda check` output may end up in a CI log.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../text/l10n';
 import { parseIdentifiers } from '../import/identifiers';
 import { GROUP_LABELS } from '../import/common';
 import type { QdaDiagnostic } from '../model/model';

@@ -3,7 +3,7 @@
 // which speakers need a code, and produces the edits: new transcript files (an existing one is
 // replaced only when the caller confirmed it), the identifiers file with the real names mapped on
 // this import, and its line in .gitignore. The server turns the edits into one WorkspaceEdit.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../text/l10n';
 import picomatch from 'picomatch';
 import { ImportError, importTranscript, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './index';
 import { GROUP_LABELS, labelKey } from './common';

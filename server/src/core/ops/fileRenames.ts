@@ -7,7 +7,7 @@
 // by content: the codings of a missing transcript that are found in a transcript without codings
 // of its own. A deleted transcript's codings are never deleted by that: they stay, as orphans
 // grouped under the missing file, until the analyst re-links or deletes them on purpose.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../text/l10n';
 import type { Coding } from '../model/model';
 import type { Project } from '../project/project';
 import { removeCodingEdits, serializeCoding, serializeCodings, type CodingsFile, type OffsetEdit } from '../parse/codings';

@@ -1,7 +1,7 @@
 // Informants (cases): their attributes from qda.yaml `informants:`, their counts in the
 // transcripts and codings, editing an attribute in qda.yaml without losing its comments, and
 // the next free informant codes to suggest when a new speaker is imported.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../text/l10n';
 import { isMap, isScalar, isSeq, parseDocument, stringify, YAMLMap, type Document } from 'yaml';
 import { CONFIG_FILE } from '../parse/config';
 import type { OffsetEdit } from '../parse/codings';

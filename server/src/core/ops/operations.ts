@@ -1,7 +1,7 @@
 // Coding operations as edits to the project's files. Core computes the edits; the server
 // turns them into a WorkspaceEdit the client applies, so VS Code's undo covers them and
 // nothing writes behind an open editor's back. The CLI applies them to disk directly.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../text/l10n';
 import type { Coding } from '../model/model';
 import type { Project } from '../project/project';
 import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, serializeCoding, type OffsetEdit } from '../parse/codings';

@@ -1,7 +1,7 @@
 // Orphaned codings (their text is gone from the transcript) and fuzzy re-attachments to
 // review: listed, re-attached to a passage the analyst chooses, accepted, or deleted on
 // purpose. Nothing here drops a coding on its own.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../text/l10n';
 import type { Coding } from '../model/model';
 import type { CodingInfo, Project } from '../project/project';
 import type { FileEdit, OperationResult } from './operations';

@@ -1,7 +1,7 @@
 // codebook.md: headings of level 2 and deeper are categories, an H1 is the title, a list
 // item that starts with bold text is a code (the rest of the item is its description),
 // nested items are child codes (DESIGN.md).
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../text/l10n';
 import type { List, ListItem, Nodes, Paragraph, Root } from 'mdast';
 import type { Codebook, CodebookCategory, CodebookCode, QdaDiagnostic } from '../model/model';
 import { parseMarkdown, plainText } from '../text/markdown';

@@ -3,7 +3,7 @@
 // so that two coders' files and git merges stay clean. A line that does
 // not parse is reported with its number and kept byte for byte: a file with such a line (or
 // with git conflict markers) is never rewritten until the analyst fixes it.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../text/l10n';
 import type { Coding, QdaDiagnostic } from '../model/model';
 import { intern } from '../text/text';
 

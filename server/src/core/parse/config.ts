@@ -1,7 +1,7 @@
 // qda.yaml: project settings. Every key is optional; a folder without qda.yaml works with
 // the defaults below. A qda.yaml that does not parse is reported with its line and the
 // defaults are used, so the rest of the project still works.
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../text/l10n';
 import { parseDocument, isMap } from 'yaml';
 import picomatch from 'picomatch';
 import type { QdaDiagnostic } from '../model/model';

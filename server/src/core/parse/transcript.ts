@@ -1,6 +1,6 @@
 // Transcripts are scanned line by line, never run through remark: on a 5M-word corpus a
 // regex scan takes ~0.13 s where remark takes ~11 s (DESIGN.md, speed facts).
-import * as l10n from '@vscode/l10n';
+import * as l10n from '../text/l10n';
 import { parse as parseYaml } from 'yaml';
 import type { QdaDiagnostic, SpeakerTurn, Transcript, OffsetRange } from '../model/model';
 import { basename, countWords, intern, stripExtension } from '../text/text';
