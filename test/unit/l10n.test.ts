@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as serverL10n from '../../server/src/core/text/l10n';
 
 function projectRoot(): string {
   let dir = __dirname;
@@ -89,6 +90,18 @@ describe('localisation (English and Norwegian bokmål)', () => {
     const messages = sourceMessages(path.join(root, 'server', 'src'));
     assert.ok(messages.size > 0, 'no l10n.t() calls found in server/src');
     assert.deepEqual(missing(messages, bundleEn), [], 'missing in l10n/bundle.l10n.json');
+  });
+
+  it("the server's t() fills {n} placeholders, in the bundle's translation when it has one", () => {
+    assert.equal(serverL10n.t('Not changed: {0}.', 'x.jsonl'), 'Not changed: x.jsonl.');
+    serverL10n.config(bundleNb);
+    try {
+      assert.equal(serverL10n.t('Not changed: {0}.', 'x.jsonl'), 'Ikke endret: x.jsonl.');
+      assert.equal(serverL10n.t('Replace all {0} names of {1} in this file with {1}', 3, 'R4'), 'Erstatt alle 3 navn på R4 i denne filen med R4');
+      assert.equal(serverL10n.t('not a message of the bundle {0}', 1), 'not a message of the bundle 1');
+    } finally {
+      serverL10n.config(undefined);
+    }
   });
 
   it('l10n/bundle.l10n.json and l10n/bundle.l10n.nb.json have the same keys, none empty', () => {
