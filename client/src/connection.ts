@@ -86,9 +86,11 @@ export class QdaConnection implements vscode.Disposable {
       // Codings follow a transcript renamed in the explorer; the edited files are saved after it.
       middleware: { workspace: fileRenameMiddleware },
       // A function, so a restart after a change of `qda.coder` sends the new value.
+      // The l10n bundle too: the server's refusals and quick fixes come in the editor's language.
       initializationOptions: (): InitializationOptions => {
         const coder = vscode.workspace.getConfiguration('qda').get<string>('coder', '').trim();
-        return coder ? { coder } : {};
+        const l10n = vscode.l10n.bundle;
+        return { ...(coder ? { coder } : {}), ...(l10n ? { l10n } : {}) };
       },
     };
     const client = new LanguageClient(CLIENT_ID, 'Thesis QDA', serverOptions, clientOptions);

@@ -207,6 +207,11 @@ export const readyNotification = new NotificationType<ReadyParams>('qda/ready');
 export interface InitializationOptions {
   /** The qda.coder setting (qda.yaml `coder` wins over it). */
   coder?: string;
+  /**
+   * The client's l10n bundle (vscode.l10n.bundle: English message → translation), absent in
+   * English: the server's messages are translated with it (server/src/l10n.ts).
+   */
+  l10n?: Record<string, string>;
 }
 
 // ---- quotes in chapters --------------------------------------------------------------

@@ -1,21 +1,71 @@
 // The server's view of the project: the core Project plus what LSP needs around it —
-// URIs, open documents as overlays over the disk, offset <-> position conversion.
+// URIs, offset <-> position conversion, and the documents open in the editor: their texts and
+// versions, the in-order queue their events go through, and where each event goes (an open
+// transcript is followed live, a codings file is patched, anything else is read again).
 import { URI } from 'vscode-uri';
 import * as path from 'node:path';
-import type { Position, Range } from 'vscode-languageserver';
+import {
+  FileChangeType,
+  type DidChangeTextDocumentParams,
+  type DidChangeWatchedFilesParams,
+  type DidCloseTextDocumentParams,
+  type DidOpenTextDocumentParams,
+  type DidSaveTextDocumentParams,
+  type Position,
+  type Range,
+} from 'vscode-languageserver';
 import type { Project } from './core/project/project';
 import { LineIndex } from './core/text/text';
 import { PieceText, type TextSource } from './core/text/pieceText';
 import type { OffsetRange } from './core/model/model';
 import { codingsFilePosition } from './core/parse/codings';
+import { CONFIG_FILE } from './core/parse/config';
+import { applyToDisk, type FileEdit } from './core/ops/operations';
+import type { TextChange } from './core/anchoring/anchoring';
+import { OpenDocument } from './openDocument';
+import { reportTiming, TIMINGS } from './timings';
 
 /** Entries of the pathOf/uriOf memos before they are cleared. */
 const MEMO_LIMIT = 20_000;
 
+/** What the workspace tells the server about: the index changed for a file; queued work failed. */
+export interface WorkspaceEvents {
+  changed(uri: string): void;
+  error(message: string): void;
+}
+
+/** What the workspace needs of the writer of the server's own files (codingsWriter.ts, which imports this file). */
+export interface OwnFilesWriter {
+  write(edits: FileEdit[]): Promise<unknown>;
+  /** Whether an editor's text of a codings file is only it catching up with the writer's write. */
+  echo(path: string, text: string): boolean;
+  closed(path: string): void;
+}
+
+const NO_EVENTS: WorkspaceEvents = { changed: () => undefined, error: () => undefined };
+
 export class ServerWorkspace {
   private readonly lineIndexes = new Map<string, LineIndex>();
+  /** Open documents as the client has them now: updated the moment an event arrives. */
+  private readonly openDocuments = new Map<string, OpenDocument>();
+  /**
+   * Open documents' texts as of the last event the inOrder queue has handled. While the queue
+   * is busy (the index loading at start-up, a save writing codings files) later changes have
+   * already updated `openDocuments` (an OpenDocument changes in place): work in the queue must
+   * read this instead, or it sees edits that are still waiting behind it and shifts codings
+   * twice. Held as the documents hold them (chunks for transcripts): no 1 MB copy per keystroke.
+   */
+  private readonly handledTexts = new Map<string, TextSource>();
+  private ready: Promise<void> = Promise.resolve();
+  private queue: Promise<void> = Promise.resolve();
+  /** The one writer of the server's own files (codingsWriter.ts); set once at start-up. */
+  private writer: OwnFilesWriter | undefined;
 
-  constructor(readonly root: string, readonly project: Project) {}
+  constructor(
+    readonly root: string,
+    readonly project: Project,
+    private readonly events: WorkspaceEvents = NO_EVENTS,
+  ) {}
 
   // pathOf/uriOf run for every event and request (and uriOf for every published file):
   // parsing a URI and resolving a path each time showed in a keystroke's profile. The maps
@@ -99,5 +149,196 @@ export class ServerWorkspace {
 
   toOffset(relPath: string, p: Position): number {
     return this.lineIndex(relPath).offsetAt(p);
+  }
+
+  // ---- open documents and the order of events ---------------------------------------------
+
+  /** The project is loading: queued events and requests wait for it. */
+  loading(load: Promise<void>): void {
+    this.ready = load;
+  }
+
+  /** Requests see every event that arrived before them. */
+  async settled(): Promise<void> {
+    await this.ready;
+    await this.queue;
+  }
+
+  /** The version the editor has of an open document; null when it is not open. */
+  readonly versionOf = (uri: string): number | null => this.openDocuments.get(uri)?.version ?? null;
+  /** Whether the editor has the file open (its text, not the disk's, counts then). */
+  readonly isOpen = (uri: string): boolean => this.openDocuments.has(uri);
+  /** An open document's current text. */
+  readonly openText = (uri: string): string | undefined => this.openDocuments.get(uri)?.getText();
+
+  // Events are handled strictly in order: a keystroke's shift must not overtake the open.
+  // Work inside inOrder never reads openDocuments (see handledTexts).
+  private inOrder(work: () => Promise<void> | void): void {
+    this.queue = this.queue
+      .then(async () => {
+        await this.ready;
+        await work();
+      })
+      .catch((err) => this.events.error(`qda: ${(err as Error).stack ?? err}`));
+  }
+
+  /** The same queue for work with a result (an operation that writes files, operationReply.ts). */
+  enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(async () => {
+      await this.ready;
+      return work();
+    });
+    this.queue = result.then(
+      () => undefined,
+      (err) => this.events.error(`qda: ${(err as Error).stack ?? err}`),
+    );
+    return result;
+  }
+
+  /** The server writes its own files through this writer from now on (write-backs included). */
+  useWriter(writer: OwnFilesWriter): void {
+    this.writer = writer;
+  }
+
+  /** An open document's text as of the last event the queue handled (for the writer). */
+  handledText(uri: string): string | undefined {
+    return this.handledTexts.get(uri)?.toString();
+  }
+
+  /** A codings file's text from an open editor that is only it catching up with the server's write. */
+  private echoOfWrite(uri: string, text: string): boolean {
+    const path = this.pathOf(uri);
+    return !!path && !!this.writer && this.project.roleOf(path) === 'codings' && this.writer.echo(path, text);
+  }
+
+  private noteChanged(uri: string): void {
+    this.events.changed(uri);
+  }
+
+  didOpen(p: DidOpenTextDocumentParams): void {
+    const doc = new OpenDocument(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
+    this.openDocuments.set(doc.uri, doc);
+    // The text as opened, not doc.getText() when the queue gets here: changes that arrive
+    // meanwhile update `doc` in place and are handled (shifting codings) after this.
+    const { uri, text } = p.textDocument;
+    this.inOrder(async () => {
+      this.handledTexts.set(uri, text);
+      const path = this.pathOf(uri);
+      if (this.echoOfWrite(uri, text)) return;
+      if (path && this.project.roleOf(path) === 'transcript') {
+        this.project.openTranscript(path, text);
+        this.noteChanged(uri);
+      } else await this.updateText(uri, text);
+    });
+  }
+
+  didChange(p: DidChangeTextDocumentParams): void {
+    const received = TIMINGS ? performance.now() : 0;
+    const doc = this.openDocuments.get(p.textDocument.uri);
+    if (!doc) return;
+    // LSP changes apply one after the other: each range refers to the text after the previous.
+    const changes: TextChange[] = p.contentChanges.map((change) => doc.apply(change));
+    doc.version = p.textDocument.version;
+    // This version's text, in chunks (immutable: later changes make new versions). An open
+    // transcript's keystroke is shifted without ever building it as one string.
+    const text = doc.text;
+    this.inOrder(async () => {
+      const editorBefore = this.handledTexts.get(p.textDocument.uri);
+      this.handledTexts.set(p.textDocument.uri, text);
+      const path = this.pathOf(p.textDocument.uri);
+      if (path && this.project.isLive(path)) {
+        this.noteEdit(path, changes, text);
+        this.project.editTranscript(path, changes, text);
+        if (TIMINGS) reportTiming('didChange-shift', performance.now() - received);
+        this.noteChanged(p.textDocument.uri);
+      } else if (path && this.project.roleOf(path) === 'codings') {
+        const whole = text.toString();
+        if (this.echoOfWrite(p.textDocument.uri, whole)) return;
+        // The changes are patched onto the index's text only when it is the text they were made
+        // on; after a write of the server's own that the editor had not seen, it is not.
+        if (editorBefore !== undefined && editorBefore.toString() === this.project.textOf(path)) await this.project.editCodingsFile(path, changes, whole);
+        else await this.project.update(path, whole);
+        this.noteChanged(p.textDocument.uri);
+      } else await this.updateText(p.textDocument.uri, text.toString());
+    });
+  }
+
+  didSave(p: DidSaveTextDocumentParams): void {
+    this.inOrder(async () => {
+      const path = this.pathOf(p.textDocument.uri);
+      // The transcript on disk changed: now the shifted offsets go to the codings files.
+      if (path && this.project.isLive(path)) await this.writeFileEdits(this.project.codingEditsForSavedTranscript(path));
+    });
+  }
+
+  didClose(p: DidCloseTextDocumentParams): void {
+    this.openDocuments.delete(p.textDocument.uri);
+    this.inOrder(async () => {
+      this.handledTexts.delete(p.textDocument.uri);
+      const path = this.pathOf(p.textDocument.uri);
+      if (!path) return;
+      this.writer?.closed(path);
+      // Unsaved edits are discarded with the editor: the disk is the truth again.
+      if (this.project.isLive(path)) {
+        this.project.closeTranscript(path, await this.project.fs.readText(path));
+        this.noteChanged(p.textDocument.uri);
+      } else await this.updateFromDisk(p.textDocument.uri);
+    });
+  }
+
+  didChangeWatchedFiles(p: DidChangeWatchedFilesParams): void {
+    for (const change of p.changes) {
+      if (this.openDocuments.has(change.uri)) continue; // the editor's text wins while it is open
+      this.inOrder(async () => {
+        if (change.type === FileChangeType.Deleted) await this.updateText(change.uri, undefined);
+        else await this.updateFromDisk(change.uri);
+        // A transcript changed outside the editor: its codings were re-anchored; keep the
+        // codings files in step with it.
+        const path = this.pathOf(change.uri);
+        if (path && this.project.roleOf(path) === 'transcript') await this.writeFileEdits(this.project.reanchoredCodingEdits(path));
+      });
+    }
+  }
+
+  /** A file's new text (undefined: deleted), from the editor or the disk, into the index. */
+  private async updateText(uri: string, text: string | undefined): Promise<void> {
+    const path = this.pathOf(uri);
+    if (!path) return;
+    if (await this.project.update(path, text)) this.noteChanged(uri);
+    if (path === CONFIG_FILE) await this.reloadOpenDocuments();
+  }
+
+  private async updateFromDisk(uri: string): Promise<void> {
+    const path = this.pathOf(uri);
+    if (path) await this.updateText(uri, await this.project.fs.readText(path));
+  }
+
+  /**
+   * qda.yaml changed and the project was read again from disk: the documents open in the editor
+   * are what counts (unsaved edits included), and a file the new globs make a transcript while
+   * it is open is followed live from now on.
+   */
+  private async reloadOpenDocuments(): Promise<void> {
+    for (const [uri, text] of this.handledTexts) {
+      const path = this.pathOf(uri);
+      if (!path || path === CONFIG_FILE) continue;
+      const role = this.project.roleOf(path);
+      const whole = text.toString();
+      if (role === 'transcript') {
+        if (!this.project.isLive(path)) this.project.openTranscript(path, whole);
+      } else if (role !== 'other' && this.project.textOf(path) !== whole) await this.project.update(path, whole);
+      else continue;
+      this.noteChanged(uri);
+    }
+  }
+
+  /** Writes edits to the server's own files atomically (the writer) and feeds the result back to the index. */
+  private async writeFileEdits(edits: FileEdit[]): Promise<void> {
+    if (this.writer) {
+      await this.writer.write(edits);
+      return;
+    }
+    await applyToDisk(this.project, { edits });
+    for (const fe of edits) this.noteChanged(this.uriOf(fe.path));
   }
 }

@@ -39,9 +39,12 @@ export class TestEditor {
     this.connection.listen();
   }
 
-  /** `env`: extra environment variables for the server (e.g. QDA_TIMINGS). */
-  static async start(root: string, coder = 'anna', env: Record<string, string> = {}): Promise<TestEditor> {
-    const editor = await TestEditor.launch(root, coder, env);
+  /**
+   * `env`: extra environment variables for the server (e.g. QDA_TIMINGS); `init`: more
+   * initializationOptions (e.g. the l10n bundle the extension sends in Norwegian).
+   */
+  static async start(root: string, coder = 'anna', env: Record<string, string> = {}, init: Record<string, unknown> = {}): Promise<TestEditor> {
+    const editor = await TestEditor.launch(root, coder, env, init);
     await editor.ready;
     return editor;
   }
@@ -51,7 +54,7 @@ export class TestEditor {
    * VS Code does: it restores open editors and sends their events without waiting).
    * `isReady` says whether qda/ready has arrived yet.
    */
-  static async launch(root: string, coder = 'anna', env: Record<string, string> = {}): Promise<TestEditor> {
+  static async launch(root: string, coder = 'anna', env: Record<string, string> = {}, init: Record<string, unknown> = {}): Promise<TestEditor> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const editor = new TestEditor(root, child);
     await editor.connection.sendRequest(InitializeRequest.type, {
@@ -59,7 +62,7 @@ export class TestEditor {
       rootUri: editor.uri(''),
       workspaceFolders: [{ uri: editor.uri(''), name: 'test' }],
       capabilities: { workspace: { workspaceEdit: { documentChanges: true } } },
-      initializationOptions: { coder },
+      initializationOptions: { coder, ...init },
     });
     await editor.connection.sendNotification(InitializedNotification.type, {});
     return editor;
@@ -180,11 +183,11 @@ export interface ServerSuite {
   root: string;
 }
 
-export function serverSuite(makeProject: () => Promise<string>, options: { each?: boolean; coder?: string; env?: Record<string, string> } = {}): ServerSuite {
+export function serverSuite(makeProject: () => Promise<string>, options: { each?: boolean; coder?: string; env?: Record<string, string>; init?: Record<string, unknown> } = {}): ServerSuite {
   const ctx = {} as ServerSuite;
   (options.each ? beforeEach : before)(async () => {
     ctx.root = await makeProject();
-    ctx.editor = await TestEditor.start(ctx.root, options.coder, options.env);
+    ctx.editor = await TestEditor.start(ctx.root, options.coder, options.env, options.init);
   });
   (options.each ? afterEach : after)(async () => {
     await ctx.editor?.stop();

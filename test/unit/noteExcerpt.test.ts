@@ -1,6 +1,6 @@
 // The hover on a [[link]] to a note: a short excerpt that renders as the note does.
 import { strict as assert } from 'node:assert';
-import { noteExcerpt } from '../../server/src/features/hover';
+import { noteExcerpt } from '../../server/src/hoverMarkdown';
 
 describe('note excerpt (hover on a link to a note)', () => {
   it('keeps headings as bold lines, items as items and paragraphs; drops frontmatter, title, URLs and images', () => {

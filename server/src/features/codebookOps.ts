@@ -2,8 +2,11 @@
 // qda/setDescription, qda/setColor and qda/exportCodebook: thin adapters over
 // core/ops/codebookOps and core/export/exportCodebook. Edits come back as a WorkspaceEdit the client
 // applies (one undo step) and then saves.
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
+import * as l10n from '../core/text/l10n';
+import { CodeActionKind, ResponseError, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
+import type { CancellationToken } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
+import { throwIfCancelled } from '../cancellation';
 import type {
   CodebookEditResult,
   DeleteCodeParams,
@@ -32,7 +35,7 @@ function run(ops: Operations, op: (project: Project) => OperationResult): Promis
     try {
       return op(ops.ws.project);
     } catch (err) {
-      return { edits: [], error: `The codebook could not be changed: ${(err as Error).message}` };
+      return { edits: [], error: l10n.t('The codebook could not be changed: {0}', (err as Error).message) };
     }
   });
 }
@@ -46,12 +49,14 @@ export const deleteCodeHandler = (ops: Operations, p: DeleteCodeParams): Promise
 export const setDescriptionHandler = (ops: Operations, p: SetDescriptionParams): Promise<CodebookEditResult> => run(ops, (project) => setDescription(project, p.name, p.description));
 export const setColorHandler = (ops: Operations, p: SetColorParams): Promise<CodebookEditResult> => run(ops, (project) => setColor(project, p.name, p.color));
 
-export async function exportCodebookHandler(ws: ServerWorkspace, p: ExportCodebookParams): Promise<ExportCodebookResult> {
+export async function exportCodebookHandler(ws: ServerWorkspace, p: ExportCodebookParams, token?: CancellationToken): Promise<ExportCodebookResult> {
   try {
     const out = await exportCodebook(ws.project, p.format);
+    throwIfCancelled(token);
     const counts = { codes: ws.project.codebook.codes.length, categories: ws.project.codebook.categories.length };
     return typeof out.content === 'string' ? { text: out.content, fileName: out.fileName, ...counts } : { base64: Buffer.from(out.content).toString('base64'), fileName: out.fileName, ...counts };
   } catch (err) {
+    if (err instanceof ResponseError) throw err; // cancelled
     return { fileName: '', error: (err as Error).message };
   }
 }
@@ -76,8 +81,8 @@ export function codebookCodeActions(ws: ServerWorkspace, params: CodeActionParam
     const data = (d.data ?? {}) as Record<string, unknown>;
     try {
       if (d.code === 'qda.codeNearDuplicate' && typeof data.name === 'string' && typeof data.other === 'string') {
-        action(`Merge '${data.name}' into '${data.other}'`, d, mergeCodes(project, [data.name], data.other), true);
-        action(`Merge '${data.other}' into '${data.name}'`, d, mergeCodes(project, [data.other], data.name));
+        action(l10n.t("Merge '{0}' into '{1}'", data.name, data.other), d, mergeCodes(project, [data.name], data.other), true);
+        action(l10n.t("Merge '{0}' into '{1}'", data.other, data.name), d, mergeCodes(project, [data.other], data.name));
       } else if (d.code === 'qda.unknownCode' && typeof data.code === 'string') {
         const name = data.code;
         const cbPath = project.config.codebook;

@@ -1,6 +1,9 @@
 // qda/disagreements and qda/settleDisagreement: the Compare Coders view's list of places where
 // two coders disagree, and the edits that settle one (the target's codings file and the
 // decision log), as a WorkspaceEdit the client applies and can undo.
+import * as l10n from '../core/text/l10n';
+import type { CancellationToken } from 'vscode-languageserver';
+import { throwIfCancelled } from '../cancellation';
 import type { ServerWorkspace } from '../workspace';
 import type { DisagreementsParams, DisagreementsResult, EditResult, SettleDisagreementParams } from '../protocol';
 import { consensusLogPath, disagreementsOf, parseDecisionLog, settleDisagreement } from '../core/analysis/consensus';
@@ -19,13 +22,14 @@ function coders(ws: ServerWorkspace): string[] {
   return [...new Set(ws.project.allCodings().map((i) => i.coding.coder))].sort();
 }
 
-export async function disagreements(ws: ServerWorkspace, p: DisagreementsParams, openText: (uri: string) => string | undefined): Promise<DisagreementsResult> {
+export async function disagreements(ws: ServerWorkspace, p: DisagreementsParams, openText: (uri: string) => string | undefined, token?: CancellationToken): Promise<DisagreementsResult> {
   const project = ws.project;
   const consensus = project.config.consensus ?? DEFAULT_CONSENSUS[project.config.language];
   const all = coders(ws);
   const empty = { coders: all, consensus, items: [], settled: 0, percent: null, kappa: null, summaryMarkdown: '' };
-  if (!all.includes(p.a) || !all.includes(p.b) || p.a === p.b) return { ...empty, error: `Choose two coders with codings: ${all.join(', ') || 'none yet'}.` };
+  if (!all.includes(p.a) || !all.includes(p.b) || p.a === p.b) return { ...empty, error: l10n.t('Choose two coders with codings: {0}.', all.join(', ') || l10n.t('none yet')) };
   const log = parseDecisionLog((await logText(ws, p.a, p.b, openText)) ?? '');
+  throwIfCancelled(token);
   const { items, settled } = disagreementsOf(project, p.a, p.b, log);
   const report = agreementOfProject(project, { coders: [p.a, p.b], unit: 'turn' });
   const rows = [...report.codes].sort((x, y) => (x.kappa ?? 2) - (y.kappa ?? 2) || (x.percent ?? 101) - (y.percent ?? 101) || x.code.localeCompare(y.code));
@@ -70,9 +74,9 @@ export async function settle(ops: Operations, p: SettleDisagreementParams, openT
   const text = await logText(ws, p.a, p.b, openText);
   const { items } = disagreementsOf(project, p.a, p.b, parseDecisionLog(text ?? ''));
   const d = items.find((x) => x.key === p.key);
-  if (!d) return { error: 'That disagreement is no longer open (the codings changed or it was settled). Refresh the Compare Coders view.' };
+  if (!d) return { error: l10n.t('That disagreement is no longer open (the codings changed or it was settled). Refresh the Compare Coders view.') };
   const consensus = project.config.consensus ?? DEFAULT_CONSENSUS[project.config.language];
-  if (p.target !== p.a && p.target !== p.b && p.target !== consensus) return { error: `Settle into ${p.a}, ${p.b} or the consensus coder ${consensus}.` };
+  if (p.target !== p.a && p.target !== p.b && p.target !== consensus) return { error: l10n.t('Settle into {0}, {1} or the consensus coder {2}.', p.a, p.b, consensus) };
   // The codings and the decision log (.qda/consensus/, read from its own text) are both the
   // server's files: one write, one undo step.
   return ops.reply(() => settleDisagreement(project, p.a, p.b, d, p.decision, p.target, text), { origin: p.origin });

@@ -6,6 +6,7 @@
 //   a quick fix on the orphaned codings of a transcript renamed outside the editor (git mv),
 //     recognised by content; qda/missingTranscripts, qda/relinkCodings and
 //     qda/deleteCodingsOfDoc for the Orphaned Codings view's groups.
+import * as l10n from '../core/text/l10n';
 import {
   CodeActionKind,
   type CodeAction,
@@ -119,7 +120,7 @@ export async function willRenameFiles(ws: ServerWorkspace, params: RenameFilesPa
 
 function planResult(ws: ServerWorkspace, plan: RenamePlan | { error: string }, nothing: string): EditResult {
   if ('error' in plan) return { error: plan.error };
-  if (plan.steps.length === 0) return { error: plan.blocked.length > 0 ? `Not changed: ${plan.blocked.join(', ')} cannot be rewritten (fix the lines it reports first).` : nothing };
+  if (plan.steps.length === 0) return { error: plan.blocked.length > 0 ? l10n.t('Not changed: {0} cannot be rewritten (fix the lines it reports first).', plan.blocked.join(', ')) : nothing };
   return planToWorkspaceEdit(ws, plan);
 }
 
@@ -137,14 +138,14 @@ export function missingTranscripts(ws: ServerWorkspace): MissingTranscript[] {
 
 export async function relinkCodings(ws: ServerWorkspace, p: RelinkCodingsParams, isOpen: (uri: string) => boolean): Promise<EditResult & { relinked?: number }> {
   const to = ws.pathOf(p.uri);
-  if (!to) return { error: 'The file is outside the project folder.' };
+  if (!to) return { error: l10n.t('The file is outside the project folder.') };
   const plan = await planAgainstDisk(ws, () => planRelink(ws.project, p.doc, to), isOpen);
-  return { ...planResult(ws, plan, `No codings name ${p.doc}.`), relinked: 'error' in plan ? undefined : plan.codings };
+  return { ...planResult(ws, plan, l10n.t('No codings name {0}.', p.doc)), relinked: 'error' in plan ? undefined : plan.codings };
 }
 
 export async function deleteCodingsOfDoc(ws: ServerWorkspace, p: DocCodingsParams, isOpen: (uri: string) => boolean): Promise<EditResult & { removed?: number }> {
   const plan = (await planAgainstDisk(ws, () => planDeleteCodingsOf(ws.project, p.doc), isOpen)) as RenamePlan;
-  return { ...planResult(ws, plan, `No codings name ${p.doc}.`), removed: plan.codings };
+  return { ...planResult(ws, plan, l10n.t('No codings name {0}.', p.doc)), removed: plan.codings };
 }
 
 /**
@@ -169,7 +170,7 @@ export function renameCodeActions(ws: ServerWorkspace, params: CodeActionParams)
     const plan = planRelink(ws.project, r.from, r.to);
     if ('error' in plan || plan.steps.length === 0) continue;
     const { edit, save } = planToWorkspaceEdit(ws, plan);
-    const title = `${r.codings} codings belong to ${r.to}`;
+    const title = l10n.t('{0} codings belong to {1}', r.codings, r.to);
     out.push({
       title,
       kind: CodeActionKind.QuickFix,

@@ -3,10 +3,12 @@
 // returns one WorkspaceEdit with the new transcripts, the identifiers file and its .gitignore
 // line. The client applies and saves it, so nothing is written behind an open editor's back,
 // the server stays the only writer of .qda/, and Undo works.
+import * as l10n from '../core/text/l10n';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { CancellationToken, CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
+import { throwIfCancelled } from '../cancellation';
 import type { ServerWorkspace } from '../workspace';
 import type { ImportFilesParams, ImportPreviewResult, ImportTranscriptsResult } from '../protocol';
 import { DEFAULT_MAX_BYTES } from '../core/import/common';
@@ -15,26 +17,27 @@ import { planImport, previewImport, refusedPreview, type ImportSource } from '..
 import { LineIndex } from '../core/text/text';
 
 /** Reads the files; an error message names the file. */
-async function readSources(ws: ServerWorkspace, uris: string[]): Promise<ImportSource[] | string> {
+async function readSources(ws: ServerWorkspace, uris: string[], token?: CancellationToken): Promise<ImportSource[] | string> {
   const out: ImportSource[] = [];
   for (const uri of uris) {
+    throwIfCancelled(token);
     let fsPath: string;
     try {
       const parsed = URI.parse(uri);
-      if (parsed.scheme !== 'file') return `${uri}: only files on this computer can be imported.`;
+      if (parsed.scheme !== 'file') return l10n.t('{0}: only files on this computer can be imported.', uri);
       fsPath = parsed.fsPath;
     } catch {
-      return `${uri}: not a file URI.`;
+      return l10n.t('{0}: not a file URI.', uri);
     }
     const name = ws.pathOf(uri) ?? path.basename(fsPath);
     try {
       const stat = await fsp.stat(fsPath);
-      if (stat.isDirectory()) return `${name}: is a folder, not a file. Nothing was written.`;
-      if (stat.size > DEFAULT_MAX_BYTES) return `${name}: is ${(stat.size / 1024 / 1024).toFixed(1)} MB, over the import limit of ${DEFAULT_MAX_BYTES / 1024 / 1024} MB. Nothing was written.`;
+      if (stat.isDirectory()) return l10n.t('{0}: is a folder, not a file. Nothing was written.', name);
+      if (stat.size > DEFAULT_MAX_BYTES) return l10n.t('{0}: is {1} MB, over the import limit of {2} MB. Nothing was written.', name, (stat.size / 1024 / 1024).toFixed(1), DEFAULT_MAX_BYTES / 1024 / 1024);
       out.push({ name, bytes: await fsp.readFile(fsPath) });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      return `${name}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}. Nothing was written.`;
+      return code === 'ENOENT' ? l10n.t('{0}: no such file. Nothing was written.', name) : l10n.t('{0}: {1}. Nothing was written.', name, (err as Error).message);
     }
   }
   return out;
@@ -60,12 +63,13 @@ function options(ws: ServerWorkspace, p: ImportFilesParams, sources: readonly Im
 /** A layout the importer does not know, as a message; undefined when fine. */
 function badLayout(p: ImportFilesParams): string | undefined {
   return p.layout !== undefined && !(isLayoutId(p.layout) && TEXT_LAYOUTS.includes(p.layout))
-    ? `"${p.layout}" is not a transcript layout (use one of ${TEXT_LAYOUTS.join(', ')}). Nothing was written.`
+    ? l10n.t('"{0}" is not a transcript layout (use one of {1}). Nothing was written.', p.layout, TEXT_LAYOUTS.join(', '))
     : undefined;
 }
 
-export async function importPreview(ws: ServerWorkspace, p: ImportFilesParams): Promise<ImportPreviewResult> {
-  const sources = badLayout(p) ?? (await readSources(ws, p.files));
+export async function importPreview(ws: ServerWorkspace, p: ImportFilesParams, token?: CancellationToken): Promise<ImportPreviewResult> {
+  const sources = badLayout(p) ?? (await readSources(ws, p.files, token));
+  throwIfCancelled(token);
   const project = ws.project;
   if (typeof sources === 'string') return { ...refusedPreview(project, sources), files: [] };
   const preview = await previewImport(project, sources, options(ws, p, sources));
@@ -99,6 +103,12 @@ export async function importTranscripts(ws: ServerWorkspace, p: ImportFilesParam
     identifiersUri: plan.identifiersPath ? ws.uriOf(plan.identifiersPath) : undefined,
     gitignore: plan.gitignore,
     warnings: plan.warnings,
-    message: `Imported ${n} transcript${n === 1 ? '' : 's'}${plan.identifiersPath ? `; real names saved in ${plan.identifiersPath}` : ''}.`,
+    message: plan.identifiersPath
+      ? n === 1
+        ? l10n.t('Imported {0} transcript; real names saved in {1}.', n, plan.identifiersPath)
+        : l10n.t('Imported {0} transcripts; real names saved in {1}.', n, plan.identifiersPath)
+      : n === 1
+        ? l10n.t('Imported {0} transcript.', n)
+        : l10n.t('Imported {0} transcripts.', n),
   };
 }

@@ -1,6 +1,7 @@
 // qda/matrix and qda/matrixCell: the framework matrix for the webview, and the segments behind
 // one of its cells — the same core (analysis/segments, matrix, query) as `qda matrix`, so the
 // view, the CLI and the exports count alike.
+import * as l10n from '../core/text/l10n';
 import type { ServerWorkspace } from '../workspace';
 import type { MatrixCellParams, MatrixCellSegment, MatrixParams, MatrixResult } from '../protocol';
 import { analysisSegments, segmentText } from '../core/analysis/segments';
@@ -15,7 +16,7 @@ export function matrix(ws: ServerWorkspace, p: MatrixParams): MatrixResult {
   const project = ws.project;
   const attributes = attributesOf(ws);
   const coders = [...new Set(project.allCodings().map((i) => i.coding.coder))].sort();
-  if (p.cols !== 'informants' && !attributes.includes(p.cols)) return { columns: [], rows: [], attributes, coders, error: `No informant in qda.yaml has the attribute '${p.cols}'.` };
+  if (p.cols !== 'informants' && !attributes.includes(p.cols)) return { columns: [], rows: [], attributes, coders, error: l10n.t("No informant in qda.yaml has the attribute '{0}'.", p.cols) };
   const segments = analysisSegments(project, { coders: p.coder ? [p.coder] : undefined });
   const m = buildMatrix(project, segments, { rows: p.rows, cols: p.cols, count: p.count });
   return { columns: m.columns, rows: m.rows, attributes, coders };

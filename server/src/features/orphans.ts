@@ -1,4 +1,5 @@
 // The Orphaned codings view: what needs the analyst's eye after transcripts changed.
+import * as l10n from '../core/text/l10n';
 import type { ServerWorkspace } from '../workspace';
 import type { EditResult, ReattachCodingParams, ReviewCoding } from '../protocol';
 import { acceptCoding, codingsToReview, deleteCoding, reattachCoding } from '../core/ops/orphans';
@@ -28,21 +29,22 @@ export function reviewCodings(ws: ServerWorkspace): ReviewCoding[] {
   });
 }
 
-const NOTHING = { nothing: 'Nothing to change.' };
+/** Said when an operation changes nothing (a function: the language is set after start-up). */
+const nothing = () => ({ nothing: l10n.t('Nothing to change.') });
 
 export async function reattach(ops: Operations, p: ReattachCodingParams): Promise<EditResult> {
   const ws = ops.ws;
   const doc = ws.pathOf(p.uri);
-  if (!doc) return { error: 'The file is outside the project folder.' };
+  if (!doc) return { error: l10n.t('The file is outside the project folder.') };
   const start = ws.toOffset(doc, p.range.start);
   const end = ws.toOffset(doc, p.range.end);
-  return ops.reply(() => reattachCoding(ws.project, p.id, doc, start, end), NOTHING);
+  return ops.reply(() => reattachCoding(ws.project, p.id, doc, start, end), nothing());
 }
 
 export function accept(ops: Operations, id: string): Promise<EditResult> {
-  return ops.reply(() => acceptCoding(ops.ws.project, id), NOTHING);
+  return ops.reply(() => acceptCoding(ops.ws.project, id), nothing());
 }
 
 export function remove(ops: Operations, id: string): Promise<EditResult> {
-  return ops.reply(() => deleteCoding(ops.ws.project, id), NOTHING);
+  return ops.reply(() => deleteCoding(ops.ws.project, id), nothing());
 }

@@ -1,5 +1,6 @@
 // Quick fixes of qda.realName (a real name from the identifiers file in the text): replace it by
 // its code here, everywhere in this file, or everywhere in the project, each as one WorkspaceEdit.
+import * as l10n from '../core/text/l10n';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import type { QdaDiagnostic } from '../core/model/model';
@@ -40,7 +41,7 @@ export function privacyCodeActions(ws: ServerWorkspace, params: CodeActionParams
     const diagnostic = clientDiagnostic(d);
     for (const code of codes) {
       actions.push({
-        title: `Replace this name with ${code}`,
+        title: l10n.t('Replace this name with {0}', code),
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: codes.length === 1,
@@ -55,7 +56,7 @@ export function privacyCodeActions(ws: ServerWorkspace, params: CodeActionParams
     const inThisFile = fileEdits[0]?.edits.length ?? 0;
     if (inThisFile > 1) {
       actions.push({
-        title: `Replace all ${inThisFile} names of ${code} in this file with ${code}`,
+        title: l10n.t('Replace all {0} names of {1} in this file with {1}', inThisFile, code),
         kind: CodeActionKind.QuickFix,
         diagnostics: inFile.filter((x) => (x.data?.codes as string[] | undefined)?.join() === code).map(clientDiagnostic),
         edit: toEdit(ws, fileEdits, versionOf),
@@ -65,7 +66,7 @@ export function privacyCodeActions(ws: ServerWorkspace, params: CodeActionParams
     const total = projectEdits.reduce((n, fe) => n + fe.edits.length, 0);
     if (projectEdits.length > 1) {
       actions.push({
-        title: `Replace all ${total} names of ${code} in the project (${projectEdits.length} files) with ${code}`,
+        title: l10n.t('Replace all {0} names of {1} in the project ({2} files) with {1}', total, code, projectEdits.length),
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         edit: toEdit(ws, projectEdits, versionOf),

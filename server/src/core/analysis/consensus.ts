@@ -11,6 +11,7 @@
 // the two coders (that coder's files only). Every decision is also logged, one JSON line each, in
 // `.qda/consensus/<A>+<B>.jsonl`: the method chapter's audit trail, and how the list knows which
 // disagreements are settled (a drop leaves no coding behind to tell).
+import * as l10n from '../text/l10n';
 import type { Coding } from '../model/model';
 import type { Project } from '../project/project';
 import type { FileEdit, OperationResult } from '../model/edits';
@@ -151,7 +152,7 @@ export function settleDisagreement(
   now = new Date(),
 ): OperationResult {
   const text = project.texts.get(d.doc);
-  if (text === undefined) return { edits: [], error: `${d.doc} is not a transcript of this project.` };
+  if (text === undefined) return { edits: [], error: l10n.t('{0} is not a transcript of this project.', d.doc) };
   const codingOf = (id: string): Coding | undefined => project.codingById(id)?.coding;
   const kept = [...(decision === 'keepA' || decision === 'keepBoth' ? d.a : []), ...(decision === 'keepB' || decision === 'keepBoth' ? d.b : [])].map(codingOf).filter((c): c is Coding => !!c);
   const at = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -171,7 +172,7 @@ export function settleDisagreement(
     const info = project.codingById(id);
     if (!info) continue;
     // Only the target's own files (old layout or new) are its to change.
-    if (coderOfCodingsFile(info.file) !== target) return { edits: [], error: `Not settled: ${info.file} does not belong to ${target}.` };
+    if (coderOfCodingsFile(info.file) !== target) return { edits: [], error: l10n.t('Not settled: {0} does not belong to {1}.', info.file, target) };
     const entry = byFile.get(info.file) ?? { remove: new Set<string>(), insert: [] };
     entry.remove.add(id);
     byFile.set(info.file, entry);
@@ -185,7 +186,7 @@ export function settleDisagreement(
   for (const [path, { remove: ids, insert }] of byFile) {
     const current = project.texts.get(path) ?? '';
     const file = project.codingsFiles.get(path) ?? parseCodingsFile(path, target, current);
-    if (file.writeBlocked) return { edits: [], error: `Not settled: ${file.writeBlocked}.` };
+    if (file.writeBlocked) return { edits: [], error: l10n.t('Not settled: {0}.', file.writeBlocked) };
     const fileEdits: OffsetEdit[] = [...removeCodingEdits(file, current, ids)];
     // Inserts at one place become one edit, in sorted order, so no two edits touch one offset.
     const inserts = new Map<number, OffsetEdit>();

@@ -8,6 +8,7 @@
 //   qda.codeNearDuplicate   two code names that are nearly the same (quick fix: merge)
 //   qda.codeSingleInformant codes applied to fewer informants than qda.yaml asks
 //                           (`checks: { qda.codeSingleInformant: 2 }`)
+import * as l10n from '../text/l10n';
 import type { CodebookCode, QdaDiagnostic } from '../model/model';
 import type { Project } from '../project/project';
 import { isUncategorisedName } from '../parse/codebook';
@@ -129,10 +130,10 @@ export function methodologicalChecks(project: Project): QdaDiagnostic[] {
   for (const code of codes) {
     const counts = project.countsOfCode(code.name);
     if (anyCodings && counts.codings === 0 && code.children.length === 0) {
-      out.push({ path, range: code.nameRange, severity: 'information', code: 'qda.codeUnused', message: `The code '${code.name}' is not applied to any passage yet. Use it, merge it, or delete it before the analysis is final.`, data: { name: code.name } });
+      out.push({ path, range: code.nameRange, severity: 'information', code: 'qda.codeUnused', message: l10n.t("The code '{0}' is not applied to any passage yet. Use it, merge it, or delete it before the analysis is final.", code.name), data: { name: code.name } });
     }
     if (code.description.trim() === '') {
-      out.push({ path, range: code.nameRange, severity: 'hint', code: 'qda.codeNoDescription', message: `The code '${code.name}' has no description. Say what it covers, so a second coder (and the appendix reader) applies it the same way.`, data: { name: code.name } });
+      out.push({ path, range: code.nameRange, severity: 'hint', code: 'qda.codeNoDescription', message: l10n.t("The code '{0}' has no description. Say what it covers, so a second coder (and the appendix reader) applies it the same way.", code.name), data: { name: code.name } });
     }
     const min = project.config.minInformantsPerCode;
     if (min > 1 && counts.codings > 0 && counts.informants.length < min) {
@@ -141,7 +142,12 @@ export function methodologicalChecks(project: Project): QdaDiagnostic[] {
         range: code.nameRange,
         severity: 'information',
         code: 'qda.codeSingleInformant',
-        message: `The code '${code.name}' is applied to ${counts.informants.length === 0 ? 'no informant' : counts.informants.length === 1 ? `one informant only (${counts.informants[0]})` : `${counts.informants.length} informants (${counts.informants.join(', ')})`}; qda.yaml asks for at least ${min}.`,
+        message:
+          counts.informants.length === 0
+            ? l10n.t("The code '{0}' is applied to no informant; qda.yaml asks for at least {1}.", code.name, min)
+            : counts.informants.length === 1
+              ? l10n.t("The code '{0}' is applied to one informant only ({1}); qda.yaml asks for at least {2}.", code.name, counts.informants[0], min)
+              : l10n.t("The code '{0}' is applied to {1} informants ({2}); qda.yaml asks for at least {3}.", code.name, counts.informants.length, counts.informants.join(', '), min),
         data: { name: code.name, informants: counts.informants },
       });
     }
@@ -151,7 +157,7 @@ export function methodologicalChecks(project: Project): QdaDiagnostic[] {
     if (isUncategorisedName(category.name)) continue;
     const inside = project.codesInCategory(category);
     if (inside.length === 1) {
-      out.push({ path, range: category.nameRange, severity: 'information', code: 'qda.categorySingleCode', message: `The category '${category.name}' holds a single code ('${inside[0].name}'). A category usually gathers several codes; merge it with a neighbour or move the code.`, data: { name: category.name, code: inside[0].name } });
+      out.push({ path, range: category.nameRange, severity: 'information', code: 'qda.categorySingleCode', message: l10n.t("The category '{0}' holds a single code ('{1}'). A category usually gathers several codes; merge it with a neighbour or move the code.", category.name, inside[0].name), data: { name: category.name, code: inside[0].name } });
     }
   }
 
@@ -160,7 +166,7 @@ export function methodologicalChecks(project: Project): QdaDiagnostic[] {
       if (code.parentCode) continue;
       const top = code.categoryPath[0];
       if (top !== undefined && !isUncategorisedName(top)) continue;
-      out.push({ path, range: code.nameRange, severity: 'information', code: 'qda.codesUncategorised', message: `The code '${code.name}' is not in a category yet. Group it into a theme (drag it in the Codebook view) once you see where it belongs.`, data: { name: code.name } });
+      out.push({ path, range: code.nameRange, severity: 'information', code: 'qda.codesUncategorised', message: l10n.t("The code '{0}' is not in a category yet. Group it into a theme (drag it in the Codebook view) once you see where it belongs.", code.name), data: { name: code.name } });
     }
   }
 
@@ -194,7 +200,7 @@ function nearDuplicateChecks(codes: readonly CodebookCode[], path: string): QdaD
         range: codes[j].nameRange,
         severity: 'information',
         code: 'qda.codeNearDuplicate',
-        message: `'${codes[j].name}' is nearly the same name as '${codes[i].name}' (line ${codes[i].line + 1}). If they mean the same, merge them.`,
+        message: l10n.t("'{0}' is nearly the same name as '{1}' (line {2}). If they mean the same, merge them.", codes[j].name, codes[i].name, codes[i].line + 1),
         data: { name: codes[j].name, other: codes[i].name },
       });
       break;

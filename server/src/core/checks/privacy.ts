@@ -15,6 +15,7 @@
 // - Possessive forms: "Karis", "Kari's", "Kari’s", and "Hans'" for names ending in s. The
 //   diagnostic covers the name without the ending, so the fix gives "R4s" / "R4's".
 // The messages never repeat the real name: `qda check` output may end up in a CI log.
+import * as l10n from '../text/l10n';
 import { parseIdentifiers } from '../import/identifiers';
 import { GROUP_LABELS } from '../import/common';
 import type { QdaDiagnostic } from '../model/model';
@@ -127,14 +128,16 @@ export class NameMatcher {
 /** The qda.realName diagnostics of one file. */
 export function realNameDiagnostics(path: string, text: string, matcher: NameMatcher): QdaDiagnostic[] {
   return matcher.find(text).map((m) => {
-    const codes = m.codes.join(' or ');
-    const what = m.kind === 'full' ? 'A real name from the identifiers file' : 'A name from the identifiers file';
+    const codes = m.codes.join(` ${l10n.t('or')} `);
     return {
       path,
       range: { start: m.start, end: m.end },
       severity: 'warning',
       code: REAL_NAME_CODE,
-      message: `${what} appears here; anonymise it with its code ${codes}. Real names belong only in the identifiers file, which is never committed.`,
+      message:
+        m.kind === 'full'
+          ? l10n.t('A real name from the identifiers file appears here; anonymise it with its code {0}. Real names belong only in the identifiers file, which is never committed.', codes)
+          : l10n.t('A name from the identifiers file appears here; anonymise it with its code {0}. Real names belong only in the identifiers file, which is never committed.', codes),
       data: { codes: m.codes },
     } satisfies QdaDiagnostic;
   });

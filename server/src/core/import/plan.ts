@@ -4,6 +4,7 @@
 // replaced only when the caller confirmed it), the identifiers file with the real names mapped on
 // this import, and its line in .gitignore (decided in writes.ts, which `qda import` shares).
 // The server turns the edits into one WorkspaceEdit.
+import * as l10n from '../text/l10n';
 import picomatch from 'picomatch';
 import { ImportError, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './index';
 import { labelKey } from './common';
@@ -191,7 +192,7 @@ function projectPlace(project: Project): ImportPlace {
 /** Converts with the speaker mapping and returns every edit; nothing is written here. */
 export async function planImport(project: Project, sources: readonly ImportSource[], options: ImportOptions = {}): Promise<ImportPlan> {
   const plan: ImportPlan = { edits: [], before: {}, transcripts: [], results: [], warnings: [] };
-  if (sources.length === 0) return { ...plan, error: 'No files to import.' };
+  if (sources.length === 0) return { ...plan, error: l10n.t('No files to import.') };
   let converted;
   try {
     converted = await convert(project, sources, options);
@@ -232,9 +233,9 @@ function refusalMessage(r: ImportRefusal): string {
       return `${r.source}: would be written to ${r.target}, like ${r.other}; import them one at a time. Nothing was written.`;
     case 'exists':
     case 'replaces-source':
-      return `${r.target} already exists (imported from ${r.source}?); confirm to replace it. Nothing was written.`;
+      return l10n.t('{0} already exists (imported from {1}?); confirm to replace it. Nothing was written.', r.target, r.source);
     case 'identifiers':
-      return `${r.message}. Nothing was written.`;
+      return l10n.t('{0}. Nothing was written.', r.message);
     case 'no-project':
       // A project always has a place for real names; here for completeness.
       return `There is no project to keep the real names ${r.names.map((n) => `"${n}"`).join(', ')} in. Nothing was written.`;

@@ -7,6 +7,7 @@
 // by content: the codings of a missing transcript that are found in a transcript without codings
 // of its own. A deleted transcript's codings are never deleted by that: they stay, as orphans
 // grouped under the missing file, until the analyst re-links or deletes them on purpose.
+import * as l10n from '../text/l10n';
 import type { Coding } from '../model/model';
 import type { Project } from '../project/project';
 import { removeCodingEdits, serializeCoding, serializeCodings, type CodingsFile, type OffsetEdit } from '../parse/codings';
@@ -189,10 +190,10 @@ export function recogniseRenames(project: Project): RecognisedRename[] {
  * offsets and show as orphans of `to`.
  */
 export function planRelink(project: Project, from: string, to: string): RenamePlan | { error: string } {
-  if (project.roleOf(to) !== 'transcript' || !project.texts.has(to)) return { error: `${to} is not a transcript of this project.` };
-  if (from === to) return { error: `The codings already belong to ${to}.` };
+  if (project.roleOf(to) !== 'transcript' || !project.texts.has(to)) return { error: l10n.t('{0} is not a transcript of this project.', to) };
+  if (from === to) return { error: l10n.t('The codings already belong to {0}.', to) };
   const list = codingsOfMissingDocs(project).get(from) ?? [];
-  if (list.length === 0) return { error: `No codings name ${from}.` };
+  if (list.length === 0) return { error: l10n.t('No codings name {0}.', from) };
   const results = reanchor(list, project.texts.get(to) ?? '');
   const placed = new Map<string, Coding>();
   results.forEach((r, i) => {

@@ -1,6 +1,7 @@
 // Informants (cases): their attributes from qda.yaml `informants:`, their counts in the
 // transcripts and codings, editing an attribute in qda.yaml without losing its comments, and
 // the next free informant codes to suggest when a new speaker is imported.
+import * as l10n from '../text/l10n';
 import { isMap, isScalar, isSeq, parseDocument, stringify, YAMLMap, type Document } from 'yaml';
 import { CONFIG_FILE } from '../parse/config';
 import type { OffsetEdit } from '../parse/codings';
@@ -253,8 +254,8 @@ export function minimalEdit(before: string, after: string): OffsetEdit {
 export function setInformantAttribute(project: Project, informant: string, attribute: string, value: string | undefined): OperationResult {
   const code = informant.trim();
   const name = attribute.trim();
-  if (!code) return { edits: [], error: 'Which informant? The informant code is empty.' };
-  if (!validAttributeName(name)) return { edits: [], error: `'${attribute}' cannot be an attribute name: use a short word of letters, digits, spaces, '.', '-' or '_'.` };
+  if (!code) return { edits: [], error: l10n.t('Which informant? The informant code is empty.') };
+  if (!validAttributeName(name)) return { edits: [], error: l10n.t("'{0}' cannot be an attribute name: use a short word of letters, digits, spaces, '.', '-' or '_'.", attribute) };
   const before = project.texts.get(CONFIG_FILE);
   const v = value === undefined || value.trim() === '' ? undefined : value.trim();
   let after: string;
@@ -266,7 +267,7 @@ export function setInformantAttribute(project: Project, informant: string, attri
   if (after === (before ?? '')) return { edits: [] };
   return {
     edits: [{ path: CONFIG_FILE, create: before === undefined, edits: [minimalEdit(before ?? '', after)] }],
-    message: v === undefined ? `Removed '${name}' from ${code} in ${CONFIG_FILE}.` : `${code}: ${name} = ${v} (${CONFIG_FILE}).`,
+    message: v === undefined ? l10n.t("Removed '{0}' from {1} in {2}.", name, code, CONFIG_FILE) : `${code}: ${name} = ${v} (${CONFIG_FILE}).`,
   };
 }
 

@@ -1,6 +1,7 @@
 // Coding operations as edits to the project's files. Core computes the edits; the server
 // turns them into a WorkspaceEdit the client applies, so VS Code's undo covers them and
 // nothing writes behind an open editor's back. The CLI applies them to disk directly.
+import * as l10n from '../text/l10n';
 import type { Coding } from '../model/model';
 import type { FileEdit, OperationResult } from '../model/edits';
 import type { Project } from '../project/project';
@@ -30,29 +31,29 @@ export interface CodeRangeOptions {
 export function codeRange(project: Project, doc: string, rawStart: number, rawEnd: number, codeName: string, options: CodeRangeOptions = {}): OperationResult {
   const text = project.texts.get(doc);
   if (text === undefined || project.roleOf(doc) !== 'transcript') {
-    return { edits: [], error: `${doc} is not a transcript of this project (see 'transcripts' in qda.yaml).` };
+    return { edits: [], error: l10n.t("{0} is not a transcript of this project (see 'transcripts' in qda.yaml).", doc) };
   }
   const [start, end] = trimRange(text, Math.max(0, rawStart), Math.min(text.length, rawEnd));
-  if (start >= end) return { edits: [], error: 'Select the passage to code first.' };
+  if (start >= end) return { edits: [], error: l10n.t('Select the passage to code first.') };
   const name = codeName.replace(/\s+/g, ' ').trim();
-  if (name === '') return { edits: [], error: 'A code needs a name.' };
+  if (name === '') return { edits: [], error: l10n.t('A code needs a name.') };
   const edits: FileEdit[] = [];
   const existing = project.findCode(name);
   const codebookPath = project.config.codebook;
   if (!existing) {
-    if (!options.create) return { edits: [], error: `There is no code '${name}' in ${codebookPath}.` };
+    if (!options.create) return { edits: [], error: l10n.t("There is no code '{0}' in {1}.", name, codebookPath) };
     const codebookText = project.texts.get(codebookPath) ?? '';
     edits.push({ path: codebookPath, create: !project.texts.has(codebookPath), edits: [appendCodeEdit(codebookText, project.codebook, name, project.config.language)] });
   }
   const canonical = existing?.name ?? name;
   const coder = project.coder;
   const already = project.codingsOfDoc(doc).find((i) => i.coding.start === start && i.coding.end === end && i.coding.coder === coder && normalizeName(i.coding.code) === normalizeName(canonical));
-  if (already) return { edits: [], error: `This passage is already coded '${canonical}'.` };
+  if (already) return { edits: [], error: l10n.t("This passage is already coded '{0}'.", canonical) };
 
   const codingsPath = project.codingsFileFor(doc);
   const codingsText = project.texts.get(codingsPath) ?? '';
   const file = project.codingsFiles.get(codingsPath) ?? parseCodingsFile(codingsPath, coder, codingsText);
-  if (file.writeBlocked) return { edits: [], error: `Not coded: ${file.writeBlocked}.` };
+  if (file.writeBlocked) return { edits: [], error: l10n.t('Not coded: {0}.', file.writeBlocked) };
   const coding: Coding = {
     id: options.id ?? newCodingId(),
     doc,
@@ -64,7 +65,7 @@ export function codeRange(project: Project, doc: string, rawStart: number, rawEn
     at: (options.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
   edits.push({ path: codingsPath, create: !project.texts.has(codingsPath), edits: [insertCodingEdit(file, codingsText, coding)] });
-  return { edits, codingId: coding.id, message: existing ? undefined : `Created code '${canonical}' in ${codebookPath}.` };
+  return { edits, codingId: coding.id, message: existing ? undefined : l10n.t("Created code '{0}' in {1}.", canonical, codebookPath) };
 }
 
 /**
@@ -78,13 +79,13 @@ export function uncodeRange(project: Project, doc: string, start: number, end: n
   const mine = overlapping.filter((i) => i.coding.coder === coder && coderOfCodingsFile(i.file) === coder);
   if (mine.length === 0) {
     const others = [...new Set(overlapping.map((i) => i.coding.coder))];
-    return { edits: [], error: others.length > 0 ? `No codings of yours (${coder}) here; this passage is coded by ${others.join(', ')}.` : 'No coding here to remove.' };
+    return { edits: [], error: others.length > 0 ? l10n.t('No codings of yours ({0}) here; this passage is coded by {1}.', coder, others.join(', ')) : l10n.t('No coding here to remove.') };
   }
   const codes = [...new Set(mine.map((i) => i.coding.code))].sort((a, b) => a.localeCompare(b));
   let chosen = mine;
   if (codeName !== undefined) {
     chosen = mine.filter((i) => normalizeName(i.coding.code) === normalizeName(codeName));
-    if (chosen.length === 0) return { edits: [], error: `The selection is not coded '${codeName}'.`, candidates: codes };
+    if (chosen.length === 0) return { edits: [], error: l10n.t("The selection is not coded '{0}'.", codeName), candidates: codes };
   } else if (codes.length > 1) {
     return { edits: [], candidates: codes };
   }
@@ -97,8 +98,8 @@ export function uncodeRange(project: Project, doc: string, start: number, end: n
   const edits: FileEdit[] = [];
   for (const [codingsPath, ids] of idsByFile) {
     const file = project.codingsFiles.get(codingsPath);
-    if (!file) return { edits: [], error: `No codings file ${codingsPath} to change.` };
-    if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
+    if (!file) return { edits: [], error: l10n.t('No codings file {0} to change.', codingsPath) };
+    if (file.writeBlocked) return { edits: [], error: l10n.t('Not changed: {0}.', file.writeBlocked) };
     edits.push({ path: codingsPath, edits: removeCodingEdits(file, project.texts.get(codingsPath) ?? '', ids) });
   }
   return { edits, removed: [...idsByFile.values()].reduce((n, ids) => n + ids.size, 0) };
@@ -146,50 +147,50 @@ export async function applyToDisk(project: Project, result: Pick<OperationResult
  */
 export function recodeCoding(project: Project, id: string, codeName: string, options: { create?: boolean } = {}): OperationResult {
   const info = project.codingById(id);
-  if (!info) return { edits: [], error: `There is no coding ${id}.` };
+  if (!info) return { edits: [], error: l10n.t('There is no coding {0}.', id) };
   const coder = project.coder;
   if (info.coding.coder !== coder || coderOfCodingsFile(info.file) !== coder) {
-    return { edits: [], error: `This coding is ${info.coding.coder}'s; only your own codings (${coder}) can be recoded.` };
+    return { edits: [], error: l10n.t("This coding is {0}'s; only your own codings ({1}) can be recoded.", info.coding.coder, coder) };
   }
   const name = codeName.replace(/\s+/g, ' ').trim();
-  if (name === '') return { edits: [], error: 'A code needs a name.' };
+  if (name === '') return { edits: [], error: l10n.t('A code needs a name.') };
   const existing = project.findCode(name);
   const canonical = existing?.name ?? name;
-  if (normalizeName(canonical) === normalizeName(info.coding.code)) return { edits: [], error: `The passage is already coded '${canonical}'.` };
+  if (normalizeName(canonical) === normalizeName(info.coding.code)) return { edits: [], error: l10n.t("The passage is already coded '{0}'.", canonical) };
   const { doc, start, end } = info.coding;
   if (project.codingsOfDoc(doc).some((i) => i.coding.start === start && i.coding.end === end && i.coding.coder === coder && normalizeName(i.coding.code) === normalizeName(canonical))) {
-    return { edits: [], error: `This passage is already coded '${canonical}' too; uncode it instead.` };
+    return { edits: [], error: l10n.t("This passage is already coded '{0}' too; uncode it instead.", canonical) };
   }
   const file = project.codingsFiles.get(info.file);
-  if (!file) return { edits: [], error: `The codings file of ${id} is gone.` };
-  if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
+  if (!file) return { edits: [], error: l10n.t('The codings file of {0} is gone.', id) };
+  if (file.writeBlocked) return { edits: [], error: l10n.t('Not changed: {0}.', file.writeBlocked) };
   const edits: FileEdit[] = [];
   const codebookPath = project.config.codebook;
   if (!existing) {
-    if (!options.create) return { edits: [], error: `There is no code '${name}' in ${codebookPath}.` };
+    if (!options.create) return { edits: [], error: l10n.t("There is no code '{0}' in {1}.", name, codebookPath) };
     const codebookText = project.texts.get(codebookPath) ?? '';
     edits.push({ path: codebookPath, create: !project.texts.has(codebookPath), edits: [appendCodeEdit(codebookText, project.codebook, name, project.config.language)] });
   }
   const line = file.lines.find((l) => l.coding.id === id);
-  if (!line) return { edits: [], error: `The coding ${id} is not in ${info.file}.` };
+  if (!line) return { edits: [], error: l10n.t('The coding {0} is not in {1}.', id, info.file) };
   edits.push({ path: info.file, edits: [{ start: line.start, end: line.end, newText: serializeCoding({ ...line.coding, code: canonical }) }] });
   return {
     edits,
     codingId: id,
-    message: `Recoded from '${info.coding.code}' to '${canonical}'.` + (existing ? '' : ` Created code '${canonical}' in ${codebookPath}.`),
+    message: l10n.t("Recoded from '{0}' to '{1}'.", info.coding.code, canonical) + (existing ? '' : ' ' + l10n.t("Created code '{0}' in {1}.", canonical, codebookPath)),
   };
 }
 
 /** Removes one coding by id (a passage's or a tree segment's "Uncode"): only the coder's own. */
 export function uncodeCoding(project: Project, id: string): OperationResult {
   const info = project.codingById(id);
-  if (!info) return { edits: [], error: `There is no coding ${id}.` };
+  if (!info) return { edits: [], error: l10n.t('There is no coding {0}.', id) };
   const coder = project.coder;
   if (info.coding.coder !== coder || coderOfCodingsFile(info.file) !== coder) {
-    return { edits: [], error: `This coding is ${info.coding.coder}'s; only your own codings (${coder}) can be removed.` };
+    return { edits: [], error: l10n.t("This coding is {0}'s; only your own codings ({1}) can be removed.", info.coding.coder, coder) };
   }
   const file = project.codingsFiles.get(info.file);
-  if (!file) return { edits: [], error: `The codings file of ${id} is gone.` };
-  if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
+  if (!file) return { edits: [], error: l10n.t('The codings file of {0} is gone.', id) };
+  if (file.writeBlocked) return { edits: [], error: l10n.t('Not changed: {0}.', file.writeBlocked) };
   return { edits: [{ path: info.file, edits: removeCodingEdits(file, project.texts.get(info.file) ?? '', new Set([id])) }], removed: 1 };
 }

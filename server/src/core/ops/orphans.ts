@@ -1,6 +1,7 @@
 // Orphaned codings (their text is gone from the transcript) and fuzzy re-attachments to
 // review: listed, re-attached to a passage the analyst chooses, accepted, or deleted on
 // purpose. Nothing here drops a coding on its own.
+import * as l10n from '../text/l10n';
 import type { Coding } from '../model/model';
 import type { CodingInfo, Project } from '../project/project';
 import type { FileEdit, OperationResult } from '../model/edits';
@@ -27,10 +28,10 @@ export function codingsToReview(project: Project): ReviewItem[] {
 /** The codings file holding a coding, if it may be rewritten; else the refusal. */
 function writableFileOf(project: Project, id: string): CodingsFile | OperationResult {
   const info = project.codingById(id);
-  if (!info) return { edits: [], error: `There is no coding ${id}.` };
+  if (!info) return { edits: [], error: l10n.t('There is no coding {0}.', id) };
   const file = project.codingsFiles.get(info.file);
-  if (!file) return { edits: [], error: `The codings file of ${id} is gone.` };
-  if (file.writeBlocked) return { edits: [], error: `Not changed: ${file.writeBlocked}.` };
+  if (!file) return { edits: [], error: l10n.t('The codings file of {0} is gone.', id) };
+  if (file.writeBlocked) return { edits: [], error: l10n.t('Not changed: {0}.', file.writeBlocked) };
   return file;
 }
 
@@ -54,16 +55,16 @@ function withoutReview(c: Coding): Coding {
 /** Attaches a coding to a new passage (any transcript), refreshing its quote selector. */
 export function reattachCoding(project: Project, id: string, doc: string, rawStart: number, rawEnd: number): OperationResult {
   const text = project.texts.get(doc);
-  if (text === undefined || project.roleOf(doc) !== 'transcript') return { edits: [], error: `${doc} is not a transcript of this project.` };
+  if (text === undefined || project.roleOf(doc) !== 'transcript') return { edits: [], error: l10n.t('{0} is not a transcript of this project.', doc) };
   const [start, end] = trimRange(text, rawStart, rawEnd);
-  if (start >= end) return { edits: [], error: 'Select the passage to attach the coding to.' };
+  if (start >= end) return { edits: [], error: l10n.t('Select the passage to attach the coding to.') };
   return rewriteCoding(project, id, (c) => withoutReview({ ...c, doc, start, end, ...makeQuoteSelector(text, start, end) }));
 }
 
 /** The analyst checked a fuzzy re-attachment: the review flag goes, the offsets stay. */
 export function acceptCoding(project: Project, id: string): OperationResult {
   const info = project.codingById(id);
-  if (!info) return { edits: [], error: `There is no coding ${id}.` };
+  if (!info) return { edits: [], error: l10n.t('There is no coding {0}.', id) };
   const placed = info.coding;
   return rewriteCoding(project, id, (c) => withoutReview({ ...c, start: placed.start, end: placed.end, exact: placed.exact, prefix: placed.prefix, suffix: placed.suffix }));
 }

@@ -1,6 +1,7 @@
 // codebook.md: headings of level 2 and deeper are categories, an H1 is the title, a list
 // item that starts with bold text is a code (the rest of the item is its description),
 // nested items are child codes (DESIGN.md).
+import * as l10n from '../text/l10n';
 import type { List, ListItem, Nodes, Paragraph, Root } from 'mdast';
 import type { Codebook, CodebookCategory, CodebookCode, QdaDiagnostic } from '../model/model';
 import { parseMarkdown, plainText } from '../text/markdown';
@@ -31,7 +32,7 @@ export function parseCodebook(path: string, text: string): ParsedCodebook {
     root = parseMarkdown(text);
   } catch (err) {
     // remark accepts any text; this guards against a parser bug taking the server down.
-    diagnostics.push({ path, range: { start: 0, end: 1 }, severity: 'error', code: 'qda.codebookParse', message: `codebook.md could not be parsed: ${(err as Error).message}` });
+    diagnostics.push({ path, range: { start: 0, end: 1 }, severity: 'error', code: 'qda.codebookParse', message: l10n.t('codebook.md could not be parsed: {0}', (err as Error).message) });
     return { codebook, diagnostics };
   }
   const stack: CodebookCategory[] = [];
@@ -64,7 +65,7 @@ export function parseCodebook(path: string, text: string): ParsedCodebook {
         parent.children.push(name);
       }
       if (name === '') {
-        diagnostics.push({ path, range: code.range, severity: 'warning', code: 'qda.codeEmptyName', message: 'A code needs a name inside the bold text.' });
+        diagnostics.push({ path, range: code.range, severity: 'warning', code: 'qda.codeEmptyName', message: l10n.t('A code needs a name inside the bold text.') });
       } else codebook.codes.push(code);
       for (const child of item.children.slice(1)) if (child.type === 'list') addCodes(child, code);
     }

@@ -3,6 +3,7 @@
 // so that two coders' files and git merges stay clean. A line that does
 // not parse is reported with its number and kept byte for byte: a file with such a line (or
 // with git conflict markers) is never rewritten until the analyst fixes it.
+import * as l10n from '../text/l10n';
 import type { Coding, QdaDiagnostic } from '../model/model';
 import type { OffsetEdit } from '../model/edits';
 import { intern } from '../text/text';
@@ -53,13 +54,13 @@ export function parseCodingsFile(path: string, coder: string, text: string, last
       const range = { start: pos, end };
       if (CONFLICT_MARKER.test(raw)) {
         if (!writeBlocked) writeBlocked = `${path} has git conflict markers (line ${lineNo + 1}); resolve the merge first`;
-        diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsConflict', message: `Git conflict marker on line ${lineNo + 1}: resolve the merge (keep both sides' lines; each line is one coding). The file is not rewritten until then.` });
+        diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsConflict', message: l10n.t("Git conflict marker on line {0}: resolve the merge (keep both sides' lines; each line is one coding). The file is not rewritten until then.", lineNo + 1) });
       } else {
         const result = reuse?.get(raw) ?? parseCodingLine(raw, coder);
         if (typeof result !== 'string') parsed.set(raw, result);
         if (typeof result === 'string') {
           if (!writeBlocked) writeBlocked = `${path} line ${lineNo + 1} is not a valid coding; fix or delete it first`;
-          diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsMalformed', message: `Line ${lineNo + 1} is not a valid coding: ${result}. It is kept as it is, and the file is not rewritten until it is fixed.` });
+          diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsMalformed', message: l10n.t('Line {0} is not a valid coding: {1}. It is kept as it is, and the file is not rewritten until it is fixed.', lineNo + 1, result) });
         } else {
           const previous = seen.get(result.id);
           if (previous === raw) {
@@ -67,7 +68,7 @@ export function parseCodingsFile(path: string, coder: string, text: string, last
             // produces: harmless, counted once.
           } else {
             if (previous !== undefined) {
-              diagnostics.push({ path, range, severity: 'warning', code: 'qda.codingsDuplicateId', message: `Coding id ${result.id} appears twice with different content (line ${lineNo + 1}); both are kept.` });
+              diagnostics.push({ path, range, severity: 'warning', code: 'qda.codingsDuplicateId', message: l10n.t('Coding id {0} appears twice with different content (line {1}); both are kept.', result.id, lineNo + 1) });
             }
             seen.set(result.id, raw);
             lines.push({ coding: result, line: lineNo, start: pos, end });

@@ -1,6 +1,7 @@
 // qda.yaml: project settings. Every key is optional; a folder without qda.yaml works with
 // the defaults below. A qda.yaml that does not parse is reported with its line and the
 // defaults are used, so the rest of the project still works.
+import * as l10n from '../text/l10n';
 import { parseDocument, isMap } from 'yaml';
 import picomatch from 'picomatch';
 import type { QdaDiagnostic } from '../model/model';
@@ -76,7 +77,7 @@ export function parseConfig(text: string | undefined): ParsedConfig {
         range: { start: err.pos[0], end: Math.max(err.pos[1], err.pos[0] + 1) },
         severity: 'error',
         code: 'qda.configParse',
-        message: `qda.yaml does not parse (line ${err.linePos?.[0].line ?? '?'}): ${err.message.split('\n')[0]}. Using default settings.`,
+        message: l10n.t('qda.yaml does not parse (line {0}): {1}. Using default settings.', err.linePos?.[0].line ?? '?', err.message.split('\n')[0]),
       });
     }
     return { config, diagnostics };
@@ -84,26 +85,26 @@ export function parseConfig(text: string | undefined): ParsedConfig {
   const value = doc.toJS() as unknown;
   if (value === null || value === undefined) return { config, diagnostics };
   if (!isMap(doc.contents) || typeof value !== 'object') {
-    diagnostics.push({ path: CONFIG_FILE, range: { start: 0, end: 1 }, severity: 'error', code: 'qda.configParse', message: 'qda.yaml must be a mapping of settings (key: value).' });
+    diagnostics.push({ path: CONFIG_FILE, range: { start: 0, end: 1 }, severity: 'error', code: 'qda.configParse', message: l10n.t('qda.yaml must be a mapping of settings (key: value).') });
     return { config, diagnostics };
   }
   const raw = value as Record<string, unknown>;
   const bad = (key: string, expected: string): void => {
     const node = doc.get(key, true) as { range?: [number, number, number] } | undefined;
     const range = node?.range ? { start: node.range[0], end: node.range[1] } : { start: 0, end: 1 };
-    diagnostics.push({ path: CONFIG_FILE, range, severity: 'warning', code: 'qda.configValue', message: `qda.yaml: '${key}' should be ${expected}; using the default.` });
+    diagnostics.push({ path: CONFIG_FILE, range, severity: 'warning', code: 'qda.configValue', message: l10n.t("qda.yaml: '{0}' should be {1}; using the default.", key, expected) });
   };
   const strings = (key: string): string[] | undefined => {
     const v = raw[key];
     if (v === undefined) return undefined;
     if (typeof v === 'string') return [v];
     if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.map(String);
-    bad(key, 'a list of strings');
+    bad(key, l10n.t('a list of strings'));
     return undefined;
   };
   if (raw.language !== undefined) {
     if (raw.language === 'nb' || raw.language === 'en') config.language = raw.language;
-    else bad('language', 'nb or en');
+    else bad('language', l10n.t('nb or en'));
   }
   config.quoteStyle = defaultQuoteStyle(config.language);
   config.transcripts = strings('transcripts') ?? config.transcripts;
@@ -111,7 +112,7 @@ export function parseConfig(text: string | undefined): ParsedConfig {
   config.chapters = strings('chapters') ?? config.chapters;
   config.interviewers = strings('interviewers') ?? config.interviewers;
   if (typeof raw.codebook === 'string') config.codebook = raw.codebook;
-  else if (raw.codebook !== undefined) bad('codebook', 'a file path');
+  else if (raw.codebook !== undefined) bad('codebook', l10n.t('a file path'));
   if (typeof raw.coder === 'string' || typeof raw.coder === 'number') config.coder = String(raw.coder);
   if (typeof raw.consensus === 'string' && raw.consensus.trim()) config.consensus = raw.consensus.trim();
   if (typeof raw.identifiers === 'string') config.identifiers = raw.identifiers;
@@ -124,7 +125,7 @@ export function parseConfig(text: string | undefined): ParsedConfig {
       }
     } else if (Array.isArray(raw.informants)) {
       for (const code of raw.informants) config.informants[String(code)] = {};
-    } else bad('informants', 'a mapping of informant codes to attributes');
+    } else bad('informants', l10n.t('a mapping of informant codes to attributes'));
   }
   if (raw.quoteStyle !== undefined) {
     const q = raw.quoteStyle as Record<string, unknown>;
@@ -133,12 +134,12 @@ export function parseConfig(text: string | undefined): ParsedConfig {
       if (typeof q.block === 'string') config.quoteStyle.block = q.block;
       if (typeof q.blockFromWords === 'number') config.quoteStyle.blockFromWords = q.blockFromWords;
       if (typeof q.ellipsis === 'string') config.quoteStyle.ellipsis = q.ellipsis;
-    } else bad('quoteStyle', 'a mapping');
+    } else bad('quoteStyle', l10n.t('a mapping'));
   }
   if (raw.colors !== undefined) {
     if (raw.colors && typeof raw.colors === 'object') {
       for (const [k, v] of Object.entries(raw.colors as Record<string, unknown>)) if (typeof v === 'string') config.colors[k] = v;
-    } else bad('colors', 'a mapping of code names to colours');
+    } else bad('colors', l10n.t('a mapping of code names to colours'));
   }
   if (raw.checks !== undefined && raw.checks && typeof raw.checks === 'object') {
     for (const [k, v] of Object.entries(raw.checks as Record<string, unknown>)) {

@@ -1,0 +1,117 @@
+// The server's features behind one façade, in the manner of vscode-markdown-languageservice's
+// createLanguageService: one function per LSP method and custom request (protocol.ts), each
+// taking the request's params and its cancellation token. server.ts maps the methods to these;
+// the features (features/, one file per domain) take the workspace and what they need of the
+// open documents (their versions for WorkspaceEdits, their texts, whether they are open).
+// Every request is checked for cancellation before it starts (server.ts); the ones that await
+// (exports, the import preview, Compare Coders) get the token and check it between the steps.
+import { CodeActionKind, type CancellationToken, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
+import type { ServerWorkspace } from './workspace';
+import type { Operations } from './operationReply';
+import { completion, definition, hover, prepareRename, references, rename, workspaceSymbols } from './features/navigation';
+import { codebookTree, codeSummaries, documentCodings, documentPaint, segments } from './features/codebookTree';
+import { codeSelection, recode, uncodeOne, uncodeSelection } from './features/codingCommands';
+import { accept, reattach, remove, reviewCodings } from './features/orphans';
+import { deleteCodingsOfDoc, missingTranscripts, relinkCodings, renameCodeActions, willRenameFiles } from './features/fileRenames';
+import { importPreview, importTranscripts } from './features/importTranscripts';
+import { informants, setAttribute } from './features/informants';
+import { exportQuotes, formatQuoteRequestHandler, quotableSegments, quoteCodeActions } from './features/quotes';
+import {
+  codebookCodeActions,
+  deleteCodeHandler,
+  exportCodebookHandler,
+  mergeCodesHandler,
+  moveItemsHandler,
+  newCategoryHandler,
+  renameItemHandler,
+  setColorHandler,
+  setDescriptionHandler,
+} from './features/codebookOps';
+import { privacyCodeActions } from './features/privacy';
+import { matrix, matrixCell } from './features/matrix';
+import { disagreements, settle } from './features/compareCoders';
+
+/** Quick fixes, from every domain that has some. */
+function codeActions(ws: ServerWorkspace, params: CodeActionParams): CodeAction[] {
+  if (params.context.only && !params.context.only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`) || k === CodeActionKind.Empty)) return [];
+  const v = ws.versionOf;
+  // Codebook fixes (merge near-duplicates, add or map unknown codes): features/codebookOps.ts.
+  // Real names from the identifiers file (qda.realName, any project file): features/privacy.ts.
+  // Codings of a transcript renamed outside the editor (git mv): features/fileRenames.ts.
+  // A chapter's quotes: features/quotes.ts.
+  return [...codebookCodeActions(ws, params, v), ...privacyCodeActions(ws, params, v), ...renameCodeActions(ws, params), ...quoteCodeActions(ws, params, v)];
+}
+
+/** The params of a request that takes none. */
+type NoParams = Record<string, never>;
+
+/** `ops`: the one way operations write the server's files and reply (operationReply.ts). */
+export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
+  const v = ws.versionOf;
+  return Object.freeze({
+    // ---- LSP methods
+    hover: (p: Parameters<typeof hover>[1]) => hover(ws, p),
+    definition: (p: Parameters<typeof definition>[1]) => definition(ws, p),
+    references: (p: Parameters<typeof references>[1]) => references(ws, p),
+    completion: (p: Parameters<typeof completion>[1]) => completion(ws, p),
+    workspaceSymbols: (p: Parameters<typeof workspaceSymbols>[1]) => workspaceSymbols(ws, p),
+    prepareRename: (p: Parameters<typeof prepareRename>[1]) => prepareRename(ws, p),
+    rename: (p: Parameters<typeof rename>[1]) => rename(ws, p, v),
+    codeActions: (p: CodeActionParams) => codeActions(ws, p),
+    // Transcripts renamed, moved or deleted: the plans check the disk for the files they touch,
+    // except those open in the editor.
+    willRenameFiles: (p: Parameters<typeof willRenameFiles>[1]) => willRenameFiles(ws, p, ws.isOpen),
+
+    // ---- the Codebook view, segment lists, the code picker, decorations
+    codebookTree: (_p: NoParams) => codebookTree(ws),
+    segments: (p: Parameters<typeof segments>[1]) => segments(ws, p),
+    codeSummaries: (_p: NoParams) => codeSummaries(ws),
+    documentCodings: (p: { uri: string }) => documentCodings(ws, p.uri),
+    documentPaint: (p: { uri: string }) => documentPaint(ws, p.uri),
+
+    // ---- coding, uncoding, recoding; orphaned codings; missing transcripts
+    codeSelection: (p: Parameters<typeof codeSelection>[1]) => codeSelection(ops, p),
+    uncodeSelection: (p: Parameters<typeof uncodeSelection>[1]) => uncodeSelection(ops, p),
+    recodeCoding: (p: Parameters<typeof recode>[1]) => recode(ops, p),
+    uncodeCoding: (p: Parameters<typeof uncodeOne>[1]) => uncodeOne(ops, p),
+    reviewCodings: (_p: NoParams) => reviewCodings(ws),
+    reattachCoding: (p: Parameters<typeof reattach>[1]) => reattach(ops, p),
+    acceptCoding: (p: { id: string }) => accept(ops, p.id),
+    deleteCoding: (p: { id: string }) => remove(ops, p.id),
+    missingTranscripts: (_p: NoParams) => missingTranscripts(ws),
+    relinkCodings: (p: Parameters<typeof relinkCodings>[1]) => relinkCodings(ws, p, ws.isOpen),
+    deleteCodingsOfDoc: (p: Parameters<typeof deleteCodingsOfDoc>[1]) => deleteCodingsOfDoc(ws, p, ws.isOpen),
+
+    // ---- codebook work: rename, merge, move, group, delete, describe, colour, export
+    renameItem: (p: Parameters<typeof renameItemHandler>[1]) => renameItemHandler(ops, p),
+    mergeCodes: (p: Parameters<typeof mergeCodesHandler>[1]) => mergeCodesHandler(ops, p),
+    moveItems: (p: Parameters<typeof moveItemsHandler>[1]) => moveItemsHandler(ops, p),
+    newCategory: (p: Parameters<typeof newCategoryHandler>[1]) => newCategoryHandler(ops, p),
+    deleteCode: (p: Parameters<typeof deleteCodeHandler>[1]) => deleteCodeHandler(ops, p),
+    setDescription: (p: Parameters<typeof setDescriptionHandler>[1]) => setDescriptionHandler(ops, p),
+    setColor: (p: Parameters<typeof setColorHandler>[1]) => setColorHandler(ops, p),
+    exportCodebook: (p: Parameters<typeof exportCodebookHandler>[1], token: CancellationToken) => exportCodebookHandler(ws, p, token),
+
+    // ---- import, informants, quotes
+    importPreview: (p: Parameters<typeof importPreview>[1], token: CancellationToken) => importPreview(ws, p, token),
+    importTranscripts: (p: Parameters<typeof importTranscripts>[1]) => importTranscripts(ws, p, v),
+    informants: (_p: NoParams) => informants(ws),
+    setInformantAttribute: (p: Parameters<typeof setAttribute>[1]) => setAttribute(ops, p),
+    formatQuote: (p: Parameters<typeof formatQuoteRequestHandler>[1]) => formatQuoteRequestHandler(ws, p),
+    quotableSegments: (_p: NoParams) => quotableSegments(ws),
+    exportQuotes: (p: Parameters<typeof exportQuotes>[1], token: CancellationToken) => exportQuotes(ws, p, token),
+
+    // ---- analysis: framework matrix, Compare Coders
+    matrix: (p: Parameters<typeof matrix>[1]) => matrix(ws, p),
+    matrixCell: (p: Parameters<typeof matrixCell>[1]) => matrixCell(ws, p),
+    disagreements: (p: Parameters<typeof disagreements>[1], token: CancellationToken) => disagreements(ws, p, ws.openText, token),
+    settleDisagreement: (p: Parameters<typeof settle>[1]) => settle(ops, p, ws.openText),
+
+    // ---- the second half of a two-part operation, and Ctrl+Z / Ctrl+Shift+Z after a coding operation
+    commitEdit: (p: { commit: number }) => ops.commit(p.commit),
+    codingUndo: (_p: { uri?: string }) => ops.undo(),
+    codingRedo: (_p: { uri?: string }) => ops.redo(),
+  });
+}
+
+export type LanguageService = ReturnType<typeof createLanguageService>;
