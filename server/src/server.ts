@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import { NodeFileSystem } from './nodeFs';
 import { applyToDisk, type FileEdit } from './core/ops/operations';
-import type { TextChange } from './core/anchoring/anchoring';
+import type { TextChange } from './core/anchoring';
 import { Project } from './core/project/project';
 import { CONFIG_FILE } from './core/parse/config';
 import { ServerWorkspace } from './workspace';

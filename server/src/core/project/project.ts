@@ -13,7 +13,7 @@ import { colorOf } from '../model/colors';
 import { quoteDiagnostics } from '../checks/quotes';
 import { methodologicalChecks } from '../checks/checks';
 import { shiftTurns, splitFrontmatter, speakersOf } from '../parse/transcript';
-import { LiveAnchors, reanchor, type AnchorStatus, type ReanchorResult, type TextChange } from '../anchoring/anchoring';
+import { LiveAnchors, reanchor, type AnchorStatus, type ReanchorResult, type TextChange } from '../anchoring';
 import type { FileEdit } from '../ops/operations';
 import { PrivacyChecker } from '../checks/privacy';
 import { TextMap, type TextSource } from '../text/pieceText';
