@@ -5,7 +5,7 @@
 // this import, and its line in .gitignore. The server turns the edits into one WorkspaceEdit.
 import picomatch from 'picomatch';
 import { ImportError, importTranscript, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './index';
-import { GROUP_LABELS, labelKey } from './common';
+import { GROUP_LABELS, labelKey } from '../parse/turnGrammar';
 import { gitignoreWith, mergeIdentifiers, parseIdentifiers } from './identifiers';
 import { minimalEdit, nextFreeCodes } from '../ops/informants';
 import { looksLikeInformantCode } from '../parse/informantCode';
