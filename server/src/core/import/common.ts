@@ -4,7 +4,6 @@
 // is writer.ts.
 import { Document, isMap, parseDocument } from 'yaml';
 import { labelKey } from '../parse/turnGrammar';
-import type { LayoutId } from './layouts';
 
 /** Bad input. The message always starts with the file name (and line when known). */
 export class ImportError extends Error {
@@ -19,6 +18,18 @@ export class ImportError extends Error {
 }
 
 export type Language = 'nb' | 'en';
+
+/** The layouts a transcript file may be written in (layouts.ts names and reads them). */
+export type LayoutId =
+  | 'labels'
+  | 'diarised'
+  | 'f4'
+  | 'speaker-time'
+  | 'teams-cues'
+  | 'zoom-chat'
+  | 'unlabelled'
+  | 'webvtt'
+  | 'srt';
 
 export interface ImportOptions {
   /** Speaker label or real name in the source → label in the transcript (e.g. "Kari Nordmann" → "R2"). */
