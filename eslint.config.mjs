@@ -8,16 +8,8 @@ const EDITOR = ['vscode', 'vscode-languageserver*', 'vscode-languageclient*'];
 // folder included); layers in one group are siblings and do not import each other.
 const LAYERS = [['text'], ['model'], ['parse'], ['anchoring'], ['project'], ['checks', 'ops'], ['import', 'export', 'analysis', 'refi']];
 
-// Imports that break the layers today and are being fixed on other branches (issue 16). Each is
-// allowed for its file only; remove an entry when its import is gone.
-const KNOWN_LAYER_EXCEPTIONS = {
-  // GROUP_LABELS / labelKey from import/common: moving down to parse ('textsearch' branch).
-  'server/src/core/parse/transcript.ts': ['import/common'],
-  'server/src/core/parse/turnGrammar.ts': ['import/common'],
-  // GROUP_LABELS, and parseIdentifiers (import/identifiers, which throws ImportError of
-  // import/common): the identifiers file's parser belongs in parse once import/common is split.
-  'server/src/core/checks/privacy.ts': ['import/common', 'import/identifiers'],
-};
+// Imports that break the layers, each allowed for its file only (none today: keep it so).
+const KNOWN_LAYER_EXCEPTIONS = {};
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Micro-benchmark of server/src/core/anchoring/anchoring.ts (issue 4's speed figures).
+// Micro-benchmark of server/src/core/anchoring (issue 4's speed figures).
 //   node bench/anchoring-micro.mjs
 // 1. Live shifting: 5,000 codings on a ~1 MB transcript, 2,000 keystrokes (typing, backspace,
 //    typing inside and at the edges of coded passages); time per keystroke, p50/p95/max.
@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'qda-bench-'));
 const out = join(dir, 'bench.cjs');
 await build({
   stdin: {
-    contents: `export * from './server/src/core/anchoring/anchoring';
+    contents: `export * from './server/src/core/anchoring';
       export { bigTranscript, scatteredEdits, rng } from './test/unit/anchoring-fixtures';`,
     resolveDir: root,
     loader: 'ts',

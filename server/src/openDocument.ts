@@ -7,7 +7,7 @@
 // for a 1 MB transcript that copy was most of a keystroke's cost.
 import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { PieceText } from './core/text/pieceText';
-import type { TextChange } from './core/anchoring/anchoring';
+import type { TextChange } from './core/anchoring';
 
 const LF = 10;
 const CR = 13;

@@ -21,7 +21,7 @@ import type { OffsetRange } from './core/model/model';
 import { codingsFilePosition } from './core/parse/codings';
 import { CONFIG_FILE } from './core/parse/config';
 import { applyToDisk, type FileEdit } from './core/ops/operations';
-import type { TextChange } from './core/anchoring/anchoring';
+import type { TextChange } from './core/anchoring';
 import { OpenDocument } from './openDocument';
 import { reportTiming, TIMINGS } from './timings';
 

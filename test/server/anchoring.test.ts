@@ -7,7 +7,7 @@ import { DidChangeTextDocumentNotification, DidSaveTextDocumentNotification, Did
 import { serverSuite } from './lspClient';
 import { LineIndex } from '../../server/src/core/text/text';
 import { acceptCodingRequest, deleteCodingRequest, documentCodingsRequest, reattachCodingRequest, reviewCodingsRequest } from '../../server/src/protocol';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');

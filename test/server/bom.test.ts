@@ -9,7 +9,7 @@ import { DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, D
 import { serverSuite } from './lspClient';
 import { LineIndex } from '../../server/src/core/text/text';
 import { documentCodingsRequest } from '../../server/src/protocol';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
 
 const BOM = '\uFEFF';

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancellationTokenSource, LSPErrorCodes, ReferencesRequest, WorkspaceSymbolRequest, type RequestType } from 'vscode-languageserver-protocol';
 import { TestEditor } from './lspClient';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import { disagreementsRequest, exportCodebookRequest, exportQuotesRequest, importPreviewRequest, matrixRequest, segmentsRequest } from '../../server/src/protocol';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');

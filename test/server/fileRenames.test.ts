@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CodeActionRequest, FileChangeType, DidChangeWatchedFilesNotification, WillRenameFilesRequest, type CodeAction, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { serverSuite, type TestEditor } from './lspClient';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
 import { codebookTreeRequest, deleteCodingsOfDocRequest, documentCodingsRequest, missingTranscriptsRequest, relinkCodingsRequest, reviewCodingsRequest, type TreeNode } from '../../server/src/protocol';
 

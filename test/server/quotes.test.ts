@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { CodeActionRequest, DefinitionRequest, HoverRequest, ReferencesRequest, type CodeAction, type Hover, type Location, type MarkupContent, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { positionIn, serverSuite } from './lspClient';
 import { LineIndex } from '../../server/src/core/text/text';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import { exportQuotesRequest, formatQuoteRequest } from '../../server/src/protocol';
 import type { Coding } from '../../server/src/core/model/model';
 

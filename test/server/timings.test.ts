@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol';
 import { serverSuite, type ServerSuite } from './lspClient';
 import { documentCodingsRequest } from '../../server/src/protocol';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 
 const TEXT = '# Intervju\n\n**I:** Hva gjør du?\n\n**R1:** Jeg jobber med barn hver dag, og det liker jeg.\n';
 const PASSAGE = 'barn hver dag';

@@ -1,7 +1,7 @@
 // Test texts for the anchoring tests and benchmark: corpus transcripts, seeded variants.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { TextChange } from '../../server/src/core/anchoring/anchoring';
+import type { TextChange } from '../../server/src/core/anchoring';
 
 /** A transcript of the shared corpus (or its copy in the demo project). */
 export function corpus(name: string): string {

@@ -7,7 +7,7 @@ import {
   shiftCodings,
   type ReanchorResult,
   type TextChange,
-} from '../../server/src/core/anchoring/anchoring';
+} from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
 import { bigTranscript, corpus, rng, scatteredEdits, withEmoji } from './anchoring-fixtures';
 

@@ -9,7 +9,7 @@ import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { NodeFileSystem } from '../../server/src/nodeFs';
 import { Project } from '../../server/src/core/project/project';
 import { applyToDisk } from '../../server/src/core/ops/operations';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
 import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 

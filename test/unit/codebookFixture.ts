@@ -2,7 +2,7 @@
 // emoji and Norwegian letters, one transcript, a memo and a chapter with [[links]], and two
 // coders' codings (anna and bjorn) that overlap on one passage.
 import { serializeCoding } from '../../server/src/core/parse/codings';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
 
 export const CODEBOOK = `# Kodebok

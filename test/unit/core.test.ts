@@ -11,7 +11,7 @@ import { codingsFilePosition, insertCodingEdit, parseCodingsFile, patchCodingsFi
 import { findLinks, linkPrefixAt } from '../../server/src/core/parse/links';
 import { parseConfig } from '../../server/src/core/parse/config';
 import { applyOffsetEdits, applyToDisk, codeRange, recodeCoding, uncodeRange } from '../../server/src/core/ops/operations';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
 import { LineIndex } from '../../server/src/core/text/text';
 import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { importTranscript, ImportError } from '../../server/src/core/import/index';
 import { collapseSpaces, findXmlError, MAX_XML_ELEMENTS } from '../../server/src/core/import/docx';
 import { unzipSync, strFromU8 } from 'fflate';
-import { oneLine } from '../../server/src/core/import/common';
+import { oneLine } from '../../server/src/core/import/writer';
 import { DOC_HEAD, DOC_TAIL, docxEntries, documentXml, hostileZip, repeatedDocument } from './hostileZip';
 
 const MiB = 1024 * 1024;

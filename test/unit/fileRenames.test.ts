@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project } from '../../server/src/core/project/project';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
 import { applyPlanToDisk, codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, recogniseRenames } from '../../server/src/core/ops/fileRenames';
 import { corpus } from './anchoring-fixtures';

@@ -7,7 +7,7 @@ import { applyToDisk } from '../../server/src/core/ops/operations';
 import { informantInfos, minimalEdit, nextFreeCodes, setInformantAttribute, withInformantAttribute } from '../../server/src/core/ops/informants';
 import { planImport, previewImport, transcriptsFolder } from '../../server/src/core/import/plan';
 import { parse as parseYaml } from 'yaml';
-import { parseIdentifiers } from '../../server/src/core/import/identifiers';
+import { parseIdentifiers } from '../../server/src/core/parse/identifiers';
 import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
 const QDA_YAML = `# Innstillinger for oppgaven

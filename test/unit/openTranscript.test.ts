@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project, type CodingInfo } from '../../server/src/core/project/project';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
 import { corpus } from './anchoring-fixtures';
 

@@ -10,7 +10,7 @@ import { OpenDocument } from '../../server/src/openDocument';
 import { ServerWorkspace } from '../../server/src/workspace';
 import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project, type CodingInfo } from '../../server/src/core/project/project';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
 import { corpus, rng } from './anchoring-fixtures';
 

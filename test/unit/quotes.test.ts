@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { NodeFileSystem } from '../../server/src/nodeFs';
 import { Project } from '../../server/src/core/project/project';
-import { makeQuoteSelector } from '../../server/src/core/anchoring/anchoring';
+import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import { applyOffsetEdits } from '../../server/src/core/ops/operations';
 import { findQuotes, formatQuote, quoteFixes, quoteInsertText, quotesIn, quoteDiagnostics, projectQuotes } from '../../server/src/core/checks/quotes';
 import type { Coding } from '../../server/src/core/model/model';

@@ -16,7 +16,7 @@ import type { Coding } from '../model/model';
 import type { Project } from '../project/project';
 import type { FileEdit, OperationResult } from '../model/edits';
 import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, type OffsetEdit } from '../parse/codings';
-import { makeQuoteSelector } from '../anchoring/anchoring';
+import { makeQuoteSelector } from '../anchoring';
 import { codingsFileOf, coderOfCodingsFile } from '../parse/config';
 import { normalizeName } from '../text/text';
 

@@ -13,6 +13,7 @@ import type { CodebookCode, QdaDiagnostic } from '../model/model';
 import type { Project } from '../project/project';
 import { isUncategorisedName } from '../parse/codebook';
 import { normalizeName } from '../text/text';
+import { levenshtein } from '../text/search';
 
 /** Letters and digits only, lower case: "«Kunde-innsikt»" and "kundeinnsikt" compare equal. */
 export function nameKey(name: string): string {
@@ -21,24 +22,6 @@ export function nameKey(name: string): string {
 
 function tokens(name: string): Set<string> {
   return new Set(normalizeName(name).split(/[^\p{L}\p{N}]+/u).filter((t) => t.length > 0));
-}
-
-export function levenshtein(a: string, b: string, max = Infinity): number {
-  if (a === b) return 0;
-  const ac = [...a];
-  const bc = [...b];
-  let prev = Array.from({ length: bc.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= ac.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= bc.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ac[i - 1] === bc[j - 1] ? 0 : 1));
-      rowMin = Math.min(rowMin, cur[j]);
-    }
-    if (rowMin > max) return rowMin;
-    prev = cur;
-  }
-  return prev[bc.length];
 }
 
 /**
@@ -50,7 +33,7 @@ export function nameSimilarity(a: string, b: string): number {
   const kb = nameKey(b);
   if (ka === '' || kb === '') return 0;
   const longest = Math.max([...ka].length, [...kb].length);
-  const edit = 1 - levenshtein(ka, kb, Math.ceil(longest * 0.3)) / longest;
+  const edit = 1 - levenshtein(ka, kb, Math.ceil(longest * 0.3), 'codePoint') / longest;
   const ta = tokens(a);
   const tb = tokens(b);
   let jaccard = 0;
@@ -106,7 +89,7 @@ function nearDuplicateKeys(ka: string, kb: string, ta: Set<string>, tb: Set<stri
   }
   if (longest < 6 || lengthRatio < 0.85) return false;
   if (ca && cb && editDistanceLowerBound(ca, cb) > longest * 0.15) return false;
-  return 1 - levenshtein(ka, kb, Math.ceil(longest * 0.15)) / longest >= 0.85;
+  return 1 - levenshtein(ka, kb, Math.ceil(longest * 0.15), 'codePoint') / longest >= 0.85;
 }
 
 /** Existing codes most like `name`, best first (for "map to existing code"). */

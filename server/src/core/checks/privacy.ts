@@ -16,8 +16,8 @@
 //   diagnostic covers the name without the ending, so the fix gives "R4s" / "R4's".
 // The messages never repeat the real name: `qda check` output may end up in a CI log.
 import * as l10n from '../text/l10n';
-import { parseIdentifiers } from '../import/identifiers';
-import { GROUP_LABELS } from '../import/common';
+import { parseIdentifiers } from '../parse/identifiers';
+import { GROUP_LABELS } from '../parse/turnGrammar';
 import type { QdaDiagnostic } from '../model/model';
 import type { FileEdit } from '../model/edits';
 

@@ -5,7 +5,7 @@
 // "Example: …", "Welcome back. Today's topic: …", and taking those as speakers would move the
 // words out of the text. When in doubt the words stay in the text (the import's speaker mapping
 // step can still name the unknown speaker). Kept apart from the turn grammar of plain-text
-// transcripts (common.ts), which reads paragraphs, not cues.
+// transcripts (core/parse/turnGrammar.ts), which reads paragraphs, not cues.
 
 /** Lower-case words that may stand inside a name ("Ola de Vries", "Anne van der Berg"). */
 const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'da', 'di', 'du', 'la', 'le', 'af', 'av', 'til', 'bin', 'al', 'y']);

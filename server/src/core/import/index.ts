@@ -5,12 +5,12 @@ import {
   DEFAULT_MAX_BYTES,
   decodeText,
   ImportError,
-  labelKey,
-  writeTranscript,
   type ImportOptions,
   type ImportResult as WrittenTranscript,
   type ParsedSource,
 } from './common';
+import { labelKey } from '../parse/turnGrammar';
+import { writeTranscript } from './writer';
 import { parseDocx } from './docx';
 import { parseSrtCues } from './srt';
 import { parseTextTranscript } from './text';

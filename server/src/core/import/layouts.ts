@@ -6,18 +6,9 @@
 //
 // The `Label: text` layout is the project's turn grammar (core/parse/turnGrammar.ts).
 import { labelKey, scanTurnGrammar, splitLines, type GrammarBlock } from '../parse/turnGrammar';
-import { dateFromMetadata, type ParsedSource, type SourceBlock } from './common';
+import { dateFromMetadata, type LayoutId, type ParsedSource, type SourceBlock } from './common';
 
-export type LayoutId =
-  | 'labels'
-  | 'diarised'
-  | 'f4'
-  | 'speaker-time'
-  | 'teams-cues'
-  | 'zoom-chat'
-  | 'unlabelled'
-  | 'webvtt'
-  | 'srt';
+export type { LayoutId };
 
 /** What each layout is, for the import preview and the CLI summary (English; the client localises by id). */
 export const LAYOUT_NAMES: Record<LayoutId, string> = {

@@ -7,8 +7,8 @@
 import * as l10n from '../text/l10n';
 import picomatch from 'picomatch';
 import { ImportError, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './index';
-import { labelKey } from './common';
-import { parseIdentifiers } from './identifiers';
+import { labelKey } from '../parse/turnGrammar';
+import { parseIdentifiers } from '../parse/identifiers';
 import { minimalEdit, nextFreeCodes } from '../ops/informants';
 import type { FileEdit } from '../model/edits';
 import type { Project } from '../project/project';

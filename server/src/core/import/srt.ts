@@ -1,6 +1,7 @@
 // SubRip (.srt) subtitles, as subtitle tools and some meeting recorders export them. Speakers
 // come from "Name: " prefixes when present (see cuesWithSpeakers in vtt.ts).
-import { ImportError, lineBlocks, parseClock } from './common';
+import { parseClock } from '../parse/turnGrammar';
+import { ImportError, lineBlocks } from './common';
 import { cuesWithSpeakers, truncate, type Cue, type RawCue } from './vtt';
 
 /** Parses SRT (numbered blocks, "00:00:01,000 --> 00:00:04,000", text lines). */

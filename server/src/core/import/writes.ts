@@ -3,8 +3,8 @@
 // converting, checking the targets, merging the real names into the identifiers file and its
 // line in .gitignore. Nothing here reads or writes a file itself: the caller's ImportPlace does.
 import { importTranscript, type ImportResult, type Language, type LayoutId } from './index';
-import { GROUP_LABELS, labelKey } from './common';
-import { gitignoreWith, mergeIdentifiers } from './identifiers';
+import { GROUP_LABELS, labelKey } from '../parse/turnGrammar';
+import { gitignoreWith, mergeIdentifiers } from '../parse/identifiers';
 import { looksLikeInformantCode } from '../parse/informantCode';
 
 export interface ImportSource {

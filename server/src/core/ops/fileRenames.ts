@@ -12,7 +12,7 @@ import type { Coding } from '../model/model';
 import type { Project } from '../project/project';
 import { removeCodingEdits, serializeCoding, serializeCodings, type CodingsFile, type OffsetEdit } from '../parse/codings';
 import { CODINGS_DIR } from '../parse/config';
-import { reanchor } from '../anchoring/anchoring';
+import { reanchor } from '../anchoring';
 import { applyOffsetEdits } from './operations';
 
 /** One file operation of a plan, in the order it must run; paths are folder-relative. */

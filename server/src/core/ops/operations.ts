@@ -7,7 +7,7 @@ import type { FileEdit, OperationResult } from '../model/edits';
 import type { Project } from '../project/project';
 import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, serializeCoding, type OffsetEdit } from '../parse/codings';
 import { appendCodeEdit } from '../parse/codebook';
-import { makeQuoteSelector } from '../anchoring/anchoring';
+import { makeQuoteSelector } from '../anchoring';
 import { normalizeName } from '../text/text';
 import { coderOfCodingsFile } from '../parse/config';
 

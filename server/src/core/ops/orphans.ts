@@ -6,7 +6,7 @@ import type { Coding } from '../model/model';
 import type { CodingInfo, Project } from '../project/project';
 import type { FileEdit, OperationResult } from '../model/edits';
 import { removeCodingEdits, replaceCodingEdits, type CodingsFile } from '../parse/codings';
-import { makeQuoteSelector } from '../anchoring/anchoring';
+import { makeQuoteSelector } from '../anchoring';
 import { trimRange } from './operations';
 
 export interface ReviewItem {

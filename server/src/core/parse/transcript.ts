@@ -4,8 +4,7 @@ import * as l10n from '../text/l10n';
 import { parse as parseYaml } from 'yaml';
 import type { QdaDiagnostic, SpeakerTurn, Transcript, OffsetRange } from '../model/model';
 import { basename, countWords, intern, stripExtension } from '../text/text';
-import { GROUP_LABELS } from '../import/common';
-import { labelKey, matchTurnLabel, scanTurnGrammar } from './turnGrammar';
+import { GROUP_LABELS, labelKey, matchTurnLabel, scanTurnGrammar } from './turnGrammar';
 import { spliceText, type TextSource } from '../text/pieceText';
 
 // Several speakers at once ("Flere") or an unknown one: neither interviewer nor informant.
@@ -164,7 +163,7 @@ function inLabel(text: TextSource, at: number, markdown: boolean): boolean {
   return m !== undefined && at - ls <= m.textStart;
 }
 
-/** A text change in offsets of the text just before it (as anchoring.ts's TextChange). */
+/** A text change in offsets of the text just before it (as anchoring/shift.ts's TextChange). */
 interface PlainChange {
   start: number;
   end: number;

@@ -14,8 +14,6 @@
 //
 // Lines end with LF, CRLF or a lone CR; offsets are those of the text as given, and no line end
 // is ever part of a label, a timestamp or a turn's end.
-import { parseClock } from '../import/common';
-
 /** Which label forms count: Markdown transcripts use the bold forms, plain text both. */
 export type LabelStyle = 'markdown' | 'any';
 
@@ -140,6 +138,18 @@ export interface GrammarOptions {
 /** Case- and normalisation-insensitive key for comparing labels and names. */
 export function labelKey(s: string): string {
   return s.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('nb');
+}
+
+/** Labels that stand for several people or nobody in particular: neither interviewer nor informant. */
+export const GROUP_LABELS = ['Flere', 'Alle', 'Several', 'All', 'Ukjent', 'Unknown'];
+
+/** Parses "hh:mm:ss(.fff)", "mm:ss(.fff)" with "." or "," before the fraction; undefined if malformed. */
+export function parseClock(s: string): number | undefined {
+  const m = /^(?:(\d+):)?([0-5]?\d):([0-5]\d)(?:[.,](\d{1,3}))?$/.exec(s.trim());
+  if (!m) return undefined;
+  const h = m[1] ? Number(m[1]) : 0;
+  const frac = m[4] ? Number(m[4].padEnd(3, '0')) / 1000 : 0;
+  return h * 3600 + Number(m[2]) * 60 + Number(m[3]) + frac;
 }
 
 // Keys of header lines ("Dato: 12.02.2024") that are never a speaker when they occur once.

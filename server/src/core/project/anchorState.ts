@@ -6,7 +6,7 @@
 import type { Coding } from '../model/model';
 import type { FileEdit } from '../model/edits';
 import { replaceCodingEdits, type CodingsFile } from '../parse/codings';
-import { LiveAnchors, reanchor, type ReanchorResult } from '../anchoring/anchoring';
+import { LiveAnchors, reanchor, type ReanchorResult } from '../anchoring';
 
 /** A re-anchoring result and the file coding (its anchorKey) it was computed from. */
 export interface Placed {

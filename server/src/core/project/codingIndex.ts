@@ -7,7 +7,7 @@ import type { Coding } from '../model/model';
 import type { CodingsFile } from '../parse/codings';
 import { speakersOf } from '../parse/transcript';
 import { normalizeName } from '../text/text';
-import type { LiveAnchors } from '../anchoring/anchoring';
+import type { LiveAnchors } from '../anchoring';
 import type { FileStore } from './fileStore';
 import { NameIndex } from './nameIndex';
 import { countedAs, push, removeAll, sameCounted, sameList, sortByPosition, type CodeCounts, type CodingInfo } from './indexEntries';

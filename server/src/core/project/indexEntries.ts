@@ -1,7 +1,7 @@
 // The entries of the coding index (codingIndex.ts): one CodingInfo per coding of a codings
 // file, with where it is now, and the small operations the index patches its lists with.
 import type { Coding } from '../model/model';
-import type { AnchorStatus } from '../anchoring/anchoring';
+import type { AnchorStatus } from '../anchoring';
 import { normalizeName } from '../text/text';
 
 export interface CodingInfo {

@@ -13,7 +13,7 @@ import { patchCodingsFile, type CodingsFile } from '../parse/codings';
 import { shiftTurns } from '../parse/transcript';
 import type { WikiLink } from '../parse/links';
 import { colorOf } from '../model/colors';
-import { LiveAnchors, reanchor, type TextChange } from '../anchoring/anchoring';
+import { LiveAnchors, reanchor, type TextChange } from '../anchoring';
 import type { TextMap, TextSource } from '../text/pieceText';
 import { FileStore, type NoteFile, type ProjectStats } from './fileStore';
 import { AnchorState, codingsFileEdits } from './anchorState';

@@ -5,7 +5,7 @@
 //   Kari Nordmann: R2
 //   Ingrid Haugland: Intervjuer
 import { isMap, parseDocument } from 'yaml';
-import { ImportError } from './common';
+import { ImportError } from '../model/errors';
 
 const HEADER = '# Real names and the codes that replace them in transcripts. Never commit this file (it is in .gitignore).\n';
 
