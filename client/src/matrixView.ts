@@ -6,9 +6,9 @@
 // The page gets a strict Content-Security-Policy (no network, a nonce for its one script and
 // style) and builds every element with textContent, so a name holding HTML stays text.
 import * as vscode from 'vscode';
-import type * as lsp from 'vscode-languageclient';
 import type { QdaConnection } from './connection';
-import { matrixCellRequest, matrixRequest, type MatrixParams, type MatrixResult } from '../../server/src/protocol';
+import { SegmentsPanel } from './segmentsView';
+import { matrixRequest, type MatrixParams, type MatrixResult } from '../../server/src/protocol';
 
 export class MatrixPanel implements vscode.Disposable {
   static current: MatrixPanel | undefined;
@@ -25,7 +25,7 @@ export class MatrixPanel implements vscode.Disposable {
     this.panel.webview.html = this.html();
     this.subscriptions.push(
       this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((m: { type: string; [k: string]: unknown }) => void this.onMessage(m)),
+      this.panel.webview.onDidReceiveMessage((m: { type: string; [k: string]: unknown }) => void this.receive(m)),
       connection.onIndexChanged(() => {
         // A hidden panel's page is gone (no retained context) and asks again when shown: no
         // recount of the whole matrix for every coding made meanwhile.
@@ -59,27 +59,17 @@ export class MatrixPanel implements vscode.Disposable {
     return result;
   }
 
-  private async onMessage(m: { type: string; [k: string]: unknown }): Promise<void> {
+  /** Handles a message of the page (tests hand it the same messages a click or a typed query sends). */
+  async receive(m: { type: string; [k: string]: unknown }): Promise<void> {
     if (m.type === 'ready') await this.update();
     else if (m.type === 'params') await this.update(m.params as Partial<MatrixParams>);
     else if (m.type === 'cell') await this.openCell(String(m.row), m.kind as 'theme' | 'group' | 'code', String(m.column));
   }
 
-  async openCell(row: string, kind: 'theme' | 'group' | 'code', column: string): Promise<void> {
-    const segments = await this.connection.request(matrixCellRequest, { ...this.params, row, kind, column });
-    if (!segments.length) return;
-    const items = segments.map((s) => {
-      const text = s.text.replace(/\s+/g, ' ');
-      return {
-        label: text.length > 120 ? text.slice(0, 119) + '…' : text,
-        description: `${s.informant ?? ''} · ${s.code} · ${s.coder}`,
-        detail: `${vscode.workspace.asRelativePath(vscode.Uri.parse(s.uri), false)}:${s.range.start.line + 1}`,
-        segment: s,
-      };
-    });
-    const title = column ? vscode.l10n.t('{0} × {1}: {2} segments', row, column, segments.length) : vscode.l10n.t('{0}: {1} segments', row, segments.length);
-    const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
-    if (picked) await vscode.commands.executeCommand('qda.segmentOpen', { uri: picked.segment.uri, range: picked.segment.range as lsp.Range });
+  /** Lists a cell's segments (column '' for the whole row) in the Coded Segments view, beside the matrix. */
+  async openCell(row: string, kind: 'theme' | 'group' | 'code', column: string): Promise<SegmentsPanel> {
+    const source = column ? vscode.l10n.t('Framework matrix: {0} × {1}', row, column) : vscode.l10n.t('Framework matrix: {0}', row);
+    return SegmentsPanel.show(this.connection, { cell: { ...this.params, row, kind, column } }, source, vscode.ViewColumn.Beside);
   }
 
   private html(): string {

@@ -524,3 +524,54 @@ export interface MatrixCellSegment {
   text: string;
 }
 export const matrixCellRequest = new RequestType<MatrixCellParams, MatrixCellSegment[], void>('qda/matrixCell');
+
+// ---- Coded Segments view (issue 17.1) ----------------------------------------------------------
+
+/** Which segments to list: a query, or code/theme names, or a matrix cell; then the filters. */
+export interface CodedSegmentsParams {
+  /** A query in the language of `qda query` ("Tid og kø" AND NOT Ledelse). */
+  query?: string;
+  /** Code, group or theme names, any of them (no quoting needed, unlike a query). */
+  names?: string[];
+  /** The segments behind one cell of the framework matrix (its own options apply). */
+  cell?: MatrixCellParams;
+  /** A name stands for its child codes too (default true). */
+  withChildren?: boolean;
+  /** How near AND / NOT look: 'overlap' (default), 'turn', or a number of turns. */
+  scope?: 'overlap' | 'turn' | number;
+  coder?: string;
+  informant?: string;
+  /** 'NAME=VALUE': informants with that attribute value in qda.yaml. */
+  attribute?: string;
+  /** The most segments to send (the count is always complete); default 2000. */
+  limit?: number;
+}
+
+export interface CodedSegment {
+  uri: string;
+  range: Range;
+  /** The transcript's path in the project. */
+  doc: string;
+  /** 1-based line of the start. */
+  line: number;
+  code: string;
+  theme: string;
+  group: string;
+  coder: string;
+  informant: string | null;
+  attributes: Record<string, string>;
+  text: string;
+}
+
+export interface CodedSegmentsResult {
+  segments: CodedSegment[];
+  /** How many segments the query selects (may exceed segments.length when limited). */
+  total: number;
+  coders: string[];
+  informants: string[];
+  /** 'NAME=VALUE' for every attribute value in qda.yaml. */
+  attributeValues: string[];
+  /** A query that could not be read, or a name that is not in the codebook. */
+  error?: string;
+}
+export const codedSegmentsRequest = new RequestType<CodedSegmentsParams, CodedSegmentsResult, void>('qda/codedSegments');
