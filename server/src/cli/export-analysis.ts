@@ -1,21 +1,45 @@
 // `qda export matrix-csv [matrix's options] | segments-csv [--query EXPR] [filters] | cooccur-csv
-// [--out FILE] [folder]`: the analysis tables for a spreadsheet.
+// | chart-svg [--chart bars|informants|cooccurrence] [matrix's options] [--measure overlap|turn]
+// [--top N] [--theme light|dark] [--title TEXT] [--out FILE] [folder]`: the analysis tables for a
+// spreadsheet, and the charts for the chapter.
 import * as path from 'node:path';
 import { cooccurrence, cooccurrenceToCsv } from '../core/analysis/cooccur';
 import { matrixToCsv } from '../core/analysis/matrix';
+import { barChartSvg, heatmapSvg } from '../core/analysis/charts';
 import { segmentRows, segmentRowsToCsv } from '../core/analysis/segmentTable';
 import { selectSegments } from './analysis';
-import { loadProject, parseArgs, writeFileAtomic, type CliIo } from './io';
+import { CliError, loadProject, parseArgs, writeFileAtomic, type CliIo, type ParsedArgs } from './io';
 import { matrixFromArgs } from './matrix';
 
-export const FORMATS = ['matrix-csv', 'segments-csv', 'cooccur-csv'] as const;
+export const FORMATS = ['matrix-csv', 'segments-csv', 'cooccur-csv', 'chart-svg'] as const;
+
+const CHARTS = ['bars', 'informants', 'cooccurrence'] as const;
+
+function chartOptions(parsed: ParsedArgs): { chart: (typeof CHARTS)[number]; theme: 'light' | 'dark'; measure: 'overlapping' | 'sameTurn'; top: number; title?: string } {
+  const chart = (parsed.flags.get('chart')?.at(-1) ?? 'bars') as (typeof CHARTS)[number];
+  if (!CHARTS.includes(chart)) throw new CliError(`--chart is ${CHARTS.join(', ')}, not '${chart}'`);
+  const theme = parsed.flags.get('theme')?.at(-1) ?? 'light';
+  if (theme !== 'light' && theme !== 'dark') throw new CliError(`--theme is light or dark, not '${theme}'`);
+  const measure = parsed.flags.get('measure')?.at(-1) ?? 'overlap';
+  if (measure !== 'overlap' && measure !== 'turn') throw new CliError(`--measure is overlap or turn, not '${measure}'`);
+  const topArg = parsed.flags.get('top')?.at(-1) ?? '30';
+  if (!/^\d+$/.test(topArg) || Number(topArg) < 1) throw new CliError(`--top takes a number of codes, not '${topArg}'`);
+  return { chart, theme, measure: measure === 'turn' ? 'sameTurn' : 'overlapping', top: Number(topArg), title: parsed.flags.get('title')?.at(-1) };
+}
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, ['json', 'without-children']);
   const [format, folder] = parsed.positional;
   let content: string;
   let summary: string;
-  if (format === 'matrix-csv') {
+  if (format === 'chart-svg' && chartOptions(parsed).chart !== 'cooccurrence') {
+    const o = chartOptions(parsed);
+    const { matrix } = await matrixFromArgs(parsed, folder, io);
+    const by = matrix.by === 'informants' ? 'informant' : matrix.by;
+    const title = o.title ?? (o.chart === 'bars' ? `${matrix.count} by ${by}` : `${matrix.count} per ${by}`);
+    content = barChartSvg(matrix, { title, transpose: o.chart === 'informants', theme: o.theme });
+    summary = `${o.chart} chart of ${matrix.count}`;
+  } else if (format === 'matrix-csv') {
     const { matrix } = await matrixFromArgs(parsed, folder, io);
     content = matrixToCsv(matrix);
     summary = `${matrix.rows.length} rows × ${matrix.columns.length} columns, ${matrix.count}`;
@@ -25,6 +49,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (format === 'segments-csv') {
       content = segmentRowsToCsv(project, segmentRows(project, segments));
       summary = `${segments.length} segments`;
+    } else if (format === 'chart-svg') {
+      const o = chartOptions(parsed);
+      const c = cooccurrence(segments);
+      content = heatmapSvg(c, { title: o.title ?? `Co-occurrence (${o.measure === 'sameTurn' ? 'same turn' : 'overlapping'} codings)`, measure: o.measure, top: o.top, theme: o.theme });
+      summary = `heat map of ${Math.min(o.top, c.codes.length)} of ${c.codes.length} codes`;
     } else {
       const c = cooccurrence(segments);
       content = cooccurrenceToCsv(c);
