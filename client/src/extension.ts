@@ -11,6 +11,7 @@ import { registerOrphansView } from './orphansView';
 import { registerCodingHistory } from './serverEdits';
 import { registerCompareView, type CompareCodersProvider } from './compareView';
 import { MatrixPanel, registerMatrixView } from './matrixView';
+import { ChartsPanel, registerChartsView } from './chartsView';
 import { registerSegmentsView, SegmentsPanel, type SegmentsRendered } from './segmentsView';
 import type { CodedSegmentsResult } from '../../server/src/protocol';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
@@ -56,6 +57,7 @@ export interface QdaTestApi {
     segments(): { result: CodedSegmentsResult | undefined; rendered: SegmentsRendered | undefined } | undefined;
     toSegments(message: { type: string; [k: string]: unknown }): Promise<void>;
     toMatrix(message: { type: string; [k: string]: unknown }): Promise<void>;
+    toCharts(message: { type: string; [k: string]: unknown }): Promise<void>;
   };
 }
 
@@ -106,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   const compareCoders = registerCompareView(context, connection, history);
   registerMatrixView(context, connection);
   registerSegmentsView(context, connection);
+  registerChartsView(context, connection);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -145,6 +148,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
       },
       toSegments: async (m) => SegmentsPanel.current?.receive(m),
       toMatrix: async (m) => MatrixPanel.current?.receive(m),
+      toCharts: async (m) => ChartsPanel.current?.receive(m),
     },
   };
 }

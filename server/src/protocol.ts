@@ -535,6 +535,8 @@ export interface CodedSegmentsParams {
   names?: string[];
   /** The segments behind one cell of the framework matrix (its own options apply). */
   cell?: MatrixCellParams;
+  /** Two codes that co-occur: the codings of each near one of the other (a co-occurrence cell). */
+  both?: [string, string];
   /** A name stands for its child codes too (default true). */
   withChildren?: boolean;
   /** How near AND / NOT look: 'overlap' (default), 'turn', or a number of turns. */
@@ -575,3 +577,32 @@ export interface CodedSegmentsResult {
   error?: string;
 }
 export const codedSegmentsRequest = new RequestType<CodedSegmentsParams, CodedSegmentsResult, void>('qda/codedSegments');
+
+// ---- Charts (issue 17.4) -----------------------------------------------------------------------
+
+export interface ChartParams {
+  /** bars: a bar per row stacked by column; informants: a bar per column; cooccurrence: the heat map. */
+  chart: 'bars' | 'informants' | 'cooccurrence';
+  rows: 'themes' | 'groups' | 'codes';
+  cols: string;
+  count: 'codings' | 'informants' | 'words';
+  coder?: string;
+  measure?: 'overlapping' | 'sameTurn';
+  /** The heat map's codes: those with the most co-occurrences (default 30). */
+  top?: number;
+  /** The chart's title and axis unit, in the UI's language. */
+  title?: string;
+  unit?: string;
+  /** 'none' (default): colour classes only, the webview maps them to the theme; 'light'/'dark' for a file. */
+  theme?: 'none' | 'light' | 'dark';
+}
+
+export interface ChartResult {
+  svg: string;
+  attributes: string[];
+  coders: string[];
+  /** For the co-occurrence table: pairs with a count, most first (at most 500). */
+  pairs?: Array<{ a: string; b: string; overlapping: number; sameTurn: number }>;
+  error?: string;
+}
+export const chartRequest = new RequestType<ChartParams, ChartResult, void>('qda/chart');

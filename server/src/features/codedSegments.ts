@@ -33,11 +33,15 @@ export function codedSegments(ws: ServerWorkspace, p: CodedSegmentsParams): Code
     } else {
       const segments = analysisSegments(project, filter);
       const withChildren = p.withChildren !== false;
+      const scope: QueryScope = p.scope === undefined || p.scope === 'overlap' ? { kind: 'overlap' } : { kind: 'turns', distance: p.scope === 'turn' ? 0 : Math.max(0, Math.floor(p.scope)) };
       if (p.names?.length) {
         const codes = new Set(p.names.flatMap((n) => codesOfName(project, n, withChildren)).map(normalizeName));
         selected = segments.filter((s) => codes.has(normalizeName(s.code)));
+      } else if (p.both) {
+        // As the co-occurrence counts them: the codes themselves, not their child codes.
+        const [a, b] = p.both;
+        selected = evaluateQuery(project, { kind: 'and', left: { kind: 'name', name: a, at: 0 }, right: { kind: 'name', name: b, at: 0 } }, segments, scope, false);
       } else if (p.query?.trim()) {
-        const scope: QueryScope = p.scope === undefined || p.scope === 'overlap' ? { kind: 'overlap' } : { kind: 'turns', distance: p.scope === 'turn' ? 0 : Math.max(0, Math.floor(p.scope)) };
         selected = evaluateQuery(project, parseQuery(p.query), segments, scope, withChildren);
       } else selected = segments;
     }

@@ -13,7 +13,6 @@ import type { Cooccurrence } from './cooccur';
 
 /** Text and attribute values: &, <, >, " and ' as entities; characters XML forbids are dropped. */
 export function escapeXml(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
