@@ -5,13 +5,14 @@
 import * as path from 'node:path';
 import { cooccurrence, cooccurrenceToCsv } from '../core/analysis/cooccur';
 import { matrixToCsv } from '../core/analysis/matrix';
+import { cooccurrenceXlsx, matrixXlsx, segmentsXlsx } from '../core/analysis/xlsxTables';
 import { barChartSvg, heatmapSvg } from '../core/analysis/charts';
 import { segmentRows, segmentRowsToCsv } from '../core/analysis/segmentTable';
 import { selectSegments } from './analysis';
 import { CliError, loadProject, parseArgs, writeFileAtomic, type CliIo, type ParsedArgs } from './io';
 import { matrixFromArgs } from './matrix';
 
-export const FORMATS = ['matrix-csv', 'segments-csv', 'cooccur-csv', 'chart-svg'] as const;
+export const FORMATS = ['matrix-csv', 'segments-csv', 'cooccur-csv', 'chart-svg', 'matrix-xlsx', 'segments-xlsx', 'cooccur-xlsx'] as const;
 
 const CHARTS = ['bars', 'informants', 'cooccurrence'] as const;
 
@@ -30,7 +31,9 @@ function chartOptions(parsed: ParsedArgs): { chart: (typeof CHARTS)[number]; the
 export async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, ['json', 'without-children']);
   const [format, folder] = parsed.positional;
-  let content: string;
+  let content: string | Uint8Array;
+  const outArg = parsed.flags.get('out')?.at(-1);
+  if (format?.endsWith('-xlsx') && !outArg) throw new CliError(`${format} writes a binary file: give --out FILE.xlsx`);
   let summary: string;
   if (format === 'chart-svg' && chartOptions(parsed).chart !== 'cooccurrence') {
     const o = chartOptions(parsed);
@@ -39,15 +42,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const title = o.title ?? (o.chart === 'bars' ? `${matrix.count} by ${by}` : `${matrix.count} per ${by}`);
     content = barChartSvg(matrix, { title, transpose: o.chart === 'informants', theme: o.theme });
     summary = `${o.chart} chart of ${matrix.count}`;
-  } else if (format === 'matrix-csv') {
+  } else if (format === 'matrix-csv' || format === 'matrix-xlsx') {
     const { matrix } = await matrixFromArgs(parsed, folder, io);
-    content = matrixToCsv(matrix);
+    content = format === 'matrix-csv' ? matrixToCsv(matrix) : await matrixXlsx(matrix);
     summary = `${matrix.rows.length} rows × ${matrix.columns.length} columns, ${matrix.count}`;
   } else {
     const project = await loadProject(folder, io);
     const segments = selectSegments(project, parsed, parsed.flags.get('query')?.at(-1));
-    if (format === 'segments-csv') {
-      content = segmentRowsToCsv(project, segmentRows(project, segments));
+    if (format === 'segments-csv' || format === 'segments-xlsx') {
+      const rows = segmentRows(project, segments);
+      content = format === 'segments-csv' ? segmentRowsToCsv(project, rows) : await segmentsXlsx(project, rows);
       summary = `${segments.length} segments`;
     } else if (format === 'chart-svg') {
       const o = chartOptions(parsed);
@@ -56,13 +60,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       summary = `heat map of ${Math.min(o.top, c.codes.length)} of ${c.codes.length} codes`;
     } else {
       const c = cooccurrence(segments);
-      content = cooccurrenceToCsv(c);
+      content = format === 'cooccur-xlsx' ? await cooccurrenceXlsx(c) : cooccurrenceToCsv(c);
       summary = `${c.codes.length} codes, ${c.pairs.length} pairs`;
     }
   }
-  const outArg = parsed.flags.get('out')?.at(-1);
   if (!outArg) {
-    io.stdout(content.replace(/^\uFEFF/, ''));
+    io.stdout(String(content).replace(/^\uFEFF/, ''));
     return 0;
   }
   const out = path.resolve(io.cwd, outArg);
