@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
 import { SegmentsPanel } from './segmentsView';
+import { saveXlsx } from './analysisExport';
 import { matrixRequest, type MatrixParams, type MatrixResult } from '../../server/src/protocol';
 
 export class MatrixPanel implements vscode.Disposable {
@@ -63,7 +64,13 @@ export class MatrixPanel implements vscode.Disposable {
   async receive(m: { type: string; [k: string]: unknown }): Promise<void> {
     if (m.type === 'ready') await this.update();
     else if (m.type === 'params') await this.update(m.params as Partial<MatrixParams>);
+    else if (m.type === 'saveXlsx') await this.saveXlsx();
     else if (m.type === 'cell') await this.openCell(String(m.row), m.kind as 'theme' | 'group' | 'code', String(m.column));
+  }
+
+  /** Writes what the matrix shows as an Excel workbook (as `qda export matrix-xlsx`). */
+  saveXlsx(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    return saveXlsx(this.connection, { kind: 'matrix', matrix: this.params }, 'matrix.xlsx', target);
   }
 
   /** Lists a cell's segments (column '' for the whole row) in the Coded Segments view, beside the matrix. */
@@ -94,6 +101,7 @@ export class MatrixPanel implements vscode.Disposable {
       collapse: vscode.l10n.t('Collapse or expand {0}'),
       caption: vscode.l10n.t('Framework matrix: a coding counts for the informant of the turn where it starts. Press Enter on a cell to list its segments.'),
       empty: vscode.l10n.t('No codings to count yet.'),
+      saveXlsx: vscode.l10n.t('Save as Excel…'),
     };
     return `<!DOCTYPE html>
 <html lang="${vscode.env.language.startsWith('nb') || vscode.env.language.startsWith('no') ? 'nb' : 'en'}">
@@ -105,6 +113,7 @@ export class MatrixPanel implements vscode.Disposable {
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 8px 16px; }
   .controls { display: flex; gap: 16px; flex-wrap: wrap; margin-bottom: 12px; }
   label { display: flex; gap: 6px; align-items: center; }
+  button.save { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 3px 10px; cursor: pointer; font: inherit; }
   select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border); padding: 2px 4px; }
   table { border-collapse: collapse; }
   caption { text-align: left; color: var(--vscode-descriptionForeground); padding-bottom: 6px; }
@@ -153,11 +162,14 @@ export class MatrixPanel implements vscode.Disposable {
 
   function render() {
     const controls = document.getElementById('controls');
+    const save = el('button', { class: 'save', text: L.saveXlsx });
+    save.addEventListener('click', () => vscode.postMessage({ type: 'saveXlsx' }));
     controls.replaceChildren(
       select('rows', L.rows, [['themes', L.themes], ['groups', L.groups], ['codes', L.codes]], params.rows),
       select('cols', L.columns, [['informants', L.informants], ...result.attributes.map((a) => [a, a])], params.cols),
       select('count', L.count, [['codings', L.codings], ['informants', L.informantsCount], ['words', L.words]], params.count),
       select('coder', L.coder, [['', L.allCoders], ...result.coders.map((c) => [c, c])], params.coder || ''),
+      save,
     );
     const out = document.getElementById('out');
     if (!result.rows.length) return out.replaceChildren(el('p', { text: result.error || L.empty }));
@@ -241,5 +253,6 @@ export function registerMatrixView(context: vscode.ExtensionContext, connection:
       if (fresh) await new Promise<void>((resolve) => panel.onUpdated(resolve));
       return params ? panel.update(params) : (panel.shown ?? panel.update());
     }),
+    vscode.commands.registerCommand('qda.matrixSaveXlsx', async (target?: vscode.Uri) => MatrixPanel.current?.saveXlsx(target)),
   );
 }

@@ -10,6 +10,7 @@
 // text.
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
+import { saveXlsx } from './analysisExport';
 import { codedSegmentsRequest, type CodedSegment, type CodedSegmentsParams, type CodedSegmentsResult } from '../../server/src/protocol';
 
 export type GroupBy = 'code' | 'informant' | 'doc' | 'none';
@@ -127,10 +128,18 @@ export class SegmentsPanel implements vscode.Disposable {
         next.attribute = o.filter.startsWith('a:') ? o.filter.slice(2) : undefined;
       }
       await this.update(next);
+    } else if (m.type === 'saveXlsx') {
+      await this.saveXlsx();
     } else if (m.type === 'open') {
       const s = this.shown?.segments[Number(m.index)];
       if (s) await this.open(s);
     }
+  }
+
+  /** Writes every listed segment (not only the first shown) as the segment table in Excel. */
+  saveXlsx(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const { limit: _limit, ...params } = this.params;
+    return saveXlsx(this.connection, { kind: 'segments', segments: params }, 'segments.xlsx', target);
   }
 
   /** Opens a segment's place beside the panel, so the list stays in view. */
@@ -150,6 +159,7 @@ export class SegmentsPanel implements vscode.Disposable {
       query: vscode.l10n.t('Query'),
       queryPlaceholder: vscode.l10n.t('e.g. "Tid og kø" AND NOT Ledelse — Enter to run'),
       run: vscode.l10n.t('Run'),
+      saveXlsx: vscode.l10n.t('Save as Excel…'),
       scope: vscode.l10n.t('Near means'),
       overlap: vscode.l10n.t('overlapping'),
       sameTurn: vscode.l10n.t('in the same turn'),
@@ -243,7 +253,9 @@ export class SegmentsPanel implements vscode.Disposable {
       queryInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') vscode.postMessage({ type: 'query', query: queryInput.value }); });
       const run = el('button', { class: 'run', text: L.run });
       run.addEventListener('click', () => vscode.postMessage({ type: 'query', query: queryInput.value }));
-      document.getElementById('querybar').replaceChildren(queryInput, run);
+      const save = el('button', { class: 'run', text: L.saveXlsx });
+      save.addEventListener('click', () => vscode.postMessage({ type: 'saveXlsx' }));
+      document.getElementById('querybar').replaceChildren(queryInput, run, save);
     }
     if (document.activeElement !== queryInput) queryInput.value = p.query;
     const children = el('input', { type: 'checkbox', id: 'children' });
@@ -338,5 +350,6 @@ export function registerSegmentsView(context: vscode.ExtensionContext, connectio
       const panel = await SegmentsPanel.show(connection, { query: q }, q ? vscode.l10n.t('Query: {0}', q) : vscode.l10n.t('All coded segments'));
       return { result: panel.shown, rendered: panel.rendered };
     }),
+    vscode.commands.registerCommand('qda.segmentsSaveXlsx', async (target?: vscode.Uri) => SegmentsPanel.current?.saveXlsx(target)),
   );
 }

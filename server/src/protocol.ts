@@ -606,3 +606,13 @@ export interface ChartResult {
   error?: string;
 }
 export const chartRequest = new RequestType<ChartParams, ChartResult, void>('qda/chart');
+
+// ---- Excel exports from the views (issue 17.2, 17.5) -------------------------------------------
+
+export type AnalysisXlsxParams = { kind: 'matrix'; matrix: MatrixParams } | { kind: 'segments'; segments: CodedSegmentsParams };
+export interface AnalysisXlsxResult {
+  /** The .xlsx file, base64. */
+  data?: string;
+  error?: string;
+}
+export const analysisXlsxRequest = new RequestType<AnalysisXlsxParams, AnalysisXlsxResult, void>('qda/analysisXlsx');

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, qda, workspaceRoot } from './helpers';
-import type { ChartResult } from '../../server/src/protocol';
+import readXlsxFile from 'read-excel-file/node';
+import type { ChartResult, CodedSegmentsResult, MatrixResult } from '../../server/src/protocol';
 
 type Shown = { result: ChartResult; rendered: { chart: string; desc: string; tableRows: number } };
 
@@ -55,5 +56,25 @@ describe('the Charts view in a real VS Code', function () {
     assert.match(svg, /<style>\.bg\{fill:#/, 'a palette of its own, not the theme’s variables');
     assert.ok(svg.includes('Kompetanse og opplæring'));
     fs.rmSync(target.fsPath);
+  });
+
+  it('Save as Excel writes what the Framework Matrix and the Coded Segments view show', async function () {
+    const shown = await vscode.commands.executeCommand<MatrixResult>('qda.matrixShow', { rows: 'codes', cols: 'role', count: 'codings', coder: '' });
+    const target = vscode.Uri.file(path.join(workspaceRoot(), 'matrise.xlsx'));
+    assert.equal((await vscode.commands.executeCommand<vscode.Uri>('qda.matrixSaveXlsx', target))?.fsPath, target.fsPath);
+    const [sheet] = await readXlsxFile(target.fsPath);
+    assert.deepEqual(sheet.data[0], ['name', 'kind', ...shown.columns, 'total']);
+    assert.deepEqual(sheet.data.slice(1), shown.rows.map((r) => [r.name, r.kind, ...shown.columns.map((c) => r.cells[c]), r.total]));
+    fs.rmSync(target.fsPath);
+
+    const listed = await vscode.commands.executeCommand<{ result: CodedSegmentsResult }>('qda.segmentsQuery', '"Verktøy og kundedata"');
+    assert.ok(listed.result.total > 5);
+    const segTarget = vscode.Uri.file(path.join(workspaceRoot(), 'utdrag.xlsx'));
+    await vscode.commands.executeCommand('qda.segmentsSaveXlsx', segTarget);
+    const [segs] = await readXlsxFile(segTarget.fsPath);
+    const text = segs.data[0].indexOf('text');
+    assert.equal(segs.data.length, listed.result.total + 1);
+    assert.deepEqual(segs.data.slice(1).map((r) => r[text]), listed.result.segments.map((s) => s.text));
+    fs.rmSync(segTarget.fsPath);
   });
 });

@@ -18,6 +18,23 @@ export function codedSegments(ws: ServerWorkspace, p: CodedSegmentsParams): Code
   const informants = project.informantLabels();
   const attributeValues = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.entries(a).filter(([, v]) => v !== '').map(([k, v]) => `${k}=${v}`)))].sort((a, b) => a.localeCompare(b));
   const base = { coders, informants, attributeValues };
+  const selected = selectCodedSegments(ws, p);
+  if (typeof selected === 'string') return { ...base, segments: [], total: 0, error: selected };
+  const shown = selected.slice(0, Math.max(0, p.limit ?? DEFAULT_LIMIT));
+  const rows = segmentRows(project, shown);
+  return {
+    ...base,
+    total: selected.length,
+    segments: shown.map((s, i) => {
+      const r = rows[i];
+      return { uri: ws.uriOf(s.doc), range: ws.toRange(s.doc, { start: s.start, end: s.end }), doc: s.doc, line: r.line, code: s.code, theme: r.theme, group: r.group, coder: s.coder, informant: s.informant, attributes: r.attributes, text: r.text };
+    }),
+  };
+}
+
+/** Every segment the parameters select (no limit), or the message of a query that cannot be run. */
+export function selectCodedSegments(ws: ServerWorkspace, p: CodedSegmentsParams): AnalysisSegment[] | string {
+  const project = ws.project;
   const filter: SegmentFilter = { coders: p.coder ? [p.coder] : undefined, informants: p.informant ? [p.informant] : undefined };
   if (p.attribute) {
     const eq = p.attribute.indexOf('=');
@@ -46,17 +63,8 @@ export function codedSegments(ws: ServerWorkspace, p: CodedSegmentsParams): Code
       } else selected = segments;
     }
   } catch (err) {
-    if (err instanceof QuerySyntaxError || err instanceof QueryNameError) return { ...base, segments: [], total: 0, error: err.message };
+    if (err instanceof QuerySyntaxError || err instanceof QueryNameError) return err.message;
     throw err;
   }
-  const shown = selected.slice(0, Math.max(0, p.limit ?? DEFAULT_LIMIT));
-  const rows = segmentRows(project, shown);
-  return {
-    ...base,
-    total: selected.length,
-    segments: shown.map((s, i) => {
-      const r = rows[i];
-      return { uri: ws.uriOf(s.doc), range: ws.toRange(s.doc, { start: s.start, end: s.end }), doc: s.doc, line: r.line, code: s.code, theme: r.theme, group: r.group, coder: s.coder, informant: s.informant, attributes: r.attributes, text: r.text };
-    }),
-  };
+  return selected;
 }

@@ -31,7 +31,6 @@ export function sheetName(name: string, taken: Set<string> = new Set()): string 
 }
 
 // Characters XML 1.0 cannot hold (Excel refuses the file): dropped from text.
-// eslint-disable-next-line no-control-regex
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 
 /** The .xlsx file of the sheets, as bytes. */
