@@ -111,4 +111,11 @@ describe('charts: SVG drawn in core', () => {
     assert.deepEqual(g.codes, ['A', 'B']);
     assert.deepEqual(g.grid, [[0, 5], [5, 0]]);
   });
+
+  it('the demo thesis groups its informants (bank interviews, focus group, municipality): the matrix by group counts every coding once', async () => {
+    const byGroup = JSON.parse(await cli(['matrix', '--rows', 'themes', '--cols', 'group', '--json', DEMO])) as { columns: string[]; rows: Array<{ name: string; total: number }> };
+    const byRole = JSON.parse(await cli(['matrix', '--rows', 'themes', '--cols', 'role', '--json', DEMO])) as { rows: Array<{ name: string; total: number }> };
+    assert.deepEqual(byGroup.columns, ['bankintervju', 'fokusgruppe', 'kommuneintervju']);
+    assert.deepEqual(byGroup.rows.map((r) => r.total), byRole.rows.map((r) => r.total));
+  });
 });
