@@ -11,7 +11,8 @@
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
 import { saveXlsx } from './analysisExport';
-import { codedSegmentsRequest, type CodedSegment, type CodedSegmentsParams, type CodedSegmentsResult } from '../../server/src/protocol';
+import { applyServerEdit } from './serverEdits';
+import { codedSegmentsRequest, saveQueryRequest, type CodedSegment, type CodedSegmentsParams, type CodedSegmentsResult } from '../../server/src/protocol';
 
 export type GroupBy = 'code' | 'informant' | 'doc' | 'none';
 
@@ -128,12 +129,40 @@ export class SegmentsPanel implements vscode.Disposable {
         next.attribute = o.filter.startsWith('a:') ? o.filter.slice(2) : undefined;
       }
       await this.update(next);
+    } else if (m.type === 'saved') {
+      const saved = this.shown?.saved.find((q) => q.name === m.name);
+      if (!saved) return;
+      this.source = vscode.l10n.t('Saved query: {0}', saved.name);
+      this.params = { ...this.params, query: saved.query, scope: saved.scope ?? 'overlap', names: undefined, cell: undefined, both: undefined };
+      await this.update();
+    } else if (m.type === 'saveQuery') {
+      await this.saveQuery(typeof m.name === 'string' ? m.name : undefined);
     } else if (m.type === 'saveXlsx') {
       await this.saveXlsx();
     } else if (m.type === 'open') {
       const s = this.shown?.segments[Number(m.index)];
       if (s) await this.open(s);
     }
+  }
+
+  /** Saves the query in the box under a name in qda.yaml's `queries:` (an edit that keeps its comments; Undo works). */
+  async saveQuery(name?: string): Promise<boolean> {
+    const query = this.params.query?.trim();
+    if (!query) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Type a query first; a code, a theme or a matrix cell is not a query.'));
+      return false;
+    }
+    const chosen = name ?? (await vscode.window.showInputBox({ prompt: vscode.l10n.t('Save the query "{0}" in qda.yaml as…', query), placeHolder: vscode.l10n.t('A name, e.g. Training without leadership') }));
+    if (!chosen?.trim()) return false;
+    const result = await this.connection.request(saveQueryRequest, { name: chosen, query, scope: this.params.scope });
+    if (result.error) {
+      void vscode.window.showErrorMessage(result.error);
+      return false;
+    }
+    if (!result.edit) return false;
+    const applied = await applyServerEdit(this.connection, result);
+    if (applied && result.message) vscode.window.setStatusBarMessage(result.message, 5000);
+    return applied;
   }
 
   /** Writes every listed segment (not only the first shown) as the segment table in Excel. */
@@ -160,6 +189,9 @@ export class SegmentsPanel implements vscode.Disposable {
       queryPlaceholder: vscode.l10n.t('e.g. "Tid og kø" AND NOT Ledelse — Enter to run'),
       run: vscode.l10n.t('Run'),
       saveXlsx: vscode.l10n.t('Save as Excel…'),
+      saveQuery: vscode.l10n.t('Save Query…'),
+      savedQueries: vscode.l10n.t('Saved queries'),
+      pickSaved: vscode.l10n.t('(choose)'),
       scope: vscode.l10n.t('Near means'),
       overlap: vscode.l10n.t('overlapping'),
       sameTurn: vscode.l10n.t('in the same turn'),
@@ -255,13 +287,16 @@ export class SegmentsPanel implements vscode.Disposable {
       run.addEventListener('click', () => vscode.postMessage({ type: 'query', query: queryInput.value }));
       const save = el('button', { class: 'run', text: L.saveXlsx });
       save.addEventListener('click', () => vscode.postMessage({ type: 'saveXlsx' }));
-      document.getElementById('querybar').replaceChildren(queryInput, run, save);
+      const saveQuery = el('button', { class: 'run', text: L.saveQuery });
+      saveQuery.addEventListener('click', () => vscode.postMessage({ type: 'saveQuery' }));
+      document.getElementById('querybar').replaceChildren(queryInput, run, saveQuery, save);
     }
     if (document.activeElement !== queryInput) queryInput.value = p.query;
     const children = el('input', { type: 'checkbox', id: 'children' });
     children.checked = p.withChildren;
     children.addEventListener('change', () => options({ withChildren: children.checked }));
     document.getElementById('controls').replaceChildren(
+      ...(r.saved.length ? [select('saved', L.savedQueries, [['', L.pickSaved], ...r.saved.map((q) => [q.name, q.name])], '', (v) => v && vscode.postMessage({ type: 'saved', name: v }))] : []),
       select('scope', L.scope, [['overlap', L.overlap], ['turn', L.sameTurn], ...[1, 2, 3, 5].map((n) => [String(n), format(L.withinTurns, n)])], p.scope, (v) => options({ scope: v })),
       el('label', { for: 'children' }, children, el('span', { text: L.children })),
       select('coder', L.coder, [['', L.allCoders], ...r.coders.map((c) => [c, c])], p.coder, (v) => options({ coder: v })),

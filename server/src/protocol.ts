@@ -573,6 +573,8 @@ export interface CodedSegmentsResult {
   informants: string[];
   /** 'NAME=VALUE' for every attribute value in qda.yaml. */
   attributeValues: string[];
+  /** The saved queries of qda.yaml (`queries:`), by name. */
+  saved: Array<{ name: string; query: string; scope?: 'overlap' | 'turn' | number }>;
   /** A query that could not be read, or a name that is not in the codebook. */
   error?: string;
 }
@@ -616,3 +618,11 @@ export interface AnalysisXlsxResult {
   error?: string;
 }
 export const analysisXlsxRequest = new RequestType<AnalysisXlsxParams, AnalysisXlsxResult, void>('qda/analysisXlsx');
+
+/** "Save query…" in the Coded Segments view: an edit of qda.yaml's `queries:` that keeps its comments. */
+export interface SaveQueryParams {
+  name: string;
+  query: string;
+  scope?: 'overlap' | 'turn' | number;
+}
+export const saveQueryRequest = new RequestType<SaveQueryParams, EditResult, void>('qda/saveQuery');

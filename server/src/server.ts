@@ -37,9 +37,9 @@ import { importPreviewRequest, importTranscriptsRequest, informantsRequest, setI
 import { exportQuotes, formatQuoteRequestHandler, quotableSegments } from './features/quoteRequests';
 import { exportQuotesRequest, formatQuoteRequest, quotableSegmentsRequest } from './protocol';
 import { deleteCodeHandler, exportCodebookHandler, mergeCodesHandler, moveItemsHandler, newCategoryHandler, renameItemHandler, setColorHandler, setDescriptionHandler } from './features/codebookOps';
-import { analysisXlsxRequest, chartRequest, codedSegmentsRequest, disagreementsRequest, matrixCellRequest, matrixRequest, settleDisagreementRequest } from './protocol';
+import { analysisXlsxRequest, chartRequest, saveQueryRequest, codedSegmentsRequest, disagreementsRequest, matrixCellRequest, matrixRequest, settleDisagreementRequest } from './protocol';
 import { matrix, matrixCell } from './features/matrix';
-import { codedSegments } from './features/codedSegments';
+import { codedSegments, saveQueryHandler } from './features/codedSegments';
 import { chart } from './features/charts';
 import { analysisXlsx } from './features/analysisXlsx';
 import { disagreements, settle } from './features/compareCoders';
@@ -351,6 +351,7 @@ connection.onRequest(matrixRequest, async (p) => (await settled(), matrix(ws!, p
 connection.onRequest(matrixCellRequest, async (p) => (await settled(), matrixCell(ws!, p)));
 connection.onRequest(codedSegmentsRequest, async (p) => (await settled(), codedSegments(ws!, p)));
 connection.onRequest(chartRequest, async (p) => (await settled(), chart(ws!, p)));
+connection.onRequest(saveQueryRequest, async (p) => (await settled(), saveQueryHandler(ws!, p, versionOf)));
 connection.onRequest(analysisXlsxRequest, async (p) => (await settled(), analysisXlsx(ws!, p)));
 connection.onRequest(disagreementsRequest, async (p) => (await settled(), disagreements(ws!, p, openText)));
 connection.onRequest(settleDisagreementRequest, async (p) => (await settled(), settle(ws!, p, versionOf, openText)));

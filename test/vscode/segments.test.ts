@@ -3,6 +3,7 @@
 // cell opens it with exactly that cell's segments, and a segment opens its place.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, qda, waitFor, walkTree, workspaceRoot } from './helpers';
@@ -79,5 +80,27 @@ describe('the Coded Segments view in a real VS Code', function () {
     assert.equal(shown.result.total, row.cells['rådgiver']);
     assert.equal(shown.rendered.items, row.cells['rådgiver']);
     assert.ok(shown.result.segments.every((s) => s.attributes.role === 'rådgiver' && s.theme === row.name), 'every segment is an adviser’s, in that theme');
+  });
+
+  it('runs a query saved in qda.yaml, and saves a typed query there keeping the file’s comments', async function () {
+    const api = await qda();
+    await vscode.commands.executeCommand('qda.segmentsQuery', '');
+    const savedQuery = '"Kompetanse og opplæring" AND NOT "Ledelse av innføringen"';
+    await api.analysis.toSegments({ type: 'saved', name: 'Opplæring uten ledelse' });
+    const drawn = await waitFor('the page draws the saved query', () => { const s = api.analysis.segments(); return s?.rendered?.query === savedQuery ? s : undefined; });
+    assert.equal(drawn.result!.total, cliQuery(savedQuery).length);
+
+    const typed = '"Verktøy og kundedata" AND NOT "Doble signaler"';
+    await api.analysis.toSegments({ type: 'query', query: typed });
+    await waitFor('the page draws the typed query', () => (api.analysis.segments()?.rendered?.query === typed ? true : undefined));
+    const file = path.join(workspaceRoot(), 'qda.yaml');
+    const before = fs.readFileSync(file, 'utf8');
+    await api.analysis.toSegments({ type: 'saveQuery', name: 'Verktøy uten doble signaler' });
+    const after = await waitFor('qda.yaml holds the saved query', () => { const t = fs.readFileSync(file, 'utf8'); return t.includes('Verktøy uten doble signaler') ? t : undefined; });
+    assert.equal(after, before.replace(/(queries:\n(?:  .*\n)*)/, `$1  Verktøy uten doble signaler: ${JSON.stringify(typed)}\n`), 'one line added under queries:, everything else as it was');
+    // The view lists it among the saved queries once the server has read the file again.
+    await waitFor('the view offers the new saved query', () => (api.analysis.segments()?.result?.saved.some((q) => q.name === 'Verktøy uten doble signaler') ? true : undefined));
+    // Later suites see the demo's qda.yaml as it was.
+    fs.writeFileSync(file, before);
   });
 });

@@ -3,7 +3,9 @@
 // informant, transcript, line, attributes and theme › group › code (the segment table's rows, so
 // the view, `qda query` and `qda export segments-csv` agree).
 import type { ServerWorkspace } from '../workspace';
-import type { CodedSegmentsParams, CodedSegmentsResult } from '../protocol';
+import type { CodedSegmentsParams, CodedSegmentsResult, EditResult, SaveQueryParams } from '../protocol';
+import { saveQuery } from '../core/ops/savedQueries';
+import { toWorkspaceEdit } from './codingCommands';
 import { analysisSegments, type AnalysisSegment, type SegmentFilter } from '../core/analysis/segments';
 import { codesOfName, evaluateQuery, parseQuery, QueryNameError, QuerySyntaxError, type QueryScope } from '../core/analysis/query';
 import { segmentRows } from '../core/analysis/segmentTable';
@@ -17,7 +19,8 @@ export function codedSegments(ws: ServerWorkspace, p: CodedSegmentsParams): Code
   const coders = [...new Set(project.allCodings().map((i) => i.coding.coder))].sort();
   const informants = project.informantLabels();
   const attributeValues = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.entries(a).filter(([, v]) => v !== '').map(([k, v]) => `${k}=${v}`)))].sort((a, b) => a.localeCompare(b));
-  const base = { coders, informants, attributeValues };
+  const saved = Object.entries(project.config.queries).map(([name, q]) => ({ name, ...q }));
+  const base = { coders, informants, attributeValues, saved };
   const selected = selectCodedSegments(ws, p);
   if (typeof selected === 'string') return { ...base, segments: [], total: 0, error: selected };
   const shown = selected.slice(0, Math.max(0, p.limit ?? DEFAULT_LIMIT));
@@ -67,4 +70,10 @@ export function selectCodedSegments(ws: ServerWorkspace, p: CodedSegmentsParams)
     throw err;
   }
   return selected;
+}
+
+export function saveQueryHandler(ws: ServerWorkspace, p: SaveQueryParams, versionOf: (uri: string) => number | null): EditResult {
+  const result = saveQuery(ws.project, p.name, { query: p.query, scope: p.scope });
+  if (result.error || result.edits.length === 0) return { error: result.error, message: result.message };
+  return { edit: toWorkspaceEdit(ws, result, versionOf), save: result.edits.map((e) => ws.uriOf(e.path)), message: result.message };
 }
