@@ -23,6 +23,7 @@ import {
 } from '../../server/src/protocol';
 import type { CodebookElement, CodebookTreeProvider } from './codebookTree';
 import type { QdaConnection } from './connection';
+import { SegmentsPanel } from './segmentsView';
 
 const TREE_MIME = 'application/vnd.code.tree.qda.codebook';
 
@@ -267,32 +268,14 @@ export function registerCodebookOps(
     return connection.request(segmentsRequest, item.kind === 'code' ? { code: item.node.name } : { category: item.node.name });
   }
 
+  // The Coded Segments view, of the clicked code or theme (or all selected ones); returns what
+  // it shows (for tests).
   register('qda.segmentsShow', async (arg, all) => {
-    const [item] = targets(arg, all);
-    if (!item) return;
-    const segments = await segmentsOf(item);
-    if (segments.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no coded segments yet.', item.node.name));
-      return;
-    }
-    const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { segment: SegmentInfo }>();
-    pick.title = vscode.l10n.t('Coded segments: {0} ({1})', item.node.name, segments.length);
-    pick.matchOnDescription = true;
-    pick.matchOnDetail = true;
-    pick.ignoreFocusOut = true;
-    pick.items = segments.map((s) => ({
-      label: s.text.replace(/\s+/g, ' ').trim().slice(0, 120) || vscode.l10n.t('(empty passage)'),
-      description: `${s.informants.join(', ') || vscode.l10n.t('no informant')} · ${s.coder}${item.kind === 'category' ? ` · ${s.code}` : ''}`,
-      detail: vscode.l10n.t('{0}, line {1}', vscode.workspace.asRelativePath(vscode.Uri.parse(s.uri), false), s.range.start.line + 1),
-      segment: s,
-    }));
-    // Opening a segment keeps the list open, so the analyst can read one after another.
-    pick.onDidAccept(() => {
-      const s = pick.selectedItems[0]?.segment;
-      if (s) void vscode.commands.executeCommand('qda.segmentOpen', { uri: s.uri, range: s.range });
-    });
-    pick.onDidHide(() => pick.dispose());
-    pick.show();
+    const items = targets(arg, all);
+    if (!items.length) return;
+    const names = items.map((i) => i.node.name);
+    const panel = await SegmentsPanel.show(connection, { names }, vscode.l10n.t('Coded segments of {0}', names.join(', ')));
+    return { result: panel.shown, rendered: panel.rendered };
   });
 
   register('qda.segmentsCopyMarkdown', async (arg, all) => {

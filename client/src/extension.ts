@@ -10,7 +10,10 @@ import { registerQuotes } from './quotes';
 import { registerOrphansView } from './orphansView';
 import { registerCodingHistory } from './serverEdits';
 import { registerCompareView, type CompareCodersProvider } from './compareView';
-import { registerMatrixView } from './matrixView';
+import { MatrixPanel, registerMatrixView } from './matrixView';
+import { ChartsPanel, registerChartsView } from './chartsView';
+import { registerSegmentsView, SegmentsPanel, type SegmentsRendered } from './segmentsView';
+import type { CodedSegmentsResult } from '../../server/src/protocol';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
@@ -46,6 +49,16 @@ export interface QdaTestApi {
   orphansTree: vscode.TreeDataProvider<unknown>;
   /** Files the extension reported "Could not save" for, in order. */
   saveFailures: readonly string[];
+  /**
+   * The analysis webviews: what the Coded Segments page last drew, and a way to hand a panel the
+   * message its page sends on a click or a typed query (a test cannot click inside a webview).
+   */
+  analysis: {
+    segments(): { result: CodedSegmentsResult | undefined; rendered: SegmentsRendered | undefined } | undefined;
+    toSegments(message: { type: string; [k: string]: unknown }): Promise<void>;
+    toMatrix(message: { type: string; [k: string]: unknown }): Promise<void>;
+    toCharts(message: { type: string; [k: string]: unknown }): Promise<void>;
+  };
 }
 
 export interface QdaPerf {
@@ -94,6 +107,8 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   registerFileRenames(context);
   const compareCoders = registerCompareView(context, connection);
   registerMatrixView(context, connection);
+  registerSegmentsView(context, connection);
+  registerChartsView(context, connection);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -126,6 +141,15 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
     server: { readies: () => current.readyCount, running: () => current.running, restarts: () => current.restartCount },
     saveFailures,
     orphansTree: orphans as vscode.TreeDataProvider<unknown>,
+    analysis: {
+      segments: () => {
+        const p = SegmentsPanel.current;
+        return p && { result: p.shown, rendered: p.rendered };
+      },
+      toSegments: async (m) => SegmentsPanel.current?.receive(m),
+      toMatrix: async (m) => MatrixPanel.current?.receive(m),
+      toCharts: async (m) => ChartsPanel.current?.receive(m),
+    },
   };
 }
 

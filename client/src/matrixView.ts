@@ -6,9 +6,10 @@
 // The page gets a strict Content-Security-Policy (no network, a nonce for its one script and
 // style) and builds every element with textContent, so a name holding HTML stays text.
 import * as vscode from 'vscode';
-import type * as lsp from 'vscode-languageclient';
 import type { QdaConnection } from './connection';
-import { matrixCellRequest, matrixRequest, type MatrixParams, type MatrixResult } from '../../server/src/protocol';
+import { SegmentsPanel } from './segmentsView';
+import { saveXlsx } from './analysisExport';
+import { matrixRequest, type MatrixParams, type MatrixResult } from '../../server/src/protocol';
 
 export class MatrixPanel implements vscode.Disposable {
   static current: MatrixPanel | undefined;
@@ -25,7 +26,7 @@ export class MatrixPanel implements vscode.Disposable {
     this.panel.webview.html = this.html();
     this.subscriptions.push(
       this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((m: { type: string; [k: string]: unknown }) => void this.onMessage(m)),
+      this.panel.webview.onDidReceiveMessage((m: { type: string; [k: string]: unknown }) => void this.receive(m)),
       connection.onIndexChanged(() => {
         // A hidden panel's page is gone (no retained context) and asks again when shown: no
         // recount of the whole matrix for every coding made meanwhile.
@@ -59,27 +60,23 @@ export class MatrixPanel implements vscode.Disposable {
     return result;
   }
 
-  private async onMessage(m: { type: string; [k: string]: unknown }): Promise<void> {
+  /** Handles a message of the page (tests hand it the same messages a click or a typed query sends). */
+  async receive(m: { type: string; [k: string]: unknown }): Promise<void> {
     if (m.type === 'ready') await this.update();
     else if (m.type === 'params') await this.update(m.params as Partial<MatrixParams>);
+    else if (m.type === 'saveXlsx') await this.saveXlsx();
     else if (m.type === 'cell') await this.openCell(String(m.row), m.kind as 'theme' | 'group' | 'code', String(m.column));
   }
 
-  async openCell(row: string, kind: 'theme' | 'group' | 'code', column: string): Promise<void> {
-    const segments = await this.connection.request(matrixCellRequest, { ...this.params, row, kind, column });
-    if (!segments.length) return;
-    const items = segments.map((s) => {
-      const text = s.text.replace(/\s+/g, ' ');
-      return {
-        label: text.length > 120 ? text.slice(0, 119) + '…' : text,
-        description: `${s.informant ?? ''} · ${s.code} · ${s.coder}`,
-        detail: `${vscode.workspace.asRelativePath(vscode.Uri.parse(s.uri), false)}:${s.range.start.line + 1}`,
-        segment: s,
-      };
-    });
-    const title = column ? vscode.l10n.t('{0} × {1}: {2} segments', row, column, segments.length) : vscode.l10n.t('{0}: {1} segments', row, segments.length);
-    const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
-    if (picked) await vscode.commands.executeCommand('qda.segmentOpen', { uri: picked.segment.uri, range: picked.segment.range as lsp.Range });
+  /** Writes what the matrix shows as an Excel workbook (as `qda export matrix-xlsx`). */
+  saveXlsx(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    return saveXlsx(this.connection, { kind: 'matrix', matrix: this.params }, 'matrix.xlsx', target);
+  }
+
+  /** Lists a cell's segments (column '' for the whole row) in the Coded Segments view, beside the matrix. */
+  async openCell(row: string, kind: 'theme' | 'group' | 'code', column: string): Promise<SegmentsPanel> {
+    const source = column ? vscode.l10n.t('Framework matrix: {0} × {1}', row, column) : vscode.l10n.t('Framework matrix: {0}', row);
+    return SegmentsPanel.show(this.connection, { cell: { ...this.params, row, kind, column } }, source, vscode.ViewColumn.Beside);
   }
 
   private html(): string {
@@ -104,6 +101,7 @@ export class MatrixPanel implements vscode.Disposable {
       collapse: vscode.l10n.t('Collapse or expand {0}'),
       caption: vscode.l10n.t('Framework matrix: a coding counts for the informant of the turn where it starts. Press Enter on a cell to list its segments.'),
       empty: vscode.l10n.t('No codings to count yet.'),
+      saveXlsx: vscode.l10n.t('Save as Excel…'),
     };
     return `<!DOCTYPE html>
 <html lang="${vscode.env.language.startsWith('nb') || vscode.env.language.startsWith('no') ? 'nb' : 'en'}">
@@ -115,6 +113,7 @@ export class MatrixPanel implements vscode.Disposable {
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 8px 16px; }
   .controls { display: flex; gap: 16px; flex-wrap: wrap; margin-bottom: 12px; }
   label { display: flex; gap: 6px; align-items: center; }
+  button.save { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 3px 10px; cursor: pointer; font: inherit; }
   select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border); padding: 2px 4px; }
   table { border-collapse: collapse; }
   caption { text-align: left; color: var(--vscode-descriptionForeground); padding-bottom: 6px; }
@@ -163,11 +162,14 @@ export class MatrixPanel implements vscode.Disposable {
 
   function render() {
     const controls = document.getElementById('controls');
+    const save = el('button', { class: 'save', text: L.saveXlsx });
+    save.addEventListener('click', () => vscode.postMessage({ type: 'saveXlsx' }));
     controls.replaceChildren(
       select('rows', L.rows, [['themes', L.themes], ['groups', L.groups], ['codes', L.codes]], params.rows),
       select('cols', L.columns, [['informants', L.informants], ...result.attributes.map((a) => [a, a])], params.cols),
       select('count', L.count, [['codings', L.codings], ['informants', L.informantsCount], ['words', L.words]], params.count),
       select('coder', L.coder, [['', L.allCoders], ...result.coders.map((c) => [c, c])], params.coder || ''),
+      save,
     );
     const out = document.getElementById('out');
     if (!result.rows.length) return out.replaceChildren(el('p', { text: result.error || L.empty }));
@@ -251,5 +253,6 @@ export function registerMatrixView(context: vscode.ExtensionContext, connection:
       if (fresh) await new Promise<void>((resolve) => panel.onUpdated(resolve));
       return params ? panel.update(params) : (panel.shown ?? panel.update());
     }),
+    vscode.commands.registerCommand('qda.matrixSaveXlsx', async (target?: vscode.Uri) => MatrixPanel.current?.saveXlsx(target)),
   );
 }

@@ -29,6 +29,9 @@ import {
 } from './features/codebookOps';
 import { privacyCodeActions } from './features/privacy';
 import { matrix, matrixCell } from './features/matrix';
+import { codedSegments, saveQueryHandler } from './features/codedSegments';
+import { chart } from './features/charts';
+import { analysisXlsx } from './features/analysisXlsx';
 import { disagreements, settle } from './features/compareCoders';
 
 /** Quick fixes, from every domain that has some. */
@@ -104,6 +107,10 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
     // ---- analysis: framework matrix, Compare Coders
     matrix: (p: Parameters<typeof matrix>[1]) => matrix(ws, p),
     matrixCell: (p: Parameters<typeof matrixCell>[1]) => matrixCell(ws, p),
+    codedSegments: (p: Parameters<typeof codedSegments>[1]) => codedSegments(ws, p),
+    chart: (p: Parameters<typeof chart>[1]) => chart(ws, p),
+    saveQuery: (p: Parameters<typeof saveQueryHandler>[1]) => saveQueryHandler(ws, p, v),
+    analysisXlsx: (p: Parameters<typeof analysisXlsx>[1]) => analysisXlsx(ws, p),
     disagreements: (p: Parameters<typeof disagreements>[1], token: CancellationToken) => disagreements(ws, p, ws.openText, token),
     settleDisagreement: (p: Parameters<typeof settle>[1]) => settle(ops, p, ws.openText),
 

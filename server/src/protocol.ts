@@ -557,3 +557,105 @@ export interface MatrixCellSegment {
   text: string;
 }
 export const matrixCellRequest = new RequestType<MatrixCellParams, MatrixCellSegment[], void>('qda/matrixCell');
+
+// ---- Coded Segments view (issue 17.1) ----------------------------------------------------------
+
+/** Which segments to list: a query, or code/theme names, or a matrix cell; then the filters. */
+export interface CodedSegmentsParams {
+  /** A query in the language of `qda query` ("Tid og kø" AND NOT Ledelse). */
+  query?: string;
+  /** Code, group or theme names, any of them (no quoting needed, unlike a query). */
+  names?: string[];
+  /** The segments behind one cell of the framework matrix (its own options apply). */
+  cell?: MatrixCellParams;
+  /** Two codes that co-occur: the codings of each near one of the other (a co-occurrence cell). */
+  both?: [string, string];
+  /** A name stands for its child codes too (default true). */
+  withChildren?: boolean;
+  /** How near AND / NOT look: 'overlap' (default), 'turn', or a number of turns. */
+  scope?: 'overlap' | 'turn' | number;
+  coder?: string;
+  informant?: string;
+  /** 'NAME=VALUE': informants with that attribute value in qda.yaml. */
+  attribute?: string;
+  /** The most segments to send (the count is always complete); default 2000. */
+  limit?: number;
+}
+
+export interface CodedSegment {
+  uri: string;
+  range: Range;
+  /** The transcript's path in the project. */
+  doc: string;
+  /** 1-based line of the start. */
+  line: number;
+  code: string;
+  theme: string;
+  group: string;
+  coder: string;
+  informant: string | null;
+  attributes: Record<string, string>;
+  text: string;
+}
+
+export interface CodedSegmentsResult {
+  segments: CodedSegment[];
+  /** How many segments the query selects (may exceed segments.length when limited). */
+  total: number;
+  coders: string[];
+  informants: string[];
+  /** 'NAME=VALUE' for every attribute value in qda.yaml. */
+  attributeValues: string[];
+  /** The saved queries of qda.yaml (`queries:`), by name. */
+  saved: Array<{ name: string; query: string; scope?: 'overlap' | 'turn' | number }>;
+  /** A query that could not be read, or a name that is not in the codebook. */
+  error?: string;
+}
+export const codedSegmentsRequest = new RequestType<CodedSegmentsParams, CodedSegmentsResult, void>('qda/codedSegments');
+
+// ---- Charts (issue 17.4) -----------------------------------------------------------------------
+
+export interface ChartParams {
+  /** bars: a bar per row stacked by column; informants: a bar per column; cooccurrence: the heat map. */
+  chart: 'bars' | 'informants' | 'cooccurrence';
+  rows: 'themes' | 'groups' | 'codes';
+  cols: string;
+  count: 'codings' | 'informants' | 'words';
+  coder?: string;
+  measure?: 'overlapping' | 'sameTurn';
+  /** The heat map's codes: those with the most co-occurrences (default 30). */
+  top?: number;
+  /** The chart's title and axis unit, in the UI's language. */
+  title?: string;
+  unit?: string;
+  /** 'none' (default): colour classes only, the webview maps them to the theme; 'light'/'dark' for a file. */
+  theme?: 'none' | 'light' | 'dark';
+}
+
+export interface ChartResult {
+  svg: string;
+  attributes: string[];
+  coders: string[];
+  /** For the co-occurrence table: pairs with a count, most first (at most 500). */
+  pairs?: Array<{ a: string; b: string; overlapping: number; sameTurn: number }>;
+  error?: string;
+}
+export const chartRequest = new RequestType<ChartParams, ChartResult, void>('qda/chart');
+
+// ---- Excel exports from the views (issue 17.2, 17.5) -------------------------------------------
+
+export type AnalysisXlsxParams = { kind: 'matrix'; matrix: MatrixParams } | { kind: 'segments'; segments: CodedSegmentsParams };
+export interface AnalysisXlsxResult {
+  /** The .xlsx file, base64. */
+  data?: string;
+  error?: string;
+}
+export const analysisXlsxRequest = new RequestType<AnalysisXlsxParams, AnalysisXlsxResult, void>('qda/analysisXlsx');
+
+/** "Save query…" in the Coded Segments view: an edit of qda.yaml's `queries:` that keeps its comments. */
+export interface SaveQueryParams {
+  name: string;
+  query: string;
+  scope?: 'overlap' | 'turn' | number;
+}
+export const saveQueryRequest = new RequestType<SaveQueryParams, EditResult, void>('qda/saveQuery');

@@ -193,6 +193,10 @@ connection.onRequest(protocol.exportQuotesRequest, serve('exportQuotes'));
 
 connection.onRequest(protocol.matrixRequest, serve('matrix'));
 connection.onRequest(protocol.matrixCellRequest, serve('matrixCell'));
+connection.onRequest(protocol.codedSegmentsRequest, serve('codedSegments'));
+connection.onRequest(protocol.chartRequest, serve('chart'));
+connection.onRequest(protocol.saveQueryRequest, serve('saveQuery'));
+connection.onRequest(protocol.analysisXlsxRequest, serve('analysisXlsx'));
 connection.onRequest(protocol.disagreementsRequest, serve('disagreements'));
 connection.onRequest(protocol.settleDisagreementRequest, serve('settleDisagreement'));
 connection.onRequest(protocol.commitEditRequest, serve('commitEdit'));

@@ -44,12 +44,21 @@ export function timed<T>(io: CliIo, name: string, project: Project, step: () => 
   return result;
 }
 
-/** The filtered segments, narrowed by a query when one is given. */
+/** The filtered segments, narrowed by a query (or `--saved NAME`, a query saved in qda.yaml) when one is given. */
 export function selectSegments(project: Project, parsed: ParsedArgs, query: string | undefined): AnalysisSegment[] {
   const segments = analysisSegments(project, segmentFilter(parsed));
+  let scope = queryScope(parsed);
+  const savedName = parsed.flags.get('saved')?.at(-1);
+  if (savedName !== undefined) {
+    const saved = project.config.queries[savedName];
+    if (!saved) throw new CliError(`qda.yaml has no saved query '${savedName}'; saved queries: ${Object.keys(project.config.queries).join(', ') || 'none'}`);
+    if (query !== undefined) throw new CliError('give a query or --saved NAME, not both');
+    query = saved.query;
+    if (!parsed.flags.has('scope') && saved.scope !== undefined) scope = saved.scope === 'overlap' ? { kind: 'overlap' } : { kind: 'turns', distance: saved.scope === 'turn' ? 0 : saved.scope };
+  }
   if (query === undefined) return segments;
   try {
-    return evaluateQuery(project, parseQuery(query), segments, queryScope(parsed), !parsed.flags.has('without-children'));
+    return evaluateQuery(project, parseQuery(query), segments, scope, !parsed.flags.has('without-children'));
   } catch (err) {
     if (err instanceof QuerySyntaxError || err instanceof QueryNameError) throw new CliError(err.message);
     throw err;

@@ -1,39 +1,71 @@
 // `qda export matrix-csv [matrix's options] | segments-csv [--query EXPR] [filters] | cooccur-csv
-// [--out FILE] [folder]`: the analysis tables for a spreadsheet.
+// | chart-svg [--chart bars|informants|cooccurrence] [matrix's options] [--measure overlap|turn]
+// [--top N] [--theme light|dark] [--title TEXT] [--out FILE] [folder]`: the analysis tables for a
+// spreadsheet, and the charts for the chapter.
 import * as path from 'node:path';
 import { cooccurrence, cooccurrenceToCsv } from '../core/analysis/cooccur';
 import { matrixToCsv } from '../core/analysis/matrix';
+import { cooccurrenceXlsx, matrixXlsx, segmentsXlsx } from '../core/analysis/xlsxTables';
+import { barChartSvg, heatmapSvg } from '../core/analysis/charts';
 import { segmentRows, segmentRowsToCsv } from '../core/analysis/segmentTable';
 import { selectSegments } from './analysis';
-import { loadProject, parseArgs, writeFileAtomic, type CliIo } from './io';
+import { CliError, loadProject, parseArgs, writeFileAtomic, type CliIo, type ParsedArgs } from './io';
 import { matrixFromArgs } from './matrix';
 
-export const FORMATS = ['matrix-csv', 'segments-csv', 'cooccur-csv'] as const;
+export const FORMATS = ['matrix-csv', 'segments-csv', 'cooccur-csv', 'chart-svg', 'matrix-xlsx', 'segments-xlsx', 'cooccur-xlsx'] as const;
+
+const CHARTS = ['bars', 'informants', 'cooccurrence'] as const;
+
+function chartOptions(parsed: ParsedArgs): { chart: (typeof CHARTS)[number]; theme: 'light' | 'dark'; measure: 'overlapping' | 'sameTurn'; top: number; title?: string } {
+  const chart = (parsed.flags.get('chart')?.at(-1) ?? 'bars') as (typeof CHARTS)[number];
+  if (!CHARTS.includes(chart)) throw new CliError(`--chart is ${CHARTS.join(', ')}, not '${chart}'`);
+  const theme = parsed.flags.get('theme')?.at(-1) ?? 'light';
+  if (theme !== 'light' && theme !== 'dark') throw new CliError(`--theme is light or dark, not '${theme}'`);
+  const measure = parsed.flags.get('measure')?.at(-1) ?? 'overlap';
+  if (measure !== 'overlap' && measure !== 'turn') throw new CliError(`--measure is overlap or turn, not '${measure}'`);
+  const topArg = parsed.flags.get('top')?.at(-1) ?? '30';
+  if (!/^\d+$/.test(topArg) || Number(topArg) < 1) throw new CliError(`--top takes a number of codes, not '${topArg}'`);
+  return { chart, theme, measure: measure === 'turn' ? 'sameTurn' : 'overlapping', top: Number(topArg), title: parsed.flags.get('title')?.at(-1) };
+}
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, ['json', 'without-children']);
   const [format, folder] = parsed.positional;
-  let content: string;
+  let content: string | Uint8Array;
+  const outArg = parsed.flags.get('out')?.at(-1);
+  if (format?.endsWith('-xlsx') && !outArg) throw new CliError(`${format} writes a binary file: give --out FILE.xlsx`);
   let summary: string;
-  if (format === 'matrix-csv') {
+  if (format === 'chart-svg' && chartOptions(parsed).chart !== 'cooccurrence') {
+    const o = chartOptions(parsed);
     const { matrix } = await matrixFromArgs(parsed, folder, io);
-    content = matrixToCsv(matrix);
+    const by = matrix.by === 'informants' ? 'informant' : matrix.by;
+    const title = o.title ?? (o.chart === 'bars' ? `${matrix.count} by ${by}` : `${matrix.count} per ${by}`);
+    content = barChartSvg(matrix, { title, transpose: o.chart === 'informants', theme: o.theme });
+    summary = `${o.chart} chart of ${matrix.count}`;
+  } else if (format === 'matrix-csv' || format === 'matrix-xlsx') {
+    const { matrix } = await matrixFromArgs(parsed, folder, io);
+    content = format === 'matrix-csv' ? matrixToCsv(matrix) : await matrixXlsx(matrix);
     summary = `${matrix.rows.length} rows × ${matrix.columns.length} columns, ${matrix.count}`;
   } else {
     const project = await loadProject(folder, io);
     const segments = selectSegments(project, parsed, parsed.flags.get('query')?.at(-1));
-    if (format === 'segments-csv') {
-      content = segmentRowsToCsv(project, segmentRows(project, segments));
+    if (format === 'segments-csv' || format === 'segments-xlsx') {
+      const rows = segmentRows(project, segments);
+      content = format === 'segments-csv' ? segmentRowsToCsv(project, rows) : await segmentsXlsx(project, rows);
       summary = `${segments.length} segments`;
+    } else if (format === 'chart-svg') {
+      const o = chartOptions(parsed);
+      const c = cooccurrence(segments);
+      content = heatmapSvg(c, { title: o.title ?? `Co-occurrence (${o.measure === 'sameTurn' ? 'same turn' : 'overlapping'} codings)`, measure: o.measure, top: o.top, theme: o.theme });
+      summary = `heat map of ${Math.min(o.top, c.codes.length)} of ${c.codes.length} codes`;
     } else {
       const c = cooccurrence(segments);
-      content = cooccurrenceToCsv(c);
+      content = format === 'cooccur-xlsx' ? await cooccurrenceXlsx(c) : cooccurrenceToCsv(c);
       summary = `${c.codes.length} codes, ${c.pairs.length} pairs`;
     }
   }
-  const outArg = parsed.flags.get('out')?.at(-1);
   if (!outArg) {
-    io.stdout(content.replace(/^\uFEFF/, ''));
+    io.stdout(String(content).replace(/^\uFEFF/, ''));
     return 0;
   }
   const out = path.resolve(io.cwd, outArg);

@@ -1,4 +1,4 @@
-// `qda query EXPR [--scope overlap|turn|N] [--by informant|code|doc] [--coder NAME]
+// `qda query EXPR | --saved NAME [--scope overlap|turn|N] [--by informant|code|doc] [--coder NAME]
 // [--informant CODE] [--attribute NAME=VALUE] [--doc PATH] [--without-children] [--json] [folder]`
 import { segmentText } from '../core/analysis/segments';
 import { selectSegments, timed } from './analysis';
@@ -6,8 +6,10 @@ import { CliError, loadProject, parseArgs, type CliIo } from './io';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, ['json', 'without-children']);
-  const [expression, folder] = parsed.positional;
-  if (!expression) throw new CliError('give a query, e.g. qda query \'"Tid og kø" AND NOT Ledelse\'');
+  // With --saved NAME the query comes from qda.yaml, and the one positional is the folder.
+  const saved = parsed.flags.has('saved');
+  const [expression, folder] = saved ? [undefined, parsed.positional[0]] : parsed.positional;
+  if (!expression && !saved) throw new CliError('give a query, e.g. qda query \'"Tid og kø" AND NOT Ledelse\'');
   const project = await loadProject(folder, io);
   const segments = timed(io, 'query', project, () => selectSegments(project, parsed, expression));
   if (parsed.flags.has('json')) {

@@ -4,7 +4,7 @@
 import * as l10n from '../core/text/l10n';
 import type { ServerWorkspace } from '../workspace';
 import type { MatrixCellParams, MatrixCellSegment, MatrixParams, MatrixResult } from '../protocol';
-import { analysisSegments, segmentText } from '../core/analysis/segments';
+import { analysisSegments, segmentText, type AnalysisSegment } from '../core/analysis/segments';
 import { buildMatrix, NO_VALUE } from '../core/analysis/matrix';
 import { normalizeName } from '../core/text/text';
 
@@ -22,13 +22,17 @@ export function matrix(ws: ServerWorkspace, p: MatrixParams): MatrixResult {
   return { columns: m.columns, rows: m.rows, attributes, coders };
 }
 
-export function matrixCell(ws: ServerWorkspace, p: MatrixCellParams): MatrixCellSegment[] {
+/** The analysis segments behind one cell (or, with column '', one row) of the matrix. */
+export function cellSegments(ws: ServerWorkspace, p: MatrixCellParams): AnalysisSegment[] {
   const project = ws.project;
   // A theme or group row counts every code in it; a code row only the code itself (as buildMatrix).
   const category = p.kind === 'code' ? undefined : project.findCategory(p.row);
   const codes = new Set((category ? project.codesInCategory(category).map((c) => c.name) : [p.row]).map(normalizeName));
   const columnOf = (informant: string): string => (p.cols === 'informants' ? informant : project.config.informants[informant]?.[p.cols] || NO_VALUE);
-  return analysisSegments(project, { coders: p.coder ? [p.coder] : undefined })
-    .filter((s) => s.informant !== null && codes.has(normalizeName(s.code)) && (p.column === '' || columnOf(s.informant) === p.column))
-    .map((s) => ({ uri: ws.uriOf(s.doc), range: ws.toRange(s.doc, { start: s.start, end: s.end }), code: s.code, coder: s.coder, informant: s.informant, text: segmentText(project, s) }));
+  return analysisSegments(project, { coders: p.coder ? [p.coder] : undefined }).filter((s) => s.informant !== null && codes.has(normalizeName(s.code)) && (p.column === '' || columnOf(s.informant) === p.column));
+}
+
+export function matrixCell(ws: ServerWorkspace, p: MatrixCellParams): MatrixCellSegment[] {
+  const project = ws.project;
+  return cellSegments(ws, p).map((s) => ({ uri: ws.uriOf(s.doc), range: ws.toRange(s.doc, { start: s.start, end: s.end }), code: s.code, coder: s.coder, informant: s.informant, text: segmentText(project, s) }));
 }

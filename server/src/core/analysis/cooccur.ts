@@ -127,7 +127,7 @@ function sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (t
 }
 
 /** A code × code table of overlapping codings (the upper triangle mirrored). */
-export function cooccurrenceToCsv(c: Cooccurrence, measure: 'overlapping' | 'sameTurn' = 'overlapping'): string {
+export function cooccurrenceTable(c: Cooccurrence, measure: 'overlapping' | 'sameTurn' = 'overlapping'): Array<Array<string | number>> {
   const index = new Map(c.codes.map((code, i) => [code, i]));
   const grid = c.codes.map(() => c.codes.map(() => 0));
   for (const p of c.pairs) {
@@ -135,5 +135,9 @@ export function cooccurrenceToCsv(c: Cooccurrence, measure: 'overlapping' | 'sam
     const j = index.get(p.b)!;
     grid[i][j] = grid[j][i] = p[measure];
   }
-  return csvDocument([['code', ...c.codes], ...c.codes.map((code, i) => [code, ...grid[i]])]);
+  return [['code', ...c.codes], ...c.codes.map((code, i) => [code, ...grid[i]])];
+}
+
+export function cooccurrenceToCsv(c: Cooccurrence, measure: 'overlapping' | 'sameTurn' = 'overlapping'): string {
+  return csvDocument(cooccurrenceTable(c, measure));
 }

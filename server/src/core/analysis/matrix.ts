@@ -124,6 +124,10 @@ export function buildMatrix(project: Project, segments: readonly AnalysisSegment
 }
 
 /** The row name in the first column, then kind, one column per informant or value, and the total. */
+export function matrixTable(matrix: Matrix): Array<Array<string | number>> {
+  return [['name', 'kind', ...matrix.columns, 'total'], ...matrix.rows.map((r) => [r.name, r.kind, ...matrix.columns.map((c) => r.cells[c]), r.total])];
+}
+
 export function matrixToCsv(matrix: Matrix): string {
-  return csvDocument([['name', 'kind', ...matrix.columns, 'total'], ...matrix.rows.map((r) => [r.name, r.kind, ...matrix.columns.map((c) => r.cells[c]), r.total])]);
+  return csvDocument(matrixTable(matrix));
 }

@@ -67,10 +67,14 @@ export function segmentRows(project: Project, segments: readonly AnalysisSegment
 }
 
 /** Attribute columns are the union of the attributes in qda.yaml, in name order. */
-export function segmentRowsToCsv(project: Project, rows: readonly SegmentRow[]): string {
+export function segmentTable(project: Project, rows: readonly SegmentRow[]): Array<Array<string | number>> {
   const attributes = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.keys(a)))].sort();
-  return csvDocument([
+  return [
     ['transcript', 'line', 'informant', ...attributes, 'question', 'theme', 'group', 'code', 'coder', 'text'],
     ...rows.map((r) => [r.doc, r.line, r.informant, ...attributes.map((a) => r.attributes[a] ?? ''), r.question, r.theme, r.group, r.code, r.coder, r.text]),
-  ]);
+  ];
+}
+
+export function segmentRowsToCsv(project: Project, rows: readonly SegmentRow[]): string {
+  return csvDocument(segmentTable(project, rows));
 }

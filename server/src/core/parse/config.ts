@@ -35,6 +35,15 @@ export interface ProjectConfig {
   disabledChecks: string[];
   /** Methodological check options. */
   minInformantsPerCode: number;
+  /** Saved queries (`queries:` in qda.yaml), by name: the Coded Segments view and `qda query --saved NAME`. */
+  queries: Record<string, SavedQuery>;
+}
+
+export interface SavedQuery {
+  /** In the language of `qda query`. */
+  query: string;
+  /** overlap (default), turn, or a number of turns. */
+  scope?: 'overlap' | 'turn' | number;
 }
 
 export function defaultQuoteStyle(language: Language): QuoteStyle {
@@ -57,6 +66,7 @@ export function defaultConfig(): ProjectConfig {
     identifiers: '.qda/identifiers.yaml',
     disabledChecks: [],
     minInformantsPerCode: 0,
+    queries: {},
   };
 }
 
@@ -146,6 +156,24 @@ export function parseConfig(text: string | undefined): ParsedConfig {
       if (v === false || v === 'off') config.disabledChecks.push(k);
       if (k === 'qda.codeSingleInformant' && typeof v === 'number') config.minInformantsPerCode = v;
     }
+  }
+  if (raw.queries !== undefined) {
+    // name: "query"  or  name: { query: "…", scope: turn }
+    if (raw.queries && typeof raw.queries === 'object' && !Array.isArray(raw.queries)) {
+      for (const [name, v] of Object.entries(raw.queries as Record<string, unknown>)) {
+        const q = typeof v === 'string' ? { query: v } : v && typeof v === 'object' && typeof (v as { query?: unknown }).query === 'string' ? (v as { query: string; scope?: unknown }) : undefined;
+        if (!q || !q.query.trim()) {
+          bad(`queries: ${name}`, 'a query ("A AND NOT B") or { query: "…", scope: turn }');
+          continue;
+        }
+        const scope = (v as { scope?: unknown }).scope;
+        const saved: SavedQuery = { query: q.query };
+        if (scope === 'overlap' || scope === 'turn') saved.scope = scope;
+        else if (typeof scope === 'number' && Number.isInteger(scope) && scope >= 0) saved.scope = scope;
+        else if (scope !== undefined) bad(`queries: ${name}: scope`, 'overlap, turn or a number of turns');
+        config.queries[name] = saved;
+      }
+    } else bad('queries', 'a mapping of query names to queries');
   }
   return { config, diagnostics };
 }

@@ -1,0 +1,19 @@
+// "Save as Excel…" for the analysis views: the server builds the workbook (the same as
+// `qda export matrix-xlsx|segments-xlsx`), the client asks where to put it and writes it.
+import * as vscode from 'vscode';
+import type { QdaConnection } from './connection';
+import { analysisXlsxRequest, type AnalysisXlsxParams } from '../../server/src/protocol';
+
+export async function saveXlsx(connection: QdaConnection, params: AnalysisXlsxParams, defaultName: string, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const result = await connection.request(analysisXlsxRequest, params);
+  if (!result.data) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('The workbook could not be made: {0}', result.error ?? ''));
+    return undefined;
+  }
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: folder && vscode.Uri.joinPath(folder, defaultName), filters: { Excel: ['xlsx'] }, title: vscode.l10n.t('Save as Excel Workbook') }));
+  if (!uri) return undefined;
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(result.data, 'base64'));
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Saved {0}.', vscode.workspace.asRelativePath(uri, false)), 4000);
+  return uri;
+}

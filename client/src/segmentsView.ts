@@ -1,0 +1,390 @@
+// The Coded Segments view: a readable panel listing the segments of a query, of a code or theme,
+// or of a framework-matrix cell, grouped by code, informant or transcript, each with its
+// informant, attributes, transcript and line; a segment opens its place in the transcript.
+// The query is typed in a box (the language of `qda query`) and narrowed by coder, informant or
+// attribute; the list follows edits. Segments come from the server's qda/codedSegments (the same
+// core as `qda query` and the segment table).
+//
+// The page gets a strict Content-Security-Policy (no network, a nonce for its one script and
+// style) and builds every element with textContent, so a name or a transcript holding HTML stays
+// text.
+import * as vscode from 'vscode';
+import type { QdaConnection } from './connection';
+import { saveXlsx } from './analysisExport';
+import { applyServerEdit } from './serverEdits';
+import { codedSegmentsRequest, saveQueryRequest, type CodedSegment, type CodedSegmentsParams, type CodedSegmentsResult } from '../../server/src/protocol';
+
+export type GroupBy = 'code' | 'informant' | 'doc' | 'none';
+
+/** What the page reported after drawing: for tests (what the student sees) and the first-paint bench. */
+export interface SegmentsRendered {
+  /** Segment entries in the page. */
+  items: number;
+  /** Group headings in the page. */
+  groups: number;
+  /** The text of the first entry's quote, as the page shows it. */
+  firstText: string;
+  /** The summary line above the list. */
+  summary: string;
+  /** The query in the box when the page drew (to tell one drawing from the next). */
+  query: string;
+}
+
+export class SegmentsPanel implements vscode.Disposable {
+  static current: SegmentsPanel | undefined;
+  readonly panel: vscode.WebviewPanel;
+  params: CodedSegmentsParams = {};
+  groupBy: GroupBy = 'code';
+  /** What the list is of, shown above it (a code, a matrix cell, a query). */
+  source = '';
+  /** The data last sent to the page. */
+  shown: CodedSegmentsResult | undefined;
+  rendered: SegmentsRendered | undefined;
+  private ready = false;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private renderWaiters: Array<(r: SegmentsRendered) => void> = [];
+  private readyWaiters: Array<() => void> = [];
+
+  private constructor(private readonly connection: QdaConnection, column: vscode.ViewColumn) {
+    this.panel = vscode.window.createWebviewPanel('qda.segments', vscode.l10n.t('Coded Segments'), column, { enableScripts: true, enableFindWidget: true, retainContextWhenHidden: false, localResourceRoots: [] });
+    this.panel.webview.html = this.html();
+    this.subscriptions.push(
+      this.panel.onDidDispose(() => this.dispose()),
+      this.panel.webview.onDidReceiveMessage((m: { type: string; [k: string]: unknown }) => void this.receive(m)),
+      this.panel.onDidChangeViewState(() => {
+        // The page is rebuilt when the panel is shown again (no retained context): it says ready.
+        if (!this.panel.visible) this.ready = false;
+      }),
+      connection.onIndexChanged(() => {
+        if (!this.panel.visible) return;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.update(), 300);
+      }),
+    );
+  }
+
+  /** Opens (or reuses) the panel and lists the segments of `params`. */
+  static async show(connection: QdaConnection, params: CodedSegmentsParams, source: string, column = vscode.ViewColumn.Active): Promise<SegmentsPanel> {
+    let panel = SegmentsPanel.current;
+    if (panel) panel.panel.reveal(undefined, false);
+    else SegmentsPanel.current = panel = new SegmentsPanel(connection, column);
+    panel.params = params;
+    panel.source = source;
+    const rendered = panel.nextRender();
+    await panel.update();
+    await rendered;
+    return panel;
+  }
+
+  /** Resolves with what the page reports after its next drawing. */
+  nextRender(): Promise<SegmentsRendered> {
+    return new Promise((resolve) => this.renderWaiters.push(resolve));
+  }
+
+  async update(params: Partial<CodedSegmentsParams> = {}): Promise<CodedSegmentsResult> {
+    this.params = { ...this.params, ...params };
+    const result = await this.connection.request(codedSegmentsRequest, this.params);
+    this.shown = result;
+    if (!this.ready) await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+    await this.post();
+    return result;
+  }
+
+  private post(): Thenable<boolean> {
+    const params = { query: this.params.query ?? '', scope: String(this.params.scope ?? 'overlap'), withChildren: this.params.withChildren !== false, coder: this.params.coder ?? '', filter: this.params.informant ? 'i:' + this.params.informant : this.params.attribute ? 'a:' + this.params.attribute : '' };
+    return this.panel.webview.postMessage({ type: 'data', source: this.source, groupBy: this.groupBy, params, result: this.shown });
+  }
+
+  /** Handles a message of the page (tests hand it the same messages a click or a typed query sends). */
+  async receive(m: { type: string; [k: string]: unknown }): Promise<void> {
+    if (m.type === 'ready') {
+      this.ready = true;
+      const waiting = this.readyWaiters.splice(0);
+      for (const w of waiting) w();
+      // A page shown again after being hidden asks for the current list.
+      if (!waiting.length && this.shown) await this.update();
+    } else if (m.type === 'rendered') {
+      this.rendered = m.rendered as SegmentsRendered;
+      for (const w of this.renderWaiters.splice(0)) w(this.rendered);
+    } else if (m.type === 'query') {
+      // A typed query replaces whatever the list was of (names, a matrix cell).
+      const query = String(m.query ?? '');
+      this.source = query.trim() ? vscode.l10n.t('Query: {0}', query) : vscode.l10n.t('All coded segments');
+      this.params = { ...this.params, query, names: undefined, cell: undefined };
+      await this.update();
+    } else if (m.type === 'options') {
+      const o = m.options as { scope?: string; withChildren?: boolean; coder?: string; filter?: string; groupBy?: GroupBy };
+      if (o.groupBy) {
+        this.groupBy = o.groupBy;
+        await this.post();
+        return;
+      }
+      const next: Partial<CodedSegmentsParams> = {};
+      if (o.scope !== undefined) next.scope = o.scope === 'overlap' || o.scope === 'turn' ? o.scope : Number(o.scope);
+      if (o.withChildren !== undefined) next.withChildren = o.withChildren;
+      if (o.coder !== undefined) next.coder = o.coder || undefined;
+      if (o.filter !== undefined) {
+        next.informant = o.filter.startsWith('i:') ? o.filter.slice(2) : undefined;
+        next.attribute = o.filter.startsWith('a:') ? o.filter.slice(2) : undefined;
+      }
+      await this.update(next);
+    } else if (m.type === 'saved') {
+      const saved = this.shown?.saved.find((q) => q.name === m.name);
+      if (!saved) return;
+      this.source = vscode.l10n.t('Saved query: {0}', saved.name);
+      this.params = { ...this.params, query: saved.query, scope: saved.scope ?? 'overlap', names: undefined, cell: undefined, both: undefined };
+      await this.update();
+    } else if (m.type === 'saveQuery') {
+      await this.saveQuery(typeof m.name === 'string' ? m.name : undefined);
+    } else if (m.type === 'saveXlsx') {
+      await this.saveXlsx();
+    } else if (m.type === 'open') {
+      const s = this.shown?.segments[Number(m.index)];
+      if (s) await this.open(s);
+    }
+  }
+
+  /** Saves the query in the box under a name in qda.yaml's `queries:` (an edit that keeps its comments; Undo works). */
+  async saveQuery(name?: string): Promise<boolean> {
+    const query = this.params.query?.trim();
+    if (!query) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Type a query first; a code, a theme or a matrix cell is not a query.'));
+      return false;
+    }
+    const chosen = name ?? (await vscode.window.showInputBox({ prompt: vscode.l10n.t('Save the query "{0}" in qda.yaml as…', query), placeHolder: vscode.l10n.t('A name, e.g. Training without leadership') }));
+    if (!chosen?.trim()) return false;
+    const result = await this.connection.request(saveQueryRequest, { name: chosen, query, scope: this.params.scope });
+    if (result.error) {
+      void vscode.window.showErrorMessage(result.error);
+      return false;
+    }
+    if (!result.edit) return false;
+    const applied = await applyServerEdit(this.connection, result);
+    if (applied && result.message) vscode.window.setStatusBarMessage(result.message, 5000);
+    return applied;
+  }
+
+  /** Writes every listed segment (not only the first shown) as the segment table in Excel. */
+  saveXlsx(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const { limit: _limit, ...params } = this.params;
+    return saveXlsx(this.connection, { kind: 'segments', segments: params }, 'segments.xlsx', target);
+  }
+
+  /** Opens a segment's place beside the panel, so the list stays in view. */
+  async open(s: CodedSegment): Promise<vscode.TextEditor> {
+    const range = this.connection.p2c.asRange(s.range);
+    const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+    const editor = await vscode.window.showTextDocument(vscode.Uri.parse(s.uri), { viewColumn: column, preview: true, selection: range });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return editor;
+  }
+
+  private html(): string {
+    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'none'; font-src 'none'; connect-src 'none'`;
+    // Labels in the UI language, handed to the page as data (never as markup).
+    const labels = {
+      query: vscode.l10n.t('Query'),
+      queryPlaceholder: vscode.l10n.t('e.g. "Tid og kø" AND NOT Ledelse — Enter to run'),
+      run: vscode.l10n.t('Run'),
+      saveXlsx: vscode.l10n.t('Save as Excel…'),
+      saveQuery: vscode.l10n.t('Save Query…'),
+      savedQueries: vscode.l10n.t('Saved queries'),
+      pickSaved: vscode.l10n.t('(choose)'),
+      scope: vscode.l10n.t('Near means'),
+      overlap: vscode.l10n.t('overlapping'),
+      sameTurn: vscode.l10n.t('in the same turn'),
+      withinTurns: vscode.l10n.t('within {0} turns'),
+      children: vscode.l10n.t('with child codes'),
+      coder: vscode.l10n.t('Coder'),
+      allCoders: vscode.l10n.t('All coders'),
+      who: vscode.l10n.t('Informants'),
+      everyone: vscode.l10n.t('Everyone'),
+      groupBy: vscode.l10n.t('Group by'),
+      byCode: vscode.l10n.t('Code'),
+      byInformant: vscode.l10n.t('Informant'),
+      byDoc: vscode.l10n.t('Transcript'),
+      byNone: vscode.l10n.t('No grouping'),
+      count: vscode.l10n.t('{0} segments'),
+      countLimited: vscode.l10n.t('{0} segments (the first {1} are listed)'),
+      none: vscode.l10n.t('No coded segments match.'),
+      noInformant: vscode.l10n.t('no informant'),
+      open: vscode.l10n.t('Open {0}, line {1}'),
+      lineOf: vscode.l10n.t('{0}, line {1}'),
+      group: vscode.l10n.t('{0} ({1})'),
+      list: vscode.l10n.t('Coded segments. Arrow keys move between segments; Enter opens one in its transcript.'),
+    };
+    return `<!DOCTYPE html>
+<html lang="${vscode.env.language.startsWith('nb') || vscode.env.language.startsWith('no') ? 'nb' : 'en'}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<style nonce="${nonce}">
+  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 8px 16px; max-width: 60em; }
+  .controls { display: flex; gap: 8px 16px; flex-wrap: wrap; margin-bottom: 8px; align-items: center; }
+  .querybar { display: flex; gap: 6px; margin-bottom: 8px; }
+  .querybar input { flex: 1; }
+  label { display: flex; gap: 6px; align-items: center; }
+  input[type=text], select { background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, var(--vscode-dropdown-border)); padding: 3px 6px; font: inherit; }
+  button.run { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 3px 10px; cursor: pointer; font: inherit; }
+  .source { font-weight: 600; margin: 4px 0; }
+  .summary, .error { color: var(--vscode-descriptionForeground); margin: 4px 0 12px; }
+  .error { color: var(--vscode-errorForeground); }
+  h2 { font-size: 1.1em; margin: 18px 0 6px; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: 2px; }
+  ol { list-style: none; padding: 0; margin: 0; }
+  li { margin: 0 0 10px; }
+  li button { all: unset; display: block; box-sizing: border-box; width: 100%; padding: 6px 10px; cursor: pointer; border-left: 3px solid var(--vscode-textBlockQuote-border, var(--vscode-focusBorder)); background: var(--vscode-textBlockQuote-background); }
+  li button:hover { background: var(--vscode-list-hoverBackground); }
+  li button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
+  .meta { color: var(--vscode-descriptionForeground); font-size: 0.92em; margin-bottom: 3px; }
+  .meta .who { color: var(--vscode-foreground); font-weight: 600; }
+  .text { white-space: pre-wrap; line-height: 1.45; }
+  .where { color: var(--vscode-textLink-foreground); font-size: 0.92em; margin-top: 3px; }
+</style>
+</head>
+<body>
+<div class="querybar" id="querybar"></div>
+<div class="controls" id="controls"></div>
+<div class="source" id="source"></div>
+<div id="summary" class="summary" role="status"></div>
+<div id="out"></div>
+<script nonce="${nonce}">
+(() => {
+  const vscode = acquireVsCodeApi();
+  const L = ${JSON.stringify(labels).replace(/</g, '\\u003c')};
+  const el = (tag, props = {}, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) {
+      if (k === 'text') e.textContent = v;
+      else if (k === 'class') e.className = v;
+      else if (k.startsWith('aria') || k === 'role' || k === 'value' || k === 'id' || k === 'for' || k === 'type' || k === 'placeholder') e.setAttribute(k.replace(/^aria([A-Z])/, (m, c) => 'aria-' + c.toLowerCase()), v);
+      else e[k] = v;
+    }
+    for (const c of children) if (c !== undefined && c !== null) e.append(c);
+    return e;
+  };
+  const format = (template, ...args) => template.replace(/\\{(\\d+)\\}/g, (m, i) => String(args[Number(i)]));
+  let state;
+  let queryInput;
+
+  function select(id, label, options, value, send) {
+    const s = el('select', { id });
+    for (const [v, text] of options) s.append(el('option', { value: v, text }));
+    s.value = value;
+    s.addEventListener('change', () => send(s.value));
+    return el('label', { for: id }, el('span', { text: label }), s);
+  }
+  const options = (o) => vscode.postMessage({ type: 'options', options: o });
+
+  function controls() {
+    const p = state.params, r = state.result;
+    if (!queryInput) {
+      queryInput = el('input', { type: 'text', id: 'query', placeholder: L.queryPlaceholder, ariaLabel: L.query });
+      queryInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') vscode.postMessage({ type: 'query', query: queryInput.value }); });
+      const run = el('button', { class: 'run', text: L.run });
+      run.addEventListener('click', () => vscode.postMessage({ type: 'query', query: queryInput.value }));
+      const save = el('button', { class: 'run', text: L.saveXlsx });
+      save.addEventListener('click', () => vscode.postMessage({ type: 'saveXlsx' }));
+      const saveQuery = el('button', { class: 'run', text: L.saveQuery });
+      saveQuery.addEventListener('click', () => vscode.postMessage({ type: 'saveQuery' }));
+      document.getElementById('querybar').replaceChildren(queryInput, run, saveQuery, save);
+    }
+    if (document.activeElement !== queryInput) queryInput.value = p.query;
+    const children = el('input', { type: 'checkbox', id: 'children' });
+    children.checked = p.withChildren;
+    children.addEventListener('change', () => options({ withChildren: children.checked }));
+    document.getElementById('controls').replaceChildren(
+      ...(r.saved.length ? [select('saved', L.savedQueries, [['', L.pickSaved], ...r.saved.map((q) => [q.name, q.name])], '', (v) => v && vscode.postMessage({ type: 'saved', name: v }))] : []),
+      select('scope', L.scope, [['overlap', L.overlap], ['turn', L.sameTurn], ...[1, 2, 3, 5].map((n) => [String(n), format(L.withinTurns, n)])], p.scope, (v) => options({ scope: v })),
+      el('label', { for: 'children' }, children, el('span', { text: L.children })),
+      select('coder', L.coder, [['', L.allCoders], ...r.coders.map((c) => [c, c])], p.coder, (v) => options({ coder: v })),
+      select('who', L.who, [['', L.everyone], ...r.informants.map((i) => ['i:' + i, i]), ...r.attributeValues.map((a) => ['a:' + a, a])], p.filter, (v) => options({ filter: v })),
+      select('group', L.groupBy, [['code', L.byCode], ['informant', L.byInformant], ['doc', L.byDoc], ['none', L.byNone]], state.groupBy, (v) => options({ groupBy: v })),
+    );
+  }
+
+  function entry(s, index) {
+    const attrs = Object.entries(s.attributes).map(([k, v]) => k + ': ' + v).join(', ');
+    const meta = el('div', { class: 'meta' },
+      el('span', { class: 'who', text: s.informant ?? L.noInformant }),
+      attrs ? ' (' + attrs + ')' : '',
+      ' · ' + [s.theme, s.group, s.code].filter(Boolean).join(' › ') + ' · ' + s.coder);
+    const b = el('button', { ariaLabel: format(L.open, s.doc, s.line) },
+      meta,
+      el('div', { class: 'text', text: s.text }),
+      el('div', { class: 'where', text: format(L.lineOf, s.doc, s.line) }));
+    b.dataset.index = String(index);
+    b.addEventListener('click', () => vscode.postMessage({ type: 'open', index }));
+    return el('li', {}, b);
+  }
+
+  function render() {
+    controls();
+    const r = state.result;
+    document.getElementById('source').textContent = state.source;
+    const summary = document.getElementById('summary');
+    summary.className = r.error ? 'error' : 'summary';
+    summary.textContent = r.error ? r.error : r.total === 0 ? L.none : r.total > r.segments.length ? format(L.countLimited, r.total, r.segments.length) : format(L.count, r.total);
+    const keyOf = { code: (s) => s.code, informant: (s) => s.informant ?? L.noInformant, doc: (s) => s.doc, none: () => '' }[state.groupBy];
+    const groups = new Map();
+    r.segments.forEach((s, i) => {
+      const k = keyOf(s);
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k).push([s, i]);
+    });
+    const out = document.getElementById('out');
+    const parts = [];
+    const keys = [...groups.keys()];
+    if (state.groupBy !== 'doc') keys.sort((a, b) => a.localeCompare(b));
+    for (const k of keys) {
+      const list = groups.get(k);
+      if (state.groupBy !== 'none') parts.push(el('h2', { text: format(L.group, k, list.length) }));
+      parts.push(el('ol', { ariaLabel: state.groupBy !== 'none' ? k : L.list }, ...list.map(([s, i]) => entry(s, i))));
+    }
+    out.replaceChildren(...parts);
+    out.setAttribute('aria-label', L.list);
+    const first = out.querySelector('li .text');
+    vscode.postMessage({ type: 'rendered', rendered: { items: out.querySelectorAll('li').length, groups: out.querySelectorAll('h2').length, firstText: first ? first.textContent : '', summary: summary.textContent, query: state.params.query } });
+  }
+
+  // Arrow keys move between segments.
+  document.addEventListener('keydown', (e) => {
+    const b = document.activeElement;
+    if (!(b instanceof HTMLButtonElement) || !b.closest('li') || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
+    const all = [...document.querySelectorAll('li button')];
+    const next = all[all.indexOf(b) + (e.key === 'ArrowDown' ? 1 : -1)];
+    if (next) { next.focus(); e.preventDefault(); }
+  });
+
+  window.addEventListener('message', (e) => {
+    if (e.data?.type !== 'data') return;
+    state = e.data;
+    render();
+  });
+  vscode.postMessage({ type: 'ready' });
+})();
+</script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+    if (SegmentsPanel.current === this) SegmentsPanel.current = undefined;
+  }
+}
+
+export function registerSegmentsView(context: vscode.ExtensionContext, connection: QdaConnection): void {
+  context.subscriptions.push(
+    // From the palette: a query typed in the view (or given, e.g. by a test or a saved query).
+    vscode.commands.registerCommand('qda.segmentsQuery', async (query?: string) => {
+      const q = typeof query === 'string' ? query : '';
+      const panel = await SegmentsPanel.show(connection, { query: q }, q ? vscode.l10n.t('Query: {0}', q) : vscode.l10n.t('All coded segments'));
+      return { result: panel.shown, rendered: panel.rendered };
+    }),
+    vscode.commands.registerCommand('qda.segmentsSaveXlsx', async (target?: vscode.Uri) => SegmentsPanel.current?.saveXlsx(target)),
+  );
+}

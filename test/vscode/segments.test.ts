@@ -1,0 +1,106 @@
+// Issue 17.1 in a real VS Code: the Coded Segments view on the demo thesis. It lists what
+// `qda query --json` selects (for a code from the Codebook tree, for a typed query), a matrix
+// cell opens it with exactly that cell's segments, and a segment opens its place.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, qda, waitFor, walkTree, workspaceRoot } from './helpers';
+import type { CodedSegmentsResult, MatrixResult } from '../../server/src/protocol';
+
+interface CliSegment { doc: string; start: number; end: number; code: string; coder: string; informant: string | null; text: string }
+
+function cliQuery(query: string): CliSegment[] {
+  const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist/cli.js');
+  return JSON.parse(execFileSync(process.execPath, [cli, 'query', query, '--json', workspaceRoot()], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } })) as CliSegment[];
+}
+
+describe('the Coded Segments view in a real VS Code', function () {
+  this.timeout(60_000);
+
+  it("lists a theme's segments from the Codebook tree as qda query does, and opens one at its place", async function () {
+    const api = await qda();
+    await vscode.workspace.saveAll(false);
+    const theme = 'Kompetanse og opplæring';
+    const node = (await walkTree(api.codebookTree, 1)).find((n) => n.label === theme || n.label.startsWith(theme + ' '));
+    assert.ok(node, `the Codebook tree has the theme "${theme}"`);
+    const shown = await vscode.commands.executeCommand<{ result: CodedSegmentsResult; rendered: { items: number; groups: number; firstText: string; summary: string } }>('qda.segmentsShow', node.element);
+    assert.ok(vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputWebview, 'the view is a webview tab');
+    const expected = cliQuery(`"${theme}"`);
+    assert.ok(expected.length > 5, 'the demo codes this theme');
+    assert.equal(shown.result.total, expected.length);
+    assert.deepEqual(shown.result.segments.map((s) => [s.doc, s.code, s.coder, s.informant, s.text]), expected.map((s) => [s.doc, s.code, s.coder, s.informant, s.text]));
+    // What the page drew: one entry per segment, one heading per code, the count above.
+    assert.equal(shown.rendered.items, expected.length);
+    assert.equal(shown.rendered.groups, new Set(expected.map((s) => s.code)).size);
+    assert.match(shown.rendered.summary, new RegExp(`^${expected.length}\\b`));
+    // Every entry carries its informant's attributes from qda.yaml and theme › group › code.
+    const withInformant = shown.result.segments.find((s) => s.informant === 'R1');
+    assert.ok(withInformant, 'R1 has a segment in this theme');
+    assert.equal(withInformant.attributes.role, 'rådgiver');
+    assert.equal(withInformant.theme, theme);
+
+    // A click on the first entry opens its transcript at its line, beside the list.
+    const first = shown.result.segments[0];
+    await api.analysis.toSegments({ type: 'open', index: 0 });
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'a transcript editor is active');
+    assert.equal(path.relative(workspaceRoot(), editor.document.uri.fsPath).split(path.sep).join('/'), first.doc);
+    assert.equal(editor.selection.start.line + 1, first.line);
+    assert.equal(editor.document.getText(editor.selection), first.text);
+  });
+
+  it('runs a typed query with AND NOT, as qda query --json does', async function () {
+    const api = await qda();
+    const query = '"Kompetanse og opplæring" AND NOT "Ledelse av innføringen"';
+    await api.analysis.toSegments({ type: 'query', query });
+    // The page reports each drawing with the query it drew for (an edit elsewhere may redraw).
+    const drawn = await waitFor('the page draws the query', () => { const s = api.analysis.segments(); return s?.rendered?.query === query ? s : undefined; });
+    const expected = cliQuery(query);
+    assert.equal(drawn.result!.total, expected.length);
+    assert.deepEqual(drawn.result!.segments.map((s) => s.text), expected.map((s) => s.text));
+    assert.equal(drawn.rendered!.items, expected.length);
+    // A query that cannot be read says where, and lists nothing.
+    const badQuery = '"Kompetanse og opplæring" AND';
+    await api.analysis.toSegments({ type: 'query', query: badQuery });
+    const bad = await waitFor('the page draws the bad query', () => { const s = api.analysis.segments(); return s?.rendered?.query === badQuery ? s.rendered : undefined; });
+    assert.equal(bad.items, 0);
+    assert.match(bad.summary, /at character/);
+  });
+
+  it('a framework-matrix cell opens the view with exactly the segments it counts', async function () {
+    const api = await qda();
+    const matrix = await vscode.commands.executeCommand<MatrixResult>('qda.matrixShow', { rows: 'themes', cols: 'role', count: 'codings', coder: '' });
+    const row = matrix.rows.find((r) => r.cells['rådgiver'] > 0);
+    assert.ok(row, 'some theme has codings by advisers');
+    await api.analysis.toMatrix({ type: 'cell', row: row.name, kind: row.kind, column: 'rådgiver' });
+    const shown = api.analysis.segments();
+    assert.ok(shown?.result && shown.rendered);
+    assert.equal(shown.result.total, row.cells['rådgiver']);
+    assert.equal(shown.rendered.items, row.cells['rådgiver']);
+    assert.ok(shown.result.segments.every((s) => s.attributes.role === 'rådgiver' && s.theme === row.name), 'every segment is an adviser’s, in that theme');
+  });
+
+  it('runs a query saved in qda.yaml, and saves a typed query there keeping the file’s comments', async function () {
+    const api = await qda();
+    await vscode.commands.executeCommand('qda.segmentsQuery', '');
+    const savedQuery = '"Kompetanse og opplæring" AND NOT "Ledelse av innføringen"';
+    await api.analysis.toSegments({ type: 'saved', name: 'Opplæring uten ledelse' });
+    const drawn = await waitFor('the page draws the saved query', () => { const s = api.analysis.segments(); return s?.rendered?.query === savedQuery ? s : undefined; });
+    assert.equal(drawn.result!.total, cliQuery(savedQuery).length);
+
+    const typed = '"Verktøy og kundedata" AND NOT "Doble signaler"';
+    await api.analysis.toSegments({ type: 'query', query: typed });
+    await waitFor('the page draws the typed query', () => (api.analysis.segments()?.rendered?.query === typed ? true : undefined));
+    const file = path.join(workspaceRoot(), 'qda.yaml');
+    const before = fs.readFileSync(file, 'utf8');
+    await api.analysis.toSegments({ type: 'saveQuery', name: 'Verktøy uten doble signaler' });
+    const after = await waitFor('qda.yaml holds the saved query', () => { const t = fs.readFileSync(file, 'utf8'); return t.includes('Verktøy uten doble signaler') ? t : undefined; });
+    assert.equal(after, before.replace(/(queries:\n(?:  .*\n)*)/, `$1  Verktøy uten doble signaler: ${JSON.stringify(typed)}\n`), 'one line added under queries:, everything else as it was');
+    // The view lists it among the saved queries once the server has read the file again.
+    await waitFor('the view offers the new saved query', () => (api.analysis.segments()?.result?.saved.some((q) => q.name === 'Verktøy uten doble signaler') ? true : undefined));
+    // Later suites see the demo's qda.yaml as it was.
+    fs.writeFileSync(file, before);
+  });
+});
