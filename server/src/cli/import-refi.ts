@@ -1,4 +1,5 @@
-// `qda import codebook.qdc [--project DIR] [--rename]`: a REFI-QDA codebook merged into a project.
+// `qda import codebook.qdc [--project DIR] [--rename | --replace]`: a REFI-QDA codebook merged into
+// a project's codebook.md, or replacing it (codes that codings still name are kept).
 // `qda import PROJECT.qdpx --out DIR [--language nb|en]`: a REFI-QDA project (NVivo, ATLAS.ti,
 // MAXQDA, QualCoder) as a new Thesis QDA project folder. Everything is read and converted in
 // memory first; the files are written to a temporary folder beside DIR that is renamed into
@@ -8,13 +9,16 @@ import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { writeFileAtomic } from '../nodeFs';
 import { importQdpx, mergeQdc, RefiError } from '../core/refi/importProject';
+import { NODE_ZIP_CODEC } from '../nodeZip';
+import { normalizeName } from '../core/text/text';
+import { timer } from './export-refi';
 import { CliError, loadProject, parseArgs, type CliIo } from './io';
 
 export function isRefiFile(file: string): boolean {
   return /\.qdpx$/i.test(file);
 }
 
-/** `qda import codebook.qdc [--project DIR] [--rename]`: merged into the project's codebook.md. */
+/** `qda import codebook.qdc [--project DIR] [--rename | --replace]`: merged into (or replacing) the project's codebook.md. */
 async function runQdc(file: string, flags: Map<string, string[]>, io: CliIo): Promise<number> {
   const folder = flags.get('project')?.at(-1);
   const project = await loadProject(folder, io);
@@ -25,11 +29,13 @@ async function runQdc(file: string, flags: Map<string, string[]>, io: CliIo): Pr
   } catch (err) {
     throw new CliError(`${file}: ${err instanceof TypeError ? 'not UTF-8 text' : (err as Error).message}`);
   }
+  const replace = flags.has('replace');
+  if (replace && flags.has('rename')) throw new CliError('--rename and --replace exclude each other: --replace takes every name from the .qdc');
   const codebookPath = project.codebook.path;
   const before = project.texts.get(codebookPath) ?? '';
   let merged;
   try {
-    merged = mergeQdc(xml, file, before, project.codebook, { rename: flags.has('rename'), language: project.config.language });
+    merged = mergeQdc(xml, file, before, project.codebook, { rename: flags.has('rename'), replace, codingCounts: replace ? codingCounts(project) : undefined, language: project.config.language });
   } catch (err) {
     if (err instanceof RefiError) throw new CliError(`${file}: ${err.message}`);
     throw err;
@@ -48,12 +54,25 @@ async function runQdc(file: string, flags: Map<string, string[]>, io: CliIo): Pr
   await writeFileAtomic(path.join(root, ...codebookPath.split('/')), merged.text);
   if (configText !== undefined) await writeFileAtomic(configFile, configText);
   for (const s of merged.skipped) io.stderr(`not imported: ${s}\n`);
+  if (replace) {
+    for (const k of merged.kept) io.stderr(`kept: ${k}\n`);
+    if (merged.removed.length > 0) io.stderr(`removed (no coding names them): ${merged.removed.join(', ')}\n`);
+    io.stderr(`Replaced the codebook in ${codebookPath} with ${file}: ${merged.added} codes (${merged.addedNames.length} new, ${merged.replaced.length} redefined), ${merged.kept.length} kept because codings name them, ${merged.removed.length} removed.\n`);
+    return 0;
+  }
   io.stderr(`Merged ${file} into ${codebookPath}: ${merged.added} codes added${merged.skipped.length ? `, ${merged.skipped.length} reported above` : ''}.\n`);
   return 0;
 }
 
+/** Codings per code name (normalised), over every coder: what --replace must not orphan. */
+function codingCounts(project: { allCodings(): Array<{ coding: { code: string } }> }): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { coding } of project.allCodings()) counts.set(normalizeName(coding.code), (counts.get(normalizeName(coding.code)) ?? 0) + 1);
+  return counts;
+}
+
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['rename']);
+  const { positional, flags } = parseArgs(args, ['rename', 'replace']);
   const [file, ...rest] = positional;
   if (file && /\.qdc$/i.test(file) && rest.length === 0) return runQdc(file, flags, io);
   if (!file || rest.length > 0) throw new CliError('usage: qda import PROJECT.qdpx --out DIR [--language nb|en]');
@@ -64,6 +83,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const target = path.resolve(io.cwd, outArg);
   const existing = await fsp.readdir(target).catch(() => undefined);
   if (existing && existing.length > 0) throw new CliError(`${outArg}: the folder exists and is not empty; give a new folder`);
+  const time = timer(io);
   let bytes: Uint8Array;
   try {
     bytes = await fsp.readFile(path.resolve(io.cwd, file));
@@ -72,11 +92,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   let result;
   try {
-    result = importQdpx(bytes, { language: language as 'nb' | 'en' | undefined });
+    result = importQdpx(bytes, { language: language as 'nb' | 'en' | undefined, codec: NODE_ZIP_CODEC });
   } catch (err) {
     if (err instanceof RefiError) throw new CliError(`${file}: ${err.message}`);
     throw err;
   }
+  time('refi-import-convert');
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.qda-import-${process.pid}.tmp`);
   try {
     await fsp.rm(tmp, { recursive: true, force: true });
@@ -91,6 +112,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     throw new CliError(`${outArg}: could not write the project: ${(err as Error).message}`);
   }
+  time('refi-import-write');
   for (const s of result.skipped) io.stderr(`not imported: ${s}\n`);
   const c = result.counts;
   io.stderr(`Imported ${file} into ${outArg}: ${c.transcripts} transcripts, ${c.codes} codes, ${c.codings} codings, ${c.memos} memos, ${c.informants} informants${result.skipped.length ? `; ${result.skipped.length} items not imported (listed above)` : ''}.\n`);
