@@ -44,6 +44,8 @@ import { deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsR
 import { accept, reattach, remove, reviewCodings } from './features/orphans';
 import { deleteCodingsOfDoc, missingTranscripts, relinkCodings, willRenameFiles, willRenameOptions } from './features/fileRenames';
 import { deleteCodingsOfDocRequest, missingTranscriptsRequest, relinkCodingsRequest } from './protocol';
+import { refiExport, refiImport, refiImportPreview } from './features/refiExchange';
+import { refiExportRequest, refiImportPreviewRequest, refiImportRequest } from './protocol';
 import {
   codeSelectionRequest,
   codeSummariesRequest,
@@ -343,6 +345,9 @@ connection.onRequest(deleteCodeRequest, async (p) => (await settled(), deleteCod
 connection.onRequest(setDescriptionRequest, async (p) => (await settled(), setDescriptionHandler(ws!, p, versionOf)));
 connection.onRequest(setColorRequest, async (p) => (await settled(), setColorHandler(ws!, p, versionOf)));
 connection.onRequest(exportCodebookRequest, async (p) => (await settled(), exportCodebookHandler(ws!, p)));
+connection.onRequest(refiExportRequest, async (p) => (await settled(), refiExport(ws!, p)));
+connection.onRequest(refiImportPreviewRequest, async (p) => (await settled(), refiImportPreview(ws!, p)));
+connection.onRequest(refiImportRequest, async (p) => (await settled(), refiImport(ws!, p, versionOf)));
 const openText = (uri: string): string | undefined => openDocuments.get(uri)?.getText();
 connection.onRequest(matrixRequest, async (p) => (await settled(), matrix(ws!, p)));
 connection.onRequest(matrixCellRequest, async (p) => (await settled(), matrixCell(ws!, p)));

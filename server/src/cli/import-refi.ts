@@ -6,11 +6,11 @@
 // place at the end, so a failed import leaves DIR as it was (absent or empty).
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
 import { writeFileAtomic } from '../nodeFs';
 import { importQdpx, mergeQdc, RefiError } from '../core/refi/importProject';
+import { configWithColors } from '../core/refi/importCodebook';
 import { NODE_ZIP_CODEC } from '../nodeZip';
-import { normalizeName } from '../core/text/text';
+import { codingCounts, readRefiFile, targetProblem, writeNewProject } from '../refiNode';
 import { timer } from './export-refi';
 import { CliError, loadProject, parseArgs, type CliIo } from './io';
 
@@ -43,14 +43,9 @@ async function runQdc(file: string, flags: Map<string, string[]>, io: CliIo): Pr
   // Colours go to qda.yaml, edited in place (comments kept); a qda.yaml that does not parse is
   // never rewritten.
   const configFile = path.join(root, 'qda.yaml');
-  let configText: string | undefined;
-  if (Object.keys(merged.colors).length > 0) {
-    const old = await fsp.readFile(configFile, 'utf8').catch(() => '');
-    const doc = parseDocument(old);
-    if (doc.errors.length > 0) throw new CliError(`qda.yaml does not parse (${doc.errors[0].message.split('\n')[0]}); fix it before importing colours`);
-    for (const [name, color] of Object.entries(merged.colors)) doc.setIn(['colors', name], color);
-    configText = doc.toString();
-  }
+  const config = configWithColors(await fsp.readFile(configFile, 'utf8').catch(() => ''), merged.colors);
+  if (config.error) throw new CliError(config.error);
+  const configText = config.text;
   await writeFileAtomic(path.join(root, ...codebookPath.split('/')), merged.text);
   if (configText !== undefined) await writeFileAtomic(configFile, configText);
   for (const s of merged.skipped) io.stderr(`not imported: ${s}\n`);
@@ -64,13 +59,6 @@ async function runQdc(file: string, flags: Map<string, string[]>, io: CliIo): Pr
   return 0;
 }
 
-/** Codings per code name (normalised), over every coder: what --replace must not orphan. */
-function codingCounts(project: { allCodings(): Array<{ coding: { code: string } }> }): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const { coding } of project.allCodings()) counts.set(normalizeName(coding.code), (counts.get(normalizeName(coding.code)) ?? 0) + 1);
-  return counts;
-}
-
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { positional, flags } = parseArgs(args, ['rename', 'replace']);
   const [file, ...rest] = positional;
@@ -81,15 +69,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const language = flags.get('language')?.at(-1);
   if (language !== undefined && language !== 'nb' && language !== 'en') throw new CliError(`--language must be nb or en (got ${language})`);
   const target = path.resolve(io.cwd, outArg);
-  const existing = await fsp.readdir(target).catch(() => undefined);
-  if (existing && existing.length > 0) throw new CliError(`${outArg}: the folder exists and is not empty; give a new folder`);
+  const problem = await targetProblem(target, outArg);
+  if (problem) throw new CliError(problem);
   const time = timer(io);
-  let bytes: Uint8Array;
-  try {
-    bytes = await fsp.readFile(path.resolve(io.cwd, file));
-  } catch (err) {
-    throw new CliError(`${file}: ${(err as Error).message}`);
-  }
+  const bytes = await readRefiFile(path.resolve(io.cwd, file), file);
+  if (typeof bytes === 'string') throw new CliError(bytes);
   let result;
   try {
     result = importQdpx(bytes, { language: language as 'nb' | 'en' | undefined, codec: NODE_ZIP_CODEC });
@@ -98,18 +82,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     throw err;
   }
   time('refi-import-convert');
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.qda-import-${process.pid}.tmp`);
   try {
-    await fsp.rm(tmp, { recursive: true, force: true });
-    for (const [rel, content] of result.files) {
-      const abs = path.join(tmp, ...rel.split('/'));
-      await fsp.mkdir(path.dirname(abs), { recursive: true });
-      await fsp.writeFile(abs, content);
-    }
-    if (existing) await fsp.rmdir(target);
-    await fsp.rename(tmp, target);
+    await writeNewProject(target, result.files);
   } catch (err) {
-    await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     throw new CliError(`${outArg}: could not write the project: ${(err as Error).message}`);
   }
   time('refi-import-write');

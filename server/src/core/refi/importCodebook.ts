@@ -2,6 +2,7 @@
 // replacing it (`--replace`). Codings are never dropped: with `replace`, a code of the old
 // codebook that codings still name and the .qdc lacks is kept, in the uncategorised section,
 // and reported; only codes and categories nothing codes with are removed.
+import { parseDocument } from 'yaml';
 import { colorOf } from '../model/colors';
 import { appendCodeEdit, isUncategorisedName, uncategorisedHeading } from '../parse/codebook';
 import type { Codebook } from '../model/model';
@@ -142,4 +143,16 @@ function replaceCodebook(book: unknown, what: string, codebookText: string, exis
   }
   const text = out.join('\n').replace(/\n+$/, '\n');
   return { text, colors: colorsOf(codes), added: codes.size, addedNames: incoming.filter((n) => !before.has(normalizeName(n))), skipped, replaced, kept, removed };
+}
+
+/**
+ * qda.yaml with the colours set under `colors:`, edited in place (comments and order kept);
+ * a qda.yaml that does not parse is never rewritten: `error` says why.
+ */
+export function configWithColors(configText: string, colors: Readonly<Record<string, string>>): { text?: string; error?: string } {
+  if (Object.keys(colors).length === 0) return {};
+  const doc = parseDocument(configText);
+  if (doc.errors.length > 0) return { error: `qda.yaml does not parse (${doc.errors[0].message.split('\n')[0]}); fix it before importing colours` };
+  for (const [name, color] of Object.entries(colors)) doc.setIn(['colors', name], color);
+  return { text: doc.toString() };
 }
