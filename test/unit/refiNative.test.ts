@@ -72,6 +72,17 @@ describe('REFI-QDA with node:zlib (the CLI and server codec)', () => {
     assert.deepEqual([...a.files.entries()], [...b.files.entries()]);
     assert.deepEqual(exportQdpx(project, 'Demo', codec).bytes, native, 'two native exports are byte-identical');
   });
+
+  it('decodes source texts as the JS path does: a leading BOM dropped, non-UTF-8 reported by GUID', () => {
+    const qde = QDE('<Sources><TextSource guid="40000000-0000-0000-0000-000000000001" name="S" plainTextPath="internal://s.txt"><PlainTextSelection guid="50000000-0000-0000-0000-000000000001" startPosition="0" endPosition="4"><Coding guid="60000000-0000-0000-0000-000000000001"><CodeRef targetGUID="20000000-0000-0000-0000-000000000001"/></Coding></PlainTextSelection></TextSource><TextSource guid="40000000-0000-0000-0000-000000000002" name="L" plainTextPath="internal://l.txt"/></Sources>');
+    const zip = zipSync({ 'project.qde': strToU8(qde), 'sources/s.txt': strToU8('\uFEFFhæll😀 og mer'), 'sources/l.txt': new Uint8Array([0x68, 0xe6, 0x6c]) });
+    const js = importQdpx(zip);
+    const native = importQdpx(zip, { codec });
+    assert.deepEqual([...native.files.entries()], [...js.files.entries()]);
+    assert.deepEqual(native.skipped, js.skipped);
+    assert.match(native.skipped.join(), /TextSource 'L' \{40000000-0000-0000-0000-000000000002\}: internal:\/\/l\.txt is not UTF-8 text/);
+    assert.ok(native.files.get('transcripts/S.md')!.endsWith('---\nhæll😀 og mer'));
+  });
 });
 
 describe('REFI XML reader', () => {

@@ -126,7 +126,10 @@ export function sourceName(project: Project, path: string): string {
 function selectionName(exact: string): string {
   // The common case, a short single-line passage without astral characters, needs no copying.
   if (exact.length <= 60 && /^[^\s\uD800-\uDFFF]+(?: [^\s\uD800-\uDFFF]+)*$/.test(exact)) return exact;
-  const cps = [...exact.slice(0, 200).replace(/\s+/g, ' ').trim()];
+  const s = exact.slice(0, 200).replace(/\s+/g, ' ').trim();
+  // Cut at 60 code points; only text with surrogate pairs needs counting them one by one.
+  if (!/[\uD800-\uDFFF]/.test(s.slice(0, 120))) return s.length > 60 ? s.slice(0, 59) + '…' : s;
+  const cps = [...s];
   return cps.length > 60 ? cps.slice(0, 59).join('') + '…' : cps.join('');
 }
 
@@ -145,7 +148,9 @@ function writeRefiProject(project: Project, name: string, sink: EntrySink): Omit
   const { roots, byName } = codeTree(project, warnings);
   const infos = project.allCodings();
   const coders = [...new Set(infos.map((i) => i.coding.coder))].sort();
-  const userGuid = (coder: string): string => stableGuid('user', coder);
+  // One GUID per coder, not one hash per coding.
+  const userGuids = new Map(coders.map((c) => [c, stableGuid('user', c)]));
+  const userGuid = (coder: string): string => userGuids.get(coder) ?? stableGuid('user', coder);
 
   // Notes: memos and theory notes, with a NoteRef from every code or group they link to.
   const memoPaths = [...project.notes.values()].filter((n) => n.role === 'memo').map((n) => n.path).sort();

@@ -9,6 +9,10 @@ const w = new Uint32Array(80);
 let block = new Uint8Array(256);
 const digest = new Uint8Array(20);
 
+function put(at: number, h: number): void {
+  digest[at] = h >>> 24; digest[at + 1] = h >>> 16; digest[at + 2] = h >>> 8; digest[at + 3] = h;
+}
+
 /** SHA-1 of the first `length` bytes of `block` (which has room for the padding). */
 function sha1Block(length: number): Uint8Array {
   const padded = (((length + 8) >> 6) + 1) * 64;
@@ -29,22 +33,26 @@ function sha1Block(length: number): Uint8Array {
       w[i] = (x << 1) | (x >>> 31);
     }
     let a = h0, b = h1, c = h2, d = h3, e = h4;
-    for (let i = 0; i < 80; i++) {
-      const f = i < 20 ? (b & c) | (~b & d) : i < 40 ? b ^ c ^ d : i < 60 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d;
-      const k = i < 20 ? 0x5a827999 : i < 40 ? 0x6ed9eba1 : i < 60 ? 0x8f1bbcdc : 0xca62c1d6;
-      const t = (((a << 5) | (a >>> 27)) + f + e + k + w[i]) >>> 0;
-      e = d;
-      d = c;
-      c = (b << 30) | (b >>> 2);
-      b = a;
-      a = t;
+    // Four loops, one per round function: no branch per step.
+    for (let i = 0; i < 20; i++) {
+      const t = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + w[i]) | 0;
+      e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = t;
+    }
+    for (let i = 20; i < 40; i++) {
+      const t = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0x6ed9eba1 + w[i]) | 0;
+      e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = t;
+    }
+    for (let i = 40; i < 60; i++) {
+      const t = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + 0x8f1bbcdc + w[i]) | 0;
+      e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = t;
+    }
+    for (let i = 60; i < 80; i++) {
+      const t = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0xca62c1d6 + w[i]) | 0;
+      e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = t;
     }
     h0 = (h0 + a) >>> 0; h1 = (h1 + b) >>> 0; h2 = (h2 + c) >>> 0; h3 = (h3 + d) >>> 0; h4 = (h4 + e) >>> 0;
   }
-  const hs = [h0, h1, h2, h3, h4];
-  for (let i = 0; i < 5; i++) {
-    digest[i * 4] = hs[i] >>> 24; digest[i * 4 + 1] = hs[i] >>> 16; digest[i * 4 + 2] = hs[i] >>> 8; digest[i * 4 + 3] = hs[i];
-  }
+  put(0, h0); put(4, h1); put(8, h2); put(12, h3); put(16, h4);
   return digest;
 }
 
