@@ -4,7 +4,7 @@
 // with their budgets (issue 9). See docs/performance.md for what each figure
 // measures and how the budgets in milliseconds are scaled by this run's read+split baseline.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -535,6 +535,44 @@ await baselineSample(mainDir);
       times.push(Number(m[1]));
     }
     figure(`${label} (${meta.codings} codings, computation)`, 'ms', times, { max }, 'p95');
+  }
+}
+
+// ---- REFI-QDA exchange (issue 19): export and import of the whole corpus ---------------------
+// qda export qdpx and qda import PROJECT.qdpx, spawn → exit (Node start, project load, convert,
+// write), each right after a read+split baseline sample: the ratio is against that sample, so
+// it holds whatever the machine's speed. Peak RSS is the CLI's own maxRSS (QDA_TIMINGS lines).
+{
+  const archive = join(opts.corpus, 'bench-export.qdpx');
+  const target = join(opts.corpus, 'bench-import');
+  const runs = Math.max(3, Math.ceil(opts.runs / 2));
+  const rows = { export: { ms: [], ratio: [], rss: [], phases: [] }, import: { ms: [], ratio: [], rss: [], phases: [] } };
+  const peak = (err) => Math.max(...[...err.matchAll(/^qda-timing \S+-peak-rss-mb (\S+)$/gm)].map((m) => Number(m[1])));
+  const phases = (err) => [...err.matchAll(/^qda-timing refi-(\S+?) (\S+)$/gm)].filter((m) => !m[1].endsWith('-mb')).map((m) => `${m[1]} ${Number(m[2]).toFixed(0)}`).join(', ');
+  for (let i = 0; i < runs; i++) {
+    for (const kind of ['export', 'import']) {
+      await fsp.rm(target, { recursive: true, force: true });
+      const b = await baselineSample(mainDir);
+      const args = kind === 'export' ? [CLI, 'export', 'qdpx', '--out', archive, mainDir] : [CLI, 'import', archive, '--out', target];
+      const c = await runChildEnv(args, { QDA_TIMINGS: '1' });
+      if (c.code !== 0) throw new Error(`cli ${args.slice(1).join(' ')} failed: ${c.err}`);
+      const r = rows[kind];
+      r.ms.push(c.ms);
+      r.ratio.push(c.ms / b.ms);
+      r.rss.push(peak(c.err));
+      r.phases.push(phases(c.err));
+      log(`REFI ${kind} ${i + 1}/${runs}: ${c.ms.toFixed(0)} ms (baseline ${b.ms.toFixed(0)} ms), peak RSS ${r.rss.at(-1)} MB; ${r.phases.at(-1)}`);
+    }
+  }
+  await fsp.rm(target, { recursive: true, force: true });
+  const size = (statSync(archive).size / 1048576).toFixed(1);
+  for (const kind of ['export', 'import']) {
+    const r = rows[kind];
+    const what = kind === 'export' ? `qda export qdpx (${meta.codings} codings → ${size} MB archive)` : `qda import PROJECT.qdpx --out DIR (${size} MB archive)`;
+    figure(`REFI-QDA ${what}, spawn → exit`, 'ms', r.ms, opts.words === 5_000_000 ? { max: 5000 } : null, 'median', `last run: ${r.phases.at(-1)} ms`);
+    // 5 s at the reference baseline (bench/budgets.mjs) is 5000 / 314 ≈ 16 baselines.
+    figure(`REFI-QDA ${kind} / baseline`, '×', r.ratio, { max: Math.floor(5000 / REFERENCE_BASELINE_MS) }, 'median');
+    figure(`REFI-QDA ${kind} peak RSS`, 'MB', r.rss, { max: 500 }, 'median');
   }
 }
 

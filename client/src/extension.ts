@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { CodebookTreeProvider } from './codebookTree';
 import { registerCommands } from './commands';
 import { registerImportCommand } from './importCommand';
+import { registerRefiCommands } from './refiCommands';
 import { registerInformantsView } from './informantsView';
 import { registerQuotes } from './quotes';
 import { registerOrphansView } from './orphansView';
@@ -102,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   tree.viewOptions = registerCodebookOps(context, connection, tree, () => view);
   registerPassageMenu(context, connection, tree, () => view, decorations);
   registerImportCommand(context, connection);
+  registerRefiCommands(context, connection);
   registerInformantsView(context, connection);
   const orphans = registerOrphansView(context, connection);
   registerFileRenames(context);

@@ -16,7 +16,7 @@ const COMMANDS: Record<string, { module: () => Promise<Command>; help: string }>
   matrix: { module: async () => await import('./cli/matrix'), help: 'matrix [--rows themes|groups|codes] [--cols informants|ATTRIBUTE] [--count codings|informants|words] [--query EXPR] [--json] [folder]\n                                     code-by-case counts (a coding counts for the informant of the turn where it starts)' },
   cooccur: { module: async () => await import('./cli/cooccur'), help: 'cooccur [--coder NAME] [--json] [folder]  pairs of codes whose codings overlap or share a turn' },
   agree: { module: async () => await import('./cli/agree'), help: 'agree --coders A,B[,C…] [--unit char|turn|segment] [--codes X,Y] [--domain GROUP] [--overlap 0.5] [--json] [folder]\n                                     intercoder agreement: percent, Cohen\'s/Fleiss\' kappa, Krippendorff\'s alpha per code and overall' },
-  import: { module: async () => await import('./cli/import'), help: 'import FILE… [--out DIR] [--project DIR] [--force] [--speaker "Name=CODE"]… [--interviewer NAME]… [--language nb|en]\n                                     .vtt .srt .docx .txt .md → transcript Markdown; never overwrites without --force' },
+  import: { module: async () => await import('./cli/import'), help: 'import FILE… [--out DIR] [--project DIR] [--force] [--speaker "Name=CODE"]… [--interviewer NAME]… [--language nb|en]\n                                     .vtt .srt .docx .txt .md → transcript Markdown; never overwrites without --force\n                                     PROJECT.qdpx --out DIR; codebook.qdc [--project DIR] [--rename | --replace] (REFI-QDA)' },
 };
 
 export function registerCommand(name: string, module: () => Promise<Command>, help: string): void {

@@ -32,6 +32,7 @@ import { matrix, matrixCell } from './features/matrix';
 import { codedSegments, saveQueryHandler } from './features/codedSegments';
 import { chart } from './features/charts';
 import { analysisXlsx } from './features/analysisXlsx';
+import { refiExport, refiImport, refiImportPreview } from './features/refiExchange';
 import { disagreements, settle } from './features/compareCoders';
 
 /** Quick fixes, from every domain that has some. */
@@ -111,6 +112,11 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
     chart: (p: Parameters<typeof chart>[1]) => chart(ws, p),
     saveQuery: (p: Parameters<typeof saveQueryHandler>[1]) => saveQueryHandler(ws, p, v),
     analysisXlsx: (p: Parameters<typeof analysisXlsx>[1]) => analysisXlsx(ws, p),
+
+    // ---- REFI-QDA exchange (NVivo, ATLAS.ti, MAXQDA, QualCoder)
+    refiExport: (p: Parameters<typeof refiExport>[1]) => refiExport(ws, p),
+    refiImportPreview: (p: Parameters<typeof refiImportPreview>[1]) => refiImportPreview(ws, p),
+    refiImport: (p: Parameters<typeof refiImport>[1]) => refiImport(ws, p, v),
     disagreements: (p: Parameters<typeof disagreements>[1], token: CancellationToken) => disagreements(ws, p, ws.openText, token),
     settleDisagreement: (p: Parameters<typeof settle>[1]) => settle(ops, p, ws.openText),
 

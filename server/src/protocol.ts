@@ -659,3 +659,56 @@ export interface SaveQueryParams {
   scope?: 'overlap' | 'turn' | number;
 }
 export const saveQueryRequest = new RequestType<SaveQueryParams, EditResult, void>('qda/saveQuery');
+// ---- REFI-QDA exchange: .qdpx projects and .qdc codebooks (issue 19) ---------------------
+
+export interface RefiExportParams {
+  format: 'qdpx' | 'qdc';
+}
+export interface RefiExportResult {
+  /** A file name to offer in the save dialog. */
+  fileName: string;
+  /** The archive (.qdpx) or the XML (.qdc), base64. */
+  base64?: string;
+  counts?: { sources: number; codes: number; selections: number; users: number; cases: number; notes: number };
+  /** What was left out or changed (a coding that could not be anchored, a code defined twice), one sentence each. */
+  warnings?: string[];
+  error?: string;
+}
+/** The project (.qdpx) or its codebook (.qdc) as REFI-QDA bytes; the client saves them where the user says. */
+export const refiExportRequest = new RequestType<RefiExportParams, RefiExportResult, void>('qda/refiExport');
+
+export interface RefiImportParams {
+  /** file: URI of the .qdpx or .qdc. */
+  file: string;
+  /** .qdpx: file: URI of the new project folder (absent or empty). */
+  target?: string;
+  /** .qdc: a name the codebook has is skipped (merge, the default), imported renamed, or the .qdc replaces the codebook. */
+  mode?: 'merge' | 'rename' | 'replace';
+}
+export interface RefiImportPreview {
+  kind: 'qdpx' | 'qdc';
+  /** The import is refused (untrusted archive, not REFI, target not empty…); nothing is written. */
+  error?: string;
+  /** .qdpx: the files of the new project, project-relative. */
+  create: string[];
+  counts?: { transcripts: number; codes: number; codings: number; memos: number; informants: number };
+  /** .qdc: names of codes and categories the codebook gets. */
+  added: string[];
+  /** .qdc replace: names the .qdc defines again (its description and place win). */
+  replaced: string[];
+  /** .qdc replace: codes the .qdc lacks that codings still name, kept; one sentence each. */
+  kept: string[];
+  /** .qdc replace: codes and categories removed (no coding names them). */
+  removed: string[];
+  /** What is not imported, or imported renamed, each naming the element and its GUID. */
+  skipped: string[];
+}
+/** Reads and converts without writing anything: what the import would create, merge and skip. */
+export const refiImportPreviewRequest = new RequestType<RefiImportParams, RefiImportPreview, void>('qda/refiImportPreview');
+
+export interface RefiImportResult extends EditResult {
+  preview: RefiImportPreview;
+  /** .qdpx: the folder written (file: URI). A .qdc comes back as `edit` (codebook.md, qda.yaml). */
+  folder?: string;
+}
+export const refiImportRequest = new RequestType<RefiImportParams, RefiImportResult, void>('qda/refiImport');

@@ -111,8 +111,8 @@ describe('REFI-QDA import', () => {
   before(async () => {
     const project = new Project(new NodeFileSystem(DEMO), 'anna');
     await project.load();
-    const { bytes, result } = exportQdpx(project, 'Demo');
-    demoExport = result.entries;
+    const { bytes } = exportQdpx(project, 'Demo');
+    demoExport = buildRefiProject(project, 'Demo').entries;
     imported = importQdpx(bytes);
   });
 

@@ -6,23 +6,29 @@
 // imported as text is reported by name and GUID, and the rest still imports.
 import { stringify } from 'yaml';
 import { colorOf } from '../model/colors';
-import { appendCodeEdit, escapeCodeName, isUncategorisedName, uncategorisedHeading } from '../parse/codebook';
 import { serializeCodings } from '../parse/codings';
-import type { Codebook, Coding } from '../model/model';
+import type { Coding } from '../model/model';
 import type { Language } from '../parse/config';
 import { sanitizeCoder } from '../project/project';
-import { normalizeName } from '../text/text';
+import { codebookMarkdown, oneLine, readCodeTree, type CodeNode } from './codeTree';
 import { normalizeGuid, sha1Hex } from './guid';
 import { PositionMap } from './text';
-import { DEFAULT_ZIP_LIMITS, ZipError, ZipReader, type ZipLimits } from '../text/zip';
+import { DEFAULT_ZIP_LIMITS, ZipError, ZipReader, type InflateCodec, type ZipLimits } from '../text/zip';
 import { RefiError, attr, child, kids, parseRefiXml, textOf, type XNode } from './xmlRead';
 
 export { RefiError };
+export { mergeQdc, type CodebookMergeResult, type CodebookMergeOptions } from './importCodebook';
 
 export interface RefiImportOptions {
   language?: Language;
   limits?: Partial<ZipLimits>;
   maxDepth?: number;
+  /**
+   * node:zlib's inflater and CRC (from the CLI and server); fflate's otherwise. `decodeUtf8`
+   * (undefined for bytes that are not UTF-8) replaces TextDecoder's fatal mode, which in Node 20
+   * goes through ICU and was a tenth of an import.
+   */
+  codec?: InflateCodec & { decodeUtf8?(bytes: Uint8Array): string | undefined };
 }
 
 export interface RefiImportResult {
@@ -34,27 +40,6 @@ export interface RefiImportResult {
 }
 
 const MAX_DEPTH = 200;
-
-interface CodeNode {
-  guid: string;
-  name: string;
-  codable: boolean;
-  color?: string;
-  description: string;
-  children: CodeNode[];
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
-}
-
-function normalColor(c: string | undefined): string | undefined {
-  if (!c) return undefined;
-  const m = /^#([0-9a-f]{6}|[0-9a-f]{3})$/i.exec(c.trim());
-  if (!m) return undefined;
-  const hex = m[1].length === 3 ? [...m[1]].map((x) => x + x).join('') : m[1];
-  return `#${hex.toLowerCase()}`;
-}
 
 const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
 
@@ -73,15 +58,6 @@ function stripKnownExtension(name: string): string {
   return name.replace(/\.(txt|md|docx?|rtf|odt|html?)$/i, '');
 }
 
-function escapeHeading(name: string): string {
-  return escapeCodeName(name).replace(/#+\s*$/, (m) => m.replace(/#/g, '\\#'));
-}
-
-function escapeDescription(d: string): string {
-  // A description that would start a list, heading or quote on its own line stays a paragraph.
-  return /^([-*+>#]|\d+[.)])/.test(d) ? `\\${d}` : d;
-}
-
 function codingId(seed: string): string {
   const hex = sha1Hex(seed);
   let id = '';
@@ -97,94 +73,11 @@ function variableValue(v: XNode): string | undefined {
   return undefined;
 }
 
-interface TreeContext {
-  /** Normalised names already in use (in the file, or in the project a codebook merges into). */
-  used: Set<string>;
-  codes: Map<string, CodeNode>;
-  skipped: string[];
-  /** A taken name: add the parent's name, or leave the code out (its children move up a level). */
-  collision: 'rename' | 'skip';
-}
-
-/** The code tree; names must be unique in codebook.md. */
-function readCodeTree(parent: XNode | undefined, ctx: TreeContext, parentName?: string): CodeNode[] {
-  const out: CodeNode[] = [];
-  for (const c of kids(parent, 'Code')) {
-    const guid = normalizeGuid(attr(c, 'guid') ?? '');
-    let name = oneLine(attr(c, 'name') ?? '') || 'Unnamed';
-    const where = `Code '${attr(c, 'name') ?? ''}' {${attr(c, 'guid') ?? '?'}}`;
-    if (ctx.used.has(normalizeName(name))) {
-      if (ctx.collision === 'skip') {
-        ctx.skipped.push(`${where}: the name is taken; skipped (--rename imports it under another name)`);
-        out.push(...readCodeTree(c, ctx, parentName));
-        continue;
-      }
-      const renamed = parentName ? `${name} (${parentName})` : `${name} (2)`;
-      let candidate = renamed;
-      for (let n = 2; ctx.used.has(normalizeName(candidate)); n++) candidate = `${renamed} ${n}`;
-      ctx.skipped.push(`${where}: the name is taken; imported as '${candidate}'`);
-      name = candidate;
-    }
-    ctx.used.add(normalizeName(name));
-    const node: CodeNode = { guid, name, codable: attr(c, 'isCodable') !== 'false', color: normalColor(attr(c, 'color')), description: oneLine(textOf(child(c, 'Description'))), children: [] };
-    if (guid) ctx.codes.set(guid, node);
-    node.children = readCodeTree(c, ctx, name);
-    out.push(node);
-  }
-  return out;
-}
-
-export interface CodebookMergeResult {
-  /** codebook.md after the merge. */
-  text: string;
-  /** Colours that differ from the names' defaults, for qda.yaml `colors:`. */
-  colors: Record<string, string>;
-  added: number;
-  skipped: string[];
-}
-
-/**
- * A `.qdc` codebook merged into an existing codebook.md: new themes and groups are appended as
- * sections, new top-level codes go to the uncategorised section. A name the project already
- * uses is reported and skipped, or with `rename` imported under its parent's name added.
- */
-export function mergeQdc(xml: string, what: string, codebookText: string, existing: Codebook, options: { rename?: boolean; language?: Language; maxDepth?: number } = {}): CodebookMergeResult {
-  const language = options.language ?? 'nb';
-  const doc = parseRefiXml(xml.replace(/^\uFEFF/, ''), what, options.maxDepth ?? MAX_DEPTH);
-  const book = child(doc, 'CodeBook');
-  if (!book) throw new RefiError(`${what}: the root element is not <CodeBook>`);
-  const used = new Set([...existing.codes.map((c) => normalizeName(c.name)), ...existing.categories.map((c) => normalizeName(c.name))]);
-  const skipped: string[] = [];
-  const codes = new Map<string, CodeNode>();
-  const roots = readCodeTree(child(book, 'Codes'), { used, codes, skipped, collision: options.rename ? 'rename' : 'skip' });
-  let text = codebookText;
-  const loose = roots.filter((r) => r.codable);
-  const sections = roots.filter((r) => !r.codable);
-  if (loose.length > 0) {
-    const items: string[] = [];
-    codeItems(loose, 0, items);
-    if (existing.categories.some((c) => isUncategorisedName(c.name))) {
-      // Where appendCodeEdit would put one new code, the whole list goes.
-      const edit = appendCodeEdit(text, existing, 'x', language);
-      const block = edit.newText.replace(/- \*\*x\*\*(\n?)$/, (_m, nl: string) => items.join('\n') + nl);
-      text = text.slice(0, edit.start) + block + text.slice(edit.end);
-    } else sections.push({ guid: '', name: uncategorisedHeading(language), codable: false, description: '', children: loose });
-  }
-  if (sections.length > 0) {
-    const out: string[] = [];
-    for (const s of sections) codeSection(s, 2, out);
-    text = text.replace(/\s*$/, text.trim() ? '\n\n' : '') + out.join('\n').replace(/\n+$/, '\n');
-  }
-  const colors: Record<string, string> = {};
-  for (const c of codes.values()) if (c.color && c.color !== colorOf(c.name, {})) colors[c.name] = c.color;
-  return { text, colors, added: codes.size, skipped };
-}
-
 /** Reads `.qdpx` bytes: the one `.qde` at the root, and the `sources/` entries it names. */
 export function importQdpx(bytes: Uint8Array, options: RefiImportOptions = {}): RefiImportResult {
   let zip: ZipReader;
   try {
-    zip = new ZipReader(bytes, { ...DEFAULT_ZIP_LIMITS, ...options.limits });
+    zip = new ZipReader(bytes, { ...DEFAULT_ZIP_LIMITS, ...options.limits }, options.codec);
   } catch (err) {
     throw err instanceof ZipError ? new RefiError(err.message) : err;
   }
@@ -201,7 +94,7 @@ export function importQdpx(bytes: Uint8Array, options: RefiImportOptions = {}): 
   };
   let xml: string;
   try {
-    xml = new TextDecoder('utf-8', { fatal: true }).decode(read(qde.name));
+    xml = utf8(read(qde.name), options);
   } catch (err) {
     if (err instanceof RefiError) throw err;
     throw new RefiError(`${qde.name}: not UTF-8 text`);
@@ -214,6 +107,17 @@ export function importQdpx(bytes: Uint8Array, options: RefiImportOptions = {}): 
     if (entries.length > 1) return { error: `sources/${internal} appears ${entries.length} times in the archive` };
     return probeOnly ? {} : { bytes: read(entries[0].name) };
   }, options);
+}
+
+/** Strict UTF-8 decoding: throws a TypeError for bytes that are not UTF-8. */
+function utf8(bytes: Uint8Array, options: RefiImportOptions): string {
+  if (options.codec?.decodeUtf8) {
+    const text = options.codec.decodeUtf8(bytes);
+    if (text === undefined) throw new TypeError('not UTF-8');
+    // As TextDecoder does (ignoreBOM false): a leading BOM is not part of the text.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
 type Resolve = (internal: string, probeOnly?: boolean) => { bytes?: Uint8Array; error?: string };
@@ -280,7 +184,7 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
         return undefined;
       }
       try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(r.bytes);
+        text = utf8(r.bytes, options);
       } catch {
         skipped.push(`${label(kind, node)}: ${path} is not UTF-8 text; not imported`);
         return undefined;
@@ -328,7 +232,8 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
     const map = new PositionMap(text);
     const sourceUser = attr(s, 'creatingUser');
     for (const sel of kids(s, 'PlainTextSelection')) {
-      const where = label('PlainTextSelection', sel);
+      // Built only for a message: 50,000 selections rarely need one.
+      const where = (): string => label('PlainTextSelection', sel);
       const rawStart = attr(sel, 'startPosition') ?? '';
       const rawEnd = attr(sel, 'endPosition') ?? '';
       const cpStart = /^-?\d+$/.test(rawStart) ? Number(rawStart) - shift : NaN;
@@ -336,11 +241,11 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
       const start = map.toUtf16(cpStart);
       const end = map.toUtf16(cpEnd);
       if (start === undefined || end === undefined) {
-        skipped.push(`${where} in '${name}': positions ${rawStart}–${rawEnd} lie outside the text (${map.codePoints} characters); not imported`);
+        skipped.push(`${where()} in '${name}': positions ${rawStart}–${rawEnd} lie outside the text (${map.codePoints} characters); not imported`);
         continue;
       }
       if (end <= start) {
-        skipped.push(`${where} in '${name}': ${end < start ? 'reversed' : 'empty'} positions ${rawStart}–${rawEnd}; not imported`);
+        skipped.push(`${where()} in '${name}': ${end < start ? 'reversed' : 'empty'} positions ${rawStart}–${rawEnd}; not imported`);
         continue;
       }
       const codings = kids(sel, 'Coding');
@@ -348,7 +253,7 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
         const ref = attr(child(c, 'CodeRef'), 'targetGUID');
         const code = ref ? codes.get(normalizeGuid(ref)) : undefined;
         if (!code) {
-          skipped.push(`${where} in '${name}': coding {${attr(c, 'guid') ?? '?'}} names an unknown code {${ref ?? ''}}; not imported`);
+          skipped.push(`${where()} in '${name}': coding {${attr(c, 'guid') ?? '?'}} names an unknown code {${ref ?? ''}}; not imported`);
           continue;
         }
         const userGuid = attr(c, 'creatingUser') ?? attr(sel, 'creatingUser') ?? sourceUser;
@@ -402,35 +307,3 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
   return { files, skipped, counts: { transcripts, codes: codes.size, codings: codingCount, memos, informants: Object.keys(informants).length } };
 }
 
-function codeItems(nodes: readonly CodeNode[], indent: number, out: string[]): void {
-  for (const n of nodes) {
-    out.push(`${'  '.repeat(indent)}- **${escapeCodeName(n.name)}**${n.description ? ` — ${n.description}` : ''}`);
-    codeItems(n.children, indent + 1, out);
-  }
-}
-
-function codeSection(n: CodeNode, level: number, out: string[]): void {
-  out.push(`${'#'.repeat(level)} ${escapeHeading(n.name)}`);
-  if (n.description) out.push(escapeDescription(n.description));
-  out.push('');
-  // Non-codable codes are themes and groups (headings); codable ones, codes (list items).
-  const leaves = n.children.filter((c) => c.codable || level >= 6);
-  if (leaves.length > 0) {
-    codeItems(leaves, 0, out);
-    out.push('');
-  }
-  for (const s of n.children) if (!leaves.includes(s)) codeSection(s, level + 1, out);
-}
-
-/** The code tree as codebook.md: non-codable codes become headings (down to H6), codable ones list items. */
-function codebookMarkdown(title: string, roots: readonly CodeNode[], language: Language): string {
-  const out: string[] = [`# ${escapeHeading(oneLine(title))}`, ''];
-  for (const r of roots.filter((x) => !x.codable)) codeSection(r, 2, out);
-  const loose = roots.filter((r) => r.codable);
-  if (loose.length > 0) {
-    out.push(`## ${uncategorisedHeading(language)}`, '');
-    codeItems(loose, 0, out);
-    out.push('');
-  }
-  return out.join('\n').replace(/\n+$/, '\n');
-}
