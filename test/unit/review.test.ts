@@ -182,3 +182,76 @@ describe('qda review (dist/cli.js) on a copy of the demo project', function () {
     assert.equal(existsSync(join(root, '.qda/reviews')), false);
   });
 });
+
+describe('theme report (HTML and Word) for supervisors', () => {
+  const CODEBOOK = '# Kodebok\n\n## Ledelse 1 < 2 & "mer"\nHvordan lederne gikk foran.\n\n### Lederen går foran\n- **Lederen bruker systemet selv** — åpner CRM i møter.\n- **Tom kode** — ingen segmenter.\n\n## Kompetanse\n- **Sandkasse** — øving & trygghet.\n';
+  const T1 = '**Intervjuer:** Hva gjør du?\n\n**FL1:** Jeg åpner CRM i alle møter <b>hver</b> dag.\n\n**R2:** Sandkassa var fin.\n';
+  const coding = (id: string, code: string, start: number, end: number) => JSON.stringify({ id, doc: 'transcripts/t1.md', start, end, code, exact: T1.slice(start, end), prefix: '', suffix: '', coder: 'anna', at: '2026-12-01T10:00:00Z' });
+  const s1 = T1.indexOf('Jeg åpner');
+  const s2 = T1.indexOf('Sandkassa');
+  async function build() {
+    const { Project } = await import('../../server/src/core/project/project');
+    const fs = new MemoryFileSystem({
+      'qda.yaml': 'language: nb\ninterviewers: [Intervjuer]\ninformants:\n  FL1: { role: leder }\n  R2: { role: rådgiver }\n',
+      'codebook.md': CODEBOOK,
+      'transcripts/t1.md': T1,
+      '.qda/codings/anna/transcripts/t1.md.jsonl': [coding('c1', 'Lederen bruker systemet selv', s1, s1 + 40), coding('c2', 'Sandkasse', s2, s2 + 17)].join('\n') + '\n',
+    });
+    const project = new Project(fs, 'anna');
+    await project.load();
+    const t = newThreadEvent({ author: 'veileder', ...at(1) }, { item: 'Lederen bruker systemet selv' }, 'Hva med <møter> uten CRM?');
+    await appendReviewEvents(fs, 'veileder', [t, statusEvent({ author: 'veileder', ...at(2) }, 'Kompetanse', 'agreed', '')]);
+    await appendReviewEvents(fs, 'veileder', [newThreadEvent({ author: 'veileder', ...at(3) }, { doc: 'transcripts/t1.md', start: s2, end: s2 + 9, exact: 'Sandkassa', prefix: '', suffix: '' }, 'Fin sitat')]);
+    const { state } = await loadReviewState(fs);
+    return { project, state };
+  }
+
+  it('per theme: groups, codes with definitions, counts by informant and attribute, segments with transcript and line, open threads', async () => {
+    const { themeReport } = await import('../../server/src/core/review/themeReport');
+    const { project, state } = await build();
+    const r = themeReport(project, state);
+    assert.deepEqual(r.themes.map((t) => t.name), ['Ledelse 1 < 2 & "mer"', 'Kompetanse']);
+    const code = r.themes[0].sections[0].codes[0];
+    assert.equal(r.themes[0].sections[0].group, 'Lederen går foran');
+    assert.equal(code.name, 'Lederen bruker systemet selv');
+    assert.deepEqual(code.byInformant, [['FL1', 1]]);
+    assert.deepEqual(code.byAttribute, [{ attribute: 'role', counts: [['leder', 1]] }]);
+    assert.equal(code.segments[0].doc, 'transcripts/t1.md');
+    assert.equal(code.segments[0].line, 3);
+    assert.equal(code.threads[0].comments[0].body, 'Hva med <møter> uten CRM?');
+    assert.equal(r.themes[1].status?.status, 'agreed');
+    assert.equal(r.passageThreads.length, 1);
+    assert.deepEqual(r.totals, { themes: 2, codes: 3, segments: 2, openThreads: 2 });
+    assert.equal(themeReport(project, state, { segmentsPerCode: 0 }).themes[0].sections[0].codes[0].omitted, 1);
+  });
+
+  it('HTML: one self-contained file, everything escaped, no script and nothing fetched', async () => {
+    const { themeReport } = await import('../../server/src/core/review/themeReport');
+    const { themeReportHtml } = await import('../../server/src/core/review/themeReportHtml');
+    const { project, state } = await build();
+    const html = themeReportHtml(themeReport(project, state), (_d, off) => T1.slice(0, off).split('\n').length - 1);
+    assert.match(html, /Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"/);
+    assert.doesNotMatch(html, /<script|src=|href="http|@import|url\(/i);
+    assert.match(html, /Ledelse 1 &lt; 2 &amp; &quot;mer&quot;/);
+    assert.match(html, /Hva med &lt;møter&gt; uten CRM\?/);
+    assert.match(html, /&lt;b&gt;hver&lt;\/b&gt;/);
+    assert.match(html, /transcripts\/t1\.md, linje 3/);
+    assert.match(html, /<span class="status agreed">enig<\/span>/);
+    assert.match(html, /transcripts\/t1\.md:5/, 'the passage thread says where it is');
+    assert.match(html, /@media print/);
+  });
+
+  it('Word: real headings per theme, group and code, a table of contents, the segments and the threads', async () => {
+    const { unzipSync, strFromU8 } = await import('fflate');
+    const { themeReport } = await import('../../server/src/core/review/themeReport');
+    const { themeReportDocx } = await import('../../server/src/core/review/themeReportDocx');
+    const { project, state } = await build();
+    const xml = strFromU8(unzipSync(await themeReportDocx(themeReport(project, state)))['word/document.xml']);
+    const headings = [...xml.matchAll(/<w:pStyle w:val="(Heading\d)"\/>.*?<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(headings.slice(0, 4), [['Heading1', 'Ledelse 1 &lt; 2 &amp; &quot;mer&quot;'], ['Heading2', 'Lederen går foran'], ['Heading3', 'Lederen bruker systemet selv'], ['Heading3', 'Tom kode']]);
+    assert.match(xml, /<w:instrText[^>]*>TOC \\h \\o &quot;1-3&quot;<\/w:instrText>/);
+    assert.match(xml, /Temarapport – Kodebok/);
+    assert.match(xml, /Jeg åpner CRM i alle møter &lt;b&gt;hver/);
+    assert.match(xml, /Hva med &lt;møter&gt; uten CRM\?/);
+  });
+});
