@@ -11,6 +11,7 @@ import { registerOrphansView } from './orphansView';
 import { registerCodingHistory } from './serverEdits';
 import { registerCompareView, type CompareCodersProvider } from './compareView';
 import { registerMatrixView } from './matrixView';
+import { registerReview, type ReviewApi } from './review';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
@@ -46,6 +47,8 @@ export interface QdaTestApi {
   orphansTree: vscode.TreeDataProvider<unknown>;
   /** Files the extension reported "Could not save" for, in order. */
   saveFailures: readonly string[];
+  /** Review threads and statuses as the Comments API and the Review view show them. */
+  review: ReviewApi;
 }
 
 export interface QdaPerf {
@@ -94,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   registerFileRenames(context);
   const compareCoders = registerCompareView(context, connection, history);
   registerMatrixView(context, connection);
+  const review = registerReview(context, connection, tree, () => view);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -126,6 +130,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
     server: { readies: () => current.readyCount, running: () => current.running, restarts: () => current.restartCount },
     saveFailures,
     orphansTree: orphans as vscode.TreeDataProvider<unknown>,
+    review,
   };
 }
 

@@ -29,11 +29,13 @@ import { completion } from './features/completion';
 import { workspaceSymbols } from './features/workspaceSymbols';
 import { codebookTree, codeSummaries, documentCodings, documentPaint, segments } from './features/codebookTree';
 import { codeSelection, recode, uncodeOne, uncodeSelection } from './features/codingCommands';
-import { prepareRename, rename } from './features/rename';
+import { prepareRename, rename, renameTargetName } from './features/rename';
+import { exportThemeReport, followRename, reviewAction, reviewFileChanged, reviewState, reviewStatuses } from './features/review';
 import { codeActions } from './features/codeActions';
 import { importPreview, importTranscripts } from './features/importTranscripts';
 import { informants, setAttribute } from './features/informants';
 import { importPreviewRequest, importTranscriptsRequest, informantsRequest, setInformantAttributeRequest } from './protocol';
+import { exportThemeReportRequest, reviewActionRequest, reviewStateRequest } from './protocol';
 import { exportQuotes, formatQuoteRequestHandler, quotableSegments } from './features/quoteRequests';
 import { exportQuotesRequest, formatQuoteRequest, quotableSegmentsRequest } from './protocol';
 import { deleteCodeHandler, exportCodebookHandler, mergeCodesHandler, moveItemsHandler, newCategoryHandler, renameItemHandler, setColorHandler, setDescriptionHandler } from './features/codebookOps';
@@ -277,6 +279,11 @@ connection.onDidCloseTextDocument((p) => {
 connection.onDidChangeWatchedFiles((p) => {
   for (const change of p.changes) {
     if (openDocuments.has(change.uri)) continue; // the editor's text wins while it is open
+    const changedPath = ws?.pathOf(change.uri);
+    if (ws && changedPath && reviewFileChanged(ws, changedPath)) {
+      noteChanged(change.uri);
+      continue;
+    }
     inOrder(async () => {
       if (change.type === FileChangeType.Deleted) await updateText(change.uri, undefined);
       else await updateFromDisk(change.uri);
@@ -302,7 +309,10 @@ connection.onReferences(async (p) => (await settled(), ws ? references(ws, p) : 
 connection.onCompletion(async (p) => (await settled(), ws ? completion(ws, p) : null));
 connection.onWorkspaceSymbol(async (p) => (await settled(), ws ? workspaceSymbols(ws, p) : []));
 
-connection.onRequest(codebookTreeRequest, async () => (await settled(), codebookTree(ws!)));
+connection.onRequest(codebookTreeRequest, async () => (await settled(), codebookTree(ws!, await reviewStatuses(ws!))));
+connection.onRequest(reviewStateRequest, async () => (await settled(), reviewState(ws!)));
+connection.onRequest(reviewActionRequest, async (p) => (await settled(), reviewAction(ws!, p)));
+connection.onRequest(exportThemeReportRequest, async (p) => (await settled(), exportThemeReport(ws!, p)));
 connection.onRequest(segmentsRequest, async (p) => (await settled(), segments(ws!, p)));
 connection.onRequest(codeSummariesRequest, async () => (await settled(), codeSummaries(ws!)));
 connection.onRequest(documentCodingsRequest, async (p) => (await settled(), documentCodings(ws!, p.uri)));
@@ -326,7 +336,14 @@ connection.onRequest(deleteCodingsOfDocRequest, async (p) => (await settled(), d
 
 // Codebook work: rename (F2 and the tree), merge, move, group, delete, describe, colour, export.
 connection.onPrepareRename(async (p) => (await settled(), ws ? prepareRename(ws, p) : null));
-connection.onRenameRequest(async (p) => (await settled(), ws ? rename(ws, p, versionOf) : null));
+connection.onRenameRequest(async (p) => {
+  await settled();
+  if (!ws) return null;
+  const before = renameTargetName(ws, p);
+  const edit = rename(ws, p, versionOf);
+  if (edit && before) await followRename(ws, before, p.newName);
+  return edit;
+});
 connection.onCodeAction(async (p) => (await settled(), ws ? codeActions(ws, p, versionOf) : []));
 connection.onRequest(importPreviewRequest, async (p) => (await settled(), importPreview(ws!, p)));
 connection.onRequest(importTranscriptsRequest, async (p) => (await settled(), importTranscripts(ws!, p, versionOf)));
@@ -335,7 +352,12 @@ connection.onRequest(setInformantAttributeRequest, async (p) => (await settled()
 connection.onRequest(formatQuoteRequest, async (p) => (await settled(), formatQuoteRequestHandler(ws!, p)));
 connection.onRequest(quotableSegmentsRequest, async () => (await settled(), quotableSegments(ws!)));
 connection.onRequest(exportQuotesRequest, async (p) => (await settled(), exportQuotes(ws!, p)));
-connection.onRequest(renameItemRequest, async (p) => (await settled(), renameItemHandler(ws!, p, versionOf)));
+connection.onRequest(renameItemRequest, async (p) => {
+  await settled();
+  const result = renameItemHandler(ws!, p, versionOf);
+  if (result.edit) await followRename(ws!, p.name, p.newName);
+  return result;
+});
 connection.onRequest(mergeCodesRequest, async (p) => (await settled(), mergeCodesHandler(ws!, p, versionOf)));
 connection.onRequest(moveItemsRequest, async (p) => (await settled(), moveItemsHandler(ws!, p, versionOf)));
 connection.onRequest(newCategoryRequest, async (p) => (await settled(), newCategoryHandler(ws!, p, versionOf)));

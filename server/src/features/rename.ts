@@ -29,6 +29,12 @@ function renameTarget(ws: ServerWorkspace, uri: string, position: RenameParams['
   return undefined;
 }
 
+/** The name a rename at this place renames (undefined: nothing to rename there). */
+export function renameTargetName(ws: ServerWorkspace, params: RenameParams): string | undefined {
+  const t = renameTarget(ws, params.textDocument.uri, params.position);
+  return t && !('error' in t) ? t.name : undefined;
+}
+
 export function prepareRename(ws: ServerWorkspace, params: PrepareRenameParams): { range: Range; placeholder: string } | null {
   const t = renameTarget(ws, params.textDocument.uri, params.position);
   if (!t) return null;
