@@ -171,6 +171,13 @@ describe('qda review (dist/cli.js) on a copy of the demo project', function () {
     assert.match(changed.notes['Lederen bruker systemet selv'], /definition changed after veileder agreed it/);
     r = qda();
     assert.match(r.out, /needs-work\s+2: .*Doble signaler/);
+    // qda stats counts them too.
+    const stats = spawnSync(process.execPath, [CLI, 'stats', '--json', root], { encoding: 'utf8' });
+    const review = JSON.parse(stats.stdout).review;
+    assert.equal(review['needs-work'], 2);
+    assert.equal(review.agreed, 0);
+    assert.equal(review.openThreads, 0);
+    assert.ok(review.proposed > 30, 'every other theme, group and code is proposed');
   });
 
   it('refuses a name that is not in the codebook and a status that does not exist, writing nothing', () => {
@@ -253,5 +260,39 @@ describe('theme report (HTML and Word) for supervisors', () => {
     assert.match(xml, /Temarapport – Kodebok/);
     assert.match(xml, /Jeg åpner CRM i alle møter &lt;b&gt;hver/);
     assert.match(xml, /Hva med &lt;møter&gt; uten CRM\?/);
+  });
+});
+
+describe('review logs in git', function () {
+  this.timeout(30_000);
+  it('the same author comments on two branches: git merges the log without a conflict (merge=union from qda init) and both threads are there', async () => {
+    const { NodeFileSystem } = await import('../../server/src/nodeFs');
+    const { scaffoldProject } = await import('../../server/src/core/ops/scaffold');
+    const root = mkdtempSync(join(tmpdir(), 'qda-review-git-'));
+    try {
+      const git = (...args: string[]) => {
+        const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', '-c', 'init.defaultBranch=main', ...args], { cwd: root, encoding: 'utf8' });
+        assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}${r.stdout}`);
+        return r.stdout;
+      };
+      const fs = new NodeFileSystem(root);
+      await scaffoldProject(fs, { language: 'nb' });
+      await appendReviewEvents(fs, 'veileder', [newThreadEvent({ author: 'veileder', ...at(1) }, { item: 'Tema' }, 'første')]);
+      git('init', '-q');
+      git('add', '-A');
+      git('commit', '-qm', 'base');
+      git('checkout', '-qb', 'other');
+      await appendReviewEvents(fs, 'veileder', [newThreadEvent({ author: 'veileder', ...at(2) }, { item: 'Tema' }, 'fra den andre grenen')]);
+      git('commit', '-qam', 'other');
+      git('checkout', '-q', 'main');
+      await appendReviewEvents(fs, 'veileder', [newThreadEvent({ author: 'veileder', ...at(3) }, { item: 'Tema' }, 'fra main')]);
+      git('commit', '-qam', 'main');
+      git('merge', '-q', '--no-edit', 'other');
+      const { state } = await loadReviewState(fs);
+      assert.deepEqual(state.threads.map((t) => t.comments[0].body).sort(), ['fra den andre grenen', 'fra main', 'første']);
+      assert.deepEqual(state.diagnostics, []);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
