@@ -64,14 +64,14 @@ export function snippet(text: string, max = 70): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
 
-/** The review mark beside an item: "✓ agreed", "needs work", "💬 2" (nothing for a proposed item without threads). */
+/** The review mark beside an item: "✓ agreed", "needs work", "2 comments" (nothing for a proposed item without threads). */
 export function reviewText(review: ReviewStatusInfo | undefined, reviewerMode: boolean): string {
   if (!review) return '';
   const parts: string[] = [];
   if (review.status === 'agreed') parts.push(vscode.l10n.t('✓ agreed'));
   else if (review.status === 'needs-work') parts.push(vscode.l10n.t('needs work'));
   else if (reviewerMode) parts.push(vscode.l10n.t('proposed'));
-  if (review.openThreads > 0) parts.push(`💬 ${review.openThreads}`);
+  if (review.openThreads > 0) parts.push(review.openThreads === 1 ? vscode.l10n.t('1 comment') : vscode.l10n.t('{0} comments', review.openThreads));
   return parts.join(' · ');
 }
 

@@ -28,7 +28,7 @@ describe('review comments and status in a real VS Code', function () {
     const root = workspaceRoot();
     const theme = (await walkTree(api.codebookTree, 1)).find((n) => n.label === THEME);
     assert.ok(theme, `the tree shows the theme ${THEME}`);
-    assert.doesNotMatch(String(theme.item.description), /agreed|💬/, 'nothing reviewed yet');
+    assert.doesNotMatch(String(theme.item.description), /agreed|comment/, 'nothing reviewed yet');
 
     await vscode.commands.executeCommand('qda.reviewCommentItem', theme.element, 'Er dette ett tema eller to?');
     const thread = await waitFor('a comment thread at the theme in codebook.md', () =>
@@ -40,7 +40,7 @@ describe('review comments and status in a real VS Code', function () {
     assert.equal(thread.state, vscode.CommentThreadState.Unresolved);
     const withThread = await waitFor('the tree counts the open thread', async () => {
       const n = (await walkTree(api.codebookTree, 1)).find((x) => x.label === THEME);
-      return n && /💬 1/.test(String(n.item.description)) ? n : undefined;
+      return n && /· 1 comment$/.test(String(n.item.description)) ? n : undefined;
     });
     assert.ok(withThread);
 
@@ -58,7 +58,7 @@ describe('review comments and status in a real VS Code', function () {
       const n = (await walkTree(api.codebookTree, 1)).find((x) => x.label === THEME);
       return n && /agreed/.test(String(n.item.description)) ? n : undefined;
     });
-    assert.doesNotMatch(String(agreed.item.description), /💬/, 'no open thread left');
+    assert.doesNotMatch(String(agreed.item.description), /comment/, 'no open thread left');
 
     const lines = reviewLines(root);
     const start = lines.find((l) => l.kind === 'comment' && (l.on as { item?: string } | undefined)?.item === THEME);
