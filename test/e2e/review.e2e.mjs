@@ -68,9 +68,9 @@ describe('a supervisor reviews the themes (issue 20)', function () {
       await row.locator('.label-description', { hasText: pattern }).waitFor({ timeout: 20_000 });
       return (await row.locator('.label-description').textContent()).trim();
     };
+    assert.match(await status(COMMENTED, /proposed · 1 comment/), /proposed · 1 comment$/);
     assert.match(await status(AGREED, /agreed/), /✓ agreed/);
     assert.match(await status(NEEDS_WORK, /needs work/), /needs work · 1 comment$/);
-    assert.match(await status(COMMENTED, /comment/), /proposed · 1 comment$/);
     // Coding actions are hidden for a reviewer: the tree's title bar has no New Category.
     const titleActions = await page.locator('.part.sidebar .pane-header .actions .action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
     assert.ok(!titleActions.some((a) => /New Category/.test(a)), `no New Category for reviewers: ${titleActions.join(' | ')}`);
