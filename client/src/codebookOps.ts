@@ -35,12 +35,15 @@ export type SortMode = 'codebook' | 'name' | 'count';
 export class TreeViewOptions {
   sort: SortMode = 'codebook';
   filter = '';
+  /** Reviewers' filter: only what is not agreed yet or has open comment threads (and the themes holding it). */
+  needsWork = false;
 
   /** Applied by the tree to every list of children it shows. */
   apply(nodes: TreeNode[]): TreeNode[] {
     let out = nodes;
     const needle = this.filter.trim().toLocaleLowerCase();
     if (needle) out = out.filter((n) => matches(n, needle));
+    if (this.needsWork) out = out.filter(needsWork);
     if (this.sort === 'name') out = [...out].sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'category' ? -1 : 1));
     else if (this.sort === 'count') out = [...out].sort((a, b) => (a.kind === b.kind ? b.codings - a.codings || a.name.localeCompare(b.name) : a.kind === 'category' ? -1 : 1));
     return out;
@@ -50,6 +53,11 @@ export class TreeViewOptions {
 function matches(n: TreeNode, needle: string): boolean {
   if (n.name.toLocaleLowerCase().includes(needle) || n.description.toLocaleLowerCase().includes(needle)) return true;
   return (n.children as TreeNode[]).some((c) => matches(c, needle));
+}
+
+function needsWork(n: TreeNode): boolean {
+  if (n.review && (n.review.status !== 'agreed' || n.review.openThreads > 0)) return true;
+  return (n.children as TreeNode[]).some(needsWork);
 }
 
 function isItem(e: CodebookElement | undefined): e is ItemElement {

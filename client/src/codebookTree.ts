@@ -10,6 +10,7 @@ import {
   type TreeCategoryNode,
   type TreeCodeNode,
   type TreeNode,
+  type ReviewStatusInfo,
 } from '../../server/src/protocol';
 import type { QdaConnection } from './connection';
 import type { Swatches } from './swatches';
@@ -63,6 +64,36 @@ export function snippet(text: string, max = 70): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
 
+/** The review mark beside an item: "✓ agreed", "needs work", "2 comments" (nothing for a proposed item without threads). */
+export function reviewText(review: ReviewStatusInfo | undefined, reviewerMode: boolean): string {
+  if (!review) return '';
+  const parts: string[] = [];
+  if (review.status === 'agreed') parts.push(vscode.l10n.t('✓ agreed'));
+  else if (review.status === 'needs-work') parts.push(vscode.l10n.t('needs work'));
+  else if (reviewerMode) parts.push(vscode.l10n.t('proposed'));
+  if (review.openThreads > 0) parts.push(review.openThreads === 1 ? vscode.l10n.t('1 comment') : vscode.l10n.t('{0} comments', review.openThreads));
+  return parts.join(' · ');
+}
+
+function reviewTooltip(tooltip: vscode.MarkdownString, review: ReviewStatusInfo | undefined): void {
+  if (!review || (review.status === 'proposed' && review.openThreads === 0)) return;
+  const status = review.status === 'agreed' ? vscode.l10n.t('agreed') : review.status === 'needs-work' ? vscode.l10n.t('needs work') : vscode.l10n.t('proposed');
+  tooltip.appendMarkdown('\n\n').appendText(review.by ? vscode.l10n.t('Review: {0} ({1}, {2})', status, review.by, (review.at ?? '').slice(0, 10)) : vscode.l10n.t('Review: {0}', status));
+  if (review.note) tooltip.appendMarkdown('\n\n').appendText(review.note);
+  if (review.openThreads > 0) tooltip.appendMarkdown('\n\n').appendText(review.openThreads === 1 ? vscode.l10n.t('1 open comment thread') : vscode.l10n.t('{0} open comment threads', review.openThreads));
+}
+
+function reviewIcon(review: ReviewStatusInfo): vscode.ThemeIcon {
+  const [icon, color] = REVIEW_ICONS[review.status];
+  return new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+}
+
+const REVIEW_ICONS: Record<ReviewStatusInfo['status'], [string, string]> = {
+  agreed: ['pass-filled', 'testing.iconPassed'],
+  'needs-work': ['warning', 'list.warningForeground'],
+  proposed: ['circle-large-outline', 'descriptionForeground'],
+};
+
 export class CodebookTreeProvider implements vscode.TreeDataProvider<CodebookElement>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<CodebookElement | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -73,6 +104,8 @@ export class CodebookTreeProvider implements vscode.TreeDataProvider<CodebookEle
   private refreshTimer: NodeJS.Timeout | undefined;
   /** Sorting and filtering of the shown children, set by registerCodebookOps. */
   viewOptions: { apply(nodes: TreeNode[]): TreeNode[] } | undefined;
+  /** Reviewer mode (setting qda.reviewerMode): review status icons instead of colours and folders. */
+  reviewerMode = false;
 
   constructor(
     private readonly connection: QdaConnection,
@@ -219,8 +252,11 @@ export class CodebookTreeProvider implements vscode.TreeDataProvider<CodebookEle
     tooltip.appendMarkdown('**').appendText(n.name).appendMarkdown('**\n\n');
     if (n.description) tooltip.appendText(n.description).appendMarkdown('\n\n');
     tooltip.appendText(countsText(n.codings, n.informants));
+    reviewTooltip(tooltip, n.review);
     item.tooltip = tooltip;
-    item.iconPath = new vscode.ThemeIcon(n.level <= 2 ? 'symbol-namespace' : 'folder');
+    item.iconPath = this.reviewerMode && n.review ? reviewIcon(n.review) : new vscode.ThemeIcon(n.level <= 2 ? 'symbol-namespace' : 'folder');
+    const review = reviewText(n.review, this.reviewerMode);
+    if (review) item.description = `${item.description} · ${review}`;
     item.contextValue = 'qda.category';
     return item;
   }
@@ -237,8 +273,11 @@ export class CodebookTreeProvider implements vscode.TreeDataProvider<CodebookEle
     else if (n.description) tooltip.appendText(n.description).appendMarkdown('\n\n');
     tooltip.appendText(countsText(n.codings, n.informants));
     if (n.coders.length > 0) tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Coders: {0}', n.coders.join(', ')));
+    reviewTooltip(tooltip, n.review);
     item.tooltip = tooltip;
-    item.iconPath = this.swatches.icon(n.color);
+    item.iconPath = this.reviewerMode && n.review ? reviewIcon(n.review) : this.swatches.icon(n.color);
+    const review = reviewText(n.review, this.reviewerMode);
+    if (review) item.description = `${item.description} · ${review}`;
     item.contextValue = element.unknown ? 'qda.unknownCode' : 'qda.code';
     return item;
   }

@@ -15,6 +15,7 @@ import { MatrixPanel, registerMatrixView } from './matrixView';
 import { ChartsPanel, registerChartsView } from './chartsView';
 import { registerSegmentsView, SegmentsPanel, type SegmentsRendered } from './segmentsView';
 import type { CodedSegmentsResult } from '../../server/src/protocol';
+import { registerReview, type ReviewApi } from './review';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
 import { CodingDecorations } from './decorations';
@@ -60,6 +61,8 @@ export interface QdaTestApi {
     toMatrix(message: { type: string; [k: string]: unknown }): Promise<void>;
     toCharts(message: { type: string; [k: string]: unknown }): Promise<void>;
   };
+  /** Review threads and statuses as the Comments API and the Review view show them. */
+  review: ReviewApi;
 }
 
 export interface QdaPerf {
@@ -111,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   registerMatrixView(context, connection);
   registerSegmentsView(context, connection);
   registerChartsView(context, connection);
+  const review = registerReview(context, connection, tree, () => view);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -152,6 +156,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
       toMatrix: async (m) => MatrixPanel.current?.receive(m),
       toCharts: async (m) => ChartsPanel.current?.receive(m),
     },
+    review,
   };
 }
 

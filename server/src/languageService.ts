@@ -8,7 +8,8 @@
 import { CodeActionKind, type CancellationToken, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
 import type { ServerWorkspace } from './workspace';
 import type { Operations } from './operationReply';
-import { completion, definition, hover, prepareRename, references, rename, workspaceSymbols } from './features/navigation';
+import { completion, definition, hover, prepareRename, references, rename, renameTargetName, workspaceSymbols } from './features/navigation';
+import { exportThemeReport, followRename, reviewAction, reviewState, reviewStatuses } from './features/review';
 import { codebookTree, codeSummaries, documentCodings, documentPaint, segments } from './features/codebookTree';
 import { codeSelection, recode, uncodeOne, uncodeSelection } from './features/codingCommands';
 import { accept, reattach, remove, reviewCodings } from './features/orphans';
@@ -60,14 +61,20 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
     completion: (p: Parameters<typeof completion>[1]) => completion(ws, p),
     workspaceSymbols: (p: Parameters<typeof workspaceSymbols>[1]) => workspaceSymbols(ws, p),
     prepareRename: (p: Parameters<typeof prepareRename>[1]) => prepareRename(ws, p),
-    rename: (p: Parameters<typeof rename>[1]) => rename(ws, p, v),
+    // A renamed code, group or theme takes its review threads along (features/review.ts).
+    rename: async (p: Parameters<typeof rename>[1]) => {
+      const before = renameTargetName(ws, p);
+      const edit = rename(ws, p, v);
+      if (edit && before) await followRename(ws, before, p.newName);
+      return edit;
+    },
     codeActions: (p: CodeActionParams) => codeActions(ws, p),
     // Transcripts renamed, moved or deleted: the plans check the disk for the files they touch,
     // except those open in the editor.
     willRenameFiles: (p: Parameters<typeof willRenameFiles>[1]) => willRenameFiles(ws, p, ws.isOpen),
 
     // ---- the Codebook view, segment lists, the code picker, decorations
-    codebookTree: (_p: NoParams) => codebookTree(ws),
+    codebookTree: async (_p: NoParams) => codebookTree(ws, await reviewStatuses(ws)),
     segments: (p: Parameters<typeof segments>[1]) => segments(ws, p),
     codeSummaries: (_p: NoParams) => codeSummaries(ws),
     documentCodings: (p: { uri: string }) => documentCodings(ws, p.uri),
@@ -87,7 +94,11 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
     deleteCodingsOfDoc: (p: Parameters<typeof deleteCodingsOfDoc>[1]) => deleteCodingsOfDoc(ws, p, ws.isOpen),
 
     // ---- codebook work: rename, merge, move, group, delete, describe, colour, export
-    renameItem: (p: Parameters<typeof renameItemHandler>[1]) => renameItemHandler(ops, p),
+    renameItem: async (p: Parameters<typeof renameItemHandler>[1]) => {
+      const result = await renameItemHandler(ops, p);
+      if (!result.error && (result.edit || result.commit !== undefined || result.written)) await followRename(ws, p.name, p.newName);
+      return result;
+    },
     mergeCodes: (p: Parameters<typeof mergeCodesHandler>[1]) => mergeCodesHandler(ops, p),
     moveItems: (p: Parameters<typeof moveItemsHandler>[1]) => moveItemsHandler(ops, p),
     newCategory: (p: Parameters<typeof newCategoryHandler>[1]) => newCategoryHandler(ops, p),
@@ -114,6 +125,11 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
     analysisXlsx: (p: Parameters<typeof analysisXlsx>[1]) => analysisXlsx(ws, p),
 
     // ---- REFI-QDA exchange (NVivo, ATLAS.ti, MAXQDA, QualCoder)
+    // ---- review: comment threads, review status, the theme report (issue 20)
+    reviewState: (_p: NoParams) => reviewState(ws),
+    reviewAction: (p: Parameters<typeof reviewAction>[1]) => reviewAction(ws, p),
+    exportThemeReport: (p: Parameters<typeof exportThemeReport>[1]) => exportThemeReport(ws, p),
+
     refiExport: (p: Parameters<typeof refiExport>[1]) => refiExport(ws, p),
     refiImportPreview: (p: Parameters<typeof refiImportPreview>[1]) => refiImportPreview(ws, p),
     refiImport: (p: Parameters<typeof refiImport>[1]) => refiImport(ws, p, v),

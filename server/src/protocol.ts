@@ -26,6 +26,8 @@ export interface TreeCodeNode {
   coders: string[];
   location: Location;
   children: TreeCodeNode[];
+  /** Review status and open comment threads (issue 20). */
+  review?: ReviewStatusInfo;
 }
 
 export interface TreeCategoryNode {
@@ -37,6 +39,8 @@ export interface TreeCategoryNode {
   informants: number;
   location: Location;
   children: TreeNode[];
+  /** Review status and open comment threads (a theme or group). */
+  review?: ReviewStatusInfo;
 }
 
 export type TreeNode = TreeCodeNode | TreeCategoryNode;
@@ -712,3 +716,81 @@ export interface RefiImportResult extends EditResult {
   folder?: string;
 }
 export const refiImportRequest = new RequestType<RefiImportParams, RefiImportResult, void>('qda/refiImport');
+// ---- Review: comments, threads and review status (issue 20) -------------------------------
+
+export type ReviewStatusName = 'proposed' | 'needs-work' | 'agreed';
+
+export interface ReviewStatusInfo {
+  status: ReviewStatusName;
+  by?: string;
+  at?: string;
+  /** Why it is not the status set: the definition changed after it was agreed. */
+  note?: string;
+  /** Open comment threads on the item. */
+  openThreads: number;
+}
+
+export interface ReviewCommentInfo {
+  id: string;
+  author: string;
+  at: string;
+  body: string;
+  editedAt?: string;
+}
+
+export interface ReviewThreadInfo {
+  id: string;
+  /** The codebook item the thread is on (theme, group or code), if it is on one. */
+  item?: string;
+  /** Where it shows: the item's name in codebook.md, or the passage. */
+  location?: Location;
+  /** A passage that could not be found again, or an item no longer in the codebook. */
+  orphaned: boolean;
+  /** "Kundeinnsikt" or "transcripts/FL1.md:12". */
+  label: string;
+  /** The theme it is grouped under in the Review view ('' when none). */
+  theme: string;
+  resolved: boolean;
+  resolvedBy?: string;
+  comments: ReviewCommentInfo[];
+}
+
+export interface ReviewStateResult {
+  threads: ReviewThreadInfo[];
+  /** Every theme, group and code of the codebook, by name. */
+  status: Record<string, ReviewStatusInfo>;
+  /** Who the server writes new comments as. */
+  author: string;
+}
+
+export type ReviewActionParams =
+  | { action: 'comment'; item: string; body: string }
+  | { action: 'comment'; uri: string; range: Range; body: string }
+  | { action: 'reply'; thread: string; body: string }
+  | { action: 'edit'; comment: string; body: string }
+  | { action: 'resolve' | 'reopen'; thread: string }
+  | { action: 'status'; item: string; status: ReviewStatusName };
+
+export interface ReviewActionResult {
+  error?: string;
+  /** The thread made or changed. */
+  thread?: string;
+}
+
+export const reviewStateRequest = new RequestType<Record<string, never>, ReviewStateResult, void>('qda/reviewState');
+export const reviewActionRequest = new RequestType<ReviewActionParams, ReviewActionResult, void>('qda/reviewAction');
+
+export interface ExportThemeReportParams {
+  format: 'html' | 'docx';
+  /** At most this many segments per code (absent: all). */
+  segmentsPerCode?: number;
+}
+export interface ExportThemeReportResult {
+  fileName: string;
+  text?: string;
+  base64?: string;
+  themes: number;
+  codes: number;
+  error?: string;
+}
+export const exportThemeReportRequest = new RequestType<ExportThemeReportParams, ExportThemeReportResult, void>('qda/exportThemeReport');

@@ -36,6 +36,7 @@ import { configureL10n } from './l10n';
 import { settleHeapAfterStartup } from './memory';
 import { reportTiming, TIMINGS } from './timings';
 import { DiagnosticsPublisher } from './features/diagnostics';
+import { reviewFileChanged } from './features/review';
 import { willRenameOptions } from './features/fileRenames';
 import * as protocol from './protocol';
 
@@ -132,7 +133,14 @@ connection.onDidOpenTextDocument((p) => ws?.didOpen(p));
 connection.onDidChangeTextDocument((p) => ws?.didChange(p));
 connection.onDidSaveTextDocument((p) => ws?.didSave(p));
 connection.onDidCloseTextDocument((p) => ws?.didClose(p));
-connection.onDidChangeWatchedFiles((p) => ws?.didChangeWatchedFiles(p));
+connection.onDidChangeWatchedFiles((p) => {
+  // A review log changed on disk (git pull, a co-author's commit): the threads are read again.
+  for (const change of p.changes) {
+    const path = ws?.pathOf(change.uri);
+    if (ws && path && reviewFileChanged(ws, path)) noteChanged(change.uri);
+  }
+  ws?.didChangeWatchedFiles(p);
+});
 
 type Method = keyof LanguageService;
 /** A request handler: once every event before it is handled, unless the client gave up meanwhile. */
@@ -197,6 +205,9 @@ connection.onRequest(protocol.codedSegmentsRequest, serve('codedSegments'));
 connection.onRequest(protocol.chartRequest, serve('chart'));
 connection.onRequest(protocol.saveQueryRequest, serve('saveQuery'));
 connection.onRequest(protocol.analysisXlsxRequest, serve('analysisXlsx'));
+connection.onRequest(protocol.reviewStateRequest, serve('reviewState'));
+connection.onRequest(protocol.reviewActionRequest, serve('reviewAction'));
+connection.onRequest(protocol.exportThemeReportRequest, serve('exportThemeReport'));
 connection.onRequest(protocol.refiExportRequest, serve('refiExport'));
 connection.onRequest(protocol.refiImportPreviewRequest, serve('refiImportPreview'));
 connection.onRequest(protocol.refiImportRequest, serve('refiImport'));

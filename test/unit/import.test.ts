@@ -653,8 +653,8 @@ describe('demo thesis (examples/demo-thesis, built by scripts/build-demo.mjs)', 
     }
   });
 
-  it('marks codings files for union merges and has theory notes linked from the codebook', () => {
-    assert.equal(text('.gitattributes'), '.qda/codings/**/*.jsonl merge=union\n');
+  it('marks codings files and review logs for union merges and has theory notes linked from the codebook', () => {
+    assert.equal(text('.gitattributes'), '.qda/codings/**/*.jsonl merge=union\n.qda/reviews/*.jsonl merge=union\n');
     for (const note of ['Wenger 1998', 'Tjora 2021', 'Davis 1989']) {
       assert.ok(existsSync(join(DEMO, `memos/teori/${note}.md`)), note);
       assert.ok(text('codebook.md').includes(`[[${note}]]`), `codebook links ${note}`);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project } from '../../server/src/core/project/project';
-import { CODINGS_MERGE_LINE, scaffoldProject } from '../../server/src/core/ops/scaffold';
+import { CODINGS_MERGE_LINE, REVIEWS_MERGE_LINE, scaffoldProject } from '../../server/src/core/ops/scaffold';
 import { main } from '../../server/src/cli';
 import { projectDiagnostics } from '../../server/src/core/checks/diagnostics';
 
@@ -22,6 +22,7 @@ describe('new thesis project (scaffold)', () => {
       assert.ok(await fs.exists('transcripts/.gitkeep'));
       assert.match((await fs.readText('.gitignore'))!, /^\.qda\/identifiers\.yaml$/m);
       assert.match((await fs.readText('.gitattributes'))!, /^\.qda\/codings\/\*\*\/\*\.jsonl merge=union$/m);
+      assert.match((await fs.readText('.gitattributes'))!, /^\.qda\/reviews\/\*\.jsonl merge=union$/m);
       const project = new Project(fs, 'anna');
       await project.load();
       assert.equal(project.config.language, language);
@@ -48,8 +49,9 @@ describe('new thesis project (scaffold)', () => {
     assert.equal(await fs.readText('codebook.md'), '# Min kodebok\n');
     assert.equal(await fs.exists('memos/.gitkeep'), false, 'a folder with files needs no .gitkeep');
     assert.equal(await fs.readText('.gitignore'), 'node_modules\n# Thesis QDA: real names of informants, never in git\n.qda/identifiers.yaml\n');
-    assert.equal(await fs.readText('.gitattributes'), `*.md text\n${CODINGS_MERGE_LINE}\n`);
-    assert.deepEqual(result, { created: ['transcripts/', 'chapters/'], extended: ['.gitignore'], kept: ['qda.yaml', 'codebook.md', '.gitattributes'] });
+    // The codings line is there; the review logs' line (issue 20) is added.
+    assert.equal(await fs.readText('.gitattributes'), `*.md text\n${CODINGS_MERGE_LINE}\n# Thesis QDA: review comments from two branches merge without conflicts\n${REVIEWS_MERGE_LINE}\n`);
+    assert.deepEqual(result, { created: ['transcripts/', 'chapters/'], extended: ['.gitignore', '.gitattributes'], kept: ['qda.yaml', 'codebook.md'] });
     // A second run changes nothing.
     const again = await scaffoldProject(fs, { language: 'nb' });
     assert.deepEqual(again.created.concat(again.extended), []);

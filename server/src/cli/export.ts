@@ -8,17 +8,19 @@ import { FORMATS as QUOTE_FORMATS, run as quotes } from './export-quotes';
 import { FORMATS as AGREEMENT_FORMATS, run as agreement } from './export-agreement';
 import { FORMATS as ANALYSIS_FORMATS, run as analysis } from './export-analysis';
 import { FORMATS as REFI_FORMATS, run as refi } from './export-refi';
+import { FORMATS as REVIEW_FORMATS, run as review } from './export-review';
 
 const FORMATS: readonly CodebookExportFormat[] = ['codebook-md', 'codebook-docx', 'csv'];
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { positional, flags } = parseArgs(args);
   const [format, folder] = positional;
-  const all = [...FORMATS, ...QUOTE_FORMATS, ...AGREEMENT_FORMATS, ...ANALYSIS_FORMATS, ...REFI_FORMATS];
+  const all = [...FORMATS, ...QUOTE_FORMATS, ...AGREEMENT_FORMATS, ...ANALYSIS_FORMATS, ...REFI_FORMATS, ...REVIEW_FORMATS];
   if (format && (QUOTE_FORMATS as readonly string[]).includes(format)) return quotes(args, io);
   if (format && (AGREEMENT_FORMATS as readonly string[]).includes(format)) return agreement(args, io);
   if (format && (ANALYSIS_FORMATS as readonly string[]).includes(format)) return analysis(args, io);
   if (format && (REFI_FORMATS as readonly string[]).includes(format)) return refi(args, io);
+  if (format && (REVIEW_FORMATS as readonly string[]).includes(format)) return review(args, io);
   if (!format) throw new CliError(`which format? ${all.join(', ')}`);
   if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`unknown export format '${format}'; available: ${all.join(', ')}`);
   const outArg = flags.get('out')?.at(-1);

@@ -87,8 +87,8 @@ export function codebookCodeActions(ws: ServerWorkspace, params: CodeActionParam
         const name = data.code;
         const cbPath = project.config.codebook;
         const text = project.textOf(cbPath) ?? '';
-        action(`Add '${name}' to ${cbPath}`, d, { edits: [{ path: cbPath, create: !project.hasFile(cbPath), edits: [appendCodeEdit(text, project.codebook, name, project.config.language)] }] }, similarCodes(project, name, 1).length === 0);
-        for (const code of similarCodes(project, name)) action(`Map '${name}' to the existing code '${code.name}'`, d, mergeCodes(project, [name], code.name));
+        action(l10n.t("Add '{0}' to {1}", name, cbPath), d, { edits: [{ path: cbPath, create: !project.hasFile(cbPath), edits: [appendCodeEdit(text, project.codebook, name, project.config.language)] }] }, similarCodes(project, name, 1).length === 0);
+        for (const code of similarCodes(project, name)) action(l10n.t("Map '{0}' to the existing code '{1}'", name, code.name), d, mergeCodes(project, [name], code.name));
       }
     } catch {
       // A fix that cannot be computed is left out; the diagnostic stays.

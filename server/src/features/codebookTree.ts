@@ -1,12 +1,13 @@
 // The data behind the client's Codebook tree, segment lists, code picker and decorations.
 import type { ServerWorkspace } from '../workspace';
-import type { CodeSummary, CodebookTreeResult, DocumentCoding, DocumentPaint, SegmentInfo, SegmentsParams, TreeCategoryNode, TreeCodeNode, TreeNode } from '../protocol';
+import type { CodeSummary, CodebookTreeResult, ReviewStatusInfo, DocumentCoding, DocumentPaint, SegmentInfo, SegmentsParams, TreeCategoryNode, TreeCodeNode, TreeNode } from '../protocol';
 import type { CodebookCode } from '../core/model/model';
 import type { CodingInfo } from '../core/project/project';
 import { normalizeName } from '../core/text/text';
 import { quotesOfCoding } from '../core/checks/quotes';
 
-export function codebookTree(ws: ServerWorkspace): CodebookTreeResult {
+/** `review`: each item's review status by normalised name (features/review.ts), shown in the tree. */
+export function codebookTree(ws: ServerWorkspace, review?: Map<string, ReviewStatusInfo>): CodebookTreeResult {
   const project = ws.project;
   const codebook = project.codebook;
   const uri = ws.uriOf(codebook.path);
@@ -21,6 +22,7 @@ export function codebookTree(ws: ServerWorkspace): CodebookTreeResult {
       informants: counts.informants.length,
       coders: counts.coders,
       location: { uri, range: ws.toRange(codebook.path, code.nameRange) },
+      review: review?.get(normalizeName(code.name)),
       children: code.children.map((n) => project.findCode(n)).filter((c): c is CodebookCode => c !== undefined && c.parentCode === code.name).map(codeNode),
     };
   };
@@ -37,6 +39,7 @@ export function codebookTree(ws: ServerWorkspace): CodebookTreeResult {
       codings: 0,
       informants: 0,
       location: { uri, range: ws.toRange(codebook.path, category.nameRange) },
+      review: review?.get(normalizeName(category.name)),
       children: [],
     };
     (stack.length > 0 ? stack[stack.length - 1].children : roots).push(node);

@@ -279,6 +279,12 @@ export function prepareRename(ws: ServerWorkspace, params: PrepareRenameParams):
   return { range: t.range, placeholder: t.name };
 }
 
+/** The name a rename at this place renames (undefined: nothing to rename there). */
+export function renameTargetName(ws: ServerWorkspace, params: RenameParams): string | undefined {
+  const t = renameTarget(ws, params.textDocument.uri, params.position);
+  return t && !('error' in t) ? t.name : undefined;
+}
+
 export function rename(ws: ServerWorkspace, params: RenameParams, versionOf: (uri: string) => number | null): WorkspaceEdit | null {
   const t = renameTarget(ws, params.textDocument.uri, params.position);
   if (!t) return null;

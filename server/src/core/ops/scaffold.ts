@@ -20,6 +20,8 @@ export interface ScaffoldResult {
 
 /** The line .gitattributes needs so that two branches' codings merge without conflicts. */
 export const CODINGS_MERGE_LINE = '.qda/codings/**/*.jsonl merge=union';
+/** Review logs are append-only lines too: the same author commenting on two branches merges cleanly. */
+export const REVIEWS_MERGE_LINE = '.qda/reviews/*.jsonl merge=union';
 /** The identifiers file (real names) never goes into git. */
 export const IDENTIFIERS_IGNORE_LINE = '.qda/identifiers.yaml';
 
@@ -101,20 +103,23 @@ What the theme is about. Link to theory notes in memos/ by writing their name in
 }
 
 /** Appends `line` to a line-based file unless a line equal to it is there. */
-async function ensureLine(fs: FileSystem, path: string, line: string, comment: string, result: ScaffoldResult): Promise<void> {
+async function ensureLines(fs: FileSystem, path: string, wanted: ReadonlyArray<{ line: string; comment: string }>, result: ScaffoldResult): Promise<void> {
   const text = await fs.readText(path);
-  if (text === undefined) {
-    await fs.writeAtomic(path, `${comment}\n${line}\n`);
-    result.created.push(path);
-    return;
-  }
-  if (text.split(/\r?\n/).some((l) => l.trim() === line)) {
+  const have = new Set((text ?? '').split(/\r?\n/).map((l) => l.trim()));
+  const missing = wanted.filter((w) => !have.has(w.line));
+  if (text !== undefined && missing.length === 0) {
     result.kept.push(path);
     return;
   }
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = text?.includes('\r\n') ? '\r\n' : '\n';
+  const added = missing.map((w) => `${w.comment}${eol}${w.line}${eol}`).join('');
+  if (text === undefined) {
+    await fs.writeAtomic(path, added);
+    result.created.push(path);
+    return;
+  }
   const sep = text.length === 0 || text.endsWith('\n') ? '' : eol;
-  await fs.writeAtomic(path, `${text}${sep}${comment}${eol}${line}${eol}`);
+  await fs.writeAtomic(path, `${text}${sep}${added}`);
   result.extended.push(path);
 }
 
@@ -138,7 +143,15 @@ export async function scaffoldProject(fs: FileSystem, options: ScaffoldOptions):
     await fs.writeAtomic(`${folder}/.gitkeep`, '');
     result.created.push(`${folder}/`);
   }
-  await ensureLine(fs, '.gitignore', IDENTIFIERS_IGNORE_LINE, '# Thesis QDA: real names of informants, never in git', result);
-  await ensureLine(fs, '.gitattributes', CODINGS_MERGE_LINE, '# Thesis QDA: two branches that both added codings merge without conflicts', result);
+  await ensureLines(fs, '.gitignore', [{ line: IDENTIFIERS_IGNORE_LINE, comment: '# Thesis QDA: real names of informants, never in git' }], result);
+  await ensureLines(
+    fs,
+    '.gitattributes',
+    [
+      { line: CODINGS_MERGE_LINE, comment: '# Thesis QDA: two branches that both added codings merge without conflicts' },
+      { line: REVIEWS_MERGE_LINE, comment: '# Thesis QDA: review comments from two branches merge without conflicts' },
+    ],
+    result,
+  );
   return result;
 }
