@@ -37,9 +37,9 @@ import { importPreviewRequest, importTranscriptsRequest, informantsRequest, setI
 import { exportQuotes, formatQuoteRequestHandler, quotableSegments } from './features/quoteRequests';
 import { exportQuotesRequest, formatQuoteRequest, quotableSegmentsRequest } from './protocol';
 import { deleteCodeHandler, exportCodebookHandler, mergeCodesHandler, moveItemsHandler, newCategoryHandler, renameItemHandler, setColorHandler, setDescriptionHandler } from './features/codebookOps';
-import { disagreementsRequest, matrixCellRequest, matrixRequest, settleDisagreementRequest } from './protocol';
+import { agreementSummaryRequest, disagreementStepRequest, disagreementsRequest, matrixCellRequest, matrixRequest, settleDisagreementRequest } from './protocol';
 import { matrix, matrixCell } from './features/matrix';
-import { disagreements, settle } from './features/compareCoders';
+import { agreementSummary, disagreements, disagreementStep, settle } from './features/compareCoders';
 import { deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, newCategoryRequest, renameItemRequest, setColorRequest, setDescriptionRequest } from './protocol';
 import { accept, reattach, remove, reviewCodings } from './features/orphans';
 import { deleteCodingsOfDoc, missingTranscripts, relinkCodings, willRenameFiles, willRenameOptions } from './features/fileRenames';
@@ -347,6 +347,8 @@ const openText = (uri: string): string | undefined => openDocuments.get(uri)?.ge
 connection.onRequest(matrixRequest, async (p) => (await settled(), matrix(ws!, p)));
 connection.onRequest(matrixCellRequest, async (p) => (await settled(), matrixCell(ws!, p)));
 connection.onRequest(disagreementsRequest, async (p) => (await settled(), disagreements(ws!, p, openText)));
+connection.onRequest(disagreementStepRequest, async (p) => (await settled(), disagreementStep(ws!, p, openText)));
+connection.onRequest(agreementSummaryRequest, async (p) => (await settled(), agreementSummary(ws!, p, openText)));
 connection.onRequest(settleDisagreementRequest, async (p) => (await settled(), settle(ws!, p, versionOf, openText)));
 
 connection.listen();
