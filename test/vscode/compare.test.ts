@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { qda, waitFor, workspaceRoot } from './helpers';
+import { DISAGREEMENTS_PAGE_MAX, type DisagreementInfo } from '../../server/src/protocol';
 
 describe('Compare Coders in a real VS Code', function () {
   this.timeout(90_000);
@@ -25,8 +26,9 @@ describe('Compare Coders in a real VS Code', function () {
     // Step to the second disagreement with A's codings in it (the walk is in the view's order).
     await vscode.commands.executeCommand('qda.compareNext');
     let key = await vscode.commands.executeCommand<string>('qda.compareNext');
-    while (provider.result!.items[provider.current].a.length === 0) key = await vscode.commands.executeCommand<string>('qda.compareNext');
-    const item = provider.result!.items.find((i) => i.key === key)!;
+    while (provider.currentItem!.a.length === 0) key = await vscode.commands.executeCommand<string>('qda.compareNext');
+    const item = provider.currentItem!;
+    assert.equal(item.key, key);
     const editor = vscode.window.activeTextEditor!;
     assert.equal(editor.document.uri.toString(), vscode.Uri.parse(item.uri).toString(), 'the transcript of the disagreement is shown');
     assert.equal(editor.document.getText(editor.selection), item.text, 'the place is selected');
@@ -53,13 +55,86 @@ describe('Compare Coders in a real VS Code', function () {
     assert.match(log, /"decision":"keepA"/);
     assert.equal(read(annaFile), annaBefore, "anna's file is untouched");
     assert.equal(read(bjornFile), bjornBefore, "bjorn's file is untouched");
-    await waitFor('one disagreement fewer in the view', () => (provider.result!.items.length === open - 1 ? true : undefined));
+    await waitFor('one disagreement fewer in the view', () => (provider.result!.total === open - 1 ? true : undefined));
     assert.match(String(provider.getTreeItem(provider.getChildren()[0]).label), new RegExp(`anna ↔ bjorn: ${open - 1} open, 1 settled`));
 
     // Undo from the transcript editor, as after a coding.
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('qda.codingUndo');
     await waitFor('the consensus file as before', () => (read(consensusFile) === consensusBefore || (consensusBefore === undefined && read(consensusFile) === '') ? true : undefined));
-    await waitFor('the disagreement open again', () => (provider.result!.items.length === open ? true : undefined));
+    await waitFor('the disagreement open again', () => (provider.result!.total === open ? true : undefined));
+  });
+
+  it('Next and Previous walk every disagreement in the order of the list, across page boundaries, and wrap around', async function () {
+    const api = await qda();
+    const provider = api.compareCoders;
+    // Two places a page, so that the walk crosses many pages of the list.
+    provider.pageSize = 2;
+    try {
+      const total = await vscode.commands.executeCommand<number>('qda.compareCoders', 'anna', 'bjorn');
+      assert.ok(total > 4, `more disagreements than two pages (got ${total})`);
+      // The list as the view shows it: each code's places, the rest loaded with "… more".
+      const listed = new Map<string, DisagreementInfo[]>();
+      for (const node of provider.getChildren()) {
+        if (node.kind !== 'code') continue;
+        let children = await provider.getChildren(node);
+        assert.equal(provider.getTreeItem(node).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed, 'a code whose places are not all on the first page starts collapsed');
+        while (children[children.length - 1]?.kind === 'more') {
+          const more = children[children.length - 1];
+          assert.equal(await vscode.commands.executeCommand(provider.getTreeItem(more).command!.command, ...provider.getTreeItem(more).command!.arguments!), Math.min(node.count, (children.length - 1) + 2));
+          children = await provider.getChildren(node);
+        }
+        const items = children.map((c) => (c.kind === 'item' ? c.item : undefined)).filter((i): i is DisagreementInfo => !!i);
+        assert.equal(items.length, node.count, `every place of ${node.code} is listed`);
+        listed.set(node.code, items);
+      }
+      // The walk's order: code by code as the server orders them (its codes' first positions).
+      const order = [...provider.result!.codes].sort((x, y) => x.first - y.first).flatMap((c) => listed.get(c.code)!);
+      assert.equal(order.length, total);
+
+      const walked: string[] = [];
+      for (let i = 0; i < total; i++) {
+        const key = await vscode.commands.executeCommand<string>('qda.compareNext');
+        walked.push(key);
+        const editor = vscode.window.activeTextEditor!;
+        const item = order[i];
+        assert.equal(editor.document.uri.toString(), vscode.Uri.parse(item.uri).toString(), `place ${i + 1}: its transcript is shown`);
+        assert.equal(editor.document.getText(editor.selection), item.text, `place ${i + 1}: it is selected`);
+        assert.equal(provider.current, i);
+      }
+      assert.deepEqual(walked, order.map((i) => i.key), 'Next visits every listed place once, in the order of the list');
+      assert.equal(await vscode.commands.executeCommand<string>('qda.compareNext'), order[0].key, 'Next after the last is the first');
+      const back: string[] = [];
+      for (let i = 0; i < total; i++) back.push(await vscode.commands.executeCommand<string>('qda.comparePrevious'));
+      assert.deepEqual(back, [...order.slice(1).map((i) => i.key)].reverse().concat(order[0].key), 'Previous walks back through the same order, wrapping at the first');
+    } finally {
+      provider.pageSize = DISAGREEMENTS_PAGE_MAX;
+    }
+  });
+
+  it('a hidden view asks for nothing when the index changes, and asks again when shown', async function () {
+    const api = await qda();
+    const provider = api.compareCoders;
+    const total = await vscode.commands.executeCommand<number>('qda.compareCoders', 'anna', 'bjorn');
+    await waitFor('the Compare Coders view shown', () => (provider.view!.visible ? true : undefined));
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await waitFor('the Compare Coders view hidden', () => (provider.view!.visible ? undefined : true));
+    const asked = provider.requests;
+
+    // An index change while hidden: a memo typed in.
+    const memo = await vscode.workspace.openTextDocument(path.join(workspaceRoot(), 'memos/analytisk-memo-lederen.md'));
+    const editor = await vscode.window.showTextDocument(memo);
+    try {
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'x'));
+      await waitFor('the index change seen by the hidden view', () => (provider.stale ? true : undefined));
+      assert.equal(provider.requests, asked, 'no request while hidden');
+
+      await vscode.commands.executeCommand('qda.compare.focus');
+      await waitFor('the view asking again when shown', () => (provider.requests > asked && !provider.stale ? true : undefined));
+      await waitFor('the list of the shown view', () => (provider.result!.total === total ? true : undefined));
+    } finally {
+      await vscode.window.showTextDocument(memo);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
   });
 });

@@ -19,8 +19,13 @@ async function logText(ws: ServerWorkspace, a: string, b: string, openText: (uri
   return openText(ws.uriOf(path)) ?? (await ws.project.fs.readText(path));
 }
 
+const codersKept = new WeakMap<ServerWorkspace, { version: number; coders: string[] }>();
 function coders(ws: ServerWorkspace): string[] {
-  return [...new Set(ws.project.allCodings().map((i) => i.coding.coder))].sort();
+  const was = codersKept.get(ws);
+  if (was && was.version === ws.project.version) return was.coders;
+  const list = [...new Set(ws.project.allCodings().map((i) => i.coding.coder))].sort();
+  codersKept.set(ws, { version: ws.project.version, coders: list });
+  return list;
 }
 
 // The comparison of a coder pair is kept between requests: the view pages through it and steps
