@@ -167,6 +167,9 @@ async function updateText(uri: string, text: string | undefined): Promise<void> 
   const path = ws.pathOf(uri);
   if (!path) return;
   if (await ws.project.update(path, text)) noteChanged(uri);
+  // A Compare Coders decision log is not in the index, but what the view lists follows it (an
+  // undone settlement, a checkout): its change is announced as an index change.
+  else if (path.startsWith('.qda/consensus/')) noteChanged(uri);
   if (path === CONFIG_FILE) await reloadOpenDocuments();
 }
 

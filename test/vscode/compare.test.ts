@@ -62,7 +62,13 @@ describe('Compare Coders in a real VS Code', function () {
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('qda.codingUndo');
     await waitFor('the consensus file as before', () => (read(consensusFile) === consensusBefore || (consensusBefore === undefined && read(consensusFile) === '') ? true : undefined));
-    await waitFor('the disagreement open again', () => (provider.result!.total === open ? true : undefined));
+    let state = '';
+    await waitFor('the disagreement open again', () => {
+      state = `view visible ${provider.view?.visible}, stale ${provider.stale}, ${provider.result!.total} open, ${provider.result!.settled} settled, log ${read(path.join(root, '.qda/consensus/anna+bjorn.jsonl'))?.length}`;
+      return provider.result!.total === open ? true : undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message} (${state})`);
+    });
   });
 
   it('Next and Previous walk every disagreement in the order of the list, across page boundaries, and wrap around', async function () {
