@@ -60,6 +60,7 @@ export class CompareCodersProvider implements vscode.TreeDataProvider<CompareNod
   /** qda/disagreements requests made (the tests see that a hidden view asks for nothing). */
   requests = 0;
   private generation = 0;
+  private steps = 0;
   view: vscode.TreeView<CompareNode> | undefined;
   private readonly paintA = vscode.window.createTextEditorDecorationType({
     borderWidth: '0 0 2px 0',
@@ -116,15 +117,17 @@ export class CompareCodersProvider implements vscode.TreeDataProvider<CompareNod
     const [a, b] = this.coders;
     const generation = ++this.generation;
     this.stale = false;
+    const anchor = this.anchor;
     const result = await this.page(undefined, 0);
-    const here = this.anchor && !result.error ? await this.connection.request(disagreementStepRequest, { a, b, from: this.anchor, step: 0 }) : undefined;
+    const here = anchor && !result.error ? await this.connection.request(disagreementStepRequest, { a, b, from: anchor, step: 0 }) : undefined;
     // A later refresh (another index change, a settlement) answers instead.
     if (generation !== this.generation) return result;
     this.result = result;
     this.loaded.clear();
     this.summary = undefined;
     this.summaryAsked = undefined;
-    if (here) {
+    // Unless Next or Previous moved on meanwhile: the place shown is then theirs.
+    if (here && this.anchor === anchor) {
       this.current = here.index;
       this.currentItem = here.item ?? undefined;
     }
@@ -162,8 +165,10 @@ export class CompareCodersProvider implements vscode.TreeDataProvider<CompareNod
   async step(step: number, from = this.anchor): Promise<DisagreementInfo | undefined> {
     if (!this.coders) return undefined;
     const [a, b] = this.coders;
+    const asked = ++this.steps;
     const r = await this.connection.request(disagreementStepRequest, { a, b, step, ...(from === undefined ? {} : { from }) });
-    if (!r.item) return undefined;
+    // A later step (a key held down) answers instead.
+    if (!r.item || asked !== this.steps) return undefined;
     const item = r.item;
     this.current = r.index;
     this.currentItem = item;
@@ -219,7 +224,8 @@ export class CompareCodersProvider implements vscode.TreeDataProvider<CompareNod
       if (from >= 0 && from + node.count <= result.items.length) list = result.items.slice(from, from + node.count);
       else {
         const page = await this.page(node.code, 0);
-        if (result !== this.result) return [];
+        // Refreshed meanwhile: the code's places as the new answer has them.
+        if (result !== this.result) return this.result?.codes.some((c) => c.code === node.code) ? this.itemsOf({ ...node, ...this.result.codes.find((c) => c.code === node.code)! }) : [];
         list = this.loaded.get(node.code) ?? page.items;
       }
       this.loaded.set(node.code, list);
