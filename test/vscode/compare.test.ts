@@ -76,6 +76,8 @@ describe('Compare Coders in a real VS Code', function () {
     const provider = api.compareCoders;
     // Two places a page, so that the walk crosses many pages of the list.
     provider.pageSize = 2;
+    const tabUris = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => (t.input instanceof vscode.TabInputText ? t.input.uri.toString() : '')).filter((u) => u);
+    const openBefore = new Set(tabUris());
     try {
       const total = await vscode.commands.executeCommand<number>('qda.compareCoders', 'anna', 'bjorn');
       assert.ok(total > 4, `more disagreements than two pages (got ${total})`);
@@ -121,6 +123,9 @@ describe('Compare Coders in a real VS Code', function () {
       assert.deepEqual(back, [...order.slice(1).map((i) => i.key)].reverse().concat(order[0].key), 'Previous walks back through the same order, wrapping at the first');
     } finally {
       provider.pageSize = DISAGREEMENTS_PAGE_MAX;
+      // The transcripts the walk opened are closed again (later suites look for ones not open).
+      const opened = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && !openBefore.has(t.input.uri.toString()));
+      await vscode.window.tabGroups.close(opened);
     }
   });
 
