@@ -90,7 +90,11 @@ export class CompareCodersProvider implements vscode.TreeDataProvider<CompareNod
           return;
         }
         if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.refresh(), 200);
+        this.timer = setTimeout(() => {
+          // Hidden during the wait: the same as hidden at the change.
+          if (this.view && !this.view.visible) this.stale = true;
+          else void this.refresh();
+        }, 200);
       }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.paint()),
     );
