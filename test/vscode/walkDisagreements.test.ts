@@ -23,24 +23,30 @@ describe('Compare Coders: Next and Previous across pages in a real VS Code', fun
       // The list as the view shows it: each code's places, the rest loaded with "… more" (again
       // if the view was refreshed meanwhile, so that the list is one answer's).
       const listed = new Map<string, DisagreementInfo[]>();
-      let shown: typeof provider.result;
-      do {
-        shown = provider.result;
+      /** Every code's places as one answer of the server has them, or false when the view was refreshed meanwhile. */
+      const list = async (): Promise<boolean> => {
+        const shown = provider.result;
         listed.clear();
         for (const node of provider.getChildren()) {
           if (node.kind !== 'code') continue;
           let children = await provider.getChildren(node);
+          if (provider.result !== shown) return false;
           assert.equal(provider.getTreeItem(node).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed, 'a code whose places are not all on the first page starts collapsed');
           while (children[children.length - 1]?.kind === 'more') {
             const more = children[children.length - 1];
-            assert.equal(await vscode.commands.executeCommand(provider.getTreeItem(more).command!.command, ...provider.getTreeItem(more).command!.arguments!), Math.min(node.count, (children.length - 1) + 2));
+            const loaded = await vscode.commands.executeCommand<number>(provider.getTreeItem(more).command!.command, ...provider.getTreeItem(more).command!.arguments!);
+            if (provider.result !== shown) return false;
+            assert.equal(loaded, Math.min(node.count, children.length - 1 + 2));
             children = await provider.getChildren(node);
+            if (provider.result !== shown) return false;
           }
           const items = children.map((c) => (c.kind === 'item' ? c.item : undefined)).filter((i): i is DisagreementInfo => !!i);
           assert.equal(items.length, node.count, `every place of ${node.code} is listed`);
           listed.set(node.code, items);
         }
-      } while (shown !== provider.result);
+        return provider.result === shown;
+      };
+      while (!(await list()));
       // The walk's order: code by code as the server orders them (its codes' first positions).
       const order = [...provider.result!.codes].sort((x, y) => x.first - y.first).flatMap((c) => listed.get(c.code)!);
       assert.equal(order.length, total);
