@@ -277,6 +277,65 @@ figure(`workspace symbol (${r.last.length} results)`, 'ms', r.times, { max: 50 }
 r = await timeRequests('textDocument/references', { textDocument: { uri: cbUri }, position: namePos(meta.refCode), context: { includeDeclaration: true } });
 figure(`references of a code (${r.last.length} locations)`, 'ms', r.times, { max: 100 });
 
+log('  Compare Coders');
+// Issue 18.5: the Compare Coders view opens on the counts per code and the first page of
+// anna ↔ bjorn's disagreements (qda/disagreements), then steps with qda/disagreementStep. Each
+// sample follows a coding change (one of anna's codings removed from, then put back into, her
+// codings file of a transcript, as didChange of the open file — what a coding or a settlement
+// does), so the server computes the comparison again: the figure is the request after a change,
+// not a kept answer, sent as the view sends it (200 ms after qda/indexChanged). The reply's size is in the note (before paging: all 49,824 places, 24 MB).
+{
+  const doc = 'transcripts/synt-00003.md';
+  const rel = codingsFileOf('anna', doc);
+  const uri = server.uri(rel);
+  const text = readFileSync(join(mainDir, rel), 'utf8');
+  const lines = text.split('\n');
+  const k = Math.floor(lines.length / 2);
+  let version = 1;
+  server.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'jsonl', version, text } });
+  const params = { a: 'anna', b: 'bjorn' };
+  const times = [];
+  const steps = [];
+  const sizes = [];
+  let reply;
+  for (let i = 0; i < N + 2; i++) {
+    // Remove line k, then put it back: a change of one whole line, as a coding operation's edit.
+    const change = i % 2 === 0 ? { range: { start: { line: k, character: 0 }, end: { line: k + 1, character: 0 } }, text: '' } : { range: { start: { line: k, character: 0 }, end: { line: k, character: 0 } }, text: lines[k] + '\n' };
+    const changed = server.next('qda/indexChanged', (p) => p.uris.includes(uri), 30000);
+    server.notify('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [change] });
+    // As the view: it asks again 200 ms after the index changed (client/src/compareView.ts).
+    await changed;
+    await sleep(200);
+    const t0 = performance.now();
+    reply = await server.request('qda/disagreements', params);
+    const ms = performance.now() - t0;
+    const t1 = performance.now();
+    const next = await server.request('qda/disagreementStep', { ...params, from: reply.items[0]?.key, step: 1 });
+    const stepMs = performance.now() - t1;
+    if (reply.error || !next.item) throw new Error(`qda/disagreements: ${reply.error ?? 'no next disagreement'}`);
+    if (i >= 2) {
+      times.push(ms);
+      steps.push(stepMs);
+      sizes.push(Buffer.byteLength(JSON.stringify(reply)));
+    }
+  }
+  const t0 = performance.now();
+  await server.request('qda/agreementSummary', params);
+  const summaryMs = performance.now() - t0;
+  server.notify('textDocument/didClose', { textDocument: { uri } });
+  const sortedSteps = [...steps].sort((x, y) => x - y);
+  figure(
+    `Compare Coders: first disagreement (qda/disagreements after a coding: counts of ${reply.codes.length} codes + first ${reply.items.length} of ${reply.total} places)`,
+    'ms',
+    times,
+    { max: 200 },
+    'p95',
+    `next (qda/disagreementStep) p95 ${pct(sortedSteps, 0.95).toFixed(1)} ms; agreement summary (qda/agreementSummary) ${summaryMs.toFixed(0)} ms`,
+  );
+  // Bounded by the page, not by the corpus.
+  figure('Compare Coders: first page reply size (JSON)', 'KB', sizes.map((b) => b / 1024), { max: 512 }, 'median');
+}
+
 log('  keystrokes');
 // Keystrokes in HOT (5,000 codings): insert a character before a coding on the same line,
 // then delete it again, alternately; each didChange is followed at once by a hover inside

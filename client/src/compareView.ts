@@ -5,11 +5,26 @@
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
 import { applyServerEdit } from './serverEdits';
-import { disagreementsRequest, settleDisagreementRequest, type DisagreementInfo, type DisagreementsResult, type SettleDisagreementParams } from '../../server/src/protocol';
+import {
+  agreementSummaryRequest,
+  disagreementStepRequest,
+  disagreementsRequest,
+  settleDisagreementRequest,
+  DISAGREEMENTS_PAGE_MAX,
+  type AgreementSummaryResult,
+  type DisagreementInfo,
+  type DisagreementsResult,
+  type SettleDisagreementParams,
+} from '../../server/src/protocol';
 
 type Decision = SettleDisagreementParams['decision'];
 
-type CompareNode = { kind: 'summary' } | { kind: 'code'; code: string; items: DisagreementInfo[] } | { kind: 'item'; item: DisagreementInfo };
+type CompareNode =
+  | { kind: 'summary' }
+  | { kind: 'code'; code: string; count: number; first: number }
+  | { kind: 'item'; item: DisagreementInfo }
+  /** The rest of a code's disagreements, asked for when clicked. */
+  | { kind: 'more'; code: string; loaded: number; count: number };
 
 const STATE_KEY = 'qda.compare.coders';
 
@@ -21,9 +36,31 @@ export class CompareCodersProvider implements vscode.TreeDataProvider<CompareNod
   coders: [string, string] | undefined;
   /** Where settled places are written: the consensus coder, or one of the two. */
   target: string | undefined;
+  /**
+   * The counts per code and the first page of the comparison. The server keeps the whole
+   * comparison; the rest of a code's places are asked for when the code is expanded, and
+   * next/previous are answered by the server by position, so no reply grows with the corpus.
+   */
   result: DisagreementsResult | undefined;
-  /** Index in result.items of the place shown in the editor. */
+  /** The agreement figures, asked for after the first page (they take longer). */
+  summary: AgreementSummaryResult | undefined;
+  private summaryAsked: Promise<AgreementSummaryResult | undefined> | undefined;
+  /** Position in the walk's order of the place shown in the editor (-1: none yet). */
   current = -1;
+  /** The place shown in the editor while it is open (undefined once settled or changed). */
+  currentItem: DisagreementInfo | undefined;
+  /** The key of the place last shown: next/previous step from it even after it was settled. */
+  private anchor: string | undefined;
+  /** Items per page (the server's maximum; tests make it small to walk across pages). */
+  pageSize = DISAGREEMENTS_PAGE_MAX;
+  /** Each expanded code's places loaded so far. */
+  private readonly loaded = new Map<string, DisagreementInfo[]>();
+  /** The index changed while the view was hidden: it asks again when shown. */
+  stale = false;
+  /** qda/disagreements requests made (the tests see that a hidden view asks for nothing). */
+  requests = 0;
+  private generation = 0;
+  private steps = 0;
   view: vscode.TreeView<CompareNode> | undefined;
   private readonly paintA = vscode.window.createTextEditorDecorationType({
     borderWidth: '0 0 2px 0',
@@ -46,8 +83,18 @@ export class CompareCodersProvider implements vscode.TreeDataProvider<CompareNod
     this.subscriptions.push(
       connection.onIndexChanged(() => {
         if (!this.coders) return;
+        // A hidden view is not recounted for every coding made meanwhile (as the framework
+        // matrix): it asks again when shown.
+        if (this.view && !this.view.visible) {
+          this.stale = true;
+          return;
+        }
         if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.refresh(), 200);
+        this.timer = setTimeout(() => {
+          // Hidden during the wait: the same as hidden at the change.
+          if (this.view && !this.view.visible) this.stale = true;
+          else void this.refresh();
+        }, 200);
       }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.paint()),
     );
@@ -56,34 +103,80 @@ export class CompareCodersProvider implements vscode.TreeDataProvider<CompareNod
   async choose(a: string, b: string): Promise<DisagreementsResult | undefined> {
     this.coders = [a, b];
     this.current = -1;
+    this.currentItem = undefined;
+    this.anchor = undefined;
     await this.context.workspaceState.update(STATE_KEY, this.coders);
     return this.refresh();
   }
 
-  /** Asks the server again; keeps the current place's position in the list. */
+  private page(code: string | undefined, offset: number): Promise<DisagreementsResult> {
+    const [a, b] = this.coders!;
+    this.requests++;
+    return this.connection.request(disagreementsRequest, { a, b, offset, limit: this.pageSize, ...(code === undefined ? {} : { code }) });
+  }
+
+  /** Asks the server again: the counts, the first page, and whether the place shown is still open. */
   async refresh(): Promise<DisagreementsResult | undefined> {
     if (!this.coders) return undefined;
     const [a, b] = this.coders;
-    const previousKey = this.result?.items[this.current]?.key;
-    this.result = await this.connection.request(disagreementsRequest, { a, b });
-    const items = this.result.items;
-    const same = previousKey ? items.findIndex((i) => i.key === previousKey) : -1;
-    this.current = same >= 0 ? same : Math.min(this.current, items.length - 1);
+    const generation = ++this.generation;
+    this.stale = false;
+    const anchor = this.anchor;
+    const result = await this.page(undefined, 0);
+    const here = anchor && !result.error ? await this.connection.request(disagreementStepRequest, { a, b, from: anchor, step: 0 }) : undefined;
+    // A later refresh (another index change, a settlement) answers instead.
+    if (generation !== this.generation) return result;
+    this.result = result;
+    this.loaded.clear();
+    this.summary = undefined;
+    this.summaryAsked = undefined;
+    // Unless Next or Previous moved on meanwhile: the place shown is then theirs.
+    if (here && this.anchor === anchor) {
+      this.current = here.index;
+      this.currentItem = here.item ?? undefined;
+    }
     if (this.view) {
-      this.view.badge = items.length ? { value: items.length, tooltip: vscode.l10n.t('{0} open disagreements', items.length) } : undefined;
+      this.view.badge = result.total ? { value: result.total, tooltip: vscode.l10n.t('{0} open disagreements', result.total) } : undefined;
       this.view.description = `${a} ↔ ${b}`;
     }
     void vscode.commands.executeCommand('setContext', 'qda.compareActive', true);
     this.changed.fire();
     this.paint();
-    return this.result;
+    if (!result.error) void this.agreementSummary();
+    return result;
   }
 
-  async show(index: number): Promise<DisagreementInfo | undefined> {
-    const items = this.result?.items ?? [];
-    if (!items.length) return undefined;
-    this.current = ((index % items.length) + items.length) % items.length;
-    const item = items[this.current];
+  /** The agreement figures of the current pair (asked once per refresh). */
+  agreementSummary(): Promise<AgreementSummaryResult | undefined> {
+    if (!this.coders || !this.result || this.result.error) return Promise.resolve(undefined);
+    if (!this.summaryAsked) {
+      const [a, b] = this.coders;
+      const generation = this.generation;
+      this.summaryAsked = this.connection.request(agreementSummaryRequest, { a, b }).then((summary) => {
+        if (generation !== this.generation) return summary;
+        this.summary = summary;
+        this.changed.fire();
+        return summary;
+      });
+    }
+    return this.summaryAsked;
+  }
+
+  /**
+   * Shows the disagreement `step` places from `from` (1 next, -1 previous, 0 that place) in the
+   * editor; the server answers by position in the comparison it keeps.
+   */
+  async step(step: number, from = this.anchor): Promise<DisagreementInfo | undefined> {
+    if (!this.coders) return undefined;
+    const [a, b] = this.coders;
+    const asked = ++this.steps;
+    const r = await this.connection.request(disagreementStepRequest, { a, b, step, ...(from === undefined ? {} : { from }) });
+    // A later step (a key held down) answers instead.
+    if (!r.item || asked !== this.steps) return undefined;
+    const item = r.item;
+    this.current = r.index;
+    this.currentItem = item;
+    this.anchor = item.key;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(item.uri));
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     const range = this.connection.p2c.asRange(item.range);
@@ -93,9 +186,16 @@ export class CompareCodersProvider implements vscode.TreeDataProvider<CompareNod
     return item;
   }
 
+  /** The open disagreement with this key (no editor moves), or undefined when it is no longer open. */
+  async find(key: string): Promise<DisagreementInfo | undefined> {
+    if (!this.coders) return undefined;
+    const [a, b] = this.coders;
+    return (await this.connection.request(disagreementStepRequest, { a, b, from: key, step: 0 })).item ?? undefined;
+  }
+
   /** Paints the current place and both coders' codings of it in every editor showing its transcript. */
   private paint(): void {
-    const item = this.result?.items[this.current];
+    const item = this.currentItem;
     for (const editor of vscode.window.visibleTextEditors) {
       const here = item && editor.document.uri.toString() === vscode.Uri.parse(item.uri).toString();
       const [a, b] = this.coders ?? ['', ''];
@@ -107,25 +207,58 @@ export class CompareCodersProvider implements vscode.TreeDataProvider<CompareNod
     }
   }
 
-  getChildren(node?: CompareNode): CompareNode[] {
+  getChildren(): CompareNode[];
+  getChildren(node: CompareNode | undefined): CompareNode[] | Promise<CompareNode[]>;
+  getChildren(node?: CompareNode): CompareNode[] | Promise<CompareNode[]> {
     if (!this.result) return [];
     if (!node) {
-      const byCode = new Map<string, DisagreementInfo[]>();
-      for (const item of this.result.items) byCode.set(item.code, [...(byCode.get(item.code) ?? []), item]);
-      const codes = [...byCode].sort((x, y) => y[1].length - x[1].length || x[0].localeCompare(y[0]));
-      return [{ kind: 'summary' }, ...codes.map(([code, items]) => ({ kind: 'code' as const, code, items }))];
+      const codes = [...this.result.codes].sort((x, y) => y.count - x.count || x.code.localeCompare(y.code));
+      return [{ kind: 'summary' }, ...codes.map((c) => ({ kind: 'code' as const, ...c }))];
     }
-    if (node.kind === 'code') return node.items.map((item) => ({ kind: 'item' as const, item }));
+    if (node.kind === 'code') return this.itemsOf(node);
     return [];
+  }
+
+  /** A code's places loaded so far, from the first page when it holds them, else asked for. */
+  private async itemsOf(node: Extract<CompareNode, { kind: 'code' }>): Promise<CompareNode[]> {
+    const result = this.result!;
+    let list = this.loaded.get(node.code);
+    if (!list) {
+      const from = node.first - result.offset;
+      if (from >= 0 && from + node.count <= result.items.length) list = result.items.slice(from, from + node.count);
+      else {
+        const page = await this.page(node.code, 0);
+        // Refreshed meanwhile: the code's places as the new answer has them.
+        if (result !== this.result) return this.result?.codes.some((c) => c.code === node.code) ? this.itemsOf({ ...node, ...this.result.codes.find((c) => c.code === node.code)! }) : [];
+        list = this.loaded.get(node.code) ?? page.items;
+      }
+      this.loaded.set(node.code, list);
+    }
+    const out: CompareNode[] = list.map((item) => ({ kind: 'item' as const, item }));
+    if (list.length < node.count) out.push({ kind: 'more', code: node.code, loaded: list.length, count: node.count });
+    return out;
+  }
+
+  /** Loads the next page of a code's places into the view. */
+  async more(code: string): Promise<number> {
+    const result = this.result;
+    const list = this.loaded.get(code);
+    if (!result || !list) return 0;
+    const page = await this.page(code, list.length);
+    if (result !== this.result || this.loaded.get(code) !== list || page.offset !== list.length) return list.length;
+    list.push(...page.items);
+    this.changed.fire();
+    return list.length;
   }
 
   getTreeItem(node: CompareNode): vscode.TreeItem {
     const [a, b] = this.coders ?? ['', ''];
     const r = this.result!;
     if (node.kind === 'summary') {
-      const t = new vscode.TreeItem(vscode.l10n.t('{0} ↔ {1}: {2} open, {3} settled', a, b, r.items.length, r.settled));
-      const pct = r.percent === null ? '—' : `${r.percent.toFixed(1)} %`;
-      const kappa = r.kappa === null ? '—' : r.kappa.toFixed(2);
+      const t = new vscode.TreeItem(vscode.l10n.t('{0} ↔ {1}: {2} open, {3} settled', a, b, r.total, r.settled));
+      const s = this.summary;
+      const pct = !s || s.percent === null ? '—' : `${s.percent.toFixed(1)} %`;
+      const kappa = !s || s.kappa === null ? '—' : s.kappa.toFixed(2);
       t.description = `${pct} · κ ${kappa}`;
       t.tooltip = vscode.l10n.t('Agreement by speaker turn over the transcripts both coded. Click for the summary per code, worst first.');
       t.iconPath = new vscode.ThemeIcon('graph');
@@ -133,9 +266,17 @@ export class CompareCodersProvider implements vscode.TreeDataProvider<CompareNod
       return t;
     }
     if (node.kind === 'code') {
-      const t = new vscode.TreeItem(node.code, vscode.TreeItemCollapsibleState.Expanded);
-      t.description = String(node.items.length);
+      // Expanded when the first page holds every place; else a click asks for the code's own.
+      const t = new vscode.TreeItem(node.code, r.total <= r.items.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      t.id = `code\u0000${node.code}`;
+      t.description = String(node.count);
       t.iconPath = new vscode.ThemeIcon('tag');
+      return t;
+    }
+    if (node.kind === 'more') {
+      const t = new vscode.TreeItem(vscode.l10n.t('{0} more…', node.count - node.loaded));
+      t.iconPath = new vscode.ThemeIcon('ellipsis');
+      t.command = { command: 'qda.compareMore', title: vscode.l10n.t('Show more'), arguments: [node.code] };
       return t;
     }
     const item = node.item;
@@ -172,7 +313,8 @@ export function registerCompareView(context: vscode.ExtensionContext, connection
   const view = vscode.window.createTreeView('qda.compare', { treeDataProvider: provider });
   provider.view = view;
   view.onDidChangeVisibility((e) => {
-    if (e.visible && provider.coders && !provider.result) void provider.refresh();
+    // Shown again after index changes it did not follow while hidden, or for the first time.
+    if (e.visible && provider.coders && (!provider.result || provider.stale)) void provider.refresh();
   });
 
   async function chooseCoders(a?: string, b?: string): Promise<number | undefined> {
@@ -192,8 +334,11 @@ export function registerCompareView(context: vscode.ExtensionContext, connection
       [a, b] = picked;
     }
     const result = await provider.choose(a, b);
+    // The list is in the view: open it (it starts collapsed, and a hidden view does not follow
+    // the index).
+    if (!view.visible) await vscode.commands.executeCommand('qda.compare.focus').then(undefined, () => undefined);
     if (result?.error) void vscode.window.showErrorMessage(result.error);
-    return result?.items.length;
+    return result?.total;
   }
 
   async function chooseTarget(): Promise<string | undefined> {
@@ -213,8 +358,7 @@ export function registerCompareView(context: vscode.ExtensionContext, connection
   async function settle(decision?: Decision, target?: string, key?: string): Promise<boolean> {
     if (!provider.coders || !provider.result) return false;
     const [a, b] = provider.coders;
-    const index = key ? provider.result.items.findIndex((i) => i.key === key) : provider.current;
-    const item = provider.result.items[index];
+    const item = key ? await provider.find(key) : provider.currentItem;
     if (!item) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Go to a disagreement first (Next Disagreement).'));
       return false;
@@ -247,9 +391,10 @@ export function registerCompareView(context: vscode.ExtensionContext, connection
     provider,
     view,
     vscode.commands.registerCommand('qda.compareCoders', (a?: string, b?: string) => chooseCoders(a, b)),
-    vscode.commands.registerCommand('qda.compareNext', async () => (await provider.show(provider.current + 1))?.key),
-    vscode.commands.registerCommand('qda.comparePrevious', async () => (await provider.show(provider.current < 0 ? -1 : provider.current - 1))?.key),
-    vscode.commands.registerCommand('qda.compareShow', async (key: string) => (await provider.show(provider.result?.items.findIndex((i) => i.key === key) ?? 0))?.key),
+    vscode.commands.registerCommand('qda.compareNext', async () => (await provider.step(1))?.key),
+    vscode.commands.registerCommand('qda.comparePrevious', async () => (await provider.step(-1))?.key),
+    vscode.commands.registerCommand('qda.compareShow', async (key: string) => (await provider.step(0, key))?.key),
+    vscode.commands.registerCommand('qda.compareMore', (code: string) => provider.more(code)),
     vscode.commands.registerCommand('qda.compareSettle', (decision?: Decision | CompareNode, target?: string) =>
       typeof decision === 'object' && decision?.kind === 'item' ? settle(undefined, undefined, decision.item.key) : settle(decision as Decision | undefined, target),
     ),
@@ -258,8 +403,9 @@ export function registerCompareView(context: vscode.ExtensionContext, connection
       provider.target = (await chooseTarget()) ?? provider.target;
     }),
     vscode.commands.registerCommand('qda.compareSummary', async () => {
-      if (!provider.result) return;
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: provider.result.summaryMarkdown });
+      const summary = await provider.agreementSummary();
+      if (!summary) return;
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: summary.summaryMarkdown });
       await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
     }),
   );

@@ -34,7 +34,7 @@ import { codedSegments, saveQueryHandler } from './features/codedSegments';
 import { chart } from './features/charts';
 import { analysisXlsx } from './features/analysisXlsx';
 import { refiExport, refiImport, refiImportPreview } from './features/refiExchange';
-import { disagreements, settle } from './features/compareCoders';
+import { agreementSummary, disagreements, disagreementStep, settle } from './features/compareCoders';
 
 /** Quick fixes, from every domain that has some. */
 function codeActions(ws: ServerWorkspace, params: CodeActionParams): CodeAction[] {
@@ -134,6 +134,8 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
     refiImportPreview: (p: Parameters<typeof refiImportPreview>[1]) => refiImportPreview(ws, p),
     refiImport: (p: Parameters<typeof refiImport>[1]) => refiImport(ws, p, v),
     disagreements: (p: Parameters<typeof disagreements>[1], token: CancellationToken) => disagreements(ws, p, ws.openText, token),
+    disagreementStep: (p: Parameters<typeof disagreementStep>[1]) => disagreementStep(ws, p, ws.openText),
+    agreementSummary: (p: Parameters<typeof agreementSummary>[1], token: CancellationToken) => agreementSummary(ws, p, ws.openText, token),
     settleDisagreement: (p: Parameters<typeof settle>[1]) => settle(ops, p, ws.openText),
 
     // ---- the second half of a two-part operation, and Ctrl+Z / Ctrl+Shift+Z after a coding operation

@@ -492,9 +492,29 @@ export interface DisagreementInfo {
   b: Array<{ id: string; range: Range }>;
 }
 
+/**
+ * A page of the comparison. The disagreements are in one order, the walk's: by code (the
+ * locale's collation), transcript and place; `offset` counts in that order, or within `code`'s
+ * disagreements when one is named. The reply is bounded by the page, not by the corpus
+ * (49,824 disagreements of the bench corpus were 24 MB in one reply).
+ */
 export interface DisagreementsParams {
   a: string;
   b: string;
+  /** Position of the page's first item (default 0). */
+  offset?: number;
+  /** Items in the page (default and at most DISAGREEMENTS_PAGE_MAX). */
+  limit?: number;
+  /** Only this code's disagreements (a code expanded in the view). */
+  code?: string;
+}
+export const DISAGREEMENTS_PAGE_MAX = 200;
+
+export interface DisagreementCount {
+  code: string;
+  count: number;
+  /** Position of the code's first disagreement in the walk's order. */
+  first: number;
 }
 
 export interface DisagreementsResult {
@@ -502,9 +522,41 @@ export interface DisagreementsResult {
   coders: string[];
   /** The consensus coder of qda.yaml (`consensus:`), or the default name. */
   consensus: string;
+  /** Open disagreements in all. */
+  total: number;
+  /** Each code with open disagreements, in the walk's order. */
+  codes: DisagreementCount[];
+  /** The page: `items` from position `offset` (in the whole order, or within `code`). */
+  offset: number;
   items: DisagreementInfo[];
   /** Disagreements already settled (in .qda/consensus/<A>+<B>.jsonl). */
   settled: number;
+  error?: string;
+}
+export const disagreementsRequest = new RequestType<DisagreementsParams, DisagreementsResult, void>('qda/disagreements');
+
+export interface DisagreementStepParams {
+  a: string;
+  b: string;
+  /** The key of the place to step from; absent: from before the first (step 1 is the first, -1 the last). */
+  from?: string;
+  /**
+   * 1: next, -1: previous (both wrap around), 0: the place itself. From a place no longer open
+   * (settled, or its codings changed), 1 is the first disagreement after it and 0 gives no item.
+   */
+  step: number;
+}
+export interface DisagreementStepResult {
+  /** The disagreement stepped to, or null (none open, or step 0 from a place no longer open). */
+  item: DisagreementInfo | null;
+  /** Its position in the walk's order (for step 0 from a closed place: where it stood). */
+  index: number;
+  total: number;
+}
+/** Next / previous disagreement, answered by position in the comparison the server keeps. */
+export const disagreementStepRequest = new RequestType<DisagreementStepParams, DisagreementStepResult, void>('qda/disagreementStep');
+
+export interface AgreementSummaryResult {
   /** Agreement by turn over the transcripts both coded: percent and Cohen's kappa (null when undefined). */
   percent: number | null;
   kappa: number | null;
@@ -512,7 +564,8 @@ export interface DisagreementsResult {
   summaryMarkdown: string;
   error?: string;
 }
-export const disagreementsRequest = new RequestType<DisagreementsParams, DisagreementsResult, void>('qda/disagreements');
+/** The agreement figures of the Compare Coders view, asked for after its first page. */
+export const agreementSummaryRequest = new RequestType<{ a: string; b: string }, AgreementSummaryResult, void>('qda/agreementSummary');
 
 export interface SettleDisagreementParams extends FromEditor {
   a: string;

@@ -212,6 +212,8 @@ connection.onRequest(protocol.refiExportRequest, serve('refiExport'));
 connection.onRequest(protocol.refiImportPreviewRequest, serve('refiImportPreview'));
 connection.onRequest(protocol.refiImportRequest, serve('refiImport'));
 connection.onRequest(protocol.disagreementsRequest, serve('disagreements'));
+connection.onRequest(protocol.disagreementStepRequest, serve('disagreementStep'));
+connection.onRequest(protocol.agreementSummaryRequest, serve('agreementSummary'));
 connection.onRequest(protocol.settleDisagreementRequest, serve('settleDisagreement'));
 connection.onRequest(protocol.commitEditRequest, serve('commitEdit'));
 connection.onRequest(protocol.codingUndoRequest, serve('codingUndo'));

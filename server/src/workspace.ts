@@ -305,6 +305,9 @@ export class ServerWorkspace {
     const path = this.pathOf(uri);
     if (!path) return;
     if (await this.project.update(path, text)) this.noteChanged(uri);
+    // A Compare Coders decision log is not in the index, but what the view lists follows it (an
+    // undone settlement, a checkout): its change is announced as an index change.
+    else if (path.startsWith('.qda/consensus/')) this.noteChanged(uri);
     if (path === CONFIG_FILE) await this.reloadOpenDocuments();
   }
 

@@ -25,8 +25,9 @@ describe('Compare Coders in a real VS Code', function () {
     // Step to the second disagreement with A's codings in it (the walk is in the view's order).
     await vscode.commands.executeCommand('qda.compareNext');
     let key = await vscode.commands.executeCommand<string>('qda.compareNext');
-    while (provider.result!.items[provider.current].a.length === 0) key = await vscode.commands.executeCommand<string>('qda.compareNext');
-    const item = provider.result!.items.find((i) => i.key === key)!;
+    while (provider.currentItem!.a.length === 0) key = await vscode.commands.executeCommand<string>('qda.compareNext');
+    const item = provider.currentItem!;
+    assert.equal(item.key, key);
     const editor = vscode.window.activeTextEditor!;
     assert.equal(editor.document.uri.toString(), vscode.Uri.parse(item.uri).toString(), 'the transcript of the disagreement is shown');
     assert.equal(editor.document.getText(editor.selection), item.text, 'the place is selected');
@@ -53,13 +54,45 @@ describe('Compare Coders in a real VS Code', function () {
     assert.match(log, /"decision":"keepA"/);
     assert.equal(read(annaFile), annaBefore, "anna's file is untouched");
     assert.equal(read(bjornFile), bjornBefore, "bjorn's file is untouched");
-    await waitFor('one disagreement fewer in the view', () => (provider.result!.items.length === open - 1 ? true : undefined));
+    await waitFor('one disagreement fewer in the view', () => (provider.result!.total === open - 1 ? true : undefined));
     assert.match(String(provider.getTreeItem(provider.getChildren()[0]).label), new RegExp(`anna ↔ bjorn: ${open - 1} open, 1 settled`));
 
     // Undo from the transcript editor, as after a coding.
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('qda.codingUndo');
     await waitFor('the consensus file as before', () => (read(consensusFile) === consensusBefore || (consensusBefore === undefined && read(consensusFile) === '') ? true : undefined));
-    await waitFor('the disagreement open again', () => (provider.result!.items.length === open ? true : undefined));
+    let state = '';
+    await waitFor('the disagreement open again', () => {
+      state = `view visible ${provider.view?.visible}, stale ${provider.stale}, ${provider.result!.total} open, ${provider.result!.settled} settled, log ${read(path.join(root, '.qda/consensus/anna+bjorn.jsonl'))?.length}`;
+      return provider.result!.total === open ? true : undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message} (${state})`);
+    });
+  });
+
+  it('a hidden view asks for nothing when the index changes, and asks again when shown', async function () {
+    const api = await qda();
+    const provider = api.compareCoders;
+    const total = await vscode.commands.executeCommand<number>('qda.compareCoders', 'anna', 'bjorn');
+    await waitFor('the Compare Coders view shown', () => (provider.view!.visible ? true : undefined));
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await waitFor('the Compare Coders view hidden', () => (provider.view!.visible ? undefined : true));
+    const asked = provider.requests;
+
+    // An index change while hidden: a memo typed in.
+    const memo = await vscode.workspace.openTextDocument(path.join(workspaceRoot(), 'memos/analytisk-memo-lederen.md'));
+    const editor = await vscode.window.showTextDocument(memo);
+    try {
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'x'));
+      await waitFor('the index change seen by the hidden view', () => (provider.stale ? true : undefined));
+      assert.equal(provider.requests, asked, 'no request while hidden');
+
+      await vscode.commands.executeCommand('qda.compare.focus');
+      await waitFor('the view asking again when shown', () => (provider.requests > asked && !provider.stale ? true : undefined));
+      await waitFor('the list of the shown view', () => (provider.result!.total === total ? true : undefined));
+    } finally {
+      await vscode.window.showTextDocument(memo);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
   });
 });

@@ -36,6 +36,22 @@ export interface Disagreement {
   b: string[];
 }
 
+/** A disagreement whose key is made when asked for: a page needs a few, the comparison 50,000. */
+class Place implements Disagreement {
+  constructor(
+    readonly code: string,
+    readonly doc: string,
+    readonly start: number,
+    readonly end: number,
+    readonly a: string[],
+    readonly b: string[],
+  ) {}
+
+  get key(): string {
+    return `${this.code}\u0000${this.doc}\u0000${this.start}\u0000${this.end}`;
+  }
+}
+
 export interface DecisionLine {
   doc: string;
   start: number;
@@ -91,50 +107,135 @@ function iou(a: Array<[number, number]>, b: Array<[number, number]>): number {
   return union === 0 ? 1 : inter / union;
 }
 
+/** One code's share of a comparison: its open disagreements are items[first .. first + count). */
+export interface CodeDisagreements {
+  code: string;
+  count: number;
+  first: number;
+}
+
+/** Two coders compared: every open disagreement in the walk's order (code, transcript, place). */
+export interface Comparison {
+  items: Disagreement[];
+  settled: number;
+  /** The codes with open disagreements, in the order of items. */
+  codes: CodeDisagreements[];
+}
+
 /** Every disagreement of coder a and coder b not yet settled in the log, by code, document and place. */
 export function disagreementsOf(project: Project, a: string, b: string, log: readonly DecisionLine[], overlap = DEFAULT_CONSENSUS_OVERLAP): { items: Disagreement[]; settled: number } {
-  const byKey = new Map<string, Coding[]>();
-  for (const info of project.allCodings()) {
-    const c = info.coding;
-    if (!info.anchored || (c.coder !== a && c.coder !== b) || c.end <= c.start) continue;
-    const code = project.findCode(c.code)?.name ?? c.code;
-    const key = `${normalizeName(code)}\u0000${c.doc}`;
-    let list = byKey.get(key);
-    if (!list) byKey.set(key, (list = []));
-    list.push({ ...c, code });
-  }
-  const settledBy = (d: Disagreement): boolean =>
-    log.some((l) => l.doc === d.doc && normalizeName(l.code) === normalizeName(d.code) && l.start < d.end && l.end > d.start && [l.a, l.b].sort().join('+') === [a, b].sort().join('+'));
-  const items: Disagreement[] = [];
-  let settled = 0;
-  for (const list of byKey.values()) {
-    list.sort((x, y) => x.start - y.start || x.end - y.end);
-    // Clusters of codings that overlap one another (any overlap).
-    let cluster: Coding[] = [];
-    let clusterEnd = -1;
-    const flush = (): void => {
-      if (!cluster.length) return;
-      const fromA = cluster.filter((c) => c.coder === a);
-      const fromB = cluster.filter((c) => c.coder === b);
-      const agree = fromA.length > 0 && fromB.length > 0 && iou(fromA.map((c) => [c.start, c.end]), fromB.map((c) => [c.start, c.end])) >= overlap;
-      if (!agree) {
-        const start = Math.min(...cluster.map((c) => c.start));
-        const end = Math.max(...cluster.map((c) => c.end));
-        const d: Disagreement = { key: `${cluster[0].code}\u0000${cluster[0].doc}\u0000${start}\u0000${end}`, code: cluster[0].code, doc: cluster[0].doc, start, end, a: fromA.map((c) => c.id), b: fromB.map((c) => c.id) };
-        if (settledBy(d)) settled++;
-        else items.push(d);
-      }
-      cluster = [];
-    };
-    for (const c of list) {
-      if (c.start >= clusterEnd) flush();
-      cluster.push(c);
-      clusterEnd = Math.max(clusterEnd, c.end);
-    }
-    flush();
-  }
-  items.sort((x, y) => x.code.localeCompare(y.code) || (x.doc < y.doc ? -1 : x.doc > y.doc ? 1 : x.start - y.start));
+  const { items, settled } = compareCoders(project, a, b, log, overlap);
   return { items, settled };
+}
+
+/**
+ * The comparison of coder a and coder b: every open disagreement, ordered by code (by the
+ * locale's collation), transcript path and place, with each code's count and first position —
+ * what the Compare Coders view pages through, and next/previous step through by position.
+ */
+export function compareCoders(project: Project, a: string, b: string, log: readonly DecisionLine[], overlap = DEFAULT_CONSENSUS_OVERLAP): Comparison {
+  // The log's decisions for this pair, by transcript and code: a place is settled when a
+  // decision of its code overlaps it.
+  const pair = [a, b].sort().join('+');
+  const decisions = new Map<string, DecisionLine[]>();
+  for (const l of log) {
+    if ([l.a, l.b].sort().join('+') !== pair) continue;
+    const k = `${l.doc}\u0000${normalizeName(l.code)}`;
+    const list = decisions.get(k);
+    if (list) list.push(l);
+    else decisions.set(k, [l]);
+  }
+  // Each code's open places, filled transcript by transcript in path order; the codings of a
+  // transcript come from the index already in order of place, so no sort of 50,000 codings
+  // (the bench corpus) is needed, and each code's list ends up in the walk's order.
+  const docs = new Set<string>();
+  for (const info of project.allCodings()) docs.add(info.coding.doc);
+  const sortedDocs = [...docs].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  // A spelling's code: its codebook name, looked up once per spelling (a few hundred names).
+  // Spellings of one name (case, spacing) that the codebook does not know are one code, named
+  // as the first of them met.
+  const spellings = new Map<string, { norm: string; name: string }>();
+  const byCode = new Map<string, { code: string; items: Disagreement[] }>();
+  let settled = 0;
+  for (const doc of sortedDocs) {
+    const here = new Map<string, Coding[]>();
+    for (const info of project.codingsOfDoc(doc)) {
+      const c = info.coding;
+      if (!info.anchored || (c.coder !== a && c.coder !== b) || c.end <= c.start) continue;
+      let spelling = spellings.get(c.code);
+      if (!spelling) spellings.set(c.code, (spelling = { norm: normalizeName(c.code), name: project.findCode(c.code)?.name ?? c.code }));
+      const list = here.get(spelling.norm);
+      if (list) list.push(c);
+      else here.set(spelling.norm, [c]);
+    }
+    for (const [norm, list] of here) {
+      let group = byCode.get(norm);
+      if (!group) byCode.set(norm, (group = { code: spellings.get(list[0].code)!.name, items: [] }));
+      const code = group.code;
+      const decided = decisions.size ? decisions.get(`${doc}\u0000${norm}`) : undefined;
+      // Clusters of codings that overlap one another (any overlap), in order of place.
+      let i = 0;
+      while (i < list.length) {
+        const start = list[i].start;
+        let end = list[i].end;
+        let j = i + 1;
+        while (j < list.length && list[j].start < end) end = Math.max(end, list[j++].end);
+        const fromA: Coding[] = [];
+        const fromB: Coding[] = [];
+        for (let k = i; k < j; k++) (list[k].coder === a ? fromA : fromB).push(list[k]);
+        i = j;
+        const agree = fromA.length > 0 && fromB.length > 0 && iou(fromA.map((c) => [c.start, c.end]), fromB.map((c) => [c.start, c.end])) >= overlap;
+        if (agree) continue;
+        if (decided?.some((l) => l.start < end && l.end > start)) settled++;
+        else group.items.push(new Place(code, doc, start, end, fromA.map((c) => c.id), fromB.map((c) => c.id)));
+      }
+    }
+  }
+  // The codes in the walk's order: by collation, then by code point, so that the order is total.
+  const groups = [...byCode.values()].filter((g) => g.items.length > 0);
+  groups.sort((x, y) => x.code.localeCompare(y.code) || (x.code < y.code ? -1 : x.code > y.code ? 1 : 0));
+  const items: Disagreement[] = [];
+  const codes: CodeDisagreements[] = [];
+  for (const g of groups) {
+    codes.push({ code: g.code, count: g.items.length, first: items.length });
+    for (const d of g.items) items.push(d);
+  }
+  // (No map from key to position: hashing 50,000 keys was most of the time; a key is found by
+  // its place, with a binary search in this order — positionOfKey.)
+  return { items, settled, codes };
+}
+
+/** Compares two places in the walk's order (the order of Comparison.items). */
+export function comparePlaces(x: Pick<Disagreement, 'code' | 'doc' | 'start' | 'end'>, y: Pick<Disagreement, 'code' | 'doc' | 'start' | 'end'>): number {
+  if (x.code !== y.code) return x.code.localeCompare(y.code) || (x.code < y.code ? -1 : 1);
+  if (x.doc !== y.doc) return x.doc < y.doc ? -1 : 1;
+  return x.start - y.start || x.end - y.end;
+}
+
+/** The place a key names (code, transcript, start, end), or undefined for a key that is not one. */
+export function placeOfKey(key: string): Pick<Disagreement, 'code' | 'doc' | 'start' | 'end'> | undefined {
+  const parts = key.split('\u0000');
+  if (parts.length !== 4) return undefined;
+  const [code, doc, start, end] = [parts[0], parts[1], Number(parts[2]), Number(parts[3])];
+  return Number.isInteger(start) && Number.isInteger(end) ? { code, doc, start, end } : undefined;
+}
+
+/**
+ * Where `key` stands in the comparison: its position when it is still open (found), else the
+ * position of the first open disagreement after its place — where a walk continues from a place
+ * just settled, or whose codings changed.
+ */
+export function positionOfKey(comparison: Comparison, key: string): { index: number; found: boolean } {
+  const place = placeOfKey(key);
+  if (!place) return { index: 0, found: false };
+  let lo = 0;
+  let hi = comparison.items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (comparePlaces(comparison.items[mid], place) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return { index: lo, found: comparison.items[lo]?.key === key };
 }
 
 /**
