@@ -9,6 +9,7 @@
 // only the WorkspaceEdit and a `commit` number, and the server writes its own files when the
 // client says it applied the edit (qda/commitEdit). A client that could not apply it (a dirty
 // codebook.md that changed since, the user said no) never commits: nothing was written.
+import * as l10n from './core/text/l10n';
 import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { ServerWorkspace } from './workspace';
 import type { EditResult, UndoState, UndoTop } from './protocol';
@@ -101,15 +102,15 @@ export class Operations {
     return this.host.enqueue(async () => {
       const p = this.pending.get(id);
       this.pending.delete(id);
-      if (!p) return { error: 'That change waited too long to be completed; the other files were changed, the codings not. Undo it there and run it again.' };
+      if (!p) return { error: l10n.t('That change waited too long to be completed; the other files were changed, the codings not. Undo it there and run it again.') };
       for (const [path, text] of p.snapshot) {
         if ((await this.host.writer.currentText(path)) !== text) {
-          return { error: `${path} changed while the change was applied, so its part was not written. Undo the change in the other files and run it again.` };
+          return { error: l10n.t('{0} changed while the change was applied, so its part was not written. Undo the change in the other files and run it again.', path) };
         }
       }
       // Edited by hand meanwhile, not saved: not written under it (see codingsWriter.ts).
       const [dirty] = await this.host.writer.dirtyEditors(p.owned.map((e) => e.path));
-      if (dirty) return { error: `${dirty} has unsaved changes in an editor, so its part of the change was not written. Undo the change in the other files, save it, and run it again.` };
+      if (dirty) return { error: l10n.t('{0} has unsaved changes in an editor, so its part of the change was not written. Undo the change in the other files, save it, and run it again.', dirty) };
       return this.write(p.owned, p.userChanges, p.mode);
     });
   }
@@ -139,7 +140,7 @@ export class Operations {
       if (!Array.isArray(edits)) {
         // Older entries were made on top of the same text: none of them can apply now.
         this.log.clear();
-        return { error: `${edits.conflict} changed since that coding operation, so it is not ${kind === 'undo' ? 'undone' : 'redone'} here.`, history: this.state() };
+        return { error: kind === 'undo' ? l10n.t('{0} changed since that coding operation, so it is not undone here.', edits.conflict) : l10n.t('{0} changed since that coding operation, so it is not redone here.', edits.conflict), history: this.state() };
       }
       return this.perform({ edits }, { kind }, {});
     });
