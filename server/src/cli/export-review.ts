@@ -3,7 +3,8 @@
 // not use VS Code. HTML goes to stdout without --out; .docx needs --out.
 import * as path from 'node:path';
 import { loadReviewState } from '../core/review/reviewWrite';
-import { lineOfOffset } from '../core/review/reviewItems';
+
+import { LineIndex } from '../core/text/text';
 import { themeReport } from '../core/review/themeReport';
 import { themeReportHtml } from '../core/review/themeReportHtml';
 import { themeReportDocx } from '../core/review/themeReportDocx';
@@ -22,9 +23,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const project = await loadProject(folder, io);
   const { state } = await loadReviewState(project.fs);
   const report = themeReport(project, state, { segmentsPerCode });
-  const texts = new Map<string, string>();
-  for (const t of report.passageThreads) if (!('item' in t.on) && !texts.has(t.on.doc)) texts.set(t.on.doc, (await project.fs.readText(t.on.doc)) ?? '');
-  const lineOf = (doc: string, offset: number) => lineOfOffset(texts.get(doc) ?? '', offset);
+  const texts = new Map<string, LineIndex>();
+  for (const t of report.passageThreads) if (!('item' in t.on) && !texts.has(t.on.doc)) texts.set(t.on.doc, new LineIndex((await project.fs.readText(t.on.doc)) ?? ''));
+  const lineOf = (doc: string, offset: number) => texts.get(doc)?.positionAt(offset).line ?? 0;
   const content = format === 'theme-report-docx' ? await themeReportDocx(report, lineOf) : themeReportHtml(report, lineOf);
   if (!outArg) {
     io.stdout(typeof content === 'string' ? content : '');

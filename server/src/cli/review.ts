@@ -12,7 +12,8 @@ import type { Project } from '../core/project/project';
 import { REVIEW_STATUSES, type ReviewStatus } from '../core/review/reviewLog';
 import { itemStatus, sortedThreads, targetLabel } from '../core/review/reviewState';
 import { appendReviewEvents, loadReviewState, newThreadEvent, replyEvent, resolveEvent, statusEvent } from '../core/review/reviewWrite';
-import { reviewItems, lineOfOffset } from '../core/review/reviewItems';
+import { reviewItems } from '../core/review/reviewItems';
+import { LineIndex } from '../core/text/text';
 
 const SUBCOMMANDS = ['comment', 'reply', 'resolve', 'reopen', 'status'];
 
@@ -67,9 +68,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
 async function list(project: Project, io: CliIo, json: boolean, all: boolean): Promise<number> {
   const { state } = await loadReviewState(project.fs);
-  const texts = new Map<string, string | undefined>();
-  for (const t of state.threads) if (!('item' in t.on) && !texts.has(t.on.doc)) texts.set(t.on.doc, await project.fs.readText(t.on.doc));
-  const lineOf = (doc: string, offset: number) => lineOfOffset(texts.get(doc) ?? '', offset);
+  const texts = new Map<string, LineIndex>();
+  for (const t of state.threads) if (!('item' in t.on) && !texts.has(t.on.doc)) texts.set(t.on.doc, new LineIndex((await project.fs.readText(t.on.doc)) ?? ''));
+  const lineOf = (doc: string, offset: number) => texts.get(doc)?.positionAt(offset).line ?? 0;
   const threads = sortedThreads(state).filter((t) => all || !t.resolved);
   const status: Record<string, ReviewStatus> = {};
   const notes: Record<string, string> = {};

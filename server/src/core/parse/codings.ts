@@ -7,6 +7,7 @@ import * as l10n from '../text/l10n';
 import type { Coding, QdaDiagnostic } from '../model/model';
 import type { OffsetEdit } from '../model/edits';
 import { intern } from '../text/text';
+import { CONFLICT_MARKER, forEachJsonLine } from '../text/jsonLines';
 
 const KNOWN_KEYS = ['id', 'doc', 'start', 'end', 'code', 'exact', 'prefix', 'suffix', 'coder', 'at'] as const;
 
@@ -30,7 +31,6 @@ export interface CodingsFile {
   parsed?: Map<string, Coding>;
 }
 
-const CONFLICT_MARKER = /^(<{7}|={7}|>{7}|\|{7})(?: |$)/;
 
 /**
  * `last` is the last parse of the same file: its unchanged lines keep their Coding objects
@@ -43,42 +43,32 @@ export function parseCodingsFile(path: string, coder: string, text: string, last
   const diagnostics: QdaDiagnostic[] = [];
   let writeBlocked: string | undefined;
   const seen = new Map<string, string>();
-  let pos = 0;
-  let lineNo = 0;
-  while (pos < text.length) {
-    let eol = text.indexOf('\n', pos);
-    if (eol === -1) eol = text.length;
-    const end = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
-    const raw = text.slice(pos, end);
-    if (raw.trim() !== '') {
-      const range = { start: pos, end };
-      if (CONFLICT_MARKER.test(raw)) {
-        if (!writeBlocked) writeBlocked = `${path} has git conflict markers (line ${lineNo + 1}); resolve the merge first`;
-        diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsConflict', message: l10n.t("Git conflict marker on line {0}: resolve the merge (keep both sides' lines; each line is one coding). The file is not rewritten until then.", lineNo + 1) });
+  forEachJsonLine(text, (raw, lineNo, pos, end) => {
+    const range = { start: pos, end };
+    if (CONFLICT_MARKER.test(raw)) {
+      if (!writeBlocked) writeBlocked = `${path} has git conflict markers (line ${lineNo + 1}); resolve the merge first`;
+      diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsConflict', message: l10n.t("Git conflict marker on line {0}: resolve the merge (keep both sides' lines; each line is one coding). The file is not rewritten until then.", lineNo + 1) });
+    } else {
+      const result = reuse?.get(raw) ?? parseCodingLine(raw, coder);
+      if (typeof result !== 'string') parsed.set(raw, result);
+      if (typeof result === 'string') {
+        if (!writeBlocked) writeBlocked = `${path} line ${lineNo + 1} is not a valid coding; fix or delete it first`;
+        diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsMalformed', message: l10n.t('Line {0} is not a valid coding: {1}. It is kept as it is, and the file is not rewritten until it is fixed.', lineNo + 1, result) });
       } else {
-        const result = reuse?.get(raw) ?? parseCodingLine(raw, coder);
-        if (typeof result !== 'string') parsed.set(raw, result);
-        if (typeof result === 'string') {
-          if (!writeBlocked) writeBlocked = `${path} line ${lineNo + 1} is not a valid coding; fix or delete it first`;
-          diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsMalformed', message: l10n.t('Line {0} is not a valid coding: {1}. It is kept as it is, and the file is not rewritten until it is fixed.', lineNo + 1, result) });
+        const previous = seen.get(result.id);
+        if (previous === raw) {
+          // An identical duplicate, as a union merge of two branches that both kept the line
+          // produces: harmless, counted once.
         } else {
-          const previous = seen.get(result.id);
-          if (previous === raw) {
-            // An identical duplicate, as a union merge of two branches that both kept the line
-            // produces: harmless, counted once.
-          } else {
-            if (previous !== undefined) {
-              diagnostics.push({ path, range, severity: 'warning', code: 'qda.codingsDuplicateId', message: l10n.t('Coding id {0} appears twice with different content (line {1}); both are kept.', result.id, lineNo + 1) });
-            }
-            seen.set(result.id, raw);
-            lines.push({ coding: result, line: lineNo, start: pos, end });
+          if (previous !== undefined) {
+            diagnostics.push({ path, range, severity: 'warning', code: 'qda.codingsDuplicateId', message: l10n.t('Coding id {0} appears twice with different content (line {1}); both are kept.', result.id, lineNo + 1) });
           }
+          seen.set(result.id, raw);
+          lines.push({ coding: result, line: lineNo, start: pos, end });
         }
       }
     }
-    pos = eol + 1;
-    lineNo++;
-  }
+  });
   return { path, coder, lines, diagnostics, writeBlocked, parsed };
 }
 

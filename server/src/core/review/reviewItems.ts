@@ -39,10 +39,3 @@ export function reviewItems(codebook: Codebook): ReviewItems {
   for (const c of codebook.codes) items.add({ name: c.name, kind: 'code', definition: c.description, path: c.categoryPath });
   return items;
 }
-
-/** 0-based line of an offset (the passage a comment is on, for lists and reports). */
-export function lineOfOffset(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}

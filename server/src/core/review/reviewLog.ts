@@ -17,6 +17,7 @@
 //       "definition":"…"}  — `definition` is recorded with "agreed" so that a later change of
 //       the code's definition sends it back to "needs-work".
 import type { QdaDiagnostic } from '../model/model';
+import { CONFLICT_MARKER, forEachJsonLine } from '../text/jsonLines';
 
 export const REVIEWS_DIR = '.qda/reviews/';
 
@@ -68,36 +69,24 @@ export function reviewsFileOf(author: string): string {
   return `${REVIEWS_DIR}${safe}.jsonl`;
 }
 
-const CONFLICT_MARKER = /^(<{7}|={7}|>{7}|\|{7})(?: |$)/;
-
 export function parseReviewFile(path: string, text: string): ReviewFile {
   const author = path.slice(REVIEWS_DIR.length).replace(/\.jsonl$/, '');
   const lines: ReviewLine[] = [];
   const diagnostics: QdaDiagnostic[] = [];
   let writeBlocked: string | undefined;
-  let pos = 0;
-  let lineNo = 0;
-  while (pos < text.length) {
-    let eol = text.indexOf('\n', pos);
-    if (eol === -1) eol = text.length;
-    const end = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
-    const raw = text.slice(pos, end);
-    if (raw.trim() !== '') {
-      const range = { start: pos, end };
-      if (CONFLICT_MARKER.test(raw)) {
-        writeBlocked ??= `${path} has git conflict markers (line ${lineNo + 1}); resolve the merge first (keep both sides' lines)`;
-        diagnostics.push({ path, range, severity: 'error', code: 'qda.reviewConflict', message: `Git conflict marker on line ${lineNo + 1}: keep both sides' lines (each line is one review event).` });
-      } else {
-        const event = parseReviewEvent(raw);
-        if (typeof event === 'string') {
-          writeBlocked ??= `${path} line ${lineNo + 1} is not a valid review event (${event}); fix or delete it first`;
-          diagnostics.push({ path, range, severity: 'error', code: 'qda.reviewMalformed', message: `Line ${lineNo + 1} is not a valid review event: ${event}. It is kept as it is.` });
-        } else lines.push({ event, raw, line: lineNo });
-      }
+  forEachJsonLine(text, (raw, lineNo, start, end) => {
+    const range = { start, end };
+    if (CONFLICT_MARKER.test(raw)) {
+      writeBlocked ??= `${path} has git conflict markers (line ${lineNo + 1}); resolve the merge first (keep both sides' lines)`;
+      diagnostics.push({ path, range, severity: 'error', code: 'qda.reviewConflict', message: `Git conflict marker on line ${lineNo + 1}: keep both sides' lines (each line is one review event).` });
+      return;
     }
-    pos = eol + 1;
-    lineNo++;
-  }
+    const event = parseReviewEvent(raw);
+    if (typeof event === 'string') {
+      writeBlocked ??= `${path} line ${lineNo + 1} is not a valid review event (${event}); fix or delete it first`;
+      diagnostics.push({ path, range, severity: 'error', code: 'qda.reviewMalformed', message: `Line ${lineNo + 1} is not a valid review event: ${event}. It is kept as it is.` });
+    } else lines.push({ event, raw, line: lineNo });
+  });
   return { path, author, lines, diagnostics, writeBlocked, text };
 }
 
