@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { BIG, HOT, codeNames, codingsFileOf, generateCorpus, mulberry32, restorePristine } from './corpus.mjs';
-import { LspServer, Lines, applyTextEdits } from './lsp.mjs';
+import { LspServer, Lines } from './lsp.mjs';
 import { REFERENCE_BASELINE_MS, budgetScale, checkScaled } from './budgets.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -421,19 +421,16 @@ log('  open a transcript');
 }
 
 log('  code a selection');
-// Code a selection, as the client does: request → WorkspaceEdit → applied to the coder's
-// codings file of that transcript (VS Code opens it, so the server gets didOpen once, then
-// didChange) → saved to disk. Figure: request sent → file written. Between two codings the
-// user pauses (--think).
+// Code a selection, as the client does: qda/codeSelection → the server writes the coder's
+// codings file of that transcript itself (atomically, server/src/operationReply.ts) and replies
+// with the files it wrote. Figure: request sent → reply (the file is on disk by then; the driver
+// checks that it holds the new coding). Between two codings the user pauses (--think).
 {
   const rand = mulberry32(99);
   const names = codeNames(500);
-  const open = new Map(); // codings file → { text, version }
   const docTexts = new Map();
   const times = [];
   const written = [];
-  // The server's share: request → WorkspaceEdit received (the rest is applying and writing).
-  const requestTimes = [];
   for (let i = 0; i < N + 2; i++) {
     const doc = `transcripts/synt-${String(2 + (i % 50)).padStart(5, '0')}.md`;
     if (!docTexts.has(doc)) docTexts.set(doc, readFileSync(join(mainDir, doc), 'utf8'));
@@ -445,42 +442,22 @@ log('  code a selection');
     const changed = server.next('qda/indexChanged', () => true, 10000).catch(() => undefined);
     const t0 = performance.now();
     const res = await server.request('qda/codeSelection', { uri: server.uri(doc), range: { start: lines.positionAt(s), end: lines.positionAt(e) }, code: names[5 + (i % 60)] });
-    const answered = performance.now() - t0;
-    if (res.error || !res.edit) throw new Error(`codeSelection refused: ${res.error}`);
-    const touched = [];
-    for (const change of res.edit.documentChanges) {
-      const uri = change.kind === 'create' ? change.uri : change.textDocument.uri;
-      const rel = decodeURIComponent(uri.slice(server.uri('').length));
-      if (rel !== codingsFileOf('anna', doc)) throw new Error(`unexpected edit of ${rel}`);
-      if (!open.has(rel)) {
-        const onDisk = existsSync(join(mainDir, rel)) ? await fsp.readFile(join(mainDir, rel), 'utf8') : '';
-        open.set(rel, { text: onDisk, version: 1 });
-        server.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'jsonl', version: 1, text: onDisk } });
-      }
-      if (change.kind) continue;
-      const f = open.get(rel);
-      f.text = applyTextEdits(f.text, change.edits);
-      server.notify('textDocument/didChange', { textDocument: { uri, version: ++f.version }, contentChanges: change.edits.map((ed) => ({ range: ed.range, text: ed.newText })) });
-      touched.push(rel);
-    }
-    for (const rel of touched) await fsp.writeFile(join(mainDir, rel), open.get(rel).text);
     const ms = performance.now() - t0;
-    for (const rel of touched) server.notify('textDocument/didSave', { textDocument: { uri: server.uri(rel) } });
+    const rel = codingsFileOf('anna', doc);
+    if (res.error || res.edit || !(res.written ?? []).includes(server.uri(rel))) throw new Error(`codeSelection: expected the server to write ${rel} alone, got ${JSON.stringify(res).slice(0, 300)}`);
+    const onDisk = await fsp.readFile(join(mainDir, rel), 'utf8');
+    if (!onDisk.includes(JSON.stringify(text.slice(s, e)).slice(1, 20))) throw new Error(`codeSelection: ${rel} on disk lacks the new coding`);
     if (i >= 2) {
       times.push(ms);
-      requestTimes.push(answered);
-      written.push(...touched.map((rel) => open.get(rel).text.length));
+      written.push(onDisk.length);
     }
     await changed;
     await sleep(opts.think);
   }
-  const f = figure('code a selection (request → codings file written)', 'ms', times, { max: 30 }, 'p95');
+  const f = figure('code a selection (request → codings file written by the server, reply)', 'ms', times, { max: 30 }, 'p95');
   f.name += ` p50 ${f.median} / p95 ${f.p95}`;
-  const sorted = [...requestTimes].sort((a, b) => a - b);
-  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
   const kb = Math.round(written.reduce((a, b) => a + b, 0) / Math.max(1, written.length) / 1024);
-  f.note = [f.note, `server request alone p50 ${q(0.5)} / p95 ${q(0.95)} ms; file written ${kb} KB on average`].filter(Boolean).join('; ');
-  for (const rel of open.keys()) server.notify('textDocument/didClose', { textDocument: { uri: server.uri(rel) } });
+  f.note = [f.note, `file written ${kb} KB on average`].filter(Boolean).join('; ');
   await sleep(200);
 }
 
