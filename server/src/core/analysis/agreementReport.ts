@@ -1,6 +1,7 @@
 // The agreement report for a method chapter: the table per code, what the unit and the measures
 // mean, and which codings were compared (date and commit). Markdown, CSV and Word.
-import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import type { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import { loadDocx } from '../text/docxLibrary';
 import { csvField } from '../text/csv';
 import { markdownText } from '../text/markdownText';
 import type { AgreementFigures } from './agreement';
@@ -152,6 +153,7 @@ export function agreementToCsv(report: AgreementReport): string {
 }
 
 export async function agreementToDocx(report: AgreementReport, meta: AgreementReportMeta, language: Language): Promise<Uint8Array> {
+  const { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } = await loadDocx();
   const L = LABELS[language];
   const cell = (text: string, bold = false): TableCell => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] });
   const table = new Table({

@@ -1,7 +1,8 @@
 // The codebook as a thesis appendix: theme › group › code with description, number of
 // codings and informants, and one example quote per code with its informant. Formats:
 // Markdown, .docx (the `docx` library) and CSV (RFC 4180, UTF-8 with BOM for Excel).
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import type { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import { loadDocx } from '../text/docxLibrary';
 import type { CodebookCategory, CodebookCode } from '../model/model';
 import type { CodingInfo, Project } from '../project/project';
 import { countWords } from '../text/text';
@@ -175,13 +176,12 @@ export function codebookToCsv(project: Project, overview = codebookOverview(proj
   return '\uFEFF' + rows.join('\r\n') + '\r\n';
 }
 
-const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
 
-function cell(children: Paragraph[], widthPct: number): TableCell {
-  return new TableCell({ children, width: { size: widthPct, type: WidthType.PERCENTAGE } });
-}
 
 export async function codebookToDocx(project: Project, overview = codebookOverview(project)): Promise<Uint8Array> {
+  const { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } = await loadDocx();
+  const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
+  const cell = (children: Paragraph[], widthPct: number): TableCell => new TableCell({ children, width: { size: widthPct, type: WidthType.PERCENTAGE } });
   const L = LABELS[overview.language];
   const children: Array<Paragraph | Table> = [new Paragraph({ text: overview.title, heading: HeadingLevel.TITLE })];
   let rows: TableRow[] = [];

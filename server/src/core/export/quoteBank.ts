@@ -1,6 +1,7 @@
 // The quote bank: every coded segment, grouped by theme › code, with informant and transcript
 // reference, as Markdown or as a Word document, for writers who draft their chapters in Word.
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
+import type { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
+import { loadDocx } from '../text/docxLibrary';
 import type { Project, CodingInfo } from '../project/project';
 import { LineIndex, normalizeName } from '../text/text';
 import { spokenText } from '../checks/quotes';
@@ -131,10 +132,11 @@ function escapeMarkdown(s: string): string {
   return s.replace(/([\\`*_[\]<>#])/g, '\\$1');
 }
 
-const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
 
 /** The quote bank as a Word document (.docx bytes). */
 export async function quoteBankDocx(project: Project): Promise<{ bytes: Uint8Array; segments: number }> {
+  const { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } = await loadDocx();
+  const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
   const l = LABELS[project.config.language];
   const groups = quoteBank(project);
   const total = groups.reduce((n, g) => n + g.segments.length, 0);

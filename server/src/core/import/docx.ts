@@ -1,7 +1,9 @@
 // Word documents (.docx) through mammoth: headings stay headings, bold and italic stay
 // **bold** and *italic*, tables become Markdown tables, and paragraphs that start with a
 // speaker label (`Intervjuer:` in bold or plain) become turns. Every word is kept.
-import mammoth from 'mammoth';
+// mammoth (with its XML, zip and underscore) is loaded when a .docx is read, not when the server
+// starts: most sessions import nothing (cold start, docs/performance.md).
+import type mammothTypes from 'mammoth';
 import { DEFAULT_ZIP_LIMITS, ZipError, ZipLimitError, ZipReader } from '../text/zip';
 import { checkSize, dateFromMetadata, ImportError, type ParsedSource } from './common';
 import { paragraphsToSource, type LayoutOptions, type Paragraph } from './text';
@@ -83,6 +85,7 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
 
   let html: string;
   try {
+    const mammoth: typeof mammothTypes = (await import('mammoth')).default;
     const result = await mammoth.convertToHtml(
       // `file` is mammoth's own input for an opened archive (lib/unzip.js); its types lack it.
       { file: docxFile } as unknown as { buffer: Buffer },

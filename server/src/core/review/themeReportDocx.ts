@@ -1,7 +1,8 @@
 // The theme report as a Word document: real Word headings (Heading 1 theme, 2 group, 3 code)
 // so that Word's navigation pane and its table of contents work; the TOC field is updated by
 // Word when the file is opened. Supervisors can comment on it in Word.
-import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableOfContents, TableRow, TextRun, WidthType } from 'docx';
+import type { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableOfContents, TableRow, TextRun, WidthType } from 'docx';
+import { loadDocx } from '../text/docxLibrary';
 import type { ItemReviewStatus, ReviewThread } from './reviewState';
 import { targetLabel } from './reviewState';
 import type { ReportCode, ThemeReport } from './themeReport';
@@ -10,6 +11,7 @@ import { REPORT_LABELS } from './themeReportHtml';
 type Block = Paragraph | Table | TableOfContents;
 
 export async function themeReportDocx(report: ThemeReport, lineOf?: (doc: string, offset: number) => number): Promise<Uint8Array> {
+  const { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableOfContents, TableRow, TextRun, WidthType } = await loadDocx();
   const l = REPORT_LABELS[report.language];
   const blocks: Block[] = [];
   const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel], s?: ItemReviewStatus): void => {

@@ -3,7 +3,8 @@
 // formula: every text cell is written with the String type), column widths from the content.
 // The OOXML package is made by write-excel-file (MIT, one dependency, fflate), in its universal
 // build that needs no file system: the caller writes the bytes.
-import writeXlsxFile from 'write-excel-file/universal';
+// Loaded when a workbook is written, not when the server starts: it is a tenth of the bundle,
+// and most sessions never save a spreadsheet (cold start, docs/performance.md).
 import type { SheetData } from 'write-excel-file/universal';
 
 export type XlsxValue = string | number | null | undefined;
@@ -59,6 +60,7 @@ export async function xlsxWorkbook(sheets: readonly XlsxSheet[]): Promise<Uint8A
     });
     return { data, sheet: sheetName(sheet.name, taken), columns, stickyRowsCount: 1 };
   });
+  const { default: writeXlsxFile } = await import('write-excel-file/universal');
   const blob = await writeXlsxFile(prepared).toBlob();
   return new Uint8Array(await blob.arrayBuffer());
 }
