@@ -1,6 +1,6 @@
 // The agreement report for a method chapter: the table per code, what the unit and the measures
 // mean, and which codings were compared (date and commit). Markdown, CSV and Word.
-import type { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import type { TableCell } from 'docx';
 import { loadDocx } from '../text/docxLibrary';
 import { csvField } from '../text/csv';
 import { markdownText } from '../text/markdownText';

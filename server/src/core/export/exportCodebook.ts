@@ -1,7 +1,7 @@
 // The codebook as a thesis appendix: theme › group › code with description, number of
 // codings and informants, and one example quote per code with its informant. Formats:
 // Markdown, .docx (the `docx` library) and CSV (RFC 4180, UTF-8 with BOM for Excel).
-import type { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import type { Paragraph, Table, TableCell, TableRow } from 'docx';
 import { loadDocx } from '../text/docxLibrary';
 import type { CodebookCategory, CodebookCode } from '../model/model';
 import type { CodingInfo, Project } from '../project/project';

@@ -1,6 +1,6 @@
 // The quote bank: every coded segment, grouped by theme › code, with informant and transcript
 // reference, as Markdown or as a Word document, for writers who draft their chapters in Word.
-import type { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
+import type { Paragraph } from 'docx';
 import { loadDocx } from '../text/docxLibrary';
 import type { Project, CodingInfo } from '../project/project';
 import { LineIndex, normalizeName } from '../text/text';

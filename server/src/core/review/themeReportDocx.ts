@@ -1,7 +1,7 @@
 // The theme report as a Word document: real Word headings (Heading 1 theme, 2 group, 3 code)
 // so that Word's navigation pane and its table of contents work; the TOC field is updated by
 // Word when the file is opened. Supervisors can comment on it in Word.
-import type { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableOfContents, TableRow, TextRun, WidthType } from 'docx';
+import type { Paragraph, Table, TableOfContents } from 'docx';
 import { loadDocx } from '../text/docxLibrary';
 import type { ItemReviewStatus, ReviewThread } from './reviewState';
 import { targetLabel } from './reviewState';
