@@ -1,8 +1,8 @@
 // The Coded Segments view: a readable panel listing the segments of a query, of a code or theme,
 // or of a framework-matrix cell, grouped by code, informant or transcript, each with its
 // informant, attributes, transcript and line; a segment opens its place in the transcript.
-// The query is typed in a box (the language of `qda query`) and narrowed by coder, informant or
-// attribute; the list follows edits. Segments come from the server's qda/codedSegments (the same
+// The query is typed in a box (the language of `qda query`) or built from the codebook's names
+// with AND / OR / AND NOT, and narrowed by coder, informant or attribute and transcript; the list follows edits. Segments come from the server's qda/codedSegments (the same
 // core as `qda query` and the segment table).
 //
 // The page gets a strict Content-Security-Policy (no network, a nonce for its one script and
@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
 import { saveXlsx } from './analysisExport';
 import { applyServerEdit } from './serverEdits';
+import { appendQueryTerm, type QueryJoin } from '../../server/src/core/analysis/queryText';
 import { codedSegmentsRequest, saveQueryRequest, type CodedSegment, type CodedSegmentsParams, type CodedSegmentsResult } from '../../server/src/protocol';
 
 export type GroupBy = 'code' | 'informant' | 'doc' | 'none';
@@ -28,6 +29,12 @@ export interface SegmentsRendered {
   summary: string;
   /** The query in the box when the page drew (to tell one drawing from the next). */
   query: string;
+  /** The transcript filter when the page drew ('' for all). */
+  doc: string;
+  /** Names the query builder offers. */
+  terms: number;
+  /** Transcripts the transcript filter offers. */
+  transcripts: number;
 }
 
 export class SegmentsPanel implements vscode.Disposable {
@@ -92,7 +99,7 @@ export class SegmentsPanel implements vscode.Disposable {
   }
 
   private post(): Thenable<boolean> {
-    const params = { query: this.params.query ?? '', scope: String(this.params.scope ?? 'overlap'), withChildren: this.params.withChildren !== false, coder: this.params.coder ?? '', filter: this.params.informant ? 'i:' + this.params.informant : this.params.attribute ? 'a:' + this.params.attribute : '' };
+    const params = { query: this.params.query ?? '', scope: String(this.params.scope ?? 'overlap'), withChildren: this.params.withChildren !== false, coder: this.params.coder ?? '', filter: this.params.informant ? 'i:' + this.params.informant : this.params.attribute ? 'a:' + this.params.attribute : '', doc: this.params.doc ?? '' };
     return this.panel.webview.postMessage({ type: 'data', source: this.source, groupBy: this.groupBy, params, result: this.shown });
   }
 
@@ -113,8 +120,10 @@ export class SegmentsPanel implements vscode.Disposable {
       this.source = query.trim() ? vscode.l10n.t('Query: {0}', query) : vscode.l10n.t('All coded segments');
       this.params = { ...this.params, query, names: undefined, cell: undefined };
       await this.update();
+    } else if (m.type === 'addTerm') {
+      await this.addTerm(m.join as QueryJoin, String(m.name ?? ''), typeof m.query === 'string' ? m.query : undefined);
     } else if (m.type === 'options') {
-      const o = m.options as { scope?: string; withChildren?: boolean; coder?: string; filter?: string; groupBy?: GroupBy };
+      const o = m.options as { scope?: string; withChildren?: boolean; coder?: string; filter?: string; doc?: string; groupBy?: GroupBy };
       if (o.groupBy) {
         this.groupBy = o.groupBy;
         await this.post();
@@ -124,6 +133,7 @@ export class SegmentsPanel implements vscode.Disposable {
       if (o.scope !== undefined) next.scope = o.scope === 'overlap' || o.scope === 'turn' ? o.scope : Number(o.scope);
       if (o.withChildren !== undefined) next.withChildren = o.withChildren;
       if (o.coder !== undefined) next.coder = o.coder || undefined;
+      if (o.doc !== undefined) next.doc = o.doc || undefined;
       if (o.filter !== undefined) {
         next.informant = o.filter.startsWith('i:') ? o.filter.slice(2) : undefined;
         next.attribute = o.filter.startsWith('a:') ? o.filter.slice(2) : undefined;
@@ -143,6 +153,25 @@ export class SegmentsPanel implements vscode.Disposable {
       const s = this.shown?.segments[Number(m.index)];
       if (s) await this.open(s);
     }
+  }
+
+  /**
+   * The query builder: adds "AND / OR / AND NOT name" to the query in the box (`typed`, when the
+   * student has typed in it since it was run) and runs it. The box shows the query written out,
+   * so what a click built can be read, edited and saved like a typed one.
+   */
+  async addTerm(join: QueryJoin, name: string, typed?: string): Promise<CodedSegmentsResult | undefined> {
+    if (!name.trim() || !['and', 'or', 'andNot'].includes(join)) return undefined;
+    let query: string;
+    try {
+      query = appendQueryTerm(typed ?? this.params.query ?? '', join, name);
+    } catch (err) {
+      void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
+    this.source = vscode.l10n.t('Query: {0}', query);
+    this.params = { ...this.params, query, names: undefined, cell: undefined, both: undefined };
+    return this.update();
   }
 
   /** Saves the query in the box under a name in qda.yaml's `queries:` (an edit that keeps its comments; Undo works). */
@@ -200,6 +229,15 @@ export class SegmentsPanel implements vscode.Disposable {
       coder: vscode.l10n.t('Coder'),
       allCoders: vscode.l10n.t('All coders'),
       who: vscode.l10n.t('Informants'),
+      transcript: vscode.l10n.t('Transcript'),
+      allTranscripts: vscode.l10n.t('All transcripts'),
+      build: vscode.l10n.t('Add to the query'),
+      pickName: vscode.l10n.t('Theme, group or code'),
+      theme: vscode.l10n.t('Theme: {0}'),
+      groupName: vscode.l10n.t('Group: {0}'),
+      addAnd: vscode.l10n.t('Add {0} with AND: codings near it'),
+      addOr: vscode.l10n.t('Add {0} with OR: its codings too'),
+      addAndNot: vscode.l10n.t('Add {0} with AND NOT: codings near none of it'),
       everyone: vscode.l10n.t('Everyone'),
       groupBy: vscode.l10n.t('Group by'),
       byCode: vscode.l10n.t('Code'),
@@ -246,6 +284,7 @@ export class SegmentsPanel implements vscode.Disposable {
 </head>
 <body>
 <div class="querybar" id="querybar"></div>
+<div class="controls" id="builder" role="group"></div>
 <div class="controls" id="controls"></div>
 <div class="source" id="source"></div>
 <div id="summary" class="summary" role="status"></div>
@@ -278,6 +317,30 @@ export class SegmentsPanel implements vscode.Disposable {
   }
   const options = (o) => vscode.postMessage({ type: 'options', options: o });
 
+  // The builder: pick a name, then AND / OR / AND NOT add it to the query in the box and run it.
+  // The extension writes the query (quoting names as the query language reads them). The buttons
+  // show the operator words of the query language, which are the same in every UI language.
+  let builtFrom;
+  function builder() {
+    const r = state.result;
+    const key = JSON.stringify(r.names);
+    if (builtFrom === key) return;
+    builtFrom = key;
+    const pick = el('select', { id: 'term', ariaLabel: L.pickName });
+    for (const n of r.names) pick.append(el('option', { value: n.name, text: n.kind === 'theme' ? format(L.theme, n.name) : n.kind === 'group' ? '\u2003' + format(L.groupName, n.name) : '\u2003\u2003' + n.name }));
+    const button = (join, text, title) => {
+      const b = el('button', { class: 'run', text, type: 'button' });
+      const label = () => format(title, pick.value);
+      b.setAttribute('aria-label', label());
+      pick.addEventListener('change', () => b.setAttribute('aria-label', label()));
+      b.addEventListener('click', () => pick.value && vscode.postMessage({ type: 'addTerm', join, name: pick.value, query: queryInput.value }));
+      return b;
+    };
+    const box = document.getElementById('builder');
+    box.setAttribute('aria-label', L.build);
+    box.replaceChildren(el('label', { for: 'term' }, el('span', { text: L.build }), pick), button('and', 'AND', L.addAnd), button('or', 'OR', L.addOr), button('andNot', 'AND NOT', L.addAndNot));
+  }
+
   function controls() {
     const p = state.params, r = state.result;
     if (!queryInput) {
@@ -300,6 +363,7 @@ export class SegmentsPanel implements vscode.Disposable {
       select('scope', L.scope, [['overlap', L.overlap], ['turn', L.sameTurn], ...[1, 2, 3, 5].map((n) => [String(n), format(L.withinTurns, n)])], p.scope, (v) => options({ scope: v })),
       el('label', { for: 'children' }, children, el('span', { text: L.children })),
       select('coder', L.coder, [['', L.allCoders], ...r.coders.map((c) => [c, c])], p.coder, (v) => options({ coder: v })),
+      select('doc', L.transcript, [['', L.allTranscripts], ...r.docs.map((d) => [d, d])], p.doc, (v) => options({ doc: v })),
       select('who', L.who, [['', L.everyone], ...r.informants.map((i) => ['i:' + i, i]), ...r.attributeValues.map((a) => ['a:' + a, a])], p.filter, (v) => options({ filter: v })),
       select('group', L.groupBy, [['code', L.byCode], ['informant', L.byInformant], ['doc', L.byDoc], ['none', L.byNone]], state.groupBy, (v) => options({ groupBy: v })),
     );
@@ -322,6 +386,7 @@ export class SegmentsPanel implements vscode.Disposable {
 
   function render() {
     controls();
+    builder();
     const r = state.result;
     document.getElementById('source').textContent = state.source;
     const summary = document.getElementById('summary');
@@ -346,7 +411,7 @@ export class SegmentsPanel implements vscode.Disposable {
     out.replaceChildren(...parts);
     out.setAttribute('aria-label', L.list);
     const first = out.querySelector('li .text');
-    vscode.postMessage({ type: 'rendered', rendered: { items: out.querySelectorAll('li').length, groups: out.querySelectorAll('h2').length, firstText: first ? first.textContent : '', summary: summary.textContent, query: state.params.query } });
+    vscode.postMessage({ type: 'rendered', rendered: { items: out.querySelectorAll('li').length, groups: out.querySelectorAll('h2').length, firstText: first ? first.textContent : '', summary: summary.textContent, query: state.params.query, doc: state.params.doc, terms: document.querySelectorAll('#term option').length, transcripts: document.querySelectorAll('#doc option').length - 1 } });
   }
 
   // Arrow keys move between segments.

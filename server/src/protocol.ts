@@ -635,6 +635,8 @@ export interface CodedSegmentsParams {
   informant?: string;
   /** 'NAME=VALUE': informants with that attribute value in qda.yaml. */
   attribute?: string;
+  /** Only the segments of this transcript (its path in the project). */
+  doc?: string;
   /** The most segments to send (the count is always complete); default 2000. */
   limit?: number;
 }
@@ -663,6 +665,10 @@ export interface CodedSegmentsResult {
   informants: string[];
   /** 'NAME=VALUE' for every attribute value in qda.yaml. */
   attributeValues: string[];
+  /** The transcripts that have codings (paths in the project), for the transcript filter. */
+  docs: string[];
+  /** Themes, groups and codes in codebook order, for the query builder. */
+  names: Array<{ name: string; kind: 'theme' | 'group' | 'code' }>;
   /** The saved queries of qda.yaml (`queries:`), by name. */
   saved: Array<{ name: string; query: string; scope?: 'overlap' | 'turn' | number }>;
   /** A query that could not be read, or a name that is not in the codebook. */

@@ -69,6 +69,40 @@ describe('the Coded Segments view in a real VS Code', function () {
     assert.match(bad.summary, /at character/);
   });
 
+  it('builds a query from the codebook with AND / OR / AND NOT, as typing it would, and narrows it to one transcript', async function () {
+    const api = await qda();
+    await vscode.commands.executeCommand('qda.segmentsQuery', '');
+    await api.analysis.toSegments({ type: 'query', query: '' });
+    const start = await waitFor('the page draws every segment', () => { const s = api.analysis.segments(); return s?.rendered?.query === '' ? s : undefined; });
+    // The builder offers the codebook's themes, groups and codes, in codebook order.
+    assert.equal(start.rendered!.terms, start.result!.names.length);
+    assert.deepEqual(start.result!.names.slice(0, 2), [{ name: 'Ledelse av innføringen', kind: 'theme' }, { name: 'Lederen går foran', kind: 'group' }]);
+    assert.ok(start.result!.names.some((n) => n.kind === 'code' && n.name === 'Tid og kø'));
+
+    // Three clicks: a theme, OR a second theme, AND NOT a code — the OR is bracketed before AND NOT.
+    await api.analysis.toSegments({ type: 'addTerm', join: 'and', name: 'Kompetanse og opplæring', query: '' });
+    await api.analysis.toSegments({ type: 'addTerm', join: 'or', name: 'Verktøy og kundedata', query: '"Kompetanse og opplæring"' });
+    await api.analysis.toSegments({ type: 'addTerm', join: 'andNot', name: 'Tid og kø', query: '"Kompetanse og opplæring" OR "Verktøy og kundedata"' });
+    const built = '("Kompetanse og opplæring" OR "Verktøy og kundedata") AND NOT "Tid og kø"';
+    const drawn = await waitFor('the page draws the built query', () => { const s = api.analysis.segments(); return s?.rendered?.query === built ? s : undefined; });
+    const expected = cliQuery(built);
+    assert.ok(expected.length > 0, 'the built query selects something on the demo');
+    assert.equal(drawn.result!.total, expected.length);
+    assert.deepEqual(drawn.result!.segments.map((s) => [s.doc, s.code, s.coder, s.text]), expected.map((s) => [s.doc, s.code, s.coder, s.text]));
+    assert.equal(drawn.rendered!.items, expected.length);
+
+    // The transcript filter: the same query in one transcript only.
+    assert.equal(drawn.rendered!.transcripts, drawn.result!.docs.length);
+    const doc = expected[0].doc;
+    await api.analysis.toSegments({ type: 'options', options: { doc } });
+    const inDoc = await waitFor('the page draws one transcript', () => { const s = api.analysis.segments(); return s?.rendered?.doc === doc ? s : undefined; });
+    assert.ok(inDoc.result!.segments.every((x) => x.doc === doc));
+    assert.equal(inDoc.rendered!.items, inDoc.result!.total);
+    assert.equal(inDoc.result!.total, expected.filter((s) => s.doc === doc).length);
+    assert.ok(inDoc.result!.total < expected.length || new Set(expected.map((s) => s.doc)).size === 1);
+    await api.analysis.toSegments({ type: 'options', options: { doc: '' } });
+  });
+
   it('a framework-matrix cell opens the view with exactly the segments it counts', async function () {
     const api = await qda();
     const matrix = await vscode.commands.executeCommand<MatrixResult>('qda.matrixShow', { rows: 'themes', cols: 'role', count: 'codings', coder: '' });

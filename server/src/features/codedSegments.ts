@@ -20,7 +20,8 @@ export function codedSegments(ws: ServerWorkspace, p: CodedSegmentsParams): Code
   const informants = project.informantLabels();
   const attributeValues = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.entries(a).filter(([, v]) => v !== '').map(([k, v]) => `${k}=${v}`)))].sort((a, b) => a.localeCompare(b));
   const saved = Object.entries(project.config.queries).map(([name, q]) => ({ name, ...q }));
-  const base = { coders, informants, attributeValues, saved };
+  const docs = [...new Set(project.allCodings().map((i) => i.coding.doc))].sort((a, b) => a.localeCompare(b));
+  const base = { coders, informants, attributeValues, docs, names: builderNames(project), saved };
   const selected = selectCodedSegments(ws, p);
   if (typeof selected === 'string') return { ...base, segments: [], total: 0, error: selected };
   const shown = selected.slice(0, Math.max(0, p.limit ?? DEFAULT_LIMIT));
@@ -38,7 +39,7 @@ export function codedSegments(ws: ServerWorkspace, p: CodedSegmentsParams): Code
 /** Every segment the parameters select (no limit), or the message of a query that cannot be run. */
 export function selectCodedSegments(ws: ServerWorkspace, p: CodedSegmentsParams): AnalysisSegment[] | string {
   const project = ws.project;
-  const filter: SegmentFilter = { coders: p.coder ? [p.coder] : undefined, informants: p.informant ? [p.informant] : undefined };
+  const filter: SegmentFilter = { coders: p.coder ? [p.coder] : undefined, informants: p.informant ? [p.informant] : undefined, docs: p.doc ? [p.doc] : undefined };
   if (p.attribute) {
     const eq = p.attribute.indexOf('=');
     if (eq > 0) filter.attributes = { [p.attribute.slice(0, eq)]: p.attribute.slice(eq + 1) };
@@ -70,6 +71,17 @@ export function selectCodedSegments(ws: ServerWorkspace, p: CodedSegmentsParams)
     throw err;
   }
   return selected;
+}
+
+/** What the query builder offers: themes, groups and codes in codebook order (themes are the top headings, as in the matrix). */
+function builderNames(project: ServerWorkspace['project']): CodedSegmentsResult['names'] {
+  const { categories, codes } = project.codebook;
+  const topLevel = Math.min(...categories.map((c) => c.level), Infinity);
+  const entries = [
+    ...categories.map((c) => ({ at: c.range.start, name: c.name, kind: c.level === topLevel ? ('theme' as const) : ('group' as const) })),
+    ...codes.map((c) => ({ at: c.range.start, name: c.name, kind: 'code' as const })),
+  ];
+  return entries.sort((a, b) => a.at - b.at).map(({ name, kind }) => ({ name, kind }));
 }
 
 export function saveQueryHandler(ws: ServerWorkspace, p: SaveQueryParams, versionOf: (uri: string) => number | null): EditResult {
