@@ -46,8 +46,8 @@ for (const language of ['nb', 'en'] as const) {
       assert.equal(
         r.error,
         language === 'nb'
-          ? 'opptak.srt:6: feil i undertekstens tid «00:00:05,000 --> soon» (ventet tt:mm:ss,ttt --> tt:mm:ss,ttt). Ingenting ble skrevet.'
-          : 'opptak.srt:6: malformed subtitle timing "00:00:05,000 --> soon" (expected hh:mm:ss,ttt --> hh:mm:ss,ttt). Nothing was written.',
+          ? 'incoming/opptak.srt:6: feil i undertekstens tid «00:00:05,000 --> soon» (ventet tt:mm:ss,ttt --> tt:mm:ss,ttt). Ingenting ble skrevet.'
+          : 'incoming/opptak.srt:6: malformed subtitle timing "00:00:05,000 --> soon" (expected hh:mm:ss,ttt --> hh:mm:ss,ttt). Nothing was written.',
       );
     });
 
