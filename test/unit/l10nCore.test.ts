@@ -13,6 +13,12 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type * as TS from 'typescript';
+import * as l10n from '../../server/src/core/text/l10n';
+import { previewImport } from '../../server/src/core/import/plan';
+import { TEXT_LAYOUTS } from '../../server/src/core/import/index';
+import { Project } from '../../server/src/core/project/project';
+import { MemoryFileSystem } from '../../server/src/core/model/fs';
+import { deleteCode } from '../../server/src/core/ops/codebookOps';
 
 const ROOT = path.resolve(__dirname, '../../..');
 // Loaded from node_modules at run time, not bundled into the test (it is 9 MB).
@@ -134,7 +140,9 @@ function findings(): Finding[] {
 }
 
 describe('l10n of core (every message a user reads is an l10n.t() key)', () => {
-  it('no refusal, diagnostic, import error or quick-fix title in server/src/core bypasses l10n.t()', () => {
+  it('no refusal, diagnostic, import error or quick-fix title in server/src/core bypasses l10n.t()', function () {
+    // Parsing ~150 files takes about a second; more on a busy machine.
+    this.timeout(60000);
     const found = findings().map((f) => `${f.file}:${f.line}: ${JSON.stringify(f.text)}`);
     assert.equal(found.length, 0, `${found.length} message(s) not wrapped in l10n.t():\n${found.join('\n')}`);
   });
@@ -148,5 +156,26 @@ describe('l10n of core (every message a user reads is an l10n.t() key)', () => {
       if (!text.includes(i.text)) all.push({ file: i.file, line: 0, text: i.text });
     }
     assert.deepEqual(all, []);
+  });
+});
+
+describe('core in Norwegian (the nb bundle configured, as the server does for a Norwegian editor)', () => {
+  const nb = JSON.parse(readFileSync(path.join(ROOT, 'l10n/bundle.l10n.nb.json'), 'utf8')) as Record<string, string>;
+  before(() => l10n.config(nb));
+  after(() => l10n.config(undefined));
+
+  it('an import with no layout recognised says so in Norwegian and still offers the layouts to choose from', async () => {
+    const project = new Project(new MemoryFileSystem({ 'qda.yaml': 'language: nb\n' }));
+    await project.load();
+    const preview = await previewImport(project, [{ name: 'notat.txt', bytes: new TextEncoder().encode('Bare tekst uten talere.\n\nEt avsnitt til.\n') }]);
+    assert.match(preview.error ?? '', /^notat\.txt: har ingen taleturer: ingen oppsett gjenkjent .*Ingenting ble skrevet\.$/);
+    assert.deepEqual(preview.layouts, TEXT_LAYOUTS);
+  });
+
+  it('a count in a message picks the sentence for one or for many', async () => {
+    const project = new Project(new MemoryFileSystem({ 'codebook.md': '# Kodebok\n\n- **CRM**\n- **Tid**\n', '.qda/codings/anna.jsonl': '{"id":"c1","doc":"transcripts/a.md","start":0,"end":3,"code":"CRM"}\n' }));
+    await project.load();
+    assert.equal(deleteCode(project, 'CRM').message, 'Slettet koden «CRM» og dens 1 koding.');
+    assert.equal(deleteCode(project, 'Tid').message, 'Slettet koden «Tid» og dens 0 kodinger.');
   });
 });
