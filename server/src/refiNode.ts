@@ -4,6 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Project } from './core/project/project';
+import * as l10n from './core/text/l10n';
 import { normalizeName } from './core/text/text';
 import { DEFAULT_ZIP_LIMITS } from './core/text/zip';
 
@@ -14,12 +15,12 @@ export const MAX_ARCHIVE_BYTES = DEFAULT_ZIP_LIMITS.maxTotalBytes;
 export async function readRefiFile(file: string, name: string): Promise<Uint8Array | string> {
   try {
     const stat = await fsp.stat(file);
-    if (stat.isDirectory()) return `${name}: is a folder, not a file`;
-    if (stat.size > MAX_ARCHIVE_BYTES) return `${name}: is ${(stat.size / 1048576).toFixed(0)} MB; at most ${MAX_ARCHIVE_BYTES / 1048576} MB are read`;
+    if (stat.isDirectory()) return l10n.t('{0}: is a folder, not a file', name);
+    if (stat.size > MAX_ARCHIVE_BYTES) return l10n.t('{0}: is {1} MB; at most {2} MB are read', name, (stat.size / 1048576).toFixed(0), MAX_ARCHIVE_BYTES / 1048576);
     return await fsp.readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return `${name}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`;
+    return code === 'ENOENT' ? l10n.t('{0}: no such file', name) : l10n.t('{0}: {1}', name, (err as Error).message);
   }
 }
 
@@ -27,9 +28,9 @@ export async function readRefiFile(file: string, name: string): Promise<Uint8Arr
 export async function targetProblem(target: string, name: string): Promise<string | undefined> {
   const stat = await fsp.stat(target).catch(() => undefined);
   if (!stat) return undefined;
-  if (!stat.isDirectory()) return `${name}: is a file; give a new folder`;
+  if (!stat.isDirectory()) return l10n.t('{0}: is a file; give a new folder', name);
   const entries = await fsp.readdir(target);
-  return entries.length > 0 ? `${name}: the folder exists and is not empty; give a new folder` : undefined;
+  return entries.length > 0 ? l10n.t('{0}: the folder exists and is not empty; give a new folder', name) : undefined;
 }
 
 /**

@@ -92,6 +92,14 @@ describe('localisation (English and Norwegian bokmål)', () => {
     assert.deepEqual(missing(messages, bundleEn), [], 'missing in l10n/bundle.l10n.json');
   });
 
+  it('every l10n.t() message in server/src has a Norwegian translation in l10n/bundle.l10n.nb.json', () => {
+    const messages = sourceMessages(path.join(root, 'server', 'src'));
+    assert.deepEqual(missing(messages, bundleNb), [], 'missing in l10n/bundle.l10n.nb.json');
+    // Not a copy of the English, except where the words are the same in both (names, formats, "{0}: {1}").
+    const same = [...messages].filter((m) => bundleNb[m] === m && /[a-z]{3,} [a-z]{3,}/i.test(m.replace(/\{\d+\}/g, '')));
+    assert.deepEqual(same, [], 'left in English in l10n/bundle.l10n.nb.json');
+  });
+
   it("the server's t() fills {n} placeholders, in the bundle's translation when it has one", () => {
     assert.equal(serverL10n.t('Not changed: {0}.', 'x.jsonl'), 'Not changed: x.jsonl.');
     serverL10n.config(bundleNb);

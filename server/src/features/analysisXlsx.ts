@@ -1,6 +1,7 @@
 // qda/analysisXlsx: "Save as Excel…" in the Framework Matrix and Coded Segments views — the
 // workbook `qda export matrix-xlsx|segments-xlsx` writes, for what the view shows.
 import type { ServerWorkspace } from '../workspace';
+import * as l10n from '../core/text/l10n';
 import type { AnalysisXlsxParams, AnalysisXlsxResult } from '../protocol';
 import { analysisSegments } from '../core/analysis/segments';
 import { buildMatrix } from '../core/analysis/matrix';
@@ -12,7 +13,7 @@ export async function analysisXlsx(ws: ServerWorkspace, p: AnalysisXlsxParams): 
   const project = ws.project;
   if (p.kind === 'matrix') {
     const m = p.matrix;
-    if (m.cols !== 'informants' && !Object.values(project.config.informants).some((a) => m.cols in a)) return { error: `No informant in qda.yaml has the attribute '${m.cols}'.` };
+    if (m.cols !== 'informants' && !Object.values(project.config.informants).some((a) => m.cols in a)) return { error: l10n.t("No informant in qda.yaml has the attribute '{0}'.", m.cols) };
     const matrix = buildMatrix(project, analysisSegments(project, { coders: m.coder ? [m.coder] : undefined }), { rows: m.rows, cols: m.cols, count: m.count });
     return { data: Buffer.from(await matrixXlsx(matrix)).toString('base64') };
   }

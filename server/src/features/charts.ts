@@ -1,6 +1,7 @@
 // qda/chart: the Charts view's picture — the same core SVG as `qda export chart-svg`, over the
 // same segments and matrix as qda/matrix — and, for the co-occurrence, the pairs for its table.
 import type { ServerWorkspace } from '../workspace';
+import * as l10n from '../core/text/l10n';
 import type { ChartParams, ChartResult } from '../protocol';
 import { analysisSegments } from '../core/analysis/segments';
 import { buildMatrix } from '../core/analysis/matrix';
@@ -19,7 +20,7 @@ export function chart(ws: ServerWorkspace, p: ChartParams): ChartResult {
     const pairs = c.pairs.filter((x) => x[measure] > 0).sort((x, y) => y[measure] - x[measure] || x.a.localeCompare(y.a) || x.b.localeCompare(y.b)).slice(0, 500);
     return { svg: heatmapSvg(c, { title: p.title, measure, top: p.top ?? 30, theme }), attributes, coders, pairs };
   }
-  if (p.cols !== 'informants' && !attributes.includes(p.cols)) return { svg: '', attributes, coders, error: `No informant in qda.yaml has the attribute '${p.cols}'.` };
+  if (p.cols !== 'informants' && !attributes.includes(p.cols)) return { svg: '', attributes, coders, error: l10n.t("No informant in qda.yaml has the attribute '{0}'.", p.cols) };
   const matrix = buildMatrix(project, segments, { rows: p.rows, cols: p.cols, count: p.count });
   return { svg: barChartSvg(matrix, { title: p.title, unit: p.unit, transpose: p.chart === 'informants', theme }), attributes, coders };
 }

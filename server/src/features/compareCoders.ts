@@ -144,12 +144,12 @@ export async function agreementSummary(ws: ServerWorkspace, p: { a: string; b: s
   const summaryMarkdown = [
     `# ${markdownText(p.a)} ↔ ${markdownText(p.b)}`,
     '',
-    `Units: speaker turns of ${report.documents.length} transcript(s) both coded. ${items.length} disagreement(s) open, ${settled} settled.`,
+    l10n.t('Units: speaker turns of {0} transcript(s) both coded. {1} disagreement(s) open, {2} settled.', report.documents.length, items.length, settled),
     '',
-    `| Code | Agreement % | Cohen's κ | Krippendorff's α | ${markdownText(p.a)} | ${markdownText(p.b)} |`,
+    l10n.t("| Code | Agreement % | Cohen's κ | Krippendorff's α | {0} | {1} |", markdownText(p.a), markdownText(p.b)),
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map((r) => `| ${markdownText(r.code)} | ${fmt(r.percent, 1)} | ${fmt(r.kappa, 3)} | ${fmt(r.alpha, 3)} | ${r.codings[p.a]} | ${r.codings[p.b]} |`),
-    `| **Overall** | ${fmt(report.overall.percent, 1)} | ${fmt(report.overall.kappa, 3)} | ${fmt(report.overall.alpha, 3)} | | |`,
+    `| **${l10n.t('Overall')}** | ${fmt(report.overall.percent, 1)} | ${fmt(report.overall.kappa, 3)} | ${fmt(report.overall.alpha, 3)} | | |`,
     '',
   ].join('\n');
   entry.summary = { percent: report.overall.percent, kappa: report.overall.kappa, summaryMarkdown };

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { ServerWorkspace } from '../workspace';
+import * as l10n from '../core/text/l10n';
 import type { RefiExportParams, RefiExportResult, RefiImportParams, RefiImportPreview, RefiImportResult } from '../protocol';
 import { buildRefiCodebook, exportQdpx } from '../core/refi/exportProject';
 import { importQdpx, mergeQdc, RefiError } from '../core/refi/importProject';
@@ -31,7 +32,7 @@ export function refiExport(ws: ServerWorkspace, p: RefiExportParams): RefiExport
   try {
     if (p.format === 'qdc') {
       const { xml, codes, warnings } = buildRefiCodebook(project);
-      if (codes === 0) return { fileName: '', error: `${project.codebook.path}: no codes to export (a .qdc needs at least one)` };
+      if (codes === 0) return { fileName: '', error: l10n.t('{0}: no codes to export (a .qdc needs at least one)', project.codebook.path) };
       return { fileName: fileName(ws, 'qdc'), base64: Buffer.from(xml, 'utf8').toString('base64'), warnings, counts: { sources: 0, codes, selections: 0, users: 0, cases: 0, notes: 0 } };
     }
     const { bytes, result } = exportQdpx(project, project.codebook.title ?? path.basename(ws.root), NODE_ZIP_CODEC);
@@ -63,7 +64,7 @@ interface Converted {
 async function convert(ws: ServerWorkspace, p: RefiImportParams): Promise<Converted> {
   const kind = /\.qdc$/i.test(p.file) ? 'qdc' : 'qdpx';
   const file = localPath(p.file);
-  if (!file) return { preview: empty(kind, `${p.file}: only files on this computer can be imported`) };
+  if (!file) return { preview: empty(kind, l10n.t('{0}: only files on this computer can be imported', p.file)) };
   const name = path.basename(file);
   const bytes = await readRefiFile(file, name);
   if (typeof bytes === 'string') return { preview: empty(kind, bytes) };
@@ -90,7 +91,7 @@ async function convert(ws: ServerWorkspace, p: RefiImportParams): Promise<Conver
     }
   }
   const target = p.target === undefined ? undefined : localPath(p.target);
-  if (!target) return { preview: empty(kind, `${name}: choose a new folder on this computer for the imported project`) };
+  if (!target) return { preview: empty(kind, l10n.t('{0}: choose a new folder on this computer for the imported project', name)) };
   const problem = await targetProblem(target, target);
   if (problem) return { preview: empty(kind, problem) };
   try {
@@ -113,11 +114,11 @@ export async function refiImport(ws: ServerWorkspace, p: RefiImportParams, versi
     try {
       await writeNewProject(target, project.files);
     } catch (err) {
-      return { preview, error: `${target}: could not write the project: ${(err as Error).message}` };
+      return { preview, error: l10n.t('{0}: could not write the project: {1}', target, (err as Error).message) };
     }
     return { preview, folder: URI.file(target).toString() };
   }
-  if (!codebook) return { preview, error: 'nothing to import' };
+  if (!codebook) return { preview, error: l10n.t('nothing to import') };
   const config = configWithColors(ws.project.textOf(CONFIG_FILE) ?? '', codebook.colors);
   if (config.error) return { preview, error: config.error };
   const cbPath = ws.project.codebook.path;

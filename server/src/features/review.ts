@@ -4,6 +4,7 @@
 // co-author's commit), and moves threads along when a code, group or theme is renamed.
 import type { Location } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
+import * as l10n from '../core/text/l10n';
 import type { ExportThemeReportParams, ExportThemeReportResult, ReviewActionParams, ReviewActionResult, ReviewStateResult, ReviewStatusInfo, ReviewThreadInfo } from '../protocol';
 import { isReviewsPath, type PassageTarget, type ReviewEvent, type ReviewFile } from '../core/review/reviewLog';
 import { foldReviews, itemStatus, sortedThreads, type ReviewState } from '../core/review/reviewState';
@@ -119,12 +120,12 @@ export async function reviewAction(ws: ServerWorkspace, p: ReviewActionParams): 
     case 'comment': {
       if ('item' in p) {
         const item = items.get(p.item);
-        if (!item) return { error: `There is no theme, group or code named '${p.item}' in ${project.codebook.path}.` };
+        if (!item) return { error: l10n.t("There is no theme, group or code named '{0}' in {1}.", p.item, project.codebook.path) };
         event = newThreadEvent(ctx, { item: item.name }, p.body);
         break;
       }
       const path = ws.pathOf(p.uri);
-      if (!path) return { error: 'The file is outside the project folder.' };
+      if (!path) return { error: l10n.t('The file is outside the project folder.') };
       // A comment on a theme, group or code name in codebook.md is a comment on that item.
       if (path === project.codebook.path) {
         const start = ws.toOffset(path, p.range.start);
@@ -137,7 +138,7 @@ export async function reviewAction(ws: ServerWorkspace, p: ReviewActionParams): 
         }
       }
       const text = project.textOf(path);
-      if (text === undefined) return { error: `${path} is not part of the project (transcripts, memos, chapters and the codebook can be commented on).` };
+      if (text === undefined) return { error: l10n.t('{0} is not part of the project (transcripts, memos, chapters and the codebook can be commented on).', path) };
       const start = ws.toOffset(path, p.range.start);
       let end = ws.toOffset(path, p.range.end);
       // A comment made on a line without a selection is on that whole line.
@@ -146,26 +147,26 @@ export async function reviewAction(ws: ServerWorkspace, p: ReviewActionParams): 
       break;
     }
     case 'reply':
-      if (!thread(p.thread)) return { error: `The comment thread ${p.thread} is gone.` };
+      if (!thread(p.thread)) return { error: l10n.t('The comment thread {0} is gone.', p.thread) };
       event = replyEvent(ctx, p.thread, p.body);
       break;
     case 'edit': {
       const comment = state.threads.flatMap((t) => t.comments).find((c) => c.id === p.comment);
-      if (!comment) return { error: 'The comment is gone.' };
-      if (comment.author !== ctx.author) return { error: `Only ${comment.author} can edit their comment.` };
+      if (!comment) return { error: l10n.t('The comment is gone.') };
+      if (comment.author !== ctx.author) return { error: l10n.t('Only {0} can edit their comment.', comment.author) };
       event = editEvent(ctx, p.comment, p.body);
       break;
     }
     case 'resolve':
     case 'reopen': {
       const t = thread(p.thread);
-      if (!t) return { error: `The comment thread ${p.thread} is gone.` };
+      if (!t) return { error: l10n.t('The comment thread {0} is gone.', p.thread) };
       event = resolveEvent(ctx, t.id, p.action === 'resolve', 'item' in t.on ? items.get(t.on.item)?.definition : undefined);
       break;
     }
     case 'status': {
       const item = items.get(p.item);
-      if (!item) return { error: `There is no theme, group or code named '${p.item}' in ${project.codebook.path}.` };
+      if (!item) return { error: l10n.t("There is no theme, group or code named '{0}' in {1}.", p.item, project.codebook.path) };
       event = statusEvent(ctx, item.name, p.status, item.definition);
       break;
     }
@@ -173,7 +174,7 @@ export async function reviewAction(ws: ServerWorkspace, p: ReviewActionParams): 
   try {
     await appendReviewEvents(project.fs, ctx.author, [event]);
   } catch (err) {
-    return { error: err instanceof ReviewWriteError ? err.message : `The review could not be saved: ${(err as Error).message}` };
+    return { error: err instanceof ReviewWriteError ? err.message : l10n.t('The review could not be saved: {0}', (err as Error).message) };
   } finally {
     store(ws).invalidate();
   }

@@ -2,6 +2,7 @@
 // of the coders named. Codings that are orphaned (their text is gone) take no part: they have
 // no place in the text to agree or disagree on.
 import type { Project } from '../project/project';
+import * as l10n from '../text/l10n';
 import { computeAgreement, type AgreementOptions, type AgreementReport, type AgreementUnit } from './agreementUnits';
 
 export interface ProjectAgreementOptions {
@@ -20,19 +21,19 @@ export function agreementOfProject(project: Project, options: ProjectAgreementOp
   for (const info of project.allCodings()) known.add(info.coding.coder);
   const missing = options.coders.filter((c) => !known.has(c));
   if (missing.length) {
-    throw new AgreementInputError(`no codings by ${missing.join(', ')}; coders in this project: ${[...known].sort().join(', ') || 'none'}`);
+    throw new AgreementInputError(l10n.t('no codings by {0}; coders in this project: {1}', missing.join(', '), [...known].sort().join(', ') || l10n.t('none')));
   }
   const codes = options.codes?.map((name) => {
     const code = project.findCode(name);
-    if (!code) throw new AgreementInputError(`'${name}' is not a code in ${project.codebook.path}`);
+    if (!code) throw new AgreementInputError(l10n.t("'{0}' is not a code in {1}", name, project.codebook.path));
     return code.name;
   });
   let domain: AgreementOptions['domain'];
   if (options.domain !== undefined) {
     const category = project.findCategory(options.domain);
-    if (!category) throw new AgreementInputError(`'${options.domain}' is not a theme or group in ${project.codebook.path}`);
+    if (!category) throw new AgreementInputError(l10n.t("'{0}' is not a theme or group in {1}", options.domain, project.codebook.path));
     const domainCodes = project.codesInCategory(category).map((c) => c.name);
-    if (!domainCodes.length) throw new AgreementInputError(`'${category.name}' has no codes`);
+    if (!domainCodes.length) throw new AgreementInputError(l10n.t("'{0}' has no codes", category.name));
     domain = { name: category.name, codes: domainCodes };
   }
   const documents = [...project.transcripts.values()].map((t) => ({

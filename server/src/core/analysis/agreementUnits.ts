@@ -15,6 +15,7 @@
 // unit form their own value ("A + B").
 import type { OffsetRange } from '../model/model';
 import { firstTurnEndingAfter } from '../parse/transcript';
+import * as l10n from '../text/l10n';
 import { agreementFigures, HistogramBuilder, type AgreementFigures, type Rating, type RatingHistogram } from './agreement';
 
 export type AgreementUnit = 'char' | 'turn' | 'segment';
@@ -75,12 +76,12 @@ export function computeAgreement(
   options: AgreementOptions,
 ): AgreementReport {
   const coders = [...options.coders];
-  if (coders.length < 2) throw new Error('agreement needs at least two coders');
-  if (coders.length > 30) throw new Error('agreement compares at most 30 coders');
-  if (new Set(coders).size !== coders.length) throw new Error('a coder is named twice');
-  if (options.domain && options.unit === 'segment') throw new Error('a domain is compared by char or turn units, not by segment');
+  if (coders.length < 2) throw new Error(l10n.t('agreement needs at least two coders'));
+  if (coders.length > 30) throw new Error(l10n.t('agreement compares at most {0} coders', 30));
+  if (new Set(coders).size !== coders.length) throw new Error(l10n.t('a coder is named twice'));
+  if (options.domain && options.unit === 'segment') throw new Error(l10n.t('a domain is compared by char or turn units, not by segment'));
   const overlap = options.overlap ?? DEFAULT_SEGMENT_OVERLAP;
-  if (!(overlap > 0 && overlap <= 1)) throw new Error('the overlap threshold must be above 0 and at most 1');
+  if (!(overlap > 0 && overlap <= 1)) throw new Error(l10n.t('the overlap threshold must be above 0 and at most 1'));
   const coderIndex = new Map(coders.map((c, i) => [c, i]));
 
   // Which documents every coder coded.

@@ -305,9 +305,12 @@ export function settleDisagreement(
   const log = logText ?? '';
   const sep = log === '' || log.endsWith('\n') ? '' : '\n';
   edits.push({ path: consensusLogPath(a, b), create: logText === undefined, edits: [{ start: log.length, end: log.length, newText: sep + JSON.stringify(line) + '\n' }] });
-  return { edits, message: `${decisionLabel(decision)}: ${d.code} in ${d.doc}` };
+  return { edits, message: decisionMessage(decision, d.code, d.doc) };
 }
 
-function decisionLabel(d: ConsensusDecision): string {
-  return d === 'keepA' ? 'Kept A' : d === 'keepB' ? 'Kept B' : d === 'keepBoth' ? 'Kept both' : 'Dropped';
+function decisionMessage(d: ConsensusDecision, code: string, doc: string): string {
+  if (d === 'keepA') return l10n.t('Kept A: {0} in {1}', code, doc);
+  if (d === 'keepB') return l10n.t('Kept B: {0} in {1}', code, doc);
+  if (d === 'keepBoth') return l10n.t('Kept both: {0} in {1}', code, doc);
+  return l10n.t('Dropped: {0} in {1}', code, doc);
 }

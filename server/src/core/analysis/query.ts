@@ -10,6 +10,7 @@
 //   NOT Y          every coding near no coding of Y
 // "near" is the query's scope: overlapping text (default), in the same speaker turn, or within
 // N turns of each other, always in the same transcript.
+import * as l10n from '../text/l10n';
 import { normalizeName } from '../text/text';
 import type { Project } from '../project/project';
 import type { AnalysisSegment } from './segments';
@@ -28,7 +29,7 @@ export class QuerySyntaxError extends Error {
     /** 0-based character position in the query text. */
     readonly at: number,
   ) {
-    super(`${message} (at character ${at + 1})`);
+    super(l10n.t('{0} (at character {1})', message, at + 1));
   }
 }
 
@@ -47,10 +48,10 @@ function tokenize(text: string): Token[] {
     } else if (ch === '"' || ch === '“' || ch === '«') {
       const close = ch === '"' ? '"' : ch === '“' ? '”' : '»';
       const end = text.indexOf(close, i + 1);
-      if (end === -1) throw new QuerySyntaxError(`a quoted name is not closed with ${close}`, i);
+      if (end === -1) throw new QuerySyntaxError(l10n.t('a quoted name is not closed with {0}', close), i);
       // «…» is also how in-vivo codes are named: keep the guillemets as part of the name.
       const name = ch === '«' ? text.slice(i, end + 1) : text.slice(i + 1, end);
-      if (!name.trim()) throw new QuerySyntaxError('an empty name', i);
+      if (!name.trim()) throw new QuerySyntaxError(l10n.t('an empty name'), i);
       tokens.push({ kind: 'name', text: name, at: i });
       i = end + 1;
     } else {
@@ -75,15 +76,15 @@ export function parseQuery(text: string): QueryNode {
 
   function primary(): QueryNode {
     const t = peek();
-    if (!t) return fail('a code or theme name is missing at the end');
+    if (!t) return fail(l10n.t('a code or theme name is missing at the end'));
     if (t.kind === '(') {
       pos++;
       const inner = or();
-      if (peek()?.kind !== ')') fail('a ")" is missing');
+      if (peek()?.kind !== ')') fail(l10n.t('a ")" is missing'));
       pos++;
       return inner;
     }
-    if (t.kind !== 'name') return fail(`expected a code or theme name, not "${t.text}"`);
+    if (t.kind !== 'name') return fail(l10n.t('expected a code or theme name, not "{0}"', t.text));
     // Unquoted consecutive words form one name: Tid og kø AND Ledelse.
     const words: string[] = [];
     const at = t.at;
@@ -116,9 +117,9 @@ export function parseQuery(text: string): QueryNode {
     }
     return left;
   }
-  if (!tokens.length) fail('the query is empty');
+  if (!tokens.length) fail(l10n.t('the query is empty'));
   const tree = or();
-  if (pos < tokens.length) fail(`unexpected "${peek()!.text}"`);
+  if (pos < tokens.length) fail(l10n.t('unexpected "{0}"', peek()!.text));
   return tree;
 }
 
@@ -136,7 +137,7 @@ export function codesOfName(project: Project, name: string, withChildren = true)
   }
   const category = project.findCategory(name);
   if (category) return project.codesInCategory(category).map((c) => c.name);
-  throw new QueryNameError(`'${name}' is not a code, theme or group in ${project.codebook.path}`);
+  throw new QueryNameError(l10n.t("'{0}' is not a code, theme or group in {1}", name, project.codebook.path));
 }
 
 /** The segments the query selects, in the order of `segments`. */

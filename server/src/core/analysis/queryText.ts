@@ -2,6 +2,7 @@
 // query language, and how the Coded Segments view's builder adds "AND / OR / AND NOT <name>" to
 // the query in its box. The builder writes text the student can read and edit further, so the
 // query box stays the one truth, and what a click builds is exactly what typing it would run.
+import * as l10n from '../text/l10n';
 import { parseQuery, QuerySyntaxError } from './query';
 
 export type QueryJoin = 'and' | 'or' | 'andNot';
@@ -21,7 +22,7 @@ export function quoteQueryName(name: string): string {
   if (!trimmed.includes('"')) return `"${trimmed}"`;
   if (!trimmed.includes('”')) return `“${trimmed}”`;
   // No quoting can hold both kinds of quote mark; the parser will say so at this position.
-  throw new QuerySyntaxError(`the name ${trimmed} holds both " and ” and cannot be written in a query`, 0);
+  throw new QuerySyntaxError(l10n.t('the name {0} holds both " and ” and cannot be written in a query', trimmed), 0);
 }
 
 /**

@@ -5,6 +5,7 @@
 // It sits above all of them, so that the project itself imports none.
 import type { QdaDiagnostic, CodebookCode } from '../model/model';
 import { CONFIG_FILE } from '../parse/config';
+import * as l10n from '../text/l10n';
 import { normalizeName } from '../text/text';
 import { truncate, type Project } from '../project/project';
 import { quoteDiagnostics } from './quotes';
@@ -56,7 +57,7 @@ function gather(project: Project, privacy: PrivacyChecker): Map<string, QdaDiagn
         range: code.nameRange,
         severity: 'error',
         code: 'qda.duplicateCode',
-        message: `Duplicate code name '${code.name}': already defined on line ${first.line + 1}. Code names must be unique (case and Unicode form are ignored).`,
+        message: l10n.t("Duplicate code name '{0}': already defined on line {1}. Code names must be unique (case and Unicode form are ignored).", code.name, first.line + 1),
         data: { name: code.name, firstLine: first.line },
       });
     } else firstByName.set(key, code);
@@ -80,22 +81,31 @@ function gather(project: Project, privacy: PrivacyChecker): Map<string, QdaDiagn
           range,
           severity: 'warning',
           code: 'qda.unknownCode',
-          message: `Coding ${c.id} uses code '${c.code}', which ${codebook.path} does not define (line ${line.line + 1}).`,
+          message: l10n.t("Coding {0} uses code '{1}', which {2} does not define (line {3}).", c.id, c.code, codebook.path, line.line + 1),
           data: { id: c.id, code: c.code },
         });
       }
       if (!project.isTranscript(c.doc)) {
-        add({ path: file.path, range, severity: 'warning', code: 'qda.orphanCoding', message: `Coding ${c.id} (${c.code}) points to ${c.doc}, which is not a transcript of this project (line ${line.line + 1}). It is kept.`, data: { id: c.id } });
+        add({ path: file.path, range, severity: 'warning', code: 'qda.orphanCoding', message: l10n.t('Coding {0} ({1}) points to {2}, which is not a transcript of this project (line {3}). It is kept.', c.id, c.code, c.doc, line.line + 1), data: { id: c.id } });
       } else {
         if (info && !info.anchored) {
-          add({ path: file.path, range, severity: 'warning', code: 'qda.orphanCoding', message: `Coding ${c.id} (${c.code}) no longer matches its text in ${c.doc} (line ${line.line + 1}): "${truncate(c.exact, 60)}". It is kept as an orphan; re-attach or delete it.`, data: { id: c.id } });
+          add({ path: file.path, range, severity: 'warning', code: 'qda.orphanCoding', message: l10n.t('Coding {0} ({1}) no longer matches its text in {2} (line {3}): "{4}". It is kept as an orphan; re-attach or delete it.', c.id, c.code, c.doc, line.line + 1, truncate(c.exact, 60)), data: { id: c.id } });
           const text = project.textOf(c.doc) ?? '';
           const at = Math.min(info.coding.start, text.length);
-          add({ path: c.doc, range: { start: at, end: Math.min(Math.max(info.coding.end, at), text.length) }, severity: 'warning', code: 'qda.orphanCoding', message: `Orphaned coding '${c.code}' (${c.coder}) was here: "${truncate(c.exact, 60)}".`, data: { id: c.id } });
+          add({ path: c.doc, range: { start: at, end: Math.min(Math.max(info.coding.end, at), text.length) }, severity: 'warning', code: 'qda.orphanCoding', message: l10n.t("Orphaned coding '{0}' ({1}) was here: \"{2}\".", c.code, c.coder, truncate(c.exact, 60)), data: { id: c.id } });
         } else if (info && (info.status === 'fuzzy' || c.extra?.review === 'fuzzy')) {
-          const score = info.score !== undefined ? ` (${Math.round(info.score * 100)}% similar)` : '';
-          add({ path: file.path, range, severity: 'information', code: 'qda.fuzzyCoding', message: `Coding ${c.id} (${c.code}) was re-attached by approximate match${score} after ${c.doc} changed (line ${line.line + 1}); review it.`, data: { id: c.id } });
-          add({ path: c.doc, range: { start: info.coding.start, end: info.coding.end }, severity: 'information', code: 'qda.fuzzyCoding', message: `Coding '${c.code}' (${c.coder}) was re-attached here by approximate match${score}; it was "${truncate(c.exact, 60)}". Review it.`, data: { id: c.id } });
+          const score = info.score !== undefined ? Math.round(info.score * 100) : undefined;
+          const exact = truncate(c.exact, 60);
+          const inCodings =
+            score === undefined
+              ? l10n.t('Coding {0} ({1}) was re-attached by approximate match after {2} changed (line {3}); review it.', c.id, c.code, c.doc, line.line + 1)
+              : l10n.t('Coding {0} ({1}) was re-attached by approximate match ({4}% similar) after {2} changed (line {3}); review it.', c.id, c.code, c.doc, line.line + 1, score);
+          const inTranscript =
+            score === undefined
+              ? l10n.t("Coding '{0}' ({1}) was re-attached here by approximate match; it was \"{2}\". Review it.", c.code, c.coder, exact)
+              : l10n.t("Coding '{0}' ({1}) was re-attached here by approximate match ({3}% similar); it was \"{2}\". Review it.", c.code, c.coder, exact, score);
+          add({ path: file.path, range, severity: 'information', code: 'qda.fuzzyCoding', message: inCodings, data: { id: c.id } });
+          add({ path: c.doc, range: { start: info.coding.start, end: info.coding.end }, severity: 'information', code: 'qda.fuzzyCoding', message: inTranscript, data: { id: c.id } });
         }
       }
     }
@@ -109,7 +119,7 @@ function gather(project: Project, privacy: PrivacyChecker): Map<string, QdaDiagn
         range: link.range,
         severity: 'warning',
         code: 'qda.unresolvedLink',
-        message: `[[${link.target}]] resolves to no code, category or note.`,
+        message: l10n.t('[[{0}]] resolves to no code, category or note.', link.target),
         data: { target: link.target },
       });
     }
@@ -129,7 +139,7 @@ function privacyDiagnostics(project: Project, privacy: PrivacyChecker): QdaDiagn
   if (privacy.error) {
     const text = project.textOf(CONFIG_FILE) ?? '';
     const at = /^identifiers\s*:/m.exec(text);
-    return [{ path: CONFIG_FILE, range: { start: at?.index ?? 0, end: at ? at.index + at[0].length - 1 : 0 }, severity: 'warning', code: 'qda.identifiersParse', message: `${privacy.error.message}. The privacy check (real names in the text) is off until it is fixed.` }];
+    return [{ path: CONFIG_FILE, range: { start: at?.index ?? 0, end: at ? at.index + at[0].length - 1 : 0 }, severity: 'warning', code: 'qda.identifiersParse', message: l10n.t('{0}. The privacy check (real names in the text) is off until it is fixed.', privacy.error.message) }];
   }
   const out: QdaDiagnostic[] = [];
   for (const [file, role] of project.roles) {

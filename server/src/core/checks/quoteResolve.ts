@@ -3,6 +3,7 @@
 // first), cached per project version; and the diagnostics of the quotes that are not verified.
 import type { QdaDiagnostic, Transcript } from '../model/model';
 import type { CodingInfo, Project } from '../project/project';
+import * as l10n from '../text/l10n';
 import { normalizeName } from '../text/text';
 import { findQuotes, matchWords, quoteSegments, sourceWords, sourceWordsOf, type ChapterQuote, type Word } from './quoteText';
 
@@ -88,16 +89,19 @@ function resolveQuote(project: Project, path: string, q: ChapterQuote, knownInfo
   if (q.anchorId === undefined) {
     if (!q.informant || !knownInformants.has(normalizeName(q.informant)) || segs.length === 0) return undefined;
     const source = searchTranscripts(project, segs, q.informant);
-    if (!source) return { path, quote: q, status: 'noSource', message: `This quote from ${q.informant} matches no transcript of the project.` };
+    if (!source) return { path, quote: q, status: 'noSource', message: l10n.t('This quote from {0} matches no transcript of the project.', q.informant) };
     if (normalizeName(source.speakers[0]) !== normalizeName(q.informant)) {
-      return { path, quote: q, status: 'wrongInformant', source, expectedInformant: source.speakers[0], message: `This quote is ${source.speakers[0]}'s words in ${source.doc}, not ${q.informant}'s.` };
+      return { path, quote: q, status: 'wrongInformant', source, expectedInformant: source.speakers[0], message: l10n.t("This quote is {0}'s words in {1}, not {2}'s.", source.speakers[0], source.doc, q.informant) };
     }
     const candidates = project.codingsOfDoc(source.doc).filter((i) => i.anchored && i.coding.start <= source.start && i.coding.end >= source.end);
-    const where = candidates.length > 0 ? `coded ${[...new Set(candidates.map((c) => `'${c.coding.code}'`))].join(', ')}` : 'not coded yet';
-    return { path, quote: q, status: 'unanchored', source, candidates, message: `Quote found in ${source.doc} (${where}) but not linked to its coding.` };
+    const message =
+      candidates.length > 0
+        ? l10n.t('Quote found in {0} (coded {1}) but not linked to its coding.', source.doc, [...new Set(candidates.map((c) => `'${c.coding.code}'`))].join(', '))
+        : l10n.t('Quote found in {0} (not coded yet) but not linked to its coding.', source.doc);
+    return { path, quote: q, status: 'unanchored', source, candidates, message };
   }
   const info = project.codingById(q.anchorId);
-  if (!info) return { path, quote: q, status: 'missingCoding', message: `The anchor <!--qda:${q.anchorId}--> points to a coding that does not exist (deleted, or in a codings file that is gone).` };
+  if (!info) return { path, quote: q, status: 'missingCoding', message: l10n.t('The anchor <!--qda:{0}--> points to a coding that does not exist (deleted, or in a codings file that is gone).', q.anchorId) };
   const c = info.coding;
   const text = project.texts.get(c.doc);
   const transcript = project.transcripts.get(c.doc);
@@ -105,25 +109,26 @@ function resolveQuote(project: Project, path: string, q: ChapterQuote, knownInfo
     // The coding lost its place: the quote can still be found in the coding's transcript.
     const found = text !== undefined && segs.length > 0 ? searchTranscripts(project, segs, q.informant, [c.doc]) : undefined;
     if (found) return withInformant(project, { path, quote: q, status: 'ok', coding: info, source: found });
-    return { path, quote: q, status: 'mismatch', coding: info, message: `The quote's words are not in ${c.doc} any more (coding ${c.id}, ${c.code}, lost its place there). Update the quote or re-attach the coding.` };
+    return { path, quote: q, status: 'mismatch', coding: info, message: l10n.t("The quote's words are not in {0} any more (coding {1}, {2}, lost its place there). Update the quote or re-attach the coding.", c.doc, c.id, c.code) };
   }
   const src = sourceWords(text, transcript, c.start, c.end);
-  if (segs.length === 0) return { path, quote: q, status: 'mismatch', coding: info, message: 'The quote has no words.' };
+  if (segs.length === 0) return { path, quote: q, status: 'mismatch', coding: info, message: l10n.t('The quote has no words.') };
   const m = matchWords(src, segs);
   if (!m.ok) {
-    const said = m.expected ? ` (the source has “${text.slice(m.expected.start, m.expected.end)}”${m.after ? ` after “${chapterWord(q, m.after)}”` : ''})` : '';
-    return {
-      path,
-      quote: q,
-      status: 'mismatch',
-      coding: info,
-      message: `The quote does not match coding ${c.id} (${c.code}) in ${c.doc}: “${chapterWord(q, m.word)}” is not in the source where the quote has it${said}. Mark left-out text with (...).`,
-    };
+    const word = chapterWord(q, m.word);
+    const expected = m.expected ? text.slice(m.expected.start, m.expected.end) : undefined;
+    const message =
+      expected === undefined
+        ? l10n.t('The quote does not match coding {0} ({1}) in {2}: “{3}” is not in the source where the quote has it. Mark left-out text with (...).', c.id, c.code, c.doc, word)
+        : m.after
+          ? l10n.t('The quote does not match coding {0} ({1}) in {2}: “{3}” is not in the source where the quote has it (the source has “{4}” after “{5}”). Mark left-out text with (...).', c.id, c.code, c.doc, word, expected, chapterWord(q, m.after))
+          : l10n.t('The quote does not match coding {0} ({1}) in {2}: “{3}” is not in the source where the quote has it (the source has “{4}”). Mark left-out text with (...).', c.id, c.code, c.doc, word, expected);
+    return { path, quote: q, status: 'mismatch', coding: info, message };
   }
   const speakers = [...new Set(m.words.map((w) => w.speaker).filter((s): s is string => s !== undefined))];
   const source: QuoteSource = { doc: c.doc, start: m.words[0].start, end: m.words[m.words.length - 1].end, speakers };
   if (speakers.length > 1) {
-    return { path, quote: q, status: 'crossSpeakers', coding: info, source, message: `The quote runs across speakers (${speakers.join(', ')}) in ${c.doc}; a quote must be one informant's words.` };
+    return { path, quote: q, status: 'crossSpeakers', coding: info, source, message: l10n.t("The quote runs across speakers ({0}) in {1}; a quote must be one informant's words.", speakers.join(', '), c.doc) };
   }
   return withInformant(project, { path, quote: q, status: 'ok', coding: info, source });
 }
@@ -132,8 +137,12 @@ function withInformant(project: Project, r: ResolvedQuote): ResolvedQuote {
   const speaker = r.source?.speakers[0] ?? r.coding?.informants[0];
   if (!speaker) return r;
   if (r.quote.informant === undefined || normalizeName(r.quote.informant) !== normalizeName(speaker)) {
-    const named = r.quote.informant === undefined ? 'names no informant' : `names ${r.quote.informant}`;
-    return { ...r, status: 'wrongInformant', expectedInformant: speaker, message: `The quote ${named}, but the words are ${speaker}'s (${r.coding?.coding.doc ?? r.source?.doc}).` };
+    const doc = r.coding?.coding.doc ?? r.source?.doc;
+    const message =
+      r.quote.informant === undefined
+        ? l10n.t("The quote names no informant, but the words are {0}'s ({1}).", speaker, String(doc))
+        : l10n.t("The quote names {0}, but the words are {1}'s ({2}).", r.quote.informant, speaker, String(doc));
+    return { ...r, status: 'wrongInformant', expectedInformant: speaker, message };
   }
   return r;
 }

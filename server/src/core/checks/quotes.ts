@@ -19,6 +19,7 @@ import type { Coding, OffsetRange } from '../model/model';
 import type { Project } from '../project/project';
 import type { OffsetEdit } from '../parse/codings';
 import type { QuoteStyle } from '../parse/config';
+import * as l10n from '../text/l10n';
 import { countWords } from '../text/text';
 import { quotesIn } from './quoteResolve';
 import { TIMESTAMP, sourceWords, spokenText, type ChapterQuote } from './quoteText';
@@ -65,21 +66,21 @@ function marksOf(style: QuoteStyle): [string, string] | undefined {
  */
 export function formatQuote(project: Project, id: string, sub?: OffsetRange): FormattedQuote | { error: string } {
   const info = project.codingById(id);
-  if (!info) return { error: `There is no coding ${id}.` };
+  if (!info) return { error: l10n.t('There is no coding {0}.', id) };
   const c = info.coding;
   const text = project.texts.get(c.doc);
-  if (text === undefined || !info.anchored) return { error: `Coding ${id} (${c.code}) could not be placed in ${c.doc}; re-attach it before quoting it.` };
+  if (text === undefined || !info.anchored) return { error: l10n.t('Coding {0} ({1}) could not be placed in {2}; re-attach it before quoting it.', id, c.code, c.doc) };
   let start = c.start;
   let end = c.end;
   if (sub) {
     start = Math.max(c.start, sub.start);
     end = Math.min(c.end, sub.end);
-    if (start >= end) return { error: 'The selection is outside the coded segment.' };
+    if (start >= end) return { error: l10n.t('The selection is outside the coded segment.') };
   }
   const transcript = project.transcripts.get(c.doc);
   const spoken = spokenText(text, transcript, start, end);
-  if (spoken.text === '') return { error: 'The selection has no words to quote.' };
-  if (spoken.speakers.length > 1) return { error: `The passage runs across speakers (${spoken.speakers.join(', ')}); quote one informant at a time.` };
+  if (spoken.text === '') return { error: l10n.t('The selection has no words to quote.') };
+  if (spoken.speakers.length > 1) return { error: l10n.t('The passage runs across speakers ({0}); quote one informant at a time.', spoken.speakers.join(', ')) };
   const style = project.config.quoteStyle;
   const hasWords = (a: number, b: number): boolean => sourceWords(text, transcript, a, b).length > 0;
   let body = spoken.text;
@@ -131,19 +132,19 @@ export function quoteFixes(project: Project, path: string, range: OffsetRange): 
     const q = r.quote;
     if (q.range.end < range.start || q.range.start > range.end) continue;
     const removeAnchor = (code: string): void => {
-      if (q.anchorRange) out.push({ title: 'Remove the quote’s source anchor', code, path, edits: [{ ...q.anchorRange, newText: '' }] });
+      if (q.anchorRange) out.push({ title: l10n.t('Remove the quote’s source anchor'), code, path, edits: [{ ...q.anchorRange, newText: '' }] });
     };
     switch (r.status) {
       case 'mismatch': {
         const fresh = r.coding ? sourceTextOf(project, r.coding.coding, q) : undefined;
-        if (fresh !== undefined) out.push({ title: 'Update the quote from its source', code: 'qda.quoteMismatch', path, edits: [{ ...q.textRange, newText: fresh }], preferred: true });
+        if (fresh !== undefined) out.push({ title: l10n.t('Update the quote from its source'), code: 'qda.quoteMismatch', path, edits: [{ ...q.textRange, newText: fresh }], preferred: true });
         removeAnchor('qda.quoteMismatch');
         break;
       }
       case 'wrongInformant': {
         const who = r.expectedInformant!;
         const edit: OffsetEdit = q.informantRange ? { ...q.informantRange, newText: who } : { start: q.textRange.end + (q.close?.length ?? 0), end: q.textRange.end + (q.close?.length ?? 0), newText: ` (${who})` };
-        out.push({ title: `Change the informant to ${who}`, code: 'qda.quoteWrongInformant', path, edits: [edit], preferred: true });
+        out.push({ title: l10n.t('Change the informant to {0}', who), code: 'qda.quoteWrongInformant', path, edits: [edit], preferred: true });
         break;
       }
       case 'crossSpeakers':
@@ -154,7 +155,7 @@ export function quoteFixes(project: Project, path: string, range: OffsetRange): 
         break;
       case 'unanchored':
         for (const cand of r.candidates ?? []) {
-          out.push({ title: `Link the quote to coding '${cand.coding.code}' (${cand.coding.coder}, ${cand.coding.id})`, code: 'qda.quoteUnanchored', path, edits: [{ start: q.range.end, end: q.range.end, newText: `<!--qda:${cand.coding.id}-->` }], preferred: (r.candidates ?? []).length === 1 });
+          out.push({ title: l10n.t("Link the quote to coding '{0}' ({1}, {2})", cand.coding.code, cand.coding.coder, cand.coding.id), code: 'qda.quoteUnanchored', path, edits: [{ start: q.range.end, end: q.range.end, newText: `<!--qda:${cand.coding.id}-->` }], preferred: (r.candidates ?? []).length === 1 });
         }
         break;
       default:

@@ -4,10 +4,14 @@
 // is writer.ts.
 import { Document, isMap, parseDocument } from 'yaml';
 import { labelKey } from '../parse/turnGrammar';
+import * as l10n from '../text/l10n';
 
 // ImportError lives in core/model/errors.ts (the identifiers file's parser in core/parse throws it too).
 import { ImportError } from '../model/errors';
 export { ImportError };
+
+/** No layout, or more than one, fits the file: the editor then offers the layouts to choose from. */
+export class LayoutChoiceError extends ImportError {}
 
 export type Language = 'nb' | 'en';
 
@@ -102,37 +106,37 @@ export function decodeText(fileName: string, bytes: Uint8Array, maxBytes: number
     try {
       text = new TextDecoder(encoding, { fatal: true }).decode(bytes.subarray(2));
     } catch {
-      throw new ImportError(fileName, `is not valid ${encoding.toUpperCase()} text`);
+      throw new ImportError(fileName, l10n.t('is not valid {0} text', encoding.toUpperCase()));
     }
   } else {
-    if (bytes.includes(0)) throw new ImportError(fileName, 'is a binary file, not text (it contains NUL bytes)');
+    if (bytes.includes(0)) throw new ImportError(fileName, l10n.t('is a binary file, not text (it contains NUL bytes)'));
     try {
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
     } catch {
       const at = firstInvalidUtf8(bytes);
       const line = lineOfByte(bytes, at);
-      throw new ImportError(fileName, `is not valid UTF-8 (bad byte 0x${bytes[at]?.toString(16).padStart(2, '0')} at byte ${at}); save it as UTF-8 and import again`, line);
+      throw new ImportError(fileName, l10n.t('is not valid UTF-8 (bad byte 0x{0} at byte {1}); save it as UTF-8 and import again', String(bytes[at]?.toString(16).padStart(2, '0')), at), line);
     }
   }
   text = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   if (/[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 8192)) && controlShare(text) > 0.01) {
-    throw new ImportError(fileName, 'is a binary file, not text');
+    throw new ImportError(fileName, l10n.t('is a binary file, not text'));
   }
-  if (text.trim() === '') throw new ImportError(fileName, 'is empty');
+  if (text.trim() === '') throw new ImportError(fileName, l10n.t('is empty'));
   return text;
 }
 
 export function checkSize(fileName: string, bytes: Uint8Array, maxBytes: number): void {
-  if (bytes.length === 0) throw new ImportError(fileName, 'is empty');
+  if (bytes.length === 0) throw new ImportError(fileName, l10n.t('is empty'));
   if (bytes.length > maxBytes) {
-    throw new ImportError(fileName, `is ${formatBytes(bytes.length)}, over the import limit of ${formatBytes(maxBytes)}`);
+    throw new ImportError(fileName, l10n.t('is {0}, over the import limit of {1}', formatBytes(bytes.length), formatBytes(maxBytes)));
   }
 }
 
 function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} kB`;
-  return `${n} bytes`;
+  return l10n.t('{0} bytes', n);
 }
 
 function controlShare(text: string): number {
@@ -203,18 +207,18 @@ export function splitFrontmatter(fileName: string, text: string): { frontmatter?
   const doc = parseDocument(m[1]!);
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    throw new ImportError(fileName, `frontmatter is not valid YAML: ${err.message.split('\n')[0]}`, (err.linePos?.[0]?.line ?? 0) + 1);
+    throw new ImportError(fileName, l10n.t('frontmatter is not valid YAML: {0}', String(err.message.split('\n')[0])), (err.linePos?.[0]?.line ?? 0) + 1);
   }
-  if (doc.contents !== null && !isMap(doc.contents)) throw new ImportError(fileName, 'frontmatter is not a YAML mapping (key: value lines)', 2);
+  if (doc.contents !== null && !isMap(doc.contents)) throw new ImportError(fileName, l10n.t('frontmatter is not a YAML mapping (key: value lines)'), 2);
   // Aliases that expand exponentially ("billion laughs") would be copied into the transcript and
   // blow up every reader after it: expanding them once, with yaml's cap, tells.
   try {
     doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     if (/alias/i.test((err as Error).message)) {
-      throw new ImportError(fileName, 'frontmatter is refused: its YAML aliases (*name) expand to an enormous document (a "billion laughs" attack); remove the aliases and import again', 2);
+      throw new ImportError(fileName, l10n.t('frontmatter is refused: its YAML aliases (*name) expand to an enormous document (a "billion laughs" attack); remove the aliases and import again'), 2);
     }
-    throw new ImportError(fileName, `frontmatter is not valid YAML: ${(err as Error).message.split('\n')[0]}`, 2);
+    throw new ImportError(fileName, l10n.t('frontmatter is not valid YAML: {0}', String((err as Error).message.split('\n')[0])), 2);
   }
   const bodyLine = m[0].split('\n').length - (m[0].endsWith('\n') ? 1 : 0) + 1;
   return { frontmatter: doc, body: text.slice(m[0].length), bodyLine };

@@ -4,6 +4,7 @@
 // mammoth (with its XML, zip and underscore) is loaded when a .docx is read, not when the server
 // starts: most sessions import nothing (cold start, docs/performance.md).
 import type mammothTypes from 'mammoth';
+import * as l10n from '../text/l10n';
 import { DEFAULT_ZIP_LIMITS, ZipError, ZipLimitError, ZipReader } from '../text/zip';
 import { checkSize, dateFromMetadata, ImportError, type ParsedSource } from './common';
 import { paragraphsToSource, type LayoutOptions, type Paragraph } from './text';
@@ -46,7 +47,7 @@ const MB = (n: number): string => `${Math.round(n / 1024 / 1024)} MB`;
 export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: number, knownLabels: Set<string>, layout: LayoutOptions): Promise<ParsedSource> {
   checkSize(fileName, bytes, maxBytes);
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) {
-    throw new ImportError(fileName, 'is not a Word document (.docx files are ZIP archives; this one is not)');
+    throw new ImportError(fileName, l10n.t('is not a Word document (.docx files are ZIP archives; this one is not)'));
   }
   let zip: ZipReader;
   try {
@@ -54,9 +55,9 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
     // is inflated up to that cap, whatever size it declares, so the message says how far it got.
     zip = new ZipReader(bytes, { ...DEFAULT_ZIP_LIMITS, maxEntryBytes: MAX_INFLATED, maxTotalBytes: MAX_INFLATED, stopAtDeclaredSize: false });
   } catch (err) {
-    throw new ImportError(fileName, `is a damaged ZIP archive (${(err as Error).message})`);
+    throw new ImportError(fileName, l10n.t('is a damaged ZIP archive ({0})', (err as Error).message));
   }
-  if (!zip.get('word/document.xml')) throw new ImportError(fileName, 'is a ZIP archive but not a Word document (no word/document.xml)');
+  if (!zip.get('word/document.xml')) throw new ImportError(fileName, l10n.t('is a ZIP archive but not a Word document (no word/document.xml)'));
 
   // Mammoth reads the parts it needs through this object (its `{ file }` input), so each part is
   // inflated only when read, within the archive's MAX_INFLATED, and checked before it is parsed.
@@ -68,13 +69,13 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
     exists: (name: string): boolean => zip.get(name) !== undefined,
     read: async (name: string, encoding?: string): Promise<string | Uint8Array> => {
       const entry = zip.get(name);
-      if (!entry) throw new ZipError(`${name} is missing`);
+      if (!entry) throw new ZipError(l10n.t('{0} is missing', name));
       const data = zip.read(entry);
       if (!encoding) return data;
       if (encoding === 'base64') return Buffer.from(data).toString('base64');
       xmlBytes += data.length;
       if (xmlBytes > MAX_XML_BYTES) {
-        throw new PartError(name, `brings the document's XML to ${MB(xmlBytes)}, more than the ${MB(MAX_XML_BYTES)} the importer reads (an interview's is a few MB); split the document`);
+        throw new PartError(name, l10n.t("brings the document's XML to {0}, more than the {1} the importer reads (an interview's is a few MB); split the document", MB(xmlBytes), MB(MAX_XML_BYTES)));
       }
       const text = new TextDecoder().decode(data);
       elements += checkXml(name, text, MAX_XML_ELEMENTS - elements);
@@ -98,15 +99,15 @@ export async function parseDocx(fileName: string, bytes: Uint8Array, maxBytes: n
     html = result.value;
   } catch (err) {
     if (err instanceof ZipLimitError) {
-      throw new ImportError(fileName, `unpacks to more than ${MB(MAX_INFLATED)} (stopped while unpacking ${err.entry}); an interview is a few MB, so this is not a document the importer reads`);
+      throw new ImportError(fileName, l10n.t('unpacks to more than {0} (stopped while unpacking {1}); an interview is a few MB, so this is not a document the importer reads', MB(MAX_INFLATED), err.entry));
     }
-    if (err instanceof ZipError) throw new ImportError(fileName, `is a damaged ZIP archive (${err.message})`);
-    if (err instanceof PartError) throw new ImportError(fileName, `is not a Word document we can read: ${err.part}${err.line !== undefined ? ` line ${err.line}` : ''} ${err.message}`);
+    if (err instanceof ZipError) throw new ImportError(fileName, l10n.t('is a damaged ZIP archive ({0})', err.message));
+    if (err instanceof PartError) throw new ImportError(fileName, err.line !== undefined ? l10n.t('is not a Word document we can read: {0} line {1} {2}', err.part, err.line, err.message) : l10n.t('is not a Word document we can read: {0} {1}', err.part, err.message));
     for (const [part, text] of served) {
       const bad = findXmlError(text);
-      if (bad) throw new ImportError(fileName, `is a damaged Word document: ${part} line ${bad.line}: ${bad.message}`);
+      if (bad) throw new ImportError(fileName, l10n.t('is a damaged Word document: {0} line {1}: {2}', part, bad.line, bad.message));
     }
-    throw new ImportError(fileName, `is a damaged Word document (${describeMammothError(err as Error)})`);
+    throw new ImportError(fileName, l10n.t('is a damaged Word document ({0})', describeMammothError(err as Error)));
   }
   const { paragraphs, title, date } = htmlToParagraphs(html);
   const parsed = paragraphsToSource(fileName, paragraphs, knownLabels, layout);
@@ -334,9 +335,9 @@ function checkXml(part: string, text: string, budget: number): number {
     return line;
   };
   const doctype = /<!DOCTYPE|<!ENTITY/i.exec(text);
-  if (doctype) throw new PartError(part, 'declares a DOCTYPE or entities, which Word documents never do', lineAt(doctype.index));
+  if (doctype) throw new PartError(part, l10n.t('declares a DOCTYPE or entities, which Word documents never do'), lineAt(doctype.index));
   const entity = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)([^\s;<&]{0,40};?)/.exec(text);
-  if (entity) throw new PartError(part, `uses an unknown XML entity "&${entity[1]}"`, lineAt(entity.index));
+  if (entity) throw new PartError(part, l10n.t('uses an unknown XML entity "&{0}"', String(entity[1])), lineAt(entity.index));
   // Start tags ("<" and a name character, not "</", "<?", "<!") and, as they cost as much in
   // xmldom, mammoth and our HTML reading, entity references and ">" written in text
   // (3 million "&amp;" took mammoth alone to 409 MB).
@@ -344,7 +345,7 @@ function checkXml(part: string, text: string, budget: number): number {
   let lt = 0;
   let gt = 0;
   const tooMany = (): PartError =>
-    new PartError(part, `has more than ${MAX_XML_ELEMENTS.toLocaleString('en')} XML elements and entities, more than the importer reads (an interview has a few tens of thousands); split the document`);
+    new PartError(part, l10n.t('has more than {0} XML elements and entities, more than the importer reads (an interview has a few tens of thousands); split the document', MAX_XML_ELEMENTS.toLocaleString('en')));
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x3c) {
@@ -373,17 +374,17 @@ export function findXmlError(text: string): { line: number; message: string } | 
   const stack: { name: string; at: number }[] = [];
   const re = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<[?!][^>]*>|<(\/?)([A-Za-z_][\w.:-]*)(?:\s(?:[^>"'/]|\/(?!>)|"[^"]*"|'[^']*')*)?(\/?)>|</g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0] === '<') return { line: lineAt(m.index), message: 'a "<" that starts no tag' };
+    if (m[0] === '<') return { line: lineAt(m.index), message: l10n.t('a "<" that starts no tag') };
     const name = m[2];
     if (name === undefined) continue; // comment, CDATA, declaration
     if (m[1] === '/') {
       const open = stack.pop();
-      if (!open) return { line: lineAt(m.index), message: `</${name}> closes nothing` };
-      if (open.name !== name) return { line: lineAt(m.index), message: `</${name}> where </${open.name}> was expected (<${open.name}> opened on line ${lineAt(open.at)})` };
+      if (!open) return { line: lineAt(m.index), message: l10n.t('</{0}> closes nothing', name) };
+      if (open.name !== name) return { line: lineAt(m.index), message: l10n.t('</{0}> where </{1}> was expected (<{1}> opened on line {2})', name, open.name, lineAt(open.at)) };
     } else if (m[3] !== '/') stack.push({ name, at: m.index });
   }
   const open = stack.pop();
-  return open ? { line: lineAt(open.at), message: `<${open.name}> is never closed (the part is cut short?)` } : undefined;
+  return open ? { line: lineAt(open.at), message: l10n.t('<{0}> is never closed (the part is cut short?)', open.name) } : undefined;
 }
 
 /** Mammoth's and xmldom's errors as one line without their internal markers. */
@@ -394,5 +395,5 @@ function describeMammothError(err: Error): string {
     .replace(/\[xmldom (?:error|warning|fatalError)\]\s*/gi, '')
     .replace(/\s*@#\[line:[^\]]*\]/g, '')
     .trim();
-  return /xmldom|@#\[line|^(?:error|fatalError):/i.test(first) ? `its XML does not parse: ${cleaned}` : cleaned;
+  return /xmldom|@#\[line|^(?:error|fatalError):/i.test(first) ? l10n.t('its XML does not parse: {0}', cleaned) : cleaned;
 }

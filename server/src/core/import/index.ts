@@ -10,13 +10,14 @@ import {
   type ParsedSource,
 } from './common';
 import { labelKey } from '../parse/turnGrammar';
+import * as l10n from '../text/l10n';
 import { writeTranscript } from './writer';
 import { parseDocx } from './docx';
 import { parseSrtCues } from './srt';
 import { parseTextTranscript } from './text';
 import { cuesToSource, decodeVtt, parseVtt } from './vtt';
 
-export { ImportError } from './common';
+export { ImportError, LayoutChoiceError } from './common';
 export type { ImportOptions, ImportedSpeaker, Language } from './common';
 
 export interface ImportResult extends WrittenTranscript {
@@ -90,7 +91,12 @@ export async function importTranscript(fileName: string, bytes: Uint8Array, opti
       parsed = parseTextTranscript(fileName, decodeText(fileName, bytes, maxBytes), known, { layout: options.layout, unknownLabel: unknown });
       break;
     default:
-      throw new ImportError(fileName, `cannot be imported: ${ext ? `"${ext}" is` : 'files without an extension are'} not a transcript format (use ${IMPORT_EXTENSIONS.join(', ')})`);
+      throw new ImportError(
+        fileName,
+        ext
+          ? l10n.t('cannot be imported: "{0}" is not a transcript format (use {1})', ext, IMPORT_EXTENSIONS.join(', '))
+          : l10n.t('cannot be imported: files without an extension are not a transcript format (use {0})', IMPORT_EXTENSIONS.join(', ')),
+      );
   }
   const written = writeTranscript(fileName, parsed, writeOptions);
   const turns = parsed.blocks.filter((b) => b.kind === 'turn');

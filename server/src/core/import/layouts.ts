@@ -6,6 +6,7 @@
 //
 // The `Label: text` layout is the project's turn grammar (core/parse/turnGrammar.ts).
 import { labelKey, scanTurnGrammar, splitLines, type GrammarBlock } from '../parse/turnGrammar';
+import * as l10n from '../text/l10n';
 import { dateFromMetadata, type LayoutId, type ParsedSource, type SourceBlock } from './common';
 
 export type { LayoutId };
@@ -141,14 +142,14 @@ export function parseLayout(body: string, layout: LayoutId, known: ReadonlySet<s
         const m = (chosen ? SPEAKER_TIME_LOOSE : SPEAKER_TIME).exec(text);
         if (m && isName(m.groups!.name!)) return { speaker: m.groups!.name!.trim(), time: clockSeconds(m.groups!.clock!) };
         const near = SPEAKER_TIME_NEAR.exec(text);
-        if (near && isName(near.groups!.name!)) return `"${text.trim()}" looks like a speaker-and-time line, but "${near.groups!.clock}" is not a time (expected m:ss or h:mm:ss)`;
+        if (near && isName(near.groups!.name!)) return l10n.t('"{0}" looks like a speaker-and-time line, but "{1}" is not a time (expected m:ss or h:mm:ss)', text.trim(), String(near.groups!.clock));
         return undefined;
       });
     case 'zoom-chat':
       return headedTurns(body, fail, (text) => {
         const m = ZOOM.exec(text);
         if (m) return { speaker: m.groups!.name!.trim(), time: clockSeconds(m.groups!.clock!) };
-        if (ZOOM_NEAR.test(text)) return `"${text.trim()}" looks like a "[Name] hh:mm:ss" line, but the time does not parse`;
+        if (ZOOM_NEAR.test(text)) return l10n.t('"{0}" looks like a "[Name] hh:mm:ss" line, but the time does not parse', text.trim());
         return undefined;
       });
     case 'teams-cues':
@@ -206,7 +207,7 @@ function f4(body: string, known: ReadonlySet<string>, fail: Fail): ParsedSource 
     for (const m of l.text.matchAll(F4_NEAR)) {
       F4_MARK.lastIndex = 0;
       const exact = new RegExp(`^${F4_MARK.source}$`).exec(m[0]);
-      if (!exact || clockSeconds(`${exact[1]}:${exact[2]}:${exact[3]}`) === undefined) fail(l.n, `"${m[0]}" looks like an f4 time mark but is not one (expected #hh:mm:ss-d#)`);
+      if (!exact || clockSeconds(`${exact[1]}:${exact[2]}:${exact[3]}`) === undefined) fail(l.n, l10n.t('"{0}" looks like an f4 time mark but is not one (expected #hh:mm:ss-d#)', m[0]));
     }
   }
   const strip = (s: string): string => s.replace(F4_MARK, ' ').replace(/[ \t]+\n/g, '\n').replace(/[ \t]{2,}/g, ' ').trim();
@@ -239,7 +240,7 @@ function headedTurns(body: string, fail: Fail, head: (text: string) => Head): Pa
   let currentLine = -1;
   let words = 0;
   const close = (): void => {
-    if (current && words === 0) fail(currentLine, `the speaker line "${body.split('\n')[currentLine]!.trim()}" has no words after it`);
+    if (current && words === 0) fail(currentLine, l10n.t('the speaker line "{0}" has no words after it', body.split('\n')[currentLine]!.trim()));
   };
   for (const l of lines) {
     const h = head(l.text);
@@ -273,9 +274,9 @@ function teamsCues(body: string, fail: Fail): ParsedSource {
     const m = CUE_TIMING.exec(l.text);
     if (m) {
       const time = clockSeconds(m.groups!.from!);
-      if (time === undefined || clockSeconds(m.groups!.to!) === undefined) fail(l.n, `malformed timing line "${l.text.trim()}" (expected h:m:s.f --> h:m:s.f)`);
+      if (time === undefined || clockSeconds(m.groups!.to!) === undefined) fail(l.n, l10n.t('malformed timing line "{0}" (expected h:m:s.f --> h:m:s.f)', l.text.trim()));
       cues.push({ n: l.n, time: time!, rest: [] });
-    } else if (l.text.includes('-->')) fail(l.n, `malformed timing line "${l.text.trim()}" (expected h:m:s.f --> h:m:s.f)`);
+    } else if (l.text.includes('-->')) fail(l.n, l10n.t('malformed timing line "{0}" (expected h:m:s.f --> h:m:s.f)', l.text.trim()));
     else if (cues.length) cues[cues.length - 1]!.rest.push(l);
     else before.push(l.text);
   }
@@ -283,7 +284,7 @@ function teamsCues(body: string, fail: Fail): ParsedSource {
   let last: (SourceBlock & { kind: 'turn' }) | undefined;
   for (const c of cues) {
     if (c.rest.length < 2 || !isName(c.rest[0]!.text)) {
-      fail(c.rest[0]?.n ?? c.n, `expected the speaker's name on the line after the timing line, then the words`);
+      fail(c.rest[0]?.n ?? c.n, l10n.t("expected the speaker's name on the line after the timing line, then the words"));
     }
     const speaker = c.rest[0]!.text.trim();
     const text = c.rest.slice(1).map((l) => l.text.trim()).join('\n');

@@ -6,7 +6,7 @@
 // The server turns the edits into one WorkspaceEdit.
 import * as l10n from '../text/l10n';
 import picomatch from 'picomatch';
-import { ImportError, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './index';
+import { ImportError, LayoutChoiceError, TEXT_LAYOUTS, transcriptFileName, type ImportedSpeaker, type ImportResult, type LayoutId } from './index';
 import { labelKey } from '../parse/turnGrammar';
 import { parseIdentifiers } from '../parse/identifiers';
 import { minimalEdit, nextFreeCodes } from '../ops/informants';
@@ -130,7 +130,7 @@ async function convert(project: Project, sources: readonly ImportSource[], optio
     const result = await convertSource(s, settings);
     const chosen = options.targets?.[s.name];
     if (chosen !== undefined && (chosen.startsWith('/') || chosen.split('/').includes('..') || project.roleOf(chosen) !== 'transcript')) {
-      throw new ImportError(s.name, `cannot be imported as ${chosen}: not a transcript path of this project (see 'transcripts' in qda.yaml)`);
+      throw new ImportError(s.name, l10n.t("cannot be imported as {0}: not a transcript path of this project (see 'transcripts' in qda.yaml)", chosen));
     }
     out.push({ source: s.name, target: chosen ?? targetOf(project, s.name), result });
   }
@@ -149,7 +149,7 @@ export async function previewImport(project: Project, sources: readonly ImportSo
   try {
     converted = await convert(project, sources, options);
   } catch (err) {
-    const layouts = err instanceof ImportError && /layout/.test(err.detail) ? TEXT_LAYOUTS : undefined;
+    const layouts = err instanceof LayoutChoiceError ? TEXT_LAYOUTS : undefined;
     return { ...base, error: errorMessage(err, sources), ...(layouts ? { layouts } : {}) };
   }
   const twice = sameTarget(converted);
@@ -216,10 +216,10 @@ export async function planImport(project: Project, sources: readonly ImportSourc
   for (const c of converted) {
     const w = c.result.warnings;
     plan.warnings.push(...w.slice(0, 3));
-    if (w.length > 3) plan.warnings.push(`${c.source}: ${w.length - 3} more cues were left out or moved (\`qda import\` lists them all).`);
+    if (w.length > 3) plan.warnings.push(l10n.t('{0}: {1} more cues were left out or moved (`qda import` lists them all).', c.source, w.length - 3));
   }
   if (writes.identifiers) {
-    for (const ch of writes.identifiers.changed) plan.warnings.push(`${writes.identifiers.path}: a name that was ${ch.from} is now ${ch.to}.`);
+    for (const ch of writes.identifiers.changed) plan.warnings.push(l10n.t('{0}: a name that was {1} is now {2}.', writes.identifiers.path, ch.from, ch.to));
     plan.identifiersPath = writes.identifiers.path;
     if (writes.gitignore) plan.gitignore = true;
   }
@@ -230,7 +230,7 @@ export async function planImport(project: Project, sources: readonly ImportSourc
 function refusalMessage(r: ImportRefusal): string {
   switch (r.kind) {
     case 'same-target':
-      return `${r.source}: would be written to ${r.target}, like ${r.other}; import them one at a time. Nothing was written.`;
+      return l10n.t('{0}: would be written to {1}, like {2}; import them one at a time. Nothing was written.', r.source, r.target, r.other);
     case 'exists':
     case 'replaces-source':
       return l10n.t('{0} already exists (imported from {1}?); confirm to replace it. Nothing was written.', r.target, r.source);
@@ -238,7 +238,7 @@ function refusalMessage(r: ImportRefusal): string {
       return l10n.t('{0}. Nothing was written.', r.message);
     case 'no-project':
       // A project always has a place for real names; here for completeness.
-      return `There is no project to keep the real names ${r.names.map((n) => `"${n}"`).join(', ')} in. Nothing was written.`;
+      return l10n.t('There is no project to keep the real names {0} in. Nothing was written.', r.names.map((n) => `"${n}"`).join(', '));
   }
 }
 
@@ -254,7 +254,8 @@ export function firstWords(markdown: string, label: string, max = 12): string {
 }
 
 function errorMessage(err: unknown, sources: readonly ImportSource[]): string {
-  if (err instanceof ImportError) return `${err.message}. Nothing was written.`.replace(/\.\. Nothing/, '. Nothing');
-  const name = sources.length === 1 ? `${sources[0]!.name}: ` : '';
-  return `${name}${err instanceof Error ? err.message : String(err)}. Nothing was written.`;
+  // One full stop between the message and "Nothing was written", whatever the message ends with.
+  if (err instanceof ImportError) return l10n.t('{0}. Nothing was written.', err.message.replace(/\.$/, ''));
+  const message = err instanceof Error ? err.message : String(err);
+  return sources.length === 1 ? l10n.t('{0}: {1}. Nothing was written.', sources[0]!.name, message) : l10n.t('{0}. Nothing was written.', message);
 }

@@ -3,7 +3,8 @@
 // (core/parse/turnGrammar.ts), or one of the layouts transcription tools write. Whatever comes before
 // the first turn (a title, "Dato: …" lines, a transcription key) is kept as a header;
 // paragraphs that are not turns (headings, notes) are kept as they are, in their own paragraph.
-import { ImportError, splitFrontmatter, type ParsedSource } from './common';
+import * as l10n from '../text/l10n';
+import { ImportError, LayoutChoiceError, splitFrontmatter, type ParsedSource } from './common';
 import { detectLayout, LAYOUT_NAMES, parseLayout, TEXT_LAYOUTS, type Fail, type LayoutId } from './layouts';
 
 export interface Paragraph {
@@ -30,16 +31,22 @@ export function bodyToSource(fileName: string, body: string, knownLabels: Readon
   if (layout === undefined) {
     const found = detectLayout(body, knownLabels);
     if (found.layout === undefined && found.candidates.length > 1) {
-      throw new ImportError(
+      throw new LayoutChoiceError(
         fileName,
-        `could be read in more than one layout: ${found.candidates.map((c) => `${c} (${LAYOUT_NAMES[c]})`).join(' or ')}; choose one with --layout ${found.candidates.join('|')}`,
+        l10n.t(
+          'could be read in more than one layout: {0}; choose one with --layout {1}',
+          found.candidates.map((c) => `${c} (${l10n.t(LAYOUT_NAMES[c])})`).join(l10n.t(' or ')),
+          found.candidates.join('|'),
+        ),
       );
     }
     if (found.layout === undefined) {
-      throw new ImportError(
+      throw new LayoutChoiceError(
         fileName,
-        `has no speaker turns: no layout recognised (expected paragraphs or lines that start with a label such as "Intervjuer:", or a layout of Teams, Zoom, Otter, f4transkript, noScribe or Whisper); ` +
-          `if it has no speaker labels at all, choose the layout: --layout unlabelled (one of ${TEXT_LAYOUTS.join(', ')})`,
+        l10n.t(
+          'has no speaker turns: no layout recognised (expected paragraphs or lines that start with a label such as "Intervjuer:", or a layout of Teams, Zoom, Otter, f4transkript, noScribe or Whisper); if it has no speaker labels at all, choose the layout: --layout unlabelled (one of {0})',
+          TEXT_LAYOUTS.join(', '),
+        ),
       );
     }
     layout = found.layout;
@@ -79,7 +86,7 @@ export function paragraphsToSource(fileName: string, paragraphs: Paragraph[], kn
   const fail: Fail = (at, detail) => {
     let k = 0;
     while (k + 1 < firstLines.length && firstLines[k + 1]! <= at) k++;
-    throw new ImportError(fileName, `paragraph ${k + 1}: ${detail}`);
+    throw new ImportError(fileName, l10n.t('paragraph {0}: {1}', k + 1, detail));
   };
   return bodyToSource(fileName, texts.join('\n\n'), knownLabels, options, fail);
 }

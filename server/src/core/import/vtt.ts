@@ -15,6 +15,7 @@
 // objects and gives no line numbers; webvtt-parser, node-webvtt and media-captions either refuse
 // whole files on the first bad cue or drop them without saying where. Neither knows Zoom's
 // "Name: text" convention nor merges cues into turns, which is most of the work here.
+import * as l10n from '../text/l10n';
 import { checkSize, decodeText, ImportError, type ParsedSource, type SourceBlock } from './common';
 import { speakerPrefixes } from './cueSpeakers';
 
@@ -72,7 +73,7 @@ export function parseVtt(fileName: string, text: string): VttParse {
   const lines = text.split('\n');
   if (text.endsWith('\n')) lines.pop();
   if (!/^WEBVTT(?:[ \t]|$)/.test(lines[0] ?? '')) {
-    throw new ImportError(fileName, 'is not a WebVTT file: the first line must be "WEBVTT"', 1);
+    throw new ImportError(fileName, l10n.t('is not a WebVTT file: the first line must be "WEBVTT"'), 1);
   }
   const found: { line: number; msg: string }[] = [];
   const warn = (line: number, msg: string): void => {
@@ -111,7 +112,7 @@ export function parseVtt(fileName: string, text: string): VttParse {
       if (!hasArrow && prev && prev.payload.length > 0) {
         // A blank line inside a cue of a hand-edited file: the words belong to the cue before.
         prev.payload.push(...block);
-        warn(blockStart + 1, `a blank line inside the cue of line ${prev.line}; the text after it ("${truncate(block.join(' '))}") is kept with that cue`);
+        warn(blockStart + 1, l10n.t('a blank line inside the cue of line {0}; the text after it ("{1}") is kept with that cue', prev.line, truncate(block.join(' '))));
       } else if (block.some((l) => l.trim() !== '')) {
         const bad = hasArrow ? block.find((l) => l.includes('-->'))! : timingLine;
         const badLine = blockStart + block.indexOf(bad) + 1;
@@ -119,8 +120,8 @@ export function parseVtt(fileName: string, text: string): VttParse {
         warn(
           hasArrow ? badLine : blockStart + 1,
           hasArrow
-            ? `malformed cue timing "${truncate(bad)}" (expected hh:mm:ss.ttt --> hh:mm:ss.ttt); this cue was left out: "${truncate(block.filter((l) => l !== bad).join(' '))}"`
-            : `a block that is not a cue (no "00:00:01.000 --> 00:00:04.000" timing line) was left out: "${truncate(block.join(' '))}"`,
+            ? l10n.t('malformed cue timing "{0}" (expected hh:mm:ss.ttt --> hh:mm:ss.ttt); this cue was left out: "{1}"', truncate(bad), truncate(block.filter((l) => l !== bad).join(' ')))
+            : l10n.t('a block that is not a cue (no "00:00:01.000 --> 00:00:04.000" timing line) was left out: "{0}"', truncate(block.join(' '))),
         );
       }
       i = Math.max(end, timingAt + 1);
@@ -142,9 +143,9 @@ export function parseVtt(fileName: string, text: string): VttParse {
   const cues = cuesWithSpeakers(deduped, 'vtt');
   if (!cues.some((c) => c.text !== '')) {
     if (firstBadTiming) {
-      throw new ImportError(fileName, `has no cues: "${truncate(firstBadTiming.text)}" is not a cue timing (expected hh:mm:ss.ttt --> hh:mm:ss.ttt)`, firstBadTiming.line);
+      throw new ImportError(fileName, l10n.t('has no cues: "{0}" is not a cue timing (expected hh:mm:ss.ttt --> hh:mm:ss.ttt)', truncate(firstBadTiming.text)), firstBadTiming.line);
     }
-    throw new ImportError(fileName, raw.length === 0 ? 'has no cues (no "00:00:01.000 --> 00:00:04.000" timing line after the WEBVTT header)' : 'has no cues with text (every cue is empty)');
+    throw new ImportError(fileName, raw.length === 0 ? l10n.t('has no cues (no "00:00:01.000 --> 00:00:04.000" timing line after the WEBVTT header)') : l10n.t('has no cues with text (every cue is empty)'));
   }
   // In the order of the file's lines (a stable sort keeps two warnings of one line in order).
   const warnings = found.sort((a, b) => a.line - b.line).map((w) => `${fileName}:${w.line}: ${w.msg}`);
@@ -197,7 +198,7 @@ function sortCues(raw: RawCue[], warn: (line: number, msg: string) => void): Raw
   for (const c of raw) {
     if (c.start < maxStart) {
       unordered = true;
-      warn(c.line, `this cue starts at ${clock(c.start)}, before the cue of line ${maxLine} (${clock(maxStart)}); it was moved into time order`);
+      warn(c.line, l10n.t('this cue starts at {0}, before the cue of line {1} ({2}); it was moved into time order', clock(c.start), maxLine, clock(maxStart)));
     } else {
       maxStart = c.start;
       maxLine = c.line;

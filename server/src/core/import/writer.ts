@@ -3,6 +3,7 @@
 // every turn goes through on the way.
 import { Document, isMap, YAMLSeq } from 'yaml';
 import { GROUP_LABELS, labelKey } from '../parse/turnGrammar';
+import * as l10n from '../text/l10n';
 import { DEFAULT_INTERVIEWERS, ImportError, type ImportedSpeaker, type ImportOptions, type ImportResult, type Language, type ParsedSource } from './common';
 
 /** Words as the whole project counts them: runs of non-whitespace. */
@@ -73,7 +74,7 @@ export function writeTranscript(fileName: string, parsed: ParsedSource, options:
   const language = options.language ?? 'nb';
   const mapping = new Map<string, { from: string; to: string }>();
   for (const [from, to] of Object.entries(options.speakers ?? {})) {
-    if (to.trim() === '') throw new ImportError(fileName, `the speaker mapping for "${from}" has no label`);
+    if (to.trim() === '') throw new ImportError(fileName, l10n.t('the speaker mapping for "{0}" has no label', from));
     mapping.set(labelKey(from), { from, to: to.trim() });
   }
   const interviewerKeys = new Set([...DEFAULT_INTERVIEWERS, ...(options.interviewers ?? [])].map(labelKey));
@@ -130,7 +131,7 @@ export function writeTranscript(fileName: string, parsed: ParsedSource, options:
     const ts = block.time !== undefined ? ` [${formatTimestamp(block.time)}]` : '';
     paragraphs.push(`**${sp.label}:**${ts}${text ? ' ' + text : ''}`);
   }
-  if (turns === 0) throw new ImportError(fileName, 'has no speaker turns (expected paragraphs that start with a label such as "Intervjuer:")');
+  if (turns === 0) throw new ImportError(fileName, l10n.t('has no speaker turns (expected paragraphs that start with a label such as "Intervjuer:")'));
 
   const speakerList = [...speakers.values()].map(({ key: _key, ...rest }) => rest);
   const informants: string[] = [];
@@ -158,7 +159,8 @@ export function writeTranscript(fileName: string, parsed: ParsedSource, options:
 
   const markdown = `---\n${fmText}\n---\n${paragraphs.join('\n\n')}\n`;
   const changes: string[] = [];
-  if (separators > 0) changes.push(`${separators} Unicode line or paragraph separator${separators === 1 ? '' : 's'} (U+2028/U+2029) became line breaks (a space inside a turn)`);
+  if (separators === 1) changes.push(l10n.t('{0} Unicode line or paragraph separator (U+2028/U+2029) became line breaks (a space inside a turn)', separators));
+  else if (separators > 1) changes.push(l10n.t('{0} Unicode line or paragraph separators (U+2028/U+2029) became line breaks (a space inside a turn)', separators));
   return { markdown, title, date, speakers: speakerList, informants, turns, words, identifiers, layout: parsed.layout, changes };
 }
 

@@ -4,6 +4,7 @@
 import type { CodebookCategory, CodebookCode, Coding } from '../model/model';
 import type { Project } from '../project/project';
 import { compareCodings, serializeCoding, type CodingsFile, type OffsetEdit } from '../parse/codings';
+import * as l10n from '../text/l10n';
 import { normalizeName } from '../text/text';
 import type { FileEdit } from './operations';
 
@@ -72,9 +73,9 @@ export function codebookText(project: Project): string {
 /** A name as it may be typed: whitespace collapsed; refused when links could not carry it. */
 export function checkNewName(raw: string): { name: string } | { error: string } {
   const name = raw.replace(/\s+/g, ' ').trim();
-  if (name === '') return { error: 'A name cannot be empty.' };
-  if (/[[\]|]/.test(name)) return { error: `'${name}' cannot be used as a name: [, ] and | would break [[links]] to it.` };
-  if (name.startsWith('#')) return { error: `'${name}' cannot start with #.` };
+  if (name === '') return { error: l10n.t('A name cannot be empty.') };
+  if (/[[\]|]/.test(name)) return { error: l10n.t("'{0}' cannot be used as a name: [, ] and | would break [[links]] to it.", name) };
+  if (name.startsWith('#')) return { error: l10n.t("'{0}' cannot start with #.", name) };
   return { name };
 }
 
@@ -82,13 +83,13 @@ export function checkNewName(raw: string): { name: string } | { error: string } 
 export function collision(project: Project, name: string, self?: Item): string | undefined {
   const key = normalizeName(name);
   for (const c of project.codebook.codes) {
-    if (normalizeName(c.name) === key && !(self?.kind === 'code' && self.code === c)) return `There is already a code '${c.name}' (${project.codebook.path} line ${c.line + 1}). Merge the codes instead if they mean the same.`;
+    if (normalizeName(c.name) === key && !(self?.kind === 'code' && self.code === c)) return l10n.t("There is already a code '{0}' ({1} line {2}). Merge the codes instead if they mean the same.", c.name, project.codebook.path, c.line + 1);
   }
   for (const c of project.codebook.categories) {
-    if (normalizeName(c.name) === key && !(self?.kind === 'category' && self.category === c)) return `There is already a category '${c.name}' (${project.codebook.path} line ${c.line + 1}).`;
+    if (normalizeName(c.name) === key && !(self?.kind === 'category' && self.category === c)) return l10n.t("There is already a category '{0}' ({1} line {2}).", c.name, project.codebook.path, c.line + 1);
   }
   const target = project.resolveLink(name);
-  if (target?.kind === 'note') return `The note ${target.path} already has the name '${name}'; [[${name}]] links would become ambiguous.`;
+  if (target?.kind === 'note') return l10n.t("The note {0} already has the name '{1}'; [[{1}]] links would become ambiguous.", target.path, name);
   return undefined;
 }
 

@@ -4,6 +4,7 @@
 import type { CodebookCategory, CodebookCode } from '../model/model';
 import type { Project } from '../project/project';
 import { escapeCodeName, isUncategorisedName } from '../parse/codebook';
+import * as l10n from '../text/l10n';
 import type { OperationResult } from './operations';
 import {
   EditSet,
@@ -52,7 +53,7 @@ function relevel(project: Project, block: Block, level: number): string | { erro
   if (block.item.kind !== 'category') return block.text;
   const shift = level - block.item.category.level;
   const inside = project.codebook.categories.filter((c) => c.range.start >= block.start && c.range.start < block.end);
-  if (inside.some((c) => c.level + shift > 6)) return { error: `'${block.name}' has too many levels of sub-categories to go there (Markdown headings stop at level 6).` };
+  if (inside.some((c) => c.level + shift > 6)) return { error: l10n.t("'{0}' has too many levels of sub-categories to go there (Markdown headings stop at level 6).", block.name) };
   let out = block.text;
   for (const c of [...inside].sort((a, b) => b.range.start - a.range.start)) {
     const at = c.range.start - block.start;
@@ -67,10 +68,18 @@ function resolveItems(project: Project, names: readonly string[]): Item[] | { er
   const items: Item[] = [];
   for (const n of names) {
     const item = findItem(project, n);
-    if (!item) return { error: `There is no code or category '${n}' in ${project.codebook.path}.` };
+    if (!item) return { error: l10n.t("There is no code or category '{0}' in {1}.", n, project.codebook.path) };
     items.push(item);
   }
   return items;
+}
+
+/** What a move did, one whole sentence per case (plurals differ between languages). */
+function movedMessage(codes: number, cats: number): string {
+  if (cats === 0) return codes === 1 ? l10n.t('Moved {0} code.', codes) : l10n.t('Moved {0} codes.', codes);
+  if (codes === 0) return cats === 1 ? l10n.t('Moved {0} category.', cats) : l10n.t('Moved {0} categories.', cats);
+  if (codes === 1) return cats === 1 ? l10n.t('Moved {0} code and {1} category.', codes, cats) : l10n.t('Moved {0} code and {1} categories.', codes, cats);
+  return cats === 1 ? l10n.t('Moved {0} codes and {1} category.', codes, cats) : l10n.t('Moved {0} codes and {1} categories.', codes, cats);
 }
 
 /** Drops items that lie inside another item of the list (they move with it). */
@@ -119,7 +128,7 @@ function directCodes(project: Project, c: CodebookCategory): CodebookCode[] {
 export function moveItems(project: Project, names: readonly string[], target: MoveTarget): OperationResult {
   const resolved = resolveItems(project, names);
   if ('error' in resolved) return { edits: [], error: resolved.error };
-  if (resolved.length === 0) return { edits: [], error: 'Nothing to move.' };
+  if (resolved.length === 0) return { edits: [], error: l10n.t('Nothing to move.') };
   const text = codebookText(project);
   const blocks = outermost(text, resolved);
   const codes = blocks.filter((b) => b.item.kind === 'code');
@@ -144,9 +153,9 @@ export function moveItems(project: Project, names: readonly string[], target: Mo
   let newText: string;
   if (target.kind === 'under') {
     const parent = project.findCode(target.code);
-    if (!parent) return fail(`There is no code '${target.code}'.`);
-    if (cats.length > 0) return fail('A category cannot go under a code; drop it on a category instead.');
-    if (codes.some((b) => b.start <= parent.range.start && parent.range.end <= b.end)) return fail(`'${parent.name}' cannot go under itself or its own child codes.`);
+    if (!parent) return fail(l10n.t("There is no code '{0}'.", target.code));
+    if (cats.length > 0) return fail(l10n.t('A category cannot go under a code; drop it on a category instead.'));
+    if (codes.some((b) => b.start <= parent.range.start && parent.range.end <= b.end)) return fail(l10n.t("'{0}' cannot go under itself or its own child codes.", parent.name));
     const indent = indentOf(text, parent.range.start) + markerWidth(text, parent.range.start);
     const r = place(undefined, indent);
     if (typeof r !== 'string') return fail(r.error);
@@ -155,9 +164,9 @@ export function moveItems(project: Project, names: readonly string[], target: Mo
     newText = (endsWithoutNewline(text, at) ? '\n' : '') + pieces.join('');
   } else if (target.kind === 'into') {
     const category = project.findCategory(target.category);
-    if (!category) return fail(`There is no category '${target.category}'.`);
-    if (cats.some((b) => b.start <= category.range.start && category.range.start < b.end)) return fail(`'${category.name}' cannot go into itself or its own sub-categories.`);
-    if (codes.length > 0 && cats.length > 0) return fail('Move codes and categories separately.');
+    if (!category) return fail(l10n.t("There is no category '{0}'.", target.category));
+    if (cats.some((b) => b.start <= category.range.start && category.range.start < b.end)) return fail(l10n.t("'{0}' cannot go into itself or its own sub-categories.", category.name));
+    if (codes.length > 0 && cats.length > 0) return fail(l10n.t('Move codes and categories separately.'));
     if (codes.length > 0) {
       const own = directCodes(project, category).filter((c) => !blocks.some((b) => b.start <= c.range.start && c.range.end <= b.end));
       const last = own[own.length - 1];
@@ -174,7 +183,7 @@ export function moveItems(project: Project, names: readonly string[], target: Mo
         newText = '\n\n' + pieces.join('').replace(/\n+$/, '') + (at === text.length ? '\n' : '');
       }
     } else {
-      if (category.level >= 6) return fail(`'${category.name}' is at heading level 6; no deeper level exists.`);
+      if (category.level >= 6) return fail(l10n.t("'{0}' is at heading level 6; no deeper level exists.", category.name));
       const r = place(category.level + 1, undefined);
       if (typeof r !== 'string') return fail(r.error);
       at = trimBack(text, category.range.end, category.nameRange.end, blocks);
@@ -182,17 +191,17 @@ export function moveItems(project: Project, names: readonly string[], target: Mo
     }
   } else {
     const sibling = findItem(project, target.sibling);
-    if (!sibling) return fail(`There is no code or category '${target.sibling}'.`);
+    if (!sibling) return fail(l10n.t("There is no code or category '{0}'.", target.sibling));
     const siblingBlock = blockOf(text, sibling);
-    if (blocks.some((b) => b.start <= siblingBlock.start && siblingBlock.end <= b.end)) return fail(`'${target.sibling}' is one of the items being moved.`);
+    if (blocks.some((b) => b.start <= siblingBlock.start && siblingBlock.end <= b.end)) return fail(l10n.t("'{0}' is one of the items being moved.", target.sibling));
     if (sibling.kind === 'code') {
-      if (cats.length > 0) return fail('A category goes next to another category, or into one.');
+      if (cats.length > 0) return fail(l10n.t('A category goes next to another category, or into one.'));
       const r = place(undefined, indentOf(text, sibling.code.range.start));
       if (typeof r !== 'string') return fail(r.error);
       at = target.kind === 'before' ? siblingBlock.start : siblingBlock.end;
       newText = (endsWithoutNewline(text, at) ? '\n' : '') + pieces.join('');
     } else {
-      if (codes.length > 0) return fail('A code goes into a category, next to another code or under a code.');
+      if (codes.length > 0) return fail(l10n.t('A code goes into a category, next to another code or under a code.'));
       const r = place(sibling.category.level, undefined);
       if (typeof r !== 'string') return fail(r.error);
       const body = pieces.map((p) => p.replace(/\s+$/, '')).join('\n\n');
@@ -208,13 +217,13 @@ export function moveItems(project: Project, names: readonly string[], target: Mo
       }
     }
   }
-  if (insideRemoved(at, blocks)) return fail('The items cannot be moved inside themselves.');
+  if (insideRemoved(at, blocks)) return fail(l10n.t('The items cannot be moved inside themselves.'));
   const edits = new EditSet();
   for (const b of blocks) edits.add(project.codebook.path, { start: b.start, end: b.end, newText: '' });
   edits.add(project.codebook.path, { start: at, end: at, newText });
   const nCodes = codes.length;
   const nCats = cats.length;
-  return { edits: edits.fileEdits(), message: `Moved ${[nCodes ? `${nCodes} code${nCodes === 1 ? '' : 's'}` : '', nCats ? `${nCats} categor${nCats === 1 ? 'y' : 'ies'}` : ''].filter(Boolean).join(' and ')}.` };
+  return { edits: edits.fileEdits(), message: movedMessage(nCodes, nCats) };
 }
 
 // ---- new category / group -------------------------------------------------------------
@@ -228,7 +237,7 @@ export function newCategory(project: Project, rawName: string, options: { parent
   if ('error' in checked) return { edits: [], error: checked.error };
   const name = checked.name;
   const clash = collision(project, name);
-  if (clash) return { edits: [], error: `No category added: ${clash}` };
+  if (clash) return { edits: [], error: l10n.t('No category added: {0}', clash) };
   const text = codebookText(project);
   let level = 2;
   let at: number;
@@ -236,13 +245,13 @@ export function newCategory(project: Project, rawName: string, options: { parent
   if (options.codes && options.codes.length > 0) {
     const items = resolveItems(project, options.codes);
     if ('error' in items) return { edits: [], error: items.error };
-    if (items.some((i) => i.kind !== 'code')) return { edits: [], error: 'Only codes can be grouped; move categories by dragging them.' };
+    if (items.some((i) => i.kind !== 'code')) return { edits: [], error: l10n.t('Only codes can be grouped; move categories by dragging them.') };
     blocks = outermost(text, items);
   }
   const parent = options.parent !== undefined ? project.findCategory(options.parent) : undefined;
-  if (options.parent !== undefined && !parent) return { edits: [], error: `There is no category '${options.parent}'.` };
+  if (options.parent !== undefined && !parent) return { edits: [], error: l10n.t("There is no category '{0}'.", options.parent) };
   if (parent) {
-    if (parent.level >= 6) return { edits: [], error: `'${parent.name}' is at heading level 6; no deeper level exists.` };
+    if (parent.level >= 6) return { edits: [], error: l10n.t("'{0}' is at heading level 6; no deeper level exists.", parent.name) };
     level = parent.level + 1;
     at = trimBack(text, parent.range.end, parent.nameRange.end, blocks);
   } else {
@@ -261,5 +270,5 @@ export function newCategory(project: Project, rawName: string, options: { parent
   for (const b of blocks) edits.add(project.codebook.path, { start: b.start, end: b.end, newText: '' });
   const trailing = at === text.length ? '\n' : '';
   edits.add(project.codebook.path, { start: at, end: at, newText: lead + body + trailing }, !project.texts.has(project.codebook.path));
-  return { edits: edits.fileEdits(), message: blocks.length ? `Grouped ${blocks.length} code${blocks.length === 1 ? '' : 's'} into '${name}'.` : `Added category '${name}'.` };
+  return { edits: edits.fileEdits(), message: blocks.length === 0 ? l10n.t("Added category '{0}'.", name) : blocks.length === 1 ? l10n.t("Grouped {0} code into '{1}'.", blocks.length, name) : l10n.t("Grouped {0} codes into '{1}'.", blocks.length, name) };
 }

@@ -9,6 +9,7 @@ import type { Project } from '../project/project';
 import type { OffsetEdit } from '../parse/codings';
 import { escapeCodeName, uncategorisedHeading } from '../parse/codebook';
 import { CONFIG_FILE } from '../parse/config';
+import * as l10n from '../text/l10n';
 import { normalizeName } from '../text/text';
 import type { OperationResult } from './operations';
 import {
@@ -66,14 +67,14 @@ function yamlKey(name: string): string {
  */
 export function renameItem(project: Project, oldName: string, rawNewName: string): OperationResult {
   const item = findItem(project, oldName);
-  if (!item) return { edits: [], error: `There is no code or category '${oldName}' in ${project.codebook.path}.` };
+  if (!item) return { edits: [], error: l10n.t("There is no code or category '{0}' in {1}.", oldName, project.codebook.path) };
   const checked = checkNewName(rawNewName);
   if ('error' in checked) return { edits: [], error: checked.error };
   const newName = checked.name;
   const currentName = item.kind === 'code' ? item.code.name : item.category.name;
-  if (newName === currentName) return { edits: [], error: `The name is already '${newName}'.` };
+  if (newName === currentName) return { edits: [], error: l10n.t("The name is already '{0}'.", newName) };
   const clash = collision(project, newName, item);
-  if (clash) return { edits: [], error: `Not renamed: ${clash}` };
+  if (clash) return { edits: [], error: l10n.t('Not renamed: {0}', clash) };
   const edits = new EditSet();
   const range = item.kind === 'code' ? item.code.nameRange : item.category.nameRange;
   edits.add(project.codebook.path, { start: range.start, end: range.end, newText: escapeCodeName(newName) });
@@ -82,7 +83,7 @@ export function renameItem(project: Project, oldName: string, rawNewName: string
     const key = normalizeName(currentName);
     const files = filesUsing(project, new Set([key]));
     const blocked = writeBlockedFiles(project, files);
-    if (blocked) return { edits: [], error: `Not renamed: ${blocked}.` };
+    if (blocked) return { edits: [], error: l10n.t('Not renamed: {0}.', blocked) };
     for (const file of files) {
       const r = transformCodingsFile(file, project.texts.get(file.path) ?? '', (c) => (normalizeName(c.code) === key ? { ...c, code: newName } : undefined));
       edits.add(file.path, r.edits);
@@ -91,8 +92,11 @@ export function renameItem(project: Project, oldName: string, rawNewName: string
     colorKeyEdits(project, currentName, newName, edits);
   }
   const links = linkEdits(project, currentName, newName, edits);
-  const what = item.kind === 'code' ? 'code' : 'category';
-  return { edits: edits.fileEdits(), message: `Renamed ${what} '${currentName}' to '${newName}' (${codings} codings, ${links} links).` };
+  const message =
+    item.kind === 'code'
+      ? l10n.t("Renamed code '{0}' to '{1}' ({2} codings, {3} links).", currentName, newName, codings, links)
+      : l10n.t("Renamed category '{0}' to '{1}' ({2} codings, {3} links).", currentName, newName, codings, links);
+  return { edits: edits.fileEdits(), message };
 }
 
 // ---- merge ----------------------------------------------------------------------------
@@ -110,7 +114,7 @@ function sentence(s: string): string {
  */
 export function mergeCodes(project: Project, sourceNames: readonly string[], targetName: string): OperationResult {
   const target = project.findCode(targetName);
-  if (!target) return { edits: [], error: `There is no code '${targetName}' to merge into.` };
+  if (!target) return { edits: [], error: l10n.t("There is no code '{0}' to merge into.", targetName) };
   const targetKey = normalizeName(target.name);
   const sources: Array<{ name: string; code?: CodebookCode }> = [];
   const seen = new Set<string>();
@@ -119,16 +123,16 @@ export function mergeCodes(project: Project, sourceNames: readonly string[], tar
     if (key === targetKey || seen.has(key)) continue;
     seen.add(key);
     const code = project.findCode(raw);
-    if (!code && project.codingsOfCode(raw).length === 0) return { edits: [], error: `There is no code '${raw}' in the codebook or the codings.` };
-    if (code && code.children.length > 0) return { edits: [], error: `'${code.name}' has child codes (${code.children.join(', ')}); move or merge them first.` };
-    if (code && isAncestor(project, code, target)) return { edits: [], error: `'${target.name}' is inside '${code.name}'.` };
+    if (!code && project.codingsOfCode(raw).length === 0) return { edits: [], error: l10n.t("There is no code '{0}' in the codebook or the codings.", raw) };
+    if (code && code.children.length > 0) return { edits: [], error: l10n.t("'{0}' has child codes ({1}); move or merge them first.", code.name, code.children.join(', ')) };
+    if (code && isAncestor(project, code, target)) return { edits: [], error: l10n.t("'{0}' is inside '{1}'.", target.name, code.name) };
     sources.push({ name: code?.name ?? raw, code });
   }
-  if (sources.length === 0) return { edits: [], error: 'Choose at least one other code to merge.' };
+  if (sources.length === 0) return { edits: [], error: l10n.t('Choose at least one other code to merge.') };
   const keys = new Set(sources.map((s) => normalizeName(s.name)));
   const files = filesUsing(project, keys);
   const blocked = writeBlockedFiles(project, files);
-  if (blocked) return { edits: [], error: `Not merged: ${blocked}.` };
+  if (blocked) return { edits: [], error: l10n.t('Not merged: {0}.', blocked) };
 
   const edits = new EditSet();
   let moved = 0;
@@ -165,7 +169,9 @@ export function mergeCodes(project: Project, sourceNames: readonly string[], tar
   return {
     edits: edits.fileEdits(),
     removed: duplicates,
-    message: `Merged ${sources.map((s) => `'${s.name}'`).join(', ')} into '${target.name}': ${moved} codings moved${duplicates ? `, ${duplicates} duplicates removed` : ''}, ${links} links updated.`,
+    message: duplicates
+      ? l10n.t("Merged {0} into '{1}': {2} codings moved, {3} duplicates removed, {4} links updated.", sources.map((s) => `'${s.name}'`).join(', '), target.name, moved, duplicates, links)
+      : l10n.t("Merged {0} into '{1}': {2} codings moved, {3} links updated.", sources.map((s) => `'${s.name}'`).join(', '), target.name, moved, links),
   };
 }
 
@@ -196,11 +202,11 @@ function descriptionEdit(text: string, code: CodebookCode, description: string):
 /** Sets the description of a code (the rest of its list item's line) or a category (the paragraph under its heading). */
 export function setDescription(project: Project, name: string, description: string): OperationResult {
   const item = findItem(project, name);
-  if (!item) return { edits: [], error: `There is no code or category '${name}' in ${project.codebook.path}.` };
+  if (!item) return { edits: [], error: l10n.t("There is no code or category '{0}' in {1}.", name, project.codebook.path) };
   const text = codebookText(project);
   const flat = description.replace(/\s+/g, ' ').trim();
   if (item.kind === 'code') {
-    return { edits: [{ path: project.codebook.path, edits: [descriptionEdit(text, item.code, flat)] }], message: `Description of '${item.code.name}' updated.` };
+    return { edits: [{ path: project.codebook.path, edits: [descriptionEdit(text, item.code, flat)] }], message: l10n.t("Description of '{0}' updated.", item.code.name) };
   }
   const c = item.category;
   const headingEnd = afterLineOf(text, c.nameRange.end);
@@ -215,11 +221,11 @@ export function setDescription(project: Project, name: string, description: stri
       const after = afterLineOf(text, end);
       return { edits: [{ path: project.codebook.path, edits: [{ start: headingEnd, end: text.slice(end, after).trim() === '' ? after : end, newText: '' }] }] };
     }
-    return { edits: [{ path: project.codebook.path, edits: [{ start: p, end, newText: flat }] }], message: `Description of '${c.name}' updated.` };
+    return { edits: [{ path: project.codebook.path, edits: [{ start: p, end, newText: flat }] }], message: l10n.t("Description of '{0}' updated.", c.name) };
   }
-  if (!flat) return { edits: [], error: `'${c.name}' has no description.` };
+  if (!flat) return { edits: [], error: l10n.t("'{0}' has no description.", c.name) };
   const lead = endsWithoutNewline(text, headingEnd) ? '\n' : '';
-  return { edits: [{ path: project.codebook.path, edits: [{ start: headingEnd, end: headingEnd, newText: `${lead}${flat}\n` }] }], message: `Description of '${c.name}' updated.` };
+  return { edits: [{ path: project.codebook.path, edits: [{ start: headingEnd, end: headingEnd, newText: `${lead}${flat}\n` }] }], message: l10n.t("Description of '{0}' updated.", c.name) };
 }
 
 // ---- colour ---------------------------------------------------------------------------
@@ -228,7 +234,7 @@ export function setDescription(project: Project, name: string, description: stri
 export function setColor(project: Project, name: string, color: string): OperationResult {
   const code = project.findCode(name);
   const codeName = code?.name ?? name;
-  if (color !== '' && !/^#[0-9a-fA-F]{6}$/.test(color)) return { edits: [], error: `'${color}' is not a colour like #e6194b.` };
+  if (color !== '' && !/^#[0-9a-fA-F]{6}$/.test(color)) return { edits: [], error: l10n.t("'{0}' is not a colour like #e6194b.", color) };
   const text = project.texts.get(CONFIG_FILE);
   const value = JSON.stringify(color);
   if (text === undefined) {
@@ -236,7 +242,7 @@ export function setColor(project: Project, name: string, color: string): Operati
     return { edits: [{ path: CONFIG_FILE, create: true, edits: [{ start: 0, end: 0, newText: `colors:\n  ${yamlKey(codeName)}: ${value}\n` }] }] };
   }
   const doc = parseDocument(text);
-  if (doc.errors.length > 0) return { edits: [], error: 'qda.yaml does not parse; fix it first.' };
+  if (doc.errors.length > 0) return { edits: [], error: l10n.t('qda.yaml does not parse; fix it first.') };
   const colors = isMap(doc.contents) ? doc.get('colors', true) : undefined;
   if (isMap(colors)) {
     const pair = (colors as YAMLMap).items.find((p): p is Pair => isPair(p) && isScalar(p.key) && normalizeName(String(p.key.value)) === normalizeName(codeName));
@@ -277,11 +283,11 @@ export function deleteCode(project: Project, name: string): OperationResult {
   const code = project.findCode(name);
   const codeName = code?.name ?? name;
   const key = normalizeName(codeName);
-  if (!code && project.codingsOfCode(name).length === 0) return { edits: [], error: `There is no code '${name}'.` };
-  if (code && code.children.length > 0) return { edits: [], error: `'${code.name}' has child codes (${code.children.join(', ')}); move, merge or delete them first.` };
+  if (!code && project.codingsOfCode(name).length === 0) return { edits: [], error: l10n.t("There is no code '{0}'.", name) };
+  if (code && code.children.length > 0) return { edits: [], error: l10n.t("'{0}' has child codes ({1}); move, merge or delete them first.", code.name, code.children.join(', ')) };
   const files = filesUsing(project, new Set([key]));
   const blocked = writeBlockedFiles(project, files);
-  if (blocked) return { edits: [], error: `Not deleted: ${blocked}.` };
+  if (blocked) return { edits: [], error: l10n.t('Not deleted: {0}.', blocked) };
   const edits = new EditSet();
   let removed = 0;
   for (const file of files) {
@@ -297,8 +303,21 @@ export function deleteCode(project: Project, name: string): OperationResult {
   return {
     edits: edits.fileEdits(),
     removed,
-    message: `Deleted code '${codeName}' and its ${removed} coding${removed === 1 ? '' : 's'}${links ? `; ${links} [[link${links === 1 ? '' : 's'}]] to it no longer resolve` : ''}.`,
+    message: deletedMessage(codeName, removed, links),
   };
+}
+
+/** What a deletion did, one whole sentence per case (plurals differ between languages). */
+function deletedMessage(code: string, removed: number, links: number): string {
+  if (links === 0) return removed === 1 ? l10n.t("Deleted code '{0}' and its {1} coding.", code, removed) : l10n.t("Deleted code '{0}' and its {1} codings.", code, removed);
+  if (links === 1) {
+    return removed === 1
+      ? l10n.t("Deleted code '{0}' and its {1} coding; {2} [[link]] to it no longer resolve.", code, removed, links)
+      : l10n.t("Deleted code '{0}' and its {1} codings; {2} [[link]] to it no longer resolve.", code, removed, links);
+  }
+  return removed === 1
+    ? l10n.t("Deleted code '{0}' and its {1} coding; {2} [[links]] to it no longer resolve.", code, removed, links)
+    : l10n.t("Deleted code '{0}' and its {1} codings; {2} [[links]] to it no longer resolve.", code, removed, links);
 }
 
 /** Where "New code" without a category goes, for messages. */

@@ -121,7 +121,7 @@ export function withInformantAttribute(text: string | undefined, informant: stri
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const line = err.linePos?.[0]?.line;
-    throw new Error(`${CONFIG_FILE}${line !== undefined ? `:${line}` : ''} does not parse (${err.message.split('\n')[0]}); fix it first.`);
+    throw new Error(line !== undefined ? l10n.t('{0}:{1} does not parse ({2}); fix it first.', CONFIG_FILE, line, err.message.split('\n')[0]) : l10n.t('{0} does not parse ({1}); fix it first.', CONFIG_FILE, err.message.split('\n')[0]));
   }
   const k = yamlScalar(informant);
   const a = yamlScalar(attribute);
@@ -131,7 +131,7 @@ export function withInformantAttribute(text: string | undefined, informant: stri
     if (v === undefined) return src;
     return `${src}${src === '' || src.endsWith('\n') ? '' : '\n'}informants:\n  ${k}: { ${a}: ${v} }\n`;
   }
-  if (!isMap(contents)) throw new Error(`${CONFIG_FILE} is not a mapping of settings; fix it first.`);
+  if (!isMap(contents)) throw new Error(l10n.t('{0} is not a mapping of settings; fix it first.', CONFIG_FILE));
   const infPair = contents.items.find((p) => keyOf(p) === 'informants');
   if (!infPair) {
     if (v === undefined) return src;
@@ -141,7 +141,7 @@ export function withInformantAttribute(text: string | undefined, informant: stri
   if (isSeq(informants) || informants === null || (isScalar(informants) && informants.value === null) || (isMap(informants) && (informants.flow || informants.items.length === 0))) {
     return rewriteWhole(doc, informant, attribute, value);
   }
-  if (!isMap(informants)) throw new Error(`${CONFIG_FILE}: 'informants' must be a mapping of informant codes to attributes; fix it first.`);
+  if (!isMap(informants)) throw new Error(l10n.t("{0}: 'informants' must be a mapping of informant codes to attributes; fix it first.", CONFIG_FILE));
   const entry = informants.items.find((p) => keyOf(p) === informant);
   if (!entry) {
     if (v === undefined) return src;
@@ -149,7 +149,7 @@ export function withInformantAttribute(text: string | undefined, informant: stri
   }
   const attrs = entry.value;
   if (attrs === null || (isScalar(attrs) && attrs.value === null)) return rewriteWhole(doc, informant, attribute, value);
-  if (!isMap(attrs)) throw new Error(`${CONFIG_FILE}: the attributes of ${informant} must be a mapping ("${informant}: { role: leder }"); fix it first.`);
+  if (!isMap(attrs)) throw new Error(l10n.t('{0}: the attributes of {1} must be a mapping ("{1}: { role: leder }"); fix it first.', CONFIG_FILE, informant));
   const index = attrs.items.findIndex((p) => keyOf(p) === attribute);
   const pair = attrs.items[index];
   const range = (node: unknown): [number, number, number] | undefined => (node as { range?: [number, number, number] } | null)?.range ?? undefined;
@@ -199,7 +199,7 @@ function insertLine(src: string, items: ReadonlyArray<{ key: unknown; value: unk
   const first = (items[0]?.key as { range?: [number, number, number] } | undefined)?.range;
   const last = items[items.length - 1];
   const lastRange = ((last?.value as { range?: [number, number, number] } | null)?.range ?? (last?.key as { range?: [number, number, number] } | undefined)?.range);
-  if (!first || !lastRange) throw new Error(`${CONFIG_FILE}: cannot place the new entry; fix the file first.`);
+  if (!first || !lastRange) throw new Error(l10n.t('{0}: cannot place the new entry; fix the file first.', CONFIG_FILE));
   const indent = first[0] - (src.lastIndexOf('\n', first[0] - 1) + 1);
   const eol = src.indexOf('\n', lastRange[1]);
   const at = eol === -1 ? src.length : eol + 1;

@@ -46,13 +46,13 @@ export function parseCodingsFile(path: string, coder: string, text: string, last
   forEachJsonLine(text, (raw, lineNo, pos, end) => {
     const range = { start: pos, end };
     if (CONFLICT_MARKER.test(raw)) {
-      if (!writeBlocked) writeBlocked = `${path} has git conflict markers (line ${lineNo + 1}); resolve the merge first`;
+      if (!writeBlocked) writeBlocked = l10n.t('{0} has git conflict markers (line {1}); resolve the merge first', path, lineNo + 1);
       diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsConflict', message: l10n.t("Git conflict marker on line {0}: resolve the merge (keep both sides' lines; each line is one coding). The file is not rewritten until then.", lineNo + 1) });
     } else {
       const result = reuse?.get(raw) ?? parseCodingLine(raw, coder);
       if (typeof result !== 'string') parsed.set(raw, result);
       if (typeof result === 'string') {
-        if (!writeBlocked) writeBlocked = `${path} line ${lineNo + 1} is not a valid coding; fix or delete it first`;
+        if (!writeBlocked) writeBlocked = l10n.t('{0} line {1} is not a valid coding; fix or delete it first', path, lineNo + 1);
         diagnostics.push({ path, range, severity: 'error', code: 'qda.codingsMalformed', message: l10n.t('Line {0} is not a valid coding: {1}. It is kept as it is, and the file is not rewritten until it is fixed.', lineNo + 1, result) });
       } else {
         const previous = seen.get(result.id);
@@ -78,17 +78,17 @@ export function parseCodingLine(raw: string, defaultCoder: string): Coding | str
   try {
     value = JSON.parse(raw);
   } catch (err) {
-    return `invalid JSON (${(err as Error).message})`;
+    return l10n.t('invalid JSON ({0})', (err as Error).message);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'expected a JSON object';
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return l10n.t('expected a JSON object');
   const o = value as Record<string, unknown>;
   for (const key of ['id', 'doc', 'code'] as const) {
-    if (typeof o[key] !== 'string' || o[key] === '') return `"${key}" must be a non-empty string`;
+    if (typeof o[key] !== 'string' || o[key] === '') return l10n.t('"{0}" must be a non-empty string', key);
   }
   for (const key of ['start', 'end'] as const) {
-    if (typeof o[key] !== 'number' || !Number.isInteger(o[key]) || (o[key] as number) < 0) return `"${key}" must be a non-negative integer`;
+    if (typeof o[key] !== 'number' || !Number.isInteger(o[key]) || (o[key] as number) < 0) return l10n.t('"{0}" must be a non-negative integer', key);
   }
-  if ((o.end as number) < (o.start as number)) return '"end" is before "start"';
+  if ((o.end as number) < (o.start as number)) return l10n.t('"end" is before "start"');
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (!(KNOWN_KEYS as readonly string[]).includes(k)) extra[k] = v;
   const coding: Coding = {

@@ -163,17 +163,17 @@ export function parseConfig(text: string | undefined): ParsedConfig {
       for (const [name, v] of Object.entries(raw.queries as Record<string, unknown>)) {
         const q = typeof v === 'string' ? { query: v } : v && typeof v === 'object' && typeof (v as { query?: unknown }).query === 'string' ? (v as { query: string; scope?: unknown }) : undefined;
         if (!q || !q.query.trim()) {
-          bad(`queries: ${name}`, 'a query ("A AND NOT B") or { query: "…", scope: turn }');
+          bad(`queries: ${name}`, l10n.t('a query ("A AND NOT B") or { query: "…", scope: turn }'));
           continue;
         }
         const scope = (v as { scope?: unknown }).scope;
         const saved: SavedQuery = { query: q.query };
         if (scope === 'overlap' || scope === 'turn') saved.scope = scope;
         else if (typeof scope === 'number' && Number.isInteger(scope) && scope >= 0) saved.scope = scope;
-        else if (scope !== undefined) bad(`queries: ${name}: scope`, 'overlap, turn or a number of turns');
+        else if (scope !== undefined) bad(`queries: ${name}: scope`, l10n.t('overlap, turn or a number of turns'));
         config.queries[name] = saved;
       }
-    } else bad('queries', 'a mapping of query names to queries');
+    } else bad('queries', l10n.t('a mapping of query names to queries'));
   }
   return { config, diagnostics };
 }

@@ -48,14 +48,14 @@ export function unreadableText(text: string): string | undefined {
     for (let i = 0; i + 1 < sample.length; i += 2) if (sample.charCodeAt(i) === 0 || sample.charCodeAt(i + 1) === 0) alternate++;
     const pairs = Math.floor(sample.length / 2);
     if (sample.startsWith('\uFFFD\uFFFD') && pairs > 0 && alternate / pairs > 0.6) {
-      return 'is UTF-16 text, which the project cannot read: save it as UTF-8 (or import it with "Thesis QDA: Import transcripts")';
+      return l10n.t('is UTF-16 text, which the project cannot read: save it as UTF-8 (or import it with "Thesis QDA: Import transcripts")');
     }
-    return 'is a binary file, not text (it contains NUL bytes): it is not counted as a transcript';
+    return l10n.t('is a binary file, not text (it contains NUL bytes): it is not counted as a transcript');
   }
   const controls = sample.match(/[\u0001-\u0008\u000e-\u001f]/g)?.length ?? 0;
-  if (sample.length > 0 && controls / sample.length > 0.01) return 'is a binary file, not text: it is not counted as a transcript';
+  if (sample.length > 0 && controls / sample.length > 0.01) return l10n.t('is a binary file, not text: it is not counted as a transcript');
   const bad = text.indexOf('\uFFFD');
-  if (bad >= 0) return 'is not valid UTF-8 (it has bytes shown as \uFFFD): save it as UTF-8 (or import it with "Thesis QDA: Import transcripts"); it is not counted as a transcript';
+  if (bad >= 0) return l10n.t('is not valid UTF-8 (it has bytes shown as \uFFFD): save it as UTF-8 (or import it with "Thesis QDA: Import transcripts"); it is not counted as a transcript');
   return undefined;
 }
 
@@ -66,7 +66,7 @@ export function scanTranscript(path: string, text: string, interviewers: readonl
   if (unreadable !== undefined) {
     // Counted as nothing: a PNG renamed .txt has no words and no speakers.
     const eol = text.search(/[\r\n]/);
-    diagnostics.push({ path, range: { start: 0, end: eol < 0 ? Math.min(text.length, 1) : eol }, severity: 'error', code: 'qda.unreadableTranscript', message: `${basename(path)} ${unreadable}.` });
+    diagnostics.push({ path, range: { start: 0, end: eol < 0 ? Math.min(text.length, 1) : eol }, severity: 'error', code: 'qda.unreadableTranscript', message: l10n.t('{0} {1}.', basename(path), unreadable) });
     return { transcript: { path, title: title0, frontmatter: {}, bodyStart: 0, turns: [], words: 0, informants: [] }, diagnostics };
   }
   const { yaml, yamlStart, bodyStart, unterminated } = splitFrontmatter(text);

@@ -3,6 +3,7 @@
 // non-codable codes as headings (themes, groups), codable ones as list items.
 import { escapeCodeName, uncategorisedHeading } from '../parse/codebook';
 import type { Language } from '../parse/config';
+import * as l10n from '../text/l10n';
 import { normalizeName } from '../text/text';
 import { normalizeGuid } from './guid';
 import { attr, child, kids, textOf, type XNode } from './xmlRead';
@@ -55,14 +56,14 @@ export function readCodeTree(parent: XNode | undefined, ctx: TreeContext, parent
     const where = `Code '${attr(c, 'name') ?? ''}' {${attr(c, 'guid') ?? '?'}}`;
     if (ctx.used.has(normalizeName(name))) {
       if (ctx.collision === 'skip') {
-        ctx.skipped.push(`${where}: the name is taken; skipped (--rename imports it under another name)`);
+        ctx.skipped.push(l10n.t('{0}: the name is taken; skipped (--rename imports it under another name)', where));
         out.push(...readCodeTree(c, ctx, parentName));
         continue;
       }
       const renamed = parentName ? `${name} (${parentName})` : `${name} (2)`;
       let candidate = renamed;
       for (let n = 2; ctx.used.has(normalizeName(candidate)); n++) candidate = `${renamed} ${n}`;
-      ctx.skipped.push(`${where}: the name is taken; imported as '${candidate}'`);
+      ctx.skipped.push(l10n.t("{0}: the name is taken; imported as '{1}'", where, candidate));
       name = candidate;
     }
     ctx.used.add(normalizeName(name));

@@ -6,6 +6,7 @@
 import type { Project, CodingInfo } from '../project/project';
 import type { CodebookCategory, CodebookCode } from '../model/model';
 import { isUncategorisedName } from '../parse/codebook';
+import * as l10n from '../text/l10n';
 import { normalizeName, basename, stripExtension } from '../text/text';
 import { stableGuid, stableGuidPair } from './guid';
 import { PositionMap } from './text';
@@ -59,7 +60,7 @@ function codeTree(project: Project, warnings: string[]): { roots: CodeNode[]; by
     const node = categoryNode(c);
     const key = categoryKey(c.path);
     if (categories.has(key)) {
-      warnings.push(`${project.codebook.path}:${c.line + 1}: category '${c.name}' appears twice; exported once`);
+      warnings.push(l10n.t("{0}:{1}: category '{2}' appears twice; exported once", project.codebook.path, c.line + 1, c.name));
       continue;
     }
     categories.set(key, node);
@@ -73,7 +74,7 @@ function codeTree(project: Project, warnings: string[]): { roots: CodeNode[]; by
   for (const code of project.codebook.codes) {
     const key = normalizeName(code.name);
     if (codeNodes.has(key)) {
-      warnings.push(`${project.codebook.path}:${code.line + 1}: code '${code.name}' appears twice; exported once`);
+      warnings.push(l10n.t("{0}:{1}: code '{2}' appears twice; exported once", project.codebook.path, code.line + 1, code.name));
       continue;
     }
     const node: CodeNode = { guid: stableGuid('code', key), name: code.name, description: code.description, color: project.colorOf(code.name), codable: true, children: [], notes: [] };
@@ -93,7 +94,7 @@ function codeTree(project: Project, warnings: string[]): { roots: CodeNode[]; by
     const node: CodeNode = { guid: stableGuid('code', key), name: info.coding.code, description: '', color: project.colorOf(info.coding.code), codable: true, children: [], notes: [] };
     byName.set(key, node);
     roots.push(node);
-    warnings.push(`code '${info.coding.code}' is used by codings but not in ${project.codebook.path}; exported as a top-level code`);
+    warnings.push(l10n.t("code '{0}' is used by codings but not in {1}; exported as a top-level code", info.coding.code, project.codebook.path));
   }
   return { roots, byName };
 }
@@ -221,15 +222,15 @@ function writeRefiProject(project: Project, name: string, sink: EntrySink): Omit
       const rows: Array<{ info: CodingInfo; start: number; end: number }> = [];
       for (const info of project.codingsOfDoc(path)) {
         const c = info.coding;
-        const where = `${info.file}: coding ${c.id} (${c.code})`;
+        const where = l10n.t('{0}: coding {1} ({2})', info.file, c.id, c.code);
         if (!info.anchored) {
-          warnings.push(`${where}: not found in the transcript's text; not exported`);
+          warnings.push(l10n.t("{0}: not found in the transcript's text; not exported", where));
           continue;
         }
         const start = map.toCodePoints(c.start - transcript.bodyStart);
         const end = map.toCodePoints(c.end - transcript.bodyStart);
         if (start === undefined || end === undefined || end < start) {
-          warnings.push(`${where}: lies in the frontmatter or splits a character; not exported`);
+          warnings.push(l10n.t('{0}: lies in the frontmatter or splits a character; not exported', where));
           continue;
         }
         rows.push({ info, start, end });

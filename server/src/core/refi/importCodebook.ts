@@ -7,6 +7,7 @@ import { colorOf } from '../model/colors';
 import { appendCodeEdit, isUncategorisedName, uncategorisedHeading } from '../parse/codebook';
 import type { Codebook } from '../model/model';
 import type { Language } from '../parse/config';
+import * as l10n from '../text/l10n';
 import { normalizeName } from '../text/text';
 import { codeItems, codeSection, readCodeTree, type CodeNode } from './codeTree';
 import { RefiError, child, parseRefiXml } from './xmlRead';
@@ -60,7 +61,7 @@ export function mergeQdc(xml: string, what: string, codebookText: string, existi
   const language = options.language ?? 'nb';
   const doc = parseRefiXml(xml.replace(/^\uFEFF/, ''), what, options.maxDepth ?? MAX_DEPTH);
   const book = child(doc, 'CodeBook');
-  if (!book) throw new RefiError(`${what}: the root element is not <CodeBook>`);
+  if (!book) throw new RefiError(l10n.t('{0}: the root element is not <CodeBook>', what));
   const before = new Set([...existing.codes.map((c) => normalizeName(c.name)), ...existing.categories.map((c) => normalizeName(c.name))]);
   if (options.replace) return replaceCodebook(book, what, codebookText, existing, before, options.codingCounts ?? new Map(), language);
   const skipped: string[] = [];
@@ -100,7 +101,7 @@ function replaceCodebook(book: unknown, what: string, codebookText: string, exis
   const roots = readCodeTree(child(book, 'Codes'), { used: new Set(), codes, skipped, collision: 'rename' });
   const incoming = allNames(roots);
   const fresh = new Set(incoming.map(normalizeName));
-  if (incoming.length === 0) throw new RefiError(`${what}: the codebook has no codes; replacing would empty codebook.md`);
+  if (incoming.length === 0) throw new RefiError(l10n.t('{0}: the codebook has no codes; replacing would empty codebook.md', what));
 
   // The title and the introduction (everything before the first category or code) stay.
   const starts = [...existing.categories.map((c) => c.range.start), ...existing.codes.map((c) => c.range.start)];
@@ -129,7 +130,10 @@ function replaceCodebook(book: unknown, what: string, codebookText: string, exis
     const n = counts.get(key) ?? 0;
     if (n > 0) {
       keptNodes.push({ guid: '', name: o.name, codable: true, description: o.description.replace(/\s*\n\s*/g, ' ').trim(), children: [] });
-      kept.push(`${o.kind} '${o.name}' (${existing.path}:${o.line + 1}) is not in ${what} but ${n === 1 ? '1 coding names it' : `${n} codings name it`}; kept under '${uncategorisedHeading(language)}'`);
+      const where = `${existing.path}:${o.line + 1}`;
+      const under = uncategorisedHeading(language);
+      if (o.kind === 'code') kept.push(n === 1 ? l10n.t("code '{0}' ({1}) is not in {2} but 1 coding names it; kept under '{3}'", o.name, where, what, under) : l10n.t("code '{0}' ({1}) is not in {2} but {4} codings name it; kept under '{3}'", o.name, where, what, under, n));
+      else kept.push(n === 1 ? l10n.t("category '{0}' ({1}) is not in {2} but 1 coding names it; kept under '{3}'", o.name, where, what, under) : l10n.t("category '{0}' ({1}) is not in {2} but {4} codings name it; kept under '{3}'", o.name, where, what, under, n));
     } else removed.push(o.name);
   }
 
@@ -152,7 +156,7 @@ function replaceCodebook(book: unknown, what: string, codebookText: string, exis
 export function configWithColors(configText: string, colors: Readonly<Record<string, string>>): { text?: string; error?: string } {
   if (Object.keys(colors).length === 0) return {};
   const doc = parseDocument(configText);
-  if (doc.errors.length > 0) return { error: `qda.yaml does not parse (${doc.errors[0].message.split('\n')[0]}); fix it before importing colours` };
+  if (doc.errors.length > 0) return { error: l10n.t('qda.yaml does not parse ({0}); fix it before importing colours', doc.errors[0].message.split('\n')[0]) };
   for (const [name, color] of Object.entries(colors)) doc.setIn(['colors', name], color);
   return { text: doc.toString() };
 }

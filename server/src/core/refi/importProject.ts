@@ -12,6 +12,7 @@ import type { Language } from '../parse/config';
 import { sanitizeCoder } from '../project/project';
 import { codebookMarkdown, oneLine, readCodeTree, type CodeNode } from './codeTree';
 import { normalizeGuid, sha1Hex } from './guid';
+import * as l10n from '../text/l10n';
 import { PositionMap } from './text';
 import { DEFAULT_ZIP_LIMITS, ZipError, ZipReader, type InflateCodec, type ZipLimits } from '../text/zip';
 import { RefiError, attr, child, kids, parseRefiXml, textOf, type XNode } from './xmlRead';
@@ -82,8 +83,8 @@ export function importQdpx(bytes: Uint8Array, options: RefiImportOptions = {}): 
     throw err instanceof ZipError ? new RefiError(err.message) : err;
   }
   const qdes = zip.entries.filter((e) => !e.name.includes('/') && !e.name.includes('\\') && /\.qde$/i.test(e.name));
-  if (qdes.length === 0) throw new RefiError('no project.qde at the root of the archive');
-  if (qdes.length > 1) throw new RefiError(`the archive holds ${qdes.length} .qde files (${qdes.map((e) => e.name).join(', ')}); which one is the project is ambiguous`);
+  if (qdes.length === 0) throw new RefiError(l10n.t('no project.qde at the root of the archive'));
+  if (qdes.length > 1) throw new RefiError(l10n.t('the archive holds {0} .qde files ({1}); which one is the project is ambiguous', qdes.length, qdes.map((e) => e.name).join(', ')));
   const qde = qdes[0];
   const read = (name: string): Uint8Array => {
     try {
@@ -97,14 +98,14 @@ export function importQdpx(bytes: Uint8Array, options: RefiImportOptions = {}): 
     xml = utf8(read(qde.name), options);
   } catch (err) {
     if (err instanceof RefiError) throw err;
-    throw new RefiError(`${qde.name}: not UTF-8 text`);
+    throw new RefiError(l10n.t('{0}: not UTF-8 text', qde.name));
   }
   return importQde(xml, qde.name, (internal, probeOnly) => {
     // internal:// names a flat file in sources/ (spec §8.1): anything with a path is refused.
-    if (!/^[^/\\]+$/.test(internal) || internal === '.' || internal === '..') return { error: `internal://${internal} is not a flat file name in sources/` };
+    if (!/^[^/\\]+$/.test(internal) || internal === '.' || internal === '..') return { error: l10n.t('internal://{0} is not a flat file name in sources/', internal) };
     const entries = zip.find(`sources/${internal}`);
-    if (entries.length === 0) return { error: `sources/${internal} is missing from the archive` };
-    if (entries.length > 1) return { error: `sources/${internal} appears ${entries.length} times in the archive` };
+    if (entries.length === 0) return { error: l10n.t('sources/{0} is missing from the archive', internal) };
+    if (entries.length > 1) return { error: l10n.t('sources/{0} appears {1} times in the archive', internal, entries.length) };
     return probeOnly ? {} : { bytes: read(entries[0].name) };
   }, options);
 }
@@ -126,7 +127,7 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
   const language = options.language ?? 'nb';
   const doc = parseRefiXml(xml.replace(/^\uFEFF/, ''), what, options.maxDepth ?? MAX_DEPTH);
   const project = child(doc, 'Project');
-  if (!project) throw new RefiError(`${what}: the root element is not <Project>`);
+  if (!project) throw new RefiError(l10n.t('{0}: the root element is not <Project>', what));
   const skipped: string[] = [];
   const files = new Map<string, string>();
   const label = (kind: string, node: XNode): string => `${kind} '${attr(node, 'name') ?? ''}' {${attr(node, 'guid') ?? '?'}}`;
@@ -152,7 +153,7 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
   for (const c of kids(child(project, 'Cases'), 'Case')) {
     const name = oneLine(attr(c, 'name') ?? '');
     if (!name) {
-      skipped.push(`${label('Case', c)}: a case without a name; not imported`);
+      skipped.push(l10n.t('{0}: a case without a name; not imported', label('Case', c)));
       continue;
     }
     const attrs: Record<string, string> = {};
@@ -175,23 +176,23 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
     if (path !== undefined) {
       const m = /^internal:\/\/(.*)$/i.exec(path);
       if (!m) {
-        skipped.push(`${label(kind, node)}: ${path} is outside the archive; not imported`);
+        skipped.push(l10n.t('{0}: {1} is outside the archive; not imported', label(kind, node), path));
         return undefined;
       }
       const r = resolve(m[1]);
       if (!r.bytes) {
-        skipped.push(`${label(kind, node)}: ${r.error}; not imported`);
+        skipped.push(l10n.t('{0}: {1}; not imported', label(kind, node), String(r.error)));
         return undefined;
       }
       try {
         text = utf8(r.bytes, options);
       } catch {
-        skipped.push(`${label(kind, node)}: ${path} is not UTF-8 text; not imported`);
+        skipped.push(l10n.t('{0}: {1} is not UTF-8 text; not imported', label(kind, node), path));
         return undefined;
       }
     } else if (child(node, 'PlainTextContent')) text = textOf(child(node, 'PlainTextContent'));
     else {
-      skipped.push(`${label(kind, node)}: no PlainTextContent and no plainTextPath; not imported`);
+      skipped.push(l10n.t('{0}: no PlainTextContent and no plainTextPath; not imported', label(kind, node)));
       return undefined;
     }
     return text;
@@ -203,7 +204,7 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
       const p = attr(s, 'path') ?? '';
       const m = /^internal:\/\/(.*)$/i.exec(p);
       const missing = m ? resolve(m[1], true).error : undefined;
-      skipped.push(`${label(kind, s)}: only text sources are imported${missing ? ` (and ${missing})` : ''}`);
+      skipped.push(missing ? l10n.t('{0}: only text sources are imported (and {1})', label(kind, s), missing) : l10n.t('{0}: only text sources are imported', label(kind, s)));
     }
   }
   const takenTranscripts = new Set<string>();
@@ -241,11 +242,11 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
       const start = map.toUtf16(cpStart);
       const end = map.toUtf16(cpEnd);
       if (start === undefined || end === undefined) {
-        skipped.push(`${where()} in '${name}': positions ${rawStart}–${rawEnd} lie outside the text (${map.codePoints} characters); not imported`);
+        skipped.push(l10n.t("{0} in '{1}': positions {2}–{3} lie outside the text ({4} characters); not imported", where(), name, rawStart, rawEnd, map.codePoints));
         continue;
       }
       if (end <= start) {
-        skipped.push(`${where()} in '${name}': ${end < start ? 'reversed' : 'empty'} positions ${rawStart}–${rawEnd}; not imported`);
+        skipped.push(end < start ? l10n.t("{0} in '{1}': reversed positions {2}–{3}; not imported", where(), name, rawStart, rawEnd) : l10n.t("{0} in '{1}': empty positions {2}–{3}; not imported", where(), name, rawStart, rawEnd));
         continue;
       }
       const codings = kids(sel, 'Coding');
@@ -253,7 +254,7 @@ export function importQde(xml: string, what: string, resolve: Resolve, options: 
         const ref = attr(child(c, 'CodeRef'), 'targetGUID');
         const code = ref ? codes.get(normalizeGuid(ref)) : undefined;
         if (!code) {
-          skipped.push(`${where()} in '${name}': coding {${attr(c, 'guid') ?? '?'}} names an unknown code {${ref ?? ''}}; not imported`);
+          skipped.push(l10n.t("{0} in '{1}': coding {{2}} names an unknown code {{3}}; not imported", where(), name, attr(c, 'guid') ?? '?', ref ?? ''));
           continue;
         }
         const userGuid = attr(c, 'creatingUser') ?? attr(sel, 'creatingUser') ?? sourceUser;

@@ -5,6 +5,7 @@
 // depth scan (three passes, ~60% of an import of the bench corpus). The tree has the shape that
 // parser gave: attributes as `@_name`, text as `#text`, children under their local name (the
 // namespace prefix removed), an array for the elements REFI repeats.
+import * as l10n from '../text/l10n';
 
 export class RefiError extends Error {}
 
@@ -35,12 +36,12 @@ class XmlSyntaxError extends Error {
 function decode(s: string, at: number): string {
   if (s.indexOf('&') === -1) return s;
   return s.replace(REFERENCE, (m, ref: string, offset: number) => {
-    if (!m.endsWith(';')) throw new XmlSyntaxError(`'&' that starts no reference (write &amp;)`, at + offset);
+    if (!m.endsWith(';')) throw new XmlSyntaxError(l10n.t("'&' that starts no reference (write &amp;)"), at + offset);
     if (ref in PREDEFINED) return PREDEFINED[ref];
     const num = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(ref);
-    if (!num) throw new XmlSyntaxError(`undefined entity &${ref};`, at + offset);
+    if (!num) throw new XmlSyntaxError(l10n.t('undefined entity &{0};', ref), at + offset);
     const cp = num[1] !== undefined ? parseInt(num[1], 16) : parseInt(num[2], 10);
-    if (!isXmlChar(cp)) throw new XmlSyntaxError(`character reference ${m} is not an XML character`, at + offset);
+    if (!isXmlChar(cp)) throw new XmlSyntaxError(l10n.t('character reference {0} is not an XML character', m), at + offset);
     return String.fromCodePoint(cp);
   });
 }
@@ -89,38 +90,38 @@ function parse(xml: string, maxDepth: number, what: string): XNode {
         // Layout whitespace between child elements is dropped at once rather than collected.
         const piece = xml.slice(i, end);
         if (!(top.elements && top.text === '' && /^\s*$/.test(piece))) top.text += decode(piece, i);
-      } else if (!/^\s*$/.test(xml.slice(i, end))) throw new XmlSyntaxError('text outside the root element', i);
+      } else if (!/^\s*$/.test(xml.slice(i, end))) throw new XmlSyntaxError(l10n.t('text outside the root element'), i);
     }
     if (lt === -1) break;
     const c = xml.charCodeAt(lt + 1);
     if (c === 0x3f /* ? */) {
       const close = xml.indexOf('?>', lt + 2);
-      if (close === -1) throw new XmlSyntaxError('a processing instruction is not closed', lt);
+      if (close === -1) throw new XmlSyntaxError(l10n.t('a processing instruction is not closed'), lt);
       i = close + 2;
     } else if (c === 0x21 /* ! */) {
       if (xml.startsWith('<!--', lt)) {
         const close = xml.indexOf('-->', lt + 4);
-        if (close === -1) throw new XmlSyntaxError('a comment is not closed', lt);
+        if (close === -1) throw new XmlSyntaxError(l10n.t('a comment is not closed'), lt);
         i = close + 3;
       } else if (xml.startsWith('<![CDATA[', lt)) {
         const close = xml.indexOf(']]>', lt + 9);
-        if (close === -1) throw new XmlSyntaxError('a CDATA section is not closed', lt);
+        if (close === -1) throw new XmlSyntaxError(l10n.t('a CDATA section is not closed'), lt);
         const top = stack[stack.length - 1];
-        if (!top) throw new XmlSyntaxError('CDATA outside the root element', lt);
+        if (!top) throw new XmlSyntaxError(l10n.t('CDATA outside the root element'), lt);
         top.text += xml.slice(lt + 9, close);
         i = close + 3;
       } else {
         // <!DOCTYPE, <!ENTITY, <!ELEMENT …: declarations are where entity bombs and external
         // entities live; nothing in REFI needs them.
-        throw new RefiError(`${what} line ${lineOf(xml, lt)}: a DOCTYPE or entity declaration; refused rather than expanded`);
+        throw new RefiError(l10n.t('{0} line {1}: a DOCTYPE or entity declaration; refused rather than expanded', what, lineOf(xml, lt)));
       }
     } else if (c === 0x2f /* / */) {
       const gt = xml.indexOf('>', lt + 2);
-      if (gt === -1) throw new XmlSyntaxError('a closing tag is not closed', lt);
+      if (gt === -1) throw new XmlSyntaxError(l10n.t('a closing tag is not closed'), lt);
       const name = xml.slice(lt + 2, gt).trimEnd();
       const top = stack.pop();
-      if (!top) throw new XmlSyntaxError(`closing tag </${name}> without an open element`, lt);
-      if (top.name !== name) throw new XmlSyntaxError(`closing tag </${name}> where </${top.name}> (line ${lineOf(xml, top.at)}) was expected`, lt);
+      if (!top) throw new XmlSyntaxError(l10n.t('closing tag </{0}> without an open element', name), lt);
+      if (top.name !== name) throw new XmlSyntaxError(l10n.t('closing tag </{0}> where </{1}> (line {2}) was expected', name, top.name, lineOf(xml, top.at)), lt);
       // Whitespace between child elements is layout, not content.
       if (top.text !== '' && !(top.elements && /^\s*$/.test(top.text))) top.node['#text'] = top.text;
       i = gt + 1;
@@ -128,7 +129,7 @@ function parse(xml: string, maxDepth: number, what: string): XNode {
       let p = lt + 1;
       while (p < n && isNameChar(xml.charCodeAt(p))) p++;
       const name = xml.slice(lt + 1, p);
-      if (!name) throw new XmlSyntaxError(`'<' that starts no element (write &lt;)`, lt);
+      if (!name) throw new XmlSyntaxError(l10n.t("'<' that starts no element (write &lt;)"), lt);
       const node: XNode = {};
       let selfClosing = false;
       for (;;) {
@@ -144,37 +145,37 @@ function parse(xml: string, maxDepth: number, what: string): XNode {
           p += 2;
           break;
         }
-        if (p >= n) throw new XmlSyntaxError(`the tag <${name}> is not closed`, lt);
-        if (p === before) throw new XmlSyntaxError(`<${name}>: attributes must be separated by whitespace`, p);
+        if (p >= n) throw new XmlSyntaxError(l10n.t('the tag <{0}> is not closed', name), lt);
+        if (p === before) throw new XmlSyntaxError(l10n.t('<{0}>: attributes must be separated by whitespace', name), p);
         const a0 = p;
         while (p < n && isNameChar(xml.charCodeAt(p))) p++;
         const attrName = xml.slice(a0, p);
-        if (!attrName) throw new XmlSyntaxError(`<${name}>: unexpected '${xml[p]}' among the attributes`, p);
+        if (!attrName) throw new XmlSyntaxError(l10n.t("<{0}>: unexpected '{1}' among the attributes", name, String(xml[p])), p);
         while (p < n && isSpace(xml.charCodeAt(p))) p++;
-        if (xml.charCodeAt(p) !== 0x3d /* = */) throw new XmlSyntaxError(`<${name}>: attribute ${attrName} has no value`, p);
+        if (xml.charCodeAt(p) !== 0x3d /* = */) throw new XmlSyntaxError(l10n.t('<{0}>: attribute {1} has no value', name, attrName), p);
         p++;
         while (p < n && isSpace(xml.charCodeAt(p))) p++;
         const q = xml.charCodeAt(p);
-        if (q !== 0x22 && q !== 0x27) throw new XmlSyntaxError(`<${name}>: the value of ${attrName} is not quoted`, p);
+        if (q !== 0x22 && q !== 0x27) throw new XmlSyntaxError(l10n.t('<{0}>: the value of {1} is not quoted', name, attrName), p);
         const close = xml.indexOf(q === 0x22 ? '"' : "'", p + 1);
-        if (close === -1) throw new XmlSyntaxError(`<${name}>: the value of ${attrName} is not closed`, p);
+        if (close === -1) throw new XmlSyntaxError(l10n.t('<{0}>: the value of {1} is not closed', name, attrName), p);
         const raw = xml.slice(p + 1, close);
         const ltIn = raw.indexOf('<');
-        if (ltIn !== -1) throw new XmlSyntaxError(`<${name}>: '<' in the value of ${attrName}`, p + 1 + ltIn);
+        if (ltIn !== -1) throw new XmlSyntaxError(l10n.t("<{0}>: '<' in the value of {1}", name, attrName), p + 1 + ltIn);
         const key = `@_${localName(attrName)}`;
         if (attrName !== 'xmlns' && !attrName.startsWith('xmlns:')) {
-          if (key in node) throw new XmlSyntaxError(`<${name}>: attribute ${attrName} appears twice`, a0);
+          if (key in node) throw new XmlSyntaxError(l10n.t('<{0}>: attribute {1} appears twice', name, attrName), a0);
           node[key] = decode(raw, p + 1);
         }
         p = close + 1;
       }
-      if (stack.length + 1 > maxDepth) throw new RefiError(`${what} line ${lineOf(xml, lt)}: elements nested deeper than ${maxDepth}; refused`);
+      if (stack.length + 1 > maxDepth) throw new RefiError(l10n.t('{0} line {1}: elements nested deeper than {2}; refused', what, lineOf(xml, lt), maxDepth));
       const parent = stack[stack.length - 1];
       if (parent) {
         parent.elements = true;
         attach(parent.node, localName(name), node);
       } else {
-        if (root) throw new XmlSyntaxError('a second root element', lt);
+        if (root) throw new XmlSyntaxError(l10n.t('a second root element'), lt);
         root = true;
         attach(doc, localName(name), node);
       }
@@ -184,9 +185,9 @@ function parse(xml: string, maxDepth: number, what: string): XNode {
   }
   if (stack.length > 0) {
     const top = stack[stack.length - 1];
-    throw new XmlSyntaxError(`<${top.name}> (line ${lineOf(xml, top.at)}) is not closed before the end`, n);
+    throw new XmlSyntaxError(l10n.t('<{0}> (line {1}) is not closed before the end', top.name, lineOf(xml, top.at)), n);
   }
-  if (!root) throw new XmlSyntaxError('no root element', n);
+  if (!root) throw new XmlSyntaxError(l10n.t('no root element'), n);
   return doc;
 }
 
@@ -195,7 +196,7 @@ export function parseRefiXml(xml: string, what: string, maxDepth: number): XNode
   try {
     return parse(xml, maxDepth, what);
   } catch (err) {
-    if (err instanceof XmlSyntaxError) throw new RefiError(`${what} line ${lineOf(xml, err.at)}: not well-formed XML: ${err.message}`);
+    if (err instanceof XmlSyntaxError) throw new RefiError(l10n.t('{0} line {1}: not well-formed XML: {2}', what, lineOf(xml, err.at), err.message));
     throw err;
   }
 }

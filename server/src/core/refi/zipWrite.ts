@@ -5,6 +5,7 @@
 // (fflate's pure-JS deflate was a third of the export's time). Every entry carries the same
 // fixed timestamp, so the archive's bytes depend on the content only.
 import { deflateSync } from 'fflate';
+import * as l10n from '../text/l10n';
 import { crc32 as jsCrc32 } from '../text/zip';
 
 /** Raw deflate (no zlib header) and CRC-32, from node:zlib where available. */
@@ -40,7 +41,7 @@ export class ZipWriter {
   /** `content` in pieces (a big XML document) is encoded piece by piece, never as one string. */
   add(name: string, content: string | string[] | Uint8Array): void {
     const raw = typeof content === 'string' ? this.encoder.encode(content) : Array.isArray(content) ? this.encodeParts(content) : content;
-    if (raw.length >= 0xffffffff) throw new Error(`${name}: entries of 4 GB and more need zip64, which is not written`);
+    if (raw.length >= 0xffffffff) throw new Error(l10n.t('{0}: entries of 4 GB and more need zip64, which is not written', name));
     const deflated = this.codec.deflateRaw(raw);
     // Stored when deflating does not help (an empty or tiny entry).
     const stored = deflated.length >= raw.length;
@@ -68,7 +69,7 @@ export class ZipWriter {
       localSize += 30 + e.name.length + e.data.length;
       centralSize += 46 + e.name.length;
     }
-    if (localSize + centralSize > 0xffffffff || list.length > 0xfffe) throw new Error('the archive would need zip64, which is not written');
+    if (localSize + centralSize > 0xffffffff || list.length > 0xfffe) throw new Error(l10n.t('the archive would need zip64, which is not written'));
     const out = new Uint8Array(localSize + centralSize + 22);
     const view = new DataView(out.buffer);
     const header = (at: number, e: Written): void => {

@@ -18,6 +18,7 @@
 //       the code's definition sends it back to "needs-work".
 import type { QdaDiagnostic } from '../model/model';
 import { CONFLICT_MARKER, forEachJsonLine } from '../text/jsonLines';
+import * as l10n from '../text/l10n';
 
 export const REVIEWS_DIR = '.qda/reviews/';
 
@@ -77,14 +78,14 @@ export function parseReviewFile(path: string, text: string): ReviewFile {
   forEachJsonLine(text, (raw, lineNo, start, end) => {
     const range = { start, end };
     if (CONFLICT_MARKER.test(raw)) {
-      writeBlocked ??= `${path} has git conflict markers (line ${lineNo + 1}); resolve the merge first (keep both sides' lines)`;
-      diagnostics.push({ path, range, severity: 'error', code: 'qda.reviewConflict', message: `Git conflict marker on line ${lineNo + 1}: keep both sides' lines (each line is one review event).` });
+      writeBlocked ??= l10n.t("{0} has git conflict markers (line {1}); resolve the merge first (keep both sides' lines)", path, lineNo + 1);
+      diagnostics.push({ path, range, severity: 'error', code: 'qda.reviewConflict', message: l10n.t("Git conflict marker on line {0}: keep both sides' lines (each line is one review event).", lineNo + 1) });
       return;
     }
     const event = parseReviewEvent(raw);
     if (typeof event === 'string') {
-      writeBlocked ??= `${path} line ${lineNo + 1} is not a valid review event (${event}); fix or delete it first`;
-      diagnostics.push({ path, range, severity: 'error', code: 'qda.reviewMalformed', message: `Line ${lineNo + 1} is not a valid review event: ${event}. It is kept as it is.` });
+      writeBlocked ??= l10n.t('{0} line {1} is not a valid review event ({2}); fix or delete it first', path, lineNo + 1, event);
+      diagnostics.push({ path, range, severity: 'error', code: 'qda.reviewMalformed', message: l10n.t('Line {0} is not a valid review event: {1}. It is kept as it is.', lineNo + 1, event) });
     } else lines.push({ event, raw, line: lineNo });
   });
   return { path, author, lines, diagnostics, writeBlocked, text };
@@ -98,45 +99,45 @@ export function parseReviewEvent(raw: string): ReviewEvent | string {
   } catch (err) {
     return (err as Error).message;
   }
-  if (!o || typeof o !== 'object' || Array.isArray(o)) return 'not a JSON object';
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return l10n.t('not a JSON object');
   const r = o as Record<string, unknown>;
   const str = (k: string): string | undefined => (typeof r[k] === 'string' ? (r[k] as string) : undefined);
   const id = str('id');
   const author = str('author');
   const at = str('at');
-  if (!id || !author || !at) return 'id, author and at are required';
+  if (!id || !author || !at) return l10n.t('id, author and at are required');
   switch (r.kind) {
     case 'comment': {
       const thread = str('thread');
       const body = str('body');
-      if (!thread || body === undefined) return 'a comment needs thread and body';
+      if (!thread || body === undefined) return l10n.t('a comment needs thread and body');
       let on: ReviewTarget | undefined;
       if (r.on !== undefined) {
         on = parseTarget(r.on);
-        if (!on) return 'on must be {"item": NAME} or a passage {doc, start, end, exact}';
-      } else if (thread === id) return 'the first comment of a thread needs on';
+        if (!on) return l10n.t('on must be {"item": NAME} or a passage {doc, start, end, exact}');
+      } else if (thread === id) return l10n.t('the first comment of a thread needs on');
       return { kind: 'comment', id, thread, on, author, at, body };
     }
     case 'edit': {
       const comment = str('comment');
       const body = str('body');
-      if (!comment || body === undefined) return 'an edit needs comment and body';
+      if (!comment || body === undefined) return l10n.t('an edit needs comment and body');
       return { kind: 'edit', id, comment, author, at, body };
     }
     case 'resolve':
     case 'reopen': {
       const thread = str('thread');
-      if (!thread) return `${r.kind} needs thread`;
+      if (!thread) return r.kind === 'resolve' ? l10n.t('resolve needs thread') : l10n.t('reopen needs thread');
       return { kind: r.kind, id, thread, author, at, definition: str('definition') };
     }
     case 'status': {
       const item = str('item');
       const status = str('status');
-      if (!item || !REVIEW_STATUSES.includes(status as ReviewStatus)) return 'a status needs item and status proposed|needs-work|agreed';
+      if (!item || !REVIEW_STATUSES.includes(status as ReviewStatus)) return l10n.t('a status needs item and status proposed|needs-work|agreed');
       return { kind: 'status', id, item, status: status as ReviewStatus, author, at, definition: str('definition') };
     }
     default:
-      return `unknown kind ${JSON.stringify(r.kind)}`;
+      return l10n.t('unknown kind {0}', String(JSON.stringify(r.kind)));
   }
 }
 

@@ -2,6 +2,7 @@
 // edits, resolved or open) and each codebook item's review status. Pure: the same files give
 // the same state on every machine, whatever order git merged the lines in.
 import type { QdaDiagnostic } from '../model/model';
+import * as l10n from '../text/l10n';
 import { normalizeName } from '../text/text';
 import type { ReviewEvent, ReviewFile, ReviewStatus, ReviewTarget } from './reviewLog';
 
@@ -72,7 +73,7 @@ export function foldReviews(files: readonly ReviewFile[]): ReviewState {
   const comments = new Map<string, ReviewComment>();
   const statusRecords = new Map<string, StatusRecord>();
   const warn = (l: Located, message: string): void => {
-    diagnostics.push({ path: l.path, range: { start: 0, end: 0 }, severity: 'warning', code: 'qda.reviewDangling', message: `Line ${l.line + 1}: ${message}. The line is kept.` });
+    diagnostics.push({ path: l.path, range: { start: 0, end: 0 }, severity: 'warning', code: 'qda.reviewDangling', message: l10n.t('Line {0}: {1}. The line is kept.', l.line + 1, message) });
   };
   for (const l of ordered(files)) {
     const e = l.event;
@@ -81,14 +82,14 @@ export function foldReviews(files: readonly ReviewFile[]): ReviewState {
         const comment: ReviewComment = { id: e.id, author: e.author, at: e.at, body: e.body };
         if (e.thread === e.id) {
           if (threads.has(e.id)) {
-            warn(l, `thread ${e.id} is started twice`);
+            warn(l, l10n.t('thread {0} is started twice', e.id));
             break;
           }
           threads.set(e.id, { id: e.id, on: e.on!, comments: [comment], resolved: false, lastAt: e.at });
         } else {
           const t = threads.get(e.thread);
           if (!t) {
-            warn(l, `a reply to thread ${e.thread}, which is in no review file (not merged yet?)`);
+            warn(l, l10n.t('a reply to thread {0}, which is in no review file (not merged yet?)', e.thread));
             break;
           }
           t.comments.push(comment);
@@ -99,8 +100,8 @@ export function foldReviews(files: readonly ReviewFile[]): ReviewState {
       }
       case 'edit': {
         const c = comments.get(e.comment);
-        if (!c) warn(l, `an edit of comment ${e.comment}, which is in no review file`);
-        else if (c.author !== e.author) warn(l, `${e.author} may not edit ${c.author}'s comment`);
+        if (!c) warn(l, l10n.t('an edit of comment {0}, which is in no review file', e.comment));
+        else if (c.author !== e.author) warn(l, l10n.t("{0} may not edit {1}'s comment", e.author, c.author));
         else {
           c.body = e.body;
           c.editedAt = e.at;
@@ -111,7 +112,7 @@ export function foldReviews(files: readonly ReviewFile[]): ReviewState {
       case 'reopen': {
         const t = threads.get(e.thread);
         if (!t) {
-          warn(l, `${e.kind} of thread ${e.thread}, which is in no review file`);
+          warn(l, e.kind === 'resolve' ? l10n.t('resolve of thread {0}, which is in no review file', e.thread) : l10n.t('reopen of thread {0}, which is in no review file', e.thread));
           break;
         }
         t.resolved = e.kind === 'resolve';

@@ -5,6 +5,7 @@
 // checked. Encrypted, symlink, multi-part and zip64 archives are refused. fflate does the
 // inflating; the directory parsing is here so the limits apply before anything is inflated.
 import { Inflate } from 'fflate';
+import * as l10n from './l10n';
 
 export interface ZipLimits {
   maxEntries: number;
@@ -98,24 +99,24 @@ export class ZipReader {
         break;
       }
     }
-    if (eocd < 0) throw new ZipError('not a zip archive, or a truncated one (no end of central directory)');
+    if (eocd < 0) throw new ZipError(l10n.t('not a zip archive, or a truncated one (no end of central directory)'));
     const count = this.u16(eocd + 10);
     const cdSize = this.u32(eocd + 12);
     const cdOffset = this.u32(eocd + 16);
-    if (this.u16(eocd + 4) !== 0 || this.u16(eocd + 6) !== 0) throw new ZipError('multi-part zip archives are not supported');
-    if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff) throw new ZipError('zip64 archives are not supported');
-    if (count > this.limits.maxEntries) throw new ZipError(`the archive has ${count} entries; at most ${this.limits.maxEntries} are read`);
-    if (cdOffset + cdSize > eocd) throw new ZipError('truncated archive: the central directory lies outside the file');
+    if (this.u16(eocd + 4) !== 0 || this.u16(eocd + 6) !== 0) throw new ZipError(l10n.t('multi-part zip archives are not supported'));
+    if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff) throw new ZipError(l10n.t('zip64 archives are not supported'));
+    if (count > this.limits.maxEntries) throw new ZipError(l10n.t('the archive has {0} entries; at most {1} are read', count, this.limits.maxEntries));
+    if (cdOffset + cdSize > eocd) throw new ZipError(l10n.t('truncated archive: the central directory lies outside the file'));
     const decoder = new TextDecoder('utf-8');
     let p = cdOffset;
     for (let n = 0; n < count; n++) {
-      if (p + 46 > eocd || this.u32(p) !== 0x02014b50) throw new ZipError(`truncated archive: central directory entry ${n + 1} is damaged`);
+      if (p + 46 > eocd || this.u32(p) !== 0x02014b50) throw new ZipError(l10n.t('truncated archive: central directory entry {0} is damaged', n + 1));
       const madeBy = this.u16(p + 4) >> 8;
       const nameLen = this.u16(p + 28);
       const extraLen = this.u16(p + 30);
       const commentLen = this.u16(p + 32);
       const external = this.u32(p + 38);
-      if (p + 46 + nameLen > eocd) throw new ZipError(`truncated archive: central directory entry ${n + 1} is damaged`);
+      if (p + 46 + nameLen > eocd) throw new ZipError(l10n.t('truncated archive: central directory entry {0} is damaged', n + 1));
       const entry: ZipEntry = {
         name: decoder.decode(this.bytes.subarray(p + 46, p + 46 + nameLen)),
         flags: this.u16(p + 8),
@@ -146,26 +147,26 @@ export class ZipReader {
   /** The entry's bytes, inflated within the limits and checked against its CRC. */
   read(entry: ZipEntry): Uint8Array {
     const name = entry.name;
-    if (entry.symlink) throw new ZipError(`${name}: a symbolic link entry; not followed`);
-    if (entry.flags & 1) throw new ZipError(`${name}: encrypted entries are not supported`);
-    if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`${name}: compression method ${entry.method} is not supported`);
-    if (entry.size > this.limits.maxEntryBytes) throw new ZipLimitError(name, `${name}: declares ${entry.size} bytes; at most ${this.limits.maxEntryBytes} are read per entry`);
-    if (this.total + entry.size > this.limits.maxTotalBytes) throw new ZipLimitError(name, `${name}: the archive's entries together exceed ${this.limits.maxTotalBytes} bytes`);
+    if (entry.symlink) throw new ZipError(l10n.t('{0}: a symbolic link entry; not followed', name));
+    if (entry.flags & 1) throw new ZipError(l10n.t('{0}: encrypted entries are not supported', name));
+    if (entry.method !== 0 && entry.method !== 8) throw new ZipError(l10n.t('{0}: compression method {1} is not supported', name, entry.method));
+    if (entry.size > this.limits.maxEntryBytes) throw new ZipLimitError(name, l10n.t('{0}: declares {1} bytes; at most {2} are read per entry', name, entry.size, this.limits.maxEntryBytes));
+    if (this.total + entry.size > this.limits.maxTotalBytes) throw new ZipLimitError(name, l10n.t("{0}: the archive's entries together exceed {1} bytes", name, this.limits.maxTotalBytes));
     const o = entry.localOffset;
-    if (o + 30 > this.bytes.length || this.u32(o) !== 0x04034b50) throw new ZipError(`${name}: truncated archive (local header missing)`);
+    if (o + 30 > this.bytes.length || this.u32(o) !== 0x04034b50) throw new ZipError(l10n.t('{0}: truncated archive (local header missing)', name));
     const start = o + 30 + this.u16(o + 26) + this.u16(o + 28);
     const end = start + entry.compressedSize;
-    if (end > this.bytes.length) throw new ZipError(`${name}: truncated archive (data ends after the file)`);
+    if (end > this.bytes.length) throw new ZipError(l10n.t('{0}: truncated archive (data ends after the file)', name));
     const raw = this.bytes.subarray(start, end);
     let out: Uint8Array;
     if (entry.method === 0) {
-      if (entry.compressedSize !== entry.size) throw new ZipError(`${name}: stored entry whose sizes differ`);
+      if (entry.compressedSize !== entry.size) throw new ZipError(l10n.t('{0}: stored entry whose sizes differ', name));
       out = raw;
     } else if (this.codec) {
       const r = this.codec.inflateRaw(raw, entry.size);
-      if (r.over) throw new ZipError(`${name}: inflates to more than the ${entry.size} bytes it declares; refused`);
-      if (!r.bytes) throw new ZipError(`${name}: damaged compressed data (${r.error})`);
-      if (r.bytes.length !== entry.size) throw new ZipError(`${name}: inflates to ${r.bytes.length} bytes but declares ${entry.size}; damaged or truncated`);
+      if (r.over) throw new ZipError(l10n.t('{0}: inflates to more than the {1} bytes it declares; refused', name, entry.size));
+      if (!r.bytes) throw new ZipError(l10n.t('{0}: damaged compressed data ({1})', name, String(r.error)));
+      if (r.bytes.length !== entry.size) throw new ZipError(l10n.t('{0}: inflates to {1} bytes but declares {2}; damaged or truncated', name, r.bytes.length, entry.size));
       out = r.bytes;
     } else {
       // Inflate in small pieces and stop as soon as the output passes the declared size: an
@@ -185,11 +186,11 @@ export class ZipReader {
       try {
         for (let i = 0; i < raw.length && !over; i += STEP) inflater.push(raw.subarray(i, Math.min(raw.length, i + STEP)), i + STEP >= raw.length);
       } catch (err) {
-        throw new ZipError(`${name}: damaged compressed data (${(err as Error).message})`);
+        throw new ZipError(l10n.t('{0}: damaged compressed data ({1})', name, (err as Error).message));
       }
-      if (over && !declared) throw new ZipLimitError(name, `${name}: inflates to more than the ${cap} bytes the limits leave; refused`);
-      if (over) throw new ZipError(`${name}: inflates to more than the ${cap} bytes it declares; refused`);
-      if (got !== entry.size) throw new ZipError(`${name}: inflates to ${got} bytes but declares ${entry.size}; damaged or truncated`);
+      if (over && !declared) throw new ZipLimitError(name, l10n.t('{0}: inflates to more than the {1} bytes the limits leave; refused', name, cap));
+      if (over) throw new ZipError(l10n.t('{0}: inflates to more than the {1} bytes it declares; refused', name, cap));
+      if (got !== entry.size) throw new ZipError(l10n.t('{0}: inflates to {1} bytes but declares {2}; damaged or truncated', name, got, entry.size));
       out = new Uint8Array(got);
       let at = 0;
       for (const c of chunks) {
@@ -197,7 +198,7 @@ export class ZipReader {
         at += c.length;
       }
     }
-    if ((this.codec ? this.codec.crc32(out) : crc32(out)) !== entry.crc) throw new ZipError(`${name}: CRC mismatch; the archive is damaged`);
+    if ((this.codec ? this.codec.crc32(out) : crc32(out)) !== entry.crc) throw new ZipError(l10n.t('{0}: CRC mismatch; the archive is damaged', name));
     this.total += out.length;
     return out;
   }
