@@ -173,6 +173,35 @@ describe('events that arrive while the server is busy', function () {
     assert.deepEqual(await seen(editor, tab.text), expected(), 'after the first keystroke of the reopened transcript');
   });
 
+  // The torture test's other failure, reduced: there the index read a transcript the editor had
+  // already saved again (the test saves while the index loads); here it was changed in another
+  // editor while the server was not running. The codings placed in that text were kept after the
+  // student changed it back and saved, so closing it put them where they had been in that text.
+  it('a transcript changed outside while the server was down, opened, changed back, saved and closed: codings on their passages', async () => {
+    root = await project(0);
+    const note = 'Notat skrevet i en annen editor.\n\n';
+    await fsp.writeFile(path.join(root, DOC), note + R2);
+    editor = await TestEditor.start(root);
+    const tab = new Tab(editor, note + R2);
+    await tab.didOpen();
+    assert.deepEqual(await seen(editor, tab.text), expected(), 'placed at start-up');
+    await tab.didChange([{ start: 0, end: note.length, text: '' }]);
+    await tab.save();
+    await tab.close();
+    assert.deepEqual(await seen(editor, tab.text), expected(), 'after closing');
+    await tab.didOpen();
+    const above = R2.indexOf('**Intervjuer:**');
+    await tab.didChange([{ start: above, end: above, text: 'x' }]);
+    await tab.save();
+    assert.deepEqual(await seen(editor, tab.text), expected(), 'opened again and typed in');
+    await waitFor(() => onDisk(root!)[0].start === R2.indexOf(PASSAGES[0]) + 1, 'the codings file written after the save');
+    assert.deepEqual(
+      onDisk(root).map((c) => [c.id, tab.disk.slice(c.start, c.end)]),
+      PASSAGES.map((p, i) => [`c${i}`, p]),
+      'the codings file',
+    );
+  });
+
   // The edit torture's busy-queue mode: random opens, edits (several changes per event too),
   // saves and closes sent back to back — from the start, while the index loads, and later
   // while saves write codings files — checked whenever the server has caught up.
