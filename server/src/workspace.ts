@@ -107,11 +107,18 @@ export class ServerWorkspace {
     return uri;
   }
 
-  /** An open document changed: move its line index along instead of rebuilding it later. */
+  /**
+   * An open document changed: move its line index along instead of rebuilding it later. Called
+   * before the project takes the change, and moves only an index of the project's text then —
+   * the text the changes were made on. The cache may hold an index of an older text: a
+   * transcript closed with unsaved edits is the disk's text again, and nothing may have asked
+   * for its positions before it is opened and typed in again; moving that index put every
+   * position after the discarded edits off by their length.
+   */
   noteEdit(relPath: string, changes: ReadonlyArray<{ start: number; end: number; text: string }>, textAfter: TextSource): void {
-    const cached = this.lineIndexes.get(relPath);
-    if (!cached) return;
-    const next = cached.shifted(changes, textAfter);
+    const before = this.project.textSourceOf(relPath);
+    const cached = before === undefined ? undefined : this.cachedLineIndex(relPath, before);
+    const next = cached?.shifted(changes, textAfter);
     if (next) this.lineIndexes.set(relPath, next);
     else this.lineIndexes.delete(relPath);
   }
@@ -119,19 +126,24 @@ export class ServerWorkspace {
   lineIndex(relPath: string): LineIndex {
     // As held: an open transcript's PieceText is not built into one string for positions.
     const text = this.project.textSourceOf(relPath) ?? '';
-    const cached = this.lineIndexes.get(relPath);
-    // (An open transcript's PieceText may since have been replaced by the string built from it.)
-    if (cached && (cached.text === text || (cached.text instanceof PieceText && cached.text.builtAs(text)))) {
-      // Equal, but perhaps another string object (the file re-read on close, an editor's
-      // copy): V8 then compares the two texts character by character, on every call — 1 MB
-      // × 20,000 ranges of one documentCodings reply took 0.6 s. Keep the index on the
-      // current object so that the next comparison is a pointer comparison.
-      cached.adopt(text);
-      return cached;
-    }
+    const cached = this.cachedLineIndex(relPath, text);
+    if (cached) return cached;
     const index = new LineIndex(text);
     this.lineIndexes.set(relPath, index);
     return index;
+  }
+
+  /** The cached line index of a file if it is an index of `text`; undefined otherwise. */
+  private cachedLineIndex(relPath: string, text: TextSource): LineIndex | undefined {
+    const cached = this.lineIndexes.get(relPath);
+    // (An open transcript's PieceText may since have been replaced by the string built from it.)
+    if (!cached || !(cached.text === text || (cached.text instanceof PieceText && cached.text.builtAs(text)))) return undefined;
+    // Equal, but perhaps another string object (the file re-read on close, an editor's
+    // copy): V8 then compares the two texts character by character, on every call — 1 MB
+    // × 20,000 ranges of one documentCodings reply took 0.6 s. Keep the index on the
+    // current object so that the next comparison is a pointer comparison.
+    cached.adopt(text);
+    return cached;
   }
 
   toRange(relPath: string, r: OffsetRange): Range {

@@ -153,6 +153,55 @@ describe('events that arrive while the server is busy', function () {
     );
   });
 
+  // The torture test below failed now and then; this is its failure reduced. The server keeps
+  // each file's line index (offsets <-> positions) and moves it along with an open document's
+  // keystrokes. A transcript closed with unsaved edits is the disk's text again, but the kept
+  // index still had the discarded edits' lines, and the first keystroke after opening it again
+  // moved that stale index: every position sent was off by the discarded characters.
+  it('a transcript closed with unsaved edits, opened again and typed in: codings are reported on their passages', async () => {
+    root = await project(0);
+    editor = await TestEditor.start(root);
+    const tab = new Tab(editor, R2);
+    const above = R2.indexOf('**Intervjuer:**');
+    await tab.didOpen();
+    await tab.didChange([{ start: above, end: above, text: 'Notat 1. ' }]);
+    // Positions are asked for: the server indexes the lines of this text.
+    assert.deepEqual(await seen(editor, tab.text), expected());
+    await tab.close(); // without saving: the 9 characters are gone
+    await tab.didOpen();
+    await tab.didChange([{ start: above, end: above, text: 'x' }]);
+    assert.deepEqual(await seen(editor, tab.text), expected(), 'after the first keystroke of the reopened transcript');
+  });
+
+  // The torture test's other failure, reduced: there the index read a transcript the editor had
+  // already saved again (the test saves while the index loads); here it was changed in another
+  // editor while the server was not running. The codings placed in that text were kept after the
+  // student changed it back and saved, so closing it put them where they had been in that text.
+  it('a transcript changed outside while the server was down, opened, changed back, saved and closed: codings on their passages', async () => {
+    root = await project(0);
+    const note = 'Notat skrevet i en annen editor.\n\n';
+    await fsp.writeFile(path.join(root, DOC), note + R2);
+    editor = await TestEditor.start(root);
+    const tab = new Tab(editor, note + R2);
+    await tab.didOpen();
+    assert.deepEqual(await seen(editor, tab.text), expected(), 'placed at start-up');
+    await tab.didChange([{ start: 0, end: note.length, text: '' }]);
+    await tab.save();
+    await tab.close();
+    assert.deepEqual(await seen(editor, tab.text), expected(), 'after closing');
+    await tab.didOpen();
+    const above = R2.indexOf('**Intervjuer:**');
+    await tab.didChange([{ start: above, end: above, text: 'x' }]);
+    await tab.save();
+    assert.deepEqual(await seen(editor, tab.text), expected(), 'opened again and typed in');
+    await waitFor(() => onDisk(root!)[0].start === R2.indexOf(PASSAGES[0]) + 1, 'the codings file written after the save');
+    assert.deepEqual(
+      onDisk(root).map((c) => [c.id, tab.disk.slice(c.start, c.end)]),
+      PASSAGES.map((p, i) => [`c${i}`, p]),
+      'the codings file',
+    );
+  });
+
   // The edit torture's busy-queue mode: random opens, edits (several changes per event too),
   // saves and closes sent back to back — from the start, while the index loads, and later
   // while saves write codings files — checked whenever the server has caught up.
@@ -160,7 +209,11 @@ describe('events that arrive while the server is busy', function () {
     root = await project(60);
     editor = await TestEditor.launch(root);
     const tab = new Tab(editor, R2);
-    const r = rng(1313);
+    // QDA_RACE_SEED: another sequence (1313 by default); QDA_RACE_LOG: a file that gets the
+    // sequence sent when a check fails (to reduce a failure to its few events).
+    const seed = Number(process.env.QDA_RACE_SEED ?? 1313);
+    const r = rng(seed);
+    const sent: unknown[] = [];
     const SNIPPETS = ['a', ' ', 'og ', 'ikke ', '😀', '\n\n', 'æøå ', 'mange ord her, ', '**R2:** '];
     /** A position outside every coded passage and its selector context reach (a random gap). */
     const freePosition = (text: string): number => {
@@ -193,11 +246,13 @@ describe('events that arrive while the server is busy', function () {
     const kinds = { open: 0, change: 0, save: 0, close: 0, checks: 0 };
     await tab.didOpen();
     kinds.open++;
+    sent.push('open');
     for (let step = 0; step < 400; step++) {
       const x = r();
       if (!tab.open) {
         await tab.didOpen();
         kinds.open++;
+        sent.push('open');
       } else if (x < 0.6) {
         const n = r() < 0.2 ? 3 : 1;
         // Changes of one event apply one after the other: each is made on the text after the previous.
@@ -210,24 +265,33 @@ describe('events that arrive while the server is busy', function () {
         }
         await tab.didChange(changes);
         kinds.change++;
+        sent.push(changes);
       } else if (x < 0.8) {
         await tab.save();
         kinds.save++;
+        sent.push('save');
       } else {
         await tab.close();
         kinds.close++;
+        sent.push('close');
       }
       if (step % 40 === 39) {
         // Caught up (a request waits for every event before it): the editor's text and the
         // codings file both show each coding on its passage.
-        assert.deepEqual(await seen(editor, tab.text), expected(), `step ${step}: the index`);
-        const disk = onDisk(root);
-        assert.deepEqual(
-          disk.map((c) => [c.id, tab.disk.slice(c.start, c.end)]),
-          PASSAGES.map((p, i) => [`c${i}`, p]),
-          `step ${step}: the codings file`,
-        );
+        try {
+          assert.deepEqual(await seen(editor, tab.text), expected(), `seed ${seed}, step ${step}: the index`);
+          const disk = onDisk(root);
+          assert.deepEqual(
+            disk.map((c) => [c.id, tab.disk.slice(c.start, c.end)]),
+            PASSAGES.map((p, i) => [`c${i}`, p]),
+            `seed ${seed}, step ${step}: the codings file`,
+          );
+        } catch (err) {
+          if (process.env.QDA_RACE_LOG) await fsp.writeFile(process.env.QDA_RACE_LOG, JSON.stringify({ seed, step, sent }, null, 1));
+          throw err;
+        }
         kinds.checks++;
+        sent.push('check');
       }
     }
     assert.ok(kinds.open > 20 && kinds.change > 150 && kinds.save > 40 && kinds.close > 20 && kinds.checks === 10, JSON.stringify(kinds));

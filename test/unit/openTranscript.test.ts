@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project, type CodingInfo } from '../../server/src/core/project/project';
 import { makeQuoteSelector } from '../../server/src/core/anchoring';
+import { applyToDisk } from '../../server/src/core/ops/operations';
 import type { Coding } from '../../server/src/core/model/model';
 import { corpus } from './anchoring-fixtures';
 
@@ -148,5 +149,40 @@ describe('opening a transcript on a built index', () => {
     assert.deepEqual(idsOf(open), ['a0', 'a1', 'a2', 'b0', 'b1', 'b2']);
     for (const i of open) assert.equal(unsaved.slice(i.coding.start, i.coding.end), i.coding.exact);
     assert.deepEqual(summary(open), await freshOpen(fs, T2, unsaved));
+  });
+});
+
+describe('codings placed after an outside change, and the text they were placed in', () => {
+  // Found by the server's busy-queue torture test (test/server/openRace.test.ts, which failed
+  // now and then): a placement made because the transcript had changed outside the editor was
+  // kept, matched to its codings-file line only, after the text had changed again in the
+  // editor and been saved. Closing the transcript then put its codings back where they had
+  // been in the text of the outside change.
+  it('changed while the server was not running, opened, edited back, saved and closed: codings on their passages in the saved text', async () => {
+    const note = 'Notat skrevet i en annen editor.\n\n';
+    const outside = note + R2;
+    // The codings files still have R2's offsets: the index places them again at start-up.
+    const fs = new MemoryFileSystem(files({ [T2]: outside }));
+    const p = await load(fs);
+    for (const i of p.codingsOfDoc(T2)) assert.equal(outside.slice(i.coding.start, i.coding.end), i.coding.exact, `${i.coding.id} placed at start-up`);
+    p.openTranscript(T2, outside);
+    // The student deletes the note again and saves: the codings are back at the offsets their
+    // files have, so the save writes nothing for them.
+    p.editTranscript(T2, [{ start: 0, end: note.length, text: '' }], R2);
+    await fs.writeAtomic(T2, R2);
+    assert.deepEqual(p.codingEditsForSavedTranscript(T2), []);
+    p.closeTranscript(T2, await fs.readText(T2));
+    const closed = p.codingsOfDoc(T2);
+    assert.deepEqual(idsOf(closed), ['a0', 'a1', 'a2', 'b0', 'b1', 'b2']);
+    for (const i of closed) assert.equal(R2.slice(i.coding.start, i.coding.end), i.coding.exact, `${i.coding.id} after closing`);
+    // And where it matters most: opening it again, typing and saving writes them there.
+    p.openTranscript(T2, R2);
+    const at = R2.indexOf('Ja da, det er helt greit');
+    const typed = R2.slice(0, at) + 'Å ' + R2.slice(at);
+    p.editTranscript(T2, [{ start: at, end: at, text: 'Å ' }], typed);
+    await applyToDisk(p, { edits: p.codingEditsForSavedTranscript(T2) });
+    const written = [ANNA, BJORN].flatMap((f) => new TextDecoder().decode(fs.files.get(f)).trim().split('\n').map((l) => JSON.parse(l) as Coding)).filter((c) => c.doc === T2);
+    assert.equal(written.length, 6);
+    for (const c of written) assert.equal(typed.slice(c.start, c.end), c.exact, `${c.id} written`);
   });
 });

@@ -22,6 +22,12 @@ export class AnchorState {
    * editor), by doc then id. `from` is the file coding the result was computed from.
    */
   readonly anchored = new Map<string, Map<string, Placed>>();
+  /**
+   * The text each document's `anchored` placements were made in. They hold only while the
+   * transcript has that text: its codings-file lines alone (what `from` matches) cannot tell —
+   * a line the editor's save left as it was may be the same line in a text that has changed.
+   */
+  private readonly placedIn = new Map<string, string>();
 
   /**
    * Places a transcript's codings (`fileCodings`, as their codings files have them) again after
@@ -44,6 +50,19 @@ export class AnchorState {
       map.set(fileCodings[i].id, { from: anchorKey(fileCodings[i]), result: { ...r, status } });
     });
     this.anchored.set(doc, map);
+    this.placedIn.set(doc, newText);
+  }
+
+  /**
+   * A transcript has this text now (undefined: it is gone) without its codings having been
+   * placed in it: closed in the editor (the disk's text again), read again from disk with the
+   * project. Its placements made in another text are dropped; the index places the codings
+   * that do not fit again, in this text.
+   */
+  textIs(doc: string, text: string | undefined): void {
+    if (!this.anchored.has(doc) || this.placedIn.get(doc) === text) return;
+    this.anchored.delete(doc);
+    this.placedIn.delete(doc);
   }
 
   /** Where a codings-file coding is now: the editor's offsets, a re-anchoring's, or its own. */

@@ -149,6 +149,8 @@ export class Project {
   /** Reads the whole project; `configText` is qda.yaml as an editor holds it, when it does. */
   async load(configText?: string): Promise<void> {
     await this.store.load(configText);
+    // Read again (qda.yaml changed): a closed transcript's placements hold only in the text they were made in.
+    for (const doc of [...this.anchors.anchored.keys()]) if (!this.anchors.live.has(doc)) this.anchors.textIs(doc, this.store.texts.get(doc));
     this.invalidate();
   }
 
@@ -184,8 +186,9 @@ export class Project {
     const beforeCodings = role === 'codings' ? store.codingsFiles.get(path) : undefined;
     if (text === undefined) store.remove(path, role);
     else store.setText(path, text, role);
-    if (role === 'transcript' && text !== undefined && before !== undefined && before !== text && !anchors.live.has(path)) {
-      this.index.reanchorDoc(path, before, text);
+    if (role === 'transcript' && !anchors.live.has(path)) {
+      if (text !== undefined && before !== undefined && before !== text) this.index.reanchorDoc(path, before, text);
+      else anchors.textIs(path, text); // the same text, or deleted, or new: placements in another text do not hold
     }
     if (role === 'transcript') this.invalidateDoc(path);
     else if (!(role === 'codings' && this.patched(beforeCodings, store.codingsFiles.get(path)))) this.invalidate();
@@ -302,6 +305,9 @@ export class Project {
   closeTranscript(path: string, diskText: string | undefined): void {
     if (!this.anchors.live.delete(path)) return;
     if (diskText !== undefined) this.store.setText(path, diskText, 'transcript');
+    // Codings placed after an outside change, before or while it was open, hold only if this is
+    // still the text they were placed in (the editor may have changed and saved it since).
+    this.anchors.textIs(path, this.store.texts.get(path));
     this.invalidateDoc(path);
   }
 
