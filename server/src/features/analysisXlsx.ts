@@ -2,8 +2,7 @@
 // workbook `qda export matrix-xlsx|segments-xlsx` writes, for what the view shows.
 import type { ServerWorkspace } from '../workspace';
 import type { AnalysisXlsxParams, AnalysisXlsxResult } from '../protocol';
-import { analysisSegments } from '../core/analysis/segments';
-import { buildMatrix } from '../core/analysis/matrix';
+import { analysisOf } from '../core/analysis/recount';
 import { segmentRows } from '../core/analysis/segmentTable';
 import { matrixXlsx, segmentsXlsx } from '../core/analysis/xlsxTables';
 import { selectCodedSegments } from './codedSegments';
@@ -13,7 +12,7 @@ export async function analysisXlsx(ws: ServerWorkspace, p: AnalysisXlsxParams): 
   if (p.kind === 'matrix') {
     const m = p.matrix;
     if (m.cols !== 'informants' && !Object.values(project.config.informants).some((a) => m.cols in a)) return { error: `No informant in qda.yaml has the attribute '${m.cols}'.` };
-    const matrix = buildMatrix(project, analysisSegments(project, { coders: m.coder ? [m.coder] : undefined }), { rows: m.rows, cols: m.cols, count: m.count });
+    const matrix = analysisOf(project).matrix({ coder: m.coder || undefined, rows: m.rows, cols: m.cols, count: m.count });
     return { data: Buffer.from(await matrixXlsx(matrix)).toString('base64') };
   }
   const selected = selectCodedSegments(ws, p.segments);
