@@ -324,7 +324,12 @@ function assertSame(project: Project, reference: Project, label: string): void {
         }
       }
     }
-    assert.deepEqual(cache.cooccurrence(coder), cooccurrence(segments), `${label}: co-occurrence ${coder}`);
+    const pairs = cache.cooccurrence(coder);
+    assert.deepEqual(pairs, cooccurrence(segments), `${label}: co-occurrence ${coder}`);
+    // In name order: codes, and pairs by their first code, then their second.
+    const collator = new Intl.Collator();
+    assert.ok(pairs.codes.every((c, i) => i === 0 || collator.compare(pairs.codes[i - 1], c) < 0), `${label}: codes in order`);
+    assert.ok(pairs.pairs.every((p, i) => collator.compare(p.a, p.b) < 0 && (i === 0 || collator.compare(pairs.pairs[i - 1].a, p.a) < 0 || (pairs.pairs[i - 1].a === p.a && collator.compare(pairs.pairs[i - 1].b, p.b) < 0))), `${label}: pairs in order`);
   }
 }
 

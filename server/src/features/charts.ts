@@ -15,7 +15,11 @@ export function chart(ws: ServerWorkspace, p: ChartParams): ChartResult {
   if (p.chart === 'cooccurrence') {
     const measure = p.measure ?? 'overlapping';
     const c = analysis.cooccurrence(coder);
-    const pairs = c.pairs.filter((x) => x[measure] > 0).sort((x, y) => y[measure] - x[measure] || x.a.localeCompare(y.a) || x.b.localeCompare(y.b)).slice(0, 500);
+    // By count, then by name (localeCompare) as ranks: 500 names compared, not 40,000 pairs'.
+    const byName = [...c.codes].sort((x, y) => x.localeCompare(y));
+    const rank = new Map<string, number>();
+    byName.forEach((name, i) => rank.set(name, i > 0 && byName[i - 1].localeCompare(name) === 0 ? rank.get(byName[i - 1])! : i));
+    const pairs = c.pairs.filter((x) => x[measure] > 0).sort((x, y) => y[measure] - x[measure] || rank.get(x.a)! - rank.get(y.a)! || rank.get(x.b)! - rank.get(y.b)!).slice(0, 500);
     return { svg: heatmapSvg(c, { title: p.title, measure, top: p.top ?? 30, theme }), attributes, coders, pairs };
   }
   if (p.cols !== 'informants' && !attributes.includes(p.cols)) return { svg: '', attributes, coders, error: `No informant in qda.yaml has the attribute '${p.cols}'.` };
