@@ -614,9 +614,9 @@ await server.shutdown();
   server.notify('textDocument/didClose', { textDocument: { uri } });
   const size = Math.round(Buffer.byteLength(JSON.stringify(first)) / 1024);
   const co = [...cooccurAfter].sort((a, b) => a - b);
-  figure(`framework matrix after one coding in one transcript (qda/matrix codes × informants, ${first.rows.length} rows × ${first.columns.length} columns)`, 'ms', after, { max: 60 }, 'p95',
+  figure(`framework matrix after one coding in one transcript (qda/matrix codes × informants, ${first.rows.length} rows × ${first.columns.length} columns)`, 'ms', after, { max: 30 }, 'p95',
     `from scratch (first request): ${firstMs.toFixed(0)} ms; reply ${size} KB; co-occurrence (qda/chart heat map) after a coding p50 ${pct(co, 0.5).toFixed(0)} / p95 ${pct(co, 0.95).toFixed(0)} ms`);
-  figure('framework matrix unchanged (qda/matrix asked again, kept counts)', 'ms', cached, { max: 40 }, 'p95');
+  figure('framework matrix unchanged (qda/matrix asked again, kept counts)', 'ms', cached, { max: 10 }, 'p95');
   await server.shutdown();
 }
 
