@@ -31,7 +31,14 @@ async function answers(editor: TestEditor): Promise<unknown[]> {
   const out: unknown[] = [];
   for (const p of VIEWS) out.push(await editor.connection.sendRequest(matrixRequest, p));
   const chart = await editor.connection.sendRequest(chartRequest, HEATMAP);
-  out.push(chart.pairs, chart.svg);
+  // The Charts view's table: the pairs with the most codings in the same turn first, then by name.
+  const pairs = chart.pairs!;
+  assert.ok(pairs.length > 0);
+  for (let i = 1; i < pairs.length; i++) {
+    const [x, y] = [pairs[i - 1], pairs[i]];
+    assert.ok(x.sameTurn > y.sameTurn || (x.sameTurn === y.sameTurn && (x.a.localeCompare(y.a) < 0 || (x.a === y.a && x.b.localeCompare(y.b) < 0))), `pairs in order at ${i}`);
+  }
+  out.push(pairs, chart.svg);
   return out;
 }
 

@@ -19,7 +19,13 @@ export function chart(ws: ServerWorkspace, p: ChartParams): ChartResult {
     const byName = [...c.codes].sort((x, y) => x.localeCompare(y));
     const rank = new Map<string, number>();
     byName.forEach((name, i) => rank.set(name, i > 0 && byName[i - 1].localeCompare(name) === 0 ? rank.get(byName[i - 1])! : i));
-    const pairs = c.pairs.filter((x) => x[measure] > 0).sort((x, y) => y[measure] - x[measure] || rank.get(x.a)! - rank.get(y.a)! || rank.get(x.b)! - rank.get(y.b)!).slice(0, 500);
+    const list = c.pairs.filter((x) => x[measure] > 0);
+    const [n, ra, rb] = [list.map((x) => x[measure]), list.map((x) => rank.get(x.a)!), list.map((x) => rank.get(x.b)!)];
+    const pairs = list
+      .map((_, i) => i)
+      .sort((i, j) => n[j] - n[i] || ra[i] - ra[j] || rb[i] - rb[j] || i - j)
+      .slice(0, 500)
+      .map((i) => list[i]);
     return { svg: heatmapSvg(c, { title: p.title, measure, top: p.top ?? 30, theme }), attributes, coders, pairs };
   }
   if (p.cols !== 'informants' && !attributes.includes(p.cols)) return { svg: '', attributes, coders, error: `No informant in qda.yaml has the attribute '${p.cols}'.` };
