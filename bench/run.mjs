@@ -536,6 +536,67 @@ await server.shutdown();
   await server.shutdown();
 }
 
+// The framework matrix as its view asks for it (codes × informants, codings: the view's
+// default), over stdio, request → reply (issue 17.8, last clause). The server keeps each
+// transcript's counts (core/analysis/recount.ts): asked again with nothing changed it answers
+// from what it kept; after a coding in one transcript it counts that transcript again and
+// patches the totals. Each "after" sample follows one coding change (a line of anna's codings
+// file of one transcript removed, then put back, as didChange of the open file: what a coding
+// operation does), asked 200 ms after qda/indexChanged as the view asks. The first request, with
+// nothing counted yet, is the from-scratch figure (note; the CLI row further down is the same
+// computation without the reply). A server of its own, so the counts it keeps do not enter the
+// session's peak RSS.
+{
+  log('  framework matrix: unchanged, and after one coding');
+  await restore();
+  await baselineSample(mainDir);
+  const server = new LspServer(SERVER, mainDir);
+  await server.initialize();
+  const params = { rows: 'codes', cols: 'informants', count: 'codings', coder: '' };
+  const ask = async () => {
+    const t0 = performance.now();
+    const reply = await server.request('qda/matrix', params);
+    if (reply.error || !reply.rows.length) throw new Error(`qda/matrix: ${reply.error ?? 'no rows'}`);
+    return [performance.now() - t0, reply];
+  };
+  const [firstMs, first] = await ask();
+  const cached = [];
+  for (let i = 0; i < N; i++) cached.push((await ask())[0]);
+  const doc = 'transcripts/synt-00010.md';
+  const rel = codingsFileOf('anna', doc);
+  const uri = server.uri(rel);
+  const lines = readFileSync(join(mainDir, rel), 'utf8').split('\n');
+  const k = Math.floor(lines.length / 2);
+  let version = 1;
+  server.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'jsonl', version, text: lines.join('\n') } });
+  const after = [];
+  const cooccurAfter = [];
+  for (let i = 0; i < N + 2; i++) {
+    const change = i % 2 === 0 ? { range: { start: { line: k, character: 0 }, end: { line: k + 1, character: 0 } }, text: '' } : { range: { start: { line: k, character: 0 }, end: { line: k, character: 0 } }, text: lines[k] + '\n' };
+    const changed = server.next('qda/indexChanged', (p) => p.uris.includes(uri), 30000);
+    server.notify('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [change] });
+    await changed;
+    await sleep(200);
+    const [ms, reply] = await ask();
+    const total = (r) => r.rows.reduce((n, row) => n + (row.kind === 'code' ? row.total : 0), 0);
+    if (total(reply) !== total(first) - (i % 2 === 0 ? 1 : 0)) throw new Error('qda/matrix did not count the coding change');
+    // The co-occurrence (Charts view, heat map), after the same change, for the note.
+    const t1 = performance.now();
+    if (i % 2 === 0) {
+      await server.request('qda/chart', { chart: 'cooccurrence', rows: 'codes', cols: 'informants', count: 'codings', coder: '', measure: 'overlapping', top: 30 });
+      if (i >= 2) cooccurAfter.push(performance.now() - t1);
+    }
+    if (i >= 2) after.push(ms);
+  }
+  server.notify('textDocument/didClose', { textDocument: { uri } });
+  const size = Math.round(Buffer.byteLength(JSON.stringify(first)) / 1024);
+  const co = [...cooccurAfter].sort((a, b) => a - b);
+  figure(`framework matrix after one coding in one transcript (qda/matrix codes × informants, ${first.rows.length} rows × ${first.columns.length} columns)`, 'ms', after, { max: 30 }, 'p95',
+    `from scratch (first request): ${firstMs.toFixed(0)} ms; reply ${size} KB; co-occurrence (qda/chart heat map) after a coding p50 ${pct(co, 0.5).toFixed(0)} / p95 ${pct(co, 0.95).toFixed(0)} ms`);
+  figure('framework matrix unchanged (qda/matrix asked again, kept counts)', 'ms', cached, { max: 15 }, 'p95');
+  await server.shutdown();
+}
+
 await restore();
 await baselineSample(mainDir);
 

@@ -1,7 +1,8 @@
 // Options shared by the analysis commands (query, matrix, cooccur and their exports): which
 // codings take part. `--coder NAME` (repeatable or comma-separated; default all coders),
 // `--informant CODE`, `--attribute NAME=VALUE`, `--doc PATH`.
-import { analysisSegments, type AnalysisSegment, type SegmentFilter } from '../core/analysis/segments';
+import type { AnalysisSegment, SegmentFilter } from '../core/analysis/segments';
+import { analysisOf } from '../core/analysis/recount';
 import { evaluateQuery, parseQuery, QueryNameError, QuerySyntaxError, type QueryScope } from '../core/analysis/query';
 import type { Project } from '../core/project/project';
 import { performance } from 'node:perf_hooks';
@@ -44,9 +45,22 @@ export function timed<T>(io: CliIo, name: string, project: Project, step: () => 
   return result;
 }
 
+/**
+ * The one coder (or undefined: every coder) when the options select the codings by coder alone
+ * — no query, informant, attribute or document — as the views do: then the matrix and the
+ * co-occurrence come from the project's kept counts (core/analysis/recount.ts), as in the
+ * server; false otherwise (they are counted from the selected segments).
+ */
+export function coderOnly(parsed: ParsedArgs): { coder: string | undefined } | false {
+  if (parsed.flags.has('query') || parsed.flags.has('saved')) return false;
+  const filter = segmentFilter(parsed);
+  if (filter.informants || filter.docs || Object.keys(filter.attributes ?? {}).length || (filter.coders?.length ?? 0) > 1) return false;
+  return { coder: filter.coders?.[0] };
+}
+
 /** The filtered segments, narrowed by a query (or `--saved NAME`, a query saved in qda.yaml) when one is given. */
 export function selectSegments(project: Project, parsed: ParsedArgs, query: string | undefined): AnalysisSegment[] {
-  const segments = analysisSegments(project, segmentFilter(parsed));
+  const segments = analysisOf(project).segments(segmentFilter(parsed));
   let scope = queryScope(parsed);
   const savedName = parsed.flags.get('saved')?.at(-1);
   if (savedName !== undefined) {

@@ -2,7 +2,8 @@
 // [--query EXPR] [--coder NAME] … [--json] [folder]`: code-by-case counts.
 import { buildMatrix, type Matrix, type MatrixCount, type MatrixRows } from '../core/analysis/matrix';
 import type { Project } from '../core/project/project';
-import { selectSegments, timed } from './analysis';
+import { analysisOf } from '../core/analysis/recount';
+import { coderOnly, selectSegments, timed } from './analysis';
 import { CliError, loadProject, parseArgs, type CliIo, type ParsedArgs } from './io';
 
 export async function matrixFromArgs(parsed: ParsedArgs, folder: string | undefined, io: CliIo): Promise<{ project: Project; matrix: Matrix }> {
@@ -16,7 +17,10 @@ export async function matrixFromArgs(parsed: ParsedArgs, folder: string | undefi
     const known = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.keys(a)))].sort();
     throw new CliError(`no informant in qda.yaml has the attribute '${cols}'; attributes: ${known.join(', ') || 'none'}`);
   }
-  const matrix = timed(io, 'matrix', project, () => buildMatrix(project, selectSegments(project, parsed, parsed.flags.get('query')?.at(-1)), { rows, cols, count }));
+  const byCoder = coderOnly(parsed);
+  const matrix = timed(io, 'matrix', project, () =>
+    byCoder ? analysisOf(project).matrix({ coder: byCoder.coder, rows, cols, count }) : buildMatrix(project, selectSegments(project, parsed, parsed.flags.get('query')?.at(-1)), { rows, cols, count }),
+  );
   return { project, matrix };
 }
 

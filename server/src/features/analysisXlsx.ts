@@ -3,8 +3,7 @@
 import type { ServerWorkspace } from '../workspace';
 import * as l10n from '../core/text/l10n';
 import type { AnalysisXlsxParams, AnalysisXlsxResult } from '../protocol';
-import { analysisSegments } from '../core/analysis/segments';
-import { buildMatrix } from '../core/analysis/matrix';
+import { analysisOf } from '../core/analysis/recount';
 import { segmentRows } from '../core/analysis/segmentTable';
 import { matrixXlsx, segmentsXlsx } from '../core/analysis/xlsxTables';
 import { selectCodedSegments } from './codedSegments';
@@ -13,8 +12,13 @@ export async function analysisXlsx(ws: ServerWorkspace, p: AnalysisXlsxParams): 
   const project = ws.project;
   if (p.kind === 'matrix') {
     const m = p.matrix;
+<<<<<<< HEAD
     if (m.cols !== 'informants' && !Object.values(project.config.informants).some((a) => m.cols in a)) return { error: l10n.t("No informant in qda.yaml has the attribute '{0}'.", m.cols) };
     const matrix = buildMatrix(project, analysisSegments(project, { coders: m.coder ? [m.coder] : undefined }), { rows: m.rows, cols: m.cols, count: m.count });
+=======
+    if (m.cols !== 'informants' && !Object.values(project.config.informants).some((a) => m.cols in a)) return { error: `No informant in qda.yaml has the attribute '${m.cols}'.` };
+    const matrix = analysisOf(project).matrix({ coder: m.coder || undefined, rows: m.rows, cols: m.cols, count: m.count });
+>>>>>>> recount
     return { data: Buffer.from(await matrixXlsx(matrix)).toString('base64') };
   }
   const selected = selectCodedSegments(ws, p.segments);

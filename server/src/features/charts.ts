@@ -3,24 +3,33 @@
 import type { ServerWorkspace } from '../workspace';
 import * as l10n from '../core/text/l10n';
 import type { ChartParams, ChartResult } from '../protocol';
-import { analysisSegments } from '../core/analysis/segments';
-import { buildMatrix } from '../core/analysis/matrix';
-import { cooccurrence } from '../core/analysis/cooccur';
+import { analysisOf } from '../core/analysis/recount';
 import { barChartSvg, heatmapSvg } from '../core/analysis/charts';
 
 export function chart(ws: ServerWorkspace, p: ChartParams): ChartResult {
   const project = ws.project;
   const attributes = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.keys(a)))].sort();
-  const coders = [...new Set(project.allCodings().map((i) => i.coding.coder))].sort();
-  const segments = analysisSegments(project, { coders: p.coder ? [p.coder] : undefined });
+  const analysis = analysisOf(project);
+  const coders = analysis.coders();
+  const coder = p.coder || undefined;
   const theme = p.theme ?? 'none';
   if (p.chart === 'cooccurrence') {
     const measure = p.measure ?? 'overlapping';
-    const c = cooccurrence(segments);
-    const pairs = c.pairs.filter((x) => x[measure] > 0).sort((x, y) => y[measure] - x[measure] || x.a.localeCompare(y.a) || x.b.localeCompare(y.b)).slice(0, 500);
+    const c = analysis.cooccurrence(coder);
+    // By count, then by name (localeCompare) as ranks: 500 names compared, not 40,000 pairs'.
+    const byName = [...c.codes].sort((x, y) => x.localeCompare(y));
+    const rank = new Map<string, number>();
+    byName.forEach((name, i) => rank.set(name, i > 0 && byName[i - 1].localeCompare(name) === 0 ? rank.get(byName[i - 1])! : i));
+    const list = c.pairs.filter((x) => x[measure] > 0);
+    const [n, ra, rb] = [list.map((x) => x[measure]), list.map((x) => rank.get(x.a)!), list.map((x) => rank.get(x.b)!)];
+    const pairs = list
+      .map((_, i) => i)
+      .sort((i, j) => n[j] - n[i] || ra[i] - ra[j] || rb[i] - rb[j] || i - j)
+      .slice(0, 500)
+      .map((i) => list[i]);
     return { svg: heatmapSvg(c, { title: p.title, measure, top: p.top ?? 30, theme }), attributes, coders, pairs };
   }
   if (p.cols !== 'informants' && !attributes.includes(p.cols)) return { svg: '', attributes, coders, error: l10n.t("No informant in qda.yaml has the attribute '{0}'.", p.cols) };
-  const matrix = buildMatrix(project, segments, { rows: p.rows, cols: p.cols, count: p.count });
+  const matrix = analysis.matrix({ coder, rows: p.rows, cols: p.cols, count: p.count });
   return { svg: barChartSvg(matrix, { title: p.title, unit: p.unit, transpose: p.chart === 'informants', theme }), attributes, coders };
 }

@@ -6,7 +6,8 @@ import type { ServerWorkspace } from '../workspace';
 import type { CodedSegmentsParams, CodedSegmentsResult, EditResult, SaveQueryParams } from '../protocol';
 import { saveQuery } from '../core/ops/savedQueries';
 import { toWorkspaceEdit } from './codingCommands';
-import { analysisSegments, type AnalysisSegment, type SegmentFilter } from '../core/analysis/segments';
+import type { AnalysisSegment, SegmentFilter } from '../core/analysis/segments';
+import { analysisOf } from '../core/analysis/recount';
 import { codesOfName, evaluateQuery, parseQuery, QueryNameError, QuerySyntaxError, type QueryScope } from '../core/analysis/query';
 import { segmentRows } from '../core/analysis/segmentTable';
 import { normalizeName } from '../core/text/text';
@@ -16,7 +17,7 @@ const DEFAULT_LIMIT = 2000;
 
 export function codedSegments(ws: ServerWorkspace, p: CodedSegmentsParams): CodedSegmentsResult {
   const project = ws.project;
-  const coders = [...new Set(project.allCodings().map((i) => i.coding.coder))].sort();
+  const coders = analysisOf(project).coders();
   const informants = project.informantLabels();
   const attributeValues = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.entries(a).filter(([, v]) => v !== '').map(([k, v]) => `${k}=${v}`)))].sort((a, b) => a.localeCompare(b));
   const saved = Object.entries(project.config.queries).map(([name, q]) => ({ name, ...q }));
@@ -49,10 +50,10 @@ export function selectCodedSegments(ws: ServerWorkspace, p: CodedSegmentsParams)
     if (p.cell) {
       // The cell's own options, then the view's filters on top.
       const key = (s: AnalysisSegment): string => `${s.id}\u0000${s.coder}\u0000${s.doc}\u0000${s.start}`;
-      const inFilter = new Set(analysisSegments(project, filter).map(key));
+      const inFilter = new Set(analysisOf(project).segments(filter).map(key));
       selected = cellSegments(ws, p.cell).filter((s) => inFilter.has(key(s)));
     } else {
-      const segments = analysisSegments(project, filter);
+      const segments = analysisOf(project).segments(filter);
       const withChildren = p.withChildren !== false;
       const scope: QueryScope = p.scope === undefined || p.scope === 'overlap' ? { kind: 'overlap' } : { kind: 'turns', distance: p.scope === 'turn' ? 0 : Math.max(0, Math.floor(p.scope)) };
       if (p.names?.length) {

@@ -1,11 +1,12 @@
 // qda/matrix and qda/matrixCell: the framework matrix for the webview, and the segments behind
-// one of its cells — the same core (analysis/segments, matrix, query) as `qda matrix`, so the
-// view, the CLI and the exports count alike.
+// one of its cells — the same core (analysis/recount: the project's kept counts, patched per
+// transcript after an edit) as `qda matrix`, so the view, the CLI and the exports count alike.
 import * as l10n from '../core/text/l10n';
 import type { ServerWorkspace } from '../workspace';
 import type { MatrixCellParams, MatrixCellSegment, MatrixParams, MatrixResult } from '../protocol';
-import { analysisSegments, segmentText, type AnalysisSegment } from '../core/analysis/segments';
-import { buildMatrix, NO_VALUE } from '../core/analysis/matrix';
+import { segmentText, type AnalysisSegment } from '../core/analysis/segments';
+import { NO_VALUE } from '../core/analysis/matrix';
+import { analysisOf } from '../core/analysis/recount';
 import { normalizeName } from '../core/text/text';
 
 function attributesOf(ws: ServerWorkspace): string[] {
@@ -15,10 +16,10 @@ function attributesOf(ws: ServerWorkspace): string[] {
 export function matrix(ws: ServerWorkspace, p: MatrixParams): MatrixResult {
   const project = ws.project;
   const attributes = attributesOf(ws);
-  const coders = [...new Set(project.allCodings().map((i) => i.coding.coder))].sort();
+  const analysis = analysisOf(project);
+  const coders = analysis.coders();
   if (p.cols !== 'informants' && !attributes.includes(p.cols)) return { columns: [], rows: [], attributes, coders, error: l10n.t("No informant in qda.yaml has the attribute '{0}'.", p.cols) };
-  const segments = analysisSegments(project, { coders: p.coder ? [p.coder] : undefined });
-  const m = buildMatrix(project, segments, { rows: p.rows, cols: p.cols, count: p.count });
+  const m = analysis.matrix({ coder: p.coder || undefined, rows: p.rows, cols: p.cols, count: p.count });
   return { columns: m.columns, rows: m.rows, attributes, coders };
 }
 
@@ -29,7 +30,7 @@ export function cellSegments(ws: ServerWorkspace, p: MatrixCellParams): Analysis
   const category = p.kind === 'code' ? undefined : project.findCategory(p.row);
   const codes = new Set((category ? project.codesInCategory(category).map((c) => c.name) : [p.row]).map(normalizeName));
   const columnOf = (informant: string): string => (p.cols === 'informants' ? informant : project.config.informants[informant]?.[p.cols] || NO_VALUE);
-  return analysisSegments(project, { coders: p.coder ? [p.coder] : undefined }).filter((s) => s.informant !== null && codes.has(normalizeName(s.code)) && (p.column === '' || columnOf(s.informant) === p.column));
+  return analysisOf(project).segments({ coders: p.coder ? [p.coder] : undefined }).filter((s) => s.informant !== null && codes.has(normalizeName(s.code)) && (p.column === '' || columnOf(s.informant) === p.column));
 }
 
 export function matrixCell(ws: ServerWorkspace, p: MatrixCellParams): MatrixCellSegment[] {

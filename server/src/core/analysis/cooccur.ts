@@ -20,59 +20,117 @@ export interface Cooccurrence {
   pairs: CooccurrencePair[];
 }
 
-/**
- * One sweep per transcript over the codings sorted by start, keeping those still open: each
- * coding meets only the ones it can overlap (by text, or by turn span), not every other coding.
- */
-export function cooccurrence(segments: readonly AnalysisSegment[]): Cooccurrence {
-  // Codes by their normalised name (one code however a coding spells it), as small integers so
-  // that a pair is a number, not a string.
-  const indexOf = new Map<string, number>();
-  const names: string[] = [];
-  const codeOf = new Map<AnalysisSegment, number>();
-  for (const s of segments) {
-    const key = normalizeName(s.code);
-    let i = indexOf.get(key);
-    if (i === undefined) {
-      indexOf.set(key, (i = names.length));
-      names.push(s.code);
-    }
-    codeOf.set(s, i);
+/** Codes by their normalised name as small integers, so that a pair of codes is a number. */
+export class CodeNumbers {
+  private readonly numbers = new Map<string, number>();
+
+  of(code: string): number {
+    const key = normalizeName(code);
+    let i = this.numbers.get(key);
+    if (i === undefined) this.numbers.set(key, (i = this.numbers.size));
+    return i;
   }
-  const n = names.length;
-  const overlapping = new Map<number, number>();
-  const sameTurn = new Map<number, number>();
-  const bump = (counts: Map<number, number>, x: number, y: number, times = 1): void => {
+}
+
+/** Pair counts by pairKey, for text overlaps and for shared turns. */
+export interface PairCounts {
+  overlapping: Map<number, number>;
+  sameTurn: Map<number, number>;
+}
+
+// Code numbers stay below 2^21, so a pair fits in a double exactly.
+const PAIR = 2 ** 21;
+const pairKey = (x: number, y: number): number => (x < y ? x * PAIR + y : y * PAIR + x);
+
+/**
+ * Adds the pairs among one document's segments. One sweep over the segments sorted by start,
+ * keeping those still open: each meets only the ones it can overlap (by text, or by turn span),
+ * not every other segment.
+ */
+export function countPairs(list: readonly AnalysisSegment[], numberOf: (s: AnalysisSegment) => number, into: PairCounts = { overlapping: new Map(), sameTurn: new Map() }): PairCounts {
+  const bump = (counts: Map<number, number>, x: number, y: number, times: number): void => {
     if (x === y) return;
-    const key = x < y ? x * n + y : y * n + x;
+    const key = pairKey(x, y);
     counts.set(key, (counts.get(key) ?? 0) + times);
   };
+  // Text overlaps: [start, end) intervals; shared turns: [firstTurn, lastTurn + 1).
+  sweepPairs(list, (x) => x.start, (x) => x.end, numberOf, (x, y, times) => bump(into.overlapping, x, y, times));
+  const inTurns = list.filter((x) => x.firstTurn >= 0);
+  sweepPairs(inTurns, (x) => x.firstTurn, (x) => x.lastTurn + 1, numberOf, (x, y, times) => bump(into.sameTurn, x, y, times));
+  return into;
+}
+
+/** Adds a document's pair counts to a total (sign 1), or takes them away again (-1). */
+export function addPairs(total: PairCounts, part: PairCounts, sign: 1 | -1): void {
+  for (const measure of ['overlapping', 'sameTurn'] as const) {
+    const into = total[measure];
+    for (const [key, n] of part[measure]) {
+      const v = (into.get(key) ?? 0) + sign * n;
+      if (v === 0) into.delete(key);
+      else into.set(key, v);
+    }
+  }
+}
+
+/**
+ * Pairs of codes whose codings overlap or share a turn, in the same transcript. Codes are
+ * named as the first segment of each spells it.
+ */
+export function cooccurrence(segments: readonly AnalysisSegment[]): Cooccurrence {
+  const numbers = new CodeNumbers();
+  const names = new Map<number, string>();
+  const numberOf = new Map<AnalysisSegment, number>();
+  for (const s of segments) {
+    const i = numbers.of(s.code);
+    if (!names.has(i)) names.set(i, s.code);
+    numberOf.set(s, i);
+  }
   const byDoc = new Map<string, AnalysisSegment[]>();
   for (const s of segments) {
     let list = byDoc.get(s.doc);
     if (!list) byDoc.set(s.doc, (list = []));
     list.push(s);
   }
-  for (const list of byDoc.values()) {
-    // Text overlaps: [start, end) intervals; shared turns: [firstTurn, lastTurn + 1).
-    sweepPairs(list, (x) => x.start, (x) => x.end, codeOf, (x, y, times) => bump(overlapping, x, y, times));
-    const inTurns = list.filter((x) => x.firstTurn >= 0);
-    sweepPairs(inTurns, (x) => x.firstTurn, (x) => x.lastTurn + 1, codeOf, (x, y, times) => bump(sameTurn, x, y, times));
-  }
-  // Order codes once (500 names), then pairs by rank: collating 40,000 pairs' names was most of the time.
+  const counts: PairCounts = { overlapping: new Map(), sameTurn: new Map() };
+  for (const list of byDoc.values()) countPairs(list, (s) => numberOf.get(s)!, counts);
+  return cooccurrenceOf(names, counts);
+}
+
+/** The result from the codes present (number → name) and the pair counts. */
+export function cooccurrenceOf(names: ReadonlyMap<number, string>, counts: PairCounts): Cooccurrence {
+  const { overlapping, sameTurn } = counts;
+  // Order codes once (500 names), then pairs by rank: collating 40,000 pairs' names was most of
+  // the time. Names the collator deems equal are ordered by code unit, so the order does not
+  // depend on the order the codes were met in.
   const collator = new Intl.Collator();
-  const order = names.map((_, i) => i).sort((x, y) => collator.compare(names[x], names[y]));
-  const rank = new Array<number>(n);
+  const order = [...names.keys()].sort((x, y) => {
+    const [a, b] = [names.get(x)!, names.get(y)!];
+    return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+  });
+  const n = order.length;
+  const rank = new Int32Array(Math.max(0, ...order) + 1);
   order.forEach((code, r) => (rank[code] = r));
-  const keyed: Array<[number, number, number]> = [];
-  for (const key of new Set([...overlapping.keys(), ...sameTurn.keys()])) {
-    const x = Math.floor(key / n);
-    const y = key % n;
-    keyed.push(rank[x] <= rank[y] ? [x, y, key] : [y, x, key]);
+  // Each pair as one number, rank of the first code × n + rank of the second, sorted as numbers
+  // (a typed array): sorting 40,000 tuples by a comparator took most of the time after an edit.
+  const sorted = new Float64Array(overlapping.size + sameTurn.size);
+  let size = 0;
+  const add = (key: number): void => {
+    const rx = rank[Math.floor(key / PAIR)];
+    const ry = rank[key % PAIR];
+    sorted[size++] = rx < ry ? rx * n + ry : ry * n + rx;
+  };
+  for (const key of overlapping.keys()) add(key);
+  for (const key of sameTurn.keys()) if (!overlapping.has(key)) add(key);
+  const ranked = sorted.subarray(0, size).sort();
+  const named = order.map((code) => names.get(code)!);
+  const pairs: CooccurrencePair[] = new Array(size);
+  for (let i = 0; i < size; i++) {
+    const rx = Math.floor(ranked[i] / n);
+    const ry = ranked[i] % n;
+    const key = pairKey(order[rx], order[ry]);
+    pairs[i] = { a: named[rx], b: named[ry], overlapping: overlapping.get(key) ?? 0, sameTurn: sameTurn.get(key) ?? 0 };
   }
-  keyed.sort((p, q) => rank[p[0]] - rank[q[0]] || rank[p[1]] - rank[q[1]]);
-  const pairs = keyed.map(([a, b, key]) => ({ a: names[a], b: names[b], overlapping: overlapping.get(key) ?? 0, sameTurn: sameTurn.get(key) ?? 0 }));
-  return { codes: order.map((i) => names[i]), pairs };
+  return { codes: named, pairs };
 }
 
 /**
@@ -81,7 +139,7 @@ export function cooccurrence(segments: readonly AnalysisSegment[]): Cooccurrence
  * their codes are counted, so each interval meets the distinct open codes, not every open interval
  * (a long turn with thousands of codings stays linear in its codings times the codes open).
  */
-function sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (t: T) => number, codeOf: ReadonlyMap<T, number>, meet: (a: number, b: number, times: number) => void): void {
+function sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (t: T) => number, codeOf: (t: T) => number, meet: (a: number, b: number, times: number) => void): void {
   const sorted = [...items].sort((x, y) => startOf(x) - startOf(y));
   const heap: T[] = [];
   const openCodes = new Map<number, number>();
@@ -114,12 +172,12 @@ function sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (t
   };
   for (const t of sorted) {
     while (heap.length && endOf(heap[0]) <= startOf(t)) {
-      const code = codeOf.get(pop())!;
+      const code = codeOf(pop());
       const left = openCodes.get(code)! - 1;
       if (left) openCodes.set(code, left);
       else openCodes.delete(code);
     }
-    const code = codeOf.get(t)!;
+    const code = codeOf(t);
     for (const [other, times] of openCodes) meet(other, code, times);
     push(t);
     openCodes.set(code, (openCodes.get(code) ?? 0) + 1);

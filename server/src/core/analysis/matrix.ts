@@ -32,7 +32,64 @@ export interface Matrix {
 /** The value an informant has for the attribute; informants without it share this column. */
 export const NO_VALUE = '(none)';
 
+/**
+ * What the matrix is computed from: per code (normalised) and informant, the codings (or the
+ * words coded) of the segments that belong to an informant. A sum over segments, so one
+ * document's part can be taken away and added again (recount.ts); entries at zero are removed.
+ */
+export interface MatrixTally {
+  cells: Map<string, Map<string, number>>;
+  /** Per informant, over every code: the informants that add a column. */
+  informants: Map<string, number>;
+}
+
+export function emptyTally(): MatrixTally {
+  return { cells: new Map(), informants: new Map() };
+}
+
+/** Adds the segments' codings (or words) to the tally. */
+export function tallySegments(project: Project, segments: readonly AnalysisSegment[], measure: 'codings' | 'words', into: MatrixTally = emptyTally()): MatrixTally {
+  for (const s of segments) {
+    if (s.informant === null) continue;
+    const n = measure === 'codings' ? 1 : countWords(segmentText(project, s));
+    bump(into, normalizeName(s.code), s.informant, n);
+  }
+  return into;
+}
+
+/** Adds a document's part to a total (sign 1), or takes it away again (-1). */
+export function addTally(total: MatrixTally, part: MatrixTally, sign: 1 | -1): void {
+  for (const [code, byInformant] of part.cells) for (const [informant, n] of byInformant) bump(total, code, informant, sign * n, false);
+  for (const [informant, n] of part.informants) {
+    const v = (total.informants.get(informant) ?? 0) + sign * n;
+    if (v === 0) total.informants.delete(informant);
+    else total.informants.set(informant, v);
+  }
+}
+
+function bump(t: MatrixTally, code: string, informant: string, n: number, informants = true): void {
+  let byInformant = t.cells.get(code);
+  if (!byInformant) t.cells.set(code, (byInformant = new Map()));
+  const v = (byInformant.get(informant) ?? 0) + n;
+  if (v !== 0) byInformant.set(informant, v);
+  else {
+    byInformant.delete(informant);
+    if (!byInformant.size) t.cells.delete(code);
+  }
+  // Counted per segment (not per word): a segment of no words still adds its column.
+  if (informants) t.informants.set(informant, (t.informants.get(informant) ?? 0) + 1);
+}
+
 export function buildMatrix(project: Project, segments: readonly AnalysisSegment[], options: { rows?: MatrixRows; cols?: string; count?: MatrixCount } = {}): Matrix {
+  const codings = tallySegments(project, segments, 'codings');
+  return matrixOf(project, codings, options.count === 'words' ? tallySegments(project, segments, 'words') : codings, options);
+}
+
+/**
+ * The matrix from tallies: `codings` gives the columns and the informants counted; `counted` the
+ * numbers summed in the cells (the codings tally again, or the words one).
+ */
+export function matrixOf(project: Project, codings: MatrixTally, counted: MatrixTally, options: { rows?: MatrixRows; cols?: string; count?: MatrixCount } = {}): Matrix {
   const rowsKind = options.rows ?? 'codes';
   const by = options.cols ?? 'informants';
   const count = options.count ?? 'codings';
@@ -50,23 +107,13 @@ export function buildMatrix(project: Project, segments: readonly AnalysisSegment
   if (attribute) {
     for (const attrs of Object.values(project.config.informants)) if (attrs[attribute]) columnSet.add(attrs[attribute]);
   } else for (const informant of project.informantLabels()) columnSet.add(informant);
-  for (const s of segments) if (s.informant !== null) columnSet.add(columnOf(s.informant));
+  for (const informant of codings.informants.keys()) columnSet.add(columnOf(informant));
   const columns = [...columnSet].sort((a, b) => (a === NO_VALUE ? 1 : b === NO_VALUE ? -1 : attribute ? a.localeCompare(b) : compareCodes(a, b)));
-
-  // Segments by code, with their column.
-  const byCode = new Map<string, Array<{ s: AnalysisSegment; column: string }>>();
-  for (const s of segments) {
-    if (s.informant === null) continue;
-    const key = normalizeName(s.code);
-    let list = byCode.get(key);
-    if (!list) byCode.set(key, (list = []));
-    list.push({ s, column: columnOf(s.informant) });
-  }
-  const words = new Map<AnalysisSegment, number>();
-  const wordsOf = (s: AnalysisSegment): number => {
-    let n = words.get(s);
-    if (n === undefined) words.set(s, (n = countWords(segmentText(project, s))));
-    return n;
+  const columnCache = new Map<string, string>();
+  const column = (informant: string): string => {
+    let c = columnCache.get(informant);
+    if (c === undefined) columnCache.set(informant, (c = columnOf(informant)));
+    return c;
   };
 
   const row = (name: string, kind: MatrixRow['kind'], depth: number, codes: readonly string[]): MatrixRow => {
@@ -75,24 +122,24 @@ export function buildMatrix(project: Project, segments: readonly AnalysisSegment
     const allInformants = new Set<string>();
     let total = 0;
     for (const code of codes) {
-      for (const { s, column } of byCode.get(normalizeName(code)) ?? []) {
-        if (count === 'codings') {
-          cells[column]++;
-          total++;
-        } else if (count === 'words') {
-          const n = wordsOf(s);
-          cells[column] += n;
-          total += n;
-        } else {
-          let set = informantsPer.get(column);
-          if (!set) informantsPer.set(column, (set = new Set()));
-          set.add(s.informant!);
-          allInformants.add(s.informant!);
+      const key = normalizeName(code);
+      if (count === 'informants') {
+        for (const informant of codings.cells.get(key)?.keys() ?? []) {
+          const col = column(informant);
+          let set = informantsPer.get(col);
+          if (!set) informantsPer.set(col, (set = new Set()));
+          set.add(informant);
+          allInformants.add(informant);
         }
+        continue;
+      }
+      for (const [informant, n] of counted.cells.get(key) ?? []) {
+        cells[column(informant)] += n;
+        total += n;
       }
     }
     if (count === 'informants') {
-      for (const [column, set] of informantsPer) cells[column] = set.size;
+      for (const [col, set] of informantsPer) cells[col] = set.size;
       total = allInformants.size;
     }
     return { name, kind, depth, cells, total };

@@ -2,7 +2,7 @@
 // the turns it spans and its text. The one rule every count follows (CLI, views and exports):
 // a coding belongs to the informant who speaks in the turn where it starts; a coding that starts
 // in an interviewer's turn (or outside any turn) belongs to no informant.
-import type { Transcript } from '../model/model';
+import type { Coding, Transcript } from '../model/model';
 import { firstTurnEndingAfter } from '../parse/transcript';
 import { normalizeName } from '../text/text';
 import type { Project } from '../project/project';
@@ -37,53 +37,85 @@ export function informantOfStart(transcript: Transcript, start: number): string 
   return transcript.informants.includes(turn.label) ? turn.label : null;
 }
 
-/** Every anchored coding of the project that passes the filter, in document and offset order. */
-export function analysisSegments(project: Project, filter: SegmentFilter = {}): AnalysisSegment[] {
+/**
+ * The test a segment must pass to be in the filter's selection (undefined: every segment), as
+ * `analysisSegments` applies it — also to the kept per-document segments (recount.ts).
+ */
+export function segmentTest(project: Project, filter: SegmentFilter = {}): ((s: AnalysisSegment) => boolean) | undefined {
   const coders = filter.coders?.length ? new Set(filter.coders) : undefined;
   const informants = filter.informants?.length ? new Set(filter.informants.map(normalizeName)) : undefined;
   const docs = filter.docs?.length ? new Set(filter.docs) : undefined;
   const attributes = Object.entries(filter.attributes ?? {});
+  if (!coders && !informants && !docs && !attributes.length) return undefined;
   const attributeOk = (informant: string | null): boolean => {
     if (!attributes.length) return true;
     if (informant === null) return false;
     const own = project.config.informants[informant] ?? {};
     return attributes.every(([k, v]) => normalizeName(own[k] ?? '') === normalizeName(v));
   };
-  // One codebook lookup per spelling, not per coding (names are normalised on lookup).
+  return (s) => (!coders || coders.has(s.coder)) && (!docs || docs.has(s.doc)) && (!informants || (s.informant !== null && informants.has(normalizeName(s.informant)))) && attributeOk(s.informant);
+}
+
+/** One codebook lookup per spelling, not per coding (names are normalised on lookup). */
+export function codebookNames(project: Project): (code: string) => string {
   const codebookName = new Map<string, string>();
-  const nameOf = (code: string): string => {
+  return (code) => {
     let name = codebookName.get(code);
     if (name === undefined) codebookName.set(code, (name = project.findCode(code)?.name ?? code));
     return name;
   };
+}
+
+/** The analysis segment of an anchored coding of a transcript. */
+function segmentOf(c: Coding, transcript: Transcript, code: string): AnalysisSegment {
+  const informant = informantOfStart(transcript, c.start);
+  const first = firstTurnEndingAfter(transcript.turns, c.start);
+  let last = first;
+  while (last + 1 < transcript.turns.length && transcript.turns[last + 1].start < c.end) last++;
+  const overlapsTurn = first < transcript.turns.length && transcript.turns[first].start < c.end;
+  return { id: c.id, doc: c.doc, start: c.start, end: c.end, code, coder: c.coder, informant, firstTurn: overlapsTurn ? first : -1, lastTurn: overlapsTurn ? last : -1 };
+}
+
+/** The order of segments: document, start, end, code, id. */
+export function compareSegments(a: AnalysisSegment, b: AnalysisSegment): number {
+  return a.doc < b.doc ? -1 : a.doc > b.doc ? 1 : a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || (a.id < b.id ? -1 : 1);
+}
+
+/**
+ * Every anchored coding of the project that passes the filter, in document and offset order,
+ * computed from scratch. The server and the CLI take them from `analysisOf(project)`
+ * (recount.ts), which keeps each document's segments and gives the same list.
+ */
+export function analysisSegments(project: Project, filter: SegmentFilter = {}): AnalysisSegment[] {
+  const test = segmentTest(project, filter);
+  const nameOf = codebookNames(project);
   const out: AnalysisSegment[] = [];
   for (const info of project.allCodings()) {
     const c = info.coding;
     if (!info.anchored || c.end <= c.start) continue;
-    if (coders && !coders.has(c.coder)) continue;
-    if (docs && !docs.has(c.doc)) continue;
     const transcript = project.transcripts.get(c.doc);
     if (!transcript) continue;
-    const informant = informantOfStart(transcript, c.start);
-    if (informants && (informant === null || !informants.has(normalizeName(informant)))) continue;
-    if (!attributeOk(informant)) continue;
-    const first = firstTurnEndingAfter(transcript.turns, c.start);
-    let last = first;
-    while (last + 1 < transcript.turns.length && transcript.turns[last + 1].start < c.end) last++;
-    const overlapsTurn = first < transcript.turns.length && transcript.turns[first].start < c.end;
-    out.push({
-      id: c.id,
-      doc: c.doc,
-      start: c.start,
-      end: c.end,
-      code: nameOf(c.code),
-      coder: c.coder,
-      informant,
-      firstTurn: overlapsTurn ? first : -1,
-      lastTurn: overlapsTurn ? last : -1,
-    });
+    const s = segmentOf(c, transcript, nameOf(c.code));
+    if (!test || test(s)) out.push(s);
   }
-  return out.sort((a, b) => (a.doc < b.doc ? -1 : a.doc > b.doc ? 1 : a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || (a.id < b.id ? -1 : 1)));
+  return out.sort(compareSegments);
+}
+
+/**
+ * One transcript's segments (every coder, no filter), in segment order: what `analysisSegments`
+ * holds for this document. The index's list of the document's codings, each once by id as in
+ * `allCodings`, so the work is this document's codings, not the project's.
+ */
+export function docSegments(project: Project, doc: string, nameOf: (code: string) => string): AnalysisSegment[] {
+  const transcript = project.transcripts.get(doc);
+  if (!transcript) return [];
+  const out: AnalysisSegment[] = [];
+  for (const info of project.codingsOfDoc(doc)) {
+    const c = info.coding;
+    if (!info.anchored || c.end <= c.start || c.doc !== doc || project.codingById(c.id) !== info) continue;
+    out.push(segmentOf(c, transcript, nameOf(c.code)));
+  }
+  return out.sort(compareSegments);
 }
 
 /** The transcript text of a segment. */

@@ -31,6 +31,10 @@ export class CodingIndex {
   private readonly dirtyDocs = new Set<string>();
   /** Codings (by doc) a keystroke touched: their infos are refreshed at the next query. */
   private readonly dirtyIds = new Map<string, Set<string>>();
+  /** Full builds so far: after one, every document's analysis counts are stale (docVersion). */
+  private generation = 0;
+  /** Per document, bumped on each change of its text, turns, codings or their placement. */
+  private readonly docVersions = new Map<string, number>();
 
   constructor(private readonly store: FileStore, private readonly anchors: AnchorState) {}
 
@@ -47,11 +51,30 @@ export class CodingIndex {
    * benchmark) — the sets of codings, codes and notes are unchanged.
    */
   invalidateDoc(path: string): void {
+    this.bump(path);
     if (this.derived) this.dirtyDocs.add(path);
+  }
+
+  private bump(doc: string): void {
+    this.docVersions.set(doc, (this.docVersions.get(doc) ?? 0) + 1);
+  }
+
+  /**
+   * A key that changes whenever what the index says about one document may have changed (its
+   * codings, where they are, whether they match, its text and turns): core/analysis/recount.ts
+   * keeps each document's counts under it, so an edit recounts one document, not all of them.
+   * A full build (after qda.yaml, the codebook, a note or an unpatched codings file changed)
+   * changes every document's key.
+   */
+  docVersion(doc: string): string {
+    void this.d;
+    return `${this.generation}.${this.docVersions.get(doc) ?? 0}`;
   }
 
   /** A keystroke shifted, orphaned or restored these codings of an open transcript. */
   invalidateIds(path: string, summary: { changed: Iterable<string>; orphaned: Iterable<string>; restored: Iterable<string> }): void {
+    // Even when no coding moved: the keystroke shifted the turns.
+    this.bump(path);
     if (!this.derived) return;
     const ids = this.dirtyIds.get(path) ?? new Set<string>();
     for (const id of summary.changed) ids.add(id);
@@ -77,6 +100,7 @@ export class CodingIndex {
       if (!c || c.start !== info.coding.start || c.end !== info.coding.end || c.exact !== info.coding.exact || anchors.isOrphan(c.id)) return false;
       lives.push(c);
     }
+    this.bump(path);
     infos.forEach((info, i) => {
       info.coding = lives[i];
       if (info.status !== undefined) delete info.status;
@@ -101,6 +125,7 @@ export class CodingIndex {
 
   /** Places a transcript's codings again after its text changed outside the editor. */
   reanchorDoc(doc: string, oldText: string | undefined, newText: string): void {
+    this.bump(doc);
     this.anchors.reanchorDoc(doc, this.fileCodingsOfDoc(doc), oldText, newText);
   }
 
@@ -191,6 +216,8 @@ export class CodingIndex {
     for (const was of goneById.values()) recount.add(was.code);
     for (const doc of addedDocs) d.byDoc.get(doc)!.sort((a, b) => a.coding.start - b.coding.start || a.coding.end - b.coding.end);
     for (const key of recount) d.counts.delete(key);
+    for (const doc of docs) this.bump(doc);
+    for (const doc of addedDocs) this.bump(doc);
     return true;
   }
 
@@ -282,6 +309,7 @@ export class CodingIndex {
       }
     }
     for (const list of byDoc.values()) list.sort((a, b) => a.coding.start - b.coding.start || a.coding.end - b.coding.end);
+    this.generation++;
     this.derived = { byCode, byDoc, byId, names: new NameIndex(store.codebook, store.notes), source, counts: new Map() };
     return this.derived;
   }

@@ -332,6 +332,11 @@ export class Project {
     return this.index.codingsOfDoc(path);
   }
 
+  /** Changes whenever the document's codings, text or turns may have (analysis/recount.ts). */
+  docVersion(path: string): string {
+    return this.index.docVersion(path);
+  }
+
   codingById(id: string): CodingInfo | undefined {
     return this.index.codingById(id);
   }
