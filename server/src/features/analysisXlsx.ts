@@ -12,13 +12,8 @@ export async function analysisXlsx(ws: ServerWorkspace, p: AnalysisXlsxParams): 
   const project = ws.project;
   if (p.kind === 'matrix') {
     const m = p.matrix;
-<<<<<<< HEAD
     if (m.cols !== 'informants' && !Object.values(project.config.informants).some((a) => m.cols in a)) return { error: l10n.t("No informant in qda.yaml has the attribute '{0}'.", m.cols) };
-    const matrix = buildMatrix(project, analysisSegments(project, { coders: m.coder ? [m.coder] : undefined }), { rows: m.rows, cols: m.cols, count: m.count });
-=======
-    if (m.cols !== 'informants' && !Object.values(project.config.informants).some((a) => m.cols in a)) return { error: `No informant in qda.yaml has the attribute '${m.cols}'.` };
     const matrix = analysisOf(project).matrix({ coder: m.coder || undefined, rows: m.rows, cols: m.cols, count: m.count });
->>>>>>> recount
     return { data: Buffer.from(await matrixXlsx(matrix)).toString('base64') };
   }
   const selected = selectCodedSegments(ws, p.segments);
