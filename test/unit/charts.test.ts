@@ -252,6 +252,17 @@ describe('charts: SVG drawn in core', () => {
     assert.ok(all(root, 'text').some((t) => textOf(t) === 'rådgiver'), 'a bar per role');
   });
 
+  it('a project without codings draws an empty chart, not an error: the title, no bars, no cells', async () => {
+    const p = new Project(new MemoryFileSystem({ 'qda.yaml': 'informants:\n  R1: { role: leder }\n', 'codebook.md': '# Kodebok\n\n## Tema\n\n- **Kode** — x\n', 'transcripts/T.md': '**R1:** Hei.\n' }));
+    await p.load();
+    const segments = analysisSegments(p);
+    for (const svg of [await barChartSvg(buildMatrix(p, segments, { rows: 'codes', cols: 'role' }), { title: 'Tomt' }), await heatmapSvg(cooccurrence(segments), { title: 'Tomt' })]) {
+      const root = readSvg(svg);
+      assert.equal(textOf(kids(root, 'title')[0]), 'Tomt');
+      assert.deepEqual(tipped(root).filter((d) => / · | × /.test(d.tip)), [], 'nothing drawn as a count');
+    }
+  });
+
   it('the demo thesis groups its informants (bank interviews, focus group, municipality): the matrix by group counts every coding once', async () => {
     const byGroup = JSON.parse(await cli(['matrix', '--rows', 'themes', '--cols', 'group', '--json', DEMO])) as { columns: string[]; rows: Array<{ name: string; total: number }> };
     const byRole = JSON.parse(await cli(['matrix', '--rows', 'themes', '--cols', 'role', '--json', DEMO])) as { rows: Array<{ name: string; total: number }> };
