@@ -252,6 +252,15 @@ describe('charts: SVG drawn in core', () => {
     assert.ok(all(root, 'text').some((t) => textOf(t) === 'rådgiver'), 'a bar per role');
   });
 
+  it('the legend of many series wraps above the bars, never over them (codes per informant on the demo)', async () => {
+    const root = readSvg(await cli(['export', 'chart-svg', '--chart', 'informants', '--rows', 'codes', '--cols', 'informants', DEMO]));
+    const legendMarks = all(root, 'path').filter((el) => /^s\d$/.test(attr(el, 'class') ?? '') && !kids(el, 'title').length);
+    assert.ok(legendMarks.length > 30, 'a legend entry per code');
+    const legendBottom = Math.max(...legendMarks.map((el) => Number(/translate\([-\d.]+ ([-\d.]+)\)/.exec(attr(el, 'transform') ?? '')![1]) + box(el).y1));
+    const barsTop = Math.min(...tipped(root).map((d) => box(d.el).y0));
+    assert.ok(legendBottom < barsTop, `legend ends at ${legendBottom}, bars start at ${barsTop}`);
+  });
+
   it('a project without codings draws an empty chart, not an error: the title, no bars, no cells', async () => {
     const p = new Project(new MemoryFileSystem({ 'qda.yaml': 'informants:\n  R1: { role: leder }\n', 'codebook.md': '# Kodebok\n\n## Tema\n\n- **Kode** — x\n', 'transcripts/T.md': '**R1:** Hei.\n' }));
     await p.load();

@@ -63,7 +63,8 @@ export function finishSvg(raw: string, spec: ChartSpec): string {
     const fill = get('fill') && canonical(get('fill')!);
     const stroke = get('stroke') && canonical(get('stroke')!);
     const cls = [...(get('class') ?? '').split(/\s+/).filter((c) => c && !/^zr\d+-cls-\d+$/.test(c)), fill && (tag === 'text' ? classes.text : classes.shape).get(fill), stroke && classes.stroke.get(stroke)].filter((x): x is string => !!x);
-    const kept = attrs.filter(([k]) => !k.startsWith('ecmeta_') && k !== 'class');
+    // Opacities as ECharts computes them have 16 digits; three are all a reader's eye can tell.
+    const kept = attrs.filter(([k]) => !k.startsWith('ecmeta_') && k !== 'class').map(([k, v]): [string, string] => (/-opacity$/.test(k) && /^[\d.]+$/.test(v) ? [k, String(Math.round(Number(v) * 1000) / 1000)] : [k, v]));
     if (cls.length) kept.push(['class', [...new Set(cls)].join(' ')]);
     const open = `<${tag}${kept.map(([k, v]) => ` ${k}="${v}"`).join('')}`;
     // The datum's own element (not its legend entry, which carries the same indices).

@@ -124,7 +124,8 @@ export function barChart(matrix: Matrix, options: BarChartOptions = {}): ChartSp
   const labelWidth = Math.min(280, Math.max(60, ...bars.map((b) => textWidth(b.label))) + 12);
   const left = 16 + labelWidth;
   // The legend wraps across the width; its height is estimated as ECharts lays it out (an item
-  // is its 12 px mark, 5 px, its text up to 200 px, and a 16 px gap).
+  // is its 12 px mark, 5 px, its text up to 200 px, and a 16 px gap; a line is 12 px high and
+  // the next starts 16 px below it).
   let lines = 1;
   let lx = 16;
   for (const name of series) {
@@ -136,7 +137,7 @@ export function barChart(matrix: Matrix, options: BarChartOptions = {}): ChartSp
     lx += w;
   }
   const legendTop = title ? 36 : 12;
-  const plotTop = (series.length ? legendTop + lines * 22 : legendTop) + 12;
+  const plotTop = (series.length ? legendTop + lines * 28 : legendTop) + 12;
   const barHeight = 18;
   const plotHeight = Math.max(1, bars.length) * (barHeight + 8);
   const axis = ticks(Math.max(0, ...totals));
