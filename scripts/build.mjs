@@ -2,7 +2,7 @@
 // remark and friends are ESM-only; bundling them into CommonJS is what lets VS Code's
 // extension host and plain `node` load them.
 import { build } from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -27,10 +27,30 @@ function findTests(dir, out = []) {
   return out;
 }
 
+// The server and the CLI load the charting library (server/src/chartLibrary.ts) with a dynamic
+// import only when a chart is drawn; here that import becomes a require of dist/chart-library.js
+// (built below), so ECharts is neither in server.js and cli.js nor parsed at their start-up.
+// Tests bundle it in as usual.
+const chartLibraryApart = {
+  name: 'chart-library-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/chartLibrary$/ }, () => ({ path: './chart-library.js', external: true }));
+  },
+};
+
+/** ECharts' NOTICE and licence (Apache-2.0, with the d3 parts it embeds) and ZRender's (BSD-3-Clause), which its redistribution must carry. */
+function chartLibraryNotice() {
+  const text = ['echarts/NOTICE', 'echarts/LICENSE', 'zrender/LICENSE'].map((f) => `${f.split('/')[0]}: ${f.split('/')[1]}\n\n${readFileSync(join('node_modules', f), 'utf8').trim()}`).join('\n\n');
+  return `/*!\n${text.replace(/\*\//g, '* /')}\n*/`;
+}
+
 // allSettled: one failing bundle must not hide the others' errors or leave them half-written.
 const results = await Promise.allSettled([
   build({ ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
-  build({ ...common, entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts' }, outdir: 'dist', plugins: [chartLibraryApart] }),
+  // Apache ECharts, for the charts only: its own file, required on the first chart. Its
+  // development checks and warnings are compiled out (they would print to the CLI's stderr).
+  build({ ...common, entryPoints: { 'chart-library': 'server/src/chartLibrary.ts' }, outdir: 'dist', define: { 'process.env.NODE_ENV': '"production"' }, banner: { js: chartLibraryNotice() } }),
   ...(production ? [] : [
     build({
       ...common,

@@ -184,7 +184,7 @@ export class ChartsPanel implements vscode.Disposable {
   #chart .s7 { fill: color-mix(in srgb, var(--vscode-charts-orange) 50%, var(--vscode-charts-foreground, var(--vscode-foreground))); }
   #chart .s8 { fill: color-mix(in srgb, var(--vscode-charts-green) 50%, var(--vscode-charts-foreground, var(--vscode-foreground))); }
   #chart .s9 { fill: color-mix(in srgb, var(--vscode-charts-purple) 50%, var(--vscode-charts-foreground, var(--vscode-foreground))); }
-  body.vscode-high-contrast #chart rect[class^="s"], body.vscode-high-contrast #chart rect.heat { stroke: var(--vscode-contrastBorder); stroke-width: 1; }
+  body.vscode-high-contrast #chart path[class^="s"], body.vscode-high-contrast #chart path.heat { stroke: var(--vscode-contrastBorder); stroke-width: 1; }
   table { border-collapse: collapse; margin-top: 16px; }
   caption { text-align: left; color: var(--vscode-descriptionForeground); padding-bottom: 6px; }
   th, td { border: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); padding: 2px 8px; text-align: left; }

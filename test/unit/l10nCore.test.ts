@@ -43,6 +43,11 @@ const IGNORED: Array<{ file: string; text: string; why: string }> = [
   { file: 'analysis/agreement.ts', text: "Fleiss' kappa", why: 'invariant: callers check the number of coders first' },
   { file: 'export/exportCodebook.ts', text: 'unknown codebook export format', why: 'invariant: the format is a closed union' },
   { file: 'refi/importProject.ts', text: 'not UTF-8', why: 'caught at once and replaced by a translated message' },
+  // SVG markup of the charts, not words: an attribute name, a <title> element around a translated
+  // tooltip, ECharts' font weight.
+  { file: 'analysis/chartSvg.ts', text: 'class', why: 'an SVG attribute name' },
+  { file: 'analysis/chartSvg.ts', text: '<title>', why: 'the SVG <title> element around an already translated tooltip' },
+  { file: 'analysis/charts.ts', text: 'normal', why: "ECharts' fontWeight value" },
   // File contents in the project's language (qda.yaml `language`), not in the editor's: the
   // export and report writers carry their own en/nb tables.
   { file: 'analysis/agreementReport.ts', text: 'Intercoder agreement', why: "report heading in the project's language" },

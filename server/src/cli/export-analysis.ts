@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { cooccurrence, cooccurrenceToCsv } from '../core/analysis/cooccur';
 import { matrixToCsv } from '../core/analysis/matrix';
 import { cooccurrenceXlsx, matrixXlsx, segmentsXlsx } from '../core/analysis/xlsxTables';
-import { barChartSvg, heatmapSvg } from '../core/analysis/charts';
+import { barChartSvg, heatmapSvg } from '../chartRender';
 import { segmentRows, segmentRowsToCsv } from '../core/analysis/segmentTable';
 import { selectSegments } from './analysis';
 import { CliError, loadProject, parseArgs, writeFileAtomic, type CliIo, type ParsedArgs } from './io';
@@ -40,7 +40,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const { matrix } = await matrixFromArgs(parsed, folder, io);
     const by = matrix.by === 'informants' ? 'informant' : matrix.by;
     const title = o.title ?? (o.chart === 'bars' ? `${matrix.count} by ${by}` : `${matrix.count} per ${by}`);
-    content = barChartSvg(matrix, { title, transpose: o.chart === 'informants', theme: o.theme });
+    content = await barChartSvg(matrix, { title, transpose: o.chart === 'informants', theme: o.theme });
     summary = `${o.chart} chart of ${matrix.count}`;
   } else if (format === 'matrix-csv' || format === 'matrix-xlsx') {
     const { matrix } = await matrixFromArgs(parsed, folder, io);
@@ -56,7 +56,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     } else if (format === 'chart-svg') {
       const o = chartOptions(parsed);
       const c = cooccurrence(segments);
-      content = heatmapSvg(c, { title: o.title ?? `Co-occurrence (${o.measure === 'sameTurn' ? 'same turn' : 'overlapping'} codings)`, measure: o.measure, top: o.top, theme: o.theme });
+      content = await heatmapSvg(c, { title: o.title ?? `Co-occurrence (${o.measure === 'sameTurn' ? 'same turn' : 'overlapping'} codings)`, measure: o.measure, top: o.top, theme: o.theme });
       summary = `heat map of ${Math.min(o.top, c.codes.length)} of ${c.codes.length} codes`;
     } else {
       const c = cooccurrence(segments);

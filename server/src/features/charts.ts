@@ -1,12 +1,12 @@
-// qda/chart: the Charts view's picture — the same core SVG as `qda export chart-svg`, over the
+// qda/chart: the Charts view's picture — the same ECharts SVG as `qda export chart-svg`, over the
 // same segments and matrix as qda/matrix — and, for the co-occurrence, the pairs for its table.
 import type { ServerWorkspace } from '../workspace';
 import * as l10n from '../core/text/l10n';
 import type { ChartParams, ChartResult } from '../protocol';
 import { analysisOf } from '../core/analysis/recount';
-import { barChartSvg, heatmapSvg } from '../core/analysis/charts';
+import { barChartSvg, heatmapSvg } from '../chartRender';
 
-export function chart(ws: ServerWorkspace, p: ChartParams): ChartResult {
+export async function chart(ws: ServerWorkspace, p: ChartParams): Promise<ChartResult> {
   const project = ws.project;
   const attributes = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.keys(a)))].sort();
   const analysis = analysisOf(project);
@@ -27,9 +27,9 @@ export function chart(ws: ServerWorkspace, p: ChartParams): ChartResult {
       .sort((i, j) => n[j] - n[i] || ra[i] - ra[j] || rb[i] - rb[j] || i - j)
       .slice(0, 500)
       .map((i) => list[i]);
-    return { svg: heatmapSvg(c, { title: p.title, measure, top: p.top ?? 30, theme }), attributes, coders, pairs };
+    return { svg: await heatmapSvg(c, { title: p.title, measure, top: p.top ?? 30, theme }), attributes, coders, pairs };
   }
   if (p.cols !== 'informants' && !attributes.includes(p.cols)) return { svg: '', attributes, coders, error: l10n.t("No informant in qda.yaml has the attribute '{0}'.", p.cols) };
   const matrix = analysis.matrix({ coder, rows: p.rows, cols: p.cols, count: p.count });
-  return { svg: barChartSvg(matrix, { title: p.title, unit: p.unit, transpose: p.chart === 'informants', theme }), attributes, coders };
+  return { svg: await barChartSvg(matrix, { title: p.title, unit: p.unit, transpose: p.chart === 'informants', theme }), attributes, coders };
 }

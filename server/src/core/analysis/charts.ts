@@ -1,53 +1,72 @@
-// Charts for the findings chapter, drawn as SVG here in core: pure functions from a matrix or a
-// co-occurrence to a string, so `qda export chart-svg`, the Charts webview and the tests draw the
-// same picture. No charting library: the common ones either want a DOM or a canvas to lay out
-// text (vega, chart.js) or are large for two chart types; a bar chart and a heat map are a few
-// rectangles and labels.
+// Charts for the findings chapter, defined once here in core: pure functions from a matrix or a
+// co-occurrence to an Apache ECharts option (the library draws them: server/src/chartRender.ts
+// renders the option to SVG with ECharts' server-side renderer, in the server and the CLI), plus
+// what ECharts' server-side rendering does not write and a chapter needs: the title and a
+// description listing every number (<title>/<desc>, for screen readers) and a tooltip for each
+// bar part and cell (a <title> on the element). chartSvg.ts finishes the SVG with them.
 //
-// Every name is escaped (a code called `<script>` is text in the SVG). Colours are classes
-// (`s0`…`s9` for series, `heat` for the heat map, `fg`, `muted`, `grid`, `bg`): a standalone
-// file gets a <style> with a light or dark palette; the webview leaves the style out and maps
-// the classes to the VS Code theme's chart colours, so the chart follows the theme.
+// Colours: the option uses a fixed palette (light or dark; 'none' uses the light one); every
+// colour of a palette stands for one class (`s0`…`s9` for series, `heat`, `fg`, `muted`, `grid`,
+// `bg`), which chartSvg.ts puts on the elements. A standalone file gets a <style> with the
+// palette; the Charts webview maps the classes to the VS Code theme's chart colours.
+//
+// Names reach ECharts as text only (axis labels, legend, title): ECharts escapes text; names lose
+// the characters XML forbids (clean) and are never a formatter template (`{a}` stays text).
+import type { ComposeOption } from 'echarts/core';
+import type { BarSeriesOption, HeatmapSeriesOption } from 'echarts/charts';
+import type { GridComponentOption, LegendComponentOption, TitleComponentOption, VisualMapComponentOption } from 'echarts/components';
 import type { Matrix, MatrixRow } from './matrix';
 import type { Cooccurrence } from './cooccur';
 
-/** Text and attribute values: &, <, >, " and ' as entities; characters XML forbids are dropped. */
-export function escapeXml(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export type ChartOption = ComposeOption<BarSeriesOption | HeatmapSeriesOption | GridComponentOption | LegendComponentOption | TitleComponentOption | VisualMapComponentOption>;
 
 export type ChartTheme = 'light' | 'dark' | 'none';
 
-const PALETTES: Record<'light' | 'dark', { bg: string; fg: string; muted: string; grid: string; heat: string; series: string[] }> = {
+export interface Palette {
+  bg: string;
+  fg: string;
+  muted: string;
+  grid: string;
+  heat: string;
+  series: string[];
+}
+
+export const PALETTES: Record<'light' | 'dark', Palette> = {
   // Okabe–Ito and Tableau colours: distinguishable with the common colour-vision deficiencies.
   light: { bg: '#ffffff', fg: '#1f1f1f', muted: '#616161', grid: '#d9d9d9', heat: '#1f6fb2', series: ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#7f7f7f', '#8c564b', '#17becf'] },
-  dark: { bg: '#1e1e1e', fg: '#e6e6e6', muted: '#a0a0a0', grid: '#3c3c3c', heat: '#4fa3e0', series: ['#56b4e9', '#e69f00', '#009e73', '#cc79a7', '#0072b2', '#d55e00', '#f0e442', '#a0a0a0', '#c49c94', '#17becf'] },
+  dark: { bg: '#1e1e1e', fg: '#e6e6e6', muted: '#a0a0a0', grid: '#3c3c3c', heat: '#4fa3e0', series: ['#56b4e9', '#e69f00', '#009e73', '#cc79a7', '#0072b2', '#d55e00', '#f0e442', '#9e9e9e', '#c49c94', '#17becf'] },
 };
 export const SERIES_CLASSES = 10;
 
-function styleOf(theme: ChartTheme): string {
-  if (theme === 'none') return '';
-  const p = PALETTES[theme];
-  const series = p.series.map((c, i) => `.s${i}{fill:${c}}`).join('');
-  return `<style>.bg{fill:${p.bg}}.fg{fill:${p.fg}}.muted{fill:${p.muted}}.grid{stroke:${p.grid}}.heat{fill:${p.heat}}${series}text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:12px}.title{font-size:14px;font-weight:600}.value{font-size:11px}</style>`;
+export function paletteOf(theme: ChartTheme): Palette {
+  return PALETTES[theme === 'dark' ? 'dark' : 'light'];
 }
 
-/** An estimate of a label's width at 12 px, for layout without a renderer (wide glyphs count more). */
+/** A chart ready for the renderer: the library's option and what chartSvg.ts adds to its SVG. */
+export interface ChartSpec {
+  option: ChartOption;
+  width: number;
+  height: number;
+  theme: ChartTheme;
+  title: string;
+  /** Every number the chart shows, for screen readers. */
+  desc: string;
+  /** tips[seriesIndex][dataIndex]: the tooltip of the element ECharts drew for that datum. */
+  tips: Array<Array<string | undefined>>;
+}
+
+const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+
+/** A name as text for the library: the characters XML forbids are dropped. */
+export function clean(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+}
+
+/** An estimate of a label's width at `size` px, for layout without a browser (wide glyphs count more). */
 export function textWidth(s: string, size = 12): number {
   let w = 0;
   for (const ch of s) w += /[MWmw@%]/.test(ch) ? 0.9 : /[A-ZÆØÅ0-9]/.test(ch) ? 0.68 : /[ilj.,:;'|!()[\] ]/.test(ch) ? 0.3 : /[\u3000-\u9fff\uac00-\ud7af]/.test(ch) ? 1 : 0.56;
   return Math.ceil(w * size);
-}
-
-/** Shortens a label to `max` px with an ellipsis (the full name stays in the element's <title>). */
-function fit(s: string, max: number): string {
-  if (textWidth(s) <= max) return s;
-  let out = '';
-  for (const ch of s) {
-    if (textWidth(out + ch + '…') > max) break;
-    out += ch;
-  }
-  return out + '…';
 }
 
 /** Round tick steps (1, 2, 5 × 10^n) for an axis up to `max`. */
@@ -61,8 +80,6 @@ export function ticks(max: number, count = 5): number[] {
   if (out[out.length - 1] < max) out.push(out[out.length - 1] + step);
   return out;
 }
-
-const n = (x: number): string => String(Math.round(x * 10) / 10);
 
 export interface BarChartOptions {
   title?: string;
@@ -82,77 +99,113 @@ export function chartRows(matrix: Matrix, kind?: MatrixRow['kind']): MatrixRow[]
   return matrix.rows.filter((r) => r.kind === want);
 }
 
+function titleOption(title: string, p: Palette): TitleComponentOption | undefined {
+  return title ? { text: clean(title), left: 16, top: 10, textStyle: { color: p.fg, fontSize: 14, fontWeight: 600, width: 0, overflow: 'none' } } : undefined;
+}
+
 /**
  * A horizontal stacked bar chart of a matrix: a bar per row (or per column when transposed),
- * its segments the other dimension, with a legend, an axis with round ticks and each bar's total.
+ * its parts the other dimension, with a legend, an axis with round ticks and each bar's total.
+ * Series are the parts (one per column, in the column's colour class) and, last, an empty
+ * series whose zero-length bar at the end of each stack carries the total as its label.
  */
-export function barChartSvg(matrix: Matrix, options: BarChartOptions = {}): string {
+export function barChart(matrix: Matrix, options: BarChartOptions = {}): ChartSpec {
   const rows = chartRows(matrix, options.kind);
   const theme = options.theme ?? 'light';
+  const p = paletteOf(theme);
   const width = options.width ?? 760;
-  // Bars and their stacked parts; a stack always has at most SERIES_CLASSES distinct colours,
-  // so with more series than that the legend repeats a colour (and says so in each <title>).
   const bars = options.transpose
-    ? matrix.columns.map((c) => ({ label: c, parts: rows.map((r) => ({ series: r.name, value: r.cells[c] ?? 0 })) }))
-    : rows.map((r) => ({ label: r.name, parts: matrix.columns.map((c) => ({ series: c, value: r.cells[c] ?? 0 })) }));
+    ? matrix.columns.map((c) => ({ label: c, parts: rows.map((r) => r.cells[c] ?? 0) }))
+    : rows.map((r) => ({ label: r.name, parts: matrix.columns.map((c) => r.cells[c] ?? 0) }));
   const series = options.transpose ? rows.map((r) => r.name) : matrix.columns;
+  const totals = bars.map((b) => b.parts.reduce((s, v) => s + v, 0));
   const unit = options.unit ?? matrix.count;
-  const labelWidth = Math.min(280, Math.max(60, ...bars.map((b) => textWidth(b.label))) + 12);
-  const margin = { left: 16 + labelWidth, right: 56, top: 40 };
-  // Legend: items wrapped into lines across the width.
-  const legend: Array<{ x: number; y: number; name: string; i: number }> = [];
-  let lx = 16;
-  let ly = margin.top;
-  series.forEach((name, i) => {
-    const w = 18 + Math.min(textWidth(name), 200) + 16;
-    if (lx + w > width - 16 && lx > 16) {
-      lx = 16;
-      ly += 18;
-    }
-    legend.push({ x: lx, y: ly, name, i });
-    lx += w;
-  });
-  const plotTop = (series.length ? ly + 28 : margin.top) + 8;
-  const barHeight = 18;
-  const gap = 8;
-  const plotHeight = bars.length * (barHeight + gap);
-  const plotWidth = Math.max(100, width - margin.left - margin.right);
-  const max = Math.max(0, ...bars.map((b) => b.parts.reduce((s, p) => s + p.value, 0)));
-  const axis = ticks(max);
-  const top = axis[axis.length - 1] || 1;
-  const x = (v: number): number => margin.left + (v / top) * plotWidth;
-  const height = plotTop + plotHeight + 36;
   const title = options.title ?? '';
-  const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${n(height)}" viewBox="0 0 ${width} ${n(height)}" role="img" aria-labelledby="chart-title chart-desc">`);
-  out.push(styleOf(theme));
-  out.push(`<title id="chart-title">${escapeXml(title)}</title>`);
-  out.push(`<desc id="chart-desc">${escapeXml(bars.map((b) => `${b.label}: ${b.parts.reduce((s, p) => s + p.value, 0)} ${unit}`).join('; '))}</desc>`);
-  out.push(`<rect class="bg" x="0" y="0" width="${width}" height="${n(height)}"/>`);
-  if (title) out.push(`<text class="fg title" x="16" y="22">${escapeXml(fit(title, width - 32))}</text>`);
-  for (const l of legend) {
-    out.push(`<g><title>${escapeXml(l.name)}</title><rect class="s${l.i % SERIES_CLASSES}" x="${l.x}" y="${l.y - 10}" width="12" height="12"/><text class="fg" x="${l.x + 18}" y="${l.y}">${escapeXml(fit(l.name, 200))}</text></g>`);
+  const labelWidth = Math.min(280, Math.max(60, ...bars.map((b) => textWidth(b.label))) + 12);
+  const left = 16 + labelWidth;
+  // The legend wraps across the width; its height is estimated as ECharts lays it out (an item
+  // is its 12 px mark, 5 px, its text up to 200 px, and a 16 px gap; a line is 12 px high and
+  // the next starts 16 px below it).
+  let lines = 1;
+  let lx = 16;
+  for (const name of series) {
+    const w = 12 + 5 + Math.min(textWidth(name), 200) + 16;
+    if (lx + w > width - 16 && lx > 16) {
+      lines++;
+      lx = 16;
+    }
+    lx += w;
   }
-  // Grid and axis.
-  for (const t of axis) {
-    out.push(`<line class="grid" x1="${n(x(t))}" y1="${n(plotTop - 4)}" x2="${n(x(t))}" y2="${n(plotTop + plotHeight)}" stroke-width="1"/>`);
-    out.push(`<text class="muted value" x="${n(x(t))}" y="${n(plotTop + plotHeight + 14)}" text-anchor="middle">${t}</text>`);
-  }
-  if (unit) out.push(`<text class="muted value" x="${n(margin.left + plotWidth / 2)}" y="${n(plotTop + plotHeight + 30)}" text-anchor="middle">${escapeXml(unit)}</text>`);
-  bars.forEach((b, i) => {
-    const y = plotTop + i * (barHeight + gap);
-    const total = b.parts.reduce((s, p) => s + p.value, 0);
-    out.push(`<g><title>${escapeXml(`${b.label}: ${total} ${unit}`)}</title><text class="fg" x="${margin.left - 8}" y="${n(y + barHeight / 2 + 4)}" text-anchor="end">${escapeXml(fit(b.label, labelWidth - 12))}</text></g>`);
-    let at = 0;
-    b.parts.forEach((p, j) => {
-      if (!p.value) return;
-      out.push(`<rect class="s${j % SERIES_CLASSES}" x="${n(x(at))}" y="${n(y)}" width="${n(x(at + p.value) - x(at))}" height="${barHeight}"><title>${escapeXml(`${b.label} · ${p.series}: ${p.value}`)}</title></rect>`);
-      at += p.value;
-    });
-    out.push(`<text class="fg value" x="${n(x(total) + 4)}" y="${n(y + barHeight / 2 + 4)}">${total}</text>`);
-  });
-  out.push('</svg>');
-  return out.join('\n') + '\n';
+  const legendTop = title ? 36 : 12;
+  const plotTop = (series.length ? legendTop + lines * 28 : legendTop) + 12;
+  const barHeight = 18;
+  const plotHeight = Math.max(1, bars.length) * (barHeight + 8);
+  const axis = ticks(Math.max(0, ...totals));
+  const top = axis[axis.length - 1] || 1;
+  const height = plotTop + plotHeight + 44;
+  const option: ChartOption = {
+    animation: false,
+    backgroundColor: p.bg,
+    textStyle: { fontFamily: FONT, fontSize: 12, color: p.fg },
+    title: titleOption(title, p),
+    legend: series.length
+      ? { show: true, top: legendTop, left: 16, right: 16, itemWidth: 12, itemHeight: 12, itemGap: 16, icon: 'rect', selectedMode: false, data: series.map(clean), textStyle: { color: p.fg, width: 200, overflow: 'truncate', ellipsis: '…' } }
+      : { show: false },
+    grid: { left, right: 56, top: plotTop, height: plotHeight },
+    xAxis: {
+      type: 'value',
+      min: 0,
+      max: top,
+      interval: axis.length > 1 ? axis[1] - axis[0] : 1,
+      name: unit ? clean(unit) : undefined,
+      nameLocation: 'middle',
+      nameGap: 26,
+      nameTextStyle: { color: p.muted, fontSize: 11 },
+      axisLabel: { color: p.muted, fontSize: 11 },
+      axisLine: { show: false },
+      axisTick: { show: false },
+      splitLine: { show: true, lineStyle: { color: p.grid, width: 1 } },
+    },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: bars.map((b) => clean(b.label)),
+      axisLabel: { color: p.fg, width: labelWidth - 4, overflow: 'truncate', ellipsis: '…', interval: 0 },
+      axisTick: { show: false },
+      axisLine: { show: true, lineStyle: { color: p.grid } },
+    },
+    series: [
+      ...series.map(
+        (name, j): BarSeriesOption => ({
+          type: 'bar',
+          name: clean(name),
+          stack: 'total',
+          barWidth: barHeight,
+          emphasis: { disabled: true },
+          itemStyle: { color: p.series[j % SERIES_CLASSES] },
+          // A zero part draws nothing ('-' is ECharts' empty value), as a reader expects.
+          data: bars.map((b) => (b.parts[j] ? b.parts[j] : '-')),
+        }),
+      ),
+      {
+        type: 'bar',
+        name: '',
+        stack: 'total',
+        barWidth: barHeight,
+        silent: true,
+        emphasis: { disabled: true },
+        itemStyle: { color: 'transparent' },
+        label: { show: true, position: 'right', color: p.fg, fontSize: 11 },
+        // The label is the total as a fixed string: a formatter string is a template, numbers are not.
+        data: totals.map((t) => ({ value: 0, label: { formatter: String(t) } })),
+      },
+    ],
+  };
+  const tips = [
+    ...series.map((name, j) => bars.map((b) => (b.parts[j] ? `${b.label} · ${name}: ${b.parts[j]}` : undefined))),
+    bars.map((b, i) => `${b.label}: ${totals[i]} ${unit}`),
+  ];
+  return { option, width, height, theme, title, desc: bars.map((b, i) => `${b.label}: ${totals[i]} ${unit}`).join('; '), tips };
 }
 
 export interface HeatmapOptions {
@@ -189,10 +242,16 @@ export function heatmapGrid(c: Cooccurrence, measure: 'overlapping' | 'sameTurn'
   return { codes, grid };
 }
 
-/** A code × code heat map: darker cells co-occur more often; counts in the cells when they fit. */
-export function heatmapSvg(c: Cooccurrence, options: HeatmapOptions = {}): string {
+/**
+ * A code × code heat map: a cell per pair that co-occurs, shaded by its count's share of the
+ * largest (ECharts' visualMap from 12 % to full opacity of the one heat colour), with the count
+ * in the cell when it fits.
+ */
+export function heatmap(c: Cooccurrence, options: HeatmapOptions = {}): ChartSpec {
   const theme = options.theme ?? 'light';
-  const { codes, grid } = heatmapGrid(c, options.measure ?? 'overlapping', options.top ?? 30);
+  const p = paletteOf(theme);
+  const measure = options.measure ?? 'overlapping';
+  const { codes, grid } = heatmapGrid(c, measure, options.top ?? 30);
   const cell = codes.length > 40 ? 12 : codes.length > 20 ? 20 : 26;
   const labelWidth = Math.min(240, Math.max(40, ...codes.map((code) => textWidth(code))) + 10);
   const left = 16 + labelWidth;
@@ -202,36 +261,40 @@ export function heatmapSvg(c: Cooccurrence, options: HeatmapOptions = {}): strin
   const width = Math.max(left + codes.length * cell + Math.ceil(labelWidth * Math.SQRT1_2) + 16, 320);
   const height = top + codes.length * cell + 40;
   const max = Math.max(1, ...grid.flat());
-  const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="chart-title chart-desc">`);
-  out.push(styleOf(theme));
-  out.push(`<title id="chart-title">${escapeXml(title)}</title>`);
-  const pairs = c.pairs.filter((p) => p[options.measure ?? 'overlapping'] > 0 && codes.includes(p.a) && codes.includes(p.b));
-  out.push(`<desc id="chart-desc">${escapeXml(pairs.map((p) => `${p.a} × ${p.b}: ${p[options.measure ?? 'overlapping']}`).join('; '))}</desc>`);
-  out.push(`<rect class="bg" x="0" y="0" width="${width}" height="${height}"/>`);
-  if (title) out.push(`<text class="fg title" x="16" y="22">${escapeXml(fit(title, width - 32))}</text>`);
-  codes.forEach((code, i) => {
-    const label = escapeXml(fit(code, labelWidth - 10));
-    out.push(`<g><title>${escapeXml(code)}</title><text class="fg" x="${left - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${label}</text></g>`);
-    const cx = left + i * cell + cell / 2;
-    out.push(`<g><title>${escapeXml(code)}</title><text class="fg" x="${cx}" y="${top - 6}" transform="rotate(-45 ${cx} ${top - 6})">${label}</text></g>`);
-  });
-  grid.forEach((row, i) =>
-    row.forEach((v, j) => {
-      const x = left + j * cell;
-      const y = top + i * cell;
-      if (i === j) {
-        out.push(`<rect class="grid" x="${x}" y="${y}" width="${cell}" height="${cell}" fill="none" stroke-width="0.5"/>`);
-        return;
-      }
-      // Shade by the count's share of the largest; a zero cell is the background.
-      const shade = v ? ` fill-opacity="${Math.round((0.12 + 0.88 * (v / max)) * 100) / 100}"` : '';
-      out.push(`<rect class="${v ? 'heat' : 'bg'}" x="${x}" y="${y}" width="${cell}" height="${cell}"${shade}><title>${escapeXml(`${codes[i]} × ${codes[j]}: ${v}`)}</title></rect>`);
-      out.push(`<rect class="grid" x="${x}" y="${y}" width="${cell}" height="${cell}" fill="none" stroke-width="0.5"/>`);
-      if (v && cell >= 20) out.push(`<text class="${v / max > 0.55 ? 'bg' : 'fg'} value" x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle">${v}</text>`);
-    }),
-  );
-  if (!codes.length) out.push(`<text class="muted" x="16" y="${top}">—</text>`);
-  out.push('</svg>');
-  return out.join('\n') + '\n';
+  const cells: Array<{ i: number; j: number; v: number }> = [];
+  grid.forEach((row, i) => row.forEach((v, j) => v && i !== j && cells.push({ i, j, v })));
+  const labels = codes.map(clean);
+  const splitLine = { show: true, interval: 0, lineStyle: { color: p.grid, width: 0.5 } };
+  const option: ChartOption = {
+    animation: false,
+    backgroundColor: p.bg,
+    textStyle: { fontFamily: FONT, fontSize: 12, color: p.fg },
+    title: codes.length ? titleOption(title, p) : [titleOption(title, p) ?? {}, { text: '—', left: 16, top, textStyle: { color: p.muted, fontSize: 12, fontWeight: 'normal' } }],
+    grid: { left, top, width: Math.max(1, codes.length) * cell, height: Math.max(1, codes.length) * cell, show: codes.length > 0, borderColor: p.grid, borderWidth: 0.5 },
+    xAxis: { type: 'category', position: 'top', data: labels, show: codes.length > 0, axisLabel: { rotate: -45, interval: 0, color: p.fg, width: labelWidth - 10, overflow: 'truncate', ellipsis: '…' }, axisTick: { show: false }, axisLine: { show: false }, splitLine },
+    yAxis: { type: 'category', inverse: true, data: labels, show: codes.length > 0, axisLabel: { interval: 0, color: p.fg, width: labelWidth - 10, overflow: 'truncate', ellipsis: '…' }, axisTick: { show: false }, axisLine: { show: false }, splitLine },
+    visualMap: { show: false, type: 'continuous', min: 0, max, dimension: 2, seriesIndex: 0, inRange: { color: [p.heat], colorAlpha: [0.12, 1] } },
+    series: [
+      {
+        type: 'heatmap',
+        emphasis: { disabled: true },
+        itemStyle: { borderColor: p.grid, borderWidth: 0.5 },
+        data: cells.map(({ i, j, v }) => ({
+          value: [j, i, v],
+          // Light text on the darkest cells, as a reader of the old chart knew it.
+          label: { show: cell >= 20, formatter: String(v), color: v / max > 0.55 ? p.bg : p.fg, fontSize: 11 },
+        })),
+      },
+    ],
+  };
+  const pairs = c.pairs.filter((x) => x[measure] > 0 && codes.includes(x.a) && codes.includes(x.b));
+  return {
+    option,
+    width,
+    height,
+    theme,
+    title,
+    desc: pairs.map((x) => `${x.a} × ${x.b}: ${x[measure]}`).join('; '),
+    tips: [cells.map(({ i, j, v }) => `${codes[i]} × ${codes[j]}: ${v}`)],
+  };
 }
