@@ -2,10 +2,11 @@
 // [--query EXPR] [--coder NAME] … [--json] [folder]`: code-by-case counts.
 import { buildMatrix, type Matrix, type MatrixCount, type MatrixRows } from '../core/analysis/matrix';
 import type { Project } from '../core/project/project';
+import type { AnalysisSegment } from '../core/analysis/segments';
 import { selectSegments, timed } from './analysis';
 import { CliError, loadProject, parseArgs, type CliIo, type ParsedArgs } from './io';
 
-export async function matrixFromArgs(parsed: ParsedArgs, folder: string | undefined, io: CliIo): Promise<{ project: Project; matrix: Matrix }> {
+export async function matrixFromArgs(parsed: ParsedArgs, folder: string | undefined, io: CliIo): Promise<{ project: Project; matrix: Matrix; segments: AnalysisSegment[] }> {
   const rows = (parsed.flags.get('rows')?.at(-1) ?? 'codes') as MatrixRows;
   if (!['themes', 'groups', 'codes'].includes(rows)) throw new CliError(`--rows is themes, groups or codes, not '${rows}'`);
   const count = (parsed.flags.get('count')?.at(-1) ?? 'codings') as MatrixCount;
@@ -16,8 +17,9 @@ export async function matrixFromArgs(parsed: ParsedArgs, folder: string | undefi
     const known = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.keys(a)))].sort();
     throw new CliError(`no informant in qda.yaml has the attribute '${cols}'; attributes: ${known.join(', ') || 'none'}`);
   }
-  const matrix = timed(io, 'matrix', project, () => buildMatrix(project, selectSegments(project, parsed, parsed.flags.get('query')?.at(-1)), { rows, cols, count }));
-  return { project, matrix };
+  let segments: AnalysisSegment[] = [];
+  const matrix = timed(io, 'matrix', project, () => buildMatrix(project, (segments = selectSegments(project, parsed, parsed.flags.get('query')?.at(-1))), { rows, cols, count }));
+  return { project, matrix, segments };
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {

@@ -187,7 +187,9 @@ export class Project {
     if (role === 'transcript' && text !== undefined && before !== undefined && before !== text && !anchors.live.has(path)) {
       this.index.reanchorDoc(path, before, text);
     }
-    if (role === 'transcript') this.invalidateDoc(path);
+    // framework.md holds notes, no codes nor codings: nothing derived from the index changes.
+    if (role === 'framework') this.version++;
+    else if (role === 'transcript') this.invalidateDoc(path);
     else if (!(role === 'codings' && this.patched(beforeCodings, store.codingsFiles.get(path)))) this.invalidate();
     return true;
   }
