@@ -127,6 +127,9 @@ describe('framework.md: the analyst\'s cell notes', () => {
     assert.equal(applyOffsetEdits('', created.edits), '# Rammeverk\n\n## Opplæring\n\n### rådgiver\n\nFørste notat.\n');
     // Only opening at a note that is there: no edit.
     assert.deepEqual(frameworkNoteEdit('framework.md', NOTES, 'Ledelse', 'rådgiver').edits, []);
+    const open = frameworkNoteEdit('framework.md', NOTES, 'Opplæring', 'rådgiver');
+    assert.deepEqual(open.edits, []);
+    assert.equal(open.bodyAt, NOTES.indexOf('Rådgiverne savner'), 'the cursor goes to the note\'s first word');
   });
 });
 

@@ -27,8 +27,11 @@ export function framework(ws: ServerWorkspace, p: MatrixParams): FrameworkResult
   // The counts as qda/matrix has them (its checks and messages too); the cells beside them.
   const counts = matrix(ws, p);
   if (counts.error) return { ...counts, cells: [], uri };
-  const { matrix: m, cells } = frameworkOf(ws, p);
-  return { ...counts, columns: m.columns, rows: m.rows, cells, uri };
+  // The cells are placed on the rows and columns qda/matrix gave (its counts not made twice).
+  const project = ws.project;
+  const segments = analysisSegments(project, { coders: p.coder ? [p.coder] : undefined });
+  const m: Matrix = { by: p.cols, count: p.count, columns: counts.columns, rows: counts.rows };
+  return { ...counts, cells: frameworkCells(project, m, segments, frameworkNotesOf(project)), uri };
 }
 
 /** "Save as Excel…" in framework mode: the summaries in the cells (as `qda export matrix-xlsx --framework`). */

@@ -39,7 +39,9 @@ export function frameworkNoteEdit(path: string, text: string | undefined, row: s
   const existing = notesByCell(parsed).get(noteKey(row, column));
   const body = note === undefined ? undefined : noteBody(note);
   if (existing) {
-    if (body === undefined) return { edits: [], bodyAt: existing.bodyStart, create: false };
+    // The cursor goes to the note's first character (past the blank line after its heading).
+    const first = src.slice(existing.bodyStart, existing.bodyEnd).search(/\S/);
+    if (body === undefined) return { edits: [], bodyAt: existing.bodyStart + Math.max(0, first), create: false };
     const following = existing.bodyEnd < src.length;
     const newText = (body ? body + '\n' : '') + (following ? '\n' : '');
     // A heading that is the file's last line, without a line break: the body starts on a new line.
