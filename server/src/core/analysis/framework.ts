@@ -43,9 +43,12 @@ export function frameworkCells(project: Project, matrix: Matrix, segments: reado
   };
   // The first segment of each code in each column (segments come in document and offset order).
   const first = new Map<string, Map<string, AnalysisSegment>>();
+  // 50,000 segments spell a few hundred codes: each spelling is normalised once.
+  const normalized = new Map<string, string>();
   for (const s of segments) {
     if (s.informant === null) continue;
-    const code = normalizeName(s.code);
+    let code = normalized.get(s.code);
+    if (code === undefined) normalized.set(s.code, (code = normalizeName(s.code)));
     let byColumn = first.get(code);
     if (!byColumn) first.set(code, (byColumn = new Map()));
     const column = columnOf(s.informant);

@@ -27,23 +27,26 @@ export async function segmentsDocx(project: Project, rows: readonly SegmentRow[]
   const textWidth = Math.max(MIN_TEXT_WIDTH, usable - fixed.reduce((a, b) => a + b, 0));
   const widths = fixed.map((w, i) => (header[i] === 'text' ? textWidth : w));
 
-  // A line break in a cell (a segment over two paragraphs) is a paragraph in Word.
-  const paragraphs = (value: string | number, bold: boolean, size: number, right: boolean): Paragraph[] =>
+  // A line break in a cell (a segment over two paragraphs) is a paragraph in Word. The cells
+  // carry only what differs from the document's defaults (9 pt, spacing, the table's cell
+  // margins): the docx library's objects per cell are what a long table's time goes to.
+  const textColumn = header.indexOf('text');
+  const paragraphs = (value: string | number, head: boolean, i: number): Paragraph[] =>
     String(value)
       .replace(XML_INVALID, '')
       .split(/\r?\n/)
-      .map((line) => new Paragraph({ alignment: right ? AlignmentType.RIGHT : undefined, spacing: { after: 40 }, children: [new TextRun({ text: line, bold, size })] }));
+      .map((line) => new Paragraph({ alignment: !head && typeof value === 'number' ? AlignmentType.RIGHT : undefined, children: [new TextRun(head ? { text: line, bold: true } : i === textColumn ? { text: line, size: 20 } : line)] }));
   const cell = (value: string | number, i: number, head: boolean): TableCell =>
     new TableCell({
       width: { size: widths[i], type: WidthType.DXA },
       shading: head ? { type: ShadingType.CLEAR, color: 'auto', fill: 'E7E6E6' } : undefined,
-      margins: { top: 40, bottom: 40, left: 80, right: 80 },
-      children: paragraphs(value, head, header[i] === 'text' ? 20 : 17, !head && typeof value === 'number'),
+      children: paragraphs(value, head, i),
     });
   const docTable = new Table({
     width: { size: widths.reduce((a, b) => a + b, 0), type: WidthType.DXA },
     columnWidths: widths,
     layout: TableLayoutType.FIXED,
+    margins: { top: 40, bottom: 40, left: 80, right: 80 },
     rows: table.map((row, r) => new TableRow({ tableHeader: r === 0 ? true : undefined, children: row.map((v, i) => cell(v, i, r === 0)) })),
   });
   const children: Array<Paragraph | Table> = [];
@@ -52,6 +55,7 @@ export async function segmentsDocx(project: Project, rows: readonly SegmentRow[]
   const doc = new Document({
     creator: 'Thesis QDA',
     title: title ?? 'Coded segments',
+    styles: { default: { document: { run: { size: 17 }, paragraph: { spacing: { after: 40 } } } } },
     sections: [{ properties: { page: { size: { orientation: PageOrientation.LANDSCAPE }, margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN } } }, children }],
   });
   return new Uint8Array(await Packer.toBuffer(doc));
