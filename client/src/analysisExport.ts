@@ -2,7 +2,7 @@
 // `qda export matrix-xlsx|segments-xlsx`), the client asks where to put it and writes it.
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
-import { analysisXlsxRequest, type AnalysisXlsxParams } from '../../server/src/protocol';
+import { analysisXlsxRequest, segmentsDocxRequest, type AnalysisXlsxParams, type SegmentsDocxParams } from '../../server/src/protocol';
 
 export async function saveXlsx(connection: QdaConnection, params: AnalysisXlsxParams, defaultName: string, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const result = await connection.request(analysisXlsxRequest, params);
@@ -12,6 +12,21 @@ export async function saveXlsx(connection: QdaConnection, params: AnalysisXlsxPa
   }
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: folder && vscode.Uri.joinPath(folder, defaultName), filters: { Excel: ['xlsx'] }, title: vscode.l10n.t('Save as Excel Workbook') }));
+  if (!uri) return undefined;
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(result.data, 'base64'));
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Saved {0}.', vscode.workspace.asRelativePath(uri, false)), 4000);
+  return uri;
+}
+
+/** "Save as Word…" in the Coded Segments view: the segment table `qda export segments-docx` writes. */
+export async function saveDocx(connection: QdaConnection, params: SegmentsDocxParams, defaultName: string, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const result = await connection.request(segmentsDocxRequest, params);
+  if (!result.data) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('The document could not be made: {0}', result.error ?? ''));
+    return undefined;
+  }
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: folder && vscode.Uri.joinPath(folder, defaultName), filters: { Word: ['docx'] }, title: vscode.l10n.t('Save as Word Document') }));
   if (!uri) return undefined;
   await vscode.workspace.fs.writeFile(uri, Buffer.from(result.data, 'base64'));
   vscode.window.setStatusBarMessage(vscode.l10n.t('Saved {0}.', vscode.workspace.asRelativePath(uri, false)), 4000);

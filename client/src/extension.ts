@@ -11,10 +11,10 @@ import { registerQuotes } from './quotes';
 import { registerOrphansView } from './orphansView';
 import { registerCodingHistory } from './serverEdits';
 import { registerCompareView, type CompareCodersProvider } from './compareView';
-import { MatrixPanel, registerMatrixView } from './matrixView';
+import { MatrixPanel, registerMatrixView, type MatrixRendered } from './matrixView';
 import { ChartsPanel, registerChartsView } from './chartsView';
 import { registerSegmentsView, SegmentsPanel, type SegmentsRendered } from './segmentsView';
-import type { CodedSegmentsResult } from '../../server/src/protocol';
+import type { CodedSegmentsResult, MatrixResult } from '../../server/src/protocol';
 import { registerReview, type ReviewApi } from './review';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
@@ -59,6 +59,7 @@ export interface QdaTestApi {
     segments(): { result: CodedSegmentsResult | undefined; rendered: SegmentsRendered | undefined } | undefined;
     toSegments(message: { type: string; [k: string]: unknown }): Promise<void>;
     toMatrix(message: { type: string; [k: string]: unknown }): Promise<void>;
+    matrix(): { result: MatrixResult | undefined; rendered: MatrixRendered | undefined } | undefined;
     toCharts(message: { type: string; [k: string]: unknown }): Promise<void>;
   };
   /** Review threads and statuses as the Comments API and the Review view show them. */
@@ -154,6 +155,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
       },
       toSegments: async (m) => SegmentsPanel.current?.receive(m),
       toMatrix: async (m) => MatrixPanel.current?.receive(m),
+      matrix: () => MatrixPanel.current && { result: MatrixPanel.current.shown, rendered: MatrixPanel.current.rendered },
       toCharts: async (m) => ChartsPanel.current?.receive(m),
     },
     review,

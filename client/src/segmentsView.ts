@@ -10,7 +10,7 @@
 // text.
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
-import { saveXlsx } from './analysisExport';
+import { saveDocx, saveXlsx } from './analysisExport';
 import { applyServerEdit } from './serverEdits';
 import { appendQueryTerm, type QueryJoin } from '../../server/src/core/analysis/queryText';
 import { codedSegmentsRequest, saveQueryRequest, type CodedSegment, type CodedSegmentsParams, type CodedSegmentsResult } from '../../server/src/protocol';
@@ -149,6 +149,8 @@ export class SegmentsPanel implements vscode.Disposable {
       await this.saveQuery(typeof m.name === 'string' ? m.name : undefined);
     } else if (m.type === 'saveXlsx') {
       await this.saveXlsx();
+    } else if (m.type === 'saveDocx') {
+      await this.saveDocx();
     } else if (m.type === 'open') {
       const s = this.shown?.segments[Number(m.index)];
       if (s) await this.open(s);
@@ -200,6 +202,12 @@ export class SegmentsPanel implements vscode.Disposable {
     return saveXlsx(this.connection, { kind: 'segments', segments: params }, 'segments.xlsx', target);
   }
 
+  /** The same segments as a landscape Word table (as `qda export segments-docx`), titled with what the list is of. */
+  saveDocx(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const { limit: _limit, ...params } = this.params;
+    return saveDocx(this.connection, { segments: params, title: this.source || undefined }, 'segments.docx', target);
+  }
+
   /** Opens a segment's place beside the panel, so the list stays in view. */
   async open(s: CodedSegment): Promise<vscode.TextEditor> {
     const range = this.connection.p2c.asRange(s.range);
@@ -218,6 +226,7 @@ export class SegmentsPanel implements vscode.Disposable {
       queryPlaceholder: vscode.l10n.t('e.g. "Tid og kø" AND NOT Ledelse — Enter to run'),
       run: vscode.l10n.t('Run'),
       saveXlsx: vscode.l10n.t('Save as Excel…'),
+      saveDocx: vscode.l10n.t('Save as Word…'),
       saveQuery: vscode.l10n.t('Save Query…'),
       savedQueries: vscode.l10n.t('Saved queries'),
       pickSaved: vscode.l10n.t('(choose)'),
@@ -352,7 +361,9 @@ export class SegmentsPanel implements vscode.Disposable {
       save.addEventListener('click', () => vscode.postMessage({ type: 'saveXlsx' }));
       const saveQuery = el('button', { class: 'run', text: L.saveQuery });
       saveQuery.addEventListener('click', () => vscode.postMessage({ type: 'saveQuery' }));
-      document.getElementById('querybar').replaceChildren(queryInput, run, saveQuery, save);
+      const saveWord = el('button', { class: 'run', text: L.saveDocx });
+      saveWord.addEventListener('click', () => vscode.postMessage({ type: 'saveDocx' }));
+      document.getElementById('querybar').replaceChildren(queryInput, run, saveQuery, save, saveWord);
     }
     if (document.activeElement !== queryInput) queryInput.value = p.query;
     const children = el('input', { type: 'checkbox', id: 'children' });
@@ -451,5 +462,6 @@ export function registerSegmentsView(context: vscode.ExtensionContext, connectio
       return { result: panel.shown, rendered: panel.rendered };
     }),
     vscode.commands.registerCommand('qda.segmentsSaveXlsx', async (target?: vscode.Uri) => SegmentsPanel.current?.saveXlsx(target)),
+    vscode.commands.registerCommand('qda.segmentsSaveDocx', async (target?: vscode.Uri) => SegmentsPanel.current?.saveDocx(target)),
   );
 }

@@ -30,9 +30,11 @@ import {
 } from './features/codebookOps';
 import { privacyCodeActions } from './features/privacy';
 import { matrix, matrixCell } from './features/matrix';
+import { framework, frameworkNote } from './features/framework';
 import { codedSegments, saveQueryHandler } from './features/codedSegments';
 import { chart } from './features/charts';
 import { analysisXlsx } from './features/analysisXlsx';
+import { segmentsDocxHandler } from './features/segmentsDocx';
 import { refiExport, refiImport, refiImportPreview } from './features/refiExchange';
 import { agreementSummary, disagreements, disagreementStep, settle } from './features/compareCoders';
 
@@ -119,10 +121,13 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
     // ---- analysis: framework matrix, Compare Coders
     matrix: (p: Parameters<typeof matrix>[1]) => matrix(ws, p),
     matrixCell: (p: Parameters<typeof matrixCell>[1]) => matrixCell(ws, p),
+    framework: (p: Parameters<typeof framework>[1]) => framework(ws, p),
+    frameworkNote: (p: Parameters<typeof frameworkNote>[1]) => frameworkNote(ws, p, v),
     codedSegments: (p: Parameters<typeof codedSegments>[1]) => codedSegments(ws, p),
     chart: (p: Parameters<typeof chart>[1]) => chart(ws, p),
     saveQuery: (p: Parameters<typeof saveQueryHandler>[1]) => saveQueryHandler(ws, p, v),
     analysisXlsx: (p: Parameters<typeof analysisXlsx>[1]) => analysisXlsx(ws, p),
+    segmentsDocx: (p: Parameters<typeof segmentsDocxHandler>[1]) => segmentsDocxHandler(ws, p),
 
     // ---- REFI-QDA exchange (NVivo, ATLAS.ti, MAXQDA, QualCoder)
     // ---- review: comment threads, review status, the theme report (issue 20)

@@ -586,6 +586,8 @@ export interface MatrixParams {
   count: 'codings' | 'informants' | 'words';
   /** Restrict to one coder ('' or absent: all coders). */
   coder?: string;
+  /** The view's mode: counts with heat shading (default), or summaries (qda/framework). */
+  mode?: 'counts' | 'framework';
 }
 
 export interface MatrixResult {
@@ -614,6 +616,36 @@ export interface MatrixCellSegment {
   text: string;
 }
 export const matrixCellRequest = new RequestType<MatrixCellParams, MatrixCellSegment[], void>('qda/matrixCell');
+
+/** Framework mode (issue 17.2): the matrix with a short summary per cell (features/framework.ts). */
+export interface FrameworkCell {
+  /** The analyst's note for the cell (framework.md), whole. */
+  note?: string;
+  /** The cell's first segment, shortened (~160 characters), and its informant. */
+  summary?: string;
+  informant?: string;
+}
+export interface FrameworkResult extends MatrixResult {
+  /** One entry per row of `rows` (same order): the cells that have a note or a segment, by column. */
+  cells: Array<Record<string, FrameworkCell>>;
+  /** framework.md (qda.yaml `framework:`), where the notes live. */
+  uri: string;
+}
+export const frameworkRequest = new RequestType<MatrixParams, FrameworkResult, void>('qda/framework');
+
+export interface FrameworkNoteParams {
+  row: string;
+  column: string;
+  /** The note's new text; absent: only make its headings exist (to open the file there). */
+  text?: string;
+}
+export interface FrameworkNoteResult extends EditResult {
+  /** framework.md, and where the note's body starts once the edit is applied. */
+  uri: string;
+  position: Position;
+}
+/** "Edit note…" on a matrix cell: a WorkspaceEdit of framework.md (a file the user reads). */
+export const frameworkNoteRequest = new RequestType<FrameworkNoteParams, FrameworkNoteResult, void>('qda/frameworkNote');
 
 // ---- Coded Segments view (issue 17.1) ----------------------------------------------------------
 
@@ -707,13 +739,21 @@ export const chartRequest = new RequestType<ChartParams, ChartResult, void>('qda
 
 // ---- Excel exports from the views (issue 17.2, 17.5) -------------------------------------------
 
-export type AnalysisXlsxParams = { kind: 'matrix'; matrix: MatrixParams } | { kind: 'segments'; segments: CodedSegmentsParams };
+export type AnalysisXlsxParams = { kind: 'matrix'; matrix: MatrixParams; /** The summaries and notes in the cells (framework mode). */ framework?: boolean } | { kind: 'segments'; segments: CodedSegmentsParams };
 export interface AnalysisXlsxResult {
   /** The .xlsx file, base64. */
   data?: string;
   error?: string;
 }
 export const analysisXlsxRequest = new RequestType<AnalysisXlsxParams, AnalysisXlsxResult, void>('qda/analysisXlsx');
+
+/** "Save as Word…" in the Coded Segments view (issue 17.5): the segment table as a .docx, base64 in `data`. */
+export interface SegmentsDocxParams {
+  segments: CodedSegmentsParams;
+  /** The document's title (what the list is of, in the UI's language). */
+  title?: string;
+}
+export const segmentsDocxRequest = new RequestType<SegmentsDocxParams, AnalysisXlsxResult, void>('qda/segmentsDocx');
 
 /** "Save query…" in the Coded Segments view: an edit of qda.yaml's `queries:` that keeps its comments. */
 export interface SaveQueryParams {

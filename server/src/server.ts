@@ -201,10 +201,13 @@ connection.onRequest(protocol.exportQuotesRequest, serve('exportQuotes'));
 
 connection.onRequest(protocol.matrixRequest, serve('matrix'));
 connection.onRequest(protocol.matrixCellRequest, serve('matrixCell'));
+connection.onRequest(protocol.frameworkRequest, serve('framework'));
+connection.onRequest(protocol.frameworkNoteRequest, serve('frameworkNote'));
 connection.onRequest(protocol.codedSegmentsRequest, serve('codedSegments'));
 connection.onRequest(protocol.chartRequest, serve('chart'));
 connection.onRequest(protocol.saveQueryRequest, serve('saveQuery'));
 connection.onRequest(protocol.analysisXlsxRequest, serve('analysisXlsx'));
+connection.onRequest(protocol.segmentsDocxRequest, serve('segmentsDocx'));
 connection.onRequest(protocol.reviewStateRequest, serve('reviewState'));
 connection.onRequest(protocol.reviewActionRequest, serve('reviewAction'));
 connection.onRequest(protocol.exportThemeReportRequest, serve('exportThemeReport'));

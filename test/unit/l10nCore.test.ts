@@ -48,6 +48,7 @@ const IGNORED: Array<{ file: string; text: string; why: string }> = [
   { file: 'analysis/chartSvg.ts', text: 'class', why: 'an SVG attribute name' },
   { file: 'analysis/chartSvg.ts', text: '<title>', why: 'the SVG <title> element around an already translated tooltip' },
   { file: 'analysis/charts.ts', text: 'normal', why: "ECharts' fontWeight value" },
+  { file: 'analysis/segmentsDocx.ts', text: 'Coded segments', why: "the .docx file's metadata title when no title is given; not on the page" },
   // File contents in the project's language (qda.yaml `language`), not in the editor's: the
   // export and report writers carry their own en/nb tables.
   { file: 'analysis/agreementReport.ts', text: 'Intercoder agreement', why: "report heading in the project's language" },

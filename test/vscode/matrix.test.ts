@@ -2,10 +2,11 @@
 // counts as `qda matrix --json` (the CLI over the same folder), by role, and follows options.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, qda, workspaceRoot } from './helpers';
-import type { MatrixResult } from '../../server/src/protocol';
+import { EXTENSION_ID, qda, waitFor, workspaceRoot } from './helpers';
+import type { FrameworkNoteResult, FrameworkResult, MatrixResult } from '../../server/src/protocol';
 
 describe('the framework matrix in a real VS Code', function () {
   this.timeout(60_000);
@@ -26,5 +27,48 @@ describe('the framework matrix in a real VS Code', function () {
     const byInformant = await vscode.commands.executeCommand<MatrixResult>('qda.matrixShow', { rows: 'codes', cols: 'informants' });
     assert.ok(byInformant.columns.includes('FL1'));
     assert.ok(byInformant.rows.some((r) => r.kind === 'code') && byInformant.rows.some((r) => r.kind === 'theme'));
+  });
+
+  it('framework mode: a cell shows its first segment, a note written through Edit Note goes under its headings in framework.md and the cell shows it', async function () {
+    const api = await qda();
+    const root = workspaceRoot();
+    const file = path.join(root, 'framework.md');
+    assert.ok(!fs.existsSync(file), 'the demo starts without notes');
+    const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist/cli.js');
+    try {
+      await vscode.commands.executeCommand<MatrixResult>('qda.matrixShow', { rows: 'themes', cols: 'role', count: 'codings', coder: '' });
+      // The toggle, as the page sends it.
+      await api.analysis.toMatrix({ type: 'params', params: { mode: 'framework' } });
+      const theme = 'Kompetanse og opplæring';
+      const key = `${theme} × rådgiver`;
+      const first = await waitFor('the page draws the framework cells', () => { const m = api.analysis.matrix(); return m?.rendered?.mode === 'framework' && m.rendered.cells[key] ? m : undefined; });
+      // The first segment of an adviser's under the theme, in transcript and offset order, as qda query finds it.
+      const segments = JSON.parse(execFileSync(process.execPath, [cli, 'query', `"${theme}"`, '--attribute', 'role=rådgiver', '--json', root], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } })) as Array<{ doc: string; start: number; informant: string; text: string }>;
+      segments.sort((a, b) => (a.doc === b.doc ? a.start - b.start : a.doc < b.doc ? -1 : 1));
+      const words = segments[0].text.replace(/\s+/g, ' ').trim().slice(0, 60);
+      assert.ok(first.rendered!.cells[key].includes(words), `${first.rendered!.cells[key]} starts with ${words}`);
+      assert.ok(first.rendered!.cells[key].includes(`(${segments[0].informant})`), 'with its informant');
+      const result = first.result as FrameworkResult;
+      const row = result.rows.findIndex((r) => r.name === theme);
+      assert.ok(first.rendered!.cells[key].endsWith(String(result.rows[row].cells['rådgiver'])), 'and its count');
+      // Empty cells stay empty.
+      for (const [i, r] of result.rows.entries()) for (const c of result.columns) if (!r.cells[c] && !result.cells[i][c]) assert.equal(first.rendered!.cells[`${r.name} × ${c}`], undefined);
+
+      const note = 'Rådgiverne lærer i sandkassa & av <b>kolleger</b>.';
+      const reply = await vscode.commands.executeCommand<FrameworkNoteResult>('qda.matrixEditNote', { row: theme, column: 'rådgiver', text: note });
+      assert.equal(reply?.error, undefined);
+      const onDisk = await waitFor('framework.md is saved with the note', () => { const t = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''; return t.includes(note) ? t : undefined; });
+      assert.ok(onDisk.includes(`## ${theme}\n\n### rådgiver\n\n${note}\n`), onDisk);
+      const shown = await waitFor('the cell shows the note', () => { const m = api.analysis.matrix(); return m?.rendered?.cells[key]?.startsWith(note) ? m : undefined; });
+      assert.equal((shown.result as FrameworkResult).cells[row]['rådgiver'].note, note, 'the note as text (the markup is not drawn)');
+      // F2 on the cell (the page's message) opens framework.md beside the matrix at the note.
+      await api.analysis.toMatrix({ type: 'editNote', row: theme, column: 'rådgiver' });
+      const editor = await waitFor('framework.md opens', () => { const e = vscode.window.activeTextEditor; return e && e.document.uri.fsPath === file ? e : undefined; });
+      assert.equal(editor.document.lineAt(editor.selection.active.line).text, note);
+    } finally {
+      await api.analysis.toMatrix({ type: 'params', params: { mode: 'counts' } });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      if (fs.existsSync(file)) await vscode.workspace.fs.delete(vscode.Uri.file(file));
+    }
   });
 });

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import JSZip from 'jszip';
 import { EXTENSION_ID, qda, waitFor, walkTree, workspaceRoot } from './helpers';
 import type { CodedSegmentsResult, MatrixResult } from '../../server/src/protocol';
 
@@ -136,5 +137,23 @@ describe('the Coded Segments view in a real VS Code', function () {
     await waitFor('the view offers the new saved query', () => (api.analysis.segments()?.result?.saved.some((q) => q.name === 'Verktøy uten doble signaler') ? true : undefined));
     // Later suites see the demo's qda.yaml as it was.
     fs.writeFileSync(file, before);
+  });
+
+  it('Save as Word writes the listed segments as a landscape table, one row per segment with its full text', async function () {
+    const listed = await vscode.commands.executeCommand<{ result: CodedSegmentsResult }>('qda.segmentsQuery', '"Verktøy og kundedata"');
+    assert.ok(listed.result.total > 5);
+    const target = vscode.Uri.file(path.join(workspaceRoot(), 'utdrag.docx'));
+    assert.equal((await vscode.commands.executeCommand<vscode.Uri>('qda.segmentsSaveDocx', target))?.fsPath, target.fsPath);
+    try {
+      const xml = await (await JSZip.loadAsync(fs.readFileSync(target.fsPath))).file('word/document.xml')!.async('string');
+      assert.match(xml, /w:orient="landscape"/);
+      const unescape = (t: string) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+      const rows = [...xml.matchAll(/<w:tr\b[^>]*>([\s\S]*?)<\/w:tr>/g)].map((tr) => [...tr[1].matchAll(/<w:tc>([\s\S]*?)<\/w:tc>/g)].map((tc) => [...tc[1].matchAll(/<w:p\b[^>]*>([\s\S]*?)<\/w:p>/g)].map((p) => [...p[1].matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((t) => unescape(t[1])).join('')).join('\n')));
+      const text = rows[0].indexOf('text');
+      assert.equal(rows.length, listed.result.total + 1);
+      assert.deepEqual(rows.slice(1).map((r) => r[text]), listed.result.segments.map((s) => s.text));
+    } finally {
+      fs.rmSync(target.fsPath, { force: true });
+    }
   });
 });

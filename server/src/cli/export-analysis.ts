@@ -1,18 +1,21 @@
-// `qda export matrix-csv [matrix's options] | segments-csv [--query EXPR] [filters] | cooccur-csv
+// `qda export matrix-csv [matrix's options] [--framework] | segments-csv|segments-docx [--query EXPR] [filters] | cooccur-csv
 // | chart-svg [--chart bars|informants|cooccurrence] [matrix's options] [--measure overlap|turn]
 // [--top N] [--theme light|dark] [--title TEXT] [--out FILE] [folder]`: the analysis tables for a
 // spreadsheet, and the charts for the chapter.
 import * as path from 'node:path';
 import { cooccurrence, cooccurrenceToCsv } from '../core/analysis/cooccur';
 import { matrixToCsv } from '../core/analysis/matrix';
+import { frameworkCells, frameworkToCsv, frameworkXlsx } from '../core/analysis/framework';
+import { frameworkNotesOf } from '../core/checks/framework';
 import { cooccurrenceXlsx, matrixXlsx, segmentsXlsx } from '../core/analysis/xlsxTables';
 import { barChartSvg, heatmapSvg } from '../chartRender';
 import { segmentRows, segmentRowsToCsv } from '../core/analysis/segmentTable';
+import { segmentsDocx } from '../core/analysis/segmentsDocx';
 import { selectSegments } from './analysis';
 import { CliError, loadProject, parseArgs, writeFileAtomic, type CliIo, type ParsedArgs } from './io';
 import { matrixFromArgs } from './matrix';
 
-export const FORMATS = ['matrix-csv', 'segments-csv', 'cooccur-csv', 'chart-svg', 'matrix-xlsx', 'segments-xlsx', 'cooccur-xlsx'] as const;
+export const FORMATS = ['matrix-csv', 'segments-csv', 'cooccur-csv', 'chart-svg', 'matrix-xlsx', 'segments-xlsx', 'cooccur-xlsx', 'segments-docx'] as const;
 
 const CHARTS = ['bars', 'informants', 'cooccurrence'] as const;
 
@@ -29,11 +32,11 @@ function chartOptions(parsed: ParsedArgs): { chart: (typeof CHARTS)[number]; the
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, ['json', 'without-children']);
+  const parsed = parseArgs(args, ['json', 'without-children', 'framework']);
   const [format, folder] = parsed.positional;
   let content: string | Uint8Array;
   const outArg = parsed.flags.get('out')?.at(-1);
-  if (format?.endsWith('-xlsx') && !outArg) throw new CliError(`${format} writes a binary file: give --out FILE.xlsx`);
+  if ((format?.endsWith('-xlsx') || format?.endsWith('-docx')) && !outArg) throw new CliError(`${format} writes a binary file: give --out FILE.${format.slice(-4)}`);
   let summary: string;
   if (format === 'chart-svg' && chartOptions(parsed).chart !== 'cooccurrence') {
     const o = chartOptions(parsed);
@@ -43,15 +46,26 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     content = await barChartSvg(matrix, { title, transpose: o.chart === 'informants', theme: o.theme });
     summary = `${o.chart} chart of ${matrix.count}`;
   } else if (format === 'matrix-csv' || format === 'matrix-xlsx') {
-    const { matrix } = await matrixFromArgs(parsed, folder, io);
-    content = format === 'matrix-csv' ? matrixToCsv(matrix) : await matrixXlsx(matrix);
-    summary = `${matrix.rows.length} rows × ${matrix.columns.length} columns, ${matrix.count}`;
+    const { project, matrix, segments } = await matrixFromArgs(parsed, folder, io);
+    if (parsed.flags.has('framework')) {
+      // Framework mode: the analyst's notes (framework.md), else each cell's first segment.
+      const cells = frameworkCells(project, matrix, segments(), frameworkNotesOf(project));
+      content = format === 'matrix-csv' ? frameworkToCsv(matrix, cells) : await frameworkXlsx(matrix, cells);
+      summary = `${matrix.rows.length} rows × ${matrix.columns.length} columns, summaries`;
+    } else {
+      content = format === 'matrix-csv' ? matrixToCsv(matrix) : await matrixXlsx(matrix);
+      summary = `${matrix.rows.length} rows × ${matrix.columns.length} columns, ${matrix.count}`;
+    }
   } else {
     const project = await loadProject(folder, io);
     const segments = selectSegments(project, parsed, parsed.flags.get('query')?.at(-1));
     if (format === 'segments-csv' || format === 'segments-xlsx') {
       const rows = segmentRows(project, segments);
       content = format === 'segments-csv' ? segmentRowsToCsv(project, rows) : await segmentsXlsx(project, rows);
+      summary = `${segments.length} segments`;
+    } else if (format === 'segments-docx') {
+      const query = parsed.flags.get('query')?.at(-1) ?? parsed.flags.get('saved')?.at(-1);
+      content = await segmentsDocx(project, segmentRows(project, segments), parsed.flags.get('title')?.at(-1) ?? (query ? `Coded segments: ${query}` : 'Coded segments'));
       summary = `${segments.length} segments`;
     } else if (format === 'chart-svg') {
       const o = chartOptions(parsed);

@@ -3,10 +3,11 @@
 import { buildMatrix, type Matrix, type MatrixCount, type MatrixRows } from '../core/analysis/matrix';
 import type { Project } from '../core/project/project';
 import { analysisOf } from '../core/analysis/recount';
+import type { AnalysisSegment } from '../core/analysis/segments';
 import { coderOnly, selectSegments, timed } from './analysis';
 import { CliError, loadProject, parseArgs, type CliIo, type ParsedArgs } from './io';
 
-export async function matrixFromArgs(parsed: ParsedArgs, folder: string | undefined, io: CliIo): Promise<{ project: Project; matrix: Matrix }> {
+export async function matrixFromArgs(parsed: ParsedArgs, folder: string | undefined, io: CliIo): Promise<{ project: Project; matrix: Matrix; segments: () => AnalysisSegment[] }> {
   const rows = (parsed.flags.get('rows')?.at(-1) ?? 'codes') as MatrixRows;
   if (!['themes', 'groups', 'codes'].includes(rows)) throw new CliError(`--rows is themes, groups or codes, not '${rows}'`);
   const count = (parsed.flags.get('count')?.at(-1) ?? 'codings') as MatrixCount;
@@ -17,11 +18,13 @@ export async function matrixFromArgs(parsed: ParsedArgs, folder: string | undefi
     const known = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.keys(a)))].sort();
     throw new CliError(`no informant in qda.yaml has the attribute '${cols}'; attributes: ${known.join(', ') || 'none'}`);
   }
+  // One coder or all, no other filter: the kept analysis answers (the counts the views show);
+  // the segments are asked for only by the framework mode, which needs each cell's first one.
   const byCoder = coderOnly(parsed);
-  const matrix = timed(io, 'matrix', project, () =>
-    byCoder ? analysisOf(project).matrix({ coder: byCoder.coder, rows, cols, count }) : buildMatrix(project, selectSegments(project, parsed, parsed.flags.get('query')?.at(-1)), { rows, cols, count }),
-  );
-  return { project, matrix };
+  let selected: AnalysisSegment[] | undefined;
+  const segments = (): AnalysisSegment[] => (selected ??= byCoder ? analysisOf(project).segments({ coders: byCoder.coder ? [byCoder.coder] : undefined }) : selectSegments(project, parsed, parsed.flags.get('query')?.at(-1)));
+  const matrix = timed(io, 'matrix', project, () => (byCoder ? analysisOf(project).matrix({ coder: byCoder.coder, rows, cols, count }) : buildMatrix(project, segments(), { rows, cols, count })));
+  return { project, matrix, segments };
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {

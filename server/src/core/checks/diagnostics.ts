@@ -11,6 +11,7 @@ import { truncate, type Project } from '../project/project';
 import { quoteDiagnostics } from './quotes';
 import { methodologicalChecks } from './checks';
 import { PrivacyChecker } from './privacy';
+import { frameworkDiagnostics } from './framework';
 
 interface Cached {
   /** project.version the diagnostics were gathered at. */
@@ -126,6 +127,7 @@ function gather(project: Project, privacy: PrivacyChecker): Map<string, QdaDiagn
   }
   quoteDiagnostics(project).forEach(add);
   methodologicalChecks(project).forEach(add);
+  frameworkDiagnostics(project).forEach(add);
   privacyDiagnostics(project, privacy).forEach(add);
   for (const list of out.values()) list.sort((a, b) => a.range.start - b.range.start);
   return out;
@@ -143,7 +145,7 @@ function privacyDiagnostics(project: Project, privacy: PrivacyChecker): QdaDiagn
   }
   const out: QdaDiagnostic[] = [];
   for (const [file, role] of project.roles) {
-    if (file === path || (role !== 'transcript' && role !== 'memo' && role !== 'chapter' && role !== 'codebook')) continue;
+    if (file === path || (role !== 'transcript' && role !== 'memo' && role !== 'chapter' && role !== 'codebook' && role !== 'framework')) continue;
     out.push(...privacy.check(file, project.textOf(file) ?? ''));
   }
   return out;

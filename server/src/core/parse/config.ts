@@ -23,6 +23,8 @@ export interface ProjectConfig {
   memos: string[];
   chapters: string[];
   codebook: string;
+  /** The analyst's notes for the cells of the framework matrix (`framework:` in qda.yaml; parse/frameworkNotes.ts). */
+  framework: string;
   coder?: string;
   /** The coder that settled disagreements are written to (Compare Coders), `consensus:` in qda.yaml. */
   consensus?: string;
@@ -59,6 +61,7 @@ export function defaultConfig(): ProjectConfig {
     memos: ['memos/**/*.md'],
     chapters: ['chapters/**/*.md'],
     codebook: 'codebook.md',
+    framework: 'framework.md',
     interviewers: ['Intervjuer', 'Interviewer', 'I', 'M', 'Moderator'],
     informants: {},
     quoteStyle: defaultQuoteStyle('nb'),
@@ -123,6 +126,8 @@ export function parseConfig(text: string | undefined): ParsedConfig {
   config.interviewers = strings('interviewers') ?? config.interviewers;
   if (typeof raw.codebook === 'string') config.codebook = raw.codebook;
   else if (raw.codebook !== undefined) bad('codebook', l10n.t('a file path'));
+  if (typeof raw.framework === 'string' && raw.framework.trim()) config.framework = raw.framework.trim();
+  else if (raw.framework !== undefined) bad('framework', l10n.t('a file path'));
   if (typeof raw.coder === 'string' || typeof raw.coder === 'number') config.coder = String(raw.coder);
   if (typeof raw.consensus === 'string' && raw.consensus.trim()) config.consensus = raw.consensus.trim();
   if (typeof raw.identifiers === 'string') config.identifiers = raw.identifiers;
@@ -178,7 +183,7 @@ export function parseConfig(text: string | undefined): ParsedConfig {
   return { config, diagnostics };
 }
 
-export type FileRole = 'config' | 'codebook' | 'transcript' | 'memo' | 'chapter' | 'codings' | 'other';
+export type FileRole = 'config' | 'codebook' | 'framework' | 'transcript' | 'memo' | 'chapter' | 'codings' | 'other';
 
 export const CODINGS_DIR = '.qda/codings/';
 
@@ -198,6 +203,7 @@ export class FileClassifier {
   roleOf(path: string): FileRole {
     if (path === CONFIG_FILE) return 'config';
     if (path === this.config.codebook) return 'codebook';
+    if (path === this.config.framework) return 'framework';
     if (isCodingsPath(path)) return 'codings';
     if (this.transcript(path)) return 'transcript';
     if (this.chapter(path)) return 'chapter';

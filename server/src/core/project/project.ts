@@ -190,7 +190,9 @@ export class Project {
       if (text !== undefined && before !== undefined && before !== text) this.index.reanchorDoc(path, before, text);
       else anchors.textIs(path, text); // the same text, or deleted, or new: placements in another text do not hold
     }
-    if (role === 'transcript') this.invalidateDoc(path);
+    // framework.md holds notes, no codes nor codings: nothing derived from the index changes.
+    if (role === 'framework') this.version++;
+    else if (role === 'transcript') this.invalidateDoc(path);
     else if (!(role === 'codings' && this.patched(beforeCodings, store.codingsFiles.get(path)))) this.invalidate();
     return true;
   }

@@ -1,0 +1,54 @@
+// qda/framework and qda/frameworkNote: framework mode of the framework matrix — the counts of
+// qda/matrix with a short summary per cell (the analyst's note from framework.md, else the
+// cell's first segment), and "Edit note…", which gives framework.md the cell's headings (and
+// text) as a WorkspaceEdit: framework.md is a file the user reads, never the server's to write.
+import type { ServerWorkspace } from '../workspace';
+import type { FrameworkNoteParams, FrameworkNoteResult, FrameworkResult, MatrixParams } from '../protocol';
+import { analysisSegments } from '../core/analysis/segments';
+import { buildMatrix, type Matrix } from '../core/analysis/matrix';
+import { frameworkCells, frameworkXlsx, type FrameworkCells } from '../core/analysis/framework';
+import { frameworkNotesOf } from '../core/checks/framework';
+import { setFrameworkNote } from '../core/ops/frameworkNotes';
+import { applyOffsetEdits } from '../core/ops/operations';
+import { LineIndex } from '../core/text/text';
+import { toWorkspaceEdit } from '../operationReply';
+import { matrix } from './matrix';
+
+/** The matrix and its framework cells for the params (the same segments for both). */
+function frameworkOf(ws: ServerWorkspace, p: MatrixParams): { matrix: Matrix; cells: FrameworkCells } {
+  const project = ws.project;
+  const segments = analysisSegments(project, { coders: p.coder ? [p.coder] : undefined });
+  const m = buildMatrix(project, segments, { rows: p.rows, cols: p.cols, count: p.count });
+  return { matrix: m, cells: frameworkCells(project, m, segments, frameworkNotesOf(project)) };
+}
+
+export function framework(ws: ServerWorkspace, p: MatrixParams): FrameworkResult {
+  const uri = ws.uriOf(ws.project.config.framework);
+  // The counts as qda/matrix has them (its checks and messages too); the cells beside them.
+  const counts = matrix(ws, p);
+  if (counts.error) return { ...counts, cells: [], uri };
+  // The cells are placed on the rows and columns qda/matrix gave (its counts not made twice).
+  const project = ws.project;
+  const segments = analysisSegments(project, { coders: p.coder ? [p.coder] : undefined });
+  const m: Matrix = { by: p.cols, count: p.count, columns: counts.columns, rows: counts.rows };
+  return { ...counts, cells: frameworkCells(project, m, segments, frameworkNotesOf(project)), uri };
+}
+
+/** "Save as Excel…" in framework mode: the summaries in the cells (as `qda export matrix-xlsx --framework`). */
+export async function frameworkWorkbook(ws: ServerWorkspace, p: MatrixParams): Promise<Uint8Array> {
+  const { matrix: m, cells } = frameworkOf(ws, p);
+  return frameworkXlsx(m, cells);
+}
+
+export function frameworkNote(ws: ServerWorkspace, p: FrameworkNoteParams, versionOf: (uri: string) => number | null): FrameworkNoteResult {
+  const project = ws.project;
+  const path = project.config.framework;
+  const uri = ws.uriOf(path);
+  const result = setFrameworkNote(project, p.row, p.column, p.text);
+  const before = project.textOf(path) ?? '';
+  const after = result.edits.length ? applyOffsetEdits(before, result.edits[0].edits) : before;
+  const position = new LineIndex(after).positionAt(result.bodyAt);
+  if (result.error) return { error: result.error, uri, position };
+  if (result.edits.length === 0) return { uri, position }; // the headings are there: only open it
+  return { edit: toWorkspaceEdit(ws, result, versionOf), save: [uri], uri, position };
+}
