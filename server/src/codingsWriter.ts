@@ -73,7 +73,10 @@ export class CodingsWriter {
       if (fe.remove) {
         if (known === undefined && !(await this.ws.project.fs.exists(fe.path))) continue;
         await this.ws.project.fs.remove(fe.path);
-        this.unseen.delete(fe.path);
+        // An editor that has it open keeps showing its text, marked deleted: that text is no
+        // edit of the user's (see dirtyEditors), so the file may be written there again.
+        if (this.host.editorText(uri) !== undefined) this.unseen.set(fe.path, [...(this.unseen.get(fe.path) ?? [before]), '']);
+        else this.unseen.delete(fe.path);
         await this.ws.project.update(fe.path, undefined);
         this.host.noteChanged(uri);
         changes.push({ path: fe.path, replacement: diffReplacement(before, ''), removed: true });

@@ -116,6 +116,23 @@ describe('transcripts renamed, moved or deleted over stdio (issue 13.5)', functi
     assert.equal(readFileSync(path.join(ctx.root, `.qda/codings/anna/${to}.jsonl`), 'utf8'), before.anna.split(T2).join(to));
   });
 
+  it('moves a codings file open in an editor away and back again (the editor showing the deleted file holds no edits of its own)', async () => {
+    const to = 'transcripts/R2-ny.md';
+    const annaOld = `.qda/codings/anna/${T2}.jsonl`;
+    const before = await ctx.editor.open(annaOld);
+    const rename = async (from: string, target: string): Promise<void> => {
+      await ctx.editor.renameOnDisk(from, target);
+      await ctx.editor.connection.sendNotification(DidRenameFilesNotification.type, { files: [{ oldUri: ctx.editor.uri(from), newUri: ctx.editor.uri(target) }] });
+    };
+    await rename(T2, to);
+    await until('anna\'s codings moved', async () => existsSync(path.join(ctx.root, annaOld)), (v) => !v);
+    await rename(to, T2);
+    await until('anna\'s codings back', async () => existsSync(path.join(ctx.root, annaOld)), (v) => v);
+    assert.equal(readFileSync(path.join(ctx.root, annaOld), 'utf8'), before);
+    assert.equal(existsSync(path.join(ctx.root, `.qda/codings/anna/${to}.jsonl`)), false);
+    assert.equal(await codeCount(ctx.editor), 6);
+  });
+
   it('writes nothing when the rename asked about does not happen', async () => {
     const to = 'transcripts/R2-ny.md';
     const before = readFileSync(path.join(ctx.root, `.qda/codings/anna/${T2}.jsonl`), 'utf8');
