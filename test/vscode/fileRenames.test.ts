@@ -44,7 +44,8 @@ describe('transcripts renamed, moved or deleted in a real VS Code (issue 13.5)',
 
     const moved = 'transcripts/arkiv/informant-A-anonymisert.md';
     await renameInExplorer(DOC, moved);
-    await waitFor('every coding of the transcript names its new path on disk', () => (JSON.stringify(codingsOf(moved)) === JSON.stringify(ids) ? true : undefined));
+    // The server writes each codings file at its new place, then deletes the old one: done when both are so.
+    await waitFor('every coding of the transcript names its new path on disk', () => (JSON.stringify(codingsOf(moved)) === JSON.stringify(ids) && codingsOf(DOC).length === 0 ? true : undefined));
     assert.deepEqual(codingsOf(DOC), [], 'no coding is left pointing at the old path');
     for (const coder of coders) {
       assert.ok(exists(`.qda/codings/${coder}/${moved}.jsonl`), `${coder}'s codings file moved`);
@@ -60,7 +61,7 @@ describe('transcripts renamed, moved or deleted in a real VS Code (issue 13.5)',
 
     // And back (the other suites use the demo as it was).
     await renameInExplorer(moved, DOC);
-    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(DOC)) === JSON.stringify(ids) ? true : undefined));
+    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(DOC)) === JSON.stringify(ids) && codingsOf(moved).length === 0 ? true : undefined));
     await allPainted(DOC, exacts);
   });
 
@@ -94,12 +95,12 @@ describe('transcripts renamed, moved or deleted in a real VS Code (issue 13.5)',
       return g && String(g.item.description).includes(back) ? g : undefined;
     });
     assert.ok(await vscode.commands.executeCommand('qda.orphansRelink', found.element, uri(back)));
-    await waitFor('the codings name the file again on disk', () => (JSON.stringify(codingsOf(back)) === JSON.stringify(ids) ? true : undefined));
+    await waitFor('the codings name the file again on disk', () => (JSON.stringify(codingsOf(back)) === JSON.stringify(ids) && codingsOf(DOC).length === 0 ? true : undefined));
     await waitFor('the group gone', async () => ((await group()) ? undefined : true));
     await allPainted(back, exacts);
 
     await renameInExplorer(back, DOC);
-    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(DOC)) === JSON.stringify(ids) ? true : undefined));
+    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(DOC)) === JSON.stringify(ids) && codingsOf(back).length === 0 ? true : undefined));
   });
   it('recognises a rename outside VS Code (git mv) and re-links every coding through one quick fix', async function () {
     await qda();
@@ -127,11 +128,11 @@ describe('transcripts renamed, moved or deleted in a real VS Code (issue 13.5)',
     assert.equal(fix.edit, undefined);
     assert.ok(fix.command);
     assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), true);
-    await waitFor('the codings name the moved file on disk', () => (JSON.stringify(codingsOf(moved)) === JSON.stringify(ids) ? true : undefined));
+    await waitFor('the codings name the moved file on disk', () => (JSON.stringify(codingsOf(moved)) === JSON.stringify(ids) && codingsOf(doc).length === 0 ? true : undefined));
     assert.ok(vscode.workspace.textDocuments.every((d) => !d.isDirty || !d.uri.fsPath.includes('.qda')), 'the codings files are saved');
 
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await renameInExplorer(moved, doc);
-    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(doc)) === JSON.stringify(ids) ? true : undefined));
+    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(doc)) === JSON.stringify(ids) && codingsOf(moved).length === 0 ? true : undefined));
   });
 });

@@ -81,7 +81,8 @@ describe('F2 and explorer renames through the server’s writer (issue 16.3)', f
     const edit = new vscode.WorkspaceEdit();
     edit.renameFile(uri(doc), uri(moved));
     assert.ok(await vscode.workspace.applyEdit(edit));
-    await waitFor('the codings name the new path on disk', () => (readCodings().filter((c) => c.doc === moved).length === codings.length ? true : undefined));
+    const at = (d: string): number => readCodings().filter((c) => c.doc === d).length;
+    await waitFor('the codings name the new path on disk', () => (at(moved) === codings.length && at(doc) === 0 ? true : undefined));
     assert.ok(vscode.workspace.textDocuments.every((d) => !d.isDirty || !d.uri.fsPath.includes('.qda')), 'no codings file left unsaved in an editor');
     const exacts = new Set(codings.map((c) => c.exact));
     await waitFor('every coding painted in the renamed transcript', () => {
@@ -95,7 +96,7 @@ describe('F2 and explorer renames through the server’s writer (issue 16.3)', f
     const undo = new vscode.WorkspaceEdit();
     undo.renameFile(uri(moved), uri(doc));
     assert.ok(await vscode.workspace.applyEdit(undo));
-    await waitFor('the codings back at the old path', () => (readCodings().filter((c) => c.doc === doc).length === codings.length ? true : undefined));
+    await waitFor('the codings back at the old path', () => (at(doc) === codings.length && at(moved) === 0 ? true : undefined));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
