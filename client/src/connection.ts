@@ -20,7 +20,7 @@ import {
   type InitializationOptions,
   type ReadyParams,
 } from '../../server/src/protocol';
-import { fileRenameMiddleware } from './fileRenames';
+import type { ProvideRenameEditsSignature } from 'vscode-languageclient';
 
 /** The client id: VS Code reads the `qda.trace.server` setting through it. */
 const CLIENT_ID = 'qda';
@@ -83,8 +83,11 @@ export class QdaConnection implements vscode.Disposable {
       outputChannel: this.output,
       traceOutputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
-      // Codings follow a transcript renamed in the explorer; the edited files are saved after it.
-      middleware: { workspace: fileRenameMiddleware },
+      // F2 through the server's commit protocol (lspEdits.ts, which sets renameEdits).
+      middleware: {
+        provideRenameEdits: (document, position, newName, token, next) =>
+          this.renameEdits ? this.renameEdits(document, position, newName, token) : next(document, position, newName, token),
+      },
       // A function, so a restart after a change of `qda.coder` sends the new value.
       // The l10n bundle too: the server's refusals and quick fixes come in the editor's language.
       initializationOptions: (): InitializationOptions => {
@@ -159,6 +162,9 @@ export class QdaConnection implements vscode.Disposable {
     await this.client.restart();
     this.restartCount++;
   }
+
+  /** F2's provider: the server's edit, with its codings committed once VS Code applied it (lspEdits.ts). */
+  renameEdits: ProvideRenameEditsSignature | undefined;
 
   /** Restarts completed (the new client running, its open documents sent). */
   restartCount = 0;

@@ -23,7 +23,7 @@ import { Swatches } from './swatches';
 import { registerNewProject } from './newProject';
 import { registerPassageMenu } from './passageMenu';
 import { saveFailures } from './saving';
-import { registerFileRenames } from './fileRenames';
+import { registerLspEdits } from './lspEdits';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface QdaTestApi {
@@ -110,7 +110,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   registerRefiCommands(context, connection);
   registerInformantsView(context, connection);
   const orphans = registerOrphansView(context, connection);
-  registerFileRenames(context);
+  registerLspEdits(context, connection);
   const compareCoders = registerCompareView(context, connection);
   registerMatrixView(context, connection);
   registerSegmentsView(context, connection);

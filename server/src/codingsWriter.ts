@@ -59,18 +59,32 @@ export class CodingsWriter {
 
   /**
    * Writes edits computed against the index's text of each file (the disk's when the index
-   * has none) and updates the index. Runs in the server's in-order queue. Returns what changed,
+   * has none), deletes the files marked `remove`, and updates the index. Runs in the server's in-order queue. Returns what changed,
    * for the undo log; a file the edits leave as it was is not touched (no file event, no git noise).
    */
   async write(edits: readonly FileEdit[]): Promise<FileChange[]> {
     const changes: FileChange[] = [];
-    for (const fe of edits) {
+    // Deletions last: a codings file moved with its transcript is written at its new place
+    // before the old one goes, so no moment has its codings nowhere on disk.
+    for (const fe of [...edits.filter((e) => !e.remove), ...edits.filter((e) => e.remove)]) {
       const known = await this.currentText(fe.path);
       const before = known ?? '';
+      const uri = this.ws.uriOf(fe.path);
+      if (fe.remove) {
+        if (known === undefined && !(await this.ws.project.fs.exists(fe.path))) continue;
+        await this.ws.project.fs.remove(fe.path);
+        // An editor that has it open keeps showing its text, marked deleted: that text is no
+        // edit of the user's (see dirtyEditors), so the file may be written there again.
+        if (this.host.editorText(uri) !== undefined) this.unseen.set(fe.path, [...(this.unseen.get(fe.path) ?? [before]), '']);
+        else this.unseen.delete(fe.path);
+        await this.ws.project.update(fe.path, undefined);
+        this.host.noteChanged(uri);
+        changes.push({ path: fe.path, replacement: diffReplacement(before, ''), removed: true });
+        continue;
+      }
       const after = applyOffsetEdits(before, fe.edits);
       if (known !== undefined && after === before) continue;
       await this.ws.project.fs.writeAtomic(fe.path, after);
-      const uri = this.ws.uriOf(fe.path);
       if (this.host.editorText(uri) !== undefined) {
         const seen = this.unseen.get(fe.path) ?? [before];
         seen.push(after);
@@ -78,7 +92,7 @@ export class CodingsWriter {
       }
       await this.ws.project.update(fe.path, after);
       this.host.noteChanged(uri);
-      changes.push({ path: fe.path, replacement: diffReplacement(before, after) });
+      changes.push({ path: fe.path, replacement: diffReplacement(before, after), ...(known === undefined && fe.create ? { created: true } : {}) });
     }
     return changes;
   }

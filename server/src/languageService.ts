@@ -5,15 +5,15 @@
 // open documents (their versions for WorkspaceEdits, their texts, whether they are open).
 // Every request is checked for cancellation before it starts (server.ts); the ones that await
 // (exports, the import preview, Compare Coders) get the token and check it between the steps.
-import { CodeActionKind, type CancellationToken, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
+import { CodeActionKind, type CancellationToken, type CodeAction, type CodeActionParams, type RenameFilesParams } from 'vscode-languageserver';
 import type { ServerWorkspace } from './workspace';
 import type { Operations } from './operationReply';
-import { completion, definition, hover, prepareRename, references, rename, renameTargetName, workspaceSymbols } from './features/navigation';
+import { completion, definition, hover, prepareRename, references, rename, workspaceSymbols } from './features/navigation';
 import { exportThemeReport, followRename, reviewAction, reviewState, reviewStatuses } from './features/review';
 import { codebookTree, codeSummaries, documentCodings, documentPaint, segments } from './features/codebookTree';
 import { codeSelection, recode, uncodeOne, uncodeSelection } from './features/codingCommands';
 import { accept, reattach, remove, reviewCodings } from './features/orphans';
-import { deleteCodingsOfDoc, missingTranscripts, relinkCodings, renameCodeActions, willRenameFiles } from './features/fileRenames';
+import { deleteCodingsOfDoc, didRenameFiles, missingTranscripts, relinkCodings, renameCodeActions, willRenameFiles } from './features/fileRenames';
 import { importPreview, importTranscripts } from './features/importTranscripts';
 import { informants, setAttribute } from './features/informants';
 import { exportQuotes, formatQuoteRequestHandler, quotableSegments, quoteCodeActions } from './features/quotes';
@@ -63,17 +63,14 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
     completion: (p: Parameters<typeof completion>[1]) => completion(ws, p),
     workspaceSymbols: (p: Parameters<typeof workspaceSymbols>[1]) => workspaceSymbols(ws, p),
     prepareRename: (p: Parameters<typeof prepareRename>[1]) => prepareRename(ws, p),
-    // A renamed code, group or theme takes its review threads along (features/review.ts).
-    rename: async (p: Parameters<typeof rename>[1]) => {
-      const before = renameTargetName(ws, p);
-      const edit = rename(ws, p, v);
-      if (edit && before) await followRename(ws, before, p.newName);
-      return edit;
-    },
+    // A renamed code, group or theme takes its review threads along (features/review.ts), once
+    // the rename has happened (on commit when its codings wait for the client).
+    rename: (p: Parameters<typeof rename>[1]) => rename(ops, p, (before) => followRename(ws, before, p.newName)),
     codeActions: (p: CodeActionParams) => codeActions(ws, p),
     // Transcripts renamed, moved or deleted: the plans check the disk for the files they touch,
-    // except those open in the editor.
-    willRenameFiles: (p: Parameters<typeof willRenameFiles>[1]) => willRenameFiles(ws, p, ws.isOpen),
+    // except those open in the editor. The codings follow after the rename (didRenameFiles).
+    willRenameFiles: (_p: RenameFilesParams) => willRenameFiles(),
+    didRenameFiles: (p: RenameFilesParams) => didRenameFiles(ops, p, ws.isOpen),
 
     // ---- the Codebook view, segment lists, the code picker, decorations
     codebookTree: async (_p: NoParams) => codebookTree(ws, await reviewStatuses(ws)),
@@ -92,15 +89,11 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
     acceptCoding: (p: { id: string }) => accept(ops, p.id),
     deleteCoding: (p: { id: string }) => remove(ops, p.id),
     missingTranscripts: (_p: NoParams) => missingTranscripts(ws),
-    relinkCodings: (p: Parameters<typeof relinkCodings>[1]) => relinkCodings(ws, p, ws.isOpen),
-    deleteCodingsOfDoc: (p: Parameters<typeof deleteCodingsOfDoc>[1]) => deleteCodingsOfDoc(ws, p, ws.isOpen),
+    relinkCodings: (p: Parameters<typeof relinkCodings>[1]) => relinkCodings(ops, p, ws.isOpen),
+    deleteCodingsOfDoc: (p: Parameters<typeof deleteCodingsOfDoc>[1]) => deleteCodingsOfDoc(ops, p, ws.isOpen),
 
     // ---- codebook work: rename, merge, move, group, delete, describe, colour, export
-    renameItem: async (p: Parameters<typeof renameItemHandler>[1]) => {
-      const result = await renameItemHandler(ops, p);
-      if (!result.error && (result.edit || result.commit !== undefined || result.written)) await followRename(ws, p.name, p.newName);
-      return result;
-    },
+    renameItem: (p: Parameters<typeof renameItemHandler>[1]) => renameItemHandler(ops, p, () => followRename(ws, p.name, p.newName)),
     mergeCodes: (p: Parameters<typeof mergeCodesHandler>[1]) => mergeCodesHandler(ops, p),
     moveItems: (p: Parameters<typeof moveItemsHandler>[1]) => moveItemsHandler(ops, p),
     newCategory: (p: Parameters<typeof newCategoryHandler>[1]) => newCategoryHandler(ops, p),

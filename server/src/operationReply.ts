@@ -41,6 +41,11 @@ export interface ReplyOptions {
   origin?: string;
   /** The refusal to give when the operation changes nothing (else its message, if any). */
   nothing?: string;
+  /**
+   * Runs once the operation's own files are written: at once, or on commit when they wait for
+   * the client's part (a renamed code's review threads follow only a rename that happened).
+   */
+  afterWrite?: () => Promise<unknown>;
 }
 
 type Mode = { kind: 'do'; origin?: string } | { kind: 'undo' } | { kind: 'redo' };
@@ -51,6 +56,7 @@ interface Pending {
   snapshot: Map<string, string | undefined>;
   userChanges: FileChange[];
   mode: Mode;
+  afterWrite?: () => Promise<unknown>;
 }
 
 /** Replies that wait for qda/commitEdit; older ones are forgotten (their client gave up). */
@@ -111,7 +117,9 @@ export class Operations {
       // Edited by hand meanwhile, not saved: not written under it (see codingsWriter.ts).
       const [dirty] = await this.host.writer.dirtyEditors(p.owned.map((e) => e.path));
       if (dirty) return { error: l10n.t('{0} has unsaved changes in an editor, so its part of the change was not written. Undo the change in the other files, save it, and run it again.', dirty) };
-      return this.write(p.owned, p.userChanges, p.mode);
+      const written = await this.write(p.owned, p.userChanges, p.mode);
+      await p.afterWrite?.();
+      return written;
     });
   }
 
@@ -148,7 +156,8 @@ export class Operations {
 
   private ownedPaths(op: () => OperationResult): string[] {
     try {
-      return op().edits.map((e) => e.path).filter(isServerOwned);
+      // A file to be deleted is not loaded first (a moved codings file: see fileRenames.ts).
+      return op().edits.filter((e) => !e.remove).map((e) => e.path).filter(isServerOwned);
     } catch {
       return []; // the real run reports it
     }
@@ -170,13 +179,20 @@ export class Operations {
     // A codings file open with unsaved edits of the user's own is changed in that editor
     // (version-checked, then saved with them), never written under it: neither side is lost.
     const dirty = await this.host.writer.dirtyEditors(result.edits.filter((e) => isServerOwned(e.path)).map((e) => e.path));
+    // A codings file to move or delete cannot go through its editor: its edits would be lost with it.
+    const held = result.edits.find((e) => (e.remove || e.create) && dirty.has(e.path));
+    if (held) return { error: l10n.t('{0} has unsaved changes in an editor. Save or close it and try again.', held.path), ...extras };
     const owned = result.edits.filter((e) => isServerOwned(e.path) && !dirty.has(e.path));
     const user = result.edits.filter((e) => !owned.includes(e));
     const userChanges = user.map((fe) => {
       const before = this.ws.project.textOf(fe.path) ?? '';
       return { path: fe.path, replacement: diffReplacement(before, applyOffsetEdits(before, fe.edits)) };
     });
-    if (user.length === 0) return { ...(await this.write(owned, [], mode)), message: result.message, ...extras };
+    if (user.length === 0) {
+      const written = await this.write(owned, [], mode);
+      await options.afterWrite?.();
+      return { ...written, message: result.message, ...extras };
+    }
 
     const reply: EditResult & ReplyExtras = {
       edit: toWorkspaceEdit(this.ws, { edits: user }, this.host.versionOf),
@@ -186,12 +202,13 @@ export class Operations {
     };
     if (owned.length === 0 && dirty.size === 0) {
       // Only the user's files: VS Code's own undo covers them; the log is not involved.
+      await options.afterWrite?.();
       return reply;
     }
     const snapshot = new Map<string, string | undefined>();
     for (const fe of owned) snapshot.set(fe.path, await this.host.writer.currentText(fe.path));
     const id = this.nextCommit++;
-    this.pending.set(id, { owned, snapshot, userChanges, mode });
+    this.pending.set(id, { owned, snapshot, userChanges, mode, afterWrite: options.afterWrite });
     for (const old of this.pending.keys()) if (this.pending.size > PENDING_LIMIT) this.pending.delete(old);
     return { ...reply, commit: id, pending: owned.map((e) => this.ws.uriOf(e.path)) };
   }

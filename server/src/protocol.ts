@@ -156,6 +156,24 @@ export interface UndoTop {
   version: number | null;
 }
 
+/**
+ * textDocument/rename's answer (F2 on a code, group or theme): the WorkspaceEdit of the files
+ * the user reads, and, when codings files change too, the `commit` the client sends
+ * (qda/commitEdit) once VS Code has applied the edit — as for every other operation. A rename
+ * VS Code does not apply (the preview cancelled, a document changed since) is never committed,
+ * so the codings keep naming a code the codebook has.
+ */
+export type RenameReply = WorkspaceEdit & Pick<EditResult, 'commit' | 'pending' | 'written' | 'history'>;
+
+/**
+ * The client command of a quick fix whose change touches codings files (merge near-duplicate
+ * codes, map an unknown code, re-link the codings of a transcript renamed outside): it sends
+ * the request with its params and applies the reply like any other operation's — the
+ * WorkspaceEdit first, then qda/commitEdit, after which the server writes the codings.
+ */
+export const RUN_OPERATION_COMMAND = 'qda.runOperation';
+export type OperationCommandArgs = { method: 'qda/mergeCodes'; params: MergeCodesParams } | { method: 'qda/relinkCodings'; params: RelinkCodingsParams };
+
 export interface CommitEditParams {
   commit: number;
 }
@@ -273,7 +291,7 @@ export interface RenameItemParams {
 }
 export const renameItemRequest = new RequestType<RenameItemParams, CodebookEditResult, void>('qda/renameItem');
 
-export interface MergeCodesParams {
+export interface MergeCodesParams extends FromEditor {
   sources: string[];
   target: string;
 }
@@ -391,7 +409,7 @@ export interface MissingTranscript {
 }
 export const missingTranscriptsRequest = new RequestType<Record<string, never>, MissingTranscript[], void>('qda/missingTranscripts');
 
-export interface RelinkCodingsParams {
+export interface RelinkCodingsParams extends FromEditor {
   /** The missing transcript (folder-relative path) the codings name. */
   doc: string;
   /** The transcript they belong to now. */

@@ -37,7 +37,7 @@ import { settleHeapAfterStartup } from './memory';
 import { reportTiming, TIMINGS } from './timings';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { reviewFileChanged } from './features/review';
-import { willRenameOptions } from './features/fileRenames';
+import { renameFileOptions } from './features/fileRenames';
 import * as protocol from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -106,8 +106,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       workspaceSymbolProvider: true,
       renameProvider: { prepareProvider: true },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
-      // A transcript renamed or moved in the editor: its codings follow (features/fileRenames.ts).
-      workspace: { fileOperations: { willRename: willRenameOptions } },
+      // A transcript renamed or moved in the editor: its codings follow once it is done (features/fileRenames.ts).
+      workspace: { fileOperations: { didRename: renameFileOptions } },
     },
     serverInfo: { name: 'thesis-qda', version: '0.1.0' },
   };
@@ -133,6 +133,15 @@ connection.onDidOpenTextDocument((p) => ws?.didOpen(p));
 connection.onDidChangeTextDocument((p) => ws?.didChange(p));
 connection.onDidSaveTextDocument((p) => ws?.didSave(p));
 connection.onDidCloseTextDocument((p) => ws?.didClose(p));
+// Files renamed in the editor: the server moves the codings of the transcripts among them.
+connection.workspace.onDidRenameFiles(async (p) => {
+  if (!ws || !service) return;
+  await ws.settled();
+  // Refused (a codings file with unsaved edits, one that cannot be rewritten): the codings stay
+  // with the old name, shown as orphans with a re-link suggestion; the user hears why.
+  const result = await service.didRenameFiles(p);
+  if (result.error) void connection.window.showWarningMessage(result.error);
+});
 connection.onDidChangeWatchedFiles((p) => {
   // A review log changed on disk (git pull, a co-author's commit): the threads are read again.
   for (const change of p.changes) {

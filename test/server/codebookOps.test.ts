@@ -1,6 +1,7 @@
 // Codebook work through the real server over stdio: F2 rename from codebook.md and from a
 // [[link]], refused renames, qda/mergeCodes, qda/moveItems, qda/deleteCode, and the quick fix
-// that merges near-duplicates. Each WorkspaceEdit must touch every affected file and nothing else.
+// that merges near-duplicates. Each operation must touch every affected file and nothing else;
+// the codings files only through the server's writer, never in a WorkspaceEdit.
 import { strict as assert } from 'node:assert';
 import { promises as fsp, readFileSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
@@ -8,7 +9,7 @@ import * as path from 'node:path';
 import { CodeActionRequest, PrepareRenameRequest, RenameRequest, type CodeAction, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
 import { positionIn, serverSuite, type TestEditor } from './lspClient';
-import { deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, renameItemRequest } from '../../server/src/protocol';
+import { codingUndoRequest, commitEditRequest, deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, renameItemRequest, RUN_OPERATION_COMMAND, type OperationCommandArgs, type RenameReply } from '../../server/src/protocol';
 import type { Coding } from '../../server/src/core/model/model';
 import { fixture } from '../unit/codebookFixture';
 
@@ -48,10 +49,12 @@ describe('codebook work over stdio', function () {
     const position = positionOf('codebook.md', '- **«læring i sandkassa»**', 6);
     const prepared = (await ctx.editor.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position })) as { range: unknown; placeholder: string };
     assert.equal(prepared.placeholder, '«læring i sandkassa»');
-    const edit = (await ctx.editor.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'Trygt øvingsmiljø 🏖' }))!;
-    assert.deepEqual(touched(ctx.editor, edit), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'codebook.md', 'memos/Wenger 1998.md', 'qda.yaml']);
+    const edit = (await ctx.editor.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'Trygt øvingsmiljø 🏖' })) as RenameReply;
+    assert.deepEqual(touchedBy(ctx.editor, { edit, pending: edit.pending }), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'codebook.md', 'memos/Wenger 1998.md', 'qda.yaml']);
+    // The codings files are the server's: written on commit, never in the edit VS Code applies.
+    assert.deepEqual(touched(ctx.editor, edit), ['codebook.md', 'memos/Wenger 1998.md', 'qda.yaml']);
     const untouched = read('chapters/kap5.md');
-    await ctx.editor.applyAndSave(edit);
+    await ctx.editor.applyResult({ edit, commit: edit.commit });
     assert.ok(read('codebook.md').includes('- **Trygt øvingsmiljø 🏖** — in vivo; testmiljøet.'));
     assert.ok(read('codebook.md').includes('se [[Trygt øvingsmiljø 🏖]].'));
     assert.ok(read('memos/Wenger 1998.md').includes('[[Trygt øvingsmiljø 🏖|sandkassa]]'));
@@ -67,6 +70,39 @@ describe('codebook work over stdio', function () {
     assert.equal(again.error, undefined);
     assert.match(again.message ?? '', /2 codings, 2 links/);
     assert.ok((ctx.editor.diagnostics.get(ctx.editor.uri('memos/Wenger 1998.md')) ?? []).every((x) => x.code !== 'qda.unresolvedLink'));
+  });
+
+  it('F2 through the server’s writer: no codings in the edit, nothing written for a rename never applied, the codings on commit, undo takes both back', async () => {
+    const uri = ctx.editor.uri('codebook.md');
+    const position = positionOf('codebook.md', '- **Superbrukere som støtte**', 6);
+    const before = { anna: read('.qda/codings/anna.jsonl'), codebook: read('codebook.md'), memo: read('memos/Wenger 1998.md') };
+    // The user cancels the refactor preview (or VS Code refuses the edit): no commit comes.
+    const cancelled = (await ctx.editor.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'Støtte fra kolleger' })) as RenameReply;
+    assert.ok(cancelled.commit !== undefined, 'the codings wait for a commit');
+    assert.deepEqual(cancelled.pending, [ctx.editor.uri('.qda/codings/anna.jsonl')]);
+    assert.deepEqual(touched(ctx.editor, cancelled), ['codebook.md', 'memos/Wenger 1998.md']);
+    assert.equal(read('.qda/codings/anna.jsonl'), before.anna, 'nothing written before the commit');
+
+    const edit = (await ctx.editor.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'Kollegastøtte' })) as RenameReply;
+    assert.deepEqual(touched(ctx.editor, edit), ['codebook.md', 'memos/Wenger 1998.md']);
+    assert.equal(read('.qda/codings/anna.jsonl'), before.anna);
+    const committed = await ctx.editor.applyResult({ edit, commit: edit.commit });
+    assert.deepEqual(committed.written, [ctx.editor.uri('.qda/codings/anna.jsonl')]);
+    assert.equal(codings('.qda/codings/anna.jsonl').find((c) => c.id === 'a2')?.code, 'Kollegastøtte');
+    assert.ok(read('codebook.md').includes('- **Kollegastøtte** — kolleger hjelper.'));
+    // The older, never applied rename cannot be committed now: its codings are not those of today.
+    const stale = await ctx.editor.connection.sendRequest(commitEditRequest, { commit: cancelled.commit! });
+    assert.match(stale.error ?? '', /anna\.jsonl changed while the change was applied/);
+    assert.equal(codings('.qda/codings/anna.jsonl').find((c) => c.id === 'a2')?.code, 'Kollegastøtte');
+    // Ctrl+Z in codebook.md (where F2 was pressed): the codings back, the codebook and memo through the editor.
+    assert.deepEqual(committed.history, { undo: { uri, version: null } });
+    const undo = await ctx.editor.connection.sendRequest(codingUndoRequest, { uri });
+    assert.ok(undo.edit && undo.commit !== undefined, JSON.stringify(undo));
+    assert.deepEqual(touched(ctx.editor, undo.edit), ['codebook.md', 'memos/Wenger 1998.md']);
+    await ctx.editor.applyResult(undo);
+    assert.equal(read('.qda/codings/anna.jsonl'), before.anna, 'undo gives the codings back byte for byte');
+    assert.equal(read('codebook.md'), before.codebook);
+    assert.equal(read('memos/Wenger 1998.md'), before.memo);
   });
 
   it('renames a category from a [[link]] in a chapter, and refuses a clashing name with a message', async () => {
@@ -126,8 +162,14 @@ describe('codebook work over stdio', function () {
     const near = diagnostics.filter((d) => d.code === 'qda.codeNearDuplicate');
     const actions = (await ctx.editor.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: ctx.editor.uri('codebook.md') }, range: near[0].range, context: { diagnostics: near } })) as CodeAction[];
     assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [["Merge 'Kunde-innsikt' into 'Kundeinnsikt'", true], ["Merge 'Kundeinnsikt' into 'Kunde-innsikt'", false]]);
-    assert.deepEqual(touched(ctx.editor, actions[0].edit!), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'chapters/kap5.md', 'codebook.md']);
-    await ctx.editor.applyAndSave(actions[0].edit!);
+    // A fix that changes codings carries no edit: its command runs qda/mergeCodes (the server's writer, then the commit).
+    assert.equal(actions[0].edit, undefined);
+    const args = actions[0].command?.arguments?.[0] as OperationCommandArgs;
+    assert.equal(actions[0].command?.command, RUN_OPERATION_COMMAND);
+    assert.deepEqual(args, { method: 'qda/mergeCodes', params: { sources: ['Kunde-innsikt'], target: 'Kundeinnsikt', origin: ctx.editor.uri('codebook.md') } });
+    const merged = await ctx.editor.connection.sendRequest(mergeCodesRequest, args.params);
+    assert.deepEqual(touchedBy(ctx.editor, merged), ['.qda/codings/anna.jsonl', '.qda/codings/bjorn.jsonl', 'chapters/kap5.md', 'codebook.md']);
+    await ctx.editor.applyResult(merged);
     await ctx.editor.waitForDiagnostics('codebook.md', (d) => d.every((x) => x.code !== 'qda.codeNearDuplicate'));
   });
 });

@@ -1,15 +1,28 @@
-// Issue 13.5 over stdio: a transcript renamed in the editor (workspace/willRenameFiles), renamed
+// Issue 13.5 over stdio: a transcript renamed in the editor (workspace/didRenameFiles), renamed
 // outside it (git mv: the quick fix that re-links its codings), and deleted (its codings stay,
 // grouped under the missing file, until re-linked or deleted on purpose).
 import { strict as assert } from 'node:assert';
 import { promises as fsp, readFileSync, existsSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CodeActionRequest, FileChangeType, DidChangeWatchedFilesNotification, WillRenameFilesRequest, type CodeAction, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, FileChangeType, DidChangeWatchedFilesNotification, DidRenameFilesNotification, WillRenameFilesRequest, type CodeAction } from 'vscode-languageserver-protocol';
 import { serverSuite, type TestEditor } from './lspClient';
 import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
-import { codebookTreeRequest, deleteCodingsOfDocRequest, documentCodingsRequest, missingTranscriptsRequest, relinkCodingsRequest, reviewCodingsRequest, type TreeNode } from '../../server/src/protocol';
+import {
+  codebookTreeRequest,
+  codingRedoRequest,
+  codingUndoRequest,
+  deleteCodingsOfDocRequest,
+  documentCodingsRequest,
+  missingTranscriptsRequest,
+  relinkCodingsRequest,
+  reviewCodingsRequest,
+  RUN_OPERATION_COMMAND,
+  type OperationCommandArgs,
+  type RelinkCodingsParams,
+  type TreeNode,
+} from '../../server/src/protocol';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
 const R2 = readFileSync(path.join(CORPUS, 'intervju-R2.md'), 'utf8');
@@ -66,29 +79,69 @@ describe('transcripts renamed, moved or deleted over stdio (issue 13.5)', functi
   this.timeout(30000);
   const ctx = serverSuite(makeProject, { each: true });
 
-  it('answers workspace/willRenameFiles with the doc fields of every coder and the moved codings files, in one edit', async () => {
+  it('moves the codings files and rewrites the doc fields of every coder itself once the rename is done (didRenameFiles); undo moves them back', async () => {
     const to = 'intervjuer/R2-anonymisert.md';
     await fsp.writeFile(path.join(ctx.root, 'qda.yaml'), 'language: nb\ncoder: anna\ninterviewers: [Intervjuer]\ntranscripts: ["transcripts/**/*.md", "intervjuer/**/*.md"]\n');
     await ctx.editor.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: ctx.editor.uri('qda.yaml'), type: FileChangeType.Changed }] });
-    const edit = (await ctx.editor.connection.sendRequest(WillRenameFilesRequest.type, { files: [{ oldUri: ctx.editor.uri(T2), newUri: ctx.editor.uri(to) }] })) as WorkspaceEdit;
-    assert.ok(edit?.documentChanges, 'an edit');
-    const renames = edit.documentChanges.filter((c) => 'kind' in c && c.kind === 'rename').map((c) => 'kind' in c && c.kind === 'rename' && [c.oldUri, c.newUri]);
-    assert.deepEqual(renames, [
-      [ctx.editor.uri(`.qda/codings/anna/${T2}.jsonl`), ctx.editor.uri(`.qda/codings/anna/${to}.jsonl`)],
-      [ctx.editor.uri(`.qda/codings/bjorn/${T2}.jsonl`), ctx.editor.uri(`.qda/codings/bjorn/${to}.jsonl`)],
-    ]);
-    // VS Code applies the edit, then renames the transcript itself.
-    await ctx.editor.applyAndSave(edit);
+    const before = Object.fromEntries(['anna', 'bjorn'].map((coder) => [coder, readFileSync(path.join(ctx.root, `.qda/codings/${coder}/${T2}.jsonl`), 'utf8')]));
+    // Asked before the rename: no edit (the codings files are the server's, written after it).
+    const edit = await ctx.editor.connection.sendRequest(WillRenameFilesRequest.type, { files: [{ oldUri: ctx.editor.uri(T2), newUri: ctx.editor.uri(to) }] });
+    assert.equal(edit, null);
+    assert.equal(readFileSync(path.join(ctx.root, `.qda/codings/anna/${T2}.jsonl`), 'utf8'), before.anna, 'nothing moves before the rename happened');
+    // VS Code renames the transcript, then says so.
     await ctx.editor.renameOnDisk(T2, to);
+    await ctx.editor.connection.sendNotification(DidRenameFilesNotification.type, { files: [{ oldUri: ctx.editor.uri(T2), newUri: ctx.editor.uri(to) }] });
+    // Written at the new place first, then deleted at the old: done when both are so.
+    await until('the codings files moved', async () => ['anna', 'bjorn'].every((c) => existsSync(path.join(ctx.root, `.qda/codings/${c}/${to}.jsonl`)) && !existsSync(path.join(ctx.root, `.qda/codings/${c}/${T2}.jsonl`))), (v) => v);
     for (const coder of ['anna', 'bjorn']) {
       const lines = readFileSync(path.join(ctx.root, `.qda/codings/${coder}/${to}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Coding);
       assert.ok(lines.every((c) => c.doc === to), `${coder}: every doc is the new path`);
+      assert.equal(lines.length, 3);
       assert.equal(existsSync(path.join(ctx.root, `.qda/codings/${coder}/${T2}.jsonl`)), false);
     }
     await until('every coding painted in the renamed transcript', () => painted(ctx.editor, to, R2), (v) => JSON.stringify(v) === JSON.stringify(expectedPainted(ALL)));
     assert.equal(await codeCount(ctx.editor), 6);
     assert.deepEqual(await ctx.editor.connection.sendRequest(missingTranscriptsRequest, {}), []);
     assert.deepEqual(await ctx.editor.connection.sendRequest(reviewCodingsRequest, {}), []);
+
+    // The move is one entry of the server's undo log: undone, the codings files are back byte for byte.
+    const undo = await ctx.editor.connection.sendRequest(codingUndoRequest, {});
+    assert.equal(undo.error, undefined);
+    assert.equal(undo.edit, undefined);
+    for (const coder of ['anna', 'bjorn']) {
+      assert.equal(readFileSync(path.join(ctx.root, `.qda/codings/${coder}/${T2}.jsonl`), 'utf8'), before[coder]);
+      assert.equal(existsSync(path.join(ctx.root, `.qda/codings/${coder}/${to}.jsonl`)), false);
+    }
+    const redo = await ctx.editor.connection.sendRequest(codingRedoRequest, {});
+    assert.equal(redo.error, undefined);
+    assert.equal(readFileSync(path.join(ctx.root, `.qda/codings/anna/${to}.jsonl`), 'utf8'), before.anna.split(T2).join(to));
+  });
+
+  it('moves a codings file open in an editor away and back again (the editor showing the deleted file holds no edits of its own)', async () => {
+    const to = 'transcripts/R2-ny.md';
+    const annaOld = `.qda/codings/anna/${T2}.jsonl`;
+    const before = await ctx.editor.open(annaOld);
+    const rename = async (from: string, target: string): Promise<void> => {
+      await ctx.editor.renameOnDisk(from, target);
+      await ctx.editor.connection.sendNotification(DidRenameFilesNotification.type, { files: [{ oldUri: ctx.editor.uri(from), newUri: ctx.editor.uri(target) }] });
+    };
+    await rename(T2, to);
+    await until('anna\'s codings moved', async () => existsSync(path.join(ctx.root, annaOld)), (v) => !v);
+    await rename(to, T2);
+    await until('anna\'s codings back', async () => existsSync(path.join(ctx.root, annaOld)) && !existsSync(path.join(ctx.root, `.qda/codings/anna/${to}.jsonl`)), (v) => v);
+    assert.equal(readFileSync(path.join(ctx.root, annaOld), 'utf8'), before);
+    assert.equal(existsSync(path.join(ctx.root, `.qda/codings/anna/${to}.jsonl`)), false);
+    assert.equal(await codeCount(ctx.editor), 6);
+  });
+
+  it('writes nothing when the rename asked about does not happen', async () => {
+    const to = 'transcripts/R2-ny.md';
+    const before = readFileSync(path.join(ctx.root, `.qda/codings/anna/${T2}.jsonl`), 'utf8');
+    assert.equal(await ctx.editor.connection.sendRequest(WillRenameFilesRequest.type, { files: [{ oldUri: ctx.editor.uri(T2), newUri: ctx.editor.uri(to) }] }), null);
+    // No didRenameFiles follows (the rename failed); a later request sees the codings where they were.
+    assert.equal(await codeCount(ctx.editor), 6);
+    assert.equal(readFileSync(path.join(ctx.root, `.qda/codings/anna/${T2}.jsonl`), 'utf8'), before);
+    assert.equal(existsSync(path.join(ctx.root, `.qda/codings/anna/${to}.jsonl`)), false);
   });
 
   it('plans against the disk: a codings file gone without a file event is not moved, one that appeared is added to', async () => {
@@ -97,12 +150,12 @@ describe('transcripts renamed, moved or deleted over stdio (issue 13.5)', functi
     await fsp.rm(path.join(ctx.root, `.qda/codings/bjorn/${T2}.jsonl`));
     const annaOld = readFileSync(path.join(ctx.root, `.qda/codings/anna/${T2}.jsonl`), 'utf8');
     await fsp.writeFile(path.join(ctx.root, `.qda/codings/anna/${to}.jsonl`), '');
-    const edit = (await ctx.editor.connection.sendRequest(WillRenameFilesRequest.type, { files: [{ oldUri: ctx.editor.uri(T2), newUri: ctx.editor.uri(to) }] })) as WorkspaceEdit;
-    const ops = edit.documentChanges!.map((c) => ('kind' in c ? `${c.kind} ${'oldUri' in c ? c.oldUri : c.uri}` : `edit ${c.textDocument.uri}`));
-    assert.deepEqual(ops, [`edit ${ctx.editor.uri(`.qda/codings/anna/${to}.jsonl`)}`, `delete ${ctx.editor.uri(`.qda/codings/anna/${T2}.jsonl`)}`]);
-    await ctx.editor.applyAndSave(edit);
+    await ctx.editor.renameOnDisk(T2, to);
+    await ctx.editor.connection.sendNotification(DidRenameFilesNotification.type, { files: [{ oldUri: ctx.editor.uri(T2), newUri: ctx.editor.uri(to) }] });
+    await until('anna\'s old file gone', async () => existsSync(path.join(ctx.root, `.qda/codings/anna/${T2}.jsonl`)), (v) => !v);
     const moved = readFileSync(path.join(ctx.root, `.qda/codings/anna/${to}.jsonl`), 'utf8');
     assert.equal(moved, annaOld.split(T2).join(to), 'anna\'s three codings, each naming the new path');
+    assert.equal(existsSync(path.join(ctx.root, `.qda/codings/bjorn/${to}.jsonl`)), false, 'bjorn\'s file, gone, is not made up');
   });
 
   it('answers null for a rename that moves no transcript with codings', async () => {
@@ -134,7 +187,15 @@ describe('transcripts renamed, moved or deleted over stdio (issue 13.5)', functi
       context: { diagnostics: [] },
     })) as CodeAction[];
     assert.deepEqual(inTranscript.map((a) => a.title), [`6 codings belong to ${to}`]);
-    await ctx.editor.applyResult(fix);
+    // No edit: the fix's command asks for the re-link, which the server writes itself.
+    assert.equal(fix.edit, undefined);
+    assert.equal(fix.command?.command, RUN_OPERATION_COMMAND);
+    const args = fix.command?.arguments?.[0] as OperationCommandArgs;
+    assert.deepEqual(args, { method: 'qda/relinkCodings', params: { doc: T2, uri: ctx.editor.uri(to), origin: ctx.editor.uri(codingsFile) } });
+    const relinked = await ctx.editor.connection.sendRequest(relinkCodingsRequest, args.params as RelinkCodingsParams);
+    assert.equal(relinked.edit, undefined);
+    assert.equal(relinked.written?.length, 4, 'both coders\' files written at the new name and deleted at the old');
+    await ctx.editor.applyResult(relinked);
     const anonymised = readFileSync(path.join(ctx.root, to), 'utf8');
     await until('every coding painted in the renamed transcript', () => painted(ctx.editor, to, anonymised), (v) => v.length === 6 && v.every(([, anchored]) => anchored));
     const texts = (await painted(ctx.editor, to, anonymised)).map(([t]) => t);

@@ -7,7 +7,9 @@ import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project } from '../../server/src/core/project/project';
 import { makeQuoteSelector } from '../../server/src/core/anchoring';
 import type { Coding } from '../../server/src/core/model/model';
-import { applyPlanToDisk, codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, recogniseRenames } from '../../server/src/core/ops/fileRenames';
+import { applyPlanToDisk, codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, planResult, recogniseRenames } from '../../server/src/core/ops/fileRenames';
+import { applyOffsetEdits } from '../../server/src/core/ops/operations';
+import { diffReplacement, UndoLog, type FileChange } from '../../server/src/core/ops/undoLog';
 import { corpus } from './anchoring-fixtures';
 
 const R2 = corpus('intervju-R2.md');
@@ -151,5 +153,41 @@ describe('transcript renamed, moved or deleted (issue 13.5)', () => {
     const plan = planDocRenames(p, [{ from: T2, to: 'transcripts/x.md' }]);
     assert.deepEqual(plan.blocked, [`.qda/codings/bjorn/${T2}.jsonl`]);
     assert.ok(plan.steps.every((s) => (s.kind === 'move' ? s.from : s.path) !== `.qda/codings/bjorn/${T2}.jsonl`));
+  });
+
+  it('as the server writer\'s edits (planResult), a plan leaves the same files as on disk, and the undo log takes a move back', async () => {
+    const onDisk = new MemoryFileSystem(files());
+    const viaWriter = new MemoryFileSystem(files());
+    const to = 'transcripts/R2-anonymisert.md';
+    const p1 = await load(onDisk);
+    await applyPlanToDisk(p1, planDocRenames(p1, [{ from: T2, to }]));
+    const p2 = await load(viaWriter);
+    const result = planResult(p2, planDocRenames(p2, [{ from: T2, to }]));
+    // Moved files are created at the new place with their whole text and removed at the old.
+    assert.deepEqual(result.edits.filter((e) => e.remove).map((e) => e.path), [`.qda/codings/anna/${T2}.jsonl`, `.qda/codings/bjorn/${T2}.jsonl`]);
+    assert.deepEqual(result.edits.filter((e) => e.create).map((e) => e.path), [`.qda/codings/anna/${to}.jsonl`, `.qda/codings/bjorn/${to}.jsonl`]);
+    const log = new UndoLog();
+    const changes: FileChange[] = [];
+    for (const fe of [...result.edits.filter((e) => !e.remove), ...result.edits.filter((e) => e.remove)]) {
+      const before = (await viaWriter.readText(fe.path)) ?? '';
+      const after = fe.remove ? '' : applyOffsetEdits(before, fe.edits);
+      if (fe.remove) await viaWriter.remove(fe.path);
+      else await viaWriter.writeAtomic(fe.path, after);
+      changes.push({ path: fe.path, replacement: diffReplacement(before, after), ...(fe.remove ? { removed: true } : fe.create ? { created: true } : {}) });
+    }
+    assert.deepEqual([...viaWriter.files.keys()].sort(), [...onDisk.files.keys()].sort());
+    for (const [path, bytes] of onDisk.files) assert.equal(await viaWriter.readText(path), new TextDecoder().decode(bytes), path);
+
+    log.record(changes);
+    const undo = log.undoEdits((path) => (viaWriter.files.has(path) ? new TextDecoder().decode(viaWriter.files.get(path)) : undefined));
+    assert.ok(Array.isArray(undo));
+    assert.deepEqual(undo.filter((e) => e.remove).map((e) => e.path), [`.qda/codings/anna/${to}.jsonl`, `.qda/codings/bjorn/${to}.jsonl`]);
+    assert.deepEqual(undo.filter((e) => e.create).map((e) => [e.path, e.edits[0].newText]), [
+      [`.qda/codings/anna/${T2}.jsonl`, files()[`.qda/codings/anna/${T2}.jsonl`]],
+      [`.qda/codings/bjorn/${T2}.jsonl`, files()[`.qda/codings/bjorn/${T2}.jsonl`]],
+    ]);
+    // A file that appeared at the old place since is not overwritten by the undo.
+    await viaWriter.writeAtomic(`.qda/codings/anna/${T2}.jsonl`, '{"other":1}\n');
+    assert.deepEqual(log.undoEdits((path) => (viaWriter.files.has(path) ? new TextDecoder().decode(viaWriter.files.get(path)) : undefined)), { conflict: `.qda/codings/anna/${T2}.jsonl` });
   });
 });

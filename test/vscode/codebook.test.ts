@@ -49,7 +49,8 @@ describe('codebook work in a real VS Code', function () {
     const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, pos, NEW_NAME);
     assert.ok(edit && edit.size > 0, 'the rename provider returns an edit');
     const touched = edit.entries().map(([uri]) => path.relative(root, uri.fsPath)).sort();
-    assert.ok(touched.includes('codebook.md') && touched.includes('memos/teori/Wenger 1998.md') && touched.some((t) => t.startsWith('.qda/codings/')), `the edit touches codebook, memo and codings: ${touched.join(', ')}`);
+    // The codings are the server's to write (issue 16.3): they follow once the edit is applied.
+    assert.ok(touched.includes('codebook.md') && touched.includes('memos/teori/Wenger 1998.md') && !touched.some((t) => t.startsWith('.qda/codings/')), `the edit touches codebook and memo, not codings: ${touched.join(', ')}`);
     assert.ok(await vscode.workspace.applyEdit(edit));
     // Auto-save may save some of them first (saveAll then resolves false): wait until all are saved.
     await waitForAllSaved();

@@ -1,6 +1,6 @@
 // Issue 13.5 in a real VS Code: a transcript renamed as the explorer does it (a WorkspaceEdit
-// with a file rename, which asks the server through workspace/willRenameFiles) takes its
-// codings along; a deleted transcript's codings stay, grouped under the missing file in the
+// with a file rename, which VS Code reports through workspace/didRenameFiles) takes its
+// codings along, moved by the server; a deleted transcript's codings stay, grouped under the missing file in the
 // Orphaned Codings view, and are re-linked to the file when it comes back under another name.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -44,7 +44,8 @@ describe('transcripts renamed, moved or deleted in a real VS Code (issue 13.5)',
 
     const moved = 'transcripts/arkiv/informant-A-anonymisert.md';
     await renameInExplorer(DOC, moved);
-    await waitFor('every coding of the transcript names its new path on disk', () => (JSON.stringify(codingsOf(moved)) === JSON.stringify(ids) ? true : undefined));
+    // The server writes each codings file at its new place, then deletes the old one: done when both are so.
+    await waitFor('every coding of the transcript names its new path on disk', () => (JSON.stringify(codingsOf(moved)) === JSON.stringify(ids) && codingsOf(DOC).length === 0 ? true : undefined));
     assert.deepEqual(codingsOf(DOC), [], 'no coding is left pointing at the old path');
     for (const coder of coders) {
       assert.ok(exists(`.qda/codings/${coder}/${moved}.jsonl`), `${coder}'s codings file moved`);
@@ -60,7 +61,7 @@ describe('transcripts renamed, moved or deleted in a real VS Code (issue 13.5)',
 
     // And back (the other suites use the demo as it was).
     await renameInExplorer(moved, DOC);
-    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(DOC)) === JSON.stringify(ids) ? true : undefined));
+    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(DOC)) === JSON.stringify(ids) && codingsOf(moved).length === 0 ? true : undefined));
     await allPainted(DOC, exacts);
   });
 
@@ -94,12 +95,12 @@ describe('transcripts renamed, moved or deleted in a real VS Code (issue 13.5)',
       return g && String(g.item.description).includes(back) ? g : undefined;
     });
     assert.ok(await vscode.commands.executeCommand('qda.orphansRelink', found.element, uri(back)));
-    await waitFor('the codings name the file again on disk', () => (JSON.stringify(codingsOf(back)) === JSON.stringify(ids) ? true : undefined));
+    await waitFor('the codings name the file again on disk', () => (JSON.stringify(codingsOf(back)) === JSON.stringify(ids) && codingsOf(DOC).length === 0 ? true : undefined));
     await waitFor('the group gone', async () => ((await group()) ? undefined : true));
     await allPainted(back, exacts);
 
     await renameInExplorer(back, DOC);
-    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(DOC)) === JSON.stringify(ids) ? true : undefined));
+    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(DOC)) === JSON.stringify(ids) && codingsOf(back).length === 0 ? true : undefined));
   });
   it('recognises a rename outside VS Code (git mv) and re-links every coding through one quick fix', async function () {
     await qda();
@@ -123,13 +124,15 @@ describe('transcripts renamed, moved or deleted in a real VS Code (issue 13.5)',
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri(moved), new vscode.Range(0, 0, 0, 0));
       return actions?.find((a) => a.title === title);
     });
-    assert.ok(fix.edit && (await vscode.workspace.applyEdit(fix.edit)));
-    if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
-    await waitFor('the codings name the moved file on disk', () => (JSON.stringify(codingsOf(moved)) === JSON.stringify(ids) ? true : undefined));
+    // No edit: the fix's command asks the server, which writes the codings files itself (issue 16.3).
+    assert.equal(fix.edit, undefined);
+    assert.ok(fix.command);
+    assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), true);
+    await waitFor('the codings name the moved file on disk', () => (JSON.stringify(codingsOf(moved)) === JSON.stringify(ids) && codingsOf(doc).length === 0 ? true : undefined));
     assert.ok(vscode.workspace.textDocuments.every((d) => !d.isDirty || !d.uri.fsPath.includes('.qda')), 'the codings files are saved');
 
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await renameInExplorer(moved, doc);
-    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(doc)) === JSON.stringify(ids) ? true : undefined));
+    await waitFor('the codings back at the old path', () => (JSON.stringify(codingsOf(doc)) === JSON.stringify(ids) && codingsOf(moved).length === 0 ? true : undefined));
   });
 });

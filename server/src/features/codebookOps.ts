@@ -7,18 +7,21 @@ import { CodeActionKind, ResponseError, type CodeAction, type CodeActionParams, 
 import type { CancellationToken } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
 import { throwIfCancelled } from '../cancellation';
-import type {
-  CodebookEditResult,
-  DeleteCodeParams,
-  ExportCodebookParams,
-  ExportCodebookResult,
-  MergeCodesParams,
-  MoveItemsParams,
-  NewCategoryParams,
-  RenameItemParams,
-  SetColorParams,
-  SetDescriptionParams,
+import {
+  RUN_OPERATION_COMMAND,
+  type OperationCommandArgs,
+  type CodebookEditResult,
+  type DeleteCodeParams,
+  type ExportCodebookParams,
+  type ExportCodebookResult,
+  type MergeCodesParams,
+  type MoveItemsParams,
+  type NewCategoryParams,
+  type RenameItemParams,
+  type SetColorParams,
+  type SetDescriptionParams,
 } from '../protocol';
+import { isServerOwned } from '../codingsWriter';
 import type { OperationResult } from '../core/model/edits';
 import { deleteCode, mergeCodes, moveItems, newCategory, renameItem, setColor, setDescription } from '../core/ops/codebookOps';
 import { exportCodebook } from '../core/export/exportCodebook';
@@ -30,18 +33,19 @@ import type { Project } from '../core/project/project';
 type VersionOf = (uri: string) => number | null;
 
 /** Codebook operations that also touch codings (rename, merge, delete) commit those after the client applied the rest. */
-function run(ops: Operations, op: (project: Project) => OperationResult): Promise<CodebookEditResult> {
+function run(ops: Operations, op: (project: Project) => OperationResult, origin?: string, afterWrite?: () => Promise<unknown>): Promise<CodebookEditResult> {
   return ops.reply(() => {
     try {
       return op(ops.ws.project);
     } catch (err) {
       return { edits: [], error: l10n.t('The codebook could not be changed: {0}', (err as Error).message) };
     }
-  });
+  }, { origin, afterWrite });
 }
 
-export const renameItemHandler = (ops: Operations, p: RenameItemParams): Promise<CodebookEditResult> => run(ops, (project) => renameItem(project, p.name, p.newName));
-export const mergeCodesHandler = (ops: Operations, p: MergeCodesParams): Promise<CodebookEditResult> => run(ops, (project) => mergeCodes(project, p.sources, p.target));
+export const renameItemHandler = (ops: Operations, p: RenameItemParams, afterWrite?: () => Promise<unknown>): Promise<CodebookEditResult> =>
+  run(ops, (project) => renameItem(project, p.name, p.newName), undefined, afterWrite);
+export const mergeCodesHandler = (ops: Operations, p: MergeCodesParams): Promise<CodebookEditResult> => run(ops, (project) => mergeCodes(project, p.sources, p.target), p.origin);
 export const moveItemsHandler = (ops: Operations, p: MoveItemsParams): Promise<CodebookEditResult> => run(ops, (project) => moveItems(project, p.names, p.target));
 export const newCategoryHandler = (ops: Operations, p: NewCategoryParams): Promise<CodebookEditResult> =>
   run(ops, (project) => newCategory(project, p.name, { parent: p.parent, codes: p.codes, description: p.description }));
@@ -72,23 +76,30 @@ export function codebookCodeActions(ws: ServerWorkspace, params: CodeActionParam
   const project = ws.project;
   const actions: CodeAction[] = [];
   const done = new Set<string>();
-  const action = (title: string, diagnostic: Diagnostic, result: OperationResult, preferred = false): void => {
+  const origin = params.textDocument.uri;
+  /** A fix that changes codings too is a command (qda/mergeCodes through the one writer), not an edit. */
+  const action = (title: string, diagnostic: Diagnostic, result: OperationResult, preferred = false, merge?: MergeCodesParams): void => {
     if (result.error || result.edits.length === 0 || done.has(title)) return;
     done.add(title);
-    actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: preferred, edit: toWorkspaceEdit(ws, result, versionOf) });
+    const fix: CodeAction = { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: preferred };
+    if (merge && result.edits.some((e) => isServerOwned(e.path))) {
+      const args: OperationCommandArgs = { method: 'qda/mergeCodes', params: { ...merge, origin } };
+      fix.command = { title, command: RUN_OPERATION_COMMAND, arguments: [args] };
+    } else fix.edit = toWorkspaceEdit(ws, result, versionOf);
+    actions.push(fix);
   };
   for (const d of params.context.diagnostics) {
     const data = (d.data ?? {}) as Record<string, unknown>;
     try {
       if (d.code === 'qda.codeNearDuplicate' && typeof data.name === 'string' && typeof data.other === 'string') {
-        action(l10n.t("Merge '{0}' into '{1}'", data.name, data.other), d, mergeCodes(project, [data.name], data.other), true);
-        action(l10n.t("Merge '{0}' into '{1}'", data.other, data.name), d, mergeCodes(project, [data.other], data.name));
+        action(l10n.t("Merge '{0}' into '{1}'", data.name, data.other), d, mergeCodes(project, [data.name], data.other), true, { sources: [data.name], target: data.other });
+        action(l10n.t("Merge '{0}' into '{1}'", data.other, data.name), d, mergeCodes(project, [data.other], data.name), false, { sources: [data.other], target: data.name });
       } else if (d.code === 'qda.unknownCode' && typeof data.code === 'string') {
         const name = data.code;
         const cbPath = project.config.codebook;
         const text = project.textOf(cbPath) ?? '';
         action(l10n.t("Add '{0}' to {1}", name, cbPath), d, { edits: [{ path: cbPath, create: !project.hasFile(cbPath), edits: [appendCodeEdit(text, project.codebook, name, project.config.language)] }] }, similarCodes(project, name, 1).length === 0);
-        for (const code of similarCodes(project, name)) action(l10n.t("Map '{0}' to the existing code '{1}'", name, code.name), d, mergeCodes(project, [name], code.name));
+        for (const code of similarCodes(project, name)) action(l10n.t("Map '{0}' to the existing code '{1}'", name, code.name), d, mergeCodes(project, [name], code.name), false, { sources: [name], target: code.name });
       }
     } catch {
       // A fix that cannot be computed is left out; the diagnostic stays.

@@ -1,26 +1,20 @@
 // Transcripts renamed, moved or deleted (core: core/ops/fileRenames.ts).
-//   workspace/willRenameFiles: VS Code asks before it renames or moves files in its explorer
-//     (or applies a WorkspaceEdit that renames); the answer rewrites every coder's `doc`
-//     fields and moves the per-transcript codings files, and VS Code applies it with the
-//     rename as one undoable operation.
+//   workspace/didRenameFiles: VS Code renamed or moved files (its explorer, a WorkspaceEdit
+//     that renames, or undoing one of those); the server rewrites every coder's `doc` fields
+//     and moves the per-transcript codings files itself, through its one writer (one entry of
+//     its undo log). Done after the rename and not in answer to willRenameFiles: a rename that
+//     fails or is cancelled after willRenameFiles leaves the codings as they were, and undoing
+//     a rename in the explorer (which asks no willRenameFiles) moves them back.
 //   a quick fix on the orphaned codings of a transcript renamed outside the editor (git mv),
 //     recognised by content; qda/missingTranscripts, qda/relinkCodings and
 //     qda/deleteCodingsOfDoc for the Orphaned Codings view's groups.
 import * as l10n from '../core/text/l10n';
-import {
-  CodeActionKind,
-  type CodeAction,
-  type CodeActionParams,
-  type DeleteFile,
-  type FileOperationRegistrationOptions,
-  type RenameFile,
-  type RenameFilesParams,
-  type TextDocumentEdit,
-  type WorkspaceEdit,
-} from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type FileOperationRegistrationOptions, type RenameFilesParams } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
-import type { DocCodingsParams, EditResult, MissingTranscript, RelinkCodingsParams } from '../protocol';
-import { codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, recogniseRenames as recogniseNow, type RecognisedRename, type RenamePlan } from '../core/ops/fileRenames';
+import type { Operations } from '../operationReply';
+import { RUN_OPERATION_COMMAND, type DocCodingsParams, type EditResult, type MissingTranscript, type OperationCommandArgs, type RelinkCodingsParams } from '../protocol';
+import { codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, planResult, recogniseRenames as recogniseNow, type RecognisedRename, type RenamePlan } from '../core/ops/fileRenames';
+import type { OperationResult } from '../core/model/edits';
 import type { Project } from '../core/project/project';
 
 /**
@@ -37,40 +31,15 @@ function recogniseRenames(project: Project): RecognisedRename[] {
 }
 
 /**
- * Which renames VS Code asks about: Markdown and text files (transcripts by the default and
- * most qda.yaml globs; the handler checks what the project really has) and any folder.
+ * Which renames VS Code reports: Markdown and text files (transcripts by the default and most
+ * qda.yaml globs; the handler checks what the project really has) and any folder.
  */
-export const willRenameOptions: FileOperationRegistrationOptions = {
+export const renameFileOptions: FileOperationRegistrationOptions = {
   filters: [
     { scheme: 'file', pattern: { glob: '**/*.{md,txt,MD,TXT}', matches: 'file' } },
     { scheme: 'file', pattern: { glob: '**', matches: 'folder' } },
   ],
 };
-
-/** The plan as a WorkspaceEdit: file moves first, then the line edits (in the moved files), then deletions. */
-export function planToWorkspaceEdit(ws: ServerWorkspace, plan: RenamePlan): { edit: WorkspaceEdit; save: string[] } {
-  const documentChanges: Array<TextDocumentEdit | RenameFile | DeleteFile> = [];
-  // A moved file's edits are in offsets of its text under the old name.
-  const sourceOf = new Map<string, string>();
-  const save: string[] = [];
-  for (const step of plan.steps) {
-    if (step.kind === 'move') {
-      sourceOf.set(step.to, step.from);
-      documentChanges.push({ kind: 'rename', oldUri: ws.uriOf(step.from), newUri: ws.uriOf(step.to), options: { overwrite: false } });
-    } else if (step.kind === 'delete') {
-      documentChanges.push({ kind: 'delete', uri: ws.uriOf(step.path), options: { ignoreIfNotExists: true } });
-    } else if (step.edits.length > 0) {
-      const textOf = sourceOf.get(step.path) ?? step.path;
-      const uri = ws.uriOf(step.path);
-      documentChanges.push({
-        textDocument: { uri, version: null },
-        edits: step.edits.map((e) => ({ range: ws.toRange(textOf, { start: e.start, end: e.end }), newText: e.newText })),
-      });
-      save.push(uri);
-    }
-  }
-  return { edit: { documentChanges }, save };
-}
 
 /**
  * The files a plan moves, edits or deletes, as the disk has them: a file event the index has
@@ -104,24 +73,40 @@ async function planAgainstDisk(ws: ServerWorkspace, make: () => RenamePlan | { e
   return make();
 }
 
-/** workspace/willRenameFiles: the codings follow every transcript the rename moves. */
-export async function willRenameFiles(ws: ServerWorkspace, params: RenameFilesParams, isOpen: (uri: string) => boolean): Promise<WorkspaceEdit | null> {
+/**
+ * workspace/willRenameFiles: nothing to add to the rename. The codings follow once it has
+ * happened (didRenameFiles); a client that still asks gets null.
+ */
+export function willRenameFiles(): null {
+  return null;
+}
+
+/** workspace/didRenameFiles: the codings follow every transcript the rename moved, written by the server. */
+export async function didRenameFiles(ops: Operations, params: RenameFilesParams, isOpen: (uri: string) => boolean): Promise<EditResult> {
+  const ws = ops.ws;
   const renames: Array<{ from: string; to: string }> = [];
   for (const f of params.files) {
     const from = ws.pathOf(f.oldUri);
     const to = ws.pathOf(f.newUri);
     if (from && to && from !== to) renames.push({ from, to });
   }
-  if (renames.length === 0) return null;
-  const plan = (await planAgainstDisk(ws, () => planDocRenames(ws.project, renames), isOpen)) as RenamePlan;
-  if (plan.codings === 0) return null;
-  return planToWorkspaceEdit(ws, plan).edit;
+  if (renames.length === 0) return {};
+  return ops.reply(await replanned(ws, () => planDocRenames(ws.project, renames), isOpen, ''));
 }
 
-function planResult(ws: ServerWorkspace, plan: RenamePlan | { error: string }, nothing: string): EditResult {
-  if ('error' in plan) return { error: plan.error };
-  if (plan.steps.length === 0) return { error: plan.blocked.length > 0 ? l10n.t('Not changed: {0} cannot be rewritten (fix the lines it reports first).', plan.blocked.join(', ')) : nothing };
-  return planToWorkspaceEdit(ws, plan);
+/**
+ * The operation that carries out a plan, for ops.reply (which computes it again in its queue):
+ * the disk is reconciled first for the files the plan touches.
+ */
+async function replanned(ws: ServerWorkspace, make: () => RenamePlan | { error: string }, isOpen: (uri: string) => boolean, nothing: string): Promise<() => OperationResult> {
+  await planAgainstDisk(ws, make, isOpen);
+  return () => {
+    const plan = make();
+    if ('error' in plan) return { edits: [], error: plan.error };
+    if (plan.steps.length === 0 && plan.blocked.length > 0) return { edits: [], error: l10n.t('Not changed: {0} cannot be rewritten (fix the lines it reports first).', plan.blocked.join(', ')) };
+    if (plan.steps.length === 0) return nothing ? { edits: [], error: nothing } : { edits: [] };
+    return { ...planResult(ws.project, plan), removed: plan.codings };
+  };
 }
 
 export function missingTranscripts(ws: ServerWorkspace): MissingTranscript[] {
@@ -136,16 +121,18 @@ export function missingTranscripts(ws: ServerWorkspace): MissingTranscript[] {
     });
 }
 
-export async function relinkCodings(ws: ServerWorkspace, p: RelinkCodingsParams, isOpen: (uri: string) => boolean): Promise<EditResult & { relinked?: number }> {
+export async function relinkCodings(ops: Operations, p: RelinkCodingsParams, isOpen: (uri: string) => boolean): Promise<EditResult & { relinked?: number }> {
+  const ws = ops.ws;
   const to = ws.pathOf(p.uri);
   if (!to) return { error: l10n.t('The file is outside the project folder.') };
-  const plan = await planAgainstDisk(ws, () => planRelink(ws.project, p.doc, to), isOpen);
-  return { ...planResult(ws, plan, l10n.t('No codings name {0}.', p.doc)), relinked: 'error' in plan ? undefined : plan.codings };
+  const { removed, ...reply } = await ops.reply(await replanned(ws, () => planRelink(ws.project, p.doc, to), isOpen, l10n.t('No codings name {0}.', p.doc)), { origin: p.origin });
+  return { ...reply, relinked: reply.error ? undefined : removed };
 }
 
-export async function deleteCodingsOfDoc(ws: ServerWorkspace, p: DocCodingsParams, isOpen: (uri: string) => boolean): Promise<EditResult & { removed?: number }> {
-  const plan = (await planAgainstDisk(ws, () => planDeleteCodingsOf(ws.project, p.doc), isOpen)) as RenamePlan;
-  return { ...planResult(ws, plan, l10n.t('No codings name {0}.', p.doc)), removed: plan.codings };
+export async function deleteCodingsOfDoc(ops: Operations, p: DocCodingsParams, isOpen: (uri: string) => boolean): Promise<EditResult & { removed?: number }> {
+  const ws = ops.ws;
+  const reply = await ops.reply(await replanned(ws, () => planDeleteCodingsOf(ws.project, p.doc), isOpen, l10n.t('No codings name {0}.', p.doc)));
+  return reply;
 }
 
 /**
@@ -169,17 +156,16 @@ export function renameCodeActions(ws: ServerWorkspace, params: CodeActionParams)
   for (const r of matching) {
     const plan = planRelink(ws.project, r.from, r.to);
     if ('error' in plan || plan.steps.length === 0) continue;
-    const { edit, save } = planToWorkspaceEdit(ws, plan);
     const title = l10n.t('{0} codings belong to {1}', r.codings, r.to);
+    // No edit: the codings files are the server's to write. The command asks for the re-link
+    // and applies its reply like any operation's (client/src/serverEdits.ts).
+    const args: OperationCommandArgs = { method: 'qda/relinkCodings', params: { doc: r.from, uri: ws.uriOf(r.to), origin: params.textDocument.uri } };
     out.push({
       title,
       kind: CodeActionKind.QuickFix,
       diagnostics: orphanDiagnostics.length > 0 ? orphanDiagnostics : undefined,
       isPreferred: true,
-      edit,
-      // The editor applies the edit, then runs this: the codings files it changed are saved
-      // (client/src/fileRenames.ts), as after every other coding operation.
-      command: { title, command: 'qda.filesSave', arguments: [save] },
+      command: { title, command: RUN_OPERATION_COMMAND, arguments: [args] },
     });
   }
   return out;

@@ -22,7 +22,6 @@ import {
   type ReferenceParams,
   type RenameParams,
   type SymbolInformation,
-  type WorkspaceEdit,
   type WorkspaceSymbolParams,
 } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
@@ -33,7 +32,8 @@ import { basename, normalizeName, stripExtension } from '../core/text/text';
 import { renameItem } from '../core/ops/codebookOps';
 import { escapeMd, noteExcerpt } from '../hoverMarkdown';
 import { quoteDefinition, quoteHover, quoteReferences, quotesOfCodeLocations } from './quotes';
-import { toWorkspaceEdit } from './codingCommands';
+import type { Operations } from '../operationReply';
+import type { RenameReply } from '../protocol';
 
 // What is under the cursor, shared by hover, definition, references and rename:
 // a [[link]], a code or category name in the codebook, or coded passages in a transcript.
@@ -247,9 +247,10 @@ function matches(name: string, query: string): boolean {
 
 // ---- rename ------------------------------------------------------------------------------
 // Rename (F2) of a code or category, from its name in codebook.md or from a [[link]] to it:
-// one WorkspaceEdit over codebook.md, every coder's codings file, every [[link]] and the
-// colour key in qda.yaml. A refused rename (name clash, blocked codings file) is an error
-// the editor shows as a message.
+// one WorkspaceEdit over codebook.md, every [[link]] and the colour key in qda.yaml, and every
+// coder's codings file written by the server once the client says VS Code applied the edit
+// (operationReply.ts). A refused rename (name clash, blocked codings file) is an error the
+// editor shows as a message.
 
 interface RenameTarget {
   /** The code's or category's current name. */
@@ -279,17 +280,23 @@ export function prepareRename(ws: ServerWorkspace, params: PrepareRenameParams):
   return { range: t.range, placeholder: t.name };
 }
 
-/** The name a rename at this place renames (undefined: nothing to rename there). */
-export function renameTargetName(ws: ServerWorkspace, params: RenameParams): string | undefined {
-  const t = renameTarget(ws, params.textDocument.uri, params.position);
-  return t && !('error' in t) ? t.name : undefined;
-}
-
-export function rename(ws: ServerWorkspace, params: RenameParams, versionOf: (uri: string) => number | null): WorkspaceEdit | null {
+/**
+ * F2: the edit of the files the user reads goes back for VS Code to apply (with its preview);
+ * the codings follow through the server's writer when the client commits (RenameReply).
+ */
+export async function rename(ops: Operations, params: RenameParams, afterWrite?: (oldName: string) => Promise<unknown>): Promise<RenameReply | null> {
+  const ws = ops.ws;
   const t = renameTarget(ws, params.textDocument.uri, params.position);
   if (!t) return null;
   if ('error' in t) throw new ResponseError(ErrorCodes.InvalidRequest, t.error);
-  const result = renameItem(ws.project, t.name, params.newName);
-  if (result.error) throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
-  return toWorkspaceEdit(ws, result, versionOf);
+  const reply = await ops.reply(() => renameItem(ws.project, t.name, params.newName), { origin: params.textDocument.uri, afterWrite: afterWrite && (() => afterWrite(t.name)) });
+  if (reply.error) throw new ResponseError(ErrorCodes.InvalidRequest, reply.error);
+  const out: RenameReply = reply.edit ?? { documentChanges: [] };
+  if (reply.commit !== undefined) {
+    out.commit = reply.commit;
+    out.pending = reply.pending;
+  }
+  if (reply.written) out.written = reply.written;
+  if (reply.history) out.history = reply.history;
+  return out;
 }

@@ -14,6 +14,8 @@ export interface FileEdit {
   path: string;
   /** The file does not exist yet and is created by this edit. */
   create?: boolean;
+  /** The file is deleted (`edits` is empty): a codings file moved with its transcript, or undoing its creation. */
+  remove?: boolean;
   edits: OffsetEdit[];
 }
 

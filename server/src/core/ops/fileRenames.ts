@@ -14,6 +14,7 @@ import { removeCodingEdits, serializeCoding, serializeCodings, type CodingsFile,
 import { CODINGS_DIR } from '../parse/config';
 import { reanchor } from '../anchoring';
 import { applyOffsetEdits } from './operations';
+import type { FileEdit, OperationResult } from '../model/edits';
 
 /** One file operation of a plan, in the order it must run; paths are folder-relative. */
 export type RenameStep =
@@ -222,7 +223,32 @@ export function planDeleteCodingsOf(project: Project, doc: string): RenamePlan {
   return { steps, codings, blocked };
 }
 
-/** Carries a plan out on the project's folder (the CLI and tests; the editor applies it as a WorkspaceEdit). */
+/**
+ * A plan as an operation's result, for the server's one writer of codings files
+ * (server/src/codingsWriter.ts): a moved file is written at its new place, with its edits,
+ * and deleted at the old one; a deleted file is marked `remove`.
+ */
+export function planResult(project: Project, plan: RenamePlan): OperationResult {
+  const moving = new Map<string, string>();
+  const edits: FileEdit[] = [];
+  for (const step of plan.steps) {
+    if (step.kind === 'move') {
+      moving.set(step.to, project.texts.get(step.from) ?? '');
+      edits.push({ path: step.from, remove: true, edits: [] });
+    } else if (step.kind === 'delete') {
+      edits.push({ path: step.path, remove: true, edits: [] });
+    } else {
+      const moved = moving.get(step.path);
+      moving.delete(step.path);
+      if (moved === undefined) edits.push({ path: step.path, edits: step.edits });
+      else edits.push({ path: step.path, create: true, edits: [{ start: 0, end: 0, newText: applyOffsetEdits(moved, step.edits) }] });
+    }
+  }
+  for (const [path, text] of moving) edits.push({ path, create: true, edits: [{ start: 0, end: 0, newText: text }] });
+  return { edits };
+}
+
+/** Carries a plan out on the project's folder (the CLI and tests; the server writes it through its writer). */
 export async function applyPlanToDisk(project: Project, plan: RenamePlan): Promise<void> {
   for (const step of plan.steps) {
     if (step.kind === 'move') {

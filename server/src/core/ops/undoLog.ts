@@ -16,6 +16,18 @@ export interface Replacement {
 export interface FileChange {
   path: string;
   replacement: Replacement;
+  /** The file did not exist before the change (undoing it deletes the file again). */
+  created?: boolean;
+  /** The change deleted the file (undoing it creates it again). */
+  removed?: boolean;
+}
+
+/** One file's undo or redo: offset edits, or the file created or deleted. */
+export interface StepEdit {
+  path: string;
+  edits: OffsetEdit[];
+  create?: boolean;
+  remove?: boolean;
 }
 
 export interface LogEntry {
@@ -68,7 +80,7 @@ export class UndoLog {
 
   /** Records an operation's changes (files it left unchanged are dropped); clears the redo side. */
   record(changes: readonly FileChange[], origin?: string, version?: number | null): LogEntry | undefined {
-    const real = changes.filter((c) => c.replacement.expected !== c.replacement.text);
+    const real = changes.filter((c) => c.replacement.expected !== c.replacement.text || c.created || c.removed);
     if (real.length === 0) return undefined;
     const entry: LogEntry = { id: this.nextId++, changes: real, origin, version };
     this.undoStack.push(entry);
@@ -89,12 +101,13 @@ export class UndoLog {
    * The edits that undo the newest entry, per file, given the files' texts now; or the file
    * that changed since. Nothing moves until `undone` says the edits were made.
    */
-  undoEdits(textOf: (path: string) => string | undefined): Array<{ path: string; edits: OffsetEdit[] }> | LogConflict | undefined {
+  undoEdits(textOf: (path: string) => string | undefined): StepEdit[] | LogConflict | undefined {
     const entry = this.peekUndo();
-    return entry && editsOf(entry.changes.map((c) => ({ path: c.path, replacement: invert(c.replacement) })), textOf);
+    // A move undone: the new file is deleted, the old one created (the writer deletes last).
+    return entry && editsOf(entry.changes.map((c) => ({ path: c.path, replacement: invert(c.replacement), created: c.removed, removed: c.created })), textOf);
   }
 
-  redoEdits(textOf: (path: string) => string | undefined): Array<{ path: string; edits: OffsetEdit[] }> | LogConflict | undefined {
+  redoEdits(textOf: (path: string) => string | undefined): StepEdit[] | LogConflict | undefined {
     const entry = this.peekRedo();
     return entry && editsOf(entry.changes, textOf);
   }
@@ -118,12 +131,16 @@ export class UndoLog {
   }
 }
 
-function editsOf(changes: readonly FileChange[], textOf: (path: string) => string | undefined): Array<{ path: string; edits: OffsetEdit[] }> | LogConflict {
-  const out: Array<{ path: string; edits: OffsetEdit[] }> = [];
+function editsOf(changes: readonly FileChange[], textOf: (path: string) => string | undefined): StepEdit[] | LogConflict {
+  const out: StepEdit[] = [];
   for (const c of changes) {
-    const edit = editFor(textOf(c.path) ?? '', c.replacement);
+    const text = textOf(c.path);
+    // A file to create must not be there (with other text) already.
+    if (c.created && text !== undefined && text !== '') return { conflict: c.path };
+    const edit = editFor(text ?? '', c.replacement);
     if (!edit) return { conflict: c.path };
-    out.push({ path: c.path, edits: [edit] });
+    if (c.removed) out.push({ path: c.path, edits: [], remove: true });
+    else out.push({ path: c.path, edits: [edit], ...(c.created ? { create: true } : {}) });
   }
   return out;
 }
