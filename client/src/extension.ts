@@ -11,10 +11,11 @@ import { registerQuotes } from './quotes';
 import { registerOrphansView } from './orphansView';
 import { registerCodingHistory } from './serverEdits';
 import { registerCompareView, type CompareCodersProvider } from './compareView';
-import { MatrixPanel, registerMatrixView } from './matrixView';
-import { ChartsPanel, registerChartsView } from './chartsView';
+import { MatrixPanel, registerMatrixView, type MatrixRendered } from './matrixView';
+import { ChartsPanel, registerChartsView, type ChartRendered } from './chartsView';
 import { registerSegmentsView, SegmentsPanel, type SegmentsRendered } from './segmentsView';
-import type { CodedSegmentsResult } from '../../server/src/protocol';
+import type { AnalysisPanel } from './webviewPanel';
+import type { ChartResult, CodedSegmentsResult, MatrixResult } from '../../server/src/protocol';
 import { registerReview, type ReviewApi } from './review';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
@@ -57,6 +58,9 @@ export interface QdaTestApi {
    */
   analysis: {
     segments(): { result: CodedSegmentsResult | undefined; rendered: SegmentsRendered | undefined } | undefined;
+    /** The open Framework Matrix: its data, what its page drew, and when (for the first-paint bench). */
+    matrix(): { result: MatrixResult | undefined; rendered: MatrixRendered | undefined; timings: AnalysisPanel<unknown>['timings'] } | undefined;
+    charts(): { result: ChartResult | undefined; rendered: ChartRendered | undefined; timings: AnalysisPanel<unknown>['timings'] } | undefined;
     toSegments(message: { type: string; [k: string]: unknown }): Promise<void>;
     toMatrix(message: { type: string; [k: string]: unknown }): Promise<void>;
     toCharts(message: { type: string; [k: string]: unknown }): Promise<void>;
@@ -151,6 +155,14 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
       segments: () => {
         const p = SegmentsPanel.current;
         return p && { result: p.shown, rendered: p.rendered };
+      },
+      matrix: () => {
+        const p = MatrixPanel.current;
+        return p && { result: p.shown, rendered: p.rendered, timings: p.timings };
+      },
+      charts: () => {
+        const p = ChartsPanel.current;
+        return p && { result: p.shown, rendered: p.rendered, timings: p.timings };
       },
       toSegments: async (m) => SegmentsPanel.current?.receive(m),
       toMatrix: async (m) => MatrixPanel.current?.receive(m),

@@ -11,10 +11,17 @@ describe('the framework matrix in a real VS Code', function () {
   this.timeout(60_000);
 
   it('opens as a webview whose counts by role equal qda matrix --json', async function () {
-    await qda();
+    const api = await qda();
     await vscode.workspace.saveAll(false);
     const shown = await vscode.commands.executeCommand<MatrixResult>('qda.matrixShow', { rows: 'themes', cols: 'role', count: 'codings', coder: '' });
     assert.ok(shown && shown.rows.length > 0, 'the matrix has rows');
+    // What the page drew (it reports after drawing): a row per theme, the roles as columns, a
+    // cell with a count wherever the data has one.
+    const drawn = api.analysis.matrix()?.rendered;
+    assert.ok(drawn, 'the page reported its drawing');
+    assert.deepEqual(drawn.columns, shown.columns);
+    assert.equal(drawn.rows, shown.rows.length);
+    assert.equal(drawn.cells, shown.rows.reduce((n, r) => n + shown.columns.filter((c) => r.cells[c] > 0).length, 0));
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab?.input instanceof vscode.TabInputWebview, 'a webview is the active tab');
     const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist/cli.js');
