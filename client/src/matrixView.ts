@@ -159,7 +159,8 @@ const SCRIPT = `  let params, result;
       if (r.depth > hiddenBelow) continue;
       hiddenBelow = Infinity;
       const key = r.kind + '\\u0000' + r.name;
-      const hasChildren = r.kind !== 'code' && params.rows !== 'themes';
+      // A theme has rows below it unless only themes are shown; a group only when codes are.
+      const hasChildren = r.kind === 'theme' ? params.rows !== 'themes' : r.kind === 'group' && params.rows === 'codes';
       const isCollapsed = collapsed.has(key);
       if (isCollapsed) hiddenBelow = r.depth;
       const head = el('th', { scope: 'row' });
