@@ -4,7 +4,9 @@
 //                qda/ready, → the Codebook tree's first rendered root (the view is focused at once);
 //   decorations  (on bench/.corpus/vscode-1mb: a 1 MB transcript with 5,000 codings) editor
 //                visible → every colour's setDecorations done, one keystroke → repainted, and the
-//                longest synchronous slice of the extension host meanwhile (an interval sampler).
+//                longest synchronous slice of the extension host meanwhile (an interval sampler);
+//   matrix       (on the bench corpus: 5M words, 50,000 codings) "Show Framework Matrix" → the
+//                page's report that it drew its cells, each time in a new panel (first paint).
 // Times come from performance.now() stamps the extension itself records (api.perf), so the
 // polling here does not add to them. Samples go to QDA_BENCH_OUT as JSON (and one log line).
 import * as assert from 'node:assert/strict';
@@ -21,7 +23,14 @@ interface QdaPerf {
   activateStart: number; readyAt?: number; treeFirstAt?: number;
   decorations: { applies: number; maxApplyMs: number; last?: DecorationApply; recent: DecorationApply[] };
 }
-interface Api { ready: Promise<void>; activationMs: number; perf?: QdaPerf; decorationRanges(editor: vscode.TextEditor): vscode.Range[] }
+interface PanelState {
+  rendered?: { rows: number; cells: number; columns: string[] };
+  timings: { created: number; posted: number; rendered: number };
+}
+interface Api {
+  ready: Promise<void>; activationMs: number; perf?: QdaPerf; decorationRanges(editor: vscode.TextEditor): vscode.Range[];
+  analysis: { matrix(): PanelState | undefined };
+}
 
 const MODE = process.env.QDA_BENCH_MODE ?? 'startup';
 const ITERATIONS = Number(process.env.QDA_BENCH_ITERATIONS ?? 15);
@@ -123,6 +132,29 @@ describe(`Thesis QDA performance in a real VS Code (${MODE})`, function () {
       add('readyMs', a.perf.readyAt! - start);
       add('treeMs', rendered - start);
       info.viewFocusedMs = focusedAt - start;
+    });
+    return;
+  }
+
+  if (MODE === 'matrix') {
+    it('opens the Framework Matrix on the bench corpus and waits for its page to draw', async function () {
+      const a = await api();
+      await a.ready;
+      for (let i = 0; i < ITERATIONS; i++) {
+        // A new panel each time: a first paint, page load included.
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await until('the matrix closed', () => (a.analysis.matrix() ? undefined : true));
+        await sleep(300);
+        const t0 = performance.now();
+        await vscode.commands.executeCommand('qda.matrixShow');
+        const t1 = performance.now();
+        const m = a.analysis.matrix();
+        assert.ok(m?.rendered && m.rendered.cells > 0, 'the page drew cells with counts');
+        add('matrixPaintMs', t1 - t0);
+        add('matrixAnswerMs', m.timings.posted - t0);
+        add('matrixDrawMs', m.timings.rendered - m.timings.posted);
+        info.matrix = { rows: m.rendered.rows, columns: m.rendered.columns.length, cells: m.rendered.cells };
+      }
     });
     return;
   }

@@ -1,5 +1,6 @@
 // "Save as Excel…" for the analysis views: the server builds the workbook (the same as
-// `qda export matrix-xlsx|segments-xlsx`), the client asks where to put it and writes it.
+// `qda export matrix-xlsx|segments-xlsx`), the client asks where to put it and writes it; and
+// the one atomic write of a file the user picked (workbooks, charts).
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
 import { analysisXlsxRequest, segmentsDocxRequest, type AnalysisXlsxParams, type SegmentsDocxParams } from '../../server/src/protocol';
@@ -13,7 +14,7 @@ export async function saveXlsx(connection: QdaConnection, params: AnalysisXlsxPa
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: folder && vscode.Uri.joinPath(folder, defaultName), filters: { Excel: ['xlsx'] }, title: vscode.l10n.t('Save as Excel Workbook') }));
   if (!uri) return undefined;
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(result.data, 'base64'));
+  await writeFileAtomic(uri, Buffer.from(result.data, 'base64'));
   vscode.window.setStatusBarMessage(vscode.l10n.t('Saved {0}.', vscode.workspace.asRelativePath(uri, false)), 4000);
   return uri;
 }
@@ -28,7 +29,24 @@ export async function saveDocx(connection: QdaConnection, params: SegmentsDocxPa
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: folder && vscode.Uri.joinPath(folder, defaultName), filters: { Word: ['docx'] }, title: vscode.l10n.t('Save as Word Document') }));
   if (!uri) return undefined;
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(result.data, 'base64'));
+  await writeFileAtomic(uri, Buffer.from(result.data, 'base64'));
   vscode.window.setStatusBarMessage(vscode.l10n.t('Saved {0}.', vscode.workspace.asRelativePath(uri, false)), 4000);
   return uri;
+}
+
+/**
+ * Writes `bytes` to a temporary file beside `uri` and renames it over `uri`, so a chapter's
+ * figure or a workbook open elsewhere is never seen half written (any file system VS Code has:
+ * the rename is the file system's own).
+ */
+export async function writeFileAtomic(uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
+  const slash = uri.path.lastIndexOf('/');
+  const tmp = uri.with({ path: `${uri.path.slice(0, slash + 1)}.${uri.path.slice(slash + 1)}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp` });
+  try {
+    await vscode.workspace.fs.writeFile(tmp, bytes);
+    await vscode.workspace.fs.rename(tmp, uri, { overwrite: true });
+  } catch (e) {
+    await Promise.resolve(vscode.workspace.fs.delete(tmp)).catch(() => undefined);
+    throw e;
+  }
 }

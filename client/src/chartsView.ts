@@ -2,15 +2,19 @@
 // informant, and the co-occurrence heat map with its table of pairs (a pair lists its segments
 // in the Coded Segments view). The SVG comes from the server (core/analysis/charts.ts, the same
 // drawing as `qda export chart-svg`); its colour classes are mapped here to the VS Code theme's
-// chart colours. "Save SVG…" writes the chart with a light or dark palette for the chapter.
+// chart colours. "Save SVG…" writes the chart with a light or dark palette for the chapter;
+// "Save PNG…" has the page draw that same SVG on a canvas at twice its size, for print.
 //
-// Strict Content-Security-Policy (no network, a nonce for the one script and style); the SVG is
-// parsed as XML with DOMParser and adopted (never innerHTML), and every other value is set as
-// textContent.
+// The page is an AnalysisPanel's (webviewPanel.ts): a strict Content-Security-Policy (no
+// network, a nonce for the one script and style; images from blob: only, for the PNG); the SVG
+// is parsed as XML with DOMParser and adopted (never innerHTML), and every other value is set
+// as textContent.
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
 import { chartRequest, type ChartParams, type ChartResult } from '../../server/src/protocol';
 import { SegmentsPanel } from './segmentsView';
+import { writeFileAtomic } from './analysisExport';
+import { AnalysisPanel, type PageMessage } from './webviewPanel';
 
 /** What the page reported after drawing (for tests and the first-paint measurement). */
 export interface ChartRendered {
@@ -21,33 +25,26 @@ export interface ChartRendered {
   tableRows: number;
 }
 
-export class ChartsPanel implements vscode.Disposable {
+/** A PNG is drawn at this many times the SVG's size: 2× makes a 900 px wide chart print sharp at 15 cm. */
+export const PNG_SCALE = 2;
+
+type PngReply = { data?: string; error?: string; width?: number; height?: number };
+
+export class ChartsPanel extends AnalysisPanel<ChartRendered> {
   static current: ChartsPanel | undefined;
-  readonly panel: vscode.WebviewPanel;
   params: ChartParams = { chart: 'bars', rows: 'themes', cols: 'informants', count: 'codings', coder: '', measure: 'overlapping', top: 30 };
   shown: ChartResult | undefined;
-  rendered: ChartRendered | undefined;
-  private ready = false;
-  private readonly readyWaiters: Array<() => void> = [];
-  private readonly renderWaiters: Array<(r: ChartRendered) => void> = [];
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private pngs = 0;
+  private readonly pngWaiters = new Map<number, (reply: PngReply) => void>();
 
-  private constructor(private readonly connection: QdaConnection) {
-    this.panel = vscode.window.createWebviewPanel('qda.charts', vscode.l10n.t('Charts'), vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [] });
-    this.panel.webview.html = this.html();
-    this.subscriptions.push(
-      this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((m: { type: string; [k: string]: unknown }) => void this.receive(m)),
-      this.panel.onDidChangeViewState(() => {
-        if (!this.panel.visible) this.ready = false;
-      }),
-      connection.onIndexChanged(() => {
-        if (!this.panel.visible) return;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.update(), 300);
-      }),
-    );
+  private constructor(connection: QdaConnection) {
+    super(connection, { viewType: 'qda.charts', title: vscode.l10n.t('Charts'), column: vscode.ViewColumn.Active }, {
+      labels: ChartsPanel.labels(),
+      style: STYLE,
+      body: '<div class="controls" id="controls"></div>\n<div id="chart"></div>\n<div id="table"></div>',
+      script: SCRIPT,
+      imgSrc: 'blob:',
+    });
   }
 
   static async show(connection: QdaConnection, params: Partial<ChartParams> = {}): Promise<ChartsPanel> {
@@ -58,10 +55,6 @@ export class ChartsPanel implements vscode.Disposable {
     await panel.update(params);
     await rendered;
     return panel;
-  }
-
-  nextRender(): Promise<ChartRendered> {
-    return new Promise((resolve) => this.renderWaiters.push(resolve));
   }
 
   /** The chart's title and unit in the UI's language. */
@@ -77,22 +70,16 @@ export class ChartsPanel implements vscode.Disposable {
     this.params = { ...this.params, ...params };
     const result = await this.connection.request(chartRequest, { ...this.params, ...this.texts(this.params), theme: 'none' });
     this.shown = result;
-    if (!this.ready) await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
-    await this.panel.webview.postMessage({ type: 'data', params: this.params, result });
+    await this.post({ type: 'data', params: this.params, result });
     return result;
   }
 
-  /** Handles a message of the page (tests hand it the same messages a click sends). */
-  async receive(m: { type: string; [k: string]: unknown }): Promise<void> {
-    if (m.type === 'ready') {
-      this.ready = true;
-      const waiting = this.readyWaiters.splice(0);
-      for (const w of waiting) w();
-      if (!waiting.length && this.shown) await this.update();
-    } else if (m.type === 'rendered') {
-      this.rendered = m.rendered as ChartRendered;
-      for (const w of this.renderWaiters.splice(0)) w(this.rendered);
-    } else if (m.type === 'params') {
+  protected refresh(): Promise<ChartResult> {
+    return this.update();
+  }
+
+  protected async onMessage(m: PageMessage): Promise<void> {
+    if (m.type === 'params') {
       await this.update(m.params as Partial<ChartParams>);
     } else if (m.type === 'pair') {
       const a = String(m.a);
@@ -101,29 +88,69 @@ export class ChartsPanel implements vscode.Disposable {
       await SegmentsPanel.show(this.connection, { both: [a, b], scope, coder: this.params.coder || undefined }, this.params.measure === 'sameTurn' ? vscode.l10n.t('{0} and {1} in the same turn', a, b) : vscode.l10n.t('{0} and {1}, overlapping', a, b), vscode.ViewColumn.Beside);
     } else if (m.type === 'save') {
       await this.save();
+    } else if (m.type === 'savePng') {
+      await this.savePng();
+    } else if (m.type === 'png') {
+      const waiter = this.pngWaiters.get(Number(m.id));
+      this.pngWaiters.delete(Number(m.id));
+      waiter?.({ data: typeof m.data === 'string' ? m.data : undefined, error: typeof m.error === 'string' ? m.error : undefined, width: Number(m.width), height: Number(m.height) });
     }
   }
 
-  /** Writes the chart as an SVG file, in the palette of the current theme (light or dark). */
-  async save(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  /** The chart as a standalone SVG in the palette of the current theme (light, or dark for dark and high-contrast themes). */
+  private async standaloneSvg(): Promise<string | undefined> {
     const dark = vscode.window.activeColorTheme.kind === vscode.ColorThemeKind.Dark || vscode.window.activeColorTheme.kind === vscode.ColorThemeKind.HighContrast;
     const result = await this.connection.request(chartRequest, { ...this.params, ...this.texts(this.params), theme: dark ? 'dark' : 'light' });
     if (result.error || !result.svg) {
       void vscode.window.showErrorMessage(vscode.l10n.t('The chart could not be saved: {0}', result.error ?? ''));
       return undefined;
     }
+    return result.svg;
+  }
+
+  private async target(extension: 'svg' | 'png', title: string, given?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    if (given) return given;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: folder && vscode.Uri.joinPath(folder, `${this.params.chart}.svg`), filters: { SVG: ['svg'] }, title: vscode.l10n.t('Save Chart as SVG') }));
+    return vscode.window.showSaveDialog({ defaultUri: folder && vscode.Uri.joinPath(folder, `${this.params.chart}.${extension}`), filters: { [extension.toUpperCase()]: [extension] }, title });
+  }
+
+  /** Writes the chart as an SVG file, in the palette of the current theme (light or dark). */
+  async save(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const svg = await this.standaloneSvg();
+    if (svg === undefined) return undefined;
+    const uri = await this.target('svg', vscode.l10n.t('Save Chart as SVG'), target);
     if (!uri) return undefined;
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(result.svg));
+    await writeFileAtomic(uri, new TextEncoder().encode(svg));
     vscode.window.setStatusBarMessage(vscode.l10n.t('Saved {0}.', vscode.workspace.asRelativePath(uri, false)), 4000);
     return uri;
   }
 
-  private html(): string {
-    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'none'; font-src 'none'; connect-src 'none'`;
-    const labels = {
+  /**
+   * Writes the chart as a PNG at PNG_SCALE × its size: the page draws the standalone SVG (the
+   * one Save SVG writes) on a canvas and hands back the bytes; the file is written atomically.
+   */
+  async savePng(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const svg = await this.standaloneSvg();
+    if (svg === undefined) return undefined;
+    const uri = await this.target('png', vscode.l10n.t('Save Chart as PNG'), target);
+    if (!uri) return undefined;
+    const id = ++this.pngs;
+    const reply = new Promise<PngReply>((resolve) => this.pngWaiters.set(id, resolve));
+    await this.post({ type: 'png', id, svg, scale: PNG_SCALE });
+    const png = await reply;
+    const base64 = png.data?.match(/^data:image\/png;base64,(.+)$/)?.[1];
+    if (!base64) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('The chart could not be drawn as PNG: {0}', png.error ?? ''));
+      return undefined;
+    }
+    await writeFileAtomic(uri, Buffer.from(base64, 'base64'));
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Saved {0}.', vscode.workspace.asRelativePath(uri, false)), 4000);
+    return uri;
+  }
+
+  /** Labels in the UI language, handed to the page as data (never as markup). */
+  private static labels(): Record<string, string> {
+    return {
       chart: vscode.l10n.t('Chart'),
       bars: vscode.l10n.t('Frequency by informant or attribute'),
       informants: vscode.l10n.t('Codings per informant'),
@@ -145,6 +172,7 @@ export class ChartsPanel implements vscode.Disposable {
       sameTurn: vscode.l10n.t('in the same turn'),
       top: vscode.l10n.t('Codes shown'),
       save: vscode.l10n.t('Save SVG…'),
+      savePng: vscode.l10n.t('Save PNG…'),
       codeA: vscode.l10n.t('Code'),
       codeB: vscode.l10n.t('Code'),
       overlapCount: vscode.l10n.t('Overlapping'),
@@ -153,16 +181,17 @@ export class ChartsPanel implements vscode.Disposable {
       tableCaption: vscode.l10n.t('Pairs of codes, most frequent first. A pair lists its segments.'),
       empty: vscode.l10n.t('No codings to chart yet.'),
     };
-    return `<!DOCTYPE html>
-<html lang="${vscode.env.language.startsWith('nb') || vscode.env.language.startsWith('no') ? 'nb' : 'en'}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}">
-  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 8px 16px; }
-  .controls { display: flex; gap: 8px 16px; flex-wrap: wrap; margin-bottom: 12px; align-items: center; }
-  label { display: flex; gap: 6px; align-items: center; }
+  }
+
+  override dispose(): void {
+    super.dispose();
+    for (const w of this.pngWaiters.values()) w({ error: 'closed' });
+    this.pngWaiters.clear();
+    if (ChartsPanel.current === this) ChartsPanel.current = undefined;
+  }
+}
+
+const STYLE = `  .controls { display: flex; gap: 8px 16px; flex-wrap: wrap; margin-bottom: 12px; align-items: center; }
   select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border); padding: 2px 4px; }
   button.save { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 3px 10px; cursor: pointer; font: inherit; }
   #chart svg { max-width: 100%; height: auto; }
@@ -192,54 +221,31 @@ export class ChartsPanel implements vscode.Disposable {
   td button { all: unset; cursor: pointer; display: block; width: 100%; }
   td button:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
   .error { color: var(--vscode-errorForeground); }
-</style>
-</head>
-<body>
-<div class="controls" id="controls"></div>
-<div id="chart"></div>
-<div id="table"></div>
-<script nonce="${nonce}">
-(() => {
-  const vscode = acquireVsCodeApi();
-  const L = ${JSON.stringify(labels).replace(/</g, '\\u003c')};
-  const el = (tag, props = {}, ...children) => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(props)) {
-      if (k === 'text') e.textContent = v;
-      else if (k === 'class') e.className = v;
-      else if (k.startsWith('aria') || k === 'role' || k === 'scope' || k === 'value' || k === 'id' || k === 'for') e.setAttribute(k.replace(/^aria([A-Z])/, (m, c) => 'aria-' + c.toLowerCase()), v);
-      else e[k] = v;
-    }
-    for (const c of children) if (c !== undefined && c !== null) e.append(c);
-    return e;
-  };
-  const format = (template, ...args) => template.replace(/\\{(\\d+)\\}/g, (m, i) => String(args[Number(i)]));
-  let params, result;
+`;
 
-  function select(name, label, options, value) {
-    const s = el('select', { id: 'sel-' + name });
-    for (const [v, text] of options) s.append(el('option', { value: v, text }));
-    s.value = String(value);
-    s.addEventListener('change', () => vscode.postMessage({ type: 'params', params: { [name]: name === 'top' ? Number(s.value) : s.value } }));
-    return el('label', { for: 'sel-' + name }, el('span', { text: label }), s);
-  }
+const SCRIPT = `  let params, result;
+
+  const param = (name, label, options, value) => select('sel-' + name, label, options, value, (v) => vscode.postMessage({ type: 'params', params: { [name]: name === 'top' ? Number(v) : v } }));
 
   function render() {
     const co = params.chart === 'cooccurrence';
-    const save = el('button', { class: 'save', text: L.save });
+    const save = el('button', { class: 'save', id: 'save', text: L.save });
     save.addEventListener('click', () => vscode.postMessage({ type: 'save' }));
-    document.getElementById('controls').replaceChildren(
-      select('chart', L.chart, [['bars', L.bars], ['informants', L.informants], ['cooccurrence', L.cooccurrence]], params.chart),
+    const savePng = el('button', { class: 'save', id: 'save-png', text: L.savePng });
+    savePng.addEventListener('click', () => vscode.postMessage({ type: 'savePng' }));
+    keepFocus(() => document.getElementById('controls').replaceChildren(
+      param('chart', L.chart, [['bars', L.bars], ['informants', L.informants], ['cooccurrence', L.cooccurrence]], params.chart),
       ...(co
-        ? [select('measure', L.measure, [['overlapping', L.overlapping], ['sameTurn', L.sameTurn]], params.measure), select('top', L.top, [10, 20, 30, 50, 100].map((n) => [String(n), String(n)]), params.top)]
+        ? [param('measure', L.measure, [['overlapping', L.overlapping], ['sameTurn', L.sameTurn]], params.measure), param('top', L.top, [10, 20, 30, 50, 100].map((n) => [String(n), String(n)]), params.top)]
         : [
-            select('rows', L.rows, [['themes', L.themes], ['groups', L.groups], ['codes', L.codes]], params.rows),
-            select('cols', L.columns, [['informants', L.informantsCol], ...result.attributes.map((a) => [a, a])], params.cols),
-            select('count', L.count, [['codings', L.codings], ['informants', L.informantsCount], ['words', L.words]], params.count),
+            param('rows', L.rows, [['themes', L.themes], ['groups', L.groups], ['codes', L.codes]], params.rows),
+            param('cols', L.columns, [['informants', L.informantsCol], ...result.attributes.map((a) => [a, a])], params.cols),
+            param('count', L.count, [['codings', L.codings], ['informants', L.informantsCount], ['words', L.words]], params.count),
           ]),
-      select('coder', L.coder, [['', L.allCoders], ...result.coders.map((c) => [c, c])], params.coder || ''),
+      param('coder', L.coder, [['', L.allCoders], ...result.coders.map((c) => [c, c])], params.coder || ''),
       save,
-    );
+      savePng,
+    ));
     const chart = document.getElementById('chart');
     let desc = '';
     if (result.error || !result.svg) chart.replaceChildren(el('p', { class: 'error', text: result.error || L.empty }));
@@ -272,24 +278,34 @@ export class ChartsPanel implements vscode.Disposable {
     vscode.postMessage({ type: 'rendered', rendered: { chart: params.chart, desc, tableRows: rows } });
   }
 
+  // The chart as PNG for print: the standalone SVG (its own palette) drawn on a canvas at
+  // \`scale\` × its size, from a blob: URL (the page's CSP allows images from blob: only).
+  async function png({ id, svg, scale }) {
+    const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+    try {
+      const root = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+      const width = Math.round(Number(root.getAttribute('width')) * scale);
+      const height = Math.round(Number(root.getAttribute('height')) * scale);
+      if (!(width > 0 && height > 0)) throw new Error('no size');
+      const img = new Image();
+      await new Promise((resolve, reject) => { img.onload = resolve; img.onerror = () => reject(new Error('the SVG could not be loaded as an image')); img.src = url; });
+      const canvas = el('canvas', { width, height });
+      canvas.getContext('2d').drawImage(img, 0, 0, width, height);
+      vscode.postMessage({ type: 'png', id, data: canvas.toDataURL('image/png'), width, height });
+    } catch (err) {
+      vscode.postMessage({ type: 'png', id, error: String(err?.message ?? err) });
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  }
+
   window.addEventListener('message', (e) => {
+    if (e.data?.type === 'png') return void png(e.data);
     if (e.data?.type !== 'data') return;
     params = e.data.params; result = e.data.result;
     render();
   });
-  vscode.postMessage({ type: 'ready' });
-})();
-</script>
-</body>
-</html>`;
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    for (const s of this.subscriptions) s.dispose();
-    if (ChartsPanel.current === this) ChartsPanel.current = undefined;
-  }
-}
+`;
 
 export function registerChartsView(context: vscode.ExtensionContext, connection: QdaConnection): void {
   context.subscriptions.push(
@@ -299,5 +315,6 @@ export function registerChartsView(context: vscode.ExtensionContext, connection:
       return { result: panel.shown, rendered: panel.rendered };
     }),
     vscode.commands.registerCommand('qda.chartSave', async (target?: vscode.Uri) => ChartsPanel.current?.save(target)),
+    vscode.commands.registerCommand('qda.chartSavePng', async (target?: vscode.Uri) => ChartsPanel.current?.savePng(target)),
   );
 }

@@ -12,9 +12,10 @@ import { registerOrphansView } from './orphansView';
 import { registerCodingHistory } from './serverEdits';
 import { registerCompareView, type CompareCodersProvider } from './compareView';
 import { MatrixPanel, registerMatrixView, type MatrixRendered } from './matrixView';
-import { ChartsPanel, registerChartsView } from './chartsView';
+import { ChartsPanel, registerChartsView, type ChartRendered } from './chartsView';
 import { registerSegmentsView, SegmentsPanel, type SegmentsRendered } from './segmentsView';
-import type { CodedSegmentsResult, MatrixResult } from '../../server/src/protocol';
+import type { AnalysisPanel } from './webviewPanel';
+import type { ChartResult, CodedSegmentsResult, MatrixResult } from '../../server/src/protocol';
 import { registerReview, type ReviewApi } from './review';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
@@ -57,9 +58,11 @@ export interface QdaTestApi {
    */
   analysis: {
     segments(): { result: CodedSegmentsResult | undefined; rendered: SegmentsRendered | undefined } | undefined;
+    /** The open Framework Matrix: its data, what its page drew, and when (for the first-paint bench). */
+    matrix(): { result: MatrixResult | undefined; rendered: MatrixRendered | undefined; timings: AnalysisPanel<unknown>['timings'] } | undefined;
+    charts(): { result: ChartResult | undefined; rendered: ChartRendered | undefined; timings: AnalysisPanel<unknown>['timings'] } | undefined;
     toSegments(message: { type: string; [k: string]: unknown }): Promise<void>;
     toMatrix(message: { type: string; [k: string]: unknown }): Promise<void>;
-    matrix(): { result: MatrixResult | undefined; rendered: MatrixRendered | undefined } | undefined;
     toCharts(message: { type: string; [k: string]: unknown }): Promise<void>;
   };
   /** Review threads and statuses as the Comments API and the Review view show them. */
@@ -153,9 +156,16 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
         const p = SegmentsPanel.current;
         return p && { result: p.shown, rendered: p.rendered };
       },
+      matrix: () => {
+        const p = MatrixPanel.current;
+        return p && { result: p.shown, rendered: p.rendered, timings: p.timings };
+      },
+      charts: () => {
+        const p = ChartsPanel.current;
+        return p && { result: p.shown, rendered: p.rendered, timings: p.timings };
+      },
       toSegments: async (m) => SegmentsPanel.current?.receive(m),
       toMatrix: async (m) => MatrixPanel.current?.receive(m),
-      matrix: () => MatrixPanel.current && { result: MatrixPanel.current.shown, rendered: MatrixPanel.current.rendered },
       toCharts: async (m) => ChartsPanel.current?.receive(m),
     },
     review,

@@ -3,10 +3,12 @@
 // segments. Counts come from the server's qda/matrix (the same core as `qda matrix`), and follow
 // edits: the panel asks again whenever the index changes.
 //
-// The page gets a strict Content-Security-Policy (no network, a nonce for its one script and
-// style) and builds every element with textContent, so a name holding HTML stays text.
+// The page is an AnalysisPanel's (webviewPanel.ts): a strict Content-Security-Policy (no
+// network, a nonce for its one script and style), every element built with textContent, so a
+// name holding HTML stays text. After drawing it reports its rows and non-empty cells.
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
+import { AnalysisPanel, type PageMessage } from './webviewPanel';
 import { SegmentsPanel } from './segmentsView';
 import { saveXlsx } from './analysisExport';
 import { applyServerEdit } from './serverEdits';
@@ -14,53 +16,47 @@ import { frameworkNoteRequest, frameworkRequest, matrixRequest, type FrameworkNo
 
 /** What the page reports after drawing (for tests: what the student sees). */
 export interface MatrixRendered {
+  /** The parameters of the data drawn. */
+  params: MatrixParams;
+  /** Rows drawn (collapsed rows' children are not drawn). */
+  rows: number;
+  /** The header's columns, as the page shows them. */
+  columns: string[];
+  /** Cells (not totals) with a count above zero. */
+  cells: number;
+  /** The message shown instead of a table (no codings, an error), else ''. */
+  message: string;
   mode: 'counts' | 'framework';
-  /** Each non-empty body cell's text, by 'row × column'. */
-  cells: Record<string, string>;
+  /** Each non-empty body cell's text, by 'row × column' (framework mode: note or first segment, and count). */
+  texts: Record<string, string>;
 }
 
-export class MatrixPanel implements vscode.Disposable {
+export class MatrixPanel extends AnalysisPanel<MatrixRendered> {
   static current: MatrixPanel | undefined;
-  readonly panel: vscode.WebviewPanel;
   params: MatrixParams = { rows: 'codes', cols: 'informants', count: 'codings', coder: '' };
   /** The data last sent to the page (for tests: what the student sees). */
   shown: MatrixResult | undefined;
-  rendered: MatrixRendered | undefined;
   /** The cell the page's focus is in, for "Edit Note of Matrix Cell…" from the command palette. */
   focused: { row: string; column: string } | undefined;
-  private renderWaiters: Array<(r: MatrixRendered) => void> = [];
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private readonly listeners: Array<() => void> = [];
 
-  private constructor(private readonly connection: QdaConnection) {
-    this.panel = vscode.window.createWebviewPanel('qda.matrix', vscode.l10n.t('Framework Matrix'), vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [] });
-    this.panel.webview.html = this.html();
-    this.subscriptions.push(
-      this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((m: { type: string; [k: string]: unknown }) => void this.receive(m)),
-      connection.onIndexChanged(() => {
-        // A hidden panel's page is gone (no retained context) and asks again when shown: no
-        // recount of the whole matrix for every coding made meanwhile.
-        if (!this.panel.visible) {
-          this.shown = undefined;
-          return;
-        }
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.update(), 300);
-      }),
-    );
+  private constructor(connection: QdaConnection) {
+    super(connection, { viewType: 'qda.matrix', title: vscode.l10n.t('Framework Matrix'), column: vscode.ViewColumn.Active }, {
+      labels: MatrixPanel.labels(),
+      style: STYLE,
+      body: '<div class="controls" id="controls"></div>\n<div id="out"></div>',
+      script: SCRIPT,
+    });
   }
 
-  static show(connection: QdaConnection): MatrixPanel {
-    if (MatrixPanel.current) MatrixPanel.current.panel.reveal();
-    else MatrixPanel.current = new MatrixPanel(connection);
-    return MatrixPanel.current;
-  }
-
-  /** Resolves once the page has been sent data for the current parameters. */
-  onUpdated(listener: () => void): void {
-    this.listeners.push(listener);
+  /** Opens (or reveals) the matrix and resolves once the page has drawn `params`. */
+  static async show(connection: QdaConnection, params: Partial<MatrixParams> = {}): Promise<MatrixPanel> {
+    let panel = MatrixPanel.current;
+    if (panel) panel.panel.reveal();
+    else MatrixPanel.current = panel = new MatrixPanel(connection);
+    const rendered = panel.nextRender();
+    await panel.update(params);
+    await rendered;
+    return panel;
   }
 
   async update(params: Partial<MatrixParams> = {}): Promise<MatrixResult> {
@@ -68,28 +64,20 @@ export class MatrixPanel implements vscode.Disposable {
     // Framework mode asks for the counts and the cells' summaries in one request.
     const result = this.params.mode === 'framework' ? await this.connection.request(frameworkRequest, this.params) : await this.connection.request(matrixRequest, this.params);
     this.shown = result;
-    await this.panel.webview.postMessage({ type: 'data', params: this.params, result });
-    for (const l of this.listeners.splice(0)) l();
+    await this.post({ type: 'data', params: this.params, result });
     return result;
   }
 
-  /** Handles a message of the page (tests hand it the same messages a click or a typed query sends). */
-  async receive(m: { type: string; [k: string]: unknown }): Promise<void> {
-    if (m.type === 'ready') await this.update();
-    else if (m.type === 'params') await this.update(m.params as Partial<MatrixParams>);
+  protected refresh(): Promise<MatrixResult> {
+    return this.update();
+  }
+
+  protected async onMessage(m: PageMessage): Promise<void> {
+    if (m.type === 'params') await this.update(m.params as Partial<MatrixParams>);
     else if (m.type === 'saveXlsx') await this.saveXlsx();
     else if (m.type === 'cell') await this.openCell(String(m.row), m.kind as 'theme' | 'group' | 'code', String(m.column));
     else if (m.type === 'focus') this.focused = m.row === undefined ? undefined : { row: String(m.row), column: String(m.column) };
     else if (m.type === 'editNote') await this.editNote(String(m.row), String(m.column));
-    else if (m.type === 'rendered') {
-      this.rendered = m.rendered as MatrixRendered;
-      for (const w of this.renderWaiters.splice(0)) w(this.rendered);
-    }
-  }
-
-  /** Resolves with what the page reports after its next drawing. */
-  nextRender(): Promise<MatrixRendered> {
-    return new Promise((resolve) => this.renderWaiters.push(resolve));
   }
 
   /**
@@ -115,11 +103,9 @@ export class MatrixPanel implements vscode.Disposable {
     return SegmentsPanel.show(this.connection, { cell: { ...this.params, row, kind, column } }, source, vscode.ViewColumn.Beside);
   }
 
-  private html(): string {
-    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'none'; font-src 'none'; connect-src 'none'`;
-    // Labels in the UI language, handed to the page as data (never as markup).
-    const labels = {
+  /** Labels in the UI language, handed to the page as data (never as markup). */
+  private static labels(): Record<string, string> {
+    return {
       rows: vscode.l10n.t('Rows'),
       columns: vscode.l10n.t('Columns'),
       count: vscode.l10n.t('Count'),
@@ -148,16 +134,15 @@ export class MatrixPanel implements vscode.Disposable {
       firstSegment: vscode.l10n.t('First segment, {0}: {1}'),
       noSummary: vscode.l10n.t('No note, no segment.'),
     };
-    return `<!DOCTYPE html>
-<html lang="${vscode.env.language.startsWith('nb') || vscode.env.language.startsWith('no') ? 'nb' : 'en'}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}">
-  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 8px 16px; }
-  .controls { display: flex; gap: 16px; flex-wrap: wrap; margin-bottom: 12px; }
-  label { display: flex; gap: 6px; align-items: center; }
+  }
+
+  override dispose(): void {
+    super.dispose();
+    if (MatrixPanel.current === this) MatrixPanel.current = undefined;
+  }
+}
+
+const STYLE = `  .controls { display: flex; gap: 16px; flex-wrap: wrap; margin-bottom: 12px; }
   button.save { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 3px 10px; cursor: pointer; font: inherit; }
   select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border); padding: 2px 4px; }
   table { border-collapse: collapse; }
@@ -183,41 +168,16 @@ export class MatrixPanel implements vscode.Disposable {
   td .summary { font-style: italic; }
   td .who, td .count { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
   td .note { white-space: pre-wrap; }
-</style>
-</head>
-<body>
-<div class="controls" id="controls"></div>
-<div id="out"></div>
-<script nonce="${nonce}">
-(() => {
-  const vscode = acquireVsCodeApi();
-  const L = ${JSON.stringify(labels).replace(/</g, '\\u003c')};
-  const el = (tag, props = {}, ...children) => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(props)) {
-      if (k === 'text') e.textContent = v;
-      else if (k === 'class') e.className = v;
-      else if (k.startsWith('aria') || k === 'role' || k === 'scope' || k === 'value' || k === 'id' || k === 'for' || k === 'tabindex') e.setAttribute(k.replace(/^aria([A-Z])/, (m, c) => 'aria-' + c.toLowerCase()), v);
-      else e[k] = v;
-    }
-    for (const c of children) if (c) e.append(c);
-    return e;
-  };
-  const format = (template, ...args) => template.replace(/\\{(\\d+)\\}/g, (m, i) => String(args[Number(i)]));
-  let params, result, lastCell, refocus;
+`;
+
+const SCRIPT = `  let params, result, lastCell, refocus;
   const collapsed = new Set();
 
-  function select(name, label, options, value) {
-    const s = el('select', { id: 'sel-' + name });
-    for (const [v, text] of options) s.append(el('option', { value: v, text }));
-    s.value = value;
-    s.addEventListener('change', () => vscode.postMessage({ type: 'params', params: { [name]: s.value } }));
-    return el('label', { for: 'sel-' + name }, el('span', { text: label }), s);
-  }
+  const param = (name, label, options, value) => select('sel-' + name, label, options, value, (v) => vscode.postMessage({ type: 'params', params: { [name]: v } }));
 
   function render() {
     const controls = document.getElementById('controls');
-    const save = el('button', { class: 'save', text: L.saveXlsx });
+    const save = el('button', { class: 'save', id: 'save', text: L.saveXlsx });
     save.addEventListener('click', () => vscode.postMessage({ type: 'saveXlsx' }));
     const framework = params.mode === 'framework';
     // Counts | Framework: two toggle buttons, the pressed one the mode shown.
@@ -229,22 +189,22 @@ export class MatrixPanel implements vscode.Disposable {
     }
     const edit = el('button', { class: 'save', text: L.editNote, id: 'edit-note' });
     edit.addEventListener('click', () => lastCell && vscode.postMessage({ type: 'editNote', row: lastCell.row, column: lastCell.column }));
-    controls.replaceChildren(
+    keepFocus(() => controls.replaceChildren(
       mode,
-      select('rows', L.rows, [['themes', L.themes], ['groups', L.groups], ['codes', L.codes]], params.rows),
-      select('cols', L.columns, [['informants', L.informants], ...result.attributes.map((a) => [a, a])], params.cols),
-      select('count', L.count, [['codings', L.codings], ['informants', L.informantsCount], ['words', L.words]], params.count),
-      select('coder', L.coder, [['', L.allCoders], ...result.coders.map((c) => [c, c])], params.coder || ''),
+      param('rows', L.rows, [['themes', L.themes], ['groups', L.groups], ['codes', L.codes]], params.rows),
+      param('cols', L.columns, [['informants', L.informants], ...result.attributes.map((a) => [a, a])], params.cols),
+      param('count', L.count, [['codings', L.codings], ['informants', L.informantsCount], ['words', L.words]], params.count),
+      param('coder', L.coder, [['', L.allCoders], ...result.coders.map((c) => [c, c])], params.coder || ''),
       save,
-      framework ? edit : null,
-    );
+      ...(framework ? [edit] : []),
+    ));
     const out = document.getElementById('out');
     // The toggle pressed from the keyboard keeps the focus across the redrawing it causes.
     if (refocus) document.getElementById(refocus)?.focus();
     refocus = undefined;
     if (!result.rows.length) {
       out.replaceChildren(el('p', { text: result.error || L.empty }));
-      return vscode.postMessage({ type: 'rendered', rendered: { mode: framework ? 'framework' : 'counts', cells: {} } });
+      return report(out, {});
     }
     const max = Math.max(1, ...result.rows.filter((r) => r.kind === 'code' || params.rows !== 'codes').flatMap((r) => result.columns.map((c) => r.cells[c])));
     const fileName = framework ? decodeURIComponent(String(result.uri).split('/').pop()) : '';
@@ -257,7 +217,8 @@ export class MatrixPanel implements vscode.Disposable {
       if (r.depth > hiddenBelow) return;
       hiddenBelow = Infinity;
       const key = r.kind + '\\u0000' + r.name;
-      const hasChildren = r.kind !== 'code' && params.rows !== 'themes';
+      // A theme has rows below it unless only themes are shown; a group only when codes are.
+      const hasChildren = r.kind === 'theme' ? params.rows !== 'themes' : r.kind === 'group' && params.rows === 'codes';
       const isCollapsed = collapsed.has(key);
       if (isCollapsed) hiddenBelow = r.depth;
       const head = el('th', { scope: 'row' });
@@ -294,7 +255,14 @@ export class MatrixPanel implements vscode.Disposable {
     });
     table.append(body);
     out.replaceChildren(table);
-    vscode.postMessage({ type: 'rendered', rendered: { mode: framework ? 'framework' : 'counts', cells: shownCells } });
+    report(out, shownCells);
+  }
+
+  /** What the page drew: its rows, the columns of its header, the cells with a count, and each cell's text in framework mode. */
+  function report(out, texts) {
+    const columns = [...out.querySelectorAll('thead th')].slice(1, -1).map((th) => th.textContent);
+    const cells = out.querySelectorAll('tbody td.heat:not(.total)').length;
+    vscode.postMessage({ type: 'rendered', rendered: { params, rows: out.querySelectorAll('tbody tr').length, columns, cells, message: out.querySelector('p')?.textContent ?? '', mode: params.mode === 'framework' ? 'framework' : 'counts', texts } });
   }
 
   // Arrow keys move between cells, as in a spreadsheet.
@@ -323,19 +291,7 @@ export class MatrixPanel implements vscode.Disposable {
     params = e.data.params; result = e.data.result;
     render();
   });
-  vscode.postMessage({ type: 'ready' });
-})();
-</script>
-</body>
-</html>`;
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    for (const s of this.subscriptions) s.dispose();
-    if (MatrixPanel.current === this) MatrixPanel.current = undefined;
-  }
-}
+`;
 
 export async function editFrameworkNote(connection: QdaConnection, row: string, column: string, text?: string): Promise<FrameworkNoteResult> {
   const result = await connection.request(frameworkNoteRequest, { row, column, text });
@@ -352,13 +308,8 @@ export async function editFrameworkNote(connection: QdaConnection, row: string, 
 
 export function registerMatrixView(context: vscode.ExtensionContext, connection: QdaConnection): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand('qda.matrixShow', async (params?: Partial<MatrixParams>) => {
-      const fresh = !MatrixPanel.current;
-      const panel = MatrixPanel.show(connection);
-      // A new page asks for data when it has loaded; wait for that first answer.
-      if (fresh) await new Promise<void>((resolve) => panel.onUpdated(resolve));
-      return params ? panel.update(params) : (panel.shown ?? panel.update());
-    }),
+    // Resolves with the data the page has drawn (for tests and the first-paint bench).
+    vscode.commands.registerCommand('qda.matrixShow', async (params?: Partial<MatrixParams>) => (await MatrixPanel.show(connection, params ?? {})).shown),
     vscode.commands.registerCommand('qda.matrixSaveXlsx', async (target?: vscode.Uri) => MatrixPanel.current?.saveXlsx(target)),
     // The focused cell's note (F2 in the page does the same); { row, column, text } writes one.
     vscode.commands.registerCommand('qda.matrixEditNote', async (cell?: { row: string; column: string; text?: string }) => {

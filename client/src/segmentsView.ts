@@ -5,11 +5,12 @@
 // with AND / OR / AND NOT, and narrowed by coder, informant or attribute and transcript; the list follows edits. Segments come from the server's qda/codedSegments (the same
 // core as `qda query` and the segment table).
 //
-// The page gets a strict Content-Security-Policy (no network, a nonce for its one script and
-// style) and builds every element with textContent, so a name or a transcript holding HTML stays
-// text.
+// The page is an AnalysisPanel's (webviewPanel.ts): a strict Content-Security-Policy (no
+// network, a nonce for its one script and style), every element built with textContent, so a
+// name or a transcript holding HTML stays text.
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
+import { AnalysisPanel, type PageMessage } from './webviewPanel';
 import { saveDocx, saveXlsx } from './analysisExport';
 import { applyServerEdit } from './serverEdits';
 import { appendQueryTerm, type QueryJoin } from '../../server/src/core/analysis/queryText';
@@ -37,38 +38,22 @@ export interface SegmentsRendered {
   transcripts: number;
 }
 
-export class SegmentsPanel implements vscode.Disposable {
+export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
   static current: SegmentsPanel | undefined;
-  readonly panel: vscode.WebviewPanel;
   params: CodedSegmentsParams = {};
   groupBy: GroupBy = 'code';
   /** What the list is of, shown above it (a code, a matrix cell, a query). */
   source = '';
   /** The data last sent to the page. */
   shown: CodedSegmentsResult | undefined;
-  rendered: SegmentsRendered | undefined;
-  private ready = false;
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private renderWaiters: Array<(r: SegmentsRendered) => void> = [];
-  private readyWaiters: Array<() => void> = [];
 
-  private constructor(private readonly connection: QdaConnection, column: vscode.ViewColumn) {
-    this.panel = vscode.window.createWebviewPanel('qda.segments', vscode.l10n.t('Coded Segments'), column, { enableScripts: true, enableFindWidget: true, retainContextWhenHidden: false, localResourceRoots: [] });
-    this.panel.webview.html = this.html();
-    this.subscriptions.push(
-      this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((m: { type: string; [k: string]: unknown }) => void this.receive(m)),
-      this.panel.onDidChangeViewState(() => {
-        // The page is rebuilt when the panel is shown again (no retained context): it says ready.
-        if (!this.panel.visible) this.ready = false;
-      }),
-      connection.onIndexChanged(() => {
-        if (!this.panel.visible) return;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.update(), 300);
-      }),
-    );
+  private constructor(connection: QdaConnection, column: vscode.ViewColumn) {
+    super(connection, { viewType: 'qda.segments', title: vscode.l10n.t('Coded Segments'), column, enableFindWidget: true }, {
+      labels: SegmentsPanel.labels(),
+      style: STYLE,
+      body: '<div class="querybar" id="querybar"></div>\n<div class="controls" id="builder" role="group"></div>\n<div class="controls" id="controls"></div>\n<div class="source" id="source"></div>\n<div id="summary" class="summary" role="status"></div>\n<div id="out"></div>',
+      script: SCRIPT,
+    });
   }
 
   /** Opens (or reuses) the panel and lists the segments of `params`. */
@@ -84,37 +69,25 @@ export class SegmentsPanel implements vscode.Disposable {
     return panel;
   }
 
-  /** Resolves with what the page reports after its next drawing. */
-  nextRender(): Promise<SegmentsRendered> {
-    return new Promise((resolve) => this.renderWaiters.push(resolve));
-  }
-
   async update(params: Partial<CodedSegmentsParams> = {}): Promise<CodedSegmentsResult> {
     this.params = { ...this.params, ...params };
     const result = await this.connection.request(codedSegmentsRequest, this.params);
     this.shown = result;
-    if (!this.ready) await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
-    await this.post();
+    await this.send();
     return result;
   }
 
-  private post(): Thenable<boolean> {
-    const params = { query: this.params.query ?? '', scope: String(this.params.scope ?? 'overlap'), withChildren: this.params.withChildren !== false, coder: this.params.coder ?? '', filter: this.params.informant ? 'i:' + this.params.informant : this.params.attribute ? 'a:' + this.params.attribute : '', doc: this.params.doc ?? '' };
-    return this.panel.webview.postMessage({ type: 'data', source: this.source, groupBy: this.groupBy, params, result: this.shown });
+  protected refresh(): Promise<CodedSegmentsResult> {
+    return this.update();
   }
 
-  /** Handles a message of the page (tests hand it the same messages a click or a typed query sends). */
-  async receive(m: { type: string; [k: string]: unknown }): Promise<void> {
-    if (m.type === 'ready') {
-      this.ready = true;
-      const waiting = this.readyWaiters.splice(0);
-      for (const w of waiting) w();
-      // A page shown again after being hidden asks for the current list.
-      if (!waiting.length && this.shown) await this.update();
-    } else if (m.type === 'rendered') {
-      this.rendered = m.rendered as SegmentsRendered;
-      for (const w of this.renderWaiters.splice(0)) w(this.rendered);
-    } else if (m.type === 'query') {
+  private send(): Promise<boolean> {
+    const params = { query: this.params.query ?? '', scope: String(this.params.scope ?? 'overlap'), withChildren: this.params.withChildren !== false, coder: this.params.coder ?? '', filter: this.params.informant ? 'i:' + this.params.informant : this.params.attribute ? 'a:' + this.params.attribute : '', doc: this.params.doc ?? '' };
+    return this.post({ type: 'data', source: this.source, groupBy: this.groupBy, params, result: this.shown });
+  }
+
+  protected async onMessage(m: PageMessage): Promise<void> {
+    if (m.type === 'query') {
       // A typed query replaces whatever the list was of (names, a matrix cell).
       const query = String(m.query ?? '');
       this.source = query.trim() ? vscode.l10n.t('Query: {0}', query) : vscode.l10n.t('All coded segments');
@@ -126,7 +99,7 @@ export class SegmentsPanel implements vscode.Disposable {
       const o = m.options as { scope?: string; withChildren?: boolean; coder?: string; filter?: string; doc?: string; groupBy?: GroupBy };
       if (o.groupBy) {
         this.groupBy = o.groupBy;
-        await this.post();
+        await this.send();
         return;
       }
       const next: Partial<CodedSegmentsParams> = {};
@@ -217,11 +190,9 @@ export class SegmentsPanel implements vscode.Disposable {
     return editor;
   }
 
-  private html(): string {
-    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'none'; font-src 'none'; connect-src 'none'`;
-    // Labels in the UI language, handed to the page as data (never as markup).
-    const labels = {
+  /** Labels in the UI language, handed to the page as data (never as markup). */
+  private static labels(): Record<string, string> {
+    return {
       query: vscode.l10n.t('Query'),
       queryPlaceholder: vscode.l10n.t('e.g. "Tid og kø" AND NOT Ledelse — Enter to run'),
       run: vscode.l10n.t('Run'),
@@ -262,18 +233,18 @@ export class SegmentsPanel implements vscode.Disposable {
       group: vscode.l10n.t('{0} ({1})'),
       list: vscode.l10n.t('Coded segments. Arrow keys move between segments; Enter opens one in its transcript.'),
     };
-    return `<!DOCTYPE html>
-<html lang="${vscode.env.language.startsWith('nb') || vscode.env.language.startsWith('no') ? 'nb' : 'en'}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}">
-  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 8px 16px; max-width: 60em; }
+  }
+
+  override dispose(): void {
+    super.dispose();
+    if (SegmentsPanel.current === this) SegmentsPanel.current = undefined;
+  }
+}
+
+const STYLE = `  body { max-width: 60em; }
   .controls { display: flex; gap: 8px 16px; flex-wrap: wrap; margin-bottom: 8px; align-items: center; }
   .querybar { display: flex; gap: 6px; margin-bottom: 8px; }
   .querybar input { flex: 1; }
-  label { display: flex; gap: 6px; align-items: center; }
   input[type=text], select { background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, var(--vscode-dropdown-border)); padding: 3px 6px; font: inherit; }
   button.run { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 3px 10px; cursor: pointer; font: inherit; }
   .source { font-weight: 600; margin: 4px 0; }
@@ -289,41 +260,11 @@ export class SegmentsPanel implements vscode.Disposable {
   .meta .who { color: var(--vscode-foreground); font-weight: 600; }
   .text { white-space: pre-wrap; line-height: 1.45; }
   .where { color: var(--vscode-textLink-foreground); font-size: 0.92em; margin-top: 3px; }
-</style>
-</head>
-<body>
-<div class="querybar" id="querybar"></div>
-<div class="controls" id="builder" role="group"></div>
-<div class="controls" id="controls"></div>
-<div class="source" id="source"></div>
-<div id="summary" class="summary" role="status"></div>
-<div id="out"></div>
-<script nonce="${nonce}">
-(() => {
-  const vscode = acquireVsCodeApi();
-  const L = ${JSON.stringify(labels).replace(/</g, '\\u003c')};
-  const el = (tag, props = {}, ...children) => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(props)) {
-      if (k === 'text') e.textContent = v;
-      else if (k === 'class') e.className = v;
-      else if (k.startsWith('aria') || k === 'role' || k === 'value' || k === 'id' || k === 'for' || k === 'type' || k === 'placeholder') e.setAttribute(k.replace(/^aria([A-Z])/, (m, c) => 'aria-' + c.toLowerCase()), v);
-      else e[k] = v;
-    }
-    for (const c of children) if (c !== undefined && c !== null) e.append(c);
-    return e;
-  };
-  const format = (template, ...args) => template.replace(/\\{(\\d+)\\}/g, (m, i) => String(args[Number(i)]));
-  let state;
+`;
+
+const SCRIPT = `  let state;
   let queryInput;
 
-  function select(id, label, options, value, send) {
-    const s = el('select', { id });
-    for (const [v, text] of options) s.append(el('option', { value: v, text }));
-    s.value = value;
-    s.addEventListener('change', () => send(s.value));
-    return el('label', { for: id }, el('span', { text: label }), s);
-  }
   const options = (o) => vscode.postMessage({ type: 'options', options: o });
 
   // The builder: pick a name, then AND / OR / AND NOT add it to the query in the box and run it.
@@ -369,7 +310,7 @@ export class SegmentsPanel implements vscode.Disposable {
     const children = el('input', { type: 'checkbox', id: 'children' });
     children.checked = p.withChildren;
     children.addEventListener('change', () => options({ withChildren: children.checked }));
-    document.getElementById('controls').replaceChildren(
+    keepFocus(() => document.getElementById('controls').replaceChildren(
       ...(r.saved.length ? [select('saved', L.savedQueries, [['', L.pickSaved], ...r.saved.map((q) => [q.name, q.name])], '', (v) => v && vscode.postMessage({ type: 'saved', name: v }))] : []),
       select('scope', L.scope, [['overlap', L.overlap], ['turn', L.sameTurn], ...[1, 2, 3, 5].map((n) => [String(n), format(L.withinTurns, n)])], p.scope, (v) => options({ scope: v })),
       el('label', { for: 'children' }, children, el('span', { text: L.children })),
@@ -377,7 +318,7 @@ export class SegmentsPanel implements vscode.Disposable {
       select('doc', L.transcript, [['', L.allTranscripts], ...r.docs.map((d) => [d, d])], p.doc, (v) => options({ doc: v })),
       select('who', L.who, [['', L.everyone], ...r.informants.map((i) => ['i:' + i, i]), ...r.attributeValues.map((a) => ['a:' + a, a])], p.filter, (v) => options({ filter: v })),
       select('group', L.groupBy, [['code', L.byCode], ['informant', L.byInformant], ['doc', L.byDoc], ['none', L.byNone]], state.groupBy, (v) => options({ groupBy: v })),
-    );
+    ));
   }
 
   function entry(s, index) {
@@ -439,19 +380,7 @@ export class SegmentsPanel implements vscode.Disposable {
     state = e.data;
     render();
   });
-  vscode.postMessage({ type: 'ready' });
-})();
-</script>
-</body>
-</html>`;
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    for (const s of this.subscriptions) s.dispose();
-    if (SegmentsPanel.current === this) SegmentsPanel.current = undefined;
-  }
-}
+`;
 
 export function registerSegmentsView(context: vscode.ExtensionContext, connection: QdaConnection): void {
   context.subscriptions.push(

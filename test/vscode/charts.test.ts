@@ -1,10 +1,12 @@
 // Issue 17.4 in a real VS Code: the Charts view on the demo thesis draws the counts of
 // `qda matrix --json` and `qda cooccur --json` (read back from what the page holds), a pair in
-// the co-occurrence table lists its segments, and Save SVG writes a themed file.
+// the co-occurrence table lists its segments, Save SVG writes a themed file, and Save PNG a
+// PNG of that SVG drawn at twice its size.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, qda, workspaceRoot } from './helpers';
 import readXlsxFile from 'read-excel-file/node';
@@ -15,6 +17,30 @@ type Shown = { result: ChartResult; rendered: { chart: string; desc: string; tab
 function cli(args: string[]): unknown {
   const js = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist/cli.js');
   return JSON.parse(execFileSync(process.execPath, [js, ...args, '--json', workspaceRoot()], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }));
+}
+
+/** The RGBA pixels of a PNG's inflated image data (8-bit RGBA, no interlace): undoes each row's filter. */
+function unfilter(raw: Buffer, width: number, height: number): Buffer {
+  const bpp = 4;
+  const stride = width * bpp;
+  const out = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    const row = out.subarray(y * stride, (y + 1) * stride);
+    const up = y > 0 ? out.subarray((y - 1) * stride, y * stride) : Buffer.alloc(stride);
+    for (let i = 0; i < stride; i++) {
+      const a = i >= bpp ? row[i - bpp] : 0;
+      const b = up[i];
+      const c = i >= bpp ? up[i - bpp] : 0;
+      const p = a + b - c;
+      const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+      const predictor = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter];
+      assert.ok(predictor !== undefined, `PNG filter type ${filter}`);
+      row[i] = (line[i] + predictor) & 0xff;
+    }
+  }
+  return out;
 }
 
 describe('the Charts view in a real VS Code', function () {
@@ -56,6 +82,54 @@ describe('the Charts view in a real VS Code', function () {
     assert.match(svg, /<style>\.bg\{fill:#/, 'a palette of its own, not the theme’s variables');
     assert.ok(svg.includes('Kompetanse og opplæring'));
     fs.rmSync(target.fsPath);
+  });
+
+  it('Save Chart as PNG writes a PNG of the chart at twice the size of its SVG, with the bars drawn', async function () {
+    await vscode.commands.executeCommand<Shown>('qda.chartsShow', { chart: 'bars', rows: 'themes', cols: 'role', count: 'codings' });
+    const svgTarget = vscode.Uri.file(path.join(workspaceRoot(), 'figur-storrelse.svg'));
+    await vscode.commands.executeCommand<vscode.Uri>('qda.chartSave', svgTarget);
+    const svg = fs.readFileSync(svgTarget.fsPath, 'utf8');
+    fs.rmSync(svgTarget.fsPath);
+    const size = /^<svg [^>]*width="([\d.]+)" height="([\d.]+)"/.exec(svg);
+    assert.ok(size, 'the SVG states its size');
+    const target = vscode.Uri.file(path.join(workspaceRoot(), 'figur-roller.png'));
+    const written = await vscode.commands.executeCommand<vscode.Uri>('qda.chartSavePng', target);
+    assert.equal(written?.fsPath, target.fsPath);
+    const png = fs.readFileSync(target.fsPath);
+    fs.rmSync(target.fsPath);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'the PNG signature');
+    // The chunks: IHDR first (its size and pixel format), the image data, IEND last.
+    const chunks: Array<{ type: string; data: Buffer }> = [];
+    for (let at = 8; at < png.length; ) {
+      const length = png.readUInt32BE(at);
+      chunks.push({ type: png.toString('latin1', at + 4, at + 8), data: png.subarray(at + 8, at + 8 + length) });
+      at += 12 + length;
+    }
+    assert.equal(chunks[0].type, 'IHDR');
+    assert.equal(chunks.at(-1)?.type, 'IEND');
+    const ihdr = chunks[0].data;
+    const [width, height] = [ihdr.readUInt32BE(0), ihdr.readUInt32BE(4)];
+    assert.deepEqual([width, height], [Math.round(Number(size[1]) * 2), Math.round(Number(size[2]) * 2)], 'twice the SVG’s width and height');
+    assert.deepEqual([ihdr[8], ihdr[9]], [8, 6], '8-bit RGBA');
+    // Not a blank canvas: the pixels hold the light background and the bars' colours.
+    const raw = zlib.inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data)));
+    const stride = 1 + width * 4;
+    assert.equal(raw.length, stride * height);
+    const pixels = unfilter(raw, width, height);
+    // The SVG's own palette: its background and the first two series (the two roles' bars).
+    const fill = (cls: string): number[] => {
+      const hex = new RegExp(`\\.${cls}\\{fill:#([0-9a-f]{6})\\}`).exec(svg)?.[1];
+      assert.ok(hex, `the SVG's palette has .${cls}`);
+      return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    };
+    const has = ([r, g, b]: number[]): boolean => {
+      for (let i = 0; i < pixels.length; i += 4) {
+        if (pixels[i + 3] === 255 && Math.abs(pixels[i] - r) <= 2 && Math.abs(pixels[i + 1] - g) <= 2 && Math.abs(pixels[i + 2] - b) <= 2) return true;
+      }
+      return false;
+    };
+    for (const cls of ['bg', 's0', 's1']) assert.ok(has(fill(cls)), `the PNG shows the colour of .${cls}`);
+    assert.deepEqual(fs.readdirSync(workspaceRoot()).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left beside it');
   });
 
   it('Save as Excel writes what the Framework Matrix and the Coded Segments view show', async function () {

@@ -12,10 +12,17 @@ describe('the framework matrix in a real VS Code', function () {
   this.timeout(60_000);
 
   it('opens as a webview whose counts by role equal qda matrix --json', async function () {
-    await qda();
+    const api = await qda();
     await vscode.workspace.saveAll(false);
     const shown = await vscode.commands.executeCommand<MatrixResult>('qda.matrixShow', { rows: 'themes', cols: 'role', count: 'codings', coder: '' });
     assert.ok(shown && shown.rows.length > 0, 'the matrix has rows');
+    // What the page drew (it reports after drawing): a row per theme, the roles as columns, a
+    // cell with a count wherever the data has one.
+    const drawn = api.analysis.matrix()?.rendered;
+    assert.ok(drawn, 'the page reported its drawing');
+    assert.deepEqual(drawn.columns, shown.columns);
+    assert.equal(drawn.rows, shown.rows.length);
+    assert.equal(drawn.cells, shown.rows.reduce((n, r) => n + shown.columns.filter((c) => r.cells[c] > 0).length, 0));
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab?.input instanceof vscode.TabInputWebview, 'a webview is the active tab');
     const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist/cli.js');
@@ -41,25 +48,25 @@ describe('the framework matrix in a real VS Code', function () {
       await api.analysis.toMatrix({ type: 'params', params: { mode: 'framework' } });
       const theme = 'Kompetanse og opplæring';
       const key = `${theme} × rådgiver`;
-      const first = await waitFor('the page draws the framework cells', () => { const m = api.analysis.matrix(); return m?.rendered?.mode === 'framework' && m.rendered.cells[key] ? m : undefined; });
+      const first = await waitFor('the page draws the framework cells', () => { const m = api.analysis.matrix(); return m?.rendered?.mode === 'framework' && m.rendered.texts[key] ? m : undefined; });
       // The first segment of an adviser's under the theme, in transcript and offset order, as qda query finds it.
       const segments = JSON.parse(execFileSync(process.execPath, [cli, 'query', `"${theme}"`, '--attribute', 'role=rådgiver', '--json', root], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } })) as Array<{ doc: string; start: number; informant: string; text: string }>;
       segments.sort((a, b) => (a.doc === b.doc ? a.start - b.start : a.doc < b.doc ? -1 : 1));
       const words = segments[0].text.replace(/\s+/g, ' ').trim().slice(0, 60);
-      assert.ok(first.rendered!.cells[key].includes(words), `${first.rendered!.cells[key]} starts with ${words}`);
-      assert.ok(first.rendered!.cells[key].includes(`(${segments[0].informant})`), 'with its informant');
+      assert.ok(first.rendered!.texts[key].includes(words), `${first.rendered!.texts[key]} starts with ${words}`);
+      assert.ok(first.rendered!.texts[key].includes(`(${segments[0].informant})`), 'with its informant');
       const result = first.result as FrameworkResult;
       const row = result.rows.findIndex((r) => r.name === theme);
-      assert.ok(first.rendered!.cells[key].endsWith(String(result.rows[row].cells['rådgiver'])), 'and its count');
+      assert.ok(first.rendered!.texts[key].endsWith(String(result.rows[row].cells['rådgiver'])), 'and its count');
       // Empty cells stay empty.
-      for (const [i, r] of result.rows.entries()) for (const c of result.columns) if (!r.cells[c] && !result.cells[i][c]) assert.equal(first.rendered!.cells[`${r.name} × ${c}`], undefined);
+      for (const [i, r] of result.rows.entries()) for (const c of result.columns) if (!r.cells[c] && !result.cells[i][c]) assert.equal(first.rendered!.texts[`${r.name} × ${c}`], undefined);
 
       const note = 'Rådgiverne lærer i sandkassa & av <b>kolleger</b>.';
       const reply = await vscode.commands.executeCommand<FrameworkNoteResult>('qda.matrixEditNote', { row: theme, column: 'rådgiver', text: note });
       assert.equal(reply?.error, undefined);
       const onDisk = await waitFor('framework.md is saved with the note', () => { const t = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''; return t.includes(note) ? t : undefined; });
       assert.ok(onDisk.includes(`## ${theme}\n\n### rådgiver\n\n${note}\n`), onDisk);
-      const shown = await waitFor('the cell shows the note', () => { const m = api.analysis.matrix(); return m?.rendered?.cells[key]?.startsWith(note) ? m : undefined; });
+      const shown = await waitFor('the cell shows the note', () => { const m = api.analysis.matrix(); return m?.rendered?.texts[key]?.startsWith(note) ? m : undefined; });
       assert.equal((shown.result as FrameworkResult).cells[row]['rådgiver'].note, note, 'the note as text (the markup is not drawn)');
       // F2 on the cell (the page's message) opens framework.md beside the matrix at the note.
       await api.analysis.toMatrix({ type: 'editNote', row: theme, column: 'rådgiver' });
