@@ -92,7 +92,7 @@ export class CodingsWriter {
       }
       await this.ws.project.update(fe.path, after);
       this.host.noteChanged(uri);
-      changes.push({ path: fe.path, replacement: diffReplacement(before, after), ...(known === undefined && fe.create ? { created: true } : {}) });
+      changes.push({ path: fe.path, replacement: diffReplacement(before, after), ...(known === undefined && fe.movedFrom !== undefined ? { created: true } : {}) });
     }
     return changes;
   }

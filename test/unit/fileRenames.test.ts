@@ -173,7 +173,7 @@ describe('transcript renamed, moved or deleted (issue 13.5)', () => {
       const after = fe.remove ? '' : applyOffsetEdits(before, fe.edits);
       if (fe.remove) await viaWriter.remove(fe.path);
       else await viaWriter.writeAtomic(fe.path, after);
-      changes.push({ path: fe.path, replacement: diffReplacement(before, after), ...(fe.remove ? { removed: true } : fe.create ? { created: true } : {}) });
+      changes.push({ path: fe.path, replacement: diffReplacement(before, after), ...(fe.remove ? { removed: true } : fe.movedFrom !== undefined ? { created: true } : {}) });
     }
     assert.deepEqual([...viaWriter.files.keys()].sort(), [...onDisk.files.keys()].sort());
     for (const [path, bytes] of onDisk.files) assert.equal(await viaWriter.readText(path), new TextDecoder().decode(bytes), path);

@@ -16,6 +16,8 @@ export interface FileEdit {
   create?: boolean;
   /** The file is deleted (`edits` is empty): a codings file moved with its transcript, or undoing its creation. */
   remove?: boolean;
+  /** Created here as the move of this file: undoing it deletes the file again (a plain creation's undo leaves it empty). */
+  movedFrom?: string;
   edits: OffsetEdit[];
 }
 

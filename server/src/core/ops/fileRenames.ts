@@ -229,11 +229,11 @@ export function planDeleteCodingsOf(project: Project, doc: string): RenamePlan {
  * and deleted at the old one; a deleted file is marked `remove`.
  */
 export function planResult(project: Project, plan: RenamePlan): OperationResult {
-  const moving = new Map<string, string>();
+  const moving = new Map<string, { from: string; text: string }>();
   const edits: FileEdit[] = [];
   for (const step of plan.steps) {
     if (step.kind === 'move') {
-      moving.set(step.to, project.texts.get(step.from) ?? '');
+      moving.set(step.to, { from: step.from, text: project.texts.get(step.from) ?? '' });
       edits.push({ path: step.from, remove: true, edits: [] });
     } else if (step.kind === 'delete') {
       edits.push({ path: step.path, remove: true, edits: [] });
@@ -241,10 +241,10 @@ export function planResult(project: Project, plan: RenamePlan): OperationResult 
       const moved = moving.get(step.path);
       moving.delete(step.path);
       if (moved === undefined) edits.push({ path: step.path, edits: step.edits });
-      else edits.push({ path: step.path, create: true, edits: [{ start: 0, end: 0, newText: applyOffsetEdits(moved, step.edits) }] });
+      else edits.push({ path: step.path, create: true, movedFrom: moved.from, edits: [{ start: 0, end: 0, newText: applyOffsetEdits(moved.text, step.edits) }] });
     }
   }
-  for (const [path, text] of moving) edits.push({ path, create: true, edits: [{ start: 0, end: 0, newText: text }] });
+  for (const [path, moved] of moving) edits.push({ path, create: true, movedFrom: moved.from, edits: [{ start: 0, end: 0, newText: moved.text }] });
   return { edits };
 }
 
