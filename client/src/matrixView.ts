@@ -155,6 +155,7 @@ const STYLE = `  .controls { display: flex; gap: 16px; flex-wrap: wrap; margin-b
   td button { all: unset; display: block; box-sizing: border-box; width: 100%; min-width: 3em; padding: 2px 8px; text-align: right; cursor: pointer; }
   td button:focus-visible, th button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
   td.zero button { color: var(--vscode-disabledForeground); cursor: default; }
+${Array.from({ length: 10 }, (_, i) => `  td.h${i + 1} { background: color-mix(in srgb, var(--vscode-charts-blue) ${Math.round(10 + 6 * (i + 1))}%, transparent); }`).join('\n')}
   th button.toggle { all: unset; cursor: pointer; width: 1em; display: inline-block; }
   td.total { font-weight: 600; }
   body.vscode-high-contrast td.heat button { outline: 1px dashed var(--vscode-contrastBorder); }
@@ -234,7 +235,9 @@ const SCRIPT = `  let params, result, lastCell, refocus;
         const n = c === '' ? r.total : r.cells[c];
         const fw = framework && c !== '' ? (result.cells[rowIndex] || {})[c] : undefined;
         const td = el('td', { class: (n || fw ? 'heat' : 'zero') + (c === '' ? ' total' : '') });
-        if (n && c !== '' && !framework) td.style.background = 'color-mix(in srgb, var(--vscode-charts-blue) ' + Math.round(10 + 60 * n / max) + '%, transparent)';
+        // Shading in ten steps (classes h1–h10 of the stylesheet): one style rule per step, not a
+        // style per cell, which a matrix of codes × informants (thousands of cells) recalculates.
+        if (n && c !== '' && !framework) td.classList.add('h' + Math.max(1, Math.ceil((10 * n) / max)));
         let b;
         if (framework && c !== '') {
           // The note, else the first segment and its informant, then the count; text only.
@@ -246,14 +249,25 @@ const SCRIPT = `  let params, result, lastCell, refocus;
           if (fw) shownCells[r.name + ' × ' + c] = b.textContent;
         } else b = el('button', { text: n ? String(n) : '·', ariaLabel: format(L.cell, r.name, c || L.total, n), tabindex: '0' });
         b.dataset.row = r.name; b.dataset.kind = r.kind; b.dataset.column = c;
-        if (c !== '') b.addEventListener('focus', () => { lastCell = { row: r.name, column: c }; vscode.postMessage({ type: 'focus', row: r.name, column: c }); });
-        if (n) b.addEventListener('click', () => vscode.postMessage({ type: 'cell', row: r.name, kind: r.kind, column: c }));
+        if (n) b.dataset.count = String(n);
         td.append(b);
         tr.append(td);
       }
       body.append(tr);
     });
     table.append(body);
+    // One listener each for the whole table (cells carry their row, kind and column): thousands
+    // of cells need no listener of their own, which is most of a large matrix's first paint.
+    table.addEventListener('focusin', (e) => {
+      const b = e.target.closest('td button');
+      if (!b || b.dataset.column === '') return;
+      lastCell = { row: b.dataset.row, column: b.dataset.column };
+      vscode.postMessage({ type: 'focus', row: b.dataset.row, column: b.dataset.column });
+    });
+    table.addEventListener('click', (e) => {
+      const b = e.target.closest('td button');
+      if (b && b.dataset.count) vscode.postMessage({ type: 'cell', row: b.dataset.row, kind: b.dataset.kind, column: b.dataset.column });
+    });
     out.replaceChildren(table);
     report(out, shownCells);
   }
