@@ -17,17 +17,9 @@ import { heatmapGrid, ticks } from '../../server/src/core/analysis/charts';
 import { escapeXml } from '../../server/src/core/analysis/chartSvg';
 import { parseRefiXml, kids, attr, textOf, type XNode } from '../../server/src/core/refi/xmlRead';
 import { barChartSvg, heatmapSvg } from '../../server/src/chartRender';
-import { main } from '../../server/src/cli';
+import { cli } from './cliOutput';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
-
-async function cli(args: string[]): Promise<string> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), cwd: process.cwd() });
-  assert.equal(code, 0, err);
-  return out;
-}
 
 /** The texts of every <title> in the SVG, unescaped: what a reader's tooltip says. */
 function titles(svg: string): string[] {

@@ -8,47 +8,10 @@ import * as path from 'node:path';
 import readXlsxFile from 'read-excel-file/node';
 import JSZip from 'jszip';
 import { main } from '../../server/src/cli';
+import { cli, parseCsv } from './cliOutput';
 import { sheetName, xlsxWorkbook } from '../../server/src/core/text/xlsx';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
-
-async function cli(args: string[]): Promise<string> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), cwd: process.cwd() });
-  assert.equal(code, 0, err);
-  return out;
-}
-
-/** CSV as the exports write it, parsed back (quotes, doubled quotes, CRLF, a formula guard '). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const s = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && s[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  return rows;
-}
 
 describe('xlsx exports', () => {
   let dir: string;

@@ -97,6 +97,15 @@ describe('F2 and explorer renames through the server’s writer (issue 16.3)', f
     undo.renameFile(uri(moved), uri(doc));
     assert.ok(await vscode.workspace.applyEdit(undo));
     await waitFor('the codings back at the old path', () => (at(doc) === codings.length && at(moved) === 0 ? true : undefined));
+    // The server, too, has the transcript back with every coding on it before the next suite
+    // counts (the disk being right is not enough: the server learns of the moved-back file
+    // through its own events).
+    await waitFor('every coding painted at the old path again', () => {
+      const back = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === uri(doc).fsPath);
+      if (!back) return undefined;
+      const painted = new Set(api.decorationRanges(back).map((r) => back.document.getText(r)));
+      return [...exacts].every((x) => painted.has(x)) ? true : undefined;
+    });
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
