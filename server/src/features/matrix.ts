@@ -1,38 +1,40 @@
 // qda/matrix and qda/matrixCell: the framework matrix for the webview, and the segments behind
 // one of its cells — the same core (analysis/segments, matrix, query) as `qda matrix`, so the
-// view, the CLI and the exports count alike.
+// view, the CLI and the exports count alike. Both pause (core/text/steps.ts): the server runs
+// them in slices (cancellation.ts, runSliced).
 import * as l10n from '../core/text/l10n';
 import type { ServerWorkspace } from '../workspace';
 import type { MatrixCellParams, MatrixCellSegment, MatrixParams, MatrixResult } from '../protocol';
-import { analysisSegments, segmentText, type AnalysisSegment } from '../core/analysis/segments';
-import { buildMatrix, NO_VALUE } from '../core/analysis/matrix';
+import { analysisSegmentsSteps, segmentText, type AnalysisSegment } from '../core/analysis/segments';
+import { buildMatrixSteps, NO_VALUE } from '../core/analysis/matrix';
 import { normalizeName } from '../core/text/text';
+import type { Steps } from '../core/text/steps';
 
 function attributesOf(ws: ServerWorkspace): string[] {
   return [...new Set(Object.values(ws.project.config.informants).flatMap((a) => Object.keys(a)))].sort();
 }
 
-export function matrix(ws: ServerWorkspace, p: MatrixParams): MatrixResult {
+export function* matrix(ws: ServerWorkspace, p: MatrixParams): Steps<MatrixResult> {
   const project = ws.project;
   const attributes = attributesOf(ws);
   const coders = [...new Set(project.allCodings().map((i) => i.coding.coder))].sort();
   if (p.cols !== 'informants' && !attributes.includes(p.cols)) return { columns: [], rows: [], attributes, coders, error: l10n.t("No informant in qda.yaml has the attribute '{0}'.", p.cols) };
-  const segments = analysisSegments(project, { coders: p.coder ? [p.coder] : undefined });
-  const m = buildMatrix(project, segments, { rows: p.rows, cols: p.cols, count: p.count });
+  const segments = yield* analysisSegmentsSteps(project, { coders: p.coder ? [p.coder] : undefined });
+  const m = yield* buildMatrixSteps(project, segments, { rows: p.rows, cols: p.cols, count: p.count });
   return { columns: m.columns, rows: m.rows, attributes, coders };
 }
 
 /** The analysis segments behind one cell (or, with column '', one row) of the matrix. */
-export function cellSegments(ws: ServerWorkspace, p: MatrixCellParams): AnalysisSegment[] {
+export function* cellSegments(ws: ServerWorkspace, p: MatrixCellParams): Steps<AnalysisSegment[]> {
   const project = ws.project;
   // A theme or group row counts every code in it; a code row only the code itself (as buildMatrix).
   const category = p.kind === 'code' ? undefined : project.findCategory(p.row);
   const codes = new Set((category ? project.codesInCategory(category).map((c) => c.name) : [p.row]).map(normalizeName));
   const columnOf = (informant: string): string => (p.cols === 'informants' ? informant : project.config.informants[informant]?.[p.cols] || NO_VALUE);
-  return analysisSegments(project, { coders: p.coder ? [p.coder] : undefined }).filter((s) => s.informant !== null && codes.has(normalizeName(s.code)) && (p.column === '' || columnOf(s.informant) === p.column));
+  return (yield* analysisSegmentsSteps(project, { coders: p.coder ? [p.coder] : undefined })).filter((s) => s.informant !== null && codes.has(normalizeName(s.code)) && (p.column === '' || columnOf(s.informant) === p.column));
 }
 
-export function matrixCell(ws: ServerWorkspace, p: MatrixCellParams): MatrixCellSegment[] {
+export function* matrixCell(ws: ServerWorkspace, p: MatrixCellParams): Steps<MatrixCellSegment[]> {
   const project = ws.project;
-  return cellSegments(ws, p).map((s) => ({ uri: ws.uriOf(s.doc), range: ws.toRange(s.doc, { start: s.start, end: s.end }), code: s.code, coder: s.coder, informant: s.informant, text: segmentText(project, s) }));
+  return (yield* cellSegments(ws, p)).map((s) => ({ uri: ws.uriOf(s.doc), range: ws.toRange(s.doc, { start: s.start, end: s.end }), code: s.code, coder: s.coder, informant: s.informant, text: segmentText(project, s) }));
 }

@@ -2,7 +2,8 @@
 // of the coders named. Codings that are orphaned (their text is gone) take no part: they have
 // no place in the text to agree or disagree on.
 import type { Project } from '../project/project';
-import { computeAgreement, type AgreementOptions, type AgreementReport, type AgreementUnit } from './agreementUnits';
+import { computeAgreementSteps, type AgreementOptions, type AgreementReport, type AgreementUnit } from './agreementUnits';
+import { runSteps, type Steps } from '../text/steps';
 
 export interface ProjectAgreementOptions {
   coders: readonly string[];
@@ -16,6 +17,11 @@ export interface ProjectAgreementOptions {
 export class AgreementInputError extends Error {}
 
 export function agreementOfProject(project: Project, options: ProjectAgreementOptions): AgreementReport {
+  return runSteps(agreementOfProjectSteps(project, options));
+}
+
+/** agreementOfProject, pausing as computeAgreement does (core/text/steps.ts). */
+export function* agreementOfProjectSteps(project: Project, options: ProjectAgreementOptions): Steps<AgreementReport> {
   const known = new Set<string>();
   for (const info of project.allCodings()) known.add(info.coding.coder);
   const missing = options.coders.filter((c) => !known.has(c));
@@ -47,7 +53,7 @@ export function agreementOfProject(project: Project, options: ProjectAgreementOp
     .allCodings()
     .filter((i) => i.anchored)
     .map((i) => ({ doc: i.coding.doc, start: i.coding.start, end: i.coding.end, coder: i.coding.coder, code: project.findCode(i.coding.code)?.name ?? i.coding.code }));
-  return computeAgreement(documents, codings, {
+  return yield* computeAgreementSteps(documents, codings, {
     coders: options.coders,
     unit: options.unit,
     codes: codes ?? (domain ? domain.codes : undefined),

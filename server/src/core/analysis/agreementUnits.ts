@@ -16,6 +16,7 @@
 import type { OffsetRange } from '../model/model';
 import { firstTurnEndingAfter } from '../parse/transcript';
 import { agreementFigures, HistogramBuilder, type AgreementFigures, type Rating, type RatingHistogram } from './agreement';
+import { runSteps, STEP, type Steps } from '../text/steps';
 
 export type AgreementUnit = 'char' | 'turn' | 'segment';
 
@@ -69,11 +70,12 @@ export interface AgreementReport {
 
 export const DEFAULT_SEGMENT_OVERLAP = 0.5;
 
-export function computeAgreement(
-  documents: readonly AgreementDocument[],
-  codings: readonly AgreementCoding[],
-  options: AgreementOptions,
-): AgreementReport {
+export function computeAgreement(documents: readonly AgreementDocument[], codings: readonly AgreementCoding[], options: AgreementOptions): AgreementReport {
+  return runSteps(computeAgreementSteps(documents, codings, options));
+}
+
+/** computeAgreement, pausing between codes every STEP codings (core/text/steps.ts). */
+export function* computeAgreementSteps(documents: readonly AgreementDocument[], codings: readonly AgreementCoding[], options: AgreementOptions): Steps<AgreementReport> {
   const coders = [...options.coders];
   if (coders.length < 2) throw new Error('agreement needs at least two coders');
   if (coders.length > 30) throw new Error('agreement compares at most 30 coders');
@@ -119,8 +121,15 @@ export function computeAgreement(
 
   const codeRows: CodeAgreement[] = [];
   const pooled = new HistogramBuilder(coders.length);
+  let step = 0;
   for (const code of codes) {
     const docs = byCode.get(code) ?? new Map<string, AgreementCoding[]>();
+    // A code's codings (or, for one nobody applied, its turns) are the work: pause every STEP of them.
+    for (const list of docs.values()) step += list.length;
+    if (++step >= STEP) {
+      step = 0;
+      yield;
+    }
     const h = presenceHistogram(compared, docs, coderIndex, options.unit, overlap, totalUnits);
     pooled.addAll(h);
     const counts: Record<string, number> = Object.fromEntries(coders.map((c) => [c, 0]));

@@ -19,6 +19,7 @@ import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, typ
 import { makeQuoteSelector } from '../anchoring';
 import { codingsFileOf, coderOfCodingsFile } from '../parse/config';
 import { normalizeName } from '../text/text';
+import { runSteps, STEP, type Steps } from '../text/steps';
 
 export type ConsensusDecision = 'keepA' | 'keepB' | 'keepBoth' | 'drop';
 export const DECISIONS: readonly ConsensusDecision[] = ['keepA', 'keepB', 'keepBoth', 'drop'];
@@ -134,6 +135,11 @@ export function disagreementsOf(project: Project, a: string, b: string, log: rea
  * what the Compare Coders view pages through, and next/previous step through by position.
  */
 export function compareCoders(project: Project, a: string, b: string, log: readonly DecisionLine[], overlap = DEFAULT_CONSENSUS_OVERLAP): Comparison {
+  return runSteps(compareCodersSteps(project, a, b, log, overlap));
+}
+
+/** compareCoders, pausing every STEP codings (core/text/steps.ts). */
+export function* compareCodersSteps(project: Project, a: string, b: string, log: readonly DecisionLine[], overlap = DEFAULT_CONSENSUS_OVERLAP): Steps<Comparison> {
   // The log's decisions for this pair, by transcript and code: a place is settled when a
   // decision of its code overlaps it.
   const pair = [a, b].sort().join('+');
@@ -157,9 +163,17 @@ export function compareCoders(project: Project, a: string, b: string, log: reado
   const spellings = new Map<string, { norm: string; name: string }>();
   const byCode = new Map<string, { code: string; items: Disagreement[] }>();
   let settled = 0;
+  let step = 0;
   for (const doc of sortedDocs) {
     const here = new Map<string, Coding[]>();
-    for (const info of project.codingsOfDoc(doc)) {
+    const ofDoc = project.codingsOfDoc(doc);
+    // A pause between transcripts, every STEP codings (a transcript's codings are a few hundred).
+    step += ofDoc.length;
+    if (step >= STEP) {
+      step = 0;
+      yield;
+    }
+    for (const info of ofDoc) {
       const c = info.coding;
       if (!info.anchored || (c.coder !== a && c.coder !== b) || c.end <= c.start) continue;
       let spelling = spellings.get(c.code);

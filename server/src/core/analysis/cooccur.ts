@@ -4,6 +4,7 @@
 import { normalizeName } from '../text/text';
 import { csvDocument } from '../text/csv';
 import type { AnalysisSegment } from './segments';
+import { runSteps, STEP, type Steps } from '../text/steps';
 
 export interface CooccurrencePair {
   a: string;
@@ -25,12 +26,22 @@ export interface Cooccurrence {
  * coding meets only the ones it can overlap (by text, or by turn span), not every other coding.
  */
 export function cooccurrence(segments: readonly AnalysisSegment[]): Cooccurrence {
+  return runSteps(cooccurrenceSteps(segments));
+}
+
+/** cooccurrence, pausing every STEP segments or pairs (core/text/steps.ts). */
+export function* cooccurrenceSteps(segments: readonly AnalysisSegment[]): Steps<Cooccurrence> {
   // Codes by their normalised name (one code however a coding spells it), as small integers so
   // that a pair is a number, not a string.
   const indexOf = new Map<string, number>();
   const names: string[] = [];
   const codeOf = new Map<AnalysisSegment, number>();
+  let step = 0;
   for (const s of segments) {
+    if (++step === STEP) {
+      step = 0;
+      yield;
+    }
     const key = normalizeName(s.code);
     let i = indexOf.get(key);
     if (i === undefined) {
@@ -49,15 +60,25 @@ export function cooccurrence(segments: readonly AnalysisSegment[]): Cooccurrence
   };
   const byDoc = new Map<string, AnalysisSegment[]>();
   for (const s of segments) {
+    if (++step === STEP) {
+      step = 0;
+      yield;
+    }
     let list = byDoc.get(s.doc);
     if (!list) byDoc.set(s.doc, (list = []));
     list.push(s);
   }
   for (const list of byDoc.values()) {
+    // Many small transcripts: a pause every STEP codings across them (sweepPairs pauses inside a big one).
+    step += list.length;
+    if (step >= STEP) {
+      step = 0;
+      yield;
+    }
     // Text overlaps: [start, end) intervals; shared turns: [firstTurn, lastTurn + 1).
-    sweepPairs(list, (x) => x.start, (x) => x.end, codeOf, (x, y, times) => bump(overlapping, x, y, times));
+    yield* sweepPairs(list, (x) => x.start, (x) => x.end, codeOf, (x, y, times) => bump(overlapping, x, y, times));
     const inTurns = list.filter((x) => x.firstTurn >= 0);
-    sweepPairs(inTurns, (x) => x.firstTurn, (x) => x.lastTurn + 1, codeOf, (x, y, times) => bump(sameTurn, x, y, times));
+    yield* sweepPairs(inTurns, (x) => x.firstTurn, (x) => x.lastTurn + 1, codeOf, (x, y, times) => bump(sameTurn, x, y, times));
   }
   // Order codes once (500 names), then pairs by rank: collating 40,000 pairs' names was most of the time.
   const collator = new Intl.Collator();
@@ -65,7 +86,12 @@ export function cooccurrence(segments: readonly AnalysisSegment[]): Cooccurrence
   const rank = new Array<number>(n);
   order.forEach((code, r) => (rank[code] = r));
   const keyed: Array<[number, number, number]> = [];
+  step = 0;
   for (const key of new Set([...overlapping.keys(), ...sameTurn.keys()])) {
+    if (++step === STEP) {
+      step = 0;
+      yield;
+    }
     const x = Math.floor(key / n);
     const y = key % n;
     keyed.push(rank[x] <= rank[y] ? [x, y, key] : [y, x, key]);
@@ -81,7 +107,7 @@ export function cooccurrence(segments: readonly AnalysisSegment[]): Cooccurrence
  * their codes are counted, so each interval meets the distinct open codes, not every open interval
  * (a long turn with thousands of codings stays linear in its codings times the codes open).
  */
-function sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (t: T) => number, codeOf: ReadonlyMap<T, number>, meet: (a: number, b: number, times: number) => void): void {
+function* sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (t: T) => number, codeOf: ReadonlyMap<T, number>, meet: (a: number, b: number, times: number) => void): Steps<void> {
   const sorted = [...items].sort((x, y) => startOf(x) - startOf(y));
   const heap: T[] = [];
   const openCodes = new Map<number, number>();
@@ -112,7 +138,14 @@ function sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (t
       i = p;
     }
   };
+  // Pauses by the pairs met, not the intervals: an interval in a long turn meets many codes.
+  let step = 0;
   for (const t of sorted) {
+    if (step >= STEP) {
+      step = 0;
+      yield;
+    }
+    step += 1 + openCodes.size;
     while (heap.length && endOf(heap[0]) <= startOf(t)) {
       const code = codeOf.get(pop())!;
       const left = openCodes.get(code)! - 1;

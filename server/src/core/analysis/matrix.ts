@@ -8,6 +8,7 @@ import { countWords, normalizeName } from '../text/text';
 import { csvDocument } from '../text/csv';
 import type { Project } from '../project/project';
 import { segmentText, type AnalysisSegment } from './segments';
+import { runSteps, STEP, type Steps } from '../text/steps';
 
 export type MatrixRows = 'themes' | 'groups' | 'codes';
 export type MatrixCount = 'codings' | 'informants' | 'words';
@@ -32,7 +33,18 @@ export interface Matrix {
 /** The value an informant has for the attribute; informants without it share this column. */
 export const NO_VALUE = '(none)';
 
-export function buildMatrix(project: Project, segments: readonly AnalysisSegment[], options: { rows?: MatrixRows; cols?: string; count?: MatrixCount } = {}): Matrix {
+export interface MatrixOptions {
+  rows?: MatrixRows;
+  cols?: string;
+  count?: MatrixCount;
+}
+
+export function buildMatrix(project: Project, segments: readonly AnalysisSegment[], options: MatrixOptions = {}): Matrix {
+  return runSteps(buildMatrixSteps(project, segments, options));
+}
+
+/** buildMatrix, pausing every STEP segments (core/text/steps.ts). */
+export function* buildMatrixSteps(project: Project, segments: readonly AnalysisSegment[], options: MatrixOptions = {}): Steps<Matrix> {
   const rowsKind = options.rows ?? 'codes';
   const by = options.cols ?? 'informants';
   const count = options.count ?? 'codings';
@@ -50,12 +62,23 @@ export function buildMatrix(project: Project, segments: readonly AnalysisSegment
   if (attribute) {
     for (const attrs of Object.values(project.config.informants)) if (attrs[attribute]) columnSet.add(attrs[attribute]);
   } else for (const informant of project.informantLabels()) columnSet.add(informant);
-  for (const s of segments) if (s.informant !== null) columnSet.add(columnOf(s.informant));
+  let step = 0;
+  for (const s of segments) {
+    if (++step === STEP) {
+      step = 0;
+      yield;
+    }
+    if (s.informant !== null) columnSet.add(columnOf(s.informant));
+  }
   const columns = [...columnSet].sort((a, b) => (a === NO_VALUE ? 1 : b === NO_VALUE ? -1 : attribute ? a.localeCompare(b) : compareCodes(a, b)));
 
   // Segments by code, with their column.
   const byCode = new Map<string, Array<{ s: AnalysisSegment; column: string }>>();
   for (const s of segments) {
+    if (++step === STEP) {
+      step = 0;
+      yield;
+    }
     if (s.informant === null) continue;
     const key = normalizeName(s.code);
     let list = byCode.get(key);
@@ -69,13 +92,17 @@ export function buildMatrix(project: Project, segments: readonly AnalysisSegment
     return n;
   };
 
-  const row = (name: string, kind: MatrixRow['kind'], depth: number, codes: readonly string[]): MatrixRow => {
+  const row = function* (name: string, kind: MatrixRow['kind'], depth: number, codes: readonly string[]): Steps<MatrixRow> {
     const cells: Record<string, number> = Object.fromEntries(columns.map((c) => [c, 0]));
     const informantsPer = new Map<string, Set<string>>();
     const allInformants = new Set<string>();
     let total = 0;
     for (const code of codes) {
       for (const { s, column } of byCode.get(normalizeName(code)) ?? []) {
+        if (++step === STEP) {
+          step = 0;
+          yield;
+        }
         if (count === 'codings') {
           cells[column]++;
           total++;
@@ -107,18 +134,18 @@ export function buildMatrix(project: Project, segments: readonly AnalysisSegment
     const isTheme = category.level === topLevel;
     if (!isTheme && rowsKind === 'themes') continue;
     const depth = category.level - topLevel;
-    rows.push(row(category.name, isTheme ? 'theme' : 'group', depth, codesUnder(category)));
+    rows.push(yield* row(category.name, isTheme ? 'theme' : 'group', depth, codesUnder(category)));
     if (rowsKind !== 'codes') continue;
     // Codes that sit directly in this category, not in one of its sub-categories.
     const sub = categories.filter((c) => c !== category && c.range.start >= category.range.start && c.range.end <= category.range.end);
     for (const code of project.codesInCategory(category)) {
       if (sub.some((c) => code.range.start >= c.range.start && code.range.end <= c.range.end)) continue;
-      rows.push(row(code.name, 'code', depth + 1 + (code.parentCode ? 1 : 0), [code.name]));
+      rows.push(yield* row(code.name, 'code', depth + 1 + (code.parentCode ? 1 : 0), [code.name]));
     }
   }
   if (rowsKind === 'codes') {
     // Codes outside any category (a codebook without headings).
-    for (const code of project.codebook.codes) if (!code.categoryPath.length) rows.push(row(code.name, 'code', 0, [code.name]));
+    for (const code of project.codebook.codes) if (!code.categoryPath.length) rows.push(yield* row(code.name, 'code', 0, [code.name]));
   }
   return { by, count, columns, rows };
 }

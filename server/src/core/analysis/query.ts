@@ -13,6 +13,7 @@
 import { normalizeName } from '../text/text';
 import type { Project } from '../project/project';
 import type { AnalysisSegment } from './segments';
+import { runSteps, STEP, type Steps } from '../text/steps';
 
 export type QueryNode =
   | { kind: 'name'; name: string; at: number }
@@ -141,14 +142,36 @@ export function codesOfName(project: Project, name: string, withChildren = true)
 
 /** The segments the query selects, in the order of `segments`. */
 export function evaluateQuery(project: Project, query: QueryNode, segments: readonly AnalysisSegment[], scope: QueryScope = { kind: 'overlap' }, withChildren = true): AnalysisSegment[] {
+  return runSteps(evaluateQuerySteps(project, query, segments, scope, withChildren));
+}
+
+/** evaluateQuery, pausing every STEP segments (core/text/steps.ts). */
+export function* evaluateQuerySteps(project: Project, query: QueryNode, segments: readonly AnalysisSegment[], scope: QueryScope = { kind: 'overlap' }, withChildren = true): Steps<AnalysisSegment[]> {
+  let step = 0;
   const byCode = new Map<string, AnalysisSegment[]>();
   for (const s of segments) {
+    if (++step === STEP) {
+      step = 0;
+      yield;
+    }
     const key = normalizeName(s.code);
     let list = byCode.get(key);
     if (!list) byCode.set(key, (list = []));
     list.push(s);
   }
-  const evaluate = (node: QueryNode): Set<AnalysisSegment> => {
+  /** The segments of `list` that pass `keep`, pausing every STEP of them. */
+  const filtered = function* (list: Iterable<AnalysisSegment>, keep: (s: AnalysisSegment) => boolean): Steps<AnalysisSegment[]> {
+    const out: AnalysisSegment[] = [];
+    for (const s of list) {
+      if (++step === STEP) {
+        step = 0;
+        yield;
+      }
+      if (keep(s)) out.push(s);
+    }
+    return out;
+  };
+  const evaluate = function* (node: QueryNode): Steps<Set<AnalysisSegment>> {
     switch (node.kind) {
       case 'name': {
         const out = new Set<AnalysisSegment>();
@@ -156,32 +179,29 @@ export function evaluateQuery(project: Project, query: QueryNode, segments: read
         return out;
       }
       case 'or': {
-        const out = evaluate(node.left);
-        for (const s of evaluate(node.right)) out.add(s);
+        const out = yield* evaluate(node.left);
+        for (const s of yield* evaluate(node.right)) out.add(s);
         return out;
       }
       case 'and': {
-        const left = evaluate(node.left);
-        const right = evaluate(node.right);
+        const left = yield* evaluate(node.left);
+        const right = yield* evaluate(node.right);
         const nearRight = nearness(right, scope);
         const nearLeft = nearness(left, scope);
-        const out = new Set<AnalysisSegment>();
-        for (const s of left) if (nearRight(s)) out.add(s);
-        for (const s of right) if (nearLeft(s)) out.add(s);
-        return out;
+        return new Set([...(yield* filtered(left, nearRight)), ...(yield* filtered(right, nearLeft))]);
       }
       case 'andNot': {
-        const nearRight = nearness(evaluate(node.right), scope);
-        return new Set([...evaluate(node.left)].filter((s) => !nearRight(s)));
+        const nearRight = nearness(yield* evaluate(node.right), scope);
+        return new Set(yield* filtered(yield* evaluate(node.left), (s) => !nearRight(s)));
       }
       case 'not': {
-        const nearOperand = nearness(evaluate(node.operand), scope);
-        return new Set(segments.filter((s) => !nearOperand(s)));
+        const nearOperand = nearness(yield* evaluate(node.operand), scope);
+        return new Set(yield* filtered(segments, (s) => !nearOperand(s)));
       }
     }
   };
-  const selected = evaluate(query);
-  return segments.filter((s) => selected.has(s));
+  const selected = yield* evaluate(query);
+  return yield* filtered(segments, (s) => selected.has(s));
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Transcript } from '../model/model';
 import { firstTurnEndingAfter } from '../parse/transcript';
 import { normalizeName } from '../text/text';
 import type { Project } from '../project/project';
+import { runSteps, STEP, type Steps } from '../text/steps';
 
 export interface AnalysisSegment {
   id: string;
@@ -39,6 +40,11 @@ export function informantOfStart(transcript: Transcript, start: number): string 
 
 /** Every anchored coding of the project that passes the filter, in document and offset order. */
 export function analysisSegments(project: Project, filter: SegmentFilter = {}): AnalysisSegment[] {
+  return runSteps(analysisSegmentsSteps(project, filter));
+}
+
+/** analysisSegments, pausing every STEP codings (core/text/steps.ts). */
+export function* analysisSegmentsSteps(project: Project, filter: SegmentFilter = {}): Steps<AnalysisSegment[]> {
   const coders = filter.coders?.length ? new Set(filter.coders) : undefined;
   const informants = filter.informants?.length ? new Set(filter.informants.map(normalizeName)) : undefined;
   const docs = filter.docs?.length ? new Set(filter.docs) : undefined;
@@ -57,7 +63,12 @@ export function analysisSegments(project: Project, filter: SegmentFilter = {}): 
     return name;
   };
   const out: AnalysisSegment[] = [];
+  let step = 0;
   for (const info of project.allCodings()) {
+    if (++step === STEP) {
+      step = 0;
+      yield;
+    }
     const c = info.coding;
     if (!info.anchored || c.end <= c.start) continue;
     if (coders && !coders.has(c.coder)) continue;
