@@ -2,7 +2,7 @@
 // of the coders named. Codings that are orphaned (their text is gone) take no part: they have
 // no place in the text to agree or disagree on.
 import type { Project } from '../project/project';
-import { computeAgreementSteps, type AgreementOptions, type AgreementReport, type AgreementUnit } from './agreementUnits';
+import { computeAgreementSteps, type AgreementCoding, type AgreementDocument, type AgreementOptions, type AgreementReport, type AgreementUnit } from './agreementUnits';
 import { runSteps, type Steps } from '../text/steps';
 
 export interface ProjectAgreementOptions {
@@ -22,6 +22,12 @@ export function agreementOfProject(project: Project, options: ProjectAgreementOp
 
 /** agreementOfProject, pausing as computeAgreement does (core/text/steps.ts). */
 export function* agreementOfProjectSteps(project: Project, options: ProjectAgreementOptions): Steps<AgreementReport> {
+  const { documents, codings, agreementOptions } = inputsOf(project, options);
+  return yield* computeAgreementSteps(documents, codings, agreementOptions);
+}
+
+/** The transcripts, the anchored codings and the options computeAgreement takes (a plain function: see inParts in core/text/steps.ts). */
+function inputsOf(project: Project, options: ProjectAgreementOptions): { documents: AgreementDocument[]; codings: AgreementCoding[]; agreementOptions: AgreementOptions } {
   const known = new Set<string>();
   for (const info of project.allCodings()) known.add(info.coding.coder);
   const missing = options.coders.filter((c) => !known.has(c));
@@ -53,11 +59,15 @@ export function* agreementOfProjectSteps(project: Project, options: ProjectAgree
     .allCodings()
     .filter((i) => i.anchored)
     .map((i) => ({ doc: i.coding.doc, start: i.coding.start, end: i.coding.end, coder: i.coding.coder, code: project.findCode(i.coding.code)?.name ?? i.coding.code }));
-  return yield* computeAgreementSteps(documents, codings, {
-    coders: options.coders,
-    unit: options.unit,
-    codes: codes ?? (domain ? domain.codes : undefined),
-    overlap: options.overlap,
-    domain,
-  });
+  return {
+    documents,
+    codings,
+    agreementOptions: {
+      coders: options.coders,
+      unit: options.unit,
+      codes: codes ?? (domain ? domain.codes : undefined),
+      overlap: options.overlap,
+      domain,
+    },
+  };
 }

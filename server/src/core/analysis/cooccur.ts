@@ -4,7 +4,7 @@
 import { normalizeName } from '../text/text';
 import { csvDocument } from '../text/csv';
 import type { AnalysisSegment } from './segments';
-import { runSteps, STEP, type Steps } from '../text/steps';
+import { inParts, runSteps, STEP, type Steps } from '../text/steps';
 
 export interface CooccurrencePair {
   a: string;
@@ -36,20 +36,18 @@ export function* cooccurrenceSteps(segments: readonly AnalysisSegment[]): Steps<
   const indexOf = new Map<string, number>();
   const names: string[] = [];
   const codeOf = new Map<AnalysisSegment, number>();
-  let step = 0;
-  for (const s of segments) {
-    if (++step === STEP) {
-      step = 0;
-      yield;
+  yield* inParts(segments.length, (from, to) => {
+    for (let k = from; k < to; k++) {
+      const s = segments[k];
+      const key = normalizeName(s.code);
+      let i = indexOf.get(key);
+      if (i === undefined) {
+        indexOf.set(key, (i = names.length));
+        names.push(s.code);
+      }
+      codeOf.set(s, i);
     }
-    const key = normalizeName(s.code);
-    let i = indexOf.get(key);
-    if (i === undefined) {
-      indexOf.set(key, (i = names.length));
-      names.push(s.code);
-    }
-    codeOf.set(s, i);
-  }
+  });
   const n = names.length;
   const overlapping = new Map<number, number>();
   const sameTurn = new Map<number, number>();
@@ -59,26 +57,34 @@ export function* cooccurrenceSteps(segments: readonly AnalysisSegment[]): Steps<
     counts.set(key, (counts.get(key) ?? 0) + times);
   };
   const byDoc = new Map<string, AnalysisSegment[]>();
-  for (const s of segments) {
-    if (++step === STEP) {
-      step = 0;
-      yield;
+  yield* inParts(segments.length, (from, to) => {
+    for (let k = from; k < to; k++) {
+      const s = segments[k];
+      let list = byDoc.get(s.doc);
+      if (!list) byDoc.set(s.doc, (list = []));
+      list.push(s);
     }
-    let list = byDoc.get(s.doc);
-    if (!list) byDoc.set(s.doc, (list = []));
-    list.push(s);
-  }
+  });
+  // One transcript's sweeps at a time, pausing between transcripts every STEP codings (and
+  // inside one with more: a sweep goes on where it paused).
+  let counted = 0;
   for (const list of byDoc.values()) {
-    // Many small transcripts: a pause every STEP codings across them (sweepPairs pauses inside a big one).
-    step += list.length;
-    if (step >= STEP) {
-      step = 0;
-      yield;
-    }
     // Text overlaps: [start, end) intervals; shared turns: [firstTurn, lastTurn + 1).
-    yield* sweepPairs(list, (x) => x.start, (x) => x.end, codeOf, (x, y, times) => bump(overlapping, x, y, times));
     const inTurns = list.filter((x) => x.firstTurn >= 0);
-    yield* sweepPairs(inTurns, (x) => x.firstTurn, (x) => x.lastTurn + 1, codeOf, (x, y, times) => bump(sameTurn, x, y, times));
+    for (const sweep of [
+      sweepPairs(list, (x) => x.start, (x) => x.end, codeOf, (x, y, times) => bump(overlapping, x, y, times)),
+      sweepPairs(inTurns, (x) => x.firstTurn, (x) => x.lastTurn + 1, codeOf, (x, y, times) => bump(sameTurn, x, y, times)),
+    ]) {
+      for (let from = 0; from < sweep.length; from += STEP) {
+        if (counted >= STEP) {
+          counted = 0;
+          yield;
+        }
+        const to = Math.min(sweep.length, from + STEP);
+        sweep.run(to);
+        counted += to - from;
+      }
+    }
   }
   // Order codes once (500 names), then pairs by rank: collating 40,000 pairs' names was most of the time.
   const collator = new Intl.Collator();
@@ -86,28 +92,28 @@ export function* cooccurrenceSteps(segments: readonly AnalysisSegment[]): Steps<
   const rank = new Array<number>(n);
   order.forEach((code, r) => (rank[code] = r));
   const keyed: Array<[number, number, number]> = [];
-  step = 0;
-  for (const key of new Set([...overlapping.keys(), ...sameTurn.keys()])) {
-    if (++step === STEP) {
-      step = 0;
-      yield;
+  const keys = [...new Set([...overlapping.keys(), ...sameTurn.keys()])];
+  yield* inParts(keys.length, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const key = keys[i];
+      const x = Math.floor(key / n);
+      const y = key % n;
+      keyed.push(rank[x] <= rank[y] ? [x, y, key] : [y, x, key]);
     }
-    const x = Math.floor(key / n);
-    const y = key % n;
-    keyed.push(rank[x] <= rank[y] ? [x, y, key] : [y, x, key]);
-  }
+  });
   keyed.sort((p, q) => rank[p[0]] - rank[q[0]] || rank[p[1]] - rank[q[1]]);
   const pairs = keyed.map(([a, b, key]) => ({ a: names[a], b: names[b], overlapping: overlapping.get(key) ?? 0, sameTurn: sameTurn.get(key) ?? 0 }));
   return { codes: order.map((i) => names[i]), pairs };
 }
 
 /**
- * Calls `meet(a, b, times)` for every pair of codes with `times` pairs of intervals that
- * overlap. Intervals are taken in start order; the ones still open sit in a min-heap by end, and
- * their codes are counted, so each interval meets the distinct open codes, not every open interval
- * (a long turn with thousands of codings stays linear in its codings times the codes open).
+ * A sweep that calls `meet(a, b, times)` for every pair of codes with `times` pairs of
+ * intervals that overlap. Intervals are taken in start order; the ones still open sit in a
+ * min-heap by end, and their codes are counted, so each interval meets the distinct open codes,
+ * not every open interval (a long turn with thousands of codings stays linear in its codings
+ * times the codes open). `run(to)` sweeps on up to the to-th interval (for pauses between).
  */
-function* sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (t: T) => number, codeOf: ReadonlyMap<T, number>, meet: (a: number, b: number, times: number) => void): Steps<void> {
+function sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (t: T) => number, codeOf: ReadonlyMap<T, number>, meet: (a: number, b: number, times: number) => void): { length: number; run: (to: number) => void } {
   const sorted = [...items].sort((x, y) => startOf(x) - startOf(y));
   const heap: T[] = [];
   const openCodes = new Map<number, number>();
@@ -138,25 +144,24 @@ function* sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (
       i = p;
     }
   };
-  // Pauses by the pairs met, not the intervals: an interval in a long turn meets many codes.
-  let step = 0;
-  for (const t of sorted) {
-    if (step >= STEP) {
-      step = 0;
-      yield;
+  let next = 0;
+  const run = (to: number): void => {
+    for (let k = next; k < to; k++) {
+      const t = sorted[k];
+      while (heap.length && endOf(heap[0]) <= startOf(t)) {
+        const code = codeOf.get(pop())!;
+        const left = openCodes.get(code)! - 1;
+        if (left) openCodes.set(code, left);
+        else openCodes.delete(code);
+      }
+      const code = codeOf.get(t)!;
+      for (const [other, times] of openCodes) meet(other, code, times);
+      push(t);
+      openCodes.set(code, (openCodes.get(code) ?? 0) + 1);
     }
-    step += 1 + openCodes.size;
-    while (heap.length && endOf(heap[0]) <= startOf(t)) {
-      const code = codeOf.get(pop())!;
-      const left = openCodes.get(code)! - 1;
-      if (left) openCodes.set(code, left);
-      else openCodes.delete(code);
-    }
-    const code = codeOf.get(t)!;
-    for (const [other, times] of openCodes) meet(other, code, times);
-    push(t);
-    openCodes.set(code, (openCodes.get(code) ?? 0) + 1);
-  }
+    next = to;
+  };
+  return { length: sorted.length, run };
 }
 
 /** A code × code table of overlapping codings (the upper triangle mirrored). */

@@ -8,7 +8,7 @@ import { countWords, normalizeName } from '../text/text';
 import { csvDocument } from '../text/csv';
 import type { Project } from '../project/project';
 import { segmentText, type AnalysisSegment } from './segments';
-import { runSteps, STEP, type Steps } from '../text/steps';
+import { inParts, runSteps, STEP, type Steps } from '../text/steps';
 
 export type MatrixRows = 'themes' | 'groups' | 'codes';
 export type MatrixCount = 'codings' | 'informants' | 'words';
@@ -43,7 +43,7 @@ export function buildMatrix(project: Project, segments: readonly AnalysisSegment
   return runSteps(buildMatrixSteps(project, segments, options));
 }
 
-/** buildMatrix, pausing every STEP segments (core/text/steps.ts). */
+/** buildMatrix, pausing every STEP segments, and between rows (core/text/steps.ts). */
 export function* buildMatrixSteps(project: Project, segments: readonly AnalysisSegment[], options: MatrixOptions = {}): Steps<Matrix> {
   const rowsKind = options.rows ?? 'codes';
   const by = options.cols ?? 'informants';
@@ -62,29 +62,23 @@ export function* buildMatrixSteps(project: Project, segments: readonly AnalysisS
   if (attribute) {
     for (const attrs of Object.values(project.config.informants)) if (attrs[attribute]) columnSet.add(attrs[attribute]);
   } else for (const informant of project.informantLabels()) columnSet.add(informant);
-  let step = 0;
-  for (const s of segments) {
-    if (++step === STEP) {
-      step = 0;
-      yield;
-    }
-    if (s.informant !== null) columnSet.add(columnOf(s.informant));
-  }
+  yield* inParts(segments.length, (from, to) => {
+    for (let i = from; i < to; i++) if (segments[i].informant !== null) columnSet.add(columnOf(segments[i].informant!));
+  });
   const columns = [...columnSet].sort((a, b) => (a === NO_VALUE ? 1 : b === NO_VALUE ? -1 : attribute ? a.localeCompare(b) : compareCodes(a, b)));
 
   // Segments by code, with their column.
   const byCode = new Map<string, Array<{ s: AnalysisSegment; column: string }>>();
-  for (const s of segments) {
-    if (++step === STEP) {
-      step = 0;
-      yield;
+  yield* inParts(segments.length, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const s = segments[i];
+      if (s.informant === null) continue;
+      const key = normalizeName(s.code);
+      let list = byCode.get(key);
+      if (!list) byCode.set(key, (list = []));
+      list.push({ s, column: columnOf(s.informant) });
     }
-    if (s.informant === null) continue;
-    const key = normalizeName(s.code);
-    let list = byCode.get(key);
-    if (!list) byCode.set(key, (list = []));
-    list.push({ s, column: columnOf(s.informant) });
-  }
+  });
   const words = new Map<AnalysisSegment, number>();
   const wordsOf = (s: AnalysisSegment): number => {
     let n = words.get(s);
@@ -92,17 +86,17 @@ export function* buildMatrixSteps(project: Project, segments: readonly AnalysisS
     return n;
   };
 
-  const row = function* (name: string, kind: MatrixRow['kind'], depth: number, codes: readonly string[]): Steps<MatrixRow> {
+  // Segments counted since the last pause: the walk pauses between rows once STEP were counted.
+  let counted = 0;
+  const row = (name: string, kind: MatrixRow['kind'], depth: number, codes: readonly string[]): MatrixRow => {
     const cells: Record<string, number> = Object.fromEntries(columns.map((c) => [c, 0]));
     const informantsPer = new Map<string, Set<string>>();
     const allInformants = new Set<string>();
     let total = 0;
     for (const code of codes) {
-      for (const { s, column } of byCode.get(normalizeName(code)) ?? []) {
-        if (++step === STEP) {
-          step = 0;
-          yield;
-        }
+      const list = byCode.get(normalizeName(code)) ?? [];
+      counted += list.length;
+      for (const { s, column } of list) {
         if (count === 'codings') {
           cells[column]++;
           total++;
@@ -129,23 +123,34 @@ export function* buildMatrixSteps(project: Project, segments: readonly AnalysisS
   const categories = project.codebook.categories;
   const topLevel = Math.min(...categories.map((c) => c.level), Infinity);
   const rows: MatrixRow[] = [];
+  const pause = (): boolean => {
+    if (counted < STEP) return false;
+    counted = 0;
+    return true;
+  };
   const codesUnder = (c: CodebookCategory): string[] => project.codesInCategory(c).map((x) => x.name);
   for (const category of categories) {
     const isTheme = category.level === topLevel;
     if (!isTheme && rowsKind === 'themes') continue;
     const depth = category.level - topLevel;
-    rows.push(yield* row(category.name, isTheme ? 'theme' : 'group', depth, codesUnder(category)));
+    rows.push(row(category.name, isTheme ? 'theme' : 'group', depth, codesUnder(category)));
+    if (pause()) yield;
     if (rowsKind !== 'codes') continue;
     // Codes that sit directly in this category, not in one of its sub-categories.
     const sub = categories.filter((c) => c !== category && c.range.start >= category.range.start && c.range.end <= category.range.end);
     for (const code of project.codesInCategory(category)) {
       if (sub.some((c) => code.range.start >= c.range.start && code.range.end <= c.range.end)) continue;
-      rows.push(yield* row(code.name, 'code', depth + 1 + (code.parentCode ? 1 : 0), [code.name]));
+      rows.push(row(code.name, 'code', depth + 1 + (code.parentCode ? 1 : 0), [code.name]));
+      if (pause()) yield;
     }
   }
   if (rowsKind === 'codes') {
     // Codes outside any category (a codebook without headings).
-    for (const code of project.codebook.codes) if (!code.categoryPath.length) rows.push(yield* row(code.name, 'code', 0, [code.name]));
+    for (const code of project.codebook.codes) {
+      if (code.categoryPath.length) continue;
+      rows.push(row(code.name, 'code', 0, [code.name]));
+      if (pause()) yield;
+    }
   }
   return { by, count, columns, rows };
 }

@@ -13,7 +13,7 @@
 import { normalizeName } from '../text/text';
 import type { Project } from '../project/project';
 import type { AnalysisSegment } from './segments';
-import { runSteps, STEP, type Steps } from '../text/steps';
+import { inParts, runSteps, type Steps } from '../text/steps';
 
 export type QueryNode =
   | { kind: 'name'; name: string; at: number }
@@ -147,41 +147,42 @@ export function evaluateQuery(project: Project, query: QueryNode, segments: read
 
 /** evaluateQuery, pausing every STEP segments (core/text/steps.ts). */
 export function* evaluateQuerySteps(project: Project, query: QueryNode, segments: readonly AnalysisSegment[], scope: QueryScope = { kind: 'overlap' }, withChildren = true): Steps<AnalysisSegment[]> {
-  let step = 0;
   const byCode = new Map<string, AnalysisSegment[]>();
-  for (const s of segments) {
-    if (++step === STEP) {
-      step = 0;
-      yield;
+  yield* inParts(segments.length, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const s = segments[i];
+      const key = normalizeName(s.code);
+      let list = byCode.get(key);
+      if (!list) byCode.set(key, (list = []));
+      list.push(s);
     }
-    const key = normalizeName(s.code);
-    let list = byCode.get(key);
-    if (!list) byCode.set(key, (list = []));
-    list.push(s);
-  }
+  });
   /** The segments of `list` that pass `keep`, pausing every STEP of them. */
-  const filtered = function* (list: Iterable<AnalysisSegment>, keep: (s: AnalysisSegment) => boolean): Steps<AnalysisSegment[]> {
+  const filtered = function* (items: Iterable<AnalysisSegment>, keep: (s: AnalysisSegment) => boolean): Steps<AnalysisSegment[]> {
+    const list = Array.isArray(items) ? (items as readonly AnalysisSegment[]) : [...items];
     const out: AnalysisSegment[] = [];
-    for (const s of list) {
-      if (++step === STEP) {
-        step = 0;
-        yield;
-      }
-      if (keep(s)) out.push(s);
-    }
+    yield* inParts(list.length, (from, to) => {
+      for (let i = from; i < to; i++) if (keep(list[i])) out.push(list[i]);
+    });
+    return out;
+  };
+  // (The loops are in plain functions: see inParts.)
+  const ofName = (name: string): Set<AnalysisSegment> => {
+    const out = new Set<AnalysisSegment>();
+    for (const code of codesOfName(project, name, withChildren)) for (const s of byCode.get(normalizeName(code)) ?? []) out.add(s);
+    return out;
+  };
+  const union = (out: Set<AnalysisSegment>, more: Set<AnalysisSegment>): Set<AnalysisSegment> => {
+    for (const s of more) out.add(s);
     return out;
   };
   const evaluate = function* (node: QueryNode): Steps<Set<AnalysisSegment>> {
     switch (node.kind) {
-      case 'name': {
-        const out = new Set<AnalysisSegment>();
-        for (const code of codesOfName(project, node.name, withChildren)) for (const s of byCode.get(normalizeName(code)) ?? []) out.add(s);
-        return out;
-      }
+      case 'name':
+        return ofName(node.name);
       case 'or': {
-        const out = yield* evaluate(node.left);
-        for (const s of yield* evaluate(node.right)) out.add(s);
-        return out;
+        const left = yield* evaluate(node.left);
+        return union(left, yield* evaluate(node.right));
       }
       case 'and': {
         const left = yield* evaluate(node.left);

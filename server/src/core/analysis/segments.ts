@@ -6,7 +6,7 @@ import type { Transcript } from '../model/model';
 import { firstTurnEndingAfter } from '../parse/transcript';
 import { normalizeName } from '../text/text';
 import type { Project } from '../project/project';
-import { runSteps, STEP, type Steps } from '../text/steps';
+import { inParts, runSteps, type Steps } from '../text/steps';
 
 export interface AnalysisSegment {
   id: string;
@@ -43,7 +43,7 @@ export function analysisSegments(project: Project, filter: SegmentFilter = {}): 
   return runSteps(analysisSegmentsSteps(project, filter));
 }
 
-/** analysisSegments, pausing every STEP codings (core/text/steps.ts). */
+/** analysisSegments, pausing every STEP codings (core/text/steps.ts; the sort at the end is one piece). */
 export function* analysisSegmentsSteps(project: Project, filter: SegmentFilter = {}): Steps<AnalysisSegment[]> {
   const coders = filter.coders?.length ? new Set(filter.coders) : undefined;
   const informants = filter.informants?.length ? new Set(filter.informants.map(normalizeName)) : undefined;
@@ -63,37 +63,36 @@ export function* analysisSegmentsSteps(project: Project, filter: SegmentFilter =
     return name;
   };
   const out: AnalysisSegment[] = [];
-  let step = 0;
-  for (const info of project.allCodings()) {
-    if (++step === STEP) {
-      step = 0;
-      yield;
+  const all = project.allCodings();
+  yield* inParts(all.length, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const info = all[i];
+      const c = info.coding;
+      if (!info.anchored || c.end <= c.start) continue;
+      if (coders && !coders.has(c.coder)) continue;
+      if (docs && !docs.has(c.doc)) continue;
+      const transcript = project.transcripts.get(c.doc);
+      if (!transcript) continue;
+      const informant = informantOfStart(transcript, c.start);
+      if (informants && (informant === null || !informants.has(normalizeName(informant)))) continue;
+      if (!attributeOk(informant)) continue;
+      const first = firstTurnEndingAfter(transcript.turns, c.start);
+      let last = first;
+      while (last + 1 < transcript.turns.length && transcript.turns[last + 1].start < c.end) last++;
+      const overlapsTurn = first < transcript.turns.length && transcript.turns[first].start < c.end;
+      out.push({
+        id: c.id,
+        doc: c.doc,
+        start: c.start,
+        end: c.end,
+        code: nameOf(c.code),
+        coder: c.coder,
+        informant,
+        firstTurn: overlapsTurn ? first : -1,
+        lastTurn: overlapsTurn ? last : -1,
+      });
     }
-    const c = info.coding;
-    if (!info.anchored || c.end <= c.start) continue;
-    if (coders && !coders.has(c.coder)) continue;
-    if (docs && !docs.has(c.doc)) continue;
-    const transcript = project.transcripts.get(c.doc);
-    if (!transcript) continue;
-    const informant = informantOfStart(transcript, c.start);
-    if (informants && (informant === null || !informants.has(normalizeName(informant)))) continue;
-    if (!attributeOk(informant)) continue;
-    const first = firstTurnEndingAfter(transcript.turns, c.start);
-    let last = first;
-    while (last + 1 < transcript.turns.length && transcript.turns[last + 1].start < c.end) last++;
-    const overlapsTurn = first < transcript.turns.length && transcript.turns[first].start < c.end;
-    out.push({
-      id: c.id,
-      doc: c.doc,
-      start: c.start,
-      end: c.end,
-      code: nameOf(c.code),
-      coder: c.coder,
-      informant,
-      firstTurn: overlapsTurn ? first : -1,
-      lastTurn: overlapsTurn ? last : -1,
-    });
-  }
+  });
   return out.sort((a, b) => (a.doc < b.doc ? -1 : a.doc > b.doc ? 1 : a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || (a.id < b.id ? -1 : 1)));
 }
 

@@ -36,3 +36,16 @@ export function runSteps<T>(steps: Steps<T>, stop?: () => boolean): T {
     }
   }
 }
+
+/**
+ * Runs `part(from, to)` over [0, n) in parts of STEP items, pausing between them. The loop over
+ * the items belongs in `part`, a plain function: V8 optimizes a long loop of a plain function
+ * while it runs, not one in a generator's own body (measured 1.5–3 times slower on the bench
+ * corpus), so a computation keeps its loops out of its generator.
+ */
+export function* inParts(n: number, part: (from: number, to: number) => void): Steps<void> {
+  for (let from = 0; from < n; from += STEP) {
+    if (from > 0) yield;
+    part(from, Math.min(n, from + STEP));
+  }
+}
