@@ -12,6 +12,8 @@ import { analysisSegmentsSteps, type AnalysisSegment } from '../../server/src/co
 import { buildMatrixSteps } from '../../server/src/core/analysis/matrix';
 import { cooccurrenceSteps } from '../../server/src/core/analysis/cooccur';
 import { evaluateQuerySteps, parseQuery } from '../../server/src/core/analysis/query';
+import { compareCodersSteps } from '../../server/src/core/analysis/consensus';
+import { agreementOfProjectSteps } from '../../server/src/core/analysis/agreementProject';
 import { runSteps, STEP, Stopped, type Steps } from '../../server/src/core/text/steps';
 import { countWords } from '../../server/src/core/text/text';
 import { RESTARTS, runSliced } from '../../server/src/cancellation';
@@ -51,7 +53,7 @@ async function bigProject(): Promise<{ project: Project; made: Made[] }> {
       turns.push({ start: text.length, end: text.length + head.length + body.length, informant: label === 'Intervjuer' ? null : label });
       text += head + body + '\n\n';
     }
-    const lines: string[] = [];
+    const lines: Record<string, string[]> = { anna: [], bjorn: [] };
     turns.forEach((turn, t) => {
       if (turn.informant === null) return;
       for (let k = 0; k < PER_TURN; k++) {
@@ -60,11 +62,12 @@ async function bigProject(): Promise<{ project: Project; made: Made[] }> {
         const end = k === 0 && t % 10 === 1 ? turn.end + 20 : start + 15 + (k % 3) * 9;
         const code = CODES[(t * 7 + k * 5) % CODES.length];
         made.push({ doc, start, end, code, informant: turn.informant, turn: t });
-        lines.push(JSON.stringify({ id: `c${n++}`, doc, start, end, code, exact: text.slice(start, end), prefix: '', suffix: '', coder: k % 2 ? 'anna' : 'bjorn', at: '2026-01-01T00:00:00Z' }));
+        const coder = k % 2 ? 'anna' : 'bjorn';
+        lines[coder].push(JSON.stringify({ id: `c${n++}`, doc, start, end, code, exact: text.slice(start, end), prefix: '', suffix: '', coder, at: '2026-01-01T00:00:00Z' }));
       }
     });
     files[doc] = text;
-    files[`.qda/codings/anna/${doc}.jsonl`] = lines.join('\n') + '\n';
+    for (const coder of ['anna', 'bjorn']) files[`.qda/codings/${coder}/${doc}.jsonl`] = lines[coder].join('\n') + '\n';
   }
   const project = new Project(new MemoryFileSystem(files));
   await project.load();
@@ -95,12 +98,28 @@ describe('steps: long analyses stop when asked and count alike when not', () => 
     segments = drain(analysisSegmentsSteps(project)).value;
   });
 
-  it('stops the segments, the matrix, the co-occurrence and a query at the pause where the check says so', () => {
+  it('stops the segments, the matrix, the co-occurrence, a query, Compare Coders and the agreement at the pause where the check says so', () => {
     assert.equal(stopAt(analysisSegmentsSteps(project), 1), 1);
     assert.equal(stopAt(analysisSegmentsSteps(project), 2), 2);
     assert.equal(stopAt(buildMatrixSteps(project, segments, { rows: 'codes', count: 'words' }), 2), 2);
     assert.equal(stopAt(cooccurrenceSteps(segments), 3), 3);
     assert.equal(stopAt(evaluateQuerySteps(project, parseQuery('Første AND NOT Andre'), segments), 2), 2);
+    assert.equal(stopAt(compareCodersSteps(project, 'anna', 'bjorn', []), 2), 2);
+    assert.equal(stopAt(agreementOfProjectSteps(project, { coders: ['anna', 'bjorn'], unit: 'turn' }), 2), 2);
+  });
+
+  it('compares two coders and computes their agreement across pauses', () => {
+    const comparison = drain(compareCodersSteps(project, 'anna', 'bjorn', []));
+    assert.ok(comparison.pauses >= 1, `paused ${comparison.pauses} times`);
+    // Each informant turn has six codings, three by each coder, of six different codes: every
+    // coding is a place where the other coder did not code the same, except where two overlap.
+    assert.ok(comparison.value.items.length > 0);
+    assert.equal(comparison.value.codes.reduce((n, c) => n + c.count, 0), comparison.value.items.length);
+    const agreement = drain(agreementOfProjectSteps(project, { coders: ['anna', 'bjorn'], unit: 'turn' }));
+    assert.ok(agreement.pauses >= 1, `paused ${agreement.pauses} times`);
+    assert.deepEqual(agreement.value.codes.map((c) => c.code).sort(), [...CODES].sort());
+    // Per code, each coder's codings: half of the informant turns carry the code by anna, half by bjorn.
+    for (const row of agreement.value.codes) assert.equal(row.codings.anna + row.codings.bjorn, made.filter((m) => m.code === row.code).length, row.code);
   });
 
   it('gives, across its pauses, the segments and the matrix a turn-by-turn count gives', () => {
