@@ -65,26 +65,15 @@ export function* cooccurrenceSteps(segments: readonly AnalysisSegment[]): Steps<
       list.push(s);
     }
   });
-  // One transcript's sweeps at a time, pausing between transcripts every STEP codings (and
-  // inside one with more: a sweep goes on where it paused).
+  // One transcript's sweeps at a time, pausing between transcripts every STEP codings.
   let counted = 0;
   for (const list of byDoc.values()) {
-    // Text overlaps: [start, end) intervals; shared turns: [firstTurn, lastTurn + 1).
-    const inTurns = list.filter((x) => x.firstTurn >= 0);
-    for (const sweep of [
-      sweepPairs(list, (x) => x.start, (x) => x.end, codeOf, (x, y, times) => bump(overlapping, x, y, times)),
-      sweepPairs(inTurns, (x) => x.firstTurn, (x) => x.lastTurn + 1, codeOf, (x, y, times) => bump(sameTurn, x, y, times)),
-    ]) {
-      for (let from = 0; from < sweep.length; from += STEP) {
-        if (counted >= STEP) {
-          counted = 0;
-          yield;
-        }
-        const to = Math.min(sweep.length, from + STEP);
-        sweep.run(to);
-        counted += to - from;
-      }
+    if (counted >= STEP) {
+      counted = 0;
+      yield;
     }
+    sweepDoc(list, codeOf, overlapping, sameTurn, bump);
+    counted += list.length;
   }
   // Order codes once (500 names), then pairs by rank: collating 40,000 pairs' names was most of the time.
   const collator = new Intl.Collator();
@@ -106,14 +95,20 @@ export function* cooccurrenceSteps(segments: readonly AnalysisSegment[]): Steps<
   return { codes: order.map((i) => names[i]), pairs };
 }
 
+function sweepDoc(list: readonly AnalysisSegment[], codeOf: ReadonlyMap<AnalysisSegment, number>, overlapping: Map<number, number>, sameTurn: Map<number, number>, bump: (counts: Map<number, number>, x: number, y: number, times: number) => void): void {
+  // Text overlaps: [start, end) intervals; shared turns: [firstTurn, lastTurn + 1).
+  sweepPairs(list, (x) => x.start, (x) => x.end, codeOf, (x, y, times) => bump(overlapping, x, y, times));
+  const inTurns = list.filter((x) => x.firstTurn >= 0);
+  sweepPairs(inTurns, (x) => x.firstTurn, (x) => x.lastTurn + 1, codeOf, (x, y, times) => bump(sameTurn, x, y, times));
+}
+
 /**
- * A sweep that calls `meet(a, b, times)` for every pair of codes with `times` pairs of
- * intervals that overlap. Intervals are taken in start order; the ones still open sit in a
- * min-heap by end, and their codes are counted, so each interval meets the distinct open codes,
- * not every open interval (a long turn with thousands of codings stays linear in its codings
- * times the codes open). `run(to)` sweeps on up to the to-th interval (for pauses between).
+ * Calls `meet(a, b, times)` for every pair of codes with `times` pairs of intervals that
+ * overlap. Intervals are taken in start order; the ones still open sit in a min-heap by end, and
+ * their codes are counted, so each interval meets the distinct open codes, not every open interval
+ * (a long turn with thousands of codings stays linear in its codings times the codes open).
  */
-function sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (t: T) => number, codeOf: ReadonlyMap<T, number>, meet: (a: number, b: number, times: number) => void): { length: number; run: (to: number) => void } {
+function sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (t: T) => number, codeOf: ReadonlyMap<T, number>, meet: (a: number, b: number, times: number) => void): void {
   const sorted = [...items].sort((x, y) => startOf(x) - startOf(y));
   const heap: T[] = [];
   const openCodes = new Map<number, number>();
@@ -144,24 +139,18 @@ function sweepPairs<T>(items: readonly T[], startOf: (t: T) => number, endOf: (t
       i = p;
     }
   };
-  let next = 0;
-  const run = (to: number): void => {
-    for (let k = next; k < to; k++) {
-      const t = sorted[k];
-      while (heap.length && endOf(heap[0]) <= startOf(t)) {
-        const code = codeOf.get(pop())!;
-        const left = openCodes.get(code)! - 1;
-        if (left) openCodes.set(code, left);
-        else openCodes.delete(code);
-      }
-      const code = codeOf.get(t)!;
-      for (const [other, times] of openCodes) meet(other, code, times);
-      push(t);
-      openCodes.set(code, (openCodes.get(code) ?? 0) + 1);
+  for (const t of sorted) {
+    while (heap.length && endOf(heap[0]) <= startOf(t)) {
+      const code = codeOf.get(pop())!;
+      const left = openCodes.get(code)! - 1;
+      if (left) openCodes.set(code, left);
+      else openCodes.delete(code);
     }
-    next = to;
-  };
-  return { length: sorted.length, run };
+    const code = codeOf.get(t)!;
+    for (const [other, times] of openCodes) meet(other, code, times);
+    push(t);
+    openCodes.set(code, (openCodes.get(code) ?? 0) + 1);
+  }
 }
 
 /** A code × code table of overlapping codings (the upper triangle mirrored). */
