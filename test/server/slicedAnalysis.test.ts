@@ -79,7 +79,10 @@ async function computedAtOnce(root: string, chartParams: ChartParams, matrixPara
 
 describe('long analyses over stdio: keystrokes and cancellations are read while they run', function () {
   this.timeout(120_000);
-  const suite = serverSuite(bigProject);
+  // A server of its own per test: the server keeps its counts (analysis/recount.ts), so a second
+  // server-wide co-occurrence would be answered from them after one transcript is counted again,
+  // where each test wants the long computation a server's first request makes.
+  const suite = serverSuite(bigProject, { each: true });
   const DOC = 'transcripts/T005.md';
   const cooc: ChartParams = { chart: 'cooccurrence', rows: 'codes', cols: 'informants', count: 'codings', measure: 'overlapping', top: 30, theme: 'none' };
   const words: MatrixParams = { rows: 'codes', cols: 'role', count: 'words' };
@@ -87,7 +90,9 @@ describe('long analyses over stdio: keystrokes and cancellations are read while 
   /** A coded passage of DOC in an informant's turn: its line, and where its turn's words begin. */
   let passage: { line: number; bodyStart: number; coding: Placed };
 
-  before(async () => {
+  let version = 1;
+  beforeEach(async () => {
+    version = 1;
     text = await suite.editor.open(DOC);
     const li = new LineIndex(text);
     const codings = readFileSync(path.join(suite.root, `.qda/codings/anna/${DOC}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Placed);
@@ -104,7 +109,6 @@ describe('long analyses over stdio: keystrokes and cancellations are read while 
     assert.ok(passage, 'a coding in an informant turn');
   });
 
-  let version = 1;
   /** A keystroke at the start of the passage's turn, then a hover on the passage (now a few characters further on). */
   function keystrokeAndHover(typed: string): Promise<Hover | null> {
     void suite.editor.connection.sendNotification(DidChangeTextDocumentNotification.type, {
