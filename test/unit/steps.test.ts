@@ -8,9 +8,10 @@ import { strict as assert } from 'node:assert';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project } from '../../server/src/core/project/project';
-import { analysisSegmentsSteps, type AnalysisSegment } from '../../server/src/core/analysis/segments';
-import { buildMatrixSteps } from '../../server/src/core/analysis/matrix';
-import { cooccurrenceSteps } from '../../server/src/core/analysis/cooccur';
+import { analysisSegments, analysisSegmentsSteps, type AnalysisSegment } from '../../server/src/core/analysis/segments';
+import { buildMatrix, buildMatrixSteps } from '../../server/src/core/analysis/matrix';
+import { cooccurrence, cooccurrenceSteps } from '../../server/src/core/analysis/cooccur';
+import { analysisOf } from '../../server/src/core/analysis/recount';
 import { evaluateQuerySteps, parseQuery } from '../../server/src/core/analysis/query';
 import { compareCodersSteps } from '../../server/src/core/analysis/consensus';
 import { agreementOfProjectSteps } from '../../server/src/core/analysis/agreementProject';
@@ -171,6 +172,52 @@ describe('steps: long analyses stop when asked and count alike when not', () => 
     const want = segments.filter((s) => s.code === 'Alfa' && !delta.some((d) => overlaps(s, d)));
     assert.ok(want.length > 0 && want.length < segments.filter((s) => s.code === 'Alfa').length, 'the query both keeps and drops codings');
     assert.deepEqual(query.value, want);
+  });
+});
+
+describe('steps: the kept analysis (recount.ts) is brought up to date in steps', () => {
+  /** A keystroke in an open transcript: `typed` put inside the first coding of its informant turn `turn`. */
+  function type(project: Project, doc: string, turn: number, typed: string): void {
+    const before = project.textOf(doc)!;
+    const at = before.indexOf(`Tur ${turn} `) + 'Tur '.length;
+    project.editTranscript(doc, [{ start: at, end: at, text: typed }], before.slice(0, at) + typed + before.slice(at));
+  }
+  /** What the views ask, from the kept counts and from scratch. */
+  function both(project: Project, coder?: string): { kept: unknown[]; scratch: unknown[] } {
+    const analysis = analysisOf(project);
+    const of = analysisSegments(project, { coders: coder ? [coder] : undefined });
+    const options = { rows: 'codes', cols: 'role', count: 'words' } as const;
+    return {
+      kept: [analysis.segments({ coders: coder ? [coder] : undefined }), analysis.matrix({ coder, ...options }), analysis.cooccurrence(coder)],
+      scratch: [of, buildMatrix(project, of, options), cooccurrence(of)],
+    };
+  }
+
+  it('stops between transcripts, goes on from there, and stopped again after edits (one made during the pause) counts as from scratch', async () => {
+    const { project } = await bigProject();
+    const analysis = analysisOf(project);
+    const need = { matrix: { count: 'words' as const }, cooccurrence: {} };
+    // Each transcript has 3,600 segments (more than STEP): a pause between any two.
+    assert.equal(stopAt(analysis.ready(need), 1), 1);
+    const rest = drain(analysis.ready(need));
+    assert.ok(rest.pauses >= 1, `paused ${rest.pauses} times after the first stop`);
+    const first = both(project);
+    assert.deepEqual(first.kept, first.scratch);
+
+    for (let d = 0; d < DOCS; d++) project.openTranscript(`transcripts/T${d}.md`, project.textOf(`transcripts/T${d}.md`)!);
+    type(project, 'transcripts/T0.md', 1, 'ja ');
+    type(project, 'transcripts/T2.md', 5, 'nei og ');
+    // A new total (one coder's pairs) and the changed transcripts, stopped at the first pause.
+    assert.equal(stopAt(analysis.ready({ cooccurrence: { coder: 'anna' } }), 1), 1);
+    // An edit while it is stopped, then a refresh that ends because the project moved during its pause.
+    const moving = analysis.ready(need);
+    assert.equal(moving.next().done, false);
+    type(project, 'transcripts/T1.md', 3, 'altså ');
+    assert.equal(moving.next().done, true, 'ends at the pause when the project moved');
+    for (const coder of [undefined, 'anna']) {
+      const after = both(project, coder);
+      assert.deepEqual(after.kept, after.scratch, coder ?? 'every coder');
+    }
   });
 });
 
