@@ -10,6 +10,9 @@
 // them in slices of SLICE_MS with the event loop's turn between: a cancellation ends the
 // computation at the next pause, and a keystroke or a hover is handled meanwhile instead of
 // after it.
+// The views' counts are kept between requests (core/analysis/recount.ts): what runs in slices
+// for them is bringing those up to date (AnalysisCache.ready, pausing between transcripts);
+// the answer is then made from them at once, on the version they were brought to.
 //
 // A computation must still see one version of the project. It cannot keep a snapshot cheaply:
 // a keystroke in an open transcript shifts the live Coding objects and the speaker turns in
