@@ -214,7 +214,16 @@ describe('steps: the kept analysis (recount.ts) is brought up to date in steps',
     assert.equal(moving.next().done, false);
     type(project, 'transcripts/T1.md', 3, 'altså ');
     assert.equal(moving.next().done, true, 'ends at the pause when the project moved');
-    for (const coder of [undefined, 'anna']) {
+    // A total being made when the kept documents change under it (another request brought them
+    // up to date during its pause) is counted again, not made of parts of replaced documents.
+    analysis.segments(); // up to date: the next pause is inside the new total
+    const making = analysis.ready({ cooccurrence: { coder: 'bjorn' } });
+    assert.equal(making.next().done, false);
+    type(project, 'transcripts/T0.md', 9, 'mm ');
+    analysis.segments();
+    drain(making);
+    type(project, 'transcripts/T0.md', 11, 'å '); // T0 counted again: its part of every total is taken away
+    for (const coder of [undefined, 'anna', 'bjorn']) {
       const after = both(project, coder);
       assert.deepEqual(after.kept, after.scratch, coder ?? 'every coder');
     }
