@@ -30,6 +30,7 @@ codes.sort((a, b) => b.codings - a.codings);
 const big = codes[0].name;
 const namePos = (name) => cbL.positionAt(cb.indexOf(`**${name}**`) + 4);
 const cbUri = servers.after.uri('codebook.md');
+const themes = [...cb.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
 const memoRel = 'memos/bench-completion.md';
 const memo = readFileSync(join(root, memoRel), 'utf8');
 const trRel = 'transcripts/synt-00001.md';
@@ -46,6 +47,11 @@ const cases = [
   ['workspaceSymbol', 'workspace/symbol', () => ({ query: 'lær' })],
   ['references', 'textDocument/references', () => ({ textDocument: { uri: cbUri }, position: namePos(big), context: { includeDeclaration: true } })],
   ['documentPaint', 'qda/documentPaint', (s) => ({ uri: s.uri(trRel) })],
+  // The long analyses (issue 16 point 4: they run in slices in the server).
+  ['matrix', 'qda/matrix', () => ({ rows: 'codes', cols: 'informants', count: 'codings' })],
+  ['matrixWords', 'qda/matrix', () => ({ rows: 'themes', cols: 'informants', count: 'words' })],
+  ['cooccurrence', 'qda/chart', () => ({ chart: 'cooccurrence', rows: 'codes', cols: 'informants', count: 'codings', measure: 'overlapping', top: 30, theme: 'none' })],
+  ['query', 'qda/codedSegments', () => ({ query: `"${themes[0]}" AND NOT "${themes[1]}"` })],
 ];
 const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 const fmt = (x) => x.toFixed(x < 1 ? 3 : 2);
@@ -84,4 +90,21 @@ for (let i = 0; i < N * 2; i++) {
 }
 console.log(`keystroke shift  before p50 ${fmt(q(shift.before, 0.5))} p95 ${fmt(q(shift.before, 0.95))} | after p50 ${fmt(q(shift.after, 0.5))} p95 ${fmt(q(shift.after, 0.95))}  (n ${shift.before.length}/${shift.after.length})`);
 console.log(`keystroke→hover  before p50 ${fmt(q(rt.before, 0.5))} p95 ${fmt(q(rt.before, 0.95))} | after p50 ${fmt(q(rt.after, 0.5))} p95 ${fmt(q(rt.after, 0.95))}`);
+// A keystroke and a hover sent right behind a co-occurrence chart (the Charts view refreshing
+// while the analyst types on): how long the hover waits.
+const behind = { before: [], after: [] };
+for (let i = 0; i < Math.ceil(N / 4); i++) {
+  version++;
+  for (const k of i % 2 ? ['before', 'after'] : ['after', 'before']) {
+    const s = servers[k];
+    const insert = i % 2 === 0;
+    const chart = s.request('qda/chart', cases.find(([name]) => name === 'cooccurrence')[2](s));
+    const t0 = performance.now();
+    s.notify('textDocument/didChange', { textDocument: { uri: s.uri(trRel), version }, contentChanges: [insert ? { range: { start: at, end: at }, text: 'x' } : { range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' }] });
+    await s.request('textDocument/hover', { textDocument: { uri: s.uri(trRel) }, position: at });
+    behind[k].push(performance.now() - t0);
+    await chart;
+  }
+}
+console.log(`hover behind a co-occurrence  before p50 ${fmt(q(behind.before, 0.5))} p95 ${fmt(q(behind.before, 0.95))} | after p50 ${fmt(q(behind.after, 0.5))} p95 ${fmt(q(behind.after, 0.95))}`);
 await Promise.all(Object.values(servers).map((s) => s.shutdown()));

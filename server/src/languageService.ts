@@ -4,10 +4,14 @@
 // the features (features/, one file per domain) take the workspace and what they need of the
 // open documents (their versions for WorkspaceEdits, their texts, whether they are open).
 // Every request is checked for cancellation before it starts (server.ts); the ones that await
-// (exports, the import preview, Compare Coders) get the token and check it between the steps.
+// (exports, the import preview, Compare Coders) get the token and check it between the steps;
+// the long analyses (matrix, framework, charts, coded segments) run in slices and see it at every pause
+// (cancellation.ts, runSliced).
 import { CodeActionKind, type CancellationToken, type CodeAction, type CodeActionParams, type RenameFilesParams } from 'vscode-languageserver';
 import type { ServerWorkspace } from './workspace';
 import type { Operations } from './operationReply';
+import { runSliced } from './cancellation';
+import type { Steps } from './core/text/steps';
 import { completion, definition, hover, prepareRename, references, rename, workspaceSymbols } from './features/navigation';
 import { exportThemeReport, followRename, reviewAction, reviewState, reviewStatuses } from './features/review';
 import { codebookTree, codeSummaries, documentCodings, documentPaint, segments } from './features/codebookTree';
@@ -55,6 +59,8 @@ type NoParams = Record<string, never>;
 /** `ops`: the one way operations write the server's files and reply (operationReply.ts). */
 export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
   const v = ws.versionOf;
+  /** A computation that pauses, run in slices on one version of the project (cancellation.ts). */
+  const sliced = <T>(compute: () => Steps<T>, token: CancellationToken | undefined): Promise<T> => runSliced(compute, token, () => ws.project.version);
   return Object.freeze({
     // ---- LSP methods
     hover: (p: Parameters<typeof hover>[1]) => hover(ws, p),
@@ -112,12 +118,12 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
     exportQuotes: (p: Parameters<typeof exportQuotes>[1], token: CancellationToken) => exportQuotes(ws, p, token),
 
     // ---- analysis: framework matrix, Compare Coders
-    matrix: (p: Parameters<typeof matrix>[1]) => matrix(ws, p),
-    matrixCell: (p: Parameters<typeof matrixCell>[1]) => matrixCell(ws, p),
-    framework: (p: Parameters<typeof framework>[1]) => framework(ws, p),
+    matrix: (p: Parameters<typeof matrix>[1], token?: CancellationToken) => sliced(() => matrix(ws, p), token),
+    matrixCell: (p: Parameters<typeof matrixCell>[1], token?: CancellationToken) => sliced(() => matrixCell(ws, p), token),
+    framework: (p: Parameters<typeof framework>[1], token?: CancellationToken) => sliced(() => framework(ws, p), token),
     frameworkNote: (p: Parameters<typeof frameworkNote>[1]) => frameworkNote(ws, p, v),
-    codedSegments: (p: Parameters<typeof codedSegments>[1]) => codedSegments(ws, p),
-    chart: (p: Parameters<typeof chart>[1]) => chart(ws, p),
+    codedSegments: (p: Parameters<typeof codedSegments>[1], token?: CancellationToken) => sliced(() => codedSegments(ws, p), token),
+    chart: (p: Parameters<typeof chart>[1], token?: CancellationToken) => chart(ws, p, token),
     saveQuery: (p: Parameters<typeof saveQueryHandler>[1]) => saveQueryHandler(ws, p, v),
     analysisXlsx: (p: Parameters<typeof analysisXlsx>[1]) => analysisXlsx(ws, p),
     segmentsDocx: (p: Parameters<typeof segmentsDocxHandler>[1]) => segmentsDocxHandler(ws, p),

@@ -170,7 +170,11 @@ export class ServerWorkspace {
     this.ready = load;
   }
 
-  /** Requests see every event that arrived before them. */
+  /**
+   * Requests see every event that arrived before them. They wait for the queue once, at their
+   * start, and do not hold it: a long analysis lets later events run between its slices and
+   * starts over when they changed the project (cancellation.ts, runSliced).
+   */
   async settled(): Promise<void> {
     await this.ready;
     await this.queue;

@@ -8,6 +8,7 @@ import { segmentRows } from '../core/analysis/segmentTable';
 import { matrixXlsx, segmentsXlsx } from '../core/analysis/xlsxTables';
 import { selectCodedSegments } from './codedSegments';
 import { frameworkWorkbook } from './framework';
+import { runSteps } from '../core/text/steps';
 
 export async function analysisXlsx(ws: ServerWorkspace, p: AnalysisXlsxParams): Promise<AnalysisXlsxResult> {
   const project = ws.project;
@@ -18,7 +19,7 @@ export async function analysisXlsx(ws: ServerWorkspace, p: AnalysisXlsxParams): 
     const matrix = analysisOf(project).matrix({ coder: m.coder || undefined, rows: m.rows, cols: m.cols, count: m.count });
     return { data: Buffer.from(await matrixXlsx(matrix)).toString('base64') };
   }
-  const selected = selectCodedSegments(ws, p.segments);
+  const selected = runSteps(selectCodedSegments(ws, p.segments));
   if (typeof selected === 'string') return { error: selected };
   return { data: Buffer.from(await segmentsXlsx(project, segmentRows(project, selected))).toString('base64') };
 }

@@ -1,12 +1,18 @@
 // qda/chart: the Charts view's picture — the same ECharts SVG as `qda export chart-svg`, over the
 // same segments and matrix as qda/matrix — and, for the co-occurrence, the pairs for its table.
+// The kept counts it needs are brought up to date in slices first (cancellation.ts, runSliced),
+// so a cancellation or a keystroke is read meanwhile; the chart is then made from them at once.
+import type { CancellationToken } from 'vscode-languageserver';
 import type { ServerWorkspace } from '../workspace';
+import { runSliced } from '../cancellation';
 import * as l10n from '../core/text/l10n';
 import type { ChartParams, ChartResult } from '../protocol';
 import { analysisOf } from '../core/analysis/recount';
 import { barChartSvg, heatmapSvg } from '../chartRender';
 
-export async function chart(ws: ServerWorkspace, p: ChartParams): Promise<ChartResult> {
+export async function chart(ws: ServerWorkspace, p: ChartParams, token?: CancellationToken): Promise<ChartResult> {
+  const need = p.chart === 'cooccurrence' ? { cooccurrence: { coder: p.coder || undefined } } : { matrix: { coder: p.coder || undefined, count: p.count } };
+  await runSliced(() => analysisOf(ws.project).ready(need), token, () => ws.project.version);
   const project = ws.project;
   const attributes = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.keys(a)))].sort();
   const analysis = analysisOf(project);

@@ -5,13 +5,14 @@
 // and can undo.
 import * as l10n from '../core/text/l10n';
 import type { CancellationToken } from 'vscode-languageserver';
-import { throwIfCancelled } from '../cancellation';
+import { RESTARTS, runSliced, throwIfCancelled } from '../cancellation';
 import type { Operations } from '../operationReply';
 import type { ServerWorkspace } from '../workspace';
 import { DISAGREEMENTS_PAGE_MAX } from '../protocol';
 import type { AgreementSummaryResult, DisagreementInfo, DisagreementsParams, DisagreementsResult, DisagreementStepParams, DisagreementStepResult, EditResult, SettleDisagreementParams } from '../protocol';
-import { compareCoders, consensusLogPath, parseDecisionLog, positionOfKey, settleDisagreement, type Comparison, type Disagreement } from '../core/analysis/consensus';
-import { agreementOfProject } from '../core/analysis/agreementProject';
+import { compareCodersSteps, consensusLogPath, parseDecisionLog, positionOfKey, settleDisagreement, type Comparison, type Disagreement } from '../core/analysis/consensus';
+import { agreementOfProjectSteps } from '../core/analysis/agreementProject';
+import type { AgreementReport } from '../core/analysis/agreementUnits';
 import { markdownText } from '../core/text/markdownText';
 
 const DEFAULT_CONSENSUS = { nb: 'konsensus', en: 'consensus' } as const;
@@ -44,21 +45,24 @@ interface Kept {
 const KEPT_PAIRS = 4;
 const kept = new WeakMap<ServerWorkspace, Map<string, Kept>>();
 
-async function comparisonOf(ws: ServerWorkspace, a: string, b: string, openText: (uri: string) => string | undefined): Promise<Kept> {
+async function comparisonOf(ws: ServerWorkspace, a: string, b: string, openText: (uri: string) => string | undefined, token?: CancellationToken): Promise<Kept> {
   const log = (await logText(ws, a, b, openText)) ?? '';
   let pairs = kept.get(ws);
   if (!pairs) kept.set(ws, (pairs = new Map()));
   const pair = `${a}\u0000${b}`;
   const was = pairs.get(pair);
   // Read after the await: the version the comparison is computed from.
-  const version = ws.project.version;
+  let version = ws.project.version;
   if (was && was.version === version && was.log === log) {
     // Most recently used last, so that the first entry is the one to forget.
     pairs.delete(pair);
     pairs.set(pair, was);
     return was;
   }
-  const entry: Kept = { version, log, comparison: compareCoders(ws.project, a, b, parseDecisionLog(log)) };
+  // In slices (cancellation.ts); a start after a change computes on, and is kept for, the new version.
+  const decisions = parseDecisionLog(log);
+  const comparison = await runSliced(() => ((version = ws.project.version), compareCodersSteps(ws.project, a, b, decisions)), token, () => ws.project.version);
+  const entry: Kept = { version, log, comparison };
   pairs.delete(pair);
   pairs.set(pair, entry);
   while (pairs.size > KEPT_PAIRS) pairs.delete(pairs.keys().next().value!);
@@ -98,7 +102,7 @@ export async function disagreements(ws: ServerWorkspace, p: DisagreementsParams,
   const consensus = consensusOf(ws);
   const error = pairError(all, p.a, p.b);
   if (error) return { coders: all, consensus, total: 0, codes: [], offset: 0, items: [], settled: 0, error };
-  const { comparison } = await comparisonOf(ws, p.a, p.b, openText);
+  const { comparison } = await comparisonOf(ws, p.a, p.b, openText, token);
   throwIfCancelled(token);
   const { items, codes, settled } = comparison;
   // The page's bounds in the whole order: from the start, or within one code's share of it.
@@ -134,11 +138,18 @@ export async function disagreementStep(ws: ServerWorkspace, p: DisagreementStepP
 export async function agreementSummary(ws: ServerWorkspace, p: { a: string; b: string }, openText: (uri: string) => string | undefined, token?: CancellationToken): Promise<AgreementSummaryResult> {
   const error = pairError(coders(ws), p.a, p.b);
   if (error) return { percent: null, kappa: null, summaryMarkdown: '', error };
-  const entry = await comparisonOf(ws, p.a, p.b, openText);
-  if (entry.summary) return entry.summary;
-  throwIfCancelled(token);
+  let entry: Kept;
+  let report: AgreementReport;
+  // The comparison and the agreement of one version: when the project changed between the two
+  // (each runs in slices), both again — a few times, then the figures are shown as they came.
+  for (let attempt = 1; ; attempt++) {
+    entry = await comparisonOf(ws, p.a, p.b, openText, token);
+    if (entry.summary) return entry.summary;
+    throwIfCancelled(token);
+    report = await runSliced(() => agreementOfProjectSteps(ws.project, { coders: [p.a, p.b], unit: 'turn' }), token, () => ws.project.version);
+    if (entry.version === ws.project.version || attempt === RESTARTS) break;
+  }
   const { items, settled } = entry.comparison;
-  const report = agreementOfProject(ws.project, { coders: [p.a, p.b], unit: 'turn' });
   const rows = [...report.codes].sort((x, y) => (x.kappa ?? 2) - (y.kappa ?? 2) || (x.percent ?? 101) - (y.percent ?? 101) || x.code.localeCompare(y.code));
   const fmt = (x: number | null, d: number): string => (x === null ? '—' : x.toFixed(d));
   const summaryMarkdown = [

@@ -4,7 +4,7 @@
 // text) as a WorkspaceEdit: framework.md is a file the user reads, never the server's to write.
 import type { ServerWorkspace } from '../workspace';
 import type { FrameworkNoteParams, FrameworkNoteResult, FrameworkResult, MatrixParams } from '../protocol';
-import { analysisSegments } from '../core/analysis/segments';
+import { analysisSegments, analysisSegmentsSteps } from '../core/analysis/segments';
 import { buildMatrix, type Matrix } from '../core/analysis/matrix';
 import { frameworkCells, frameworkXlsx, type FrameworkCells } from '../core/analysis/framework';
 import { frameworkNotesOf } from '../core/checks/framework';
@@ -13,6 +13,7 @@ import { applyOffsetEdits } from '../core/ops/operations';
 import { LineIndex } from '../core/text/text';
 import { toWorkspaceEdit } from '../operationReply';
 import { matrix } from './matrix';
+import type { Steps } from '../core/text/steps';
 
 /** The matrix and its framework cells for the params (the same segments for both). */
 function frameworkOf(ws: ServerWorkspace, p: MatrixParams): { matrix: Matrix; cells: FrameworkCells } {
@@ -22,14 +23,15 @@ function frameworkOf(ws: ServerWorkspace, p: MatrixParams): { matrix: Matrix; ce
   return { matrix: m, cells: frameworkCells(project, m, segments, frameworkNotesOf(project)) };
 }
 
-export function framework(ws: ServerWorkspace, p: MatrixParams): FrameworkResult {
+/** Pauses (core/text/steps.ts): the server runs it in slices (cancellation.ts, runSliced). */
+export function* framework(ws: ServerWorkspace, p: MatrixParams): Steps<FrameworkResult> {
   const uri = ws.uriOf(ws.project.config.framework);
   // The counts as qda/matrix has them (its checks and messages too); the cells beside them.
-  const counts = matrix(ws, p);
+  const counts = yield* matrix(ws, p);
   if (counts.error) return { ...counts, cells: [], uri };
   // The cells are placed on the rows and columns qda/matrix gave (its counts not made twice).
   const project = ws.project;
-  const segments = analysisSegments(project, { coders: p.coder ? [p.coder] : undefined });
+  const segments = yield* analysisSegmentsSteps(project, { coders: p.coder ? [p.coder] : undefined });
   const m: Matrix = { by: p.cols, count: p.count, columns: counts.columns, rows: counts.rows };
   return { ...counts, cells: frameworkCells(project, m, segments, frameworkNotesOf(project)), uri };
 }

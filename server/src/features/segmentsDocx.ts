@@ -5,10 +5,11 @@ import type { AnalysisXlsxResult, SegmentsDocxParams } from '../protocol';
 import { segmentRows } from '../core/analysis/segmentTable';
 import { segmentsDocx } from '../core/analysis/segmentsDocx';
 import { selectCodedSegments } from './codedSegments';
+import { runSteps } from '../core/text/steps';
 
 export async function segmentsDocxHandler(ws: ServerWorkspace, p: SegmentsDocxParams): Promise<AnalysisXlsxResult> {
   const project = ws.project;
-  const selected = selectCodedSegments(ws, p.segments);
+  const selected = runSteps(selectCodedSegments(ws, p.segments));
   if (typeof selected === 'string') return { error: selected };
   return { data: Buffer.from(await segmentsDocx(project, segmentRows(project, selected), p.title)).toString('base64') };
 }

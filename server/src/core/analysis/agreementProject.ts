@@ -3,7 +3,8 @@
 // no place in the text to agree or disagree on.
 import type { Project } from '../project/project';
 import * as l10n from '../text/l10n';
-import { computeAgreement, type AgreementOptions, type AgreementReport, type AgreementUnit } from './agreementUnits';
+import { computeAgreementSteps, type AgreementCoding, type AgreementDocument, type AgreementOptions, type AgreementReport, type AgreementUnit } from './agreementUnits';
+import { runSteps, type Steps } from '../text/steps';
 
 export interface ProjectAgreementOptions {
   coders: readonly string[];
@@ -17,6 +18,17 @@ export interface ProjectAgreementOptions {
 export class AgreementInputError extends Error {}
 
 export function agreementOfProject(project: Project, options: ProjectAgreementOptions): AgreementReport {
+  return runSteps(agreementOfProjectSteps(project, options));
+}
+
+/** agreementOfProject, pausing as computeAgreement does (core/text/steps.ts). */
+export function* agreementOfProjectSteps(project: Project, options: ProjectAgreementOptions): Steps<AgreementReport> {
+  const { documents, codings, agreementOptions } = inputsOf(project, options);
+  return yield* computeAgreementSteps(documents, codings, agreementOptions);
+}
+
+/** The transcripts, the anchored codings and the options computeAgreement takes (a plain function: see inParts in core/text/steps.ts). */
+function inputsOf(project: Project, options: ProjectAgreementOptions): { documents: AgreementDocument[]; codings: AgreementCoding[]; agreementOptions: AgreementOptions } {
   const known = new Set<string>();
   for (const info of project.allCodings()) known.add(info.coding.coder);
   const missing = options.coders.filter((c) => !known.has(c));
@@ -48,11 +60,15 @@ export function agreementOfProject(project: Project, options: ProjectAgreementOp
     .allCodings()
     .filter((i) => i.anchored)
     .map((i) => ({ doc: i.coding.doc, start: i.coding.start, end: i.coding.end, coder: i.coding.coder, code: project.findCode(i.coding.code)?.name ?? i.coding.code }));
-  return computeAgreement(documents, codings, {
-    coders: options.coders,
-    unit: options.unit,
-    codes: codes ?? (domain ? domain.codes : undefined),
-    overlap: options.overlap,
-    domain,
-  });
+  return {
+    documents,
+    codings,
+    agreementOptions: {
+      coders: options.coders,
+      unit: options.unit,
+      codes: codes ?? (domain ? domain.codes : undefined),
+      overlap: options.overlap,
+      domain,
+    },
+  };
 }

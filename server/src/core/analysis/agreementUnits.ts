@@ -17,6 +17,7 @@ import type { OffsetRange } from '../model/model';
 import { firstTurnEndingAfter } from '../parse/transcript';
 import * as l10n from '../text/l10n';
 import { agreementFigures, HistogramBuilder, type AgreementFigures, type Rating, type RatingHistogram } from './agreement';
+import { runSteps, STEP, type Steps } from '../text/steps';
 
 export type AgreementUnit = 'char' | 'turn' | 'segment';
 
@@ -70,11 +71,41 @@ export interface AgreementReport {
 
 export const DEFAULT_SEGMENT_OVERLAP = 0.5;
 
-export function computeAgreement(
-  documents: readonly AgreementDocument[],
-  codings: readonly AgreementCoding[],
-  options: AgreementOptions,
-): AgreementReport {
+export function computeAgreement(documents: readonly AgreementDocument[], codings: readonly AgreementCoding[], options: AgreementOptions): AgreementReport {
+  return runSteps(computeAgreementSteps(documents, codings, options));
+}
+
+/** computeAgreement, pausing between codes every STEP codings (core/text/steps.ts). */
+export function* computeAgreementSteps(documents: readonly AgreementDocument[], codings: readonly AgreementCoding[], options: AgreementOptions): Steps<AgreementReport> {
+  const plan = planOf(documents, codings, options);
+  const codeRows: CodeAgreement[] = [];
+  const pooled = new HistogramBuilder(plan.coders.length);
+  // A code's codings are the work (the loops are in plain functions: see inParts in core/text/steps.ts).
+  let counted = 0;
+  for (const code of plan.codes) {
+    if (counted >= STEP) {
+      counted = 0;
+      yield;
+    }
+    counted += 1 + codeRow(plan, code, pooled, codeRows);
+  }
+  return reportOf(plan, pooled, codeRows, options);
+}
+
+interface Plan {
+  coders: string[];
+  overlap: number;
+  coderIndex: Map<string, number>;
+  compared: AgreementDocument[];
+  omitted: AgreementReport['omitted'];
+  byCode: Map<string, Map<string, AgreementCoding[]>>;
+  codes: string[];
+  totalUnits: number;
+  unit: AgreementUnit;
+}
+
+/** What is compared: the coders, the transcripts every one of them coded, and the codings by code and transcript. */
+function planOf(documents: readonly AgreementDocument[], codings: readonly AgreementCoding[], options: AgreementOptions): Plan {
   const coders = [...options.coders];
   if (coders.length < 2) throw new Error(l10n.t('agreement needs at least two coders'));
   if (coders.length > 30) throw new Error(l10n.t('agreement compares at most {0} coders', 30));
@@ -117,32 +148,39 @@ export function computeAgreement(
   // Units of a code nobody applied: every turn, or every character of the bodies.
   let totalUnits = 0;
   for (const d of compared) totalUnits += options.unit === 'turn' ? d.turns.length : Math.max(0, d.length - d.bodyStart);
+  return { coders, overlap, coderIndex, compared, omitted, byCode, codes, totalUnits, unit: options.unit };
+}
 
-  const codeRows: CodeAgreement[] = [];
-  const pooled = new HistogramBuilder(coders.length);
-  for (const code of codes) {
-    const docs = byCode.get(code) ?? new Map<string, AgreementCoding[]>();
-    const h = presenceHistogram(compared, docs, coderIndex, options.unit, overlap, totalUnits);
-    pooled.addAll(h);
-    const counts: Record<string, number> = Object.fromEntries(coders.map((c) => [c, 0]));
-    for (const list of docs.values()) for (const c of list) counts[c.coder]++;
-    const figures = agreementFigures(h);
-    if (!docs.size && !figures.note) figures.note = 'no coder applied this code';
-    codeRows.push({ code, ...figures, codings: counts });
+/** One code's row (added to `rows`, its histogram to `pooled`); returns how many codings it went through. */
+function codeRow(plan: Plan, code: string, pooled: HistogramBuilder, rows: CodeAgreement[]): number {
+  const docs = plan.byCode.get(code) ?? new Map<string, AgreementCoding[]>();
+  const h = presenceHistogram(plan.compared, docs, plan.coderIndex, plan.unit, plan.overlap, plan.totalUnits);
+  pooled.addAll(h);
+  const counts: Record<string, number> = Object.fromEntries(plan.coders.map((c) => [c, 0]));
+  let n = 0;
+  for (const list of docs.values()) {
+    n += list.length;
+    for (const c of list) counts[c.coder]++;
   }
+  const figures = agreementFigures(h);
+  if (!docs.size && !figures.note) figures.note = 'no coder applied this code';
+  rows.push({ code, ...figures, codings: counts });
+  return n;
+}
 
+function reportOf(plan: Plan, pooled: HistogramBuilder, codeRows: CodeAgreement[], options: AgreementOptions): AgreementReport {
   let overall: AgreementFigures;
   if (options.domain) {
     const domainCodes = new Set(options.domain.codes);
     const domainCodings: AgreementCoding[] = [];
-    for (const code of domainCodes) for (const list of byCode.get(code)?.values() ?? []) domainCodings.push(...list);
-    overall = agreementFigures(domainHistogram(compared, domainCodings, coderIndex, options.unit as 'char' | 'turn'));
+    for (const code of domainCodes) for (const list of plan.byCode.get(code)?.values() ?? []) domainCodings.push(...list);
+    overall = agreementFigures(domainHistogram(plan.compared, domainCodings, plan.coderIndex, options.unit as 'char' | 'turn'));
   } else {
     overall = agreementFigures(pooled.build());
   }
 
-  const report: AgreementReport = { unit: options.unit, coders, documents: compared.map((d) => d.path), omitted, overall, codes: codeRows };
-  if (options.unit === 'segment') report.overlap = overlap;
+  const report: AgreementReport = { unit: options.unit, coders: plan.coders, documents: plan.compared.map((d) => d.path), omitted: plan.omitted, overall, codes: codeRows };
+  if (options.unit === 'segment') report.overlap = plan.overlap;
   if (options.domain) report.domain = options.domain.name;
   return report;
 }

@@ -13,12 +13,13 @@
 // disagreements are settled (a drop leaves no coding behind to tell).
 import * as l10n from '../text/l10n';
 import type { Coding } from '../model/model';
-import type { Project } from '../project/project';
+import type { CodingInfo, Project } from '../project/project';
 import type { FileEdit, OperationResult } from '../model/edits';
 import { insertCodingEdit, newCodingId, parseCodingsFile, removeCodingEdits, type OffsetEdit } from '../parse/codings';
 import { makeQuoteSelector } from '../anchoring';
 import { codingsFileOf, coderOfCodingsFile } from '../parse/config';
 import { normalizeName } from '../text/text';
+import { runSteps, STEP, type Steps } from '../text/steps';
 
 export type ConsensusDecision = 'keepA' | 'keepB' | 'keepBoth' | 'drop';
 export const DECISIONS: readonly ConsensusDecision[] = ['keepA', 'keepB', 'keepBoth', 'drop'];
@@ -134,6 +135,11 @@ export function disagreementsOf(project: Project, a: string, b: string, log: rea
  * what the Compare Coders view pages through, and next/previous step through by position.
  */
 export function compareCoders(project: Project, a: string, b: string, log: readonly DecisionLine[], overlap = DEFAULT_CONSENSUS_OVERLAP): Comparison {
+  return runSteps(compareCodersSteps(project, a, b, log, overlap));
+}
+
+/** compareCoders, pausing every STEP codings (core/text/steps.ts). */
+export function* compareCodersSteps(project: Project, a: string, b: string, log: readonly DecisionLine[], overlap = DEFAULT_CONSENSUS_OVERLAP): Steps<Comparison> {
   // The log's decisions for this pair, by transcript and code: a place is settled when a
   // decision of its code overlaps it.
   const pair = [a, b].sort().join('+');
@@ -148,18 +154,22 @@ export function compareCoders(project: Project, a: string, b: string, log: reado
   // Each code's open places, filled transcript by transcript in path order; the codings of a
   // transcript come from the index already in order of place, so no sort of 50,000 codings
   // (the bench corpus) is needed, and each code's list ends up in the walk's order.
-  const docs = new Set<string>();
-  for (const info of project.allCodings()) docs.add(info.coding.doc);
-  const sortedDocs = [...docs].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const docsOf = (all: readonly CodingInfo[]): string[] => {
+    const docs = new Set<string>();
+    for (const info of all) docs.add(info.coding.doc);
+    return [...docs].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  };
+  const sortedDocs = docsOf(project.allCodings());
   // A spelling's code: its codebook name, looked up once per spelling (a few hundred names).
   // Spellings of one name (case, spacing) that the codebook does not know are one code, named
   // as the first of them met.
   const spellings = new Map<string, { norm: string; name: string }>();
   const byCode = new Map<string, { code: string; items: Disagreement[] }>();
   let settled = 0;
-  for (const doc of sortedDocs) {
+  // One transcript's places (a plain function: see inParts in core/text/steps.ts).
+  const compareDoc = (doc: string, ofDoc: readonly CodingInfo[]): void => {
     const here = new Map<string, Coding[]>();
-    for (const info of project.codingsOfDoc(doc)) {
+    for (const info of ofDoc) {
       const c = info.coding;
       if (!info.anchored || (c.coder !== a && c.coder !== b) || c.end <= c.start) continue;
       let spelling = spellings.get(c.code);
@@ -190,8 +200,23 @@ export function compareCoders(project: Project, a: string, b: string, log: reado
         else group.items.push(new Place(code, doc, start, end, fromA.map((c) => c.id), fromB.map((c) => c.id)));
       }
     }
+  };
+  // A pause between transcripts, every STEP codings (a transcript's codings are a few hundred).
+  let counted = 0;
+  for (const doc of sortedDocs) {
+    const ofDoc = project.codingsOfDoc(doc);
+    if (counted >= STEP) {
+      counted = 0;
+      yield;
+    }
+    compareDoc(doc, ofDoc);
+    counted += ofDoc.length;
   }
-  // The codes in the walk's order: by collation, then by code point, so that the order is total.
+  return walkOrder(byCode, settled);
+}
+
+/** The codes in the walk's order: by collation, then by code point, so that the order is total. */
+function walkOrder(byCode: ReadonlyMap<string, { code: string; items: Disagreement[] }>, settled: number): Comparison {
   const groups = [...byCode.values()].filter((g) => g.items.length > 0);
   groups.sort((x, y) => x.code.localeCompare(y.code) || (x.code < y.code ? -1 : x.code > y.code ? 1 : 0));
   const items: Disagreement[] = [];

@@ -7,6 +7,7 @@ import { compareCodes } from '../ops/informants';
 import { countWords, normalizeName } from '../text/text';
 import { csvDocument } from '../text/csv';
 import type { Project } from '../project/project';
+import { inParts, runSteps, type Steps } from '../text/steps';
 import { segmentText, type AnalysisSegment } from './segments';
 
 export type MatrixRows = 'themes' | 'groups' | 'codes';
@@ -80,9 +81,24 @@ function bump(t: MatrixTally, code: string, informant: string, n: number, inform
   if (informants) t.informants.set(informant, (t.informants.get(informant) ?? 0) + 1);
 }
 
+/** The matrix of any list of segments (a query's, a filter's), counted from scratch. */
 export function buildMatrix(project: Project, segments: readonly AnalysisSegment[], options: { rows?: MatrixRows; cols?: string; count?: MatrixCount } = {}): Matrix {
-  const codings = tallySegments(project, segments, 'codings');
-  return matrixOf(project, codings, options.count === 'words' ? tallySegments(project, segments, 'words') : codings, options);
+  return runSteps(buildMatrixSteps(project, segments, options));
+}
+
+/**
+ * buildMatrix, pausing every STEP segments while it tallies them (core/text/steps.ts). The
+ * matrix made from the tallies (codes × columns) is one piece.
+ */
+export function* buildMatrixSteps(project: Project, segments: readonly AnalysisSegment[], options: { rows?: MatrixRows; cols?: string; count?: MatrixCount } = {}): Steps<Matrix> {
+  const codings = emptyTally();
+  yield* inParts(segments.length, (from, to) => void tallySegments(project, segments.slice(from, to), 'codings', codings));
+  let counted = codings;
+  if (options.count === 'words') {
+    counted = emptyTally();
+    yield* inParts(segments.length, (from, to) => void tallySegments(project, segments.slice(from, to), 'words', counted));
+  }
+  return matrixOf(project, codings, counted, options);
 }
 
 /**

@@ -23,6 +23,7 @@ import type { Project } from '../project/project';
 import { codebookNames, docSegments, segmentTest, type AnalysisSegment, type SegmentFilter } from './segments';
 import { addTally, emptyTally, matrixOf, tallySegments, type Matrix, type MatrixCount, type MatrixRows, type MatrixTally } from './matrix';
 import { addPairs, CodeNumbers, cooccurrenceOf, countPairs, type Cooccurrence, type PairCounts } from './cooccur';
+import { runSteps, STEP, type Steps } from '../text/steps';
 
 interface Doc {
   version: string;
@@ -72,6 +73,10 @@ export class AnalysisCache {
   private readonly docs = new Map<string, Doc>();
   /** The documents' paths in segment order. */
   private order: string[] = [];
+  /** A document was added or removed since `order` was made (also by a refresh stopped before its end). */
+  private reorder = false;
+  /** Bumped whenever a document is counted again, added or removed (a total being made checks it). */
+  private changes = 0;
   private readonly totals = new Map<string, Total>();
   private readonly numbers = new CodeNumbers();
   /** Codebook spellings by a coding's spelling, for the codebook they were looked up in. */
@@ -120,54 +125,79 @@ export class AnalysisCache {
 
   /** A kept answer of this project version, or a new one (after bringing the documents up to date). */
   private answer<T>(key: string, make: () => T): T {
-    this.sync();
+    runSteps(this.refresh());
     if (this.answers.has(key)) return this.answers.get(key) as T;
     const value = make();
     this.answers.set(key, value);
     return value;
   }
 
-  private sync(): void {
+  /**
+   * Brings the kept documents up to date with the project, pausing between documents once STEP
+   * segments were made (core/text/steps.ts): the language server runs it in slices
+   * (cancellation.ts) before it asks for an answer, which is then made from the totals at once.
+   * Stopped at a pause, what was done stays consistent — each document counted again has its old
+   * part taken away and its new one added before the pause — and the next refresh goes on from
+   * there (the documents already current are skipped by their version).
+   */
+  *refresh(): Steps<void> {
     const project = this.project;
     const version = project.version;
     if (version === this.version) return;
     this.answers.clear();
     if (this.names?.codebook !== project.codebook) this.names = { codebook: project.codebook, nameOf: codebookNames(project) };
     const seen = new Set<string>();
-    let moved = false;
-    const wordsCounted = [...this.totals.keys()].some((key) => key.startsWith('words'));
-    for (const path of project.transcripts.keys()) {
+    let made = 0;
+    for (const path of [...project.transcripts.keys()]) {
+      if (made >= STEP) {
+        made = 0;
+        yield;
+        // The project changed during the pause: this pass ends here, unfinished (this.version
+        // stays behind), and the next refresh goes on on the new version. runSliced starts over.
+        if (project.version !== version) return;
+      }
       seen.add(path);
       const docVersion = project.docVersion(path);
       const kept = this.docs.get(path);
       const transcript = project.transcriptOf(path);
       if (kept?.version === docVersion && kept.transcript === transcript) continue;
       const segments = docSegments(project, path, this.names.nameOf);
+      made += segments.length;
       const text = project.textOf(path);
-      if (kept && sameSegments(kept.segments, segments) && (text === kept.text || !wordsCounted)) {
+      if (kept && sameSegments(kept.segments, segments) && (text === kept.text || !this.wordsCounted())) {
         // The index was rebuilt (a note, the codebook, qda.yaml changed) or the text changed
         // away from every coding, but this document counts as before: every part is a function
         // of its segments, and the words coded one of its text too.
         kept.version = docVersion;
         kept.transcript = transcript;
         kept.text = text;
+        this.changes++;
         continue;
       }
       if (kept) this.apply(kept, -1);
-      else moved = true;
+      else this.reorder = true;
       const doc: Doc = { version: docVersion, transcript, text, segments, parts: new Map() };
       for (const [key, total] of this.totals) doc.parts.set(key, total.part(doc));
       this.apply(doc, 1);
       this.docs.set(path, doc);
+      this.changes++;
     }
     for (const [path, doc] of this.docs) {
       if (seen.has(path)) continue;
       this.apply(doc, -1);
       this.docs.delete(path);
-      moved = true;
+      this.changes++;
+      this.reorder = true;
     }
-    if (moved) this.order = [...this.docs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (this.reorder) this.order = [...this.docs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.reorder = false;
     this.version = version;
+  }
+
+  /** Whether a words total is kept (then a document's text matters, not only its segments). */
+  private wordsCounted(): boolean {
+    for (const key of this.totals.keys()) if (key.startsWith('words')) return true;
+    return false;
   }
 
   /** Adds a document's parts to the totals, or takes them away. */
@@ -177,17 +207,54 @@ export class AnalysisCache {
 
   /** A total, made from every document's part the first time it is asked for. */
   private total(key: string, make: () => Total): Total {
-    let total = this.totals.get(key);
-    if (!total) {
-      total = make();
-      for (const doc of this.docs.values()) {
-        const part = total.part(doc);
-        doc.parts.set(key, part);
-        total.apply(part, 1);
+    return runSteps(this.totalSteps(key, make));
+  }
+
+  /**
+   * total, pausing between documents once STEP segments were counted. The parts are kept and
+   * the total is put in use only at the end, and only if no document changed meanwhile (else
+   * it is counted again), so a total stopped halfway leaves nothing behind.
+   */
+  private *totalSteps(key: string, make: () => Total): Steps<Total> {
+    const kept = this.totals.get(key);
+    if (kept) return kept;
+    const changes = this.changes;
+    const total = make();
+    const parts = new Map<Doc, unknown>();
+    let counted = 0;
+    for (const doc of [...this.docs.values()]) {
+      if (counted >= STEP) {
+        counted = 0;
+        yield;
+        if (this.changes !== changes || this.totals.has(key)) return yield* this.totalSteps(key, make);
       }
-      this.totals.set(key, total);
+      parts.set(doc, total.part(doc));
+      counted += doc.segments.length;
     }
+    for (const [doc, part] of parts) {
+      doc.parts.set(key, part);
+      total.apply(part, 1);
+    }
+    this.totals.set(key, total);
     return total;
+  }
+
+  /**
+   * Brings what an answer needs up to date, pausing now and then (core/text/steps.ts): the
+   * documents, and the totals the matrix or the co-occurrence asked for are made of. The
+   * language server runs it in slices (cancellation.ts, runSliced) and then asks for the answer,
+   * which is made at once from the totals. Ended early because the project changed during a
+   * pause, it leaves the rest to the next call (runSliced starts over).
+   */
+  *ready(need: { matrix?: MatrixOptions; cooccurrence?: { coder?: string } } = {}): Steps<void> {
+    yield* this.refresh();
+    if (this.version !== this.project.version) return;
+    if (need.matrix) {
+      const { coder, count } = need.matrix;
+      yield* this.totalSteps(...this.tallyTotal(coder, 'codings'));
+      if (count === 'words') yield* this.totalSteps(...this.tallyTotal(coder, 'words'));
+    }
+    if (need.cooccurrence) yield* this.totalSteps(...this.pairsTotal(need.cooccurrence.coder));
   }
 
   private ofCoder(doc: Doc, coder: string | undefined): readonly AnalysisSegment[] {
@@ -196,20 +263,33 @@ export class AnalysisCache {
 
   /** The matrix tally of one coder's segments (or every coder's), of codings or of words. */
   private tally(coder: string | undefined, measure: 'codings' | 'words'): MatrixTally {
-    return this.total(`${measure}\u0000${coder ?? ''}`, () => {
-      const value = emptyTally();
-      return {
-        value,
-        part: (doc) => tallySegments(this.project, this.ofCoder(doc, coder), measure),
-        apply: (part, sign) => addTally(value, part as MatrixTally, sign),
-      };
-    }).value as MatrixTally;
+    return this.total(...this.tallyTotal(coder, measure)).value as MatrixTally;
+  }
+
+  /** The key and the maker of a matrix tally's total. */
+  private tallyTotal(coder: string | undefined, measure: 'codings' | 'words'): [string, () => Total] {
+    return [
+      `${measure}\u0000${coder ?? ''}`,
+      () => {
+        const value = emptyTally();
+        return {
+          value,
+          part: (doc) => tallySegments(this.project, this.ofCoder(doc, coder), measure),
+          apply: (part, sign) => addTally(value, part as MatrixTally, sign),
+        };
+      },
+    ];
   }
 
   /** The pair counts of one coder's segments (or every coder's), with each document's first spellings. */
   private pairs(coder: string | undefined): { key: string; counts: PairCounts } {
-    const key = `pairs\u0000${coder ?? ''}`;
-    const total = this.total(key, () => {
+    const [key, make] = this.pairsTotal(coder);
+    return { key, counts: this.total(key, make).value as PairCounts };
+  }
+
+  /** The key and the maker of a pair counts' total. */
+  private pairsTotal(coder: string | undefined): [string, () => Total] {
+    return [`pairs\u0000${coder ?? ''}`, () => {
       const value: PairCounts = { overlapping: new Map(), sameTurn: new Map() };
       return {
         value,
@@ -226,8 +306,7 @@ export class AnalysisCache {
         },
         apply: (part, sign) => addPairs(value, part as PairPart, sign),
       };
-    });
-    return { key, counts: total.value as PairCounts };
+    }];
   }
 }
 

@@ -6,6 +6,7 @@ import type { Coding, Transcript } from '../model/model';
 import { firstTurnEndingAfter } from '../parse/transcript';
 import { normalizeName } from '../text/text';
 import type { Project } from '../project/project';
+import { inParts, runSteps, type Steps } from '../text/steps';
 
 export interface AnalysisSegment {
   id: string;
@@ -87,17 +88,26 @@ export function compareSegments(a: AnalysisSegment, b: AnalysisSegment): number 
  * (recount.ts), which keeps each document's segments and gives the same list.
  */
 export function analysisSegments(project: Project, filter: SegmentFilter = {}): AnalysisSegment[] {
+  return runSteps(analysisSegmentsSteps(project, filter));
+}
+
+/** analysisSegments, pausing every STEP codings (core/text/steps.ts; the sort at the end is one piece). */
+export function* analysisSegmentsSteps(project: Project, filter: SegmentFilter = {}): Steps<AnalysisSegment[]> {
   const test = segmentTest(project, filter);
   const nameOf = codebookNames(project);
   const out: AnalysisSegment[] = [];
-  for (const info of project.allCodings()) {
-    const c = info.coding;
-    if (!info.anchored || c.end <= c.start) continue;
-    const transcript = project.transcripts.get(c.doc);
-    if (!transcript) continue;
-    const s = segmentOf(c, transcript, nameOf(c.code));
-    if (!test || test(s)) out.push(s);
-  }
+  const all = project.allCodings();
+  yield* inParts(all.length, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const info = all[i];
+      const c = info.coding;
+      if (!info.anchored || c.end <= c.start) continue;
+      const transcript = project.transcripts.get(c.doc);
+      if (!transcript) continue;
+      const s = segmentOf(c, transcript, nameOf(c.code));
+      if (!test || test(s)) out.push(s);
+    }
+  });
   return out.sort(compareSegments);
 }
 
