@@ -51,7 +51,12 @@ describe('F2 and explorer renames through the server’s writer (issue 16.3)', f
       return now.filter((c) => c.code === newName).length === count && !now.some((c) => c.code === code) ? true : undefined;
     });
     assert.ok(!readCodings().some((c) => c.code === `${code} (forkastet)`), 'the dropped rename wrote nothing');
-    const renamed = await waitFor('the renamed code in the tree', () => findCodeNode(api.codebookTree, newName));
+    // The tree hears of the codebook's new name and of the codings written after the commit as
+    // two changes; it settles on the renamed code with every coding it had.
+    const renamed = await waitFor('the renamed code in the tree with its codings', async () => {
+      const n = await findCodeNode(api.codebookTree, newName);
+      return n && shownCount(n) === count ? n : undefined;
+    });
     assert.equal(shownCount(renamed), count, 'the tree counts unchanged');
     await waitForAllSaved();
     assert.ok(fs.readFileSync(codebookPath, 'utf8').includes(`**${newName}**`));
