@@ -234,6 +234,19 @@ await server.initialize();
 const N = opts.iterations;
 
 /** The server's own timings of `event` written to stderr since offset `from`; waits for `count` of them. */
+/**
+ * The i-th of alternating coding changes in an open codings file, as a coding operation's edit:
+ * line k taken out (even i), then put back (odd i). Sent as didChange with version `version`;
+ * resolves once the server says the index changed, and 200 ms later — when a view asks again.
+ */
+async function toggleCodingsLine(server, uri, lines, k, i, version) {
+  const change = i % 2 === 0 ? { range: { start: { line: k, character: 0 }, end: { line: k + 1, character: 0 } }, text: '' } : { range: { start: { line: k, character: 0 }, end: { line: k, character: 0 } }, text: lines[k] + '\n' };
+  const changed = server.next('qda/indexChanged', (p) => p.uris.includes(uri), 30000);
+  server.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+  await changed;
+  await sleep(200);
+}
+
 async function serverTimings(event, from, count, server = session) {
   const read = () => server.stderr.slice(from).split('\n').filter((l) => l.startsWith(`qda-timing ${event} `)).map((l) => Number(l.split(' ')[2]));
   // stderr and stdout are separate pipes: the last lines may arrive after the last reply.
@@ -299,13 +312,8 @@ log('  Compare Coders');
   const sizes = [];
   let reply;
   for (let i = 0; i < N + 2; i++) {
-    // Remove line k, then put it back: a change of one whole line, as a coding operation's edit.
-    const change = i % 2 === 0 ? { range: { start: { line: k, character: 0 }, end: { line: k + 1, character: 0 } }, text: '' } : { range: { start: { line: k, character: 0 }, end: { line: k, character: 0 } }, text: lines[k] + '\n' };
-    const changed = server.next('qda/indexChanged', (p) => p.uris.includes(uri), 30000);
-    server.notify('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [change] });
     // As the view: it asks again 200 ms after the index changed (client/src/compareView.ts).
-    await changed;
-    await sleep(200);
+    await toggleCodingsLine(server, uri, lines, k, i, ++version);
     const t0 = performance.now();
     reply = await server.request('qda/disagreements', params);
     const ms = performance.now() - t0;
@@ -572,11 +580,7 @@ await server.shutdown();
   const after = [];
   const cooccurAfter = [];
   for (let i = 0; i < N + 2; i++) {
-    const change = i % 2 === 0 ? { range: { start: { line: k, character: 0 }, end: { line: k + 1, character: 0 } }, text: '' } : { range: { start: { line: k, character: 0 }, end: { line: k, character: 0 } }, text: lines[k] + '\n' };
-    const changed = server.next('qda/indexChanged', (p) => p.uris.includes(uri), 30000);
-    server.notify('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [change] });
-    await changed;
-    await sleep(200);
+    await toggleCodingsLine(server, uri, lines, k, i, ++version);
     const [ms, reply] = await ask();
     const total = (r) => r.rows.reduce((n, row) => n + (row.kind === 'code' ? row.total : 0), 0);
     if (total(reply) !== total(first) - (i % 2 === 0 ? 1 : 0)) throw new Error('qda/matrix did not count the coding change');
