@@ -1,15 +1,13 @@
 // `qda cooccur [--coder NAME] [--informant CODE] [--attribute NAME=VALUE] [--json] [folder]`:
 // pairs of codes whose codings overlap in the text or share a speaker turn.
 import { cooccurrence } from '../core/analysis/cooccur';
-import { analysisOf } from '../core/analysis/recount';
-import { coderOnly, selectSegments, timed } from './analysis';
+import { selectSegments, timed } from './analysis';
 import { loadProject, parseArgs, type CliIo } from './io';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, ['json']);
   const project = await loadProject(parsed.positional[0], io);
-  const byCoder = coderOnly(parsed);
-  const result = timed(io, 'cooccur', project, () => (byCoder ? analysisOf(project).cooccurrence(byCoder.coder) : cooccurrence(selectSegments(project, parsed, parsed.flags.get('query')?.at(-1)))));
+  const result = timed(io, 'cooccur', project, () => cooccurrence(selectSegments(project, parsed, parsed.flags.get('query')?.at(-1))));
   if (parsed.flags.has('json')) {
     io.stdout(JSON.stringify(result, null, 2) + '\n');
     return 0;

@@ -2,9 +2,8 @@
 // [--query EXPR] [--coder NAME] … [--json] [folder]`: code-by-case counts.
 import { buildMatrix, type Matrix, type MatrixCount, type MatrixRows } from '../core/analysis/matrix';
 import type { Project } from '../core/project/project';
-import { analysisOf } from '../core/analysis/recount';
 import type { AnalysisSegment } from '../core/analysis/segments';
-import { coderOnly, selectSegments, timed } from './analysis';
+import { selectSegments, timed } from './analysis';
 import { CliError, loadProject, parseArgs, type CliIo, type ParsedArgs } from './io';
 
 export async function matrixFromArgs(parsed: ParsedArgs, folder: string | undefined, io: CliIo): Promise<{ project: Project; matrix: Matrix; segments: () => AnalysisSegment[] }> {
@@ -20,10 +19,9 @@ export async function matrixFromArgs(parsed: ParsedArgs, folder: string | undefi
   }
   // One coder or all, no other filter: the kept analysis answers (the counts the views show);
   // the segments are asked for only by the framework mode, which needs each cell's first one.
-  const byCoder = coderOnly(parsed);
   let selected: AnalysisSegment[] | undefined;
-  const segments = (): AnalysisSegment[] => (selected ??= byCoder ? analysisOf(project).segments({ coders: byCoder.coder ? [byCoder.coder] : undefined }) : selectSegments(project, parsed, parsed.flags.get('query')?.at(-1)));
-  const matrix = timed(io, 'matrix', project, () => (byCoder ? analysisOf(project).matrix({ coder: byCoder.coder, rows, cols, count }) : buildMatrix(project, segments(), { rows, cols, count })));
+  const segments = (): AnalysisSegment[] => (selected ??= selectSegments(project, parsed, parsed.flags.get('query')?.at(-1)));
+  const matrix = timed(io, 'matrix', project, () => buildMatrix(project, segments(), { rows, cols, count }));
   return { project, matrix, segments };
 }
 
