@@ -39,8 +39,13 @@ import { DiagnosticsPublisher } from './features/diagnostics';
 import { reviewFileChanged } from './features/review';
 import { renameFileOptions } from './features/fileRenames';
 import * as protocol from './protocol';
+import { renderChartsInWorker } from './chartRender';
+import * as path from 'node:path';
 
 const connection = createConnection(ProposedFeatures.all);
+// Charts are drawn in a worker thread beside this file's bundle (dist/chart-library.js), so that
+// drawing one does not hold up keystrokes and hovers (chartRender.ts).
+renderChartsInWorker(path.join(__dirname, 'chart-library.js'));
 let ws: ServerWorkspace | undefined;
 let service: LanguageService | undefined;
 let diagnostics: DiagnosticsPublisher | undefined;

@@ -16,7 +16,8 @@ import { cooccurrence } from '../../server/src/core/analysis/cooccur';
 import { heatmapGrid, ticks } from '../../server/src/core/analysis/charts';
 import { escapeXml } from '../../server/src/core/analysis/chartSvg';
 import { parseRefiXml, kids, attr, textOf, type XNode } from '../../server/src/core/refi/xmlRead';
-import { barChartSvg, heatmapSvg } from '../../server/src/chartRender';
+import { barChartSvg, chartWorkerRunning, heatmapSvg, renderChartsInWorker } from '../../server/src/chartRender';
+import { NodeFileSystem } from '../../server/src/nodeFs';
 import { cli } from './cliOutput';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
@@ -242,6 +243,31 @@ describe('charts: SVG drawn in core', () => {
     const root = readSvg(svg);
     assert.ok(tipped(root).length > 0, 'bars drawn');
     assert.ok(all(root, 'text').some((t) => textOf(t) === 'rådgiver'), 'a bar per role');
+  });
+
+  it('the language server draws in a worker thread (dist/chart-library.js) the same pictures as in its own thread, and draws in its own when the worker cannot start', async () => {
+    const project = new Project(new NodeFileSystem(DEMO));
+    await project.load();
+    const segments = analysisSegments(project);
+    const matrix = buildMatrix(project, segments, { rows: 'themes', cols: 'role' });
+    const c = cooccurrence(segments);
+    const draw = (): Promise<string[]> => Promise.all([barChartSvg(matrix, { title: 'Temaer' }), heatmapSvg(c, { top: 12, theme: 'dark' })]);
+    const here = await draw();
+    assert.ok(tipped(readSvg(here[0])).length > 0 && tipped(readSvg(here[1])).length > 0, 'bars and cells drawn in this thread');
+    try {
+      renderChartsInWorker(path.resolve(__dirname, '../../../dist/chart-library.js'));
+      // Two charts at once, twice: the replies are matched to their requests.
+      assert.deepEqual(await draw(), here, 'the worker draws the same SVG');
+      assert.ok(chartWorkerRunning(), 'drawn by the worker');
+      assert.deepEqual(await draw(), here, 'and again, by the same worker');
+      assert.ok(chartWorkerRunning());
+      renderChartsInWorker(path.join(os.tmpdir(), 'no-such-chart-library.js'));
+      assert.ok(!chartWorkerRunning(), 'the old worker stopped');
+      assert.deepEqual(await draw(), here, 'a worker that cannot start: drawn in this thread');
+      assert.ok(!chartWorkerRunning());
+    } finally {
+      renderChartsInWorker(undefined);
+    }
   });
 
   it('the legend of many series wraps above the bars, never over them (codes per informant on the demo)', async () => {
