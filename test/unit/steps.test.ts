@@ -18,6 +18,7 @@ import { agreementOfProjectSteps } from '../../server/src/core/analysis/agreemen
 import { runSteps, STEP, Stopped, type Steps } from '../../server/src/core/text/steps';
 import { countWords } from '../../server/src/core/text/text';
 import { RESTARTS, runSliced } from '../../server/src/cancellation';
+import { projectDiagnostics, projectDiagnosticsSteps } from '../../server/src/core/checks/diagnostics';
 
 const CODES = ['Alfa', 'Beta', 'Gamma', 'Delta', 'Epsilon', 'Zeta'];
 const CODEBOOK = `# Kodebok\n\n## Første\n\n- **Alfa**\n- **Beta**\n- **Gamma**\n\n## Andre\n\n- **Delta**\n- **Epsilon**\n- **Zeta**\n`;
@@ -172,6 +173,28 @@ describe('steps: long analyses stop when asked and count alike when not', () => 
     const want = segments.filter((s) => s.code === 'Alfa' && !delta.some((d) => overlaps(s, d)));
     assert.ok(want.length > 0 && want.length < segments.filter((s) => s.code === 'Alfa').length, 'the query both keeps and drops codings');
     assert.deepEqual(query.value, want);
+  });
+  it('gathers, across its pauses, the diagnostics gathered in one piece: unknown codes, orphans and links, in every codings file', async () => {
+    // A fresh project of the same files, with findings: a coding of an unknown code in one
+    // transcript's file, one whose text is gone in another's, an unresolved link in a memo.
+    const files: Record<string, string> = { 'memos/m.md': '# Memo\n\nSee [[Alfa]] and [[Nowhere]].\n' };
+    for (const path of ['anna', 'bjorn'].flatMap((coder) => [0, 1, 2].map((d) => `.qda/codings/${coder}/transcripts/T${d}.md.jsonl`))) {
+      const lines = project.textOf(path)!.split('\n');
+      if (path.includes('/T0.md')) lines[5] = lines[5].replace(/"code":"\w+"/, '"code":"Ukjent"');
+      if (path.includes('/T2.md')) lines[7] = lines[7].replace(/"exact":"[^"]*"/, '"exact":"ikke i teksten"');
+      files[path] = lines.join('\n');
+    }
+    for (const path of ['qda.yaml', 'codebook.md', 'transcripts/T0.md', 'transcripts/T1.md', 'transcripts/T2.md']) files[path] = project.textOf(path)!;
+    const withFindings = new Project(new MemoryFileSystem(files));
+    await withFindings.load();
+    const sliced = drain(projectDiagnosticsSteps(withFindings));
+    assert.ok(sliced.pauses >= 4, `paused ${sliced.pauses} times (between codings files and between the checks)`);
+    const codes = [...sliced.value.values()].flat().map((d) => d.code).sort();
+    assert.ok(codes.includes('qda.unknownCode') && codes.includes('qda.orphanCoding') && codes.includes('qda.unresolvedLink'), codes.join(', '));
+    // Gathered again from scratch (a fresh project: the first gathering is kept per version).
+    const again = new Project(new MemoryFileSystem(files));
+    await again.load();
+    assert.deepEqual([...sliced.value].sort(), [...projectDiagnostics(again)].sort());
   });
 });
 
