@@ -305,15 +305,45 @@ export class ServerWorkspace {
   didChangeWatchedFiles(p: DidChangeWatchedFilesParams): void {
     for (const change of p.changes) {
       if (this.openDocuments.has(change.uri)) continue; // the editor's text wins while it is open
-      this.inOrder(async () => {
-        if (change.type === FileChangeType.Deleted) await this.updateText(change.uri, undefined);
-        else await this.updateFromDisk(change.uri);
-        // A transcript changed outside the editor: its codings were re-anchored; keep the
-        // codings files in step with it.
-        const path = this.pathOf(change.uri);
-        if (path && this.project.roleOf(path) === 'transcript') await this.writeFileEdits(this.project.reanchoredCodingEdits(path));
-      });
+      this.inOrder(() => this.changedOnDisk(change.uri, change.type === FileChangeType.Deleted ? undefined : 'read'));
     }
+  }
+
+  /** A file changed on disk (undefined: deleted): into the index, and a transcript's codings files in step with it. */
+  private async changedOnDisk(uri: string, text: string | undefined | 'read'): Promise<void> {
+    if (text === 'read') await this.updateFromDisk(uri);
+    else await this.updateText(uri, text);
+    // A transcript changed outside the editor: its codings were re-anchored; keep the
+    // codings files in step with it.
+    const path = this.pathOf(uri);
+    if (path && this.project.roleOf(path) === 'transcript') await this.writeFileEdits(this.project.reanchoredCodingEdits(path));
+  }
+
+  /**
+   * Runs in the queue, before an edit of these files is computed: each one the editor does not
+   * hold is taken into the index as the disk has it now, if the index holds another text.
+   *
+   * Such an edit goes to the client without a version (the server has none), and VS Code
+   * applies it to the file as it is then. The index learns of a change on disk only through
+   * the file watcher, which under load reports it seconds later — after the client's next
+   * request. An edit computed on the older text then lands in the wrong place: an import right
+   * after another wrote the identifiers file's names a second time at its top (a file that no
+   * longer parses, so no real name was flagged any more), and two attributes set in a row did
+   * the same to qda.yaml. The watcher's event, when it comes, finds the text already taken.
+   * True when the index took a newer text.
+   */
+  async diskCaughtUp(paths: readonly string[]): Promise<boolean> {
+    let changed = false;
+    for (const path of new Set(paths)) {
+      const uri = this.uriOf(path);
+      if (this.handledTexts.has(uri)) continue; // open: the editor's text is the one edited, versioned
+      if (this.project.roleOf(path) === 'other' && path !== this.project.config.identifiers) continue; // not held (.gitignore: read when edited)
+      const disk = await this.project.fs.readText(path);
+      if (disk === this.project.heldText(path)) continue;
+      await this.changedOnDisk(uri, disk);
+      changed = true;
+    }
+    return changed;
   }
 
   /** A file's new text (undefined: deleted), from the editor or the disk, into the index. */

@@ -137,7 +137,7 @@ function gather(project: Project, privacy: PrivacyChecker): Map<string, QdaDiagn
 function privacyDiagnostics(project: Project, privacy: PrivacyChecker): QdaDiagnostic[] {
   const { config } = project;
   const path = config.identifiers;
-  privacy.configure(path, project.identifiersText, [...Object.keys(config.informants), ...config.interviewers]);
+  privacy.configure(path, project.heldText(path), [...Object.keys(config.informants), ...config.interviewers]);
   if (privacy.error) {
     const text = project.textOf(CONFIG_FILE) ?? '';
     const at = /^identifiers\s*:/m.exec(text);

@@ -75,12 +75,12 @@ export class Project {
     return this.store.codingsFiles;
   }
 
-  /** Text of the identifiers file (qda.yaml `identifiers`), never part of any diagnostic. */
-  get identifiersText(): string | undefined {
-    return this.store.identifiersText;
-  }
-
   // ---- named queries on the files --------------------------------------------------------
+
+  /** A file's text as held: a project file's, or the identifiers file's (qda.yaml `identifiers`, never part of a diagnostic). */
+  heldText(path: string): string | undefined {
+    return path === this.config.identifiers ? this.store.identifiersText : this.store.texts.get(path);
+  }
 
   /** A project file's text (undefined when the project has no such file). */
   textOf(path: string): string | undefined {
