@@ -58,6 +58,8 @@ export class ServerWorkspace {
   private readonly handledTexts = new Map<string, TextSource>();
   private ready: Promise<void> = Promise.resolve();
   private queue: Promise<void> = Promise.resolve();
+  /** Work requests wait for besides the queue (hold). */
+  private held: Promise<void> = Promise.resolve();
   /** The one writer of the server's own files (codingsWriter.ts); set once at start-up. */
   private writer: OwnFilesWriter | undefined;
 
@@ -178,6 +180,23 @@ export class ServerWorkspace {
   async settled(): Promise<void> {
     await this.ready;
     await this.queue;
+    await this.held;
+  }
+
+  /**
+   * Work on a notification that goes through the queue in several turns (workspace/didRenameFiles:
+   * the files caught up, then the codings moved by an operation, which may ask the client to load
+   * documents between): it starts once the events before it are handled, and requests that
+   * arrive after it wait for all of it, so that one right after a rename sees the rename done.
+   */
+  hold(work: () => Promise<void>): void {
+    const [ready, queue, held] = [this.ready, this.queue, this.held];
+    this.held = (async () => {
+      await ready;
+      await queue;
+      await held;
+      await work();
+    })().catch((err) => this.events.error(`qda: ${(err as Error).stack ?? err}`));
   }
 
   /** The version the editor has of an open document; null when it is not open. */
