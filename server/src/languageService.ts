@@ -76,7 +76,7 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
     // Transcripts renamed, moved or deleted: the plans check the disk for the files they touch,
     // except those open in the editor. The codings follow after the rename (didRenameFiles).
     willRenameFiles: (_p: RenameFilesParams) => willRenameFiles(),
-    didRenameFiles: (p: RenameFilesParams) => didRenameFiles(ops, p, ws.isOpen),
+    didRenameFiles: (p: RenameFilesParams) => didRenameFiles(ops, p),
 
     // ---- the Codebook view, segment lists, the code picker, decorations
     codebookTree: async (_p: NoParams) => codebookTree(ws, await reviewStatuses(ws)),
@@ -95,8 +95,8 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
     acceptCoding: (p: { id: string }) => accept(ops, p.id),
     deleteCoding: (p: { id: string }) => remove(ops, p.id),
     missingTranscripts: (_p: NoParams) => missingTranscripts(ws),
-    relinkCodings: (p: Parameters<typeof relinkCodings>[1]) => relinkCodings(ops, p, ws.isOpen),
-    deleteCodingsOfDoc: (p: Parameters<typeof deleteCodingsOfDoc>[1]) => deleteCodingsOfDoc(ops, p, ws.isOpen),
+    relinkCodings: (p: Parameters<typeof relinkCodings>[1]) => relinkCodings(ops, p),
+    deleteCodingsOfDoc: (p: Parameters<typeof deleteCodingsOfDoc>[1]) => deleteCodingsOfDoc(ops, p),
 
     // ---- codebook work: rename, merge, move, group, delete, describe, colour, export
     renameItem: (p: Parameters<typeof renameItemHandler>[1]) => renameItemHandler(ops, p, () => followRename(ws, p.name, p.newName)),

@@ -97,7 +97,13 @@ export class Operations {
    * them first, see loadDocumentsRequest), then again in the queue, on the state it writes over.
    */
   async reply(op: () => OperationResult, options: ReplyOptions = {}): Promise<EditResult & ReplyExtras> {
-    const owned = await this.host.enqueue(async () => this.ownedPaths(op));
+    const owned = await this.host.enqueue(async () => {
+      // The user's files it edits that no editor holds go out without a version: computed on
+      // the disk's text, not on one the file watcher has not caught up with (workspace.ts).
+      let paths = this.paths(op);
+      if (await this.ws.diskCaughtUp(paths.filter((p) => !isServerOwned(p)))) paths = this.paths(op);
+      return paths.filter(isServerOwned);
+    });
     const unloaded = owned.filter((p) => this.ws.project.hasFile(p) && !this.isOpen(p)).map((p) => this.ws.uriOf(p));
     if (unloaded.length > 0) await this.host.load(unloaded);
     return this.host.enqueue(() => this.perform(op(), { kind: 'do', origin: options.origin }, options));
@@ -154,10 +160,11 @@ export class Operations {
     });
   }
 
-  private ownedPaths(op: () => OperationResult): string[] {
+  /** The files an operation edits (not those it deletes). */
+  private paths(op: () => OperationResult): string[] {
     try {
       // A file to be deleted is not loaded first (a moved codings file: see fileRenames.ts).
-      return op().edits.filter((e) => !e.remove).map((e) => e.path).filter(isServerOwned);
+      return op().edits.filter((e) => !e.remove).map((e) => e.path);
     } catch {
       return []; // the real run reports it
     }

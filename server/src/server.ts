@@ -139,13 +139,16 @@ connection.onDidChangeTextDocument((p) => ws?.didChange(p));
 connection.onDidSaveTextDocument((p) => ws?.didSave(p));
 connection.onDidCloseTextDocument((p) => ws?.didClose(p));
 // Files renamed in the editor: the server moves the codings of the transcripts among them.
-connection.workspace.onDidRenameFiles(async (p) => {
+connection.workspace.onDidRenameFiles((p) => {
   if (!ws || !service) return;
-  await ws.settled();
-  // Refused (a codings file with unsaved edits, one that cannot be rewritten): the codings stay
-  // with the old name, shown as orphans with a re-link suggestion; the user hears why.
-  const result = await service.didRenameFiles(p);
-  if (result.error) void connection.window.showWarningMessage(result.error);
+  const renamed = service.didRenameFiles;
+  // A request sent after the rename waits for it (ServerWorkspace.hold).
+  ws.hold(async () => {
+    // Refused (a codings file with unsaved edits, one that cannot be rewritten): the codings stay
+    // with the old name, shown as orphans with a re-link suggestion; the user hears why.
+    const result = await renamed(p);
+    if (result.error) void connection.window.showWarningMessage(result.error);
+  });
 });
 connection.onDidChangeWatchedFiles((p) => {
   // A review log changed on disk (git pull, a co-author's commit): the threads are read again.

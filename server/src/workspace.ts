@@ -58,6 +58,8 @@ export class ServerWorkspace {
   private readonly handledTexts = new Map<string, TextSource>();
   private ready: Promise<void> = Promise.resolve();
   private queue: Promise<void> = Promise.resolve();
+  /** Work requests wait for besides the queue (hold). */
+  private held: Promise<void> = Promise.resolve();
   /** The one writer of the server's own files (codingsWriter.ts); set once at start-up. */
   private writer: OwnFilesWriter | undefined;
 
@@ -178,6 +180,23 @@ export class ServerWorkspace {
   async settled(): Promise<void> {
     await this.ready;
     await this.queue;
+    await this.held;
+  }
+
+  /**
+   * Work on a notification that goes through the queue in several turns (workspace/didRenameFiles:
+   * the files caught up, then the codings moved by an operation, which may ask the client to load
+   * documents between): it starts once the events before it are handled, and requests that
+   * arrive after it wait for all of it, so that one right after a rename sees the rename done.
+   */
+  hold(work: () => Promise<void>): void {
+    const [ready, queue, held] = [this.ready, this.queue, this.held];
+    this.held = (async () => {
+      await ready;
+      await queue;
+      await held;
+      await work();
+    })().catch((err) => this.events.error(`qda: ${(err as Error).stack ?? err}`));
   }
 
   /** The version the editor has of an open document; null when it is not open. */
@@ -305,15 +324,45 @@ export class ServerWorkspace {
   didChangeWatchedFiles(p: DidChangeWatchedFilesParams): void {
     for (const change of p.changes) {
       if (this.openDocuments.has(change.uri)) continue; // the editor's text wins while it is open
-      this.inOrder(async () => {
-        if (change.type === FileChangeType.Deleted) await this.updateText(change.uri, undefined);
-        else await this.updateFromDisk(change.uri);
-        // A transcript changed outside the editor: its codings were re-anchored; keep the
-        // codings files in step with it.
-        const path = this.pathOf(change.uri);
-        if (path && this.project.roleOf(path) === 'transcript') await this.writeFileEdits(this.project.reanchoredCodingEdits(path));
-      });
+      this.inOrder(() => this.changedOnDisk(change.uri, change.type === FileChangeType.Deleted ? undefined : 'read'));
     }
+  }
+
+  /** A file changed on disk (undefined: deleted): into the index, and a transcript's codings files in step with it. */
+  private async changedOnDisk(uri: string, text: string | undefined | 'read'): Promise<void> {
+    if (text === 'read') await this.updateFromDisk(uri);
+    else await this.updateText(uri, text);
+    // A transcript changed outside the editor: its codings were re-anchored; keep the
+    // codings files in step with it.
+    const path = this.pathOf(uri);
+    if (path && this.project.roleOf(path) === 'transcript') await this.writeFileEdits(this.project.reanchoredCodingEdits(path));
+  }
+
+  /**
+   * Runs in the queue, before an edit of these files is computed: each one the editor does not
+   * hold is taken into the index as the disk has it now, if the index holds another text.
+   *
+   * Such an edit goes to the client without a version (the server has none), and VS Code
+   * applies it to the file as it is then. The index learns of a change on disk only through
+   * the file watcher, which under load reports it seconds later — after the client's next
+   * request. An edit computed on the older text then lands in the wrong place: an import right
+   * after another wrote the identifiers file's names a second time at its top (a file that no
+   * longer parses, so no real name was flagged any more), and two attributes set in a row did
+   * the same to qda.yaml. The watcher's event, when it comes, finds the text already taken.
+   * True when the index took a newer text.
+   */
+  async diskCaughtUp(paths: readonly string[]): Promise<boolean> {
+    let changed = false;
+    for (const path of new Set(paths)) {
+      const uri = this.uriOf(path);
+      if (this.handledTexts.has(uri)) continue; // open: the editor's text is the one edited, versioned
+      if (this.project.roleOf(path) === 'other' && path !== this.project.config.identifiers) continue; // not held (.gitignore: read when edited)
+      const disk = await this.project.fs.readText(path);
+      if (disk === this.project.heldText(path)) continue;
+      await this.changedOnDisk(uri, disk);
+      changed = true;
+    }
+    return changed;
   }
 
   /** A file's new text (undefined: deleted), from the editor or the disk, into the index. */

@@ -13,7 +13,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type FileOperat
 import type { ServerWorkspace } from '../workspace';
 import type { Operations } from '../operationReply';
 import { RUN_OPERATION_COMMAND, type DocCodingsParams, type EditResult, type MissingTranscript, type OperationCommandArgs, type RelinkCodingsParams } from '../protocol';
-import { codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, planResult, recogniseRenames as recogniseNow, type RecognisedRename, type RenamePlan } from '../core/ops/fileRenames';
+import { codingsOfMissingDocs, planDeleteCodingsOf, planDocRenames, planRelink, planResult, recogniseRenames as recogniseNow, renamedFiles, type RecognisedRename, type RenamePlan } from '../core/ops/fileRenames';
 import type { OperationResult } from '../core/model/edits';
 import type { Project } from '../core/project/project';
 
@@ -45,31 +45,21 @@ export const renameFileOptions: FileOperationRegistrationOptions = {
  * The files a plan moves, edits or deletes, as the disk has them: a file event the index has
  * not seen yet (or that the watcher never sent, as happened once for a codings file an earlier
  * plan moved away) must not make the plan edit a file that is gone or overwrite one that
- * exists. Files open in the editor keep the editor's text.
+ * exists. Files open in the editor keep the editor's text. In the queue, like the file events.
  */
-async function reconcile(ws: ServerWorkspace, plan: RenamePlan, isOpen: (uri: string) => boolean): Promise<boolean> {
-  const paths = new Set<string>();
+async function reconcile(ws: ServerWorkspace, plan: RenamePlan): Promise<boolean> {
+  const paths: string[] = [];
   for (const step of plan.steps) {
-    if (step.kind === 'move') {
-      paths.add(step.from);
-      paths.add(step.to);
-    } else paths.add(step.path);
+    if (step.kind === 'move') paths.push(step.from, step.to);
+    else paths.push(step.path);
   }
-  let changed = false;
-  for (const path of paths) {
-    if (isOpen(ws.uriOf(path))) continue;
-    const onDisk = await ws.project.fs.readText(path);
-    if (onDisk === ws.project.textOf(path)) continue;
-    await ws.project.update(path, onDisk);
-    changed = true;
-  }
-  return changed;
+  return ws.enqueue(() => ws.diskCaughtUp(paths));
 }
 
 /** Plans, then plans again if the disk disagreed with the index about a file the plan touches. */
-async function planAgainstDisk(ws: ServerWorkspace, make: () => RenamePlan | { error: string }, isOpen: (uri: string) => boolean): Promise<RenamePlan | { error: string }> {
+async function planAgainstDisk(ws: ServerWorkspace, make: () => RenamePlan | { error: string }): Promise<RenamePlan | { error: string }> {
   const plan = make();
-  if ('error' in plan || !(await reconcile(ws, plan, isOpen))) return plan;
+  if ('error' in plan || !(await reconcile(ws, plan))) return plan;
   return make();
 }
 
@@ -82,7 +72,7 @@ export function willRenameFiles(): null {
 }
 
 /** workspace/didRenameFiles: the codings follow every transcript the rename moved, written by the server. */
-export async function didRenameFiles(ops: Operations, params: RenameFilesParams, isOpen: (uri: string) => boolean): Promise<EditResult> {
+export async function didRenameFiles(ops: Operations, params: RenameFilesParams): Promise<EditResult> {
   const ws = ops.ws;
   const renames: Array<{ from: string; to: string }> = [];
   for (const f of params.files) {
@@ -91,15 +81,18 @@ export async function didRenameFiles(ops: Operations, params: RenameFilesParams,
     if (from && to && from !== to) renames.push({ from, to });
   }
   if (renames.length === 0) return {};
-  return ops.reply(await replanned(ws, () => planDocRenames(ws.project, renames), isOpen, ''));
+  // The renamed files themselves, at both paths, as the disk has them now: a request right after
+  // the rename counts the transcript under its new name (its own file events come a moment later).
+  await ws.enqueue(() => ws.diskCaughtUp(renamedFiles(ws.project, renames)));
+  return ops.reply(await replanned(ws, () => planDocRenames(ws.project, renames), ''));
 }
 
 /**
  * The operation that carries out a plan, for ops.reply (which computes it again in its queue):
  * the disk is reconciled first for the files the plan touches.
  */
-async function replanned(ws: ServerWorkspace, make: () => RenamePlan | { error: string }, isOpen: (uri: string) => boolean, nothing: string): Promise<() => OperationResult> {
-  await planAgainstDisk(ws, make, isOpen);
+async function replanned(ws: ServerWorkspace, make: () => RenamePlan | { error: string }, nothing: string): Promise<() => OperationResult> {
+  await planAgainstDisk(ws, make);
   return () => {
     const plan = make();
     if ('error' in plan) return { edits: [], error: plan.error };
@@ -121,17 +114,17 @@ export function missingTranscripts(ws: ServerWorkspace): MissingTranscript[] {
     });
 }
 
-export async function relinkCodings(ops: Operations, p: RelinkCodingsParams, isOpen: (uri: string) => boolean): Promise<EditResult & { relinked?: number }> {
+export async function relinkCodings(ops: Operations, p: RelinkCodingsParams): Promise<EditResult & { relinked?: number }> {
   const ws = ops.ws;
   const to = ws.pathOf(p.uri);
   if (!to) return { error: l10n.t('The file is outside the project folder.') };
-  const { removed, ...reply } = await ops.reply(await replanned(ws, () => planRelink(ws.project, p.doc, to), isOpen, l10n.t('No codings name {0}.', p.doc)), { origin: p.origin });
+  const { removed, ...reply } = await ops.reply(await replanned(ws, () => planRelink(ws.project, p.doc, to), l10n.t('No codings name {0}.', p.doc)), { origin: p.origin });
   return { ...reply, relinked: reply.error ? undefined : removed };
 }
 
-export async function deleteCodingsOfDoc(ops: Operations, p: DocCodingsParams, isOpen: (uri: string) => boolean): Promise<EditResult & { removed?: number }> {
+export async function deleteCodingsOfDoc(ops: Operations, p: DocCodingsParams): Promise<EditResult & { removed?: number }> {
   const ws = ops.ws;
-  const reply = await ops.reply(await replanned(ws, () => planDeleteCodingsOf(ws.project, p.doc), isOpen, l10n.t('No codings name {0}.', p.doc)));
+  const reply = await ops.reply(await replanned(ws, () => planDeleteCodingsOf(ws.project, p.doc), l10n.t('No codings name {0}.', p.doc)));
   return reply;
 }
 

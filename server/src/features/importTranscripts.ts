@@ -72,6 +72,8 @@ export async function importPreview(ws: ServerWorkspace, p: ImportFilesParams, t
   throwIfCancelled(token);
   const project = ws.project;
   if (typeof sources === 'string') return { ...refusedPreview(project, sources), files: [] };
+  // The names the identifiers file already maps, as it is on disk now (see importTranscripts).
+  await ws.enqueue(() => ws.diskCaughtUp([project.config.identifiers]));
   const preview = await previewImport(project, sources, options(ws, p, sources));
   return {
     ...preview,
@@ -82,7 +84,13 @@ export async function importPreview(ws: ServerWorkspace, p: ImportFilesParams, t
 export async function importTranscripts(ws: ServerWorkspace, p: ImportFilesParams, versionOf: (uri: string) => number | null): Promise<ImportTranscriptsResult> {
   const sources = badLayout(p) ?? (await readSources(ws, p.files));
   if (typeof sources === 'string') return { error: sources };
-  const plan = await planImport(ws.project, sources, options(ws, p, sources));
+  // The edit of each file no editor holds (the identifiers file, always) goes out without a
+  // version and is applied to the file as it is then: it is planned on the disk's text, not on
+  // one the file watcher has not yet reported (workspace.ts, diskCaughtUp).
+  const planned = () => planImport(ws.project, sources, options(ws, p, sources));
+  let plan = await planned();
+  const edited = [ws.project.config.identifiers, ...plan.edits.map((e) => e.path)];
+  if (await ws.enqueue(() => ws.diskCaughtUp(edited))) plan = await planned();
   if (plan.error) return { error: plan.error };
   const documentChanges: Array<TextDocumentEdit | CreateFile> = [];
   for (const fe of plan.edits) {

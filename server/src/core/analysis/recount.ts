@@ -26,13 +26,12 @@ import { addPairs, CodeNumbers, cooccurrenceOf, countPairs, type Cooccurrence, t
 import { runSteps, STEP, type Steps } from '../text/steps';
 
 interface Doc {
-  version: string;
   /**
-   * The transcript the segments were made from: a transcript read again (moved away and back,
-   * changed on disk) is a new object, and its turns say whose each coding is, so the document is
-   * made again even when the index's key for it did not move.
+   * The document's key when its segments were made. A transcript read again (moved away and
+   * back, changed on disk, closed unsaved) moves it: the file store reports every transcript
+   * it reads anew or removes (FileStore's `replaced`), so no path can forget.
    */
-  transcript: unknown;
+  version: string;
   /** The transcript's text the parts were counted on (the words coded are in it). */
   text: string | undefined;
   segments: AnalysisSegment[];
@@ -159,8 +158,7 @@ export class AnalysisCache {
       seen.add(path);
       const docVersion = project.docVersion(path);
       const kept = this.docs.get(path);
-      const transcript = project.transcriptOf(path);
-      if (kept?.version === docVersion && kept.transcript === transcript) continue;
+      if (kept?.version === docVersion) continue;
       const segments = docSegments(project, path, this.names.nameOf);
       made += segments.length;
       const text = project.textOf(path);
@@ -169,14 +167,13 @@ export class AnalysisCache {
         // away from every coding, but this document counts as before: every part is a function
         // of its segments, and the words coded one of its text too.
         kept.version = docVersion;
-        kept.transcript = transcript;
         kept.text = text;
         this.changes++;
         continue;
       }
       if (kept) this.apply(kept, -1);
       else this.reorder = true;
-      const doc: Doc = { version: docVersion, transcript, text, segments, parts: new Map() };
+      const doc: Doc = { version: docVersion, text, segments, parts: new Map() };
       for (const [key, total] of this.totals) doc.parts.set(key, total.part(doc));
       this.apply(doc, 1);
       this.docs.set(path, doc);

@@ -169,7 +169,7 @@ function codingsFileDiagnostics(project: Project, file: CodingsFile, knownCode: 
 function privacyDiagnostics(project: Project, privacy: PrivacyChecker): QdaDiagnostic[] {
   const { config } = project;
   const path = config.identifiers;
-  privacy.configure(path, project.identifiersText, [...Object.keys(config.informants), ...config.interviewers]);
+  privacy.configure(path, project.heldText(path), [...Object.keys(config.informants), ...config.interviewers]);
   if (privacy.error) {
     const text = project.textOf(CONFIG_FILE) ?? '';
     const at = /^identifiers\s*:/m.exec(text);

@@ -100,7 +100,7 @@ export function targetOf(project: Project, sourceName: string): string {
 
 function knownIdentifiers(project: Project): Record<string, string> {
   try {
-    return parseIdentifiers(project.config.identifiers, project.identifiersText);
+    return parseIdentifiers(project.config.identifiers, project.heldText(project.config.identifiers));
   } catch {
     return {};
   }
@@ -181,7 +181,7 @@ export function refusedPreview(project: Project, error: string): ImportPreview {
 function projectPlace(project: Project): ImportPlace {
   const idPath = project.config.identifiers;
   return {
-    readText: async (path) => project.texts.get(path) ?? (path === idPath ? project.identifiersText : undefined) ?? (await project.fs.readText(path)),
+    readText: async (path) => project.texts.get(path) ?? (path === idPath ? project.heldText(idPath) : undefined) ?? (await project.fs.readText(path)),
     exists: (path) => exists(project, path),
     identifiersPath: idPath,
     gitignore: !idPath.startsWith('../') && !idPath.startsWith('/') ? { path: '.gitignore', entry: idPath } : undefined,

@@ -31,6 +31,16 @@ export interface RenamePlan {
   blocked: string[];
 }
 
+/** The files a rename moves, at their old and new paths: each one renamed, and each held below a renamed folder. */
+export function renamedFiles(project: Project, renames: ReadonlyArray<{ from: string; to: string }>): string[] {
+  const out = renames.flatMap((r) => [r.from, r.to]);
+  for (const path of project.texts.keys()) {
+    const to = mapPath(path, renames);
+    if (to !== undefined) out.push(path, to);
+  }
+  return out;
+}
+
 /** `from` → `to` for every path at or below `from` (a file, or a folder and what is in it). */
 export function mapPath(path: string, renames: ReadonlyArray<{ from: string; to: string }>): string | undefined {
   for (const { from, to } of renames) {

@@ -55,6 +55,11 @@ export class CodingIndex {
     if (this.derived) this.dirtyDocs.add(path);
   }
 
+  /** The store read a transcript anew or removed it (FileStore's `replaced`): its key moves. */
+  transcriptReplaced(doc: string): void {
+    this.bump(doc);
+  }
+
   private bump(doc: string): void {
     this.docVersions.set(doc, (this.docVersions.get(doc) ?? 0) + 1);
   }

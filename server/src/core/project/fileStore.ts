@@ -36,7 +36,16 @@ export class FileStore {
   /** Text of the identifiers file (qda.yaml `identifiers`), never part of any diagnostic. */
   identifiersText: string | undefined;
 
-  constructor(readonly fs: FileSystem) {
+  /**
+   * `replaced`: called whenever a transcript is read anew (a new Transcript object, a new text)
+   * or removed — the one place where that happens, so that the key an analysis keeps a
+   * transcript's counts under (Project.docVersion) moves with it whichever path re-read it: a
+   * file event, a rename, a close, a reload (core/analysis/recount.ts relies on it).
+   */
+  constructor(
+    readonly fs: FileSystem,
+    private readonly replaced: (transcript: string) => void = () => undefined,
+  ) {
     this.config = parseConfig(undefined).config;
     this.classifier = new FileClassifier(this.config);
     this.codebook = { path: this.config.codebook, categories: [], codes: [] };
@@ -117,6 +126,7 @@ export class FileStore {
     if (role === 'transcript') {
       this.transcripts.delete(path);
       this.transcriptDiagnostics.delete(path);
+      this.replaced(path);
     } else if (role === 'codings') this.codingsFiles.delete(path);
     else if (role === 'codebook') {
       this.codebook = { path, categories: [], codes: [] };
@@ -133,6 +143,7 @@ export class FileStore {
         const scanned = scanTranscript(path, text, this.config.interviewers);
         this.transcripts.set(path, scanned.transcript);
         this.transcriptDiagnostics.set(path, scanned.diagnostics);
+        this.replaced(path);
         break;
       }
       case 'codebook': {

@@ -1,10 +1,9 @@
 // The workspace index: every project file parsed once, then kept current file by file. A thin
 // façade over three parts: the file store (fileStore.ts: texts, parsed transcripts, codebook,
 // notes, codings files), the derived coding index with its patching (codingIndex.ts), and the
-// live-anchoring / re-anchoring state of transcripts (anchorState.ts). Project decides which
-// parts a change touches; derived views are rebuilt lazily after a change, so a burst of file
-// events costs one rebuild, at the first query. Diagnostics over a project are gathered above
-// it, in core/checks/diagnostics.ts.
+// live-anchoring / re-anchoring state of transcripts (anchorState.ts). Project decides which parts
+// a change touches; derived views are rebuilt lazily after a change (one rebuild per burst of
+// file events). Diagnostics over a project are gathered above it, in core/checks/diagnostics.ts.
 import type { FileSystem } from '../model/fs';
 import type { FileEdit } from '../model/edits';
 import type { Codebook, CodebookCategory, CodebookCode, QdaDiagnostic, Transcript } from '../model/model';
@@ -34,7 +33,8 @@ export class Project {
   version = 0;
 
   constructor(readonly fs: FileSystem, private readonly fallbackCoder = 'coder') {
-    this.store = new FileStore(fs);
+    // A transcript read anew or removed moves its docVersion, whatever path did it (fileStore.ts).
+    this.store = new FileStore(fs, (doc) => (this.index.transcriptReplaced(doc), this.version++));
     this.index = new CodingIndex(this.store, this.anchors);
   }
 
@@ -46,9 +46,7 @@ export class Project {
     return this.store.codebook;
   }
 
-  // ---- the file store's maps, for core only --------------------------------------------
-  // Outside core (features, server, CLI, client, tests) use the named queries below; lint
-  // (eslint.config.mjs) keeps it so.
+  // ---- the file store's maps, for core only (elsewhere the named queries below; lint keeps it so)
 
   /** Every project file's text, by path (core only). */
   get texts(): TextMap {
@@ -75,12 +73,12 @@ export class Project {
     return this.store.codingsFiles;
   }
 
-  /** Text of the identifiers file (qda.yaml `identifiers`), never part of any diagnostic. */
-  get identifiersText(): string | undefined {
-    return this.store.identifiersText;
-  }
-
   // ---- named queries on the files --------------------------------------------------------
+
+  /** A file's text as held: a project file's, or the identifiers file's (qda.yaml `identifiers`, never part of a diagnostic). */
+  heldText(path: string): string | undefined {
+    return path === this.config.identifiers ? this.store.identifiersText : this.store.texts.get(path);
+  }
 
   /** A project file's text (undefined when the project has no such file). */
   textOf(path: string): string | undefined {
@@ -306,7 +304,9 @@ export class Project {
   /** The editor closed the transcript: unsaved edits are gone, so are their shifted offsets. */
   closeTranscript(path: string, diskText: string | undefined): void {
     if (!this.anchors.live.delete(path)) return;
+    // Gone from disk (renamed or deleted while open): gone from the index now, not at its file event.
     if (diskText !== undefined) this.store.setText(path, diskText, 'transcript');
+    else this.store.remove(path, 'transcript');
     // Codings placed after an outside change, before or while it was open, hold only if this is
     // still the text they were placed in (the editor may have changed and saved it since).
     this.anchors.textIs(path, this.store.texts.get(path));
