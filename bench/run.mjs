@@ -630,6 +630,8 @@ await baselineSample(mainDir);
     // the default top 30 codes and "Other", and all of them (no budget: the issue sets none).
     ['chart', ['export', 'chart-svg', '--rows', 'codes', '--cols', 'informants', '--out', join(opts.corpus, 'bench-chart.svg')], null, `bar chart codes × informants, top 30 of ${meta.codes} (qda export chart-svg, render)`],
     ['chart', ['export', 'chart-svg', '--rows', 'codes', '--cols', 'informants', '--top', 'all', '--out', join(opts.corpus, 'bench-chart.svg')], null, `bar chart codes × informants, all ${meta.codes} codes (render)`],
+    // The segment table of one theme to Word (thousands of rows; the docx library loaded, rows made, packed).
+    ['segments-docx', ['export', 'segments-docx', '--query', `"${themes[0]}"`, '--out', join(opts.corpus, 'bench-segments.docx')], null, `segments-docx of the theme "${themes[0]}" (write the document)`],
   ];
   for (const [step, args, max, label] of steps) {
     const times = [];

@@ -70,7 +70,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       summary = `${segments.length} segments`;
     } else if (format === 'segments-docx') {
       const query = parsed.flags.get('query')?.at(-1) ?? parsed.flags.get('saved')?.at(-1);
+      const t0 = performance.now();
       content = await segmentsDocx(project, segmentRows(project, segments), parsed.flags.get('title')?.at(-1) ?? (query ? `Coded segments: ${query}` : 'Coded segments'));
+      if (process.env.QDA_TIMINGS === '1') io.stderr(`qda-timing segments-docx ${(performance.now() - t0).toFixed(2)}\n`);
       summary = `${segments.length} segments`;
     } else if (format === 'chart-svg') {
       const o = chartOptions(parsed);
