@@ -23,6 +23,8 @@ export interface ChartRendered {
   desc: string;
   /** Rows of the co-occurrence table. */
   tableRows: number;
+  /** The "how many are shown" dropdown as the page drew it: its label, its value and its choices. */
+  top?: { label: string; value: string; options: string[] };
 }
 
 /** A PNG is drawn at this many times the SVG's size: 2× makes a 900 px wide chart print sharp at 15 cm. */
@@ -283,7 +285,9 @@ const SCRIPT = `  let params, result;
       t.append(body);
       table.replaceChildren(t);
     } else table.replaceChildren();
-    vscode.postMessage({ type: 'rendered', rendered: { chart: params.chart, desc, tableRows: rows } });
+    const topSelect = document.getElementById('sel-top');
+    const shownTop = topSelect && { label: topSelect.parentElement.querySelector('span').textContent, value: topSelect.value, options: [...topSelect.options].map((o) => o.textContent) };
+    vscode.postMessage({ type: 'rendered', rendered: { chart: params.chart, desc, tableRows: rows, top: shownTop } });
   }
 
   // The chart as PNG for print: the standalone SVG (its own palette) drawn on a canvas at
