@@ -23,6 +23,8 @@ export interface ChartRendered {
   desc: string;
   /** Rows of the co-occurrence table. */
   tableRows: number;
+  /** The "how many are shown" dropdown as the page drew it: its label, its value and its choices. */
+  top?: { label: string; value: string; options: string[] };
 }
 
 /** A PNG is drawn at this many times the SVG's size: 2× makes a 900 px wide chart print sharp at 15 cm. */
@@ -171,6 +173,9 @@ export class ChartsPanel extends AnalysisPanel<ChartRendered> {
       overlapping: vscode.l10n.t('overlapping'),
       sameTurn: vscode.l10n.t('in the same turn'),
       top: vscode.l10n.t('Codes shown'),
+      topThemes: vscode.l10n.t('Themes shown'),
+      topGroups: vscode.l10n.t('Groups shown'),
+      all: vscode.l10n.t('All'),
       save: vscode.l10n.t('Save SVG…'),
       savePng: vscode.l10n.t('Save PNG…'),
       codeA: vscode.l10n.t('Code'),
@@ -227,6 +232,9 @@ const SCRIPT = `  let params, result;
 
   const param = (name, label, options, value) => select('sel-' + name, label, options, value, (v) => vscode.postMessage({ type: 'params', params: { [name]: name === 'top' ? Number(v) : v } }));
 
+  // How many codes (or rows) the chart shows; 0 is all, as the server reads it.
+  const top = (label) => param('top', label, [...[10, 20, 30, 50, 100].map((n) => [String(n), String(n)]), ['0', L.all]], String(params.top ?? 30));
+
   function render() {
     const co = params.chart === 'cooccurrence';
     const save = el('button', { class: 'save', id: 'save', text: L.save });
@@ -236,11 +244,13 @@ const SCRIPT = `  let params, result;
     keepFocus(() => document.getElementById('controls').replaceChildren(
       param('chart', L.chart, [['bars', L.bars], ['informants', L.informants], ['cooccurrence', L.cooccurrence]], params.chart),
       ...(co
-        ? [param('measure', L.measure, [['overlapping', L.overlapping], ['sameTurn', L.sameTurn]], params.measure), param('top', L.top, [10, 20, 30, 50, 100].map((n) => [String(n), String(n)]), params.top)]
+        ? [param('measure', L.measure, [['overlapping', L.overlapping], ['sameTurn', L.sameTurn]], params.measure), top(L.top)]
         : [
             param('rows', L.rows, [['themes', L.themes], ['groups', L.groups], ['codes', L.codes]], params.rows),
             param('cols', L.columns, [['informants', L.informantsCol], ...result.attributes.map((a) => [a, a])], params.cols),
             param('count', L.count, [['codings', L.codings], ['informants', L.informantsCount], ['words', L.words]], params.count),
+            // A bar chart of 500 codes takes ECharts seconds to lay out: the longest bars, the rest as "Other".
+            top(params.rows === 'themes' ? L.topThemes : params.rows === 'groups' ? L.topGroups : L.top),
           ]),
       param('coder', L.coder, [['', L.allCoders], ...result.coders.map((c) => [c, c])], params.coder || ''),
       save,
@@ -275,7 +285,9 @@ const SCRIPT = `  let params, result;
       t.append(body);
       table.replaceChildren(t);
     } else table.replaceChildren();
-    vscode.postMessage({ type: 'rendered', rendered: { chart: params.chart, desc, tableRows: rows } });
+    const topSelect = document.getElementById('sel-top');
+    const shownTop = topSelect && { label: topSelect.parentElement.querySelector('span').textContent, value: topSelect.value, options: [...topSelect.options].map((o) => o.textContent) };
+    vscode.postMessage({ type: 'rendered', rendered: { chart: params.chart, desc, tableRows: rows, top: shownTop } });
   }
 
   // The chart as PNG for print: the standalone SVG (its own palette) drawn on a canvas at

@@ -736,7 +736,10 @@ export interface ChartParams {
   count: 'codings' | 'informants' | 'words';
   coder?: string;
   measure?: 'overlapping' | 'sameTurn';
-  /** The heat map's codes: those with the most co-occurrences (default 30). */
+  /**
+   * How many the chart shows (default 30; 0 for all): the heat map's codes with the most
+   * co-occurrences, or the bar charts' rows with the longest bars, the rest summed as "Other".
+   */
   top?: number;
   /** The chart's title and axis unit, in the UI's language. */
   title?: string;

@@ -173,3 +173,38 @@ describe('codebook work over stdio', function () {
     await ctx.editor.waitForDiagnostics('codebook.md', (d) => d.every((x) => x.code !== 'qda.codeNearDuplicate'));
   });
 });
+
+describe('framework.md follows F2 and merges over stdio', function () {
+  this.timeout(30000);
+  const NOTES = '# Rammeverk\n\n## «læring i sandkassa»\n\n### R2\n\nTrygt å prøve.\n\n## Kunde-innsikt\n\n### FL1\n\nKundene merket det.\n\n## Kundeinnsikt\n\n### FL1\n\nData om kunden.\n';
+  const ctx = serverSuite(async () => {
+    const root = await makeProject();
+    await fsp.writeFile(path.join(root, 'framework.md'), NOTES);
+    return root;
+  }, { each: true });
+  const read = (rel: string): string => readFileSync(path.join(ctx.root, rel), 'utf8');
+
+  it('F2 on a code: the reply renames its ## heading in framework.md beside codebook.md; Ctrl+Z takes it back with the rest', async () => {
+    const uri = ctx.editor.uri('codebook.md');
+    const position = positionIn(read('codebook.md'), '- **«læring i sandkassa»**', 6);
+    const edit = (await ctx.editor.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'Trygt øvingsmiljø' })) as RenameReply;
+    // framework.md is the user's: in the WorkspaceEdit, with codebook.md, the memo and qda.yaml.
+    assert.deepEqual(touched(ctx.editor, edit), ['codebook.md', 'framework.md', 'memos/Wenger 1998.md', 'qda.yaml']);
+    const committed = await ctx.editor.applyResult({ edit, commit: edit.commit });
+    assert.equal(read('framework.md'), NOTES.replace('## «læring i sandkassa»', '## Trygt øvingsmiljø'));
+    assert.deepEqual(committed.history, { undo: { uri, version: null } });
+    const undo = await ctx.editor.connection.sendRequest(codingUndoRequest, { uri });
+    assert.ok(undo.edit, JSON.stringify(undo));
+    assert.ok(touched(ctx.editor, undo.edit).includes('framework.md'));
+    await ctx.editor.applyResult(undo);
+    assert.equal(read('framework.md'), NOTES);
+  });
+
+  it('qda/mergeCodes: both notes of a column kept in one cell under the surviving row, in the edit the client applies', async () => {
+    const merged = await ctx.editor.connection.sendRequest(mergeCodesRequest, { sources: ['Kunde-innsikt'], target: 'Kundeinnsikt' });
+    assert.equal(merged.error, undefined);
+    assert.ok(touched(ctx.editor, merged.edit!).includes('framework.md'));
+    await ctx.editor.applyResult(merged);
+    assert.equal(read('framework.md'), '# Rammeverk\n\n## «læring i sandkassa»\n\n### R2\n\nTrygt å prøve.\n\n## Kundeinnsikt\n\n### FL1\n\nData om kunden.\n\nKundene merket det.\n');
+  });
+});

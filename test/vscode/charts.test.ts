@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, qda, workspaceRoot } from './helpers';
+import { EXTENSION_ID, qda, waitFor, workspaceRoot } from './helpers';
 import readXlsxFile from 'read-excel-file/node';
 import type { ChartResult, CodedSegmentsResult, MatrixResult } from '../../server/src/protocol';
 
-type Shown = { result: ChartResult; rendered: { chart: string; desc: string; tableRows: number } };
+type Shown = { result: ChartResult; rendered: { chart: string; desc: string; tableRows: number; top?: { label: string; value: string; options: string[] } } };
 
 function cli(args: string[]): unknown {
   const js = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist/cli.js');
@@ -54,6 +54,28 @@ describe('the Charts view in a real VS Code', function () {
     const m = cli(['matrix', '--rows', 'themes', '--cols', 'role']) as { rows: Array<{ name: string; total: number }> };
     assert.equal(shown.rendered.chart, 'bars');
     assert.equal(shown.rendered.desc, m.rows.map((r) => `${r.name}: ${r.total} codings`).join('; '));
+  });
+
+  it('a bar chart of every code draws the top N and "Other", says so, and the dropdown shows them all', async function () {
+    const api = await qda();
+    const m = cli(['matrix', '--rows', 'codes', '--cols', 'role']) as { columns: string[]; rows: Array<{ name: string; kind: string; cells: Record<string, number> }> };
+    const codes = m.rows.filter((r) => r.kind === 'code');
+    assert.ok(codes.length > 11, 'the demo has more codes than shown');
+    const shown = await vscode.commands.executeCommand<Shown>('qda.chartsShow', { chart: 'bars', rows: 'codes', cols: 'role', count: 'codings', coder: '', top: 10 });
+    assert.ok(shown.rendered.desc.startsWith(`Top 10 of ${codes.length} codes; the rest in "Other (${codes.length - 10} codes)". `), shown.rendered.desc.slice(0, 100));
+    const bars = shown.rendered.desc.split('; ').slice(-11);
+    assert.ok(bars[10].startsWith(`Other (${codes.length - 10} codes): `));
+    // Every coding is in some bar: the totals add up to the matrix's.
+    const all = codes.reduce((s, r) => s + m.columns.reduce((n, c) => n + r.cells[c], 0), 0);
+    assert.equal(bars.reduce((s, b) => s + Number(/: (\d+) codings$/.exec(b)![1]), 0), all);
+    assert.deepEqual(shown.rendered.top, { label: 'Codes shown', value: '10', options: ['10', '20', '30', '50', '100', 'All'] });
+    // "All", as the dropdown sends it: every code, no note.
+    await api.analysis.toCharts({ type: 'params', params: { top: 0 } });
+    const every = await waitFor('the chart of every code', () => { const c = api.analysis.charts(); return c?.rendered?.top?.value === '0' ? c.rendered : undefined; });
+    assert.ok(!every.desc.startsWith('Top '));
+    assert.equal(every.desc.split('; ').length, codes.length);
+    await api.analysis.toCharts({ type: 'params', params: { rows: 'themes', top: 30 } });
+    await waitFor('themes again', () => (api.analysis.charts()?.rendered?.top?.label === 'Themes shown' ? true : undefined));
   });
 
   it('draws the co-occurrence heat map and its table; a pair lists its segments', async function () {

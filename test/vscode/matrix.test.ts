@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, qda, waitFor, workspaceRoot } from './helpers';
+import { EXTENSION_ID, qda, readCodings, waitFor, waitForAllSaved, workspaceRoot } from './helpers';
 import type { FrameworkNoteResult, FrameworkResult, MatrixResult } from '../../server/src/protocol';
 
 describe('the framework matrix in a real VS Code', function () {
@@ -72,6 +72,56 @@ describe('the framework matrix in a real VS Code', function () {
       await api.analysis.toMatrix({ type: 'editNote', row: theme, column: 'rådgiver' });
       const editor = await waitFor('framework.md opens', () => { const e = vscode.window.activeTextEditor; return e && e.document.uri.fsPath === file ? e : undefined; });
       assert.equal(editor.document.lineAt(editor.selection.active.line).text, note);
+    } finally {
+      await api.analysis.toMatrix({ type: 'params', params: { mode: 'counts' } });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      if (fs.existsSync(file)) await vscode.workspace.fs.delete(vscode.Uri.file(file));
+    }
+  });
+  it('framework mode follows F2: a code renamed in codebook.md keeps its note in its cell under the new name, and Ctrl+Z takes both back', async function () {
+    this.timeout(90_000);
+    const api = await qda();
+    const root = workspaceRoot();
+    const file = path.join(root, 'framework.md');
+    const codebookPath = path.join(root, 'codebook.md');
+    const code = 'Språk som barriere';
+    const newName = 'Språket som hinder';
+    const note = 'Rådgiverne med et annet morsmål ber om enklere skjermbilder.';
+    const textAt = (row: string): string | undefined => { const m = api.analysis.matrix(); return m?.rendered?.mode === 'framework' ? m.rendered.texts[`${row} × rådgiver`] : undefined; };
+    try {
+      await waitForAllSaved();
+      await vscode.commands.executeCommand<MatrixResult>('qda.matrixShow', { rows: 'codes', cols: 'role', count: 'codings', coder: '' });
+      await api.analysis.toMatrix({ type: 'params', params: { mode: 'framework' } });
+      const reply = await vscode.commands.executeCommand<FrameworkNoteResult>('qda.matrixEditNote', { row: code, column: 'rådgiver', text: note });
+      assert.equal(reply?.error, undefined);
+      await waitFor('the cell shows the note', () => (textAt(code)?.startsWith(note) ? true : undefined));
+      await waitForAllSaved();
+      const notesBefore = fs.readFileSync(file, 'utf8');
+      const codebookBefore = fs.readFileSync(codebookPath, 'utf8');
+      const count = readCodings().filter((c) => c.code === code).length;
+
+      // F2 on the code in codebook.md, opened beside the matrix (a hidden panel is not redrawn), as VS Code runs it.
+      const doc = await vscode.workspace.openTextDocument(codebookPath);
+      await vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside);
+      const pos = doc.positionAt(doc.getText().indexOf(`**${code}**`) + 3);
+      const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, pos, newName);
+      const touched = edit.entries().map(([uri]) => path.relative(root, uri.fsPath).split(path.sep).join('/'));
+      assert.ok(touched.includes('framework.md'), `framework.md in the rename's edit: ${touched.join(', ')}`);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await waitFor('the codings renamed on disk', () => (readCodings().filter((c) => c.code === newName).length === count ? true : undefined));
+      await waitForAllSaved();
+      assert.equal(fs.readFileSync(file, 'utf8'), notesBefore.replace(`## ${code}\n`, `## ${newName}\n`));
+      // The matrix: the note in the renamed row's cell, the old row gone.
+      await waitFor('the renamed row shows the note', () => (textAt(newName)?.startsWith(note) && textAt(code) === undefined ? true : undefined));
+
+      // Ctrl+Z in codebook.md, where F2 was pressed: codebook, codings and framework.md back.
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, codebookPath);
+      assert.equal(await vscode.commands.executeCommand('qda.codingUndo'), true);
+      await waitFor('the codings back on disk', () => (readCodings().filter((c) => c.code === code).length === count ? true : undefined));
+      await waitForAllSaved();
+      assert.equal(fs.readFileSync(file, 'utf8'), notesBefore);
+      assert.equal(fs.readFileSync(codebookPath, 'utf8'), codebookBefore);
+      await waitFor('the note under the old name again', () => (textAt(code)?.startsWith(note) ? true : undefined));
     } finally {
       await api.analysis.toMatrix({ type: 'params', params: { mode: 'counts' } });
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

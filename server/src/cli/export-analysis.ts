@@ -1,6 +1,6 @@
 // `qda export matrix-csv [matrix's options] [--framework] | segments-csv|segments-docx [--query EXPR] [filters] | cooccur-csv
 // | chart-svg [--chart bars|informants|cooccurrence] [matrix's options] [--measure overlap|turn]
-// [--top N] [--theme light|dark] [--title TEXT] [--out FILE] [folder]`: the analysis tables for a
+// [--top N|all] [--theme light|dark] [--title TEXT] [--out FILE] [folder]`: the analysis tables for a
 // spreadsheet, and the charts for the chapter.
 import * as path from 'node:path';
 import { cooccurrence, cooccurrenceToCsv } from '../core/analysis/cooccur';
@@ -9,6 +9,7 @@ import { frameworkCells, frameworkToCsv, frameworkXlsx } from '../core/analysis/
 import { frameworkNotesOf } from '../core/checks/framework';
 import { cooccurrenceXlsx, matrixXlsx, segmentsXlsx } from '../core/analysis/xlsxTables';
 import { barChartSvg, heatmapSvg } from '../chartRender';
+import { chartRows, TOP_ROWS } from '../core/analysis/charts';
 import { segmentRows, segmentRowsToCsv } from '../core/analysis/segmentTable';
 import { segmentsDocx } from '../core/analysis/segmentsDocx';
 import { selectSegments } from './analysis';
@@ -26,9 +27,9 @@ function chartOptions(parsed: ParsedArgs): { chart: (typeof CHARTS)[number]; the
   if (theme !== 'light' && theme !== 'dark') throw new CliError(`--theme is light or dark, not '${theme}'`);
   const measure = parsed.flags.get('measure')?.at(-1) ?? 'overlap';
   if (measure !== 'overlap' && measure !== 'turn') throw new CliError(`--measure is overlap or turn, not '${measure}'`);
-  const topArg = parsed.flags.get('top')?.at(-1) ?? '30';
-  if (!/^\d+$/.test(topArg) || Number(topArg) < 1) throw new CliError(`--top takes a number of codes, not '${topArg}'`);
-  return { chart, theme, measure: measure === 'turn' ? 'sameTurn' : 'overlapping', top: Number(topArg), title: parsed.flags.get('title')?.at(-1) };
+  const topArg = parsed.flags.get('top')?.at(-1) ?? String(TOP_ROWS);
+  if (topArg !== 'all' && (!/^\d+$/.test(topArg) || Number(topArg) < 1)) throw new CliError(`--top takes a number of codes (or all), not '${topArg}'`);
+  return { chart, theme, measure: measure === 'turn' ? 'sameTurn' : 'overlapping', top: topArg === 'all' ? 0 : Number(topArg), title: parsed.flags.get('title')?.at(-1) };
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -43,8 +44,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const { matrix } = await matrixFromArgs(parsed, folder, io);
     const by = matrix.by === 'informants' ? 'informant' : matrix.by;
     const title = o.title ?? (o.chart === 'bars' ? `${matrix.count} by ${by}` : `${matrix.count} per ${by}`);
-    content = await barChartSvg(matrix, { title, transpose: o.chart === 'informants', theme: o.theme });
-    summary = `${o.chart} chart of ${matrix.count}`;
+    const rows = chartRows(matrix).length;
+    const t0 = performance.now();
+    content = await barChartSvg(matrix, { title, transpose: o.chart === 'informants', theme: o.theme, top: o.top });
+    if (process.env.QDA_TIMINGS === '1') io.stderr(`qda-timing chart ${(performance.now() - t0).toFixed(2)}\n`);
+    const shown = o.top > 0 && rows > o.top + 1 ? `top ${o.top} of ${rows} rows` : `${rows} rows`;
+    summary = `${o.chart} chart of ${matrix.count}, ${shown}`;
   } else if (format === 'matrix-csv' || format === 'matrix-xlsx') {
     const { project, matrix, segments } = await matrixFromArgs(parsed, folder, io);
     if (parsed.flags.has('framework')) {
@@ -65,13 +70,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       summary = `${segments.length} segments`;
     } else if (format === 'segments-docx') {
       const query = parsed.flags.get('query')?.at(-1) ?? parsed.flags.get('saved')?.at(-1);
+      const t0 = performance.now();
       content = await segmentsDocx(project, segmentRows(project, segments), parsed.flags.get('title')?.at(-1) ?? (query ? `Coded segments: ${query}` : 'Coded segments'));
+      if (process.env.QDA_TIMINGS === '1') io.stderr(`qda-timing segments-docx ${(performance.now() - t0).toFixed(2)}\n`);
       summary = `${segments.length} segments`;
     } else if (format === 'chart-svg') {
       const o = chartOptions(parsed);
       const c = cooccurrence(segments);
       content = await heatmapSvg(c, { title: o.title ?? `Co-occurrence (${o.measure === 'sameTurn' ? 'same turn' : 'overlapping'} codings)`, measure: o.measure, top: o.top, theme: o.theme });
-      summary = `heat map of ${Math.min(o.top, c.codes.length)} of ${c.codes.length} codes`;
+      summary = `heat map of ${o.top > 0 ? Math.min(o.top, c.codes.length) : c.codes.length} of ${c.codes.length} codes`;
     } else {
       const c = cooccurrence(segments);
       content = format === 'cooccur-xlsx' ? await cooccurrenceXlsx(c) : cooccurrenceToCsv(c);

@@ -9,6 +9,7 @@ import * as l10n from '../core/text/l10n';
 import type { ChartParams, ChartResult } from '../protocol';
 import { analysisOf } from '../core/analysis/recount';
 import { barChartSvg, heatmapSvg } from '../chartRender';
+import { TOP_ROWS } from '../core/analysis/charts';
 
 export async function chart(ws: ServerWorkspace, p: ChartParams, token?: CancellationToken): Promise<ChartResult> {
   const need = p.chart === 'cooccurrence' ? { cooccurrence: { coder: p.coder || undefined } } : { matrix: { coder: p.coder || undefined, count: p.count } };
@@ -33,9 +34,9 @@ export async function chart(ws: ServerWorkspace, p: ChartParams, token?: Cancell
       .sort((i, j) => n[j] - n[i] || ra[i] - ra[j] || rb[i] - rb[j] || i - j)
       .slice(0, 500)
       .map((i) => list[i]);
-    return { svg: await heatmapSvg(c, { title: p.title, measure, top: p.top ?? 30, theme }), attributes, coders, pairs };
+    return { svg: await heatmapSvg(c, { title: p.title, measure, top: p.top ?? TOP_ROWS, theme }), attributes, coders, pairs };
   }
   if (p.cols !== 'informants' && !attributes.includes(p.cols)) return { svg: '', attributes, coders, error: l10n.t("No informant in qda.yaml has the attribute '{0}'.", p.cols) };
   const matrix = analysis.matrix({ coder, rows: p.rows, cols: p.cols, count: p.count });
-  return { svg: await barChartSvg(matrix, { title: p.title, unit: p.unit, transpose: p.chart === 'informants', theme }), attributes, coders };
+  return { svg: await barChartSvg(matrix, { title: p.title, unit: p.unit, transpose: p.chart === 'informants', theme, top: p.top ?? TOP_ROWS }), attributes, coders };
 }

@@ -15,6 +15,7 @@
 import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption, HeatmapSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TitleComponentOption, VisualMapComponentOption } from 'echarts/components';
+import * as l10n from '../text/l10n';
 import type { Matrix, MatrixRow } from './matrix';
 import type { Cooccurrence } from './cooccur';
 
@@ -91,6 +92,56 @@ export interface BarChartOptions {
   unit?: string;
   /** Only rows of this kind (default: the matrix's finest level, e.g. codes when rows are codes). */
   kind?: MatrixRow['kind'];
+  /**
+   * At most this many rows, those with the longest bars (default TOP_ROWS, as the heat map's
+   * codes; 0 for all): ECharts lays out 500 bars for seconds, and nobody reads them.
+   */
+  top?: number;
+}
+
+/** The rows a bar chart and the heat map show by default. */
+export const TOP_ROWS = 30;
+
+export interface LimitedRows {
+  rows: MatrixRow[];
+  /** How many rows there were, and how many of them are shown on their own. */
+  of: number;
+  shown: number;
+  /** The row that sums the rest ("Other (N codes)"), last in `rows`, when there is one. */
+  other?: MatrixRow;
+  /** The sentence the chart shows under its title when rows were summed. */
+  note?: string;
+}
+
+/**
+ * The `top` rows with the largest sums over the columns (ties in the matrix's order), in the
+ * matrix's order, and one more row summing the rest cell by cell, so that every bar's total and
+ * the chart's grand total stay those of the whole matrix. One row left over is shown, not summed.
+ */
+export function limitRows(rows: MatrixRow[], columns: string[], top: number = TOP_ROWS): LimitedRows {
+  if (!(top > 0) || rows.length <= top + 1) return { rows, of: rows.length, shown: rows.length };
+  const sum = (r: MatrixRow): number => columns.reduce((n, c) => n + (r.cells[c] ?? 0), 0);
+  const sums = rows.map(sum);
+  const chosen = new Set(rows.map((_, i) => i).sort((a, b) => sums[b] - sums[a] || a - b).slice(0, top));
+  const rest = rows.filter((_, i) => !chosen.has(i));
+  const cells: Record<string, number> = {};
+  for (const c of columns) cells[c] = rest.reduce((n, r) => n + (r.cells[c] ?? 0), 0);
+  const kind = rows[0].kind;
+  const name = otherName(kind, rest.length);
+  const other: MatrixRow = { name, kind, depth: rows[0].depth, cells, total: rest.reduce((n, r) => n + sum(r), 0) };
+  const note =
+    kind === 'theme'
+      ? l10n.t('Top {0} of {1} themes; the rest in "{2}".', top, rows.length, name)
+      : kind === 'group'
+        ? l10n.t('Top {0} of {1} groups; the rest in "{2}".', top, rows.length, name)
+        : l10n.t('Top {0} of {1} codes; the rest in "{2}".', top, rows.length, name);
+  return { rows: [...rows.filter((_, i) => chosen.has(i)), other], of: rows.length, shown: top, other, note };
+}
+
+function otherName(kind: MatrixRow['kind'], n: number): string {
+  if (kind === 'theme') return l10n.t('Other ({0} themes)', n);
+  if (kind === 'group') return l10n.t('Other ({0} groups)', n);
+  return l10n.t('Other ({0} codes)', n);
 }
 
 /** The rows a chart draws: one level of the tree (themes, or codes), never a parent with its children. */
@@ -99,8 +150,15 @@ export function chartRows(matrix: Matrix, kind?: MatrixRow['kind']): MatrixRow[]
   return matrix.rows.filter((r) => r.kind === want);
 }
 
-function titleOption(title: string, p: Palette): TitleComponentOption | undefined {
-  return title ? { text: clean(title), left: 16, top: 10, textStyle: { color: p.fg, fontSize: 14, fontWeight: 600, width: 0, overflow: 'none' } } : undefined;
+function titleOption(title: string, p: Palette, subtext?: string): TitleComponentOption | undefined {
+  if (!title && !subtext) return undefined;
+  return {
+    text: clean(title),
+    left: 16,
+    top: 10,
+    textStyle: { color: p.fg, fontSize: 14, fontWeight: 600, width: 0, overflow: 'none' },
+    ...(subtext ? { subtext: clean(subtext), itemGap: 6, subtextStyle: { color: p.muted, fontSize: 12 } } : {}),
+  };
 }
 
 /**
@@ -110,7 +168,9 @@ function titleOption(title: string, p: Palette): TitleComponentOption | undefine
  * series whose zero-length bar at the end of each stack carries the total as its label.
  */
 export function barChart(matrix: Matrix, options: BarChartOptions = {}): ChartSpec {
-  const rows = chartRows(matrix, options.kind);
+  const limited = limitRows(chartRows(matrix, options.kind), matrix.columns, options.top);
+  const rows = limited.rows;
+  const note = limited.note;
   const theme = options.theme ?? 'light';
   const p = paletteOf(theme);
   const width = options.width ?? 760;
@@ -136,7 +196,8 @@ export function barChart(matrix: Matrix, options: BarChartOptions = {}): ChartSp
     }
     lx += w;
   }
-  const legendTop = title ? 36 : 12;
+  // The title is 14 px at 10; the note under it 12 px, 6 px lower.
+  const legendTop = (title ? 36 : 12) + (note ? (title ? 18 : 24) : 0);
   const plotTop = (series.length ? legendTop + lines * 28 : legendTop) + 12;
   const barHeight = 18;
   const plotHeight = Math.max(1, bars.length) * (barHeight + 8);
@@ -147,7 +208,7 @@ export function barChart(matrix: Matrix, options: BarChartOptions = {}): ChartSp
     animation: false,
     backgroundColor: p.bg,
     textStyle: { fontFamily: FONT, fontSize: 12, color: p.fg },
-    title: titleOption(title, p),
+    title: titleOption(title, p, note),
     legend: series.length
       ? { show: true, top: legendTop, left: 16, right: 16, itemWidth: 12, itemHeight: 12, itemGap: 16, icon: 'rect', selectedMode: false, data: series.map(clean), textStyle: { color: p.fg, width: 200, overflow: 'truncate', ellipsis: '…' } }
       : { show: false },
@@ -205,30 +266,27 @@ export function barChart(matrix: Matrix, options: BarChartOptions = {}): ChartSp
     ...series.map((name, j) => bars.map((b) => (b.parts[j] ? `${b.label} · ${name}: ${b.parts[j]}` : undefined))),
     bars.map((b, i) => `${b.label}: ${totals[i]} ${unit}`),
   ];
-  return { option, width, height, theme, title, desc: bars.map((b, i) => `${b.label}: ${totals[i]} ${unit}`).join('; '), tips };
+  const list = bars.map((b, i) => `${b.label}: ${totals[i]} ${unit}`).join('; ');
+  return { option, width, height, theme, title, desc: note ? `${note} ${list}` : list, tips };
 }
 
 export interface HeatmapOptions {
   title?: string;
   theme?: ChartTheme;
   measure?: 'overlapping' | 'sameTurn';
-  /** The codes with the most co-occurrences (default 30); a heat map of 500 codes is unreadable. */
+  /** The codes with the most co-occurrences (default TOP_ROWS, 0 for all); a heat map of 500 codes is unreadable. */
   top?: number;
 }
 
 /** The codes the heat map shows and their grid of counts (symmetric, zero on the diagonal). */
-export function heatmapGrid(c: Cooccurrence, measure: 'overlapping' | 'sameTurn' = 'overlapping', top = 30): { codes: string[]; grid: number[][] } {
+export function heatmapGrid(c: Cooccurrence, measure: 'overlapping' | 'sameTurn' = 'overlapping', top = TOP_ROWS): { codes: string[]; grid: number[][]; of: number } {
   const sums = new Map<string, number>();
   for (const p of c.pairs) {
     sums.set(p.a, (sums.get(p.a) ?? 0) + p[measure]);
     sums.set(p.b, (sums.get(p.b) ?? 0) + p[measure]);
   }
-  const chosen = new Set(
-    c.codes
-      .filter((code) => (sums.get(code) ?? 0) > 0)
-      .sort((a, b) => (sums.get(b) ?? 0) - (sums.get(a) ?? 0))
-      .slice(0, Math.max(1, top)),
-  );
+  const together = c.codes.filter((code) => (sums.get(code) ?? 0) > 0);
+  const chosen = new Set(together.sort((a, b) => (sums.get(b) ?? 0) - (sums.get(a) ?? 0)).slice(0, top > 0 ? top : together.length));
   // Keep the codes in the co-occurrence's own (name) order.
   const codes = c.codes.filter((code) => chosen.has(code));
   const index = new Map(codes.map((code, i) => [code, i]));
@@ -239,7 +297,7 @@ export function heatmapGrid(c: Cooccurrence, measure: 'overlapping' | 'sameTurn'
     if (i === undefined || j === undefined) continue;
     grid[i][j] = grid[j][i] = p[measure];
   }
-  return { codes, grid };
+  return { codes, grid, of: together.length };
 }
 
 /**
@@ -251,13 +309,14 @@ export function heatmap(c: Cooccurrence, options: HeatmapOptions = {}): ChartSpe
   const theme = options.theme ?? 'light';
   const p = paletteOf(theme);
   const measure = options.measure ?? 'overlapping';
-  const { codes, grid } = heatmapGrid(c, measure, options.top ?? 30);
+  const { codes, grid, of } = heatmapGrid(c, measure, options.top ?? TOP_ROWS);
+  const note = codes.length < of ? l10n.t('Top {0} of {1} codes that occur together.', codes.length, of) : undefined;
   const cell = codes.length > 40 ? 12 : codes.length > 20 ? 20 : 26;
   const labelWidth = Math.min(240, Math.max(40, ...codes.map((code) => textWidth(code))) + 10);
   const left = 16 + labelWidth;
   const title = options.title ?? '';
-  // Column labels are turned 45° up-right, so the top needs room for the longest one.
-  const top = 40 + Math.ceil(labelWidth * Math.SQRT1_2) + 8;
+  // Column labels are turned 45° up-right, so the top needs room for the longest one (and the note).
+  const top = 40 + (note ? 14 : 0) + Math.ceil(labelWidth * Math.SQRT1_2) + 8;
   const width = Math.max(left + codes.length * cell + Math.ceil(labelWidth * Math.SQRT1_2) + 16, 320);
   const height = top + codes.length * cell + 40;
   const max = Math.max(1, ...grid.flat());
@@ -269,7 +328,7 @@ export function heatmap(c: Cooccurrence, options: HeatmapOptions = {}): ChartSpe
     animation: false,
     backgroundColor: p.bg,
     textStyle: { fontFamily: FONT, fontSize: 12, color: p.fg },
-    title: codes.length ? titleOption(title, p) : [titleOption(title, p) ?? {}, { text: '—', left: 16, top, textStyle: { color: p.muted, fontSize: 12, fontWeight: 'normal' } }],
+    title: codes.length ? titleOption(title, p, note) : [titleOption(title, p) ?? {}, { text: '—', left: 16, top, textStyle: { color: p.muted, fontSize: 12, fontWeight: 'normal' } }],
     grid: { left, top, width: Math.max(1, codes.length) * cell, height: Math.max(1, codes.length) * cell, show: codes.length > 0, borderColor: p.grid, borderWidth: 0.5 },
     xAxis: { type: 'category', position: 'top', data: labels, show: codes.length > 0, axisLabel: { rotate: -45, interval: 0, color: p.fg, width: labelWidth - 10, overflow: 'truncate', ellipsis: '…' }, axisTick: { show: false }, axisLine: { show: false }, splitLine },
     yAxis: { type: 'category', inverse: true, data: labels, show: codes.length > 0, axisLabel: { interval: 0, color: p.fg, width: labelWidth - 10, overflow: 'truncate', ellipsis: '…' }, axisTick: { show: false }, axisLine: { show: false }, splitLine },
@@ -294,7 +353,7 @@ export function heatmap(c: Cooccurrence, options: HeatmapOptions = {}): ChartSpe
     height,
     theme,
     title,
-    desc: pairs.map((x) => `${x.a} × ${x.b}: ${x[measure]}`).join('; '),
+    desc: (note ? `${note} ` : '') + pairs.map((x) => `${x.a} × ${x.b}: ${x[measure]}`).join('; '),
     tips: [cells.map(({ i, j, v }) => `${codes[i]} × ${codes[j]}: ${v}`)],
   };
 }

@@ -12,6 +12,7 @@ import { CONFIG_FILE } from '../parse/config';
 import * as l10n from '../text/l10n';
 import { normalizeName } from '../text/text';
 import type { OperationResult } from './operations';
+import { frameworkMergeEdits, frameworkRenameEdits } from './frameworkNotes';
 import {
   EditSet,
   afterLineOf,
@@ -63,7 +64,8 @@ function yamlKey(name: string): string {
 
 /**
  * Renames a code or a category: its name in codebook.md, the code in every coder's codings,
- * every [[link]] to it (aliases kept), and its colour key in qda.yaml.
+ * every [[link]] to it (aliases kept), its colour key in qda.yaml and its row headings in
+ * framework.md.
  */
 export function renameItem(project: Project, oldName: string, rawNewName: string): OperationResult {
   const item = findItem(project, oldName);
@@ -92,6 +94,8 @@ export function renameItem(project: Project, oldName: string, rawNewName: string
     colorKeyEdits(project, currentName, newName, edits);
   }
   const links = linkEdits(project, currentName, newName, edits);
+  const framework = frameworkRenameEdits(project, currentName, newName);
+  if (framework) edits.add(framework.path, framework.edits);
   const message =
     item.kind === 'code'
       ? l10n.t("Renamed code '{0}' to '{1}' ({2} codings, {3} links).", currentName, newName, codings, links)
@@ -109,8 +113,8 @@ function sentence(s: string): string {
 /**
  * Merges codes into `targetName`: their codings take the target's name (a coding that would
  * duplicate one the same coder already has on the same passage with the target is removed),
- * descriptions are appended to the target's, [[links]] point at the target, and the source
- * items leave codebook.md. A source may be a code that only codings use (not in the codebook).
+ * descriptions are appended to the target's, [[links]] point at the target, their framework.md
+ * notes go under the target's row, and the source items leave codebook.md. A source may be a code that only codings use (not in the codebook).
  */
 export function mergeCodes(project: Project, sourceNames: readonly string[], targetName: string): OperationResult {
   const target = project.findCode(targetName);
@@ -166,6 +170,8 @@ export function mergeCodes(project: Project, sourceNames: readonly string[], tar
   }
   let links = 0;
   for (const s of sources) links += linkEdits(project, s.name, target.name, edits);
+  const framework = frameworkMergeEdits(project, sources.map((s) => s.name), target.name);
+  if (framework) edits.add(framework.path, framework.edits);
   return {
     edits: edits.fileEdits(),
     removed: duplicates,

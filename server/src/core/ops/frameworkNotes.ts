@@ -3,7 +3,7 @@
 // the file (the analyst's and the supervisor's) stays byte for byte. framework.md is a file the
 // user reads: the edit goes back as a WorkspaceEdit, never written behind an open editor.
 import * as l10n from '../text/l10n';
-import { noteKey, notesByCell, parseFrameworkNotes } from '../parse/frameworkNotes';
+import { noteKey, notesByCell, parseFrameworkNotes, type FrameworkNote, type FrameworkRow } from '../parse/frameworkNotes';
 import { normalizeName } from '../text/text';
 import type { Project } from '../project/project';
 import type { OffsetEdit, OperationResult } from '../model/edits';
@@ -74,4 +74,97 @@ export function setFrameworkNote(project: Project, row: string, column: string, 
   const text = project.textOf(path);
   const edit = frameworkNoteEdit(path, text, row, column, note, l10n.t('Framework matrix notes'));
   return { edits: edit.edits.length ? [{ path, create: edit.create || undefined, edits: edit.edits }] : [], bodyAt: edit.bodyAt };
+}
+
+// ---- rows that follow the codebook ----------------------------------------------------
+
+/**
+ * A code, group or theme renamed: every `## old` heading of framework.md takes the new name,
+ * so its notes stay in their cells instead of being reported as gone. Only the name in the
+ * heading changes; the notes under it are not touched.
+ */
+export function frameworkRenameEdits(project: Project, oldName: string, newName: string): { path: string; edits: OffsetEdit[] } | undefined {
+  const path = project.config.framework;
+  const text = project.textOf(path);
+  if (text === undefined) return undefined;
+  const key = normalizeName(oldName);
+  const edits = parseFrameworkNotes(path, text)
+    .rows.filter((r) => normalizeName(r.name) === key)
+    .map((r) => ({ start: r.nameStart, end: r.nameEnd, newText: newName }));
+  return edits.length ? { path, edits } : undefined;
+}
+
+/**
+ * Codes merged into `target`: their rows' notes go under the target's row. A column the target
+ * (or an earlier source) already has a note for gets the source's note appended as a paragraph
+ * of its own, so no text is lost and the cell shows both; the other notes move to the end of the
+ * target's section. A source section left with nothing but its heading goes; one with text of
+ * its own between the heading and its first note keeps that text under the target's name. When
+ * the target has no row yet, the first source row is renamed to it instead.
+ */
+export function frameworkMergeEdits(project: Project, sources: readonly string[], target: string): { path: string; edits: OffsetEdit[] } | undefined {
+  const path = project.config.framework;
+  const text = project.textOf(path);
+  if (text === undefined) return undefined;
+  const parsed = parseFrameworkNotes(path, text);
+  const targetKey = normalizeName(target);
+  const sourceKeys = new Set(sources.map(normalizeName));
+  sourceKeys.delete(targetKey);
+  const sections = parsed.rows.filter((r) => sourceKeys.has(normalizeName(r.name)));
+  if (sections.length === 0) return undefined;
+  const edits: OffsetEdit[] = [];
+  // Every note, shown or duplicate, in file order.
+  const all = [...parsed.notes, ...parsed.duplicates].sort((a, b) => a.headingStart - b.headingStart);
+  const inSection = (r: FrameworkRow): FrameworkNote[] => all.filter((n) => n.headingStart >= r.headingStart && n.headingStart < r.end);
+  /** What stands for each column of the target row: a note where it is, or one moved (by index). */
+  const targetNotes = new Map<string, FrameworkNote | number>();
+  for (const n of parsed.notes) if (normalizeName(n.row) === targetKey) targetNotes.set(normalizeName(n.column), n);
+  let home = parsed.rows.find((r) => normalizeName(r.name) === targetKey);
+  let rest = sections;
+  if (!home) {
+    home = sections[0];
+    rest = sections.slice(1);
+    edits.push({ start: home.nameStart, end: home.nameEnd, newText: target });
+    for (const n of inSection(home)) if (!targetNotes.has(normalizeName(n.column))) targetNotes.set(normalizeName(n.column), n);
+  }
+  const moved: string[] = [];
+  for (const section of rest) {
+    const notes = inSection(section);
+    for (const n of notes) {
+      const body = text.slice(n.bodyStart, n.bodyEnd).trim();
+      const column = normalizeName(n.column);
+      const existing = targetNotes.get(column);
+      if (existing === undefined) {
+        targetNotes.set(column, moved.length);
+        moved.push(text.slice(n.headingStart, n.bodyEnd).trimEnd());
+      } else if (!body) continue;
+      else if (typeof existing === 'number') moved[existing] += `\n\n${body}`;
+      else edits.push(appendToNote(text, existing, body));
+    }
+    // What the section holds besides its notes (an introduction of the row, text under an unnamed ###).
+    let own = text.slice(section.headingEnd, section.end);
+    for (const n of [...notes].reverse()) own = own.slice(0, n.headingStart - section.headingEnd) + own.slice(n.bodyEnd - section.headingEnd);
+    if (own.trim() === '') edits.push({ start: section.headingStart, end: section.end, newText: '' });
+    else {
+      edits.push({ start: section.nameStart, end: section.nameEnd, newText: target });
+      for (const n of notes) edits.push({ start: n.headingStart, end: n.bodyEnd, newText: '' });
+    }
+  }
+  if (moved.length) {
+    const before = text.slice(0, home.end);
+    const after = home.end < text.length ? '\n' : '';
+    edits.push({ start: home.end, end: home.end, newText: gap(before) + moved.join('\n\n') + '\n' + after });
+  }
+  return { path, edits };
+}
+
+/** The source's note as a paragraph after the target note's text (or as its text when it has none). */
+function appendToNote(text: string, note: FrameworkNote, body: string): OffsetEdit {
+  const raw = text.slice(note.bodyStart, note.bodyEnd);
+  if (raw.trim() === '') {
+    const lead = note.bodyStart === text.length && !text.endsWith('\n') ? '\n' : '';
+    return { start: note.bodyStart, end: note.bodyStart, newText: `${lead}\n${body}\n` };
+  }
+  const at = note.bodyStart + raw.trimEnd().length;
+  return { start: at, end: at, newText: `\n\n${body}` };
 }

@@ -35,6 +35,9 @@ export interface FrameworkNote {
 export interface FrameworkRow {
   name: string;
   headingStart: number;
+  /** The name's offsets in the heading line (what a rename replaces). */
+  nameStart: number;
+  nameEnd: number;
   /** Just after the heading's line (its line break included, when there is one). */
   headingEnd: number;
   /** Where the row's section ends: the next level-1 or level-2 heading, or the end of the text. */
@@ -47,6 +50,8 @@ export interface FrameworkNotes {
   rows: FrameworkRow[];
   /** The first note of each cell, in file order (a later duplicate is reported, not used). */
   notes: FrameworkNote[];
+  /** The later notes for a cell that already has one (reported; a merge of rows needs their text too). */
+  duplicates: FrameworkNote[];
   diagnostics: QdaDiagnostic[];
 }
 
@@ -59,7 +64,7 @@ const HEADING = /^(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$/;
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/;
 
 export function parseFrameworkNotes(path: string, text: string | undefined): FrameworkNotes {
-  const out: FrameworkNotes = { path, rows: [], notes: [], diagnostics: [] };
+  const out: FrameworkNotes = { path, rows: [], notes: [], duplicates: [], diagnostics: [] };
   if (text === undefined) return out;
   const seen = new Map<string, FrameworkNote>();
   const rowSeen = new Map<string, FrameworkRow>();
@@ -98,7 +103,8 @@ export function parseFrameworkNotes(path: string, text: string | undefined): Fra
           row = undefined;
           if (!name) warn(offset, lineEnd, l10n.t('{0} line {1}: a row heading (##) without a name; the text under it belongs to no row.', path, lineNo + 1));
           else {
-            row = { name, headingStart: offset, headingEnd: next, end: text.length, line: lineNo };
+            const nameStart = offset + line.indexOf(name, level);
+            row = { name, headingStart: offset, nameStart, nameEnd: nameStart + name.length, headingEnd: next, end: text.length, line: lineNo };
             const key = normalizeName(name);
             // A second section for a row is read too (its notes count); only its notes may clash.
             if (!rowSeen.has(key)) rowSeen.set(key, row);
@@ -114,7 +120,8 @@ export function parseFrameworkNotes(path: string, text: string | undefined): Fra
           const first = seen.get(key);
           if (first) {
             warn(offset, lineEnd, l10n.t('{0} line {1}: a second note for {2} × {3} (the first is on line {4}); only the first is shown, both are kept.', path, lineNo + 1, row.name, name, first.line + 1));
-            note = n; // closed (its range computed) but not listed
+            out.duplicates.push(n);
+            note = n; // closed (its range computed) but not shown
           } else {
             seen.set(key, n);
             out.notes.push(n);
