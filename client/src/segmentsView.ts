@@ -77,7 +77,7 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
     super(connection, host, {
       labels: SegmentsPanel.labels(),
       style: STYLE,
-      body: '<div class="querybar" id="querybar"></div>\n<div class="controls" id="builder" role="group"></div>\n<div class="controls" id="controls"></div>\n<div class="source" id="source"></div>\n<div id="summary" class="summary" role="status"></div>\n<div id="out"></div>',
+      body: '<div class="querybar" id="querybar"></div>\n<details id="refine" open><summary id="refine-summary"></summary>\n<div class="controls" id="builder" role="group"></div>\n<div class="controls" id="controls"></div>\n</details>\n<div class="source" id="source"></div>\n<div id="summary" class="summary" role="status"></div>\n<div id="out"></div>',
       script: SCRIPT,
     });
     this.params = { ...state.params };
@@ -299,6 +299,8 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
       transcript: vscode.l10n.t('Transcript'),
       allTranscripts: vscode.l10n.t('All transcripts'),
       build: vscode.l10n.t('Add to the query'),
+      refine: vscode.l10n.t('Query builder and filters'),
+      refineActive: vscode.l10n.t('Query builder and filters ({0} on)'),
       pickName: vscode.l10n.t('Theme, group or code'),
       theme: vscode.l10n.t('Theme: {0}'),
       groupName: vscode.l10n.t('Group: {0}'),
@@ -353,17 +355,23 @@ const STYLE = `  body { max-width: 60em; }
   .text { white-space: pre-wrap; line-height: 1.45; }
   .where { color: var(--vscode-textLink-foreground); font-size: 0.92em; margin-top: 3px; }
   select { max-width: 100%; min-width: 0; }
+  #refine > summary { cursor: pointer; color: var(--vscode-descriptionForeground); margin-bottom: 6px; }
+  #refine > summary:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
   .text { overflow-wrap: anywhere; }
   /* Compact, for the view in a narrow side bar (or a narrow panel): controls one to a line, the
      quote wrapping at full width, its meta and place one line each, cut with an ellipsis (the
      whole of them in the tooltip). */
+  @media (min-width: 481px) {
+    #refine > summary { display: none; }
+  }
   @media (max-width: 480px) {
     body { padding: 4px 8px; }
     .querybar { flex-wrap: wrap; }
     .querybar input { flex: 1 1 100%; }
     .controls { gap: 4px 8px; }
-    .controls > label { flex: 1 1 100%; justify-content: space-between; }
-    .controls > label > select { flex: 1; }
+    .controls > label { flex: 1 1 100%; min-width: 0; justify-content: space-between; }
+    /* width 0: a dropdown's own width is its longest option (a long code name), wider than the bar. */
+    .controls > label > select { flex: 1 1 0; width: 0; }
     h2 { margin: 12px 0 4px; }
     li { margin: 0 0 6px; }
     li button { padding: 4px 6px; }
@@ -437,6 +445,19 @@ const SCRIPT = `  let state;
     ));
   }
 
+  // At side-bar width the builder and the filters fold under one line (saying how many filters
+  // are on), so the segments are in sight; wider, they are always open (the line is hidden).
+  const narrow = window.matchMedia('(max-width: 480px)');
+  const refine = document.getElementById('refine');
+  refine.open = !narrow.matches || !!kept.refineOpen;
+  refine.addEventListener('toggle', () => { if (state && narrow.matches) keep({ refineOpen: refine.open }); });
+  narrow.addEventListener('change', () => { if (!narrow.matches) refine.open = true; });
+  function refineSummary() {
+    const p = state.params;
+    const on = [p.scope !== 'overlap', !p.withChildren, !!p.coder, !!p.doc, !!p.filter].filter(Boolean).length;
+    document.getElementById('refine-summary').textContent = on ? format(L.refineActive, on) : L.refine;
+  }
+
   function entry(s, index) {
     const attrs = Object.entries(s.attributes).map(([k, v]) => k + ': ' + v).join(', ');
     const meta = el('div', { class: 'meta', title: (s.informant ?? L.noInformant) + (attrs ? ' (' + attrs + ')' : '') + ' · ' + [s.theme, s.group, s.code].filter(Boolean).join(' › ') + ' · ' + s.coder },
@@ -455,6 +476,7 @@ const SCRIPT = `  let state;
   function render() {
     controls();
     builder();
+    refineSummary();
     const r = state.result;
     document.getElementById('source').textContent = state.source;
     const summary = document.getElementById('summary');

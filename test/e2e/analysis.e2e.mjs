@@ -10,10 +10,10 @@ import path from 'node:path';
 import { ROOT } from '../../scripts/vscode-lib.mjs';
 import { SHOTS, runCommand, startWorkbench, stopWorkbench } from './support.mjs';
 
-/** A shot of the workbench's editor area (the webview), without the focus ring of the last dropdown used. */
-async function shot(page, view, name) {
+/** A shot of a part of the workbench (the editor area, the side bar), without the focus ring of the last control used. */
+async function shot(page, view, name, part = '.part.editor') {
   await view.locator('body').evaluate(() => document.activeElement?.blur());
-  const locator = page.locator('.part.editor');
+  const locator = page.locator(part);
   fs.mkdirSync(SHOTS, { recursive: true });
   await locator.screenshot({ path: path.join(SHOTS, name) });
   if (process.env.QDA_UPDATE_DOCS_SCREENSHOT) {
@@ -33,7 +33,10 @@ function qdaJson(folder, ...args) {
  * (class "webview ready"; a hidden one is kept in the DOM, invisible) and the page's own
  * iframe#active-frame inside it.
  */
-const webview = (page) => page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
+const webview = (page) => page.frameLocator('iframe.webview.ready:visible:not([src*="purpose=webviewView"])').frameLocator('iframe#active-frame');
+
+/** The page of the webview view in the side bar (the Coded Segments view): its iframe says its purpose. */
+const sideView = (page) => page.frameLocator('iframe.webview.ready:visible[src*="purpose=webviewView"]').frameLocator('iframe#active-frame');
 
 /**
  * Changes a dropdown of the page as a keyboard user does (focus it, pick an option), waits for
@@ -104,6 +107,46 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     assert.deepEqual(drawn.rows, expected.rows.map((r) => ({ name: r.name, kind: r.kind, toggle: r.kind === 'theme', cells: [...expected.columns.map((c) => cell(r.cells[c])), cell(r.total)] })));
     assert.ok(drawn.rows.filter((r) => r.kind === 'theme').length >= 4, 'the demo has four themes or more');
     await shot(ctx.page, view, 'matrix.png');
+  });
+
+  it("a click on a matrix cell reveals the Coded Segments view in the side bar with that cell's segments, readable at side-bar width", async function () {
+    const matrix = qdaJson(ctx.folder, 'matrix', '--rows', 'groups', '--cols', 'role');
+    const row = matrix.rows.find((r) => r.cells['rådgiver'] > 1);
+    assert.ok(row, 'a group with advisers’ codings');
+    const expected = qdaJson(ctx.folder, 'query', `"${row.name}"`, '--attribute', 'role=rådgiver');
+    assert.equal(expected.length, row.cells['rådgiver']);
+    const cell = webview(ctx.page).locator(`td button[data-column="rådgiver"][data-row=${JSON.stringify(row.name)}]`);
+    await cell.click();
+    const view = sideView(ctx.page);
+    await view.locator('#summary', { hasText: new RegExp(`^${expected.length}\\b`) }).waitFor({ timeout: 30_000 });
+    // In the Thesis QDA container's side bar, under its own heading.
+    await ctx.page.locator('.part.sidebar .pane-header', { hasText: /Coded Segments/ }).waitFor({ timeout: 15_000 });
+    const texts = await view.locator('#out li .text').allTextContents();
+    assert.deepEqual(texts.sort(), expected.map((s) => s.text).sort());
+    // Compact: nothing wider than the side bar (the quote wraps), each entry's meta on one line.
+    const layout = await view.locator('body').evaluate(() => {
+      const meta = document.querySelector('#out li .meta');
+      const width = document.documentElement.clientWidth;
+      // What sticks out, for the message.
+      const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > width + 0.5).slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`);
+      return { overflow: document.documentElement.scrollWidth - width, width, wide, metaWrap: getComputedStyle(meta).whiteSpace };
+    });
+    assert.ok(layout.width < 480, `the side bar is narrow (${layout.width}px)`);
+    assert.equal(layout.overflow, 0, `no horizontal scrolling: ${layout.wide.join(', ')}`);
+    assert.equal(layout.metaWrap, 'nowrap');
+    // The other views of the container folded, so that the shot shows the list (a student
+    // reading segments does the same, or uses Open in Editor).
+    for (const name of ['Codebook', 'Informants', 'Orphaned Codings', 'Review']) {
+      const header = ctx.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasText: name });
+      if (await header.count()) await header.first().click();
+    }
+    // The condition, not a time: the page has grown into the freed height.
+    for (let i = 0; i < 50 && (await view.locator('body').evaluate(() => window.innerHeight)) < 400; i++) await new Promise((r) => setTimeout(r, 100));
+    // The builder and the filters are folded under one line at this width; Enter on it opens them.
+    assert.equal(await view.locator('#term').isVisible(), false, 'the builder is folded');
+    await shot(ctx.page, view, 'segments-view.png', '.part.sidebar');
+    await view.locator('#refine > summary').press('Enter');
+    await view.locator('#term').waitFor({ state: 'visible', timeout: 5_000 });
   });
 
   it('draws theme frequency by role as bars with the values of qda matrix --json', async function () {
