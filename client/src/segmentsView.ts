@@ -42,6 +42,8 @@ export interface SegmentsRendered {
   transcripts: number;
   /** The grouping the page drew with. */
   groupBy: GroupBy;
+  /** Which data message the page drew (SegmentsPanel.drawn() waits for the latest). */
+  seq: number;
 }
 
 /** What the list is of and how it is shown: what "Open in Editor" carries over and a view shown again restores. */
@@ -72,6 +74,10 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
   shown: CodedSegmentsResult | undefined;
   /** The first drawing of a view VS Code has just resolved. */
   private opening: Promise<unknown> = Promise.resolve();
+  /** The last request for segments made, and the last data message sent to the page. */
+  private requestSeq = 0;
+  private latest: Promise<unknown> = Promise.resolve();
+  private dataSeq = 0;
 
   private constructor(connection: QdaConnection, host: PanelOptions | WebviewHost, state: SegmentsState) {
     super(connection, host, {
@@ -101,8 +107,7 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
     const panel = new SegmentsPanel(connection, viewHost(view), SegmentsPanel.viewState);
     SegmentsPanel.view = panel;
     SegmentsPanel.current ??= panel;
-    const rendered = panel.nextRender();
-    panel.opening = panel.update().then(() => rendered, () => undefined);
+    panel.opening = panel.update().then(() => panel.drawn(), () => undefined);
     for (const w of SegmentsPanel.viewWaiters.splice(0)) w(panel);
     return panel;
   }
@@ -118,9 +123,8 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
       view.panel.reveal(false);
       view.params = { ...params };
       view.source = source;
-      const rendered = view.nextRender();
       await view.update();
-      await rendered;
+      await view.drawn();
     } else {
       // The view is not resolved yet: focusing it makes VS Code resolve it, with the state above.
       const resolved = new Promise<SegmentsPanel>((resolve) => SegmentsPanel.viewWaiters.push(resolve));
@@ -145,18 +149,32 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
       SegmentsPanel.editor = panel = new SegmentsPanel(connection, { viewType: 'qda.segments', title: vscode.l10n.t('Coded Segments'), column: vscode.ViewColumn.Active, enableFindWidget: true }, state);
     }
     SegmentsPanel.current = panel;
-    const rendered = panel.nextRender();
     await panel.update();
-    await rendered;
+    await panel.drawn();
     return panel;
   }
 
   async update(params: Partial<CodedSegmentsParams> = {}): Promise<CodedSegmentsResult> {
     this.params = { ...this.params, ...params };
-    const result = await this.connection.request(codedSegmentsRequest, this.params);
-    this.shown = result;
-    await this.send();
-    return result;
+    // An answer overtaken by a later request (a refresh after an edit still running when a
+    // command asked for other segments) is not shown: the list is the latest request's, and a
+    // caller whose request was overtaken waits for that one, so that it sees what the page shows.
+    const seq = ++this.requestSeq;
+    let mine: Promise<unknown> = this.connection.request(codedSegmentsRequest, this.params).then(async (result) => {
+      if (seq !== this.requestSeq) return;
+      this.shown = result;
+      await this.send();
+    });
+    this.latest = mine;
+    await mine;
+    while (this.latest !== mine) await (mine = this.latest);
+    return this.shown!;
+  }
+
+  /** Resolves once the page has drawn the latest data sent to it (not an earlier message still on its way). */
+  async drawn(): Promise<SegmentsRendered> {
+    while (this.rendered?.seq !== this.dataSeq) await this.nextRender();
+    return this.rendered;
   }
 
   protected refresh(): Promise<CodedSegmentsResult> {
@@ -166,7 +184,7 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
   private send(): Promise<boolean> {
     if (this === SegmentsPanel.view) SegmentsPanel.viewState = this.state;
     const params = { query: this.params.query ?? '', scope: String(this.params.scope ?? 'overlap'), withChildren: this.params.withChildren !== false, coder: this.params.coder ?? '', filter: this.params.informant ? 'i:' + this.params.informant : this.params.attribute ? 'a:' + this.params.attribute : '', doc: this.params.doc ?? '' };
-    return this.post({ type: 'data', source: this.source, groupBy: this.groupBy, params, result: this.shown });
+    return this.post({ type: 'data', seq: ++this.dataSeq, source: this.source, groupBy: this.groupBy, params, result: this.shown });
   }
 
   protected async onMessage(m: PageMessage): Promise<void> {
@@ -505,7 +523,7 @@ const SCRIPT = `  let state;
       if (kept.query === state.params.query && kept.scrollY) window.scrollTo(0, kept.scrollY);
     }
     const first = out.querySelector('li .text');
-    vscode.postMessage({ type: 'rendered', rendered: { items: out.querySelectorAll('li').length, groups: out.querySelectorAll('h2').length, firstText: first ? first.textContent : '', summary: summary.textContent, query: state.params.query, doc: state.params.doc, terms: document.querySelectorAll('#term option').length, transcripts: document.querySelectorAll('#doc option').length - 1, groupBy: state.groupBy } });
+    vscode.postMessage({ type: 'rendered', rendered: { items: out.querySelectorAll('li').length, groups: out.querySelectorAll('h2').length, firstText: first ? first.textContent : '', summary: summary.textContent, query: state.params.query, doc: state.params.doc, terms: document.querySelectorAll('#term option').length, transcripts: document.querySelectorAll('#doc option').length - 1, groupBy: state.groupBy, seq: state.seq } });
   }
 
   // Arrow keys move between segments.
