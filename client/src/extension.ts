@@ -26,6 +26,16 @@ import { registerPassageMenu } from './passageMenu';
 import { saveFailures } from './saving';
 import { registerLspEdits } from './lspEdits';
 
+export interface SegmentsState {
+  result: CodedSegmentsResult | undefined;
+  rendered: SegmentsRendered | undefined;
+  host: 'view' | 'editor';
+  visible: boolean;
+  liveRefreshes: number;
+  stale: boolean;
+  refreshPending: boolean;
+}
+
 /** What activate() returns: used by the extension-host tests. */
 export interface QdaTestApi {
   /** Resolves on the server's first qda/ready notification. */
@@ -57,7 +67,12 @@ export interface QdaTestApi {
    * message its page sends on a click or a typed query (a test cannot click inside a webview).
    */
   analysis: {
-    segments(): { result: CodedSegmentsResult | undefined; rendered: SegmentsRendered | undefined } | undefined;
+    /**
+     * The Coded Segments list last shown (or the one `where` it is: the view in the Thesis QDA
+     * container, or the panel "Open in Editor" made): its data, what its page drew, whether its
+     * page is on screen, and its refreshes after edits (none while hidden: `stale` instead).
+     */
+    segments(where?: 'view' | 'editor'): SegmentsState | undefined;
     /** The open Framework Matrix: its data, what its page drew, and when (for the first-paint bench). */
     matrix(): { result: MatrixResult | undefined; rendered: MatrixRendered | undefined; timings: AnalysisPanel<unknown>['timings'] } | undefined;
     charts(): { result: ChartResult | undefined; rendered: ChartRendered | undefined; timings: AnalysisPanel<unknown>['timings'] } | undefined;
@@ -152,9 +167,9 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
     saveFailures,
     orphansTree: orphans as vscode.TreeDataProvider<unknown>,
     analysis: {
-      segments: () => {
-        const p = SegmentsPanel.current;
-        return p && { result: p.shown, rendered: p.rendered };
+      segments: (where) => {
+        const p = where === 'view' ? SegmentsPanel.view : where === 'editor' ? SegmentsPanel.editor : SegmentsPanel.current;
+        return p && { result: p.shown, rendered: p.rendered, host: p === SegmentsPanel.view ? 'view' : 'editor', visible: p.panel.visible, liveRefreshes: p.liveRefreshes, stale: p.stale, refreshPending: p.refreshPending };
       },
       matrix: () => {
         const p = MatrixPanel.current;

@@ -1,16 +1,20 @@
-// The Coded Segments view: a readable panel listing the segments of a query, of a code or theme,
+// The Coded Segments view: a readable list of the segments of a query, of a code or theme,
 // or of a framework-matrix cell, grouped by code, informant or transcript, each with its
 // informant, attributes, transcript and line; a segment opens its place in the transcript.
+// It lives in the Thesis QDA container (a webview view, `qda.segmentsView`), where every command
+// that lists segments reveals it; "Open in Editor" puts the same page, with the same query,
+// filters and grouping, in an editor panel for long lists. In a narrow side bar the page reads
+// in a compact layout (the quote wraps, its meta on one line).
 // The query is typed in a box (the language of `qda query`) or built from the codebook's names
 // with AND / OR / AND NOT, and narrowed by coder, informant or attribute and transcript; the list follows edits. Segments come from the server's qda/codedSegments (the same
 // core as `qda query` and the segment table).
 //
-// The page is an AnalysisPanel's (webviewPanel.ts): a strict Content-Security-Policy (no
-// network, a nonce for its one script and style), every element built with textContent, so a
-// name or a transcript holding HTML stays text.
+// The page is an AnalysisPanel's (webviewPanel.ts) in either host: a strict
+// Content-Security-Policy (no network, a nonce for its one script and style), every element
+// built with textContent, so a name or a transcript holding HTML stays text.
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
-import { AnalysisPanel, type PageMessage } from './webviewPanel';
+import { AnalysisPanel, viewHost, type PageMessage, type PanelOptions, type WebviewHost } from './webviewPanel';
 import { saveDocx, saveXlsx } from './analysisExport';
 import { applyServerEdit } from './serverEdits';
 import { appendQueryTerm, type QueryJoin } from '../../server/src/core/analysis/queryText';
@@ -36,45 +40,141 @@ export interface SegmentsRendered {
   terms: number;
   /** Transcripts the transcript filter offers. */
   transcripts: number;
+  /** The grouping the page drew with. */
+  groupBy: GroupBy;
+  /** Which data message the page drew (SegmentsPanel.drawn() waits for the latest). */
+  seq: number;
 }
 
+/** What the list is of and how it is shown: what "Open in Editor" carries over and a view shown again restores. */
+interface SegmentsState {
+  params: CodedSegmentsParams;
+  source: string;
+  groupBy: GroupBy;
+}
+
+/** The id of the view in the Thesis QDA container (package.json `contributes.views`). */
+export const SEGMENTS_VIEW_ID = 'qda.segmentsView';
+
 export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
+  /** The list the commands and tests act on: the one last shown (the view, or the editor panel after "Open in Editor"). */
   static current: SegmentsPanel | undefined;
+  /** The page in the Thesis QDA container, while VS Code has it resolved. */
+  static view: SegmentsPanel | undefined;
+  /** The page opened in the editor area by "Open in Editor". */
+  static editor: SegmentsPanel | undefined;
+  /** The view's last state: a view VS Code resolves again (closed, moved) starts from it. */
+  private static viewState: SegmentsState = { params: { query: '' }, source: '', groupBy: 'code' };
+  private static viewWaiters: Array<(view: SegmentsPanel) => void> = [];
   params: CodedSegmentsParams = {};
   groupBy: GroupBy = 'code';
   /** What the list is of, shown above it (a code, a matrix cell, a query). */
   source = '';
   /** The data last sent to the page. */
   shown: CodedSegmentsResult | undefined;
+  /** The first drawing of a view VS Code has just resolved. */
+  private opening: Promise<unknown> = Promise.resolve();
+  /** The last request for segments made, and the last data message sent to the page. */
+  private requestSeq = 0;
+  private latest: Promise<unknown> = Promise.resolve();
+  private dataSeq = 0;
 
-  private constructor(connection: QdaConnection, column: vscode.ViewColumn) {
-    super(connection, { viewType: 'qda.segments', title: vscode.l10n.t('Coded Segments'), column, enableFindWidget: true }, {
+  private constructor(connection: QdaConnection, host: PanelOptions | WebviewHost, state: SegmentsState) {
+    super(connection, host, {
       labels: SegmentsPanel.labels(),
       style: STYLE,
-      body: '<div class="querybar" id="querybar"></div>\n<div class="controls" id="builder" role="group"></div>\n<div class="controls" id="controls"></div>\n<div class="source" id="source"></div>\n<div id="summary" class="summary" role="status"></div>\n<div id="out"></div>',
+      body: '<div class="querybar" id="querybar"></div>\n<details id="refine" open><summary id="refine-summary"></summary>\n<div class="controls" id="builder" role="group"></div>\n<div class="controls" id="controls"></div>\n</details>\n<div class="source" id="source"></div>\n<div id="summary" class="summary" role="status"></div>\n<div id="out"></div>',
       script: SCRIPT,
     });
+    this.params = { ...state.params };
+    this.source = state.source || SegmentsPanel.sourceOf(state.params.query ?? '');
+    this.groupBy = state.groupBy;
   }
 
-  /** Opens (or reuses) the panel and lists the segments of `params`. */
-  static async show(connection: QdaConnection, params: CodedSegmentsParams, source: string, column = vscode.ViewColumn.Active): Promise<SegmentsPanel> {
-    let panel = SegmentsPanel.current;
-    if (panel) panel.panel.reveal(undefined, false);
-    else SegmentsPanel.current = panel = new SegmentsPanel(connection, column);
-    panel.params = params;
-    panel.source = source;
-    const rendered = panel.nextRender();
+  private static sourceOf(query: string): string {
+    return query.trim() ? vscode.l10n.t('Query: {0}', query) : vscode.l10n.t('All coded segments');
+  }
+
+  private get state(): SegmentsState {
+    return { params: { ...this.params }, source: this.source, groupBy: this.groupBy };
+  }
+
+  /**
+   * VS Code resolved the view (shown for the first time, or again after it was closed): the
+   * page starts from the view's last state and draws it.
+   */
+  static resolveView(connection: QdaConnection, view: vscode.WebviewView): SegmentsPanel {
+    const panel = new SegmentsPanel(connection, viewHost(view), SegmentsPanel.viewState);
+    SegmentsPanel.view = panel;
+    SegmentsPanel.current ??= panel;
+    panel.opening = panel.update().then(() => panel.drawn(), () => undefined);
+    for (const w of SegmentsPanel.viewWaiters.splice(0)) w(panel);
+    return panel;
+  }
+
+  /**
+   * Reveals the view in the Thesis QDA container (opening the side bar and the container, and
+   * expanding the view, as needed) and lists the segments of `params` in it.
+   */
+  static async show(connection: QdaConnection, params: CodedSegmentsParams, source: string): Promise<SegmentsPanel> {
+    SegmentsPanel.viewState = { params, source, groupBy: SegmentsPanel.view?.groupBy ?? SegmentsPanel.viewState.groupBy };
+    let view = SegmentsPanel.view;
+    if (view) {
+      view.panel.reveal(false);
+      view.params = { ...params };
+      view.source = source;
+      await view.update();
+      await view.drawn();
+    } else {
+      // The view is not resolved yet: focusing it makes VS Code resolve it, with the state above.
+      const resolved = new Promise<SegmentsPanel>((resolve) => SegmentsPanel.viewWaiters.push(resolve));
+      await vscode.commands.executeCommand(`${SEGMENTS_VIEW_ID}.focus`);
+      view = await resolved;
+      await view.opening;
+    }
+    SegmentsPanel.current = view;
+    return view;
+  }
+
+  /** "Open in Editor": the view's list (query, filters, grouping) in a panel in the editor area, for long lists. */
+  static async openInEditor(connection: QdaConnection): Promise<SegmentsPanel> {
+    const state = SegmentsPanel.view?.state ?? SegmentsPanel.viewState;
+    let panel = SegmentsPanel.editor;
+    if (panel) {
+      panel.panel.reveal(false);
+      panel.params = state.params;
+      panel.source = state.source;
+      panel.groupBy = state.groupBy;
+    } else {
+      SegmentsPanel.editor = panel = new SegmentsPanel(connection, { viewType: 'qda.segments', title: vscode.l10n.t('Coded Segments'), column: vscode.ViewColumn.Active, enableFindWidget: true }, state);
+    }
+    SegmentsPanel.current = panel;
     await panel.update();
-    await rendered;
+    await panel.drawn();
     return panel;
   }
 
   async update(params: Partial<CodedSegmentsParams> = {}): Promise<CodedSegmentsResult> {
     this.params = { ...this.params, ...params };
-    const result = await this.connection.request(codedSegmentsRequest, this.params);
-    this.shown = result;
-    await this.send();
-    return result;
+    // An answer overtaken by a later request (a refresh after an edit still running when a
+    // command asked for other segments) is not shown: the list is the latest request's, and a
+    // caller whose request was overtaken waits for that one, so that it sees what the page shows.
+    const seq = ++this.requestSeq;
+    let mine: Promise<unknown> = this.connection.request(codedSegmentsRequest, this.params).then(async (result) => {
+      if (seq !== this.requestSeq) return;
+      this.shown = result;
+      await this.send();
+    });
+    this.latest = mine;
+    await mine;
+    while (this.latest !== mine) await (mine = this.latest);
+    return this.shown!;
+  }
+
+  /** Resolves once the page has drawn the latest data sent to it (not an earlier message still on its way). */
+  async drawn(): Promise<SegmentsRendered> {
+    while (this.rendered?.seq !== this.dataSeq) await this.nextRender();
+    return this.rendered;
   }
 
   protected refresh(): Promise<CodedSegmentsResult> {
@@ -82,8 +182,9 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
   }
 
   private send(): Promise<boolean> {
+    if (this === SegmentsPanel.view) SegmentsPanel.viewState = this.state;
     const params = { query: this.params.query ?? '', scope: String(this.params.scope ?? 'overlap'), withChildren: this.params.withChildren !== false, coder: this.params.coder ?? '', filter: this.params.informant ? 'i:' + this.params.informant : this.params.attribute ? 'a:' + this.params.attribute : '', doc: this.params.doc ?? '' };
-    return this.post({ type: 'data', source: this.source, groupBy: this.groupBy, params, result: this.shown });
+    return this.post({ type: 'data', seq: ++this.dataSeq, source: this.source, groupBy: this.groupBy, params, result: this.shown });
   }
 
   protected async onMessage(m: PageMessage): Promise<void> {
@@ -181,10 +282,14 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
     return saveDocx(this.connection, { segments: params, title: this.source || undefined }, 'segments.docx', target);
   }
 
-  /** Opens a segment's place beside the panel, so the list stays in view. */
+  /**
+   * Opens a segment's place: from a panel, beside it, so the list stays in view; from the view
+   * in the side bar, in the editor group the student last worked in.
+   */
   async open(s: CodedSegment): Promise<vscode.TextEditor> {
     const range = this.connection.p2c.asRange(s.range);
-    const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+    const from = this.panel.viewColumn;
+    const column = from === undefined ? vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One : from === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
     const editor = await vscode.window.showTextDocument(vscode.Uri.parse(s.uri), { viewColumn: column, preview: true, selection: range });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return editor;
@@ -212,6 +317,8 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
       transcript: vscode.l10n.t('Transcript'),
       allTranscripts: vscode.l10n.t('All transcripts'),
       build: vscode.l10n.t('Add to the query'),
+      refine: vscode.l10n.t('Query builder and filters'),
+      refineActive: vscode.l10n.t('Query builder and filters ({0} on)'),
       pickName: vscode.l10n.t('Theme, group or code'),
       theme: vscode.l10n.t('Theme: {0}'),
       groupName: vscode.l10n.t('Group: {0}'),
@@ -237,7 +344,12 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
 
   override dispose(): void {
     super.dispose();
-    if (SegmentsPanel.current === this) SegmentsPanel.current = undefined;
+    if (SegmentsPanel.view === this) {
+      SegmentsPanel.viewState = this.state;
+      SegmentsPanel.view = undefined;
+    }
+    if (SegmentsPanel.editor === this) SegmentsPanel.editor = undefined;
+    if (SegmentsPanel.current === this) SegmentsPanel.current = SegmentsPanel.view ?? SegmentsPanel.editor;
   }
 }
 
@@ -260,10 +372,39 @@ const STYLE = `  body { max-width: 60em; }
   .meta .who { color: var(--vscode-foreground); font-weight: 600; }
   .text { white-space: pre-wrap; line-height: 1.45; }
   .where { color: var(--vscode-textLink-foreground); font-size: 0.92em; margin-top: 3px; }
+  select { max-width: 100%; min-width: 0; }
+  #refine > summary { cursor: pointer; color: var(--vscode-descriptionForeground); margin-bottom: 6px; }
+  #refine > summary:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+  .text { overflow-wrap: anywhere; }
+  /* Compact, for the view in a narrow side bar (or a narrow panel): controls one to a line, the
+     quote wrapping at full width, its meta and place one line each, cut with an ellipsis (the
+     whole of them in the tooltip). */
+  @media (min-width: 481px) {
+    #refine > summary { display: none; }
+  }
+  @media (max-width: 480px) {
+    body { padding: 4px 8px; }
+    .querybar { flex-wrap: wrap; }
+    .querybar input { flex: 1 1 100%; }
+    .controls { gap: 4px 8px; }
+    .controls > label { flex: 1 1 100%; min-width: 0; justify-content: space-between; }
+    /* width 0: a dropdown's own width is its longest option (a long code name), wider than the bar. */
+    .controls > label > select { flex: 1 1 0; width: 0; }
+    h2 { margin: 12px 0 4px; }
+    li { margin: 0 0 6px; }
+    li button { padding: 4px 6px; }
+    .meta, .where { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0; }
+  }
 `;
 
 const SCRIPT = `  let state;
   let queryInput;
+  // What survives the page being destroyed while hidden (the extension keeps the list's state
+  // and sends it again): the words typed in the box and not yet run, and where the list was
+  // scrolled to — both for the query they belong to.
+  const kept = vscode.getState() || {};
+  let restored = false;
+  const keep = (more) => vscode.setState(Object.assign(vscode.getState() || {}, { query: state.params.query }, more));
 
   const options = (o) => vscode.postMessage({ type: 'options', options: o });
 
@@ -296,6 +437,7 @@ const SCRIPT = `  let state;
     if (!queryInput) {
       queryInput = el('input', { type: 'text', id: 'query', placeholder: L.queryPlaceholder, ariaLabel: L.query });
       queryInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') vscode.postMessage({ type: 'query', query: queryInput.value }); });
+      queryInput.addEventListener('input', () => keep({ typed: queryInput.value }));
       const run = el('button', { class: 'run', text: L.run });
       run.addEventListener('click', () => vscode.postMessage({ type: 'query', query: queryInput.value }));
       const save = el('button', { class: 'run', text: L.saveXlsx });
@@ -306,7 +448,7 @@ const SCRIPT = `  let state;
       saveWord.addEventListener('click', () => vscode.postMessage({ type: 'saveDocx' }));
       document.getElementById('querybar').replaceChildren(queryInput, run, saveQuery, save, saveWord);
     }
-    if (document.activeElement !== queryInput) queryInput.value = p.query;
+    if (document.activeElement !== queryInput) queryInput.value = !restored && kept.query === p.query && typeof kept.typed === 'string' ? kept.typed : p.query;
     const children = el('input', { type: 'checkbox', id: 'children' });
     children.checked = p.withChildren;
     children.addEventListener('change', () => options({ withChildren: children.checked }));
@@ -321,16 +463,29 @@ const SCRIPT = `  let state;
     ));
   }
 
+  // At side-bar width the builder and the filters fold under one line (saying how many filters
+  // are on), so the segments are in sight; wider, they are always open (the line is hidden).
+  const narrow = window.matchMedia('(max-width: 480px)');
+  const refine = document.getElementById('refine');
+  refine.open = !narrow.matches || !!kept.refineOpen;
+  refine.addEventListener('toggle', () => { if (state && narrow.matches) keep({ refineOpen: refine.open }); });
+  narrow.addEventListener('change', () => { if (!narrow.matches) refine.open = true; });
+  function refineSummary() {
+    const p = state.params;
+    const on = [p.scope !== 'overlap', !p.withChildren, !!p.coder, !!p.doc, !!p.filter].filter(Boolean).length;
+    document.getElementById('refine-summary').textContent = on ? format(L.refineActive, on) : L.refine;
+  }
+
   function entry(s, index) {
     const attrs = Object.entries(s.attributes).map(([k, v]) => k + ': ' + v).join(', ');
-    const meta = el('div', { class: 'meta' },
+    const meta = el('div', { class: 'meta', title: (s.informant ?? L.noInformant) + (attrs ? ' (' + attrs + ')' : '') + ' · ' + [s.theme, s.group, s.code].filter(Boolean).join(' › ') + ' · ' + s.coder },
       el('span', { class: 'who', text: s.informant ?? L.noInformant }),
       attrs ? ' (' + attrs + ')' : '',
       ' · ' + [s.theme, s.group, s.code].filter(Boolean).join(' › ') + ' · ' + s.coder);
     const b = el('button', { ariaLabel: format(L.open, s.doc, s.line) },
       meta,
       el('div', { class: 'text', text: s.text }),
-      el('div', { class: 'where', text: format(L.lineOf, s.doc, s.line) }));
+      el('div', { class: 'where', text: format(L.lineOf, s.doc, s.line), title: format(L.lineOf, s.doc, s.line) }));
     b.dataset.index = String(index);
     b.addEventListener('click', () => vscode.postMessage({ type: 'open', index }));
     return el('li', {}, b);
@@ -339,6 +494,7 @@ const SCRIPT = `  let state;
   function render() {
     controls();
     builder();
+    refineSummary();
     const r = state.result;
     document.getElementById('source').textContent = state.source;
     const summary = document.getElementById('summary');
@@ -362,8 +518,12 @@ const SCRIPT = `  let state;
     }
     out.replaceChildren(...parts);
     out.setAttribute('aria-label', L.list);
+    if (!restored) {
+      restored = true;
+      if (kept.query === state.params.query && kept.scrollY) window.scrollTo(0, kept.scrollY);
+    }
     const first = out.querySelector('li .text');
-    vscode.postMessage({ type: 'rendered', rendered: { items: out.querySelectorAll('li').length, groups: out.querySelectorAll('h2').length, firstText: first ? first.textContent : '', summary: summary.textContent, query: state.params.query, doc: state.params.doc, terms: document.querySelectorAll('#term option').length, transcripts: document.querySelectorAll('#doc option').length - 1 } });
+    vscode.postMessage({ type: 'rendered', rendered: { items: out.querySelectorAll('li').length, groups: out.querySelectorAll('h2').length, firstText: first ? first.textContent : '', summary: summary.textContent, query: state.params.query, doc: state.params.doc, terms: document.querySelectorAll('#term option').length, transcripts: document.querySelectorAll('#doc option').length - 1, groupBy: state.groupBy, seq: state.seq } });
   }
 
   // Arrow keys move between segments.
@@ -373,6 +533,12 @@ const SCRIPT = `  let state;
     const all = [...document.querySelectorAll('li button')];
     const next = all[all.indexOf(b) + (e.key === 'ArrowDown' ? 1 : -1)];
     if (next) { next.focus(); e.preventDefault(); }
+  });
+
+  let scrolled;
+  window.addEventListener('scroll', () => {
+    clearTimeout(scrolled);
+    scrolled = setTimeout(() => state && keep({ scrollY: window.scrollY }), 150);
   });
 
   window.addEventListener('message', (e) => {
@@ -390,6 +556,12 @@ export function registerSegmentsView(context: vscode.ExtensionContext, connectio
       const panel = await SegmentsPanel.show(connection, { query: q }, q ? vscode.l10n.t('Query: {0}', q) : vscode.l10n.t('All coded segments'));
       return { result: panel.shown, rendered: panel.rendered };
     }),
+    // The view's title-bar action: the same list in the editor area, for long lists.
+    vscode.commands.registerCommand('qda.segmentsOpenInEditor', async () => {
+      const panel = await SegmentsPanel.openInEditor(connection);
+      return { result: panel.shown, rendered: panel.rendered };
+    }),
+    vscode.window.registerWebviewViewProvider(SEGMENTS_VIEW_ID, { resolveWebviewView: (view) => void SegmentsPanel.resolveView(connection, view) }),
     vscode.commands.registerCommand('qda.segmentsSaveXlsx', async (target?: vscode.Uri) => SegmentsPanel.current?.saveXlsx(target)),
     vscode.commands.registerCommand('qda.segmentsSaveDocx', async (target?: vscode.Uri) => SegmentsPanel.current?.saveDocx(target)),
   );

@@ -1,6 +1,7 @@
 // The plumbing every analysis webview (Framework Matrix, Coded Segments, Charts) shares, in one
-// place: the panel's creation, the page's shell with its strict Content-Security-Policy, the
-// "ready" and "rendered" handshake with the page, the refresh after an edit, and disposal.
+// place: the host of the page (an editor panel, or a view in the Thesis QDA side bar: see
+// WebviewHost), the page's shell with its strict Content-Security-Policy, the "ready" and
+// "rendered" handshake with the page, the refresh after an edit, and disposal.
 //
 // The protocol with a page:
 //   page → extension  { type: 'ready' }            its script has loaded (again, after the panel
@@ -107,12 +108,68 @@ ${parts.script}
 }
 
 /**
- * One analysis webview panel. A subclass gives the page and handles its own messages; this
- * class keeps the page's readiness, its reports, and the refresh after an edit (debounced, and
- * none while the panel is hidden: its page is gone and asks again when shown).
+ * Where a page lives: a webview panel in the editor area, or a webview view (a view of the
+ * Thesis QDA container). The page, its protocol and its refresh are the same in both; only
+ * showing, visibility and disposal differ, and this is all AnalysisPanel reads of its host.
+ */
+export interface WebviewHost {
+  readonly webview: vscode.Webview;
+  /** Whether the page is on screen (a hidden page is destroyed: it says 'ready' when shown again). */
+  readonly visible: boolean;
+  /** The editor column of a panel; undefined for a view. */
+  readonly viewColumn: vscode.ViewColumn | undefined;
+  readonly onDidChangeVisibility: vscode.Event<void>;
+  readonly onDidDispose: vscode.Event<void>;
+  /** Brings the page into view (a panel to the front of its group, a view opened in its container). */
+  reveal(preserveFocus?: boolean): void;
+  dispose(): void;
+}
+
+/** A new webview panel in the editor area as a host. */
+export function panelHost(options: PanelOptions): WebviewHost {
+  const panel = vscode.window.createWebviewPanel(options.viewType, options.title, options.column, {
+    enableScripts: true,
+    ...(options.enableFindWidget ? { enableFindWidget: true } : {}),
+    retainContextWhenHidden: false,
+    localResourceRoots: [],
+  });
+  return {
+    webview: panel.webview,
+    get visible() { return panel.visible; },
+    get viewColumn() { return panel.viewColumn; },
+    onDidChangeVisibility: (listener, thisArg, disposables) => panel.onDidChangeViewState(() => listener.call(thisArg), undefined, disposables),
+    onDidDispose: panel.onDidDispose,
+    reveal: (preserveFocus) => panel.reveal(undefined, preserveFocus),
+    dispose: () => panel.dispose(),
+  };
+}
+
+/**
+ * A webview view VS Code resolved (WebviewViewProvider.resolveWebviewView) as a host. Its
+ * context is not retained either: the extension keeps the page's state and sends it again.
+ */
+export function viewHost(view: vscode.WebviewView): WebviewHost {
+  view.webview.options = { enableScripts: true, localResourceRoots: [] };
+  return {
+    webview: view.webview,
+    get visible() { return view.visible; },
+    viewColumn: undefined,
+    onDidChangeVisibility: view.onDidChangeVisibility,
+    onDidDispose: view.onDidDispose,
+    reveal: (preserveFocus) => view.show(preserveFocus),
+    // A view is VS Code's to close (the user hides it); the extension only lets go of it.
+    dispose: () => undefined,
+  };
+}
+
+/**
+ * One analysis webview, in a panel or a view. A subclass gives the page and handles its own
+ * messages; this class keeps the page's readiness, its reports, and the refresh after an edit
+ * (debounced, and none while the page is hidden: it is gone, and asks again when shown).
  */
 export abstract class AnalysisPanel<Rendered> implements vscode.Disposable {
-  readonly panel: vscode.WebviewPanel;
+  /** The panel or view the page is in. */
+  readonly panel: WebviewHost;
   /** What the page last reported it drew. */
   rendered: Rendered | undefined;
   /**
@@ -120,6 +177,10 @@ export abstract class AnalysisPanel<Rendered> implements vscode.Disposable {
    * page, the page's last report that it drew.
    */
   readonly timings = { created: performance.now(), posted: 0, rendered: 0 };
+  /** Times refresh() ran because the project changed (tests: none while the page is hidden). */
+  liveRefreshes = 0;
+  /** The project changed while the page was hidden (it is brought up to date when shown). */
+  stale = false;
   protected readonly subscriptions: vscode.Disposable[] = [];
   private ready = false;
   /** Whether the page was ever sent data (a page rebuilt after being hidden then asks again). */
@@ -128,28 +189,38 @@ export abstract class AnalysisPanel<Rendered> implements vscode.Disposable {
   private readonly renderWaiters: Array<(r: Rendered) => void> = [];
   private timer: NodeJS.Timeout | undefined;
 
-  protected constructor(protected readonly connection: QdaConnection, options: PanelOptions, page: PageParts) {
-    this.panel = vscode.window.createWebviewPanel(options.viewType, options.title, options.column, {
-      enableScripts: true,
-      ...(options.enableFindWidget ? { enableFindWidget: true } : {}),
-      retainContextWhenHidden: false,
-      localResourceRoots: [],
-    });
+  /** `host`: panel options (a new editor panel), or the host of a view VS Code resolved. */
+  protected constructor(protected readonly connection: QdaConnection, host: PanelOptions | WebviewHost, page: PageParts) {
+    this.panel = 'webview' in host ? host : panelHost(host);
     this.panel.webview.html = pageHtml(page);
     this.subscriptions.push(
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.webview.onDidReceiveMessage((m: PageMessage) => void this.receive(m)),
-      this.panel.onDidChangeViewState(() => {
-        // The page is rebuilt when the panel is shown again (no retained context): it says ready.
+      this.panel.onDidChangeVisibility(() => {
+        // The page is rebuilt when shown again (no retained context): it says ready, and the
+        // 'ready' handler sends it what it showed, up to date.
         if (!this.panel.visible) this.ready = false;
+        else this.stale = false;
       }),
       connection.onIndexChanged(() => {
-        // No recount for every coding made while the panel is hidden: it asks when shown.
-        if (!this.panel.visible) return;
+        // No recount for every coding made while the page is hidden: it asks when shown.
+        if (!this.panel.visible) {
+          this.stale = true;
+          return;
+        }
         if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.refresh(), 300);
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.liveRefreshes++;
+          void this.refresh();
+        }, 300);
       }),
     );
+  }
+
+  /** Whether a refresh after an edit is waiting for its debounce (tests: none while hidden). */
+  get refreshPending(): boolean {
+    return this.timer !== undefined;
   }
 
   /** Asks the server again with the current parameters and sends the answer to the page. */

@@ -10,10 +10,10 @@ import path from 'node:path';
 import { ROOT } from '../../scripts/vscode-lib.mjs';
 import { SHOTS, runCommand, startWorkbench, stopWorkbench } from './support.mjs';
 
-/** A shot of the workbench's editor area (the webview), without the focus ring of the last dropdown used. */
-async function shot(page, view, name) {
+/** A shot of a part of the workbench (the editor area, the side bar), without the focus ring of the last control used. */
+async function shot(page, view, name, part = '.part.editor') {
   await view.locator('body').evaluate(() => document.activeElement?.blur());
-  const locator = page.locator('.part.editor');
+  const locator = page.locator(part);
   fs.mkdirSync(SHOTS, { recursive: true });
   await locator.screenshot({ path: path.join(SHOTS, name) });
   if (process.env.QDA_UPDATE_DOCS_SCREENSHOT) {
@@ -29,11 +29,26 @@ function qdaJson(folder, ...args) {
 }
 
 /**
- * The page inside the visible webview. VS Code nests it twice: an outer iframe per webview
- * (class "webview ready"; a hidden one is kept in the DOM, invisible) and the page's own
- * iframe#active-frame inside it.
+ * The page of the visible webview inside a part of the workbench: '.part.editor' (a panel) or
+ * '.part.sidebar' (a view such as Coded Segments). VS Code nests it twice: an outer iframe per
+ * webview (class "webview ready"), laid over the workbench rather than inside the part (so the
+ * part is found by where the iframe lies; a hidden one is kept in the DOM, invisible), and the
+ * page's own iframe#active-frame inside it. Waits until there is one.
  */
-const webview = (page) => page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
+async function webviewIn(page, part = '.part.editor') {
+  for (let i = 0; i < 300; i++) {
+    const box = await page.locator(part).boundingBox();
+    const name = box && (await page.locator('iframe.webview.ready').evaluateAll((frames, b) => frames.find((f) => {
+      const r = f.getBoundingClientRect();
+      // Its middle, horizontally (an overlay may reach past the part's bottom, clipped).
+      const x = r.left + r.width / 2;
+      return f.checkVisibility() && r.width > 0 && x > b.x && x < b.x + b.width;
+    })?.name, box));
+    if (name) return page.frameLocator(`iframe[name="${name}"]`).frameLocator('iframe#active-frame');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no visible webview in ${part}`);
+}
 
 /**
  * Changes a dropdown of the page as a keyboard user does (focus it, pick an option), waits for
@@ -83,7 +98,7 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     const expected = qdaJson(ctx.folder, 'matrix', '--rows', 'groups', '--cols', 'role');
     assert.ok(expected.columns.includes('rådgiver') && expected.columns.includes('leder'), 'the demo gives its informants roles');
     await runCommand(ctx.page, 'Thesis QDA: Show Framework Matrix');
-    const view = webview(ctx.page);
+    const view = await webviewIn(ctx.page);
     await view.locator('#sel-rows').waitFor({ timeout: 30_000 });
     await choose(view, 'sel-rows', 'groups');
     await choose(view, 'sel-cols', 'role');
@@ -106,11 +121,63 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     await shot(ctx.page, view, 'matrix.png');
   });
 
+  it("a click on a matrix cell reveals the Coded Segments view in the side bar with that cell's segments, readable at side-bar width", async function () {
+    const matrix = qdaJson(ctx.folder, 'matrix', '--rows', 'groups', '--cols', 'role');
+    const row = matrix.rows.find((r) => r.cells['rådgiver'] > 1);
+    assert.ok(row, 'a group with advisers’ codings');
+    const expected = qdaJson(ctx.folder, 'query', `"${row.name}"`, '--attribute', 'role=rådgiver');
+    assert.equal(expected.length, row.cells['rådgiver']);
+    const cell = (await webviewIn(ctx.page)).locator(`td button[data-column="rådgiver"][data-row=${JSON.stringify(row.name)}]`);
+    await cell.click();
+    let view = await webviewIn(ctx.page, '.part.sidebar');
+    await view.locator('#summary', { hasText: new RegExp(`^${expected.length}\\b`) }).waitFor({ timeout: 30_000 });
+    // In the Thesis QDA container's side bar, under its own heading.
+    await ctx.page.locator('.part.sidebar .pane-header', { hasText: /Coded Segments/ }).waitFor({ timeout: 15_000 });
+    const texts = await view.locator('#out li .text').allTextContents();
+    assert.deepEqual(texts.sort(), expected.map((s) => s.text).sort());
+    // Compact: nothing wider than the side bar (the quote wraps), each entry's meta on one line.
+    const layout = await view.locator('body').evaluate(() => {
+      const meta = document.querySelector('#out li .meta');
+      const width = document.documentElement.clientWidth;
+      // What sticks out, for the message.
+      const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > width + 0.5).slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`);
+      return { overflow: document.documentElement.scrollWidth - width, width, wide, metaWrap: getComputedStyle(meta).whiteSpace };
+    });
+    assert.ok(layout.width < 480, `the side bar is narrow (${layout.width}px)`);
+    assert.equal(layout.overflow, 0, `no horizontal scrolling: ${layout.wide.join(', ')}`);
+    assert.equal(layout.metaWrap, 'nowrap');
+    // The other views of the container folded, so that the shot shows the list (a student
+    // reading segments does the same, or uses Open in Editor).
+    for (const name of ['Codebook', 'Informants', 'Orphaned Codings', 'Review']) {
+      const header = ctx.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasText: name });
+      if (await header.count()) await header.first().click();
+    }
+    // The condition, not a time: the page has grown into the freed height.
+    for (let i = 0; i < 50 && (await view.locator('body').evaluate(() => window.innerHeight)) < 400; i++) await new Promise((r) => setTimeout(r, 100));
+    // The builder and the filters are folded under one line at this width; Enter on it opens them.
+    assert.equal(await view.locator('#term').isVisible(), false, 'the builder is folded');
+    await shot(ctx.page, view, 'segments-view.png', '.part.sidebar');
+    await view.locator('#refine > summary').press('Enter');
+    await view.locator('#term').waitFor({ state: 'visible', timeout: 5_000 });
+
+    // Words typed in the box and not yet run, and the opened builder, survive the side bar
+    // showing another container (the page is destroyed) and this one again.
+    const typed = '"Tid og kø" AND NOT';
+    await view.locator('#query').fill(typed);
+    await runCommand(ctx.page, 'View: Show Explorer');
+    await ctx.page.locator('.part.sidebar .pane-header', { hasText: /Coded Segments/ }).waitFor({ state: 'hidden', timeout: 15_000 });
+    await ctx.page.locator('.part.activitybar a.action-label[aria-label^="Thesis QDA"]').click();
+    view = await webviewIn(ctx.page, '.part.sidebar');
+    await view.locator('#summary', { hasText: new RegExp(`^${expected.length}\\b`) }).waitFor({ timeout: 30_000 });
+    assert.equal(await view.locator('#query').inputValue(), typed);
+    assert.equal(await view.locator('#term').isVisible(), true, 'the builder still open');
+  });
+
   it('draws theme frequency by role as bars with the values of qda matrix --json', async function () {
     const expected = qdaJson(ctx.folder, 'matrix', '--rows', 'themes', '--cols', 'role');
     await runCommand(ctx.page, 'View: Close All Editors');
     await runCommand(ctx.page, 'Thesis QDA: Show Charts');
-    const view = webview(ctx.page);
+    const view = await webviewIn(ctx.page);
     await view.locator('#sel-cols').waitFor({ timeout: 30_000 });
     await choose(view, 'sel-cols', 'role');
     await view.locator('#chart svg desc', { hasText: expected.rows[0].name }).waitFor({ state: 'attached', timeout: 15_000 });

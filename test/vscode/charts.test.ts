@@ -90,6 +90,8 @@ describe('the Charts view in a real VS Code', function () {
     await api.analysis.toCharts({ type: 'pair', a: top.a, b: top.b });
     const listed = api.analysis.segments();
     assert.ok(listed?.result && listed.rendered);
+    assert.equal(listed.host, 'view', 'the pair is listed in the Coded Segments view of the Thesis QDA container');
+    assert.equal(listed.visible, true);
     assert.ok(listed.result.total >= 2, 'both codes of the pair are listed');
     assert.deepEqual(new Set(listed.result.segments.map((s) => s.code)), new Set([top.a, top.b]));
   });

@@ -67,9 +67,12 @@ describe('codebook work in a real VS Code', function () {
     const memo = fs.readFileSync(memoPath, 'utf8');
     assert.ok(memo.includes(`[[${NEW_NAME}]]`) && !memo.includes(`[[${CODE}]]`), 'the memo links to the new name');
 
-    // The tree follows: the renamed code sits under its new category with its codings.
-    const after = await waitFor('the renamed code in the tree', async () => (await walkTree(api.codebookTree, 4)).find((n) => n.label === NEW_NAME));
-    assert.match(String(after.item.description), new RegExp(`^${codingsBefore}\\b`));
+    // The tree follows: the renamed code sits under its new category with its codings. The
+    // codebook's edit lands before the codings' commit, so for a moment the tree may show the
+    // new name with no codings yet: wait for the settled count, not the first drawing.
+    const settled = new RegExp(`^${codingsBefore}\\b`);
+    const after = await waitFor('the renamed code in the tree with its codings', async () => (await walkTree(api.codebookTree, 4)).find((n) => n.label === NEW_NAME && settled.test(String(n.item.description))));
+    assert.match(String(after.item.description), settled);
   });
 
   it('keeps tree descriptions short ("10 · 4") with the words, the full name and the definition in the tooltip', async () => {

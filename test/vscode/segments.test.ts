@@ -1,16 +1,23 @@
-// Issue 17.1 in a real VS Code: the Coded Segments view on the demo thesis. It lists what
-// `qda query --json` selects (for a code from the Codebook tree, for a typed query), a matrix
-// cell opens it with exactly that cell's segments, and a segment opens its place.
+// Issue 17.1 in a real VS Code: the Coded Segments view on the demo thesis, a webview view in
+// the Thesis QDA container. It lists what `qda query --json` selects (for a code from the
+// Codebook tree, for a typed query), a matrix cell reveals it with exactly that cell's segments,
+// a segment opens its place, "Open in Editor" carries the list to a panel, and the view keeps
+// its query when hidden and shown again (not recounting while hidden).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import JSZip from 'jszip';
-import { EXTENSION_ID, qda, waitFor, walkTree, workspaceRoot } from './helpers';
+import { EXTENSION_ID, qda, readCodings, uncodedPassage, waitFor, walkTree, workspaceRoot } from './helpers';
 import type { CodedSegmentsResult, MatrixResult } from '../../server/src/protocol';
 
 interface CliSegment { doc: string; start: number; end: number; code: string; coder: string; informant: string | null; text: string }
+
+/** The segments webview tabs in the editor area (a panel's viewType carries VS Code's prefix). */
+function segmentTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('qda.segments'));
+}
 
 function cliQuery(query: string): CliSegment[] {
   const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist/cli.js');
@@ -27,7 +34,13 @@ describe('the Coded Segments view in a real VS Code', function () {
     const node = (await walkTree(api.codebookTree, 1)).find((n) => n.label === theme || n.label.startsWith(theme + ' '));
     assert.ok(node, `the Codebook tree has the theme "${theme}"`);
     const shown = await vscode.commands.executeCommand<{ result: CodedSegmentsResult; rendered: { items: number; groups: number; firstText: string; summary: string } }>('qda.segmentsShow', node.element);
-    assert.ok(vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputWebview, 'the view is a webview tab');
+    // A webview view of the Thesis QDA container, on screen; no tab in the editor area.
+    const views = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { views: Record<string, Array<{ id: string; type?: string }>> } }).contributes.views;
+    assert.ok(views.thesisQda.some((v) => v.id === 'qda.segmentsView' && v.type === 'webview'), 'the view is contributed to the Thesis QDA container as a webview');
+    const where = api.analysis.segments();
+    assert.equal(where?.host, 'view');
+    assert.equal(where.visible, true, 'the view is shown');
+    assert.equal(segmentTabs().length, 0, 'no segments panel in the editor area');
     const expected = cliQuery(`"${theme}"`);
     assert.ok(expected.length > 5, 'the demo codes this theme');
     assert.equal(shown.result.total, expected.length);
@@ -104,14 +117,21 @@ describe('the Coded Segments view in a real VS Code', function () {
     await api.analysis.toSegments({ type: 'options', options: { doc: '' } });
   });
 
-  it('a framework-matrix cell opens the view with exactly the segments it counts', async function () {
+  it('a framework-matrix cell reveals the view in the Thesis QDA container with exactly the segments it counts', async function () {
     const api = await qda();
     const matrix = await vscode.commands.executeCommand<MatrixResult>('qda.matrixShow', { rows: 'themes', cols: 'role', count: 'codings', coder: '' });
     const row = matrix.rows.find((r) => r.cells['rådgiver'] > 0);
     assert.ok(row, 'some theme has codings by advisers');
+    // The side bar shows another container (the Explorer) when the cell is clicked.
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await waitFor('the view hidden', () => (api.analysis.segments('view')?.visible !== true ? true : undefined));
     await api.analysis.toMatrix({ type: 'cell', row: row.name, kind: row.kind, column: 'rådgiver' });
     const shown = api.analysis.segments();
     assert.ok(shown?.result && shown.rendered);
+    assert.equal(shown.host, 'view', 'the cell lists its segments in the view');
+    assert.equal(shown.visible, true, 'the Thesis QDA container is shown with the view open');
+    assert.equal(segmentTabs().length, 0, 'no segments panel in the editor area');
+    assert.ok(api.analysis.matrix(), 'the matrix stays open');
     assert.equal(shown.result.total, row.cells['rådgiver']);
     assert.equal(shown.rendered.items, row.cells['rådgiver']);
     assert.ok(shown.result.segments.every((s) => s.attributes.role === 'rådgiver' && s.theme === row.name), 'every segment is an adviser’s, in that theme');
@@ -155,5 +175,82 @@ describe('the Coded Segments view in a real VS Code', function () {
     } finally {
       fs.rmSync(target.fsPath, { force: true });
     }
+  });
+
+  it('Open in Editor shows the same segments, with the same query, filter and grouping, in a panel', async function () {
+    const api = await qda();
+    const query = '"Kompetanse og opplæring" OR "Verktøy og kundedata"';
+    await vscode.commands.executeCommand('qda.segmentsQuery', query);
+    const all = cliQuery(query);
+    const doc = all[0].doc;
+    await api.analysis.toSegments({ type: 'options', options: { doc } });
+    await waitFor('the view draws one transcript', () => (api.analysis.segments('view')?.rendered?.doc === doc ? true : undefined));
+    await api.analysis.toSegments({ type: 'options', options: { groupBy: 'informant' } });
+    const inView = await waitFor('the view groups by informant', () => { const s = api.analysis.segments('view'); return s?.rendered?.groupBy === 'informant' ? s : undefined; });
+    try {
+      const opened = await vscode.commands.executeCommand<{ result: CodedSegmentsResult; rendered: { items: number; groups: number; query: string; doc: string; groupBy: string } }>('qda.segmentsOpenInEditor');
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      assert.ok(tab?.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('qda.segments'), 'a segments panel is the active tab');
+      assert.equal(api.analysis.segments()?.host, 'editor');
+      assert.equal(opened.rendered.query, query);
+      assert.equal(opened.rendered.doc, doc);
+      assert.equal(opened.rendered.groupBy, 'informant');
+      const expected = all.filter((s) => s.doc === doc);
+      assert.deepEqual(opened.result.segments.map((s) => [s.doc, s.code, s.coder, s.informant, s.text]), expected.map((s) => [s.doc, s.code, s.coder, s.informant, s.text]));
+      assert.deepEqual(opened.result.segments, inView.result!.segments, 'the same segments as the view');
+      assert.equal(opened.rendered.items, expected.length);
+      assert.equal(opened.rendered.groups, inView.rendered!.groups);
+      assert.equal(opened.rendered.groups, new Set(expected.map((s) => s.informant ?? '')).size);
+    } finally {
+      for (const t of segmentTabs()) await vscode.window.tabGroups.close(t);
+      await waitFor('the panel gone', () => (api.analysis.segments('editor') === undefined ? true : undefined));
+      await api.analysis.toSegments({ type: 'options', options: { doc: '' } });
+      await api.analysis.toSegments({ type: 'options', options: { groupBy: 'code' } });
+    }
+    assert.equal(api.analysis.segments()?.host, 'view', 'the commands act on the view again');
+  });
+
+  it('keeps its query and grouping when hidden and shown again, recounts only when shown, and follows edits while visible', async function () {
+    const api = await qda();
+    await vscode.workspace.saveAll(false);
+    const code = 'Dobbeltregistrering';
+    const query = `"${code}"`;
+    await vscode.commands.executeCommand('qda.segmentsQuery', query);
+    await api.analysis.toSegments({ type: 'options', options: { groupBy: 'informant' } });
+    const before = await waitFor('the view groups by informant', () => { const s = api.analysis.segments('view'); return s?.rendered?.groupBy === 'informant' && s.rendered.query === query ? s : undefined; });
+    const total = before.result!.total;
+    assert.equal(total, cliQuery(query).length);
+
+    const doc = 'transcripts/teams-intervju-FL2.md';
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(workspaceRoot(), doc)), vscode.ViewColumn.One);
+    // Hidden: the side bar shows the Explorer.
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await waitFor('the view hidden', () => (api.analysis.segments('view')?.visible === false ? true : undefined));
+    const refreshes = api.analysis.segments('view')!.liveRefreshes;
+    const passage = uncodedPassage(editor.document.getText(), doc);
+    editor.selection = new vscode.Selection(editor.document.positionAt(passage.start), editor.document.positionAt(passage.end));
+    const coded = await vscode.commands.executeCommand<{ applied: boolean }>('qda.selectionCode', { code });
+    assert.equal(coded.applied, true);
+    try {
+      assert.ok(readCodings().some((c) => c.doc === doc && c.exact === passage.exact));
+      // The index change reached the hidden view: marked stale, no recount and none waiting.
+      const hidden = await waitFor('the hidden view marked stale', () => { const s = api.analysis.segments('view'); return s?.stale ? s : undefined; });
+      assert.equal(hidden.liveRefreshes, refreshes, 'no recount while hidden');
+      assert.equal(hidden.refreshPending, false, 'no recount waiting while hidden');
+
+      // Shown again: the same query and grouping, brought up to date.
+      await vscode.commands.executeCommand('qda.segmentsView.focus');
+      const shown = await waitFor('the view shows the query again with the new segment', () => { const s = api.analysis.segments('view'); return s?.visible && s.rendered?.query === query && s.result?.total === total + 1 && s.rendered.items === total + 1 ? s : undefined; });
+      assert.equal(shown.rendered!.groupBy, 'informant');
+      assert.ok(shown.result!.segments.some((s) => s.doc === doc && s.text === passage.exact), 'the new coding is listed');
+      assert.equal(shown.stale, false);
+    } finally {
+      // While visible, the view follows the edit that takes the coding out again.
+      await vscode.window.showTextDocument(editor.document, vscode.ViewColumn.One);
+      assert.equal(await vscode.commands.executeCommand('qda.codingUndo'), true);
+    }
+    const after = await waitFor('the visible view follows the undo', () => { const s = api.analysis.segments('view'); return s?.result?.total === total && s.rendered?.items === total ? s : undefined; });
+    assert.ok(after.liveRefreshes > refreshes, 'a live refresh while visible');
+    await api.analysis.toSegments({ type: 'options', options: { groupBy: 'code' } });
   });
 });
