@@ -197,7 +197,7 @@ if (opts.json) {
   process.stdout.write(
     `(pass: p95 within budget; ${opts.runs} start-up sessions; per decoration session ${info.opens} opens of not yet loaded transcripts (${info.paintedFromPrefetch ?? 0} painted at once from the answer asked for on open) and ${opts.iterations} keystrokes; ` +
       `${info.ranges} ranges in ${info.colors} colours; colours re-sent per keystroke: ${info.keyColorsSetMedian ?? '?'}; longest synchronous decoration paint ${fmt(info.maxApplyMs ?? 0)} ms` +
-      (info.matrix ? `; Framework Matrix: ${info.matrix.rows} rows × ${info.matrix.columns} columns (${info.matrix.firstRows} in the first screenful), ${info.matrix.cells} cells with counts, budget scaled ×${scale.factor.toFixed(2)} by a read+split baseline of ${scale.measured.toFixed(0)} ms (reference ${REFERENCE_BASELINE_MS} ms)` : '') +
+      (info.matrix ? `; Framework Matrix: ${info.matrix.rows} rows × ${info.matrix.columns} columns (${info.matrix.firstRows} in the first screenful), ${info.matrix.cells} cells with counts, the first open (the server's first count unless the warm-up after ready was done) ${fmt(samples.matrixPaintMs[0])} ms of which command → data posted ${fmt(samples.matrixAnswerMs[0])} ms, budget scaled ×${scale.factor.toFixed(2)} by a read+split baseline of ${scale.measured.toFixed(0)} ms (reference ${REFERENCE_BASELINE_MS} ms)` : '') +
       ')\n',
   );
 }

@@ -11,11 +11,12 @@
 // is handled between them, and, when an edit changes the project during a pause, stops there and
 // starts again once the project is quiet again: the transcripts it already counted stay counted
 // (the kept counts are consistent at every pause), so a start after an edit counts only the rest.
-// Requests that come meanwhile use the same cache and simply find part of the work done.
+// A request that comes meanwhile uses the same cache and finds part of the work done; while one
+// runs, the warm-up waits at its pause rather than take every other slice from it.
 import type { CancellationToken } from 'vscode-languageserver';
 import type { ServerWorkspace } from './workspace';
 import type { MatrixParams } from './protocol';
-import { sliceOnce } from './cancellation';
+import { requestRunning, sliceOnce } from './cancellation';
 import { matrix } from './features/matrix';
 
 /** The Framework Matrix view's first question (client/src/matrixView.ts, MatrixPanel.params). */
@@ -24,6 +25,13 @@ export const FIRST_MATRIX: MatrixParams = { rows: 'codes', cols: 'informants', c
 export const QUIET_MS = 500;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The wait between two slices: a turn of the event loop, and as long as a request computes. */
+async function pause(): Promise<void> {
+  await turn();
+  while (requestRunning()) await sleep(10);
+}
 
 export interface WarmupReport {
   /** Whether it ran to its end (false: stopped by the token). */
@@ -47,7 +55,7 @@ export async function warmAnalysis(ws: ServerWorkspace, stop?: CancellationToken
       if (stop?.isCancellationRequested) return { done: false, starts, workMs };
     }
     starts++;
-    const r = await sliceOnce(matrix(ws, FIRST_MATRIX), stop, () => ws.project.version, (ms) => (workMs += ms));
+    const r = await sliceOnce(matrix(ws, FIRST_MATRIX), stop, () => ws.project.version, (ms) => (workMs += ms), pause);
     if (r) return { done: true, starts, workMs };
     if (stop?.isCancellationRequested) return { done: false, starts, workMs };
   }

@@ -41,14 +41,24 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * project's) changed during a pause, at most RESTARTS times in all.
  */
 export async function runSliced<T>(compute: () => Steps<T>, token: CancellationToken | undefined, version: () => number): Promise<T> {
-  for (let start = 1; ; start++) {
-    throwIfCancelled(token);
-    const steps = compute();
-    if (start === RESTARTS) return runSteps(steps);
-    const r = await sliceOnce(steps, token, version);
-    if (r) return r.value;
+  running++;
+  try {
+    for (let start = 1; ; start++) {
+      throwIfCancelled(token);
+      const steps = compute();
+      if (start === RESTARTS) return runSteps(steps);
+      const r = await sliceOnce(steps, token, version);
+      if (r) return r.value;
+    }
+  } finally {
+    running--;
   }
 }
+
+/** Requests' sliced computations under way. */
+let running = 0;
+/** Whether a request's computation is under way: idle work (analysisWarmup.ts) waits, not to halve its pace. */
+export const requestRunning = (): boolean => running > 0;
 
 /**
  * One start of a sliced computation: its result, or undefined when it was ended at a pause
@@ -56,7 +66,7 @@ export async function runSliced<T>(compute: () => Steps<T>, token: CancellationT
  * again: runSliced for a request, analysisWarmup.ts once the project is quiet). `worked` gets
  * each slice's length.
  */
-export async function sliceOnce<T>(steps: Steps<T>, token: CancellationToken | undefined, version: () => number, worked?: (ms: number) => void): Promise<{ value: T } | undefined> {
+export async function sliceOnce<T>(steps: Steps<T>, token: CancellationToken | undefined, version: () => number, worked?: (ms: number) => void, pause: () => Promise<void> = turn): Promise<{ value: T } | undefined> {
   const from = version();
   let sliceStart = performance.now();
   let sliceEnd = sliceStart + SLICE_MS;
@@ -69,7 +79,7 @@ export async function sliceOnce<T>(steps: Steps<T>, token: CancellationToken | u
     const now = performance.now();
     if (now < sliceEnd) continue;
     worked?.(now - sliceStart);
-    await turn();
+    await pause();
     if (token?.isCancellationRequested || version() !== from) break;
     sliceStart = performance.now();
     sliceEnd = sliceStart + SLICE_MS;
