@@ -22,7 +22,7 @@ import { matrix } from './features/matrix';
 /** The Framework Matrix view's first question (client/src/matrixView.ts, MatrixPanel.params). */
 export const FIRST_MATRIX: MatrixParams = { rows: 'codes', cols: 'informants', count: 'codings', coder: '' };
 /** How long the project must stay unchanged before the warm-up starts (again). */
-export const QUIET_MS = 500;
+export const QUIET_MS = 200;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
