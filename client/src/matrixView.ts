@@ -5,7 +5,8 @@
 //
 // The page is an AnalysisPanel's (webviewPanel.ts): a strict Content-Security-Policy (no
 // network, a nonce for its one script and style), every element built with textContent, so a
-// name holding HTML stays text. After drawing it reports its rows and non-empty cells.
+// name holding HTML stays text. It paints a screenful of rows first and the rest in slices, and
+// reports both: `firstScreen` once painted, `rendered` (its rows and non-empty cells) when whole.
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
 import { AnalysisPanel, type PageMessage, type PageParts } from './webviewPanel';
@@ -40,8 +41,8 @@ export class MatrixPanel extends AnalysisPanel<MatrixRendered> {
   focused: { row: string; column: string } | undefined;
   /**
    * When the page last reported its first screenful painted (performance.now(), for the
-   * first-paint bench), how many rows it held and how long the page took from the data's
-   * arrival to that report (the rest of the time is the messages' way); the rest of the table follows in slices and
+   * first-paint bench), how many rows it held, and the page's own time from the data's arrival
+   * to that report (the rest is the messages' way). The rest of the table follows in slices;
    * `rendered` reports the whole.
    */
   readonly firstScreen = { at: 0, rows: 0, pageMs: 0 };
@@ -145,7 +146,7 @@ export class MatrixPanel extends AnalysisPanel<MatrixRendered> {
   }
 }
 
-/** The page's parts (exported for bench/vscode/matrix-page.mjs, which times the page alone in Chromium). */
+/** The page's parts (exported for test/e2e/matrixPage.mjs: the page alone in Chromium, for its test and bench/vscode/matrix-page.mjs). */
 export function matrixPage(): PageParts {
   return { labels: MatrixPanel.labels(), style: STYLE, body: '<div class="controls" id="controls"></div>\n<div id="out"></div>', script: SCRIPT };
 }
