@@ -558,7 +558,9 @@ await server.shutdown();
   log('  framework matrix: unchanged, and after one coding');
   await restore();
   await baselineSample(mainDir);
-  const server = new LspServer(SERVER, mainDir);
+  // Without the idle warm-up after ready (server/src/analysisWarmup.ts), so that the first
+  // request stays the from-scratch figure of the note.
+  const server = new LspServer(SERVER, mainDir, { env: { ...process.env, QDA_WARMUP: 'off' } });
   await server.initialize();
   const params = { rows: 'codes', cols: 'informants', count: 'codings', coder: '' };
   const ask = async () => {

@@ -5,10 +5,11 @@
 //
 // The page is an AnalysisPanel's (webviewPanel.ts): a strict Content-Security-Policy (no
 // network, a nonce for its one script and style), every element built with textContent, so a
-// name holding HTML stays text. After drawing it reports its rows and non-empty cells.
+// name holding HTML stays text. It paints a screenful of rows first and the rest in slices, and
+// reports both: `firstScreen` once painted, `rendered` (its rows and non-empty cells) when whole.
 import * as vscode from 'vscode';
 import type { QdaConnection } from './connection';
-import { AnalysisPanel, type PageMessage } from './webviewPanel';
+import { AnalysisPanel, type PageMessage, type PageParts } from './webviewPanel';
 import { SegmentsPanel } from './segmentsView';
 import { saveXlsx } from './analysisExport';
 import { applyServerEdit } from './serverEdits';
@@ -38,14 +39,16 @@ export class MatrixPanel extends AnalysisPanel<MatrixRendered> {
   shown: MatrixResult | undefined;
   /** The cell the page's focus is in, for "Edit Note of Matrix Cell…" from the command palette. */
   focused: { row: string; column: string } | undefined;
+  /**
+   * When the page last reported its first screenful painted (performance.now(), for the
+   * first-paint bench), how many rows it held, and the page's own time from the data's arrival
+   * to that report (the rest is the messages' way). The rest of the table follows in slices;
+   * `rendered` reports the whole.
+   */
+  readonly firstScreen = { at: 0, rows: 0, pageMs: 0 };
 
   private constructor(connection: QdaConnection) {
-    super(connection, { viewType: 'qda.matrix', title: vscode.l10n.t('Framework Matrix'), column: vscode.ViewColumn.Active }, {
-      labels: MatrixPanel.labels(),
-      style: STYLE,
-      body: '<div class="controls" id="controls"></div>\n<div id="out"></div>',
-      script: SCRIPT,
-    });
+    super(connection, { viewType: 'qda.matrix', title: vscode.l10n.t('Framework Matrix'), column: vscode.ViewColumn.Active }, matrixPage());
   }
 
   /** Opens (or reveals) the matrix and resolves once the page has drawn `params`. */
@@ -76,6 +79,7 @@ export class MatrixPanel extends AnalysisPanel<MatrixRendered> {
     if (m.type === 'params') await this.update(m.params as Partial<MatrixParams>);
     else if (m.type === 'saveXlsx') await this.saveXlsx();
     else if (m.type === 'cell') await this.openCell(String(m.row), m.kind as 'theme' | 'group' | 'code', String(m.column));
+    else if (m.type === 'firstScreen') Object.assign(this.firstScreen, { at: performance.now(), rows: Number(m.rows), pageMs: Number(m.pageMs) });
     else if (m.type === 'focus') this.focused = m.row === undefined ? undefined : { row: String(m.row), column: String(m.column) };
     else if (m.type === 'editNote') await this.editNote(String(m.row), String(m.column));
   }
@@ -104,7 +108,7 @@ export class MatrixPanel extends AnalysisPanel<MatrixRendered> {
   }
 
   /** Labels in the UI language, handed to the page as data (never as markup). */
-  private static labels(): Record<string, string> {
+  static labels(): Record<string, string> {
     return {
       rows: vscode.l10n.t('Rows'),
       columns: vscode.l10n.t('Columns'),
@@ -142,6 +146,11 @@ export class MatrixPanel extends AnalysisPanel<MatrixRendered> {
   }
 }
 
+/** The page's parts (exported for test/e2e/matrixPage.mjs: the page alone in Chromium, for its test and bench/vscode/matrix-page.mjs). */
+export function matrixPage(): PageParts {
+  return { labels: MatrixPanel.labels(), style: STYLE, body: '<div class="controls" id="controls"></div>\n<div id="out"></div>', script: SCRIPT };
+}
+
 const STYLE = `  .controls { display: flex; gap: 16px; flex-wrap: wrap; margin-bottom: 12px; }
   button.save { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 3px 10px; cursor: pointer; font: inherit; }
   select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border); padding: 2px 4px; }
@@ -171,12 +180,42 @@ ${Array.from({ length: 10 }, (_, i) => `  td.h${i + 1} { background: color-mix(i
   td .note { white-space: pre-wrap; }
 `;
 
-const SCRIPT = `  let params, result, lastCell, refocus;
+const SCRIPT = `  let params, result, lastCell, refocus, received = 0;
   const collapsed = new Set();
+  // The drawing under way: a newer one (new data, a row folded) stops an older one's slices.
+  let drawing = 0;
+  // The first paint draws a screenful of rows at once (no row is shorter than ~16 px) and the
+  // rest in slices of SLICE_MS after it has been painted: laying out the whole table of a codes ×
+  // informants matrix (560 rows × 14 cells on the bench corpus) took most of its first paint.
+  const ROW_PX = 16;
+  const SLICE_MS = 8;
 
   const param = (name, label, options, value) => select('sel-' + name, label, options, value, (v) => vscode.postMessage({ type: 'params', params: { [name]: v } }));
 
+  /** Rows of the table shown now down to the bottom of the window: a redraw draws these at once, so the place is kept. */
+  function rowsInView() {
+    const rows = document.querySelector('#out tbody')?.rows;
+    if (!rows || !rows.length) return 0;
+    let lo = 0, hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rows[mid].getBoundingClientRect().top < window.innerHeight) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The element with the keyboard focus in the table, as a key its redrawn self will have. */
+  function focusKey() {
+    const a = document.activeElement;
+    if (!(a instanceof HTMLButtonElement) || !a.closest('#out tbody')) return undefined;
+    return a.dataset.key ?? a.dataset.kind + '\\u0000' + a.dataset.row + '\\u0000' + a.dataset.column;
+  }
+
   function render() {
+    // Measured before anything changes, while the layout is the one on screen (reading it later would lay out the whole old table again).
+    const inView = rowsInView();
+    const focused = focusKey();
     const controls = document.getElementById('controls');
     const save = el('button', { class: 'save', id: 'save', text: L.saveXlsx });
     save.addEventListener('click', () => vscode.postMessage({ type: 'saveXlsx' }));
@@ -203,8 +242,10 @@ const SCRIPT = `  let params, result, lastCell, refocus;
     // The toggle pressed from the keyboard keeps the focus across the redrawing it causes.
     if (refocus) document.getElementById(refocus)?.focus();
     refocus = undefined;
+    const gen = ++drawing;
     if (!result.rows.length) {
       out.replaceChildren(el('p', { text: result.error || L.empty }));
+      vscode.postMessage({ type: 'firstScreen', rows: 0, pageMs: performance.now() - received });
       return report(out, {});
     }
     const max = Math.max(1, ...result.rows.filter((r) => r.kind === 'code' || params.rows !== 'codes').flatMap((r) => result.columns.map((c) => r.cells[c])));
@@ -213,19 +254,28 @@ const SCRIPT = `  let params, result, lastCell, refocus;
     const shownCells = {};
     table.append(el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: '' }), ...result.columns.map((c) => el('th', { scope: 'col', text: c })), el('th', { scope: 'col', text: L.total }))));
     const body = el('tbody');
+    // The rows not folded away, in order.
+    const shown = [];
     let hiddenBelow = Infinity;
     result.rows.forEach((r, rowIndex) => {
       if (r.depth > hiddenBelow) return;
       hiddenBelow = Infinity;
+      if (collapsed.has(r.kind + '\\u0000' + r.name)) hiddenBelow = r.depth;
+      shown.push(rowIndex);
+    });
+    let refocusTo;
+    const row = (rowIndex) => {
+      const r = result.rows[rowIndex];
       const key = r.kind + '\\u0000' + r.name;
       // A theme has rows below it unless only themes are shown; a group only when codes are.
       const hasChildren = r.kind === 'theme' ? params.rows !== 'themes' : r.kind === 'group' && params.rows === 'codes';
       const isCollapsed = collapsed.has(key);
-      if (isCollapsed) hiddenBelow = r.depth;
       const head = el('th', { scope: 'row' });
       head.style.paddingLeft = (8 + r.depth * 16) + 'px';
       if (hasChildren) {
         const t = el('button', { class: 'toggle', text: isCollapsed ? '▸' : '▾', ariaExpanded: String(!isCollapsed), ariaLabel: format(L.collapse, r.name) });
+        t.dataset.key = 'toggle\\u0000' + key;
+        if (focused === t.dataset.key) refocusTo = t;
         t.addEventListener('click', () => { isCollapsed ? collapsed.delete(key) : collapsed.add(key); render(); });
         head.append(t, ' ');
       }
@@ -250,12 +300,25 @@ const SCRIPT = `  let params, result, lastCell, refocus;
         } else b = el('button', { text: n ? String(n) : '·', ariaLabel: format(L.cell, r.name, c || L.total, n), tabindex: '0' });
         b.dataset.row = r.name; b.dataset.kind = r.kind; b.dataset.column = c;
         if (n) b.dataset.count = String(n);
+        if (focused === r.kind + '\\u0000' + r.name + '\\u0000' + c) refocusTo = b;
         td.append(b);
         tr.append(td);
       }
-      body.append(tr);
-    });
+      return tr;
+    };
+    /** Appends the next rows; puts the focus back on the element that had it, once it is drawn again. */
+    let next = 0;
+    const draw = (until) => {
+      const rows = document.createDocumentFragment();
+      while (next < shown.length && until()) rows.append(row(shown[next++]));
+      body.append(rows);
+      if (refocusTo && refocusTo.isConnected) { refocusTo.focus({ preventScroll: true }); refocusTo = undefined; }
+    };
+    const first = Math.max(Math.ceil(window.innerHeight / ROW_PX), inView);
     table.append(body);
+    out.replaceChildren(table);
+    draw(() => next < first);
+    if (next < shown.length) table.setAttribute('aria-busy', 'true');
     // One listener each for the whole table (cells carry their row, kind and column): thousands
     // of cells need no listener of their own, which is most of a large matrix's first paint.
     table.addEventListener('focusin', (e) => {
@@ -268,8 +331,26 @@ const SCRIPT = `  let params, result, lastCell, refocus;
       const b = e.target.closest('td button');
       if (b && b.dataset.count) vscode.postMessage({ type: 'cell', row: b.dataset.row, kind: b.dataset.kind, column: b.dataset.column });
     });
-    out.replaceChildren(table);
-    report(out, shownCells);
+    // Once the first screenful is painted (the task after the next frame; a timer too, as a
+    // hidden page gets no frames), the page says so and draws the rest, a slice per task, with
+    // input and painting between the slices. The last one reports the whole table.
+    let started = false;
+    const rest = () => {
+      if (started || gen !== drawing) return;
+      started = true;
+      vscode.postMessage({ type: 'firstScreen', rows: next, pageMs: performance.now() - received });
+      const slice = () => {
+        if (gen !== drawing) return;
+        const end = performance.now() + SLICE_MS;
+        draw(() => performance.now() < end);
+        if (next < shown.length) return void setTimeout(slice, 0);
+        table.removeAttribute('aria-busy');
+        report(out, shownCells);
+      };
+      slice();
+    };
+    requestAnimationFrame(() => setTimeout(rest, 0));
+    setTimeout(rest, 1000);
   }
 
   /** What the page drew: its rows, the columns of its header, the cells with a count, and each cell's text in framework mode. */
@@ -302,6 +383,7 @@ const SCRIPT = `  let params, result, lastCell, refocus;
 
   window.addEventListener('message', (e) => {
     if (e.data?.type !== 'data') return;
+    received = performance.now();
     params = e.data.params; result = e.data.result;
     render();
   });

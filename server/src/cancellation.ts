@@ -41,20 +41,49 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * project's) changed during a pause, at most RESTARTS times in all.
  */
 export async function runSliced<T>(compute: () => Steps<T>, token: CancellationToken | undefined, version: () => number): Promise<T> {
-  for (let start = 1; ; start++) {
-    throwIfCancelled(token);
-    const steps = compute();
-    if (start === RESTARTS) return runSteps(steps);
-    const from = version();
-    let sliceEnd = performance.now() + SLICE_MS;
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return r.value;
-      if (performance.now() < sliceEnd) continue;
-      await turn();
-      if (token?.isCancellationRequested || version() !== from) break;
-      sliceEnd = performance.now() + SLICE_MS;
+  running++;
+  try {
+    for (let start = 1; ; start++) {
+      throwIfCancelled(token);
+      const steps = compute();
+      if (start === RESTARTS) return runSteps(steps);
+      const r = await sliceOnce(steps, token, version);
+      if (r) return r.value;
     }
-    steps.return(undefined as never);
+  } finally {
+    running--;
   }
+}
+
+/** Requests' sliced computations under way. */
+let running = 0;
+/** Whether a request's computation is under way: idle work (analysisWarmup.ts) waits, not to halve its pace. */
+export const requestRunning = (): boolean => running > 0;
+
+/**
+ * One start of a sliced computation: its result, or undefined when it was ended at a pause
+ * because the token was cancelled or `version()` moved (the caller decides whether to start
+ * again: runSliced for a request, analysisWarmup.ts once the project is quiet). `worked` gets
+ * each slice's length.
+ */
+export async function sliceOnce<T>(steps: Steps<T>, token: CancellationToken | undefined, version: () => number, worked?: (ms: number) => void, pause: () => Promise<void> = turn): Promise<{ value: T } | undefined> {
+  const from = version();
+  let sliceStart = performance.now();
+  let sliceEnd = sliceStart + SLICE_MS;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) {
+      worked?.(performance.now() - sliceStart);
+      return { value: r.value };
+    }
+    const now = performance.now();
+    if (now < sliceEnd) continue;
+    worked?.(now - sliceStart);
+    await pause();
+    if (token?.isCancellationRequested || version() !== from) break;
+    sliceStart = performance.now();
+    sliceEnd = sliceStart + SLICE_MS;
+  }
+  steps.return(undefined as never);
+  return undefined;
 }

@@ -103,6 +103,8 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     await choose(view, 'sel-rows', 'groups');
     await choose(view, 'sel-cols', 'role');
     await view.locator('thead th', { hasText: /^rådgiver$/ }).waitFor({ timeout: 15_000 });
+    // A long table is drawn a screenful first and the rest in slices (aria-busy meanwhile): read it whole.
+    await view.locator('#out table:not([aria-busy])').waitFor({ timeout: 15_000 });
     // The table as the student reads it: the header, then each row's name and cell texts.
     const drawn = await view.locator('#out table').evaluate((t) => ({
       columns: [...t.querySelectorAll('thead th')].slice(1, -1).map((th) => th.textContent),
