@@ -199,8 +199,16 @@ export abstract class AnalysisPanel<Rendered> implements vscode.Disposable {
       this.panel.onDidChangeVisibility(() => {
         // The page is rebuilt when shown again (no retained context): it says ready, and the
         // 'ready' handler sends it what it showed, up to date.
-        if (!this.panel.visible) this.ready = false;
-        else this.stale = false;
+        if (!this.panel.visible) {
+          this.ready = false;
+          // A refresh still waiting for its debounce would count for a hidden page: drop it and
+          // let the page ask when shown.
+          if (this.timer) {
+            clearTimeout(this.timer);
+            this.timer = undefined;
+            this.stale = true;
+          }
+        } else this.stale = false;
       }),
       connection.onIndexChanged(() => {
         // No recount for every coding made while the page is hidden: it asks when shown.
@@ -211,6 +219,10 @@ export abstract class AnalysisPanel<Rendered> implements vscode.Disposable {
         if (this.timer) clearTimeout(this.timer);
         this.timer = setTimeout(() => {
           this.timer = undefined;
+          if (!this.panel.visible) {
+            this.stale = true;
+            return;
+          }
           this.liveRefreshes++;
           void this.refresh();
         }, 300);
