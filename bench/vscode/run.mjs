@@ -170,6 +170,7 @@ const FIGURES = [
   // The budget (issue 17.8) is for the reference baseline; scaled like npm run bench's rows.
   ['matrixPaintMs', 'bench corpus: Show Framework Matrix → page painted its cells', Math.round(500 * scale.factor)],
   ['matrixAnswerMs', '  command → data posted (qda/matrix ∥ page load)', undefined],
+  ['matrixServerMs', '    of it: command → the server\'s answer (qda/matrix)', undefined],
   ['matrixDrawMs', '  data posted → first screenful painted (page\'s report)', undefined],
   ['matrixPageMs', '    of it: in the page (data received → first screenful painted)', undefined],
   ['matrixFullMs', '  command → whole table drawn (the rest in slices)', undefined],

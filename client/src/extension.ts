@@ -74,7 +74,7 @@ export interface QdaTestApi {
      */
     segments(where?: 'view' | 'editor'): SegmentsState | undefined;
     /** The open Framework Matrix: its data, what its page drew, and when (for the first-paint bench). */
-    matrix(): { result: MatrixResult | undefined; rendered: MatrixRendered | undefined; timings: AnalysisPanel<unknown>['timings']; firstScreen: MatrixPanel['firstScreen'] } | undefined;
+    matrix(): { result: MatrixResult | undefined; rendered: MatrixRendered | undefined; timings: AnalysisPanel<unknown>['timings']; firstScreen: MatrixPanel['firstScreen']; answeredAt: number } | undefined;
     charts(): { result: ChartResult | undefined; rendered: ChartRendered | undefined; timings: AnalysisPanel<unknown>['timings'] } | undefined;
     toSegments(message: { type: string; [k: string]: unknown }): Promise<void>;
     toMatrix(message: { type: string; [k: string]: unknown }): Promise<void>;
@@ -173,7 +173,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
       },
       matrix: () => {
         const p = MatrixPanel.current;
-        return p && { result: p.shown, rendered: p.rendered, timings: p.timings, firstScreen: p.firstScreen };
+        return p && { result: p.shown, rendered: p.rendered, timings: p.timings, firstScreen: p.firstScreen, answeredAt: p.answeredAt };
       },
       charts: () => {
         const p = ChartsPanel.current;

@@ -46,6 +46,8 @@ export class MatrixPanel extends AnalysisPanel<MatrixRendered> {
    * `rendered` reports the whole.
    */
   readonly firstScreen = { at: 0, rows: 0, pageMs: 0 };
+  /** When the server's last answer arrived (performance.now(); the bench splits server from page load). */
+  answeredAt = 0;
 
   private constructor(connection: QdaConnection) {
     super(connection, { viewType: 'qda.matrix', title: vscode.l10n.t('Framework Matrix'), column: vscode.ViewColumn.Active }, matrixPage());
@@ -66,6 +68,7 @@ export class MatrixPanel extends AnalysisPanel<MatrixRendered> {
     this.params = { ...this.params, ...params };
     // Framework mode asks for the counts and the cells' summaries in one request.
     const result = this.params.mode === 'framework' ? await this.connection.request(frameworkRequest, this.params) : await this.connection.request(matrixRequest, this.params);
+    this.answeredAt = performance.now();
     this.shown = result;
     await this.post({ type: 'data', params: this.params, result });
     return result;
