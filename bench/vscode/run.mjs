@@ -26,6 +26,7 @@ const HELP = `Usage: npm run bench:vscode -- [options]
                    (default 7)
   --only LIST      sessions to run, of startup,decorations,matrix (default all)
   --profile FILE   write a CPU profile of the extension host during the decoration session
+                   (and FILE-matrix.cpuprofile during the matrix session)
                    (bench/vscode/long-slices.mjs FILE lists its longest synchronous slices)
   --no-build       do not run scripts/build.mjs first
   --json           print one JSON object per figure (name, unit, median, p95, budget, pass)
@@ -136,7 +137,7 @@ if (opts.only.includes('matrix')) {
   // Baselines before and after the session, as npm run bench takes them around its parts.
   for (let i = 0; i < 3; i++) baselines.push(baselineMs(dir));
   try {
-    merge(session('matrix', dir, { QDA_BENCH_ITERATIONS: String(opts.matrixRuns) }));
+    merge(session('matrix', dir, { QDA_BENCH_ITERATIONS: String(opts.matrixRuns), ...(opts.profile ? { QDA_BENCH_PROFILE: opts.profile.replace(/(\.cpuprofile)?$/, '-matrix.cpuprofile') } : {}) }));
   } finally {
     restorePristine(dir);
   }
