@@ -110,6 +110,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
           if (!TIMINGS) return;
           reportTiming(r.done ? 'analysis-warm-ms' : 'analysis-warm-stopped-ms', r.workMs);
           reportTiming('analysis-warm-starts', r.starts);
+        }, (e: unknown) => {
+          // Idle work only: a failure here must not end the server (an unhandled rejection
+          // would); the view's own request counts again and reports any error to the user.
+          connection.console.warn(`analysis warm-up stopped: ${e instanceof Error ? e.message : String(e)}`);
         });
       }
     }),
