@@ -8,6 +8,9 @@
 // usage: node scripts/run-vscode-tests.mjs [--grep=TEXT] [--folder=DIR] [--no-build]
 //          [--extensionDevelopmentPath=DIR] [--extensionTestsPath=FILE]   (default: this project, out/test/vscode/index.js)
 //          [--timeout=SECONDS] [--verbose] [--keep]
+// QDA_TRACE=FILE.json writes a Chromium trace of the whole run (open it in chrome://tracing or
+// Perfetto); e.g. `QDA_TRACE=/tmp/t.json npm run bench:vscode -- --only=matrix` showed where the
+// matrix's first open waits (the webview service worker's first install).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -125,10 +128,21 @@ try {
     ['skipReleaseNotes', 'true'],
   ];
   const tPage = now();
+  let cdp, traceEvents = [];
+  if (process.env.QDA_TRACE) {
+    cdp = await browser.newCDPSession(page);
+    cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...e.value));
+    await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'toplevel', 'blink.user_timing', 'loading', 'navigation'] } });
+  }
   await page.goto(workbenchUrl(server.url, folder, payload));
   const timer = setTimeout(() => resolveExit('timeout'), timeoutMs);
   const code = await exited;
   clearTimeout(timer);
+  if (cdp) {
+    const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.end'); await done;
+    fs.writeFileSync(process.env.QDA_TRACE, JSON.stringify({ traceEvents }));
+  }
   const tDone = now();
   if (code === 'timeout') {
     console.error(`[vscode-tests] TIMEOUT after ${timeoutMs / 1000} s`);
