@@ -3,20 +3,12 @@
 // colour classes for the theme, no palette of its own, and the numbers of qda/matrix and of the
 // co-occurrence in its titles and description.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { serverSuite } from './lspClient';
+import { serverSuite, copyOfDemo } from './lspClient';
 import { chartRequest, matrixRequest } from '../../server/src/protocol';
 import { parseRefiXml } from '../../server/src/core/refi/xmlRead';
 
-const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 
-async function copyDemo(): Promise<string> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'qda-charts-'));
-  cpSync(DEMO, root, { recursive: true });
-  return root;
-}
+const copyDemo = async (): Promise<string> => copyOfDemo('qda-charts-');
 
 const titles = (svg: string): string[] => [...svg.matchAll(/<title(?: id="[^"]*")?>([^<]*)<\/title>/g)].map((m) => m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&'));
 

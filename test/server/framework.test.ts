@@ -2,19 +2,13 @@
 // counts of qda/matrix with a summary per cell, and qda/frameworkNote a WorkspaceEdit of
 // framework.md (a file the user reads) whose note the next qda/framework shows.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { serverSuite } from './lspClient';
+import { serverSuite, copyOfDemo } from './lspClient';
 import { frameworkNoteRequest, frameworkRequest, matrixRequest, type FrameworkResult } from '../../server/src/protocol';
 
-const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 
-async function copyDemo(): Promise<string> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'qda-framework-'));
-  cpSync(DEMO, root, { recursive: true });
-  return root;
-}
+const copyDemo = async (): Promise<string> => copyOfDemo('qda-framework-');
 
 describe('framework mode of the matrix over stdio (demo thesis)', function () {
   this.timeout(30000);

@@ -2,7 +2,8 @@
 // way VS Code's language client does (initialize, open documents, apply returned edits).
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { promises as fsp } from 'node:fs';
+import { cpSync, mkdtempSync, promises as fsp } from 'node:fs';
+import * as os from 'node:os';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import { InitializeRequest, InitializedNotification, PublishDiagnosticsNotification, DidOpenTextDocumentNotification, DidChangeWatchedFilesNotification, FileChangeType, RegistrationRequest, ShutdownRequest, ExitNotification, type Diagnostic, type WorkspaceEdit, type TextEdit } from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
@@ -175,6 +176,13 @@ export function applyTextEdits(text: string, edits: TextEdit[]): string {
   let out = text;
   for (const e of offs) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
+}
+
+/** The demo thesis (examples/demo-thesis), copied to a new folder under the system's temp dir. */
+export function copyOfDemo(prefix: string): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), prefix));
+  cpSync(path.resolve(__dirname, '../../../examples/demo-thesis'), root, { recursive: true });
+  return root;
 }
 
 /** The server on a fresh project for a suite: started before it (or each test), stopped and the folder removed after. */

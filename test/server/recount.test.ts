@@ -3,14 +3,10 @@
 // answers after a coding made and one removed is exactly what a server started fresh on the
 // same files answers.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { serverSuite, TestEditor } from './lspClient';
+import { serverSuite, TestEditor, copyOfDemo } from './lspClient';
 import { LineIndex } from '../../server/src/core/text/text';
 import { chartRequest, codeSelectionRequest, matrixRequest, uncodeCodingRequest, type ChartParams, type MatrixParams, type MatrixResult } from '../../server/src/protocol';
 
-const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 const DOC = 'transcripts/teams-intervju-R1.md';
 const CODE = 'Lederen bruker systemet selv';
 const VIEWS: MatrixParams[] = [
@@ -20,11 +16,7 @@ const VIEWS: MatrixParams[] = [
 ];
 const HEATMAP: ChartParams = { chart: 'cooccurrence', rows: 'codes', cols: 'informants', count: 'codings', measure: 'sameTurn', theme: 'light' };
 
-async function copyDemo(): Promise<string> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'qda-recount-'));
-  cpSync(DEMO, root, { recursive: true });
-  return root;
-}
+const copyDemo = async (): Promise<string> => copyOfDemo('qda-recount-');
 
 /** What the views show: every matrix of VIEWS and the co-occurrence pairs. */
 async function answers(editor: TestEditor): Promise<unknown[]> {

@@ -4,15 +4,13 @@
 // right after workspace/didRenameFiles sees the rename: the server takes the renamed files at
 // both paths into its index then, not when its file watcher reports them a moment later.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, promises as fsp, readFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { promises as fsp, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, DidRenameFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
-import { serverSuite, TestEditor } from './lspClient';
+import { serverSuite, TestEditor, copyOfDemo } from './lspClient';
 import { matrixRequest, type MatrixParams, type MatrixResult } from '../../server/src/protocol';
 import { LineIndex } from '../../server/src/core/text/text';
 
-const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 const FL2 = 'transcripts/teams-intervju-FL2.md';
 const MOVED = 'transcripts/teams-intervju-FL2-omdøpt.md';
 const VIEWS: MatrixParams[] = [
@@ -20,11 +18,7 @@ const VIEWS: MatrixParams[] = [
   { rows: 'themes', cols: 'role', count: 'words', coder: 'anna' },
 ];
 
-async function copyDemo(): Promise<string> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'qda-renamecount-'));
-  cpSync(DEMO, root, { recursive: true });
-  return root;
-}
+const copyDemo = async (): Promise<string> => copyOfDemo('qda-renamecount-');
 
 async function matrices(editor: TestEditor): Promise<MatrixResult[]> {
   const out: MatrixResult[] = [];
