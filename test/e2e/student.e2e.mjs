@@ -53,9 +53,15 @@ describe('a student’s first steps in the browser workbench (issue 15)', functi
     const first = codings.filter((c) => c.doc === doc).sort((a, b) => a.start - b.start)[0];
     await quickOpen(page, doc);
     await goToLine(page, lineOf(folder, doc, first.start));
-    const painted = page.locator('.editor-instance [class*="ced-"]').first();
+    const painted = page.locator('.editor-instance [class*="ced-"]:visible').first();
     await painted.waitFor({ timeout: 15_000 });
-    const box = await painted.boundingBox();
+    // The editor redraws its lines after Go to Line scrolls: the element found may be replaced
+    // before it is measured (CI once got null). The locator finds the current one on each try.
+    let box = await painted.boundingBox();
+    for (const end = Date.now() + 15_000; !box && Date.now() < end; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      box = await painted.boundingBox();
+    }
     assert.ok(box, 'a painted passage is on screen');
     // A right-click straight onto the passage, as a student does: no click before it. Uncode and
     // Recode also need the workspace trusted, a context key the workbench sets a moment after
