@@ -87,7 +87,7 @@ export class ChartsPanel extends AnalysisPanel<ChartRendered> {
       const a = String(m.a);
       const b = String(m.b);
       const scope = this.params.measure === 'sameTurn' ? 'turn' : 'overlap';
-      await SegmentsPanel.show(this.connection, { both: [a, b], scope, coder: this.params.coder || undefined }, this.params.measure === 'sameTurn' ? vscode.l10n.t('{0} and {1} in the same turn', a, b) : vscode.l10n.t('{0} and {1}, overlapping', a, b));
+      await SegmentsPanel.show(this.connection, { both: [a, b], scope, coder: this.params.coder || undefined }, this.params.measure === 'sameTurn' ? vscode.l10n.t('{0} and {1} in the same turn', a, b) : vscode.l10n.t('{0} and {1}, overlapping', a, b), { preserveFocus: true });
     } else if (m.type === 'save') {
       await this.save();
     } else if (m.type === 'savePng') {

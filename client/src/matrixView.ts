@@ -107,7 +107,7 @@ export class MatrixPanel extends AnalysisPanel<MatrixRendered> {
   /** Lists a cell's segments (column '' for the whole row) in the Coded Segments view of the Thesis QDA container. */
   async openCell(row: string, kind: 'theme' | 'group' | 'code', column: string): Promise<SegmentsPanel> {
     const source = column ? vscode.l10n.t('Framework matrix: {0} × {1}', row, column) : vscode.l10n.t('Framework matrix: {0}', row);
-    return SegmentsPanel.show(this.connection, { cell: { ...this.params, row, kind, column } }, source);
+    return SegmentsPanel.show(this.connection, { cell: { ...this.params, row, kind, column } }, source, { preserveFocus: true });
   }
 
   /** Labels in the UI language, handed to the page as data (never as markup). */

@@ -32,8 +32,10 @@ export interface SegmentsRendered {
   firstText: string;
   /** The summary line above the list. */
   summary: string;
-  /** The query in the box when the page drew (to tell one drawing from the next). */
+  /** The query the list is of (to tell one drawing from the next). */
   query: string;
+  /** What the query box holds after the drawing (words typed and not yet run stay). */
+  box: string;
   /** The transcript filter when the page drew ('' for all). */
   doc: string;
   /** Names the query builder offers. */
@@ -72,6 +74,10 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
   source = '';
   /** The data last sent to the page. */
   shown: CodedSegmentsResult | undefined;
+  /** Words typed in the page's query box and not yet run, and the query the list was of then. */
+  private typed: { text: string; forQuery: string } | undefined;
+  /** Words for the box of a page "Open in Editor" just made, sent with its next data only. */
+  private draft: string | undefined;
   /** The first drawing of a view VS Code has just resolved. */
   private opening: Promise<unknown> = Promise.resolve();
   /** The last request for segments made, and the last data message sent to the page. */
@@ -114,13 +120,16 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
 
   /**
    * Reveals the view in the Thesis QDA container (opening the side bar and the container, and
-   * expanding the view, as needed) and lists the segments of `params` in it.
+   * expanding the view, as needed) and lists the segments of `params` in it. `preserveFocus`
+   * (a click in the matrix or a chart): the focus stays in the page clicked, so a keyboard user
+   * goes on from cell to cell while the view follows; from the Codebook or a query the focus
+   * moves to the list, as Find All References moves it to its results.
    */
-  static async show(connection: QdaConnection, params: CodedSegmentsParams, source: string): Promise<SegmentsPanel> {
+  static async show(connection: QdaConnection, params: CodedSegmentsParams, source: string, { preserveFocus = false } = {}): Promise<SegmentsPanel> {
     SegmentsPanel.viewState = { params, source, groupBy: SegmentsPanel.view?.groupBy ?? SegmentsPanel.viewState.groupBy };
     let view = SegmentsPanel.view;
     if (view) {
-      view.panel.reveal(false);
+      view.panel.reveal(preserveFocus);
       view.params = { ...params };
       view.source = source;
       await view.update();
@@ -128,7 +137,7 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
     } else {
       // The view is not resolved yet: focusing it makes VS Code resolve it, with the state above.
       const resolved = new Promise<SegmentsPanel>((resolve) => SegmentsPanel.viewWaiters.push(resolve));
-      await vscode.commands.executeCommand(`${SEGMENTS_VIEW_ID}.focus`);
+      await vscode.commands.executeCommand(`${SEGMENTS_VIEW_ID}.focus`, { preserveFocus });
       view = await resolved;
       await view.opening;
     }
@@ -138,7 +147,10 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
 
   /** "Open in Editor": the view's list (query, filters, grouping) in a panel in the editor area, for long lists. */
   static async openInEditor(connection: QdaConnection): Promise<SegmentsPanel> {
-    const state = SegmentsPanel.view?.state ?? SegmentsPanel.viewState;
+    const view = SegmentsPanel.view;
+    const state = view?.state ?? SegmentsPanel.viewState;
+    // Words typed in the view's box and not yet run go along: the panel is the view, made wider.
+    const typed = view?.typed && view.typed.forQuery === (state.params.query ?? '') ? view.typed.text : undefined;
     let panel = SegmentsPanel.editor;
     if (panel) {
       panel.panel.reveal(false);
@@ -148,6 +160,7 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
     } else {
       SegmentsPanel.editor = panel = new SegmentsPanel(connection, { viewType: 'qda.segments', title: vscode.l10n.t('Coded Segments'), column: vscode.ViewColumn.Active, enableFindWidget: true }, state);
     }
+    panel.draft = typed;
     SegmentsPanel.current = panel;
     await panel.update();
     await panel.drawn();
@@ -183,12 +196,16 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
 
   private send(): Promise<boolean> {
     if (this === SegmentsPanel.view) SegmentsPanel.viewState = this.state;
+    const draft = this.draft;
+    this.draft = undefined;
     const params = { query: this.params.query ?? '', scope: String(this.params.scope ?? 'overlap'), withChildren: this.params.withChildren !== false, coder: this.params.coder ?? '', filter: this.params.informant ? 'i:' + this.params.informant : this.params.attribute ? 'a:' + this.params.attribute : '', doc: this.params.doc ?? '' };
-    return this.post({ type: 'data', seq: ++this.dataSeq, source: this.source, groupBy: this.groupBy, params, result: this.shown });
+    return this.post({ type: 'data', seq: ++this.dataSeq, source: this.source, groupBy: this.groupBy, params, result: this.shown, ...(draft !== undefined ? { draft } : {}) });
   }
 
   protected async onMessage(m: PageMessage): Promise<void> {
-    if (m.type === 'query') {
+    if (m.type === 'typed') {
+      this.typed = { text: String(m.query ?? ''), forQuery: this.params.query ?? '' };
+    } else if (m.type === 'query') {
       // A typed query replaces whatever the list was of (names, a matrix cell).
       const query = String(m.query ?? '');
       this.source = query.trim() ? vscode.l10n.t('Query: {0}', query) : vscode.l10n.t('All coded segments');
@@ -437,7 +454,10 @@ const SCRIPT = `  let state;
     if (!queryInput) {
       queryInput = el('input', { type: 'text', id: 'query', placeholder: L.queryPlaceholder, ariaLabel: L.query });
       queryInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') vscode.postMessage({ type: 'query', query: queryInput.value }); });
-      queryInput.addEventListener('input', () => keep({ typed: queryInput.value }));
+      queryInput.addEventListener('input', () => {
+        keep({ typed: queryInput.value });
+        vscode.postMessage({ type: 'typed', query: queryInput.value });
+      });
       const run = el('button', { class: 'run', text: L.run });
       run.addEventListener('click', () => vscode.postMessage({ type: 'query', query: queryInput.value }));
       const save = el('button', { class: 'run', text: L.saveXlsx });
@@ -448,7 +468,16 @@ const SCRIPT = `  let state;
       saveWord.addEventListener('click', () => vscode.postMessage({ type: 'saveDocx' }));
       document.getElementById('querybar').replaceChildren(queryInput, run, saveQuery, save, saveWord);
     }
-    if (document.activeElement !== queryInput) queryInput.value = !restored && kept.query === p.query && typeof kept.typed === 'string' ? kept.typed : p.query;
+    if (typeof state.draft === 'string') {
+      // "Open in Editor" from the view: the words typed there and not yet run.
+      queryInput.value = state.draft;
+      keep({ typed: state.draft });
+    } else if (!restored && kept.query === p.query && typeof kept.typed === 'string') {
+      // A page rebuilt (shown again, or its view resolved anew) gets back what was typed, and
+      // tells the extension, which may have lost it with the view.
+      queryInput.value = kept.typed;
+      vscode.postMessage({ type: 'typed', query: kept.typed });
+    } else if (document.activeElement !== queryInput) queryInput.value = p.query;
     const children = el('input', { type: 'checkbox', id: 'children' });
     children.checked = p.withChildren;
     children.addEventListener('change', () => options({ withChildren: children.checked }));
@@ -523,7 +552,7 @@ const SCRIPT = `  let state;
       if (kept.query === state.params.query && kept.scrollY) window.scrollTo(0, kept.scrollY);
     }
     const first = out.querySelector('li .text');
-    vscode.postMessage({ type: 'rendered', rendered: { items: out.querySelectorAll('li').length, groups: out.querySelectorAll('h2').length, firstText: first ? first.textContent : '', summary: summary.textContent, query: state.params.query, doc: state.params.doc, terms: document.querySelectorAll('#term option').length, transcripts: document.querySelectorAll('#doc option').length - 1, groupBy: state.groupBy, seq: state.seq } });
+    vscode.postMessage({ type: 'rendered', rendered: { items: out.querySelectorAll('li').length, groups: out.querySelectorAll('h2').length, firstText: first ? first.textContent : '', summary: summary.textContent, query: state.params.query, box: queryInput.value, doc: state.params.doc, terms: document.querySelectorAll('#term option').length, transcripts: document.querySelectorAll('#doc option').length - 1, groupBy: state.groupBy, seq: state.seq } });
   }
 
   // Arrow keys move between segments.

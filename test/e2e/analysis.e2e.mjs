@@ -133,6 +133,8 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     await cell.click();
     let view = await webviewIn(ctx.page, '.part.sidebar');
     await view.locator('#summary', { hasText: new RegExp(`^${expected.length}\\b`) }).waitFor({ timeout: 30_000 });
+    // The focus stays on the cell clicked, so a keyboard user goes on from cell to cell.
+    assert.equal(await cell.evaluate((e) => document.hasFocus() && document.activeElement === e), true, 'the matrix cell keeps the focus');
     // In the Thesis QDA container's side bar, under its own heading.
     await ctx.page.locator('.part.sidebar .pane-header', { hasText: /Coded Segments/ }).waitFor({ timeout: 15_000 });
     const texts = await view.locator('#out li .text').allTextContents();
@@ -173,6 +175,14 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     await view.locator('#summary', { hasText: new RegExp(`^${expected.length}\\b`) }).waitFor({ timeout: 30_000 });
     assert.equal(await view.locator('#query').inputValue(), typed);
     assert.equal(await view.locator('#term').isVisible(), true, 'the builder still open');
+
+    // "Open in Editor" takes the list and the words typed but not run to a panel.
+    await runCommand(ctx.page, 'Thesis QDA: Open Coded Segments in Editor');
+    await ctx.page.locator('.part.editor .tab.active[aria-label^="Coded Segments"]').waitFor({ timeout: 15_000 });
+    const inEditor = await webviewIn(ctx.page);
+    await inEditor.locator('#summary', { hasText: new RegExp(`^${expected.length}\\b`) }).waitFor({ timeout: 30_000 });
+    assert.equal(await inEditor.locator('#query').inputValue(), typed);
+    assert.deepEqual((await inEditor.locator('#out li .text').allTextContents()).sort(), expected.map((s) => s.text).sort());
   });
 
   it('draws theme frequency by role as bars with the values of qda matrix --json', async function () {

@@ -187,12 +187,16 @@ describe('the Coded Segments view in a real VS Code', function () {
     await waitFor('the view draws one transcript', () => (api.analysis.segments('view')?.rendered?.doc === doc ? true : undefined));
     await api.analysis.toSegments({ type: 'options', options: { groupBy: 'informant' } });
     const inView = await waitFor('the view groups by informant', () => { const s = api.analysis.segments('view'); return s?.rendered?.groupBy === 'informant' ? s : undefined; });
+    // Words typed in the view's box and not run yet (the page sends them as typed) go along.
+    const typed = `${query} AND NOT Ledelse`;
+    await api.analysis.toSegments({ type: 'typed', query: typed });
     try {
-      const opened = await vscode.commands.executeCommand<{ result: CodedSegmentsResult; rendered: { items: number; groups: number; query: string; doc: string; groupBy: string } }>('qda.segmentsOpenInEditor');
+      const opened = await vscode.commands.executeCommand<{ result: CodedSegmentsResult; rendered: { items: number; groups: number; query: string; box: string; doc: string; groupBy: string } }>('qda.segmentsOpenInEditor');
       const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
       assert.ok(tab?.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('qda.segments'), 'a segments panel is the active tab');
       assert.equal(api.analysis.segments()?.host, 'editor');
-      assert.equal(opened.rendered.query, query);
+      assert.equal(opened.rendered.query, query, 'the list is of the query that ran');
+      assert.equal(opened.rendered.box, typed, 'the box holds the words typed in the view');
       assert.equal(opened.rendered.doc, doc);
       assert.equal(opened.rendered.groupBy, 'informant');
       const expected = all.filter((s) => s.doc === doc);
