@@ -2,17 +2,15 @@
 // follow a rename, merge, move or delete like every other, so the tree, the hover and the
 // export from the editor say what `qda stats --codes` and `qda export` say from the files.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { HoverRequest, type MarkupContent } from 'vscode-languageserver-protocol';
-import { serverSuite } from './lspClient';
+import { copyOfDemo, serverSuite } from './lspClient';
 import { LineIndex } from '../../server/src/core/text/text';
 import { codebookTreeRequest, deleteCodeRequest, exportCodebookRequest, mergeCodesRequest, moveItemsRequest, renameItemRequest, type CodebookEditResult, type TreeNode } from '../../server/src/protocol';
 import type { Coding } from '../../server/src/core/model/model';
 
-const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const DOC = 'transcripts/intervju-R2.md';
 
@@ -20,11 +18,7 @@ type Counts = Record<string, string>;
 
 describe('codebook work with a transcript open, over stdio', function () {
   this.timeout(60000);
-  const ctx = serverSuite(async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'qda-live-codebook-'));
-    cpSync(DEMO, root, { recursive: true });
-    return root;
-  });
+  const ctx = serverSuite(async () => copyOfDemo('qda-live-codebook-'));
 
   /** "codings · informants" of every code, as the Codebook tree shows them. */
   const tree = async (): Promise<Counts> => {

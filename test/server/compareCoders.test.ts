@@ -5,10 +5,9 @@
 // across page boundaries; and a settlement (a change of the codings, or of the log alone) is
 // seen by the next request, not a kept answer.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { serverSuite } from './lspClient';
+import { copyOfDemo, serverSuite } from './lspClient';
 import { NodeFileSystem } from '../../server/src/nodeFs';
 import { Project } from '../../server/src/core/project/project';
 import { LineIndex } from '../../server/src/core/text/text';
@@ -17,7 +16,6 @@ import { DEFAULT_CONSENSUS_OVERLAP, consensusLogPath, parseDecisionLog, type Dec
 import type { Coding } from '../../server/src/core/model/model';
 import { disagreementStepRequest, disagreementsRequest, settleDisagreementRequest, type DisagreementInfo, type DisagreementsResult } from '../../server/src/protocol';
 
-const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 const PAIR = { a: 'anna', b: 'bjorn' };
 
 interface Place {
@@ -95,11 +93,7 @@ function referenceDisagreements(project: Project, a: string, b: string, log: rea
 
 describe('Compare Coders over stdio: pages, next/previous, and what a settlement changes', function () {
   this.timeout(60000);
-  const ctx = serverSuite(async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'qda-compare-'));
-    cpSync(DEMO, root, { recursive: true });
-    return root;
-  });
+  const ctx = serverSuite(async () => copyOfDemo('qda-compare-'));
 
   /** The places as computed before paging, from the files on disk now. */
   const reference = async (): Promise<Place[]> => {

@@ -1,25 +1,19 @@
 // The edits a writer makes in the demo's R2 transcript, with both coders' codings in it:
 // typing inside a coded passage, deleting it, undoing that, and putting the text back whole.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol';
-import { serverSuite } from './lspClient';
+import { copyOfDemo, serverSuite } from './lspClient';
 import { LineIndex } from '../../server/src/core/text/text';
 import { documentCodingsRequest } from '../../server/src/protocol';
 import type { Coding } from '../../server/src/core/model/model';
 
-const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 const DOC = 'transcripts/intervju-R2.md';
 
 describe('editing a coded demo transcript through the server', function () {
   this.timeout(30000);
-  const ctx = serverSuite(async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'qda-demo-'));
-    cpSync(DEMO, root, { recursive: true });
-    return root;
-  });
+  const ctx = serverSuite(async () => copyOfDemo('qda-demo-'));
 
   it('keeps every coding of every coder in place through type, delete, undo and a wholesale put-back', async () => {
     const codings = ['anna', 'bjorn'].flatMap((c) => readFileSync(path.join(ctx.root, `.qda/codings/${c}/${DOC}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Coding)).filter((c) => c.doc === DOC);

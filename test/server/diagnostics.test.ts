@@ -1,21 +1,15 @@
 // Diagnostics over stdio on a copy of the demo thesis: a change republishes only the lists it
 // changed (a project has hundreds of files with diagnostics; VS Code handles each one sent).
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification } from 'vscode-languageserver-protocol';
-import { serverSuite } from './lspClient';
+import { copyOfDemo, serverSuite } from './lspClient';
 
-const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
 
 describe('diagnostics publishing', function () {
   this.timeout(30000);
-  const ctx = serverSuite(async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'qda-diag-'));
-    cpSync(DEMO, root, { recursive: true });
-    return root;
-  });
+  const ctx = serverSuite(async () => copyOfDemo('qda-diag-'));
 
   it('sends a file whose diagnostics changed, and not the files whose did not', async () => {
     const memo = 'memos/teori/Wenger 1998.md';
