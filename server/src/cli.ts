@@ -52,6 +52,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
+  // `qda matrix | head`: the reader has gone, so the rest of the output has nowhere to go. A
+  // Unix tool stops quietly then, as `cat` and `git log` do, instead of printing a stack.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   const io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd() };
   void main(process.argv.slice(2), io).then((code) => {
     process.exitCode = code;
