@@ -169,6 +169,7 @@ const STYLE = `  .controls { display: flex; gap: 16px; flex-wrap: wrap; margin-b
   td.zero button { color: var(--vscode-disabledForeground); cursor: default; }
 ${Array.from({ length: 10 }, (_, i) => `  td.h${i + 1} { background: color-mix(in srgb, var(--vscode-charts-blue) ${Math.round(10 + 6 * (i + 1))}%, transparent); }`).join('\n')}
   th button.toggle { all: unset; cursor: pointer; width: 1em; display: inline-block; }
+  th span.toggle { width: 1em; display: inline-block; }
   td.total { font-weight: 600; }
   body.vscode-high-contrast td.heat button { outline: 1px dashed var(--vscode-contrastBorder); }
   .mode { display: flex; gap: 0; align-items: center; }
@@ -270,11 +271,16 @@ const SCRIPT = `  let params, result, lastCell, refocus, received = 0;
     const row = (rowIndex) => {
       const r = result.rows[rowIndex];
       const key = r.kind + '\\u0000' + r.name;
-      // A theme has rows below it unless only themes are shown; a group only when codes are.
-      const hasChildren = r.kind === 'theme' ? params.rows !== 'themes' : r.kind === 'group' && params.rows === 'codes';
+      // A row folds when rows are shown below it: a theme unless only themes are shown, a group
+      // only when codes are, and either only when it has some (a theme of codes alone, by themes
+      // and groups, has none). A row of a kind that folds but has nothing to fold keeps the
+      // toggle's place, so the names of one level stay in line.
+      const foldingKind = r.kind === 'theme' ? params.rows !== 'themes' : r.kind === 'group' && params.rows === 'codes';
+      const hasChildren = foldingKind && rowIndex + 1 < result.rows.length && result.rows[rowIndex + 1].depth > r.depth;
       const isCollapsed = collapsed.has(key);
       const head = el('th', { scope: 'row' });
       head.style.paddingLeft = (8 + r.depth * 16) + 'px';
+      if (foldingKind && !hasChildren) head.append(el('span', { class: 'toggle', ariaHidden: 'true' }), ' ');
       if (hasChildren) {
         const t = el('button', { class: 'toggle', text: isCollapsed ? '▸' : '▾', ariaExpanded: String(!isCollapsed), ariaLabel: format(L.collapse, r.name) });
         t.dataset.key = 'toggle\\u0000' + key;
