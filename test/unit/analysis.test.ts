@@ -166,6 +166,55 @@ describe('analysis: matrix, co-occurrence and the segment table', () => {
   });
 });
 
+describe('analysis: the segment table of a focus group', () => {
+  // A moderator's question, an informant's answer, a chorus, then the coded answer: the question
+  // of that answer is the moderator's, not the chorus's "Ja." nor the other informant's words.
+  const FOCUS = [
+    '**M:** Hva gjorde det vanskelig å lære?', // turn 0
+    '**P2:** Tiden, rett og slett.', // turn 1
+    '**Flere:** Ja.', // turn 2
+    '**P1:** Vi fikk aldri øve før vi gikk live.', // turn 3
+  ].join('\n\n') + '\n';
+  async function focusGroup(): Promise<Project> {
+    const exact = 'Vi fikk aldri øve';
+    const at = FOCUS.indexOf(exact);
+    const fs = new MemoryFileSystem({
+      // `group` is an attribute as in the demo; P1's role is left empty.
+      'qda.yaml': 'interviewers: [M]\ninformants:\n  P1: { group: A, role: }\n  P2: { group: A, role: leder }\n',
+      'codebook.md': '# Kodebok\n\n## Opplæring\n\n### Tid\n- **Ingen øving**\n',
+      'transcripts/F.md': FOCUS,
+      '.qda/codings/anna/transcripts/F.md.jsonl': JSON.stringify({ id: 'f1', doc: 'transcripts/F.md', start: at, end: at + exact.length, code: 'Ingen øving', exact, prefix: '', suffix: '', coder: 'anna', at: '2026-01-01T00:00:00Z' }) + '\n',
+    });
+    const p = new Project(fs);
+    await p.load();
+    return p;
+  }
+
+  it("takes the question from the interviewer's last turn, not a chorus or another informant", async () => {
+    const p = await focusGroup();
+    const [row] = segmentRows(p, analysisSegments(p));
+    assert.equal(row.informant, 'P1');
+    assert.equal(row.question, 'Hva gjorde det vanskelig å lære?');
+  });
+
+  it('heads an attribute named like a fixed column "(informant)", so no two columns share a name', async () => {
+    const p = await focusGroup();
+    const csv = segmentRowsToCsv(p, segmentRows(p, analysisSegments(p)));
+    const [header, first] = csv.replace(/^\uFEFF/, '').split('\r\n');
+    assert.equal(header, 'transcript,line,informant,group (informant),role,question,theme,group,code,coder,text');
+    assert.equal(first, 'transcripts/F.md,7,P1,A,,Hva gjorde det vanskelig å lære?,Opplæring,Tid,Ingen øving,anna,Vi fikk aldri øve');
+    assert.equal(new Set(header.split(',')).size, header.split(',').length);
+  });
+
+  it('reads an attribute left empty in qda.yaml as no value: "(none)" in a matrix by it, never "null"', async () => {
+    const p = await focusGroup();
+    assert.deepEqual(p.config.informants.P1, { group: 'A' });
+    const m = buildMatrix(p, analysisSegments(p), { rows: 'codes', cols: 'role' });
+    assert.deepEqual(m.columns, ['leder', '(none)']);
+    assert.equal(m.rows.find((r) => r.name === 'Ingen øving')?.cells['(none)'], 1);
+  });
+});
+
 describe('analysis: the same counts three ways on the demo thesis', () => {
   const DEMO = path.resolve(__dirname, '../../../examples/demo-thesis');
   async function cli(args: string[]): Promise<string> {

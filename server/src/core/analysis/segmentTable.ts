@@ -11,7 +11,10 @@ export interface SegmentRow {
   line: number;
   informant: string;
   attributes: Record<string, string>;
-  /** The text of the last interviewer turn before the turn the segment starts in. */
+  /**
+   * The text of the last interviewer turn (a speaker of qda.yaml's `interviewers`) before the
+   * turn the segment starts in; not another informant's, nor a chorus's ("Flere: Ja.").
+   */
   question: string;
   theme: string;
   group: string;
@@ -39,6 +42,7 @@ export function segmentRows(project: Project, segments: readonly AnalysisSegment
     }
     return lo;
   };
+  const interviewers = new Set(project.config.interviewers.map((i) => i.toLowerCase()));
   return segments.map((s) => {
     const transcript = project.transcripts.get(s.doc);
     const code = project.findCode(s.code);
@@ -46,7 +50,7 @@ export function segmentRows(project: Project, segments: readonly AnalysisSegment
     if (transcript && s.firstTurn >= 0) {
       for (let i = s.firstTurn - 1; i >= 0; i--) {
         const turn = transcript.turns[i];
-        if (transcript.informants.includes(turn.label)) continue;
+        if (!interviewers.has(turn.label.toLowerCase())) continue;
         question = (project.texts.get(s.doc) ?? '').slice(turn.textStart, turn.end).replace(/\s+/g, ' ').trim();
         break;
       }
@@ -66,11 +70,18 @@ export function segmentRows(project: Project, segments: readonly AnalysisSegment
   });
 }
 
-/** Attribute columns are the union of the attributes in qda.yaml, in name order. */
+const FIXED_COLUMNS = ['transcript', 'line', 'informant', 'question', 'theme', 'group', 'code', 'coder', 'text'];
+
+/**
+ * Attribute columns are the union of the attributes in qda.yaml, in name order. One named as a
+ * fixed column (the demo's focus-group attribute `group`, beside the codebook's group) is headed
+ * "group (informant)", so that no two columns share a name in a spreadsheet or in Word.
+ */
 export function segmentTable(project: Project, rows: readonly SegmentRow[]): Array<Array<string | number>> {
   const attributes = [...new Set(Object.values(project.config.informants).flatMap((a) => Object.keys(a)))].sort();
+  const heading = (a: string): string => (FIXED_COLUMNS.includes(a.toLowerCase()) ? `${a} (informant)` : a);
   return [
-    ['transcript', 'line', 'informant', ...attributes, 'question', 'theme', 'group', 'code', 'coder', 'text'],
+    ['transcript', 'line', 'informant', ...attributes.map(heading), 'question', 'theme', 'group', 'code', 'coder', 'text'],
     ...rows.map((r) => [r.doc, r.line, r.informant, ...attributes.map((a) => r.attributes[a] ?? ''), r.question, r.theme, r.group, r.code, r.coder, r.text]),
   ];
 }

@@ -135,7 +135,14 @@ export function parseConfig(text: string | undefined): ParsedConfig {
     if (raw.informants && typeof raw.informants === 'object' && !Array.isArray(raw.informants)) {
       for (const [code, attrs] of Object.entries(raw.informants as Record<string, unknown>)) {
         const out: Record<string, string> = {};
-        if (attrs && typeof attrs === 'object') for (const [k, v] of Object.entries(attrs)) out[k] = String(v);
+        // `role:` with nothing after it is no value (YAML's null), not the word "null": the
+        // informant counts under "(none)" in a matrix by role, as one without the attribute.
+        if (attrs && typeof attrs === 'object') {
+          for (const [k, v] of Object.entries(attrs)) {
+            if (v === null || v === undefined || (typeof v === 'string' && v.trim() === '')) continue;
+            out[k] = Array.isArray(v) ? v.map(String).join(', ') : String(v);
+          }
+        }
         config.informants[code] = out;
       }
     } else if (Array.isArray(raw.informants)) {
