@@ -84,6 +84,12 @@ describe('analysis: the query language', () => {
     bad('A ) B', /unexpected "\)" \(at character 3\)/);
   });
 
+  it('says operators are written in capitals when lower-case ones made one unknown name', async () => {
+    const p = await project();
+    assert.throws(() => evaluateQuery(p, parseQuery('Sandkasse and not Tid'), analysisSegments(p)), /'Sandkasse and not Tid' is not a code, theme or group in codebook\.md\. Operators are written in capitals: AND, OR, NOT\./);
+    assert.throws(() => evaluateQuery(p, parseQuery('Ukjent'), analysisSegments(p)), (e: Error) => e.message === "'Ukjent' is not a code, theme or group in codebook.md");
+  });
+
   it('AND, AND NOT, OR and NOT select codings by overlapping text; a theme stands for its codes; a code for its child codes', async () => {
     const p = await project();
     const segs = analysisSegments(p);

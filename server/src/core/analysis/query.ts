@@ -46,8 +46,29 @@ function tokenize(text: string): Token[] {
       i++;
     } else if (ch === '(' || ch === ')') {
       tokens.push({ kind: ch, text: ch, at: i++ });
-    } else if (ch === '"' || ch === '“' || ch === '«') {
-      const close = ch === '"' ? '"' : ch === '“' ? '”' : '»';
+    } else if (ch === '"') {
+      // "…": a quote mark inside is written twice ("Sier ""nei""", as in a spreadsheet) or
+      // after a backslash, so that any name can be typed: "I felt alone" (with its quote
+      // marks) is """I felt alone""".
+      let name = '';
+      let j = i + 1;
+      for (;;) {
+        if (j >= text.length) throw new QuerySyntaxError(l10n.t('a quoted name is not closed with {0}', '"'), i);
+        const c = text[j];
+        if ((c === '\\' || c === '"') && text[j + 1] === '"') {
+          name += '"';
+          j += 2;
+        } else if (c === '"') break;
+        else {
+          name += c;
+          j++;
+        }
+      }
+      if (!name.trim()) throw new QuerySyntaxError(l10n.t('an empty name'), i);
+      tokens.push({ kind: 'name', text: name, at: i });
+      i = j + 1;
+    } else if (ch === '“' || ch === '«') {
+      const close = ch === '“' ? '”' : '»';
       const end = text.indexOf(close, i + 1);
       if (end === -1) throw new QuerySyntaxError(l10n.t('a quoted name is not closed with {0}', close), i);
       // «…» is also how in-vivo codes are named: keep the guillemets as part of the name.
@@ -138,6 +159,10 @@ export function codesOfName(project: Project, name: string, withChildren = true)
   }
   const category = project.findCategory(name);
   if (category) return project.codesInCategory(category).map((c) => c.name);
+  // "Tid og kø and not Ledelse" is read as one name: operators are words in capitals.
+  if (/ (and|or|not) /.test(` ${name} `)) {
+    throw new QueryNameError(l10n.t("'{0}' is not a code, theme or group in {1}. Operators are written in capitals: AND, OR, NOT.", name, project.codebook.path));
+  }
   throw new QueryNameError(l10n.t("'{0}' is not a code, theme or group in {1}", name, project.codebook.path));
 }
 

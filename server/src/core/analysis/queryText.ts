@@ -2,8 +2,7 @@
 // query language, and how the Coded Segments view's builder adds "AND / OR / AND NOT <name>" to
 // the query in its box. The builder writes text the student can read and edit further, so the
 // query box stays the one truth, and what a click builds is exactly what typing it would run.
-import * as l10n from '../text/l10n';
-import { parseQuery, QuerySyntaxError } from './query';
+import { parseQuery } from './query';
 
 export type QueryJoin = 'and' | 'or' | 'andNot';
 
@@ -11,18 +10,15 @@ export type QueryJoin = 'and' | 'or' | 'andNot';
 const NEEDS_QUOTES = /[\s()"“”«]|^(AND|OR|NOT)$/;
 
 /**
- * A name as the query language reads it: bare when it is one plain word, else in double quotes;
- * a name that holds a double quote is written in “…” instead. In-vivo names in «…» are read
- * with their guillemets, so they are written as they are.
+ * A name as the query language reads it: bare when it is one plain word, else in double quotes
+ * with a double quote inside written twice (`"Sier ""nei"""`, as in a spreadsheet). In-vivo
+ * names in «…» are read with their guillemets, so they are written as they are.
  */
 export function quoteQueryName(name: string): string {
   const trimmed = name.trim();
   if (/^«[^»]*»$/.test(trimmed)) return trimmed;
   if (!NEEDS_QUOTES.test(trimmed)) return trimmed;
-  if (!trimmed.includes('"')) return `"${trimmed}"`;
-  if (!trimmed.includes('”')) return `“${trimmed}”`;
-  // No quoting can hold both kinds of quote mark; the parser will say so at this position.
-  throw new QuerySyntaxError(l10n.t('the name {0} holds both " and ” and cannot be written in a query', trimmed), 0);
+  return `"${trimmed.replace(/"/g, '""')}"`;
 }
 
 /**
