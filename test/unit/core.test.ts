@@ -271,6 +271,10 @@ describe('config', () => {
     assert.match(diagnostics[0].message, /line \d/);
     assert.equal(config.codebook, 'codebook.md');
   });
+  it("says why qda.yaml does not parse in one sentence, without the YAML library's own position", () => {
+    const { diagnostics } = parseConfig('informants:\n  R1: { role: leder\n  R2: { role: x }\n');
+    assert.equal(diagnostics[0].message, 'qda.yaml does not parse (line 3): Flow map in block collection must be sufficiently indented and end with a }. Using default settings.');
+  });
   it('reads informants with attributes and language-dependent quote style', () => {
     const { config } = parseConfig('language: en\ninformants:\n  FL1: { role: leder }\n');
     assert.deepEqual(config.informants, { FL1: { role: 'leder' } });

@@ -8,6 +8,7 @@ import * as l10n from '../text/l10n';
 
 // ImportError lives in core/model/errors.ts (the identifiers file's parser in core/parse throws it too).
 import { ImportError } from '../model/errors';
+import { yamlReason } from '../parse/yamlError';
 export { ImportError };
 
 /** No layout, or more than one, fits the file: the editor then offers the layouts to choose from. */
@@ -207,7 +208,7 @@ export function splitFrontmatter(fileName: string, text: string): { frontmatter?
   const doc = parseDocument(m[1]!);
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    throw new ImportError(fileName, l10n.t('frontmatter is not valid YAML: {0}', String(err.message.split('\n')[0])), (err.linePos?.[0]?.line ?? 0) + 1);
+    throw new ImportError(fileName, l10n.t('frontmatter is not valid YAML: {0}', yamlReason(err)), (err.linePos?.[0]?.line ?? 0) + 1);
   }
   if (doc.contents !== null && !isMap(doc.contents)) throw new ImportError(fileName, l10n.t('frontmatter is not a YAML mapping (key: value lines)'), 2);
   // Aliases that expand exponentially ("billion laughs") would be copied into the transcript and
@@ -218,7 +219,7 @@ export function splitFrontmatter(fileName: string, text: string): { frontmatter?
     if (/alias/i.test((err as Error).message)) {
       throw new ImportError(fileName, l10n.t('frontmatter is refused: its YAML aliases (*name) expand to an enormous document (a "billion laughs" attack); remove the aliases and import again'), 2);
     }
-    throw new ImportError(fileName, l10n.t('frontmatter is not valid YAML: {0}', String((err as Error).message.split('\n')[0])), 2);
+    throw new ImportError(fileName, l10n.t('frontmatter is not valid YAML: {0}', yamlReason(err)), 2);
   }
   const bodyLine = m[0].split('\n').length - (m[0].endsWith('\n') ? 1 : 0) + 1;
   return { frontmatter: doc, body: text.slice(m[0].length), bodyLine };

@@ -7,6 +7,7 @@ import { CONFIG_FILE } from '../parse/config';
 import type { OffsetEdit } from '../parse/codings';
 import type { OperationResult } from '../model/edits';
 import type { Project } from '../project/project';
+import { yamlReason } from '../parse/yamlError';
 
 export interface InformantInfo {
   /** The informant code as it labels turns ("FL1", "Informant A"). */
@@ -121,7 +122,7 @@ export function withInformantAttribute(text: string | undefined, informant: stri
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const line = err.linePos?.[0]?.line;
-    throw new Error(line !== undefined ? l10n.t('{0}:{1} does not parse ({2}); fix it first.', CONFIG_FILE, line, err.message.split('\n')[0]) : l10n.t('{0} does not parse ({1}); fix it first.', CONFIG_FILE, err.message.split('\n')[0]));
+    throw new Error(line !== undefined ? l10n.t('{0}:{1} does not parse ({2}); fix it first.', CONFIG_FILE, line, yamlReason(err)) : l10n.t('{0} does not parse ({1}); fix it first.', CONFIG_FILE, yamlReason(err)));
   }
   const k = yamlScalar(informant);
   const a = yamlScalar(attribute);

@@ -7,6 +7,7 @@ import type { Project } from '../project/project';
 import * as l10n from '../text/l10n';
 import { minimalEdit, yamlScalar } from './informants';
 import type { OperationResult } from './operations';
+import { yamlReason } from '../parse/yamlError';
 
 type Ranged = { range?: [number, number, number] } | null | undefined;
 
@@ -29,7 +30,7 @@ export function withSavedQuery(text: string | undefined, name: string, saved: Sa
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const line = err.linePos?.[0]?.line;
-    throw new Error(line !== undefined ? l10n.t('{0}:{1} does not parse ({2}); fix it first.', CONFIG_FILE, line, err.message.split('\n')[0]) : l10n.t('{0} does not parse ({1}); fix it first.', CONFIG_FILE, err.message.split('\n')[0]));
+    throw new Error(line !== undefined ? l10n.t('{0}:{1} does not parse ({2}); fix it first.', CONFIG_FILE, line, yamlReason(err)) : l10n.t('{0} does not parse ({1}); fix it first.', CONFIG_FILE, yamlReason(err)));
   }
   const line = `${yamlScalar(name)}: ${valueText(saved)}`;
   const append = (): string => `${src}${src === '' || src.endsWith('\n') ? '' : '\n'}queries:\n  ${line}\n`;

@@ -5,6 +5,7 @@ import * as l10n from '../text/l10n';
 import { parseDocument, isMap } from 'yaml';
 import picomatch from 'picomatch';
 import type { QdaDiagnostic } from '../model/model';
+import { yamlReason } from './yamlError';
 
 export const CONFIG_FILE = 'qda.yaml';
 
@@ -90,7 +91,7 @@ export function parseConfig(text: string | undefined): ParsedConfig {
         range: { start: err.pos[0], end: Math.max(err.pos[1], err.pos[0] + 1) },
         severity: 'error',
         code: 'qda.configParse',
-        message: l10n.t('qda.yaml does not parse (line {0}): {1}. Using default settings.', err.linePos?.[0].line ?? '?', err.message.split('\n')[0]),
+        message: l10n.t('qda.yaml does not parse (line {0}): {1}. Using default settings.', err.linePos?.[0].line ?? '?', yamlReason(err)),
       });
     }
     return { config, diagnostics };

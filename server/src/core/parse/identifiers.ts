@@ -7,6 +7,7 @@
 import { isMap, parseDocument } from 'yaml';
 import { ImportError } from '../model/errors';
 import * as l10n from '../text/l10n';
+import { yamlReason } from './yamlError';
 
 const HEADER = '# Real names and the codes that replace them in transcripts. Never commit this file (it is in .gitignore).\n';
 
@@ -16,7 +17,7 @@ export function parseIdentifiers(path: string, text: string | undefined): Record
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    throw new ImportError(path, l10n.t('does not parse: {0}', String(err.message.split('\n')[0])), err.linePos?.[0]?.line);
+    throw new ImportError(path, l10n.t('does not parse: {0}', yamlReason(err)), err.linePos?.[0]?.line);
   }
   if (doc.contents === null) return {};
   if (!isMap(doc.contents)) throw new ImportError(path, l10n.t('must be a mapping of real names to codes ("Kari Nordmann: R2")'), 1);

@@ -6,6 +6,7 @@ import type { QdaDiagnostic, SpeakerTurn, Transcript, OffsetRange } from '../mod
 import { basename, countWords, intern, stripExtension } from '../text/text';
 import { GROUP_LABELS, labelKey, matchTurnLabel, scanTurnGrammar } from './turnGrammar';
 import { spliceText, type TextSource } from '../text/pieceText';
+import { yamlReason } from './yamlError';
 
 // Several speakers at once ("Flere") or an unknown one: neither interviewer nor informant.
 const GROUP_LABEL_SET = new Set(GROUP_LABELS.map((l) => l.toLowerCase()));
@@ -91,7 +92,7 @@ export function scanTranscript(path: string, text: string, interviewers: readonl
         range: { start: yamlStart, end: yamlStart + yaml.length },
         severity: 'warning',
         code: 'qda.frontmatterParse',
-        message: l10n.t('The frontmatter does not parse: {0}', (err as Error).message.split('\n')[0]),
+        message: l10n.t('The frontmatter does not parse: {0}', yamlReason(err)),
       });
     }
   }

@@ -11,6 +11,7 @@ import * as l10n from '../text/l10n';
 import { normalizeName } from '../text/text';
 import { codeItems, codeSection, readCodeTree, type CodeNode } from './codeTree';
 import { RefiError, child, parseRefiXml } from './xmlRead';
+import { yamlReason } from '../parse/yamlError';
 
 const MAX_DEPTH = 200;
 
@@ -156,7 +157,7 @@ function replaceCodebook(book: unknown, what: string, codebookText: string, exis
 export function configWithColors(configText: string, colors: Readonly<Record<string, string>>): { text?: string; error?: string } {
   if (Object.keys(colors).length === 0) return {};
   const doc = parseDocument(configText);
-  if (doc.errors.length > 0) return { error: l10n.t('qda.yaml does not parse ({0}); fix it before importing colours', doc.errors[0].message.split('\n')[0]) };
+  if (doc.errors.length > 0) return { error: l10n.t('qda.yaml does not parse ({0}); fix it before importing colours', yamlReason(doc.errors[0])) };
   for (const [name, color] of Object.entries(colors)) doc.setIn(['colors', name], color);
   return { text: doc.toString() };
 }
