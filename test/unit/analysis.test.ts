@@ -7,7 +7,7 @@ import { MemoryFileSystem } from '../../server/src/core/model/fs';
 import { Project } from '../../server/src/core/project/project';
 import { analysisSegments, segmentText } from '../../server/src/core/analysis/segments';
 import { evaluateQuery, parseQuery, QuerySyntaxError } from '../../server/src/core/analysis/query';
-import { buildMatrix } from '../../server/src/core/analysis/matrix';
+import { buildMatrix, codesOfRow } from '../../server/src/core/analysis/matrix';
 import { cooccurrence } from '../../server/src/core/analysis/cooccur';
 import { segmentRows, segmentRowsToCsv } from '../../server/src/core/analysis/segmentTable';
 import { main } from '../../server/src/cli';
@@ -41,8 +41,9 @@ function coding(id: string, coder: string, code: string, exact: string, occurren
   return JSON.stringify({ id, doc: 'transcripts/T.md', start: at, end: at + exact.length, code, exact, prefix: '', suffix: '', coder, at: '2026-01-01T00:00:00Z' });
 }
 
-async function project(): Promise<Project> {
+async function project(moreOfAnna: string[] = []): Promise<Project> {
   const anna = [
+    ...moreOfAnna,
     coding('a1', 'anna', 'Sandkasse', 'Vi lærte i sandkassa'),
     coding('a2', 'anna', 'Tid', 'det tok tid'),
     coding('a3', 'anna', 'Lederen bruker systemet', 'Lederen brukte systemet selv'),
@@ -148,6 +149,21 @@ describe('analysis: matrix, co-occurrence and the segment table', () => {
     const words = buildMatrix(p, segs, { rows: 'themes', count: 'words' });
     // Vi lærte i sandkassa (4) + det tok tid (3) + sandkassa, og det tok tid (5) = 12.
     assert.equal(words.rows[0].cells.R1, 12);
+  });
+
+  it('counts codings of a code the codebook does not define in a last section, so the matrix adds up to the segments', async () => {
+    // A code renamed by hand in a codings file: no longer in the codebook.
+    const p = await project([coding('a5', 'anna', 'Ukjent kode', 'Nei, egentlig ikke')]);
+    const segs = analysisSegments(p);
+    const m = buildMatrix(p, segs, { rows: 'codes', cols: 'informants' });
+    assert.deepEqual(m.rows.slice(-2).map((r) => [r.kind, r.name, r.depth, r.cells.R1, r.total]), [
+      ['theme', '(not in the codebook)', 0, 1, 1],
+      ['code', 'Ukjent kode', 1, 1, 1],
+    ]);
+    // Every theme row together: every coding that belongs to an informant, as the segment table lists them.
+    const themes = buildMatrix(p, segs, { rows: 'themes', cols: 'informants' });
+    assert.equal(themes.rows.reduce((n, r) => n + r.total, 0), segs.filter((s) => s.informant !== null).length);
+    assert.deepEqual(codesOfRow(p, 'theme', '(not in the codebook)'), ['Ukjent kode']);
   });
 
   it('counts pairs of codings that overlap and that share a turn', async () => {

@@ -7,7 +7,7 @@ import * as l10n from '../core/text/l10n';
 import type { ServerWorkspace } from '../workspace';
 import type { MatrixCellParams, MatrixCellSegment, MatrixParams, MatrixResult } from '../protocol';
 import { segmentText, type AnalysisSegment } from '../core/analysis/segments';
-import { NO_VALUE } from '../core/analysis/matrix';
+import { NO_VALUE, codesOfRow } from '../core/analysis/matrix';
 import { analysisOf } from '../core/analysis/recount';
 import { normalizeName } from '../core/text/text';
 import type { Steps } from '../core/text/steps';
@@ -33,9 +33,8 @@ export function* matrix(ws: ServerWorkspace, p: MatrixParams): Steps<MatrixResul
 export function* cellSegments(ws: ServerWorkspace, p: MatrixCellParams): Steps<AnalysisSegment[]> {
   const project = ws.project;
   yield* analysisOf(project).ready();
-  // A theme or group row counts every code in it; a code row only the code itself (as buildMatrix).
-  const category = p.kind === 'code' ? undefined : project.findCategory(p.row);
-  const codes = new Set((category ? project.codesInCategory(category).map((c) => c.name) : [p.row]).map(normalizeName));
+  // The codes the row counts, as buildMatrix counts them.
+  const codes = new Set(codesOfRow(project, p.kind, p.row).map(normalizeName));
   const columnOf = (informant: string): string => (p.cols === 'informants' ? informant : project.config.informants[informant]?.[p.cols] || NO_VALUE);
   return analysisOf(project).segments({ coders: p.coder ? [p.coder] : undefined }).filter((s) => s.informant !== null && codes.has(normalizeName(s.code)) && (p.column === '' || columnOf(s.informant) === p.column));
 }

@@ -8,7 +8,7 @@ import { notesByCell, noteKey, type FrameworkNotes } from '../parse/frameworkNot
 import { normalizeName } from '../text/text';
 import { xlsxWorkbook } from '../text/xlsx';
 import { csvDocument } from '../text/csv';
-import { NO_VALUE, type Matrix } from './matrix';
+import { NO_VALUE, codesOfRow, type Matrix } from './matrix';
 import { segmentText, type AnalysisSegment } from './segments';
 
 /** A summary's length in characters: a line or two in a cell, as framework charts hold. */
@@ -58,8 +58,7 @@ export function frameworkCells(project: Project, matrix: Matrix, segments: reado
   const byCell = notesByCell(notes);
   const columnNames = new Map(matrix.columns.map((c) => [normalizeName(c), c]));
   return matrix.rows.map((row) => {
-    const category = row.kind === 'code' ? undefined : project.findCategory(row.name);
-    const codes = category ? project.codesInCategory(category).map((c) => c.name) : [row.name];
+    const codes = codesOfRow(project, row.kind, row.name);
     const cells: Record<string, FrameworkCell> = {};
     for (const column of matrix.columns) {
       let earliest: AnalysisSegment | undefined;

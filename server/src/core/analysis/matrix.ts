@@ -34,6 +34,38 @@ export interface Matrix {
 export const NO_VALUE = '(none)';
 
 /**
+ * The last section of rows: codings whose code the codebook does not define (renamed by hand,
+ * a typo in a codings file; `qda check` warns of each). They count there, so that the matrix adds
+ * up to what `query`, `cooccur` and the segment table list; the Codebook tree shows them apart too.
+ */
+export const NOT_IN_CODEBOOK = '(not in the codebook)';
+
+/**
+ * The codes a row counts: a theme or group every code in it, a code only itself (its child codes
+ * have rows of their own), the last section every code the codebook does not define.
+ */
+export function codesOfRow(project: Project, kind: MatrixRow['kind'], name: string): string[] {
+  if (kind === 'theme' && name === NOT_IN_CODEBOOK && !project.findCategory(name)) return unknownCodes(project);
+  const category = kind === 'code' ? undefined : project.findCategory(name);
+  return category ? project.codesInCategory(category).map((c) => c.name) : [name];
+}
+
+/** Codes of codings that the codebook does not define, each as first written, in name order. */
+function unknownCodes(project: Project, keys?: Iterable<string>): string[] {
+  const known = new Set(project.codebook.codes.map((c) => normalizeName(c.name)));
+  const names = new Map<string, string>();
+  if (keys) {
+    for (const key of keys) if (!known.has(key)) names.set(key, project.codingsOfCode(key)[0]?.coding.code ?? key);
+  } else {
+    for (const info of project.allCodings()) {
+      const key = normalizeName(info.coding.code);
+      if (!known.has(key) && !names.has(key)) names.set(key, info.coding.code);
+    }
+  }
+  return [...names.values()].sort((a, b) => a.localeCompare(b));
+}
+
+/**
  * What the matrix is computed from: per code (normalised) and informant, the codings (or the
  * words coded) of the segments that belong to an informant. A sum over segments, so one
  * document's part can be taken away and added again (recount.ts); entries at zero are removed.
@@ -182,6 +214,12 @@ export function matrixOf(project: Project, codings: MatrixTally, counted: Matrix
   if (rowsKind === 'codes') {
     // Codes outside any category (a codebook without headings).
     for (const code of project.codebook.codes) if (!code.categoryPath.length) rows.push(row(code.name, 'code', 0, [code.name]));
+  }
+  // Only the tally's few codes are looked at: this runs again after every edit (recount.ts).
+  const unknown = unknownCodes(project, codings.cells.keys());
+  if (unknown.length) {
+    rows.push(row(NOT_IN_CODEBOOK, 'theme', 0, unknown));
+    if (rowsKind === 'codes') for (const name of unknown) rows.push(row(name, 'code', 1, [name]));
   }
   return { by, count, columns, rows };
 }
