@@ -8,6 +8,7 @@ import type { AgreementReport, AgreementUnit } from '../core/analysis/agreementU
 import type { AgreementReportMeta } from '../core/analysis/agreementReport';
 import type { Project } from '../core/project/project';
 import { CliError, loadProject, parseArgs, type CliIo, type ParsedArgs } from './io';
+import { AGREE } from './options';
 
 const UNITS: readonly AgreementUnit[] = ['char', 'turn', 'segment'];
 
@@ -57,7 +58,7 @@ const pct = (x: number | null): string => (x === null ? '—' : x.toFixed(1) + '
 const dec = (x: number | null): string => (x === null ? '—' : (Math.abs(x) < 0.0005 ? 0 : x).toFixed(3));
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, ['json']);
+  const parsed = parseArgs(args, AGREE);
   const { report } = await agreementFromArgs(parsed, parsed.positional[0], io);
   if (parsed.flags.has('json')) {
     io.stdout(JSON.stringify(report, null, 2) + '\n');

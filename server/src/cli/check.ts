@@ -2,6 +2,7 @@
 import { LineIndex } from '../core/text/text';
 import type { QdaDiagnostic } from '../core/model/model';
 import { loadProject, parseArgs, type CliIo } from './io';
+import { CHECK } from './options';
 import { projectDiagnostics } from '../core/checks/diagnostics';
 
 export interface CheckJson {
@@ -10,8 +11,8 @@ export interface CheckJson {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['json']);
-  const project = await loadProject(positional[0], io);
+  const { positional, flags } = parseArgs(args, CHECK);
+  const project = await loadProject(positional[0], io, { warnings: false });
   const all: QdaDiagnostic[] = [];
   for (const [, list] of [...projectDiagnostics(project)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) all.push(...list);
   const indexes = new Map<string, LineIndex>();

@@ -3,9 +3,10 @@
 import { cooccurrence } from '../core/analysis/cooccur';
 import { selectSegments, timed } from './analysis';
 import { loadProject, parseArgs, type CliIo } from './io';
+import { COOCCUR } from './options';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, ['json']);
+  const parsed = parseArgs(args, COOCCUR);
   const project = await loadProject(parsed.positional[0], io);
   const result = timed(io, 'cooccur', project, () => cooccurrence(selectSegments(project, parsed, parsed.flags.get('query')?.at(-1))));
   if (parsed.flags.has('json')) {

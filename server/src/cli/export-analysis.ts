@@ -2,7 +2,6 @@
 // | chart-svg [--chart bars|informants|cooccurrence] [matrix's options] [--measure overlap|turn]
 // [--top N|all] [--theme light|dark] [--title TEXT] [--out FILE] [folder]`: the analysis tables for a
 // spreadsheet, and the charts for the chapter.
-import * as path from 'node:path';
 import { cooccurrence, cooccurrenceToCsv } from '../core/analysis/cooccur';
 import { matrixToCsv } from '../core/analysis/matrix';
 import { frameworkCells, frameworkToCsv, frameworkXlsx } from '../core/analysis/framework';
@@ -13,7 +12,8 @@ import { chartRows, TOP_ROWS } from '../core/analysis/charts';
 import { segmentRows, segmentRowsToCsv } from '../core/analysis/segmentTable';
 import { segmentsDocx } from '../core/analysis/segmentsDocx';
 import { selectSegments } from './analysis';
-import { CliError, loadProject, parseArgs, writeFileAtomic, type CliIo, type ParsedArgs } from './io';
+import { checkOutFile, CliError, loadProject, parseExportArgs, writeFileAtomic, type CliIo, type ParsedArgs } from './io';
+import type { Project } from '../core/project/project';
 import { matrixFromArgs } from './matrix';
 
 export const FORMATS = ['matrix-csv', 'segments-csv', 'cooccur-csv', 'chart-svg', 'matrix-xlsx', 'segments-xlsx', 'cooccur-xlsx', 'segments-docx'] as const;
@@ -33,15 +33,19 @@ function chartOptions(parsed: ParsedArgs): { chart: (typeof CHARTS)[number]; the
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, ['json', 'without-children', 'framework']);
+  const parsed = parseExportArgs(args);
   const [format, folder] = parsed.positional;
   let content: string | Uint8Array;
   const outArg = parsed.flags.get('out')?.at(-1);
   if ((format?.endsWith('-xlsx') || format?.endsWith('-docx')) && !outArg) throw new CliError(`${format} writes a binary file: give --out FILE.${format.slice(-4)}`);
+  if (outArg) checkOutFile(outArg, format, io);
   let summary: string;
+  let project: Project;
   if (format === 'chart-svg' && chartOptions(parsed).chart !== 'cooccurrence') {
     const o = chartOptions(parsed);
-    const { matrix } = await matrixFromArgs(parsed, folder, io);
+    const m = await matrixFromArgs(parsed, folder, io);
+    const matrix = m.matrix;
+    project = m.project;
     const by = matrix.by === 'informants' ? 'informant' : matrix.by;
     const title = o.title ?? (o.chart === 'bars' ? `${matrix.count} by ${by}` : `${matrix.count} per ${by}`);
     const rows = chartRows(matrix).length;
@@ -51,7 +55,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const shown = o.top > 0 && rows > o.top + 1 ? `top ${o.top} of ${rows} rows` : `${rows} rows`;
     summary = `${o.chart} chart of ${matrix.count}, ${shown}`;
   } else if (format === 'matrix-csv' || format === 'matrix-xlsx') {
-    const { project, matrix, segments } = await matrixFromArgs(parsed, folder, io);
+    const m = await matrixFromArgs(parsed, folder, io);
+    const { matrix, segments } = m;
+    project = m.project;
     if (parsed.flags.has('framework')) {
       // Framework mode: the analyst's notes (framework.md), else each cell's first segment.
       const cells = frameworkCells(project, matrix, segments(), frameworkNotesOf(project));
@@ -62,7 +68,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       summary = `${matrix.rows.length} rows × ${matrix.columns.length} columns, ${matrix.count}`;
     }
   } else {
-    const project = await loadProject(folder, io);
+    project = await loadProject(folder, io);
     const segments = selectSegments(project, parsed, parsed.flags.get('query')?.at(-1));
     if (format === 'segments-csv' || format === 'segments-xlsx') {
       const rows = segmentRows(project, segments);
@@ -89,7 +95,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout(String(content).replace(/^\uFEFF/, ''));
     return 0;
   }
-  const out = path.resolve(io.cwd, outArg);
+  const out = checkOutFile(outArg, format, io, project);
   await writeFileAtomic(out, content);
   io.stderr(`Wrote ${outArg} (${summary}).\n`);
   return 0;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../nodeFs';
 import { buildRefiCodebook, exportQdpx } from '../core/refi/exportProject';
 import { NODE_ZIP_CODEC } from '../nodeZip';
-import { CliError, loadProject, parseArgs, type CliIo } from './io';
+import { checkOutFile, CliError, loadProject, parseExportArgs, type CliIo } from './io';
 
 export const FORMATS = ['qdpx', 'qdc'] as const;
 
@@ -21,12 +21,14 @@ export function timer(io: CliIo): (step: string) => void {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { positional, flags } = parseArgs(args);
+  const { positional, flags } = parseExportArgs(args);
   const time = timer(io);
   const [format, folder] = positional;
   const outArg = flags.get('out')?.at(-1);
   if (format === 'qdpx' && !outArg) throw new CliError('qdpx writes a zip archive: give --out FILE.qdpx');
+  if (outArg) checkOutFile(outArg, format, io);
   const project = await loadProject(folder, io);
+  const out = outArg ? checkOutFile(outArg, format, io, project) : undefined;
   time('refi-export-load');
   const root = path.resolve(io.cwd, folder ?? '.');
   const name = project.codebook.title ?? path.basename(root);
@@ -38,14 +40,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.stdout(xml);
       return 0;
     }
-    await writeFileAtomic(path.resolve(io.cwd, outArg), xml);
+    await writeFileAtomic(out!, xml);
     io.stderr(`Wrote ${outArg} (${codes} codes).\n`);
     return 0;
   }
   const { bytes, result } = exportQdpx(project, name, NODE_ZIP_CODEC);
   time('refi-export-build');
   for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
-  await writeFileAtomic(path.resolve(io.cwd, outArg!), bytes);
+  await writeFileAtomic(out!, bytes);
   time('refi-export-write');
   const c = result.counts;
   io.stderr(`Wrote ${outArg} (${c.sources} transcripts, ${c.codes} codes, ${c.selections} codings by ${c.users} coders, ${c.cases} cases, ${c.notes} notes).\n`);

@@ -13,6 +13,7 @@ import { NODE_ZIP_CODEC } from '../nodeZip';
 import { codingCounts, readRefiFile, targetProblem, writeNewProject } from '../refiNode';
 import { timer } from './export-refi';
 import { CliError, loadProject, parseArgs, type CliIo } from './io';
+import { IMPORT_REFI } from './options';
 
 export function isRefiFile(file: string): boolean {
   return /\.qdpx$/i.test(file);
@@ -21,7 +22,8 @@ export function isRefiFile(file: string): boolean {
 /** `qda import codebook.qdc [--project DIR] [--rename | --replace]`: merged into (or replacing) the project's codebook.md. */
 async function runQdc(file: string, flags: Map<string, string[]>, io: CliIo): Promise<number> {
   const folder = flags.get('project')?.at(-1);
-  const project = await loadProject(folder, io);
+  // A folder without qda.yaml or codebook.md is fine: the import makes its codebook.md.
+  const project = await loadProject(folder, io, { requireProject: false });
   const root = path.resolve(io.cwd, folder ?? '.');
   let xml: string;
   try {
@@ -60,7 +62,7 @@ async function runQdc(file: string, flags: Map<string, string[]>, io: CliIo): Pr
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['rename', 'replace']);
+  const { positional, flags } = parseArgs(args, IMPORT_REFI);
   const [file, ...rest] = positional;
   if (file && /\.qdc$/i.test(file) && rest.length === 0) return runQdc(file, flags, io);
   if (!file || rest.length > 0) throw new CliError('usage: qda import PROJECT.qdpx --out DIR [--language nb|en]');

@@ -18,10 +18,15 @@ import { parseConfig } from '../core/parse/config';
 import { writeFileAtomic } from '../nodeFs';
 import { ImportError, isLayoutId, LAYOUT_NAMES, TEXT_LAYOUTS, transcriptFileName, type Language, type LayoutId } from '../core/import/index';
 import { convertSource, planWrites, type ConvertedFile, type ConvertSettings, type ImportPlace, type ImportRefusal } from '../core/import/writes';
-import type { CliIo } from './io';
+import { unknownOption, type CliIo } from './io';
 
 
 const USAGE = `usage: qda import FILE... [--out DIR] [--project DIR] [--force] [--speaker "Real Name=CODE"]... [--interviewer NAME]... [--language nb|en] [--layout ${TEXT_LAYOUTS.join('|')}]`;
+
+/** The options parseArgs below reads (-f is --force, -o is --out). */
+const IMPORT_OPTIONS = ['force', 'out', 'project', 'speaker', 'interviewer', 'language', 'layout'];
+/** Those of them that take a value. */
+const IMPORT_VALUES = IMPORT_OPTIONS.filter((o) => o !== 'force');
 
 interface ImportArgs {
   files: string[];
@@ -86,7 +91,7 @@ function parseArgs(args: string[]): ImportArgs | string {
         break;
       }
       default:
-        if (arg.startsWith('-') && arg !== '-') return `unknown option ${arg}`;
+        if (arg.startsWith('-') && arg !== '-') return unknownOption(eq > 0 ? arg.slice(0, eq) : arg, IMPORT_OPTIONS);
         a.files.push(arg);
     }
   }
@@ -96,7 +101,7 @@ function parseArgs(args: string[]): ImportArgs | string {
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   // A REFI-QDA project is a whole project, not a transcript: cli/import-refi.ts.
-  const first = args.find((a) => !a.startsWith('-'));
+  const first = firstFile(args);
   if (first && /\.(qdpx|qdc)$/i.test(first)) return (await import('./import-refi')).run(args, io);
   const parsed = parseArgs(args);
   if (typeof parsed === 'string') {
@@ -201,6 +206,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
   return 0;
+}
+
+/** The first file named, past the options and their values (`qda import --out DIR thesis.qdpx`). */
+function firstFile(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('-') || a === '-') return a;
+    if (!a.includes('=') && (a === '-o' || IMPORT_VALUES.includes(a.slice(2)))) i++;
+  }
+  return undefined;
 }
 
 /** Why nothing is written, in the command line's words (the editor's are in core/import/plan.ts). */

@@ -5,9 +5,10 @@ import { mkdirSync, statSync } from 'node:fs';
 import { NodeFileSystem } from '../nodeFs';
 import { scaffoldProject } from '../core/ops/scaffold';
 import { CliError, parseArgs, type CliIo } from './io';
+import { INIT } from './options';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { positional, flags } = parseArgs(args);
+  const { positional, flags } = parseArgs(args, INIT);
   if (positional.length > 1) throw new CliError(`one folder at most, not ${positional.length}`);
   const language = flags.get('language')?.at(-1) ?? 'en';
   if (language !== 'en' && language !== 'nb') throw new CliError(`--language must be nb or en, not '${language}'`);

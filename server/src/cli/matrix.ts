@@ -5,6 +5,7 @@ import type { Project } from '../core/project/project';
 import type { AnalysisSegment } from '../core/analysis/segments';
 import { selectSegments, timed } from './analysis';
 import { CliError, loadProject, parseArgs, type CliIo, type ParsedArgs } from './io';
+import { MATRIX } from './options';
 
 export async function matrixFromArgs(parsed: ParsedArgs, folder: string | undefined, io: CliIo): Promise<{ project: Project; matrix: Matrix; segments: () => AnalysisSegment[] }> {
   const rows = (parsed.flags.get('rows')?.at(-1) ?? 'codes') as MatrixRows;
@@ -26,7 +27,7 @@ export async function matrixFromArgs(parsed: ParsedArgs, folder: string | undefi
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, ['json', 'without-children']);
+  const parsed = parseArgs(args, MATRIX);
   const { matrix } = await matrixFromArgs(parsed, parsed.positional[0], io);
   if (parsed.flags.has('json')) {
     io.stdout(JSON.stringify({ columns: matrix.columns, rows: matrix.rows.map(({ name, kind, cells, total }) => ({ name, kind, cells, total })) }, null, 2) + '\n');

@@ -3,9 +3,10 @@
 import { segmentText } from '../core/analysis/segments';
 import { selectSegments, timed } from './analysis';
 import { CliError, loadProject, parseArgs, type CliIo } from './io';
+import { QUERY } from './options';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, ['json', 'without-children']);
+  const parsed = parseArgs(args, QUERY);
   // With --saved NAME the query comes from qda.yaml, and the one positional is the folder.
   const saved = parsed.flags.has('saved');
   const [expression, folder] = saved ? [undefined, parsed.positional[0]] : parsed.positional;

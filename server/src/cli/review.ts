@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { CliError, loadProject, parseArgs, type CliIo } from './io';
+import { REVIEW } from './options';
 import type { Project } from '../core/project/project';
 import { REVIEW_STATUSES, type ReviewStatus } from '../core/review/reviewLog';
 import { itemStatus, sortedThreads, targetLabel } from '../core/review/reviewState';
@@ -18,7 +19,7 @@ import { LineIndex } from '../core/text/text';
 const SUBCOMMANDS = ['comment', 'reply', 'resolve', 'reopen', 'status'];
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['json', 'all']);
+  const { positional, flags } = parseArgs(args, REVIEW);
   const sub = SUBCOMMANDS.includes(positional[0]) ? positional[0] : undefined;
   const arity = sub === undefined ? 0 : sub === 'resolve' || sub === 'reopen' ? 2 : 3;
   if (positional.length < arity) throw new CliError(`review ${sub}: missing arguments (see qda --help)`);

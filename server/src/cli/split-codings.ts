@@ -2,9 +2,10 @@
 // layout (.qda/codings/<coder>.jsonl) into the per-transcript files new codings go to.
 import { applySplitPlan, planSplitCodings } from '../core/ops/splitCodings';
 import { loadProject, parseArgs, type CliIo } from './io';
+import { SPLIT_CODINGS } from './options';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['dry-run']);
+  const { positional, flags } = parseArgs(args, SPLIT_CODINGS);
   const project = await loadProject(positional[0], io);
   const plan = planSplitCodings(project);
   if (plan.files.length === 0) {

@@ -2,12 +2,13 @@
 // codings per coder; with --codes also each code's codings and informants (the counts the
 // Codebook tree and the codebook export show, from the files alone).
 import { loadProject, parseArgs, type CliIo } from './io';
+import { STATS } from './options';
 import { loadReviewState } from '../core/review/reviewWrite';
 import { reviewItems } from '../core/review/reviewItems';
 import { itemStatus } from '../core/review/reviewState';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['json', 'codes']);
+  const { positional, flags } = parseArgs(args, STATS);
   const project = await loadProject(positional[0], io);
   const stats = project.stats();
   const perCode = flags.has('codes')
