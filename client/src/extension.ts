@@ -15,7 +15,7 @@ import { MatrixPanel, registerMatrixView, type MatrixRendered } from './matrixVi
 import { ChartsPanel, registerChartsView, type ChartRendered } from './chartsView';
 import { registerSegmentsView, SegmentsPanel, type SegmentsRendered } from './segmentsView';
 import type { AnalysisPanel } from './webviewPanel';
-import type { ChartResult, CodedSegmentsResult, MatrixResult } from '../../server/src/protocol';
+import type { ChartResult, CodedSegmentsResult, MatrixResult, UndoState } from '../../server/src/protocol';
 import { registerReview, type ReviewApi } from './review';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
 import { QdaConnection } from './connection';
@@ -82,6 +82,8 @@ export interface QdaTestApi {
   };
   /** Review threads and statuses as the Comments API and the Review view show them. */
   review: ReviewApi;
+  /** The server's undo log of coding operations as its last reply described it: whose editor Ctrl+Z undoes in. */
+  codingHistory(): UndoState;
 }
 
 export interface QdaPerf {
@@ -120,7 +122,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
   const decorations = new CodingDecorations(connection);
   perf.decorations = decorations.stats;
   context.subscriptions.push(output, connection, tree, view, decorations);
-  registerCodingHistory(context, connection);
+  const codingHistory = registerCodingHistory(context, connection);
   registerCommands(context, connection, tree, swatches);
   tree.viewOptions = registerCodebookOps(context, connection, tree, () => view);
   registerPassageMenu(context, connection, tree, () => view, decorations);
@@ -184,6 +186,7 @@ export function activate(context: vscode.ExtensionContext): QdaTestApi {
       toCharts: async (m) => ChartsPanel.current?.receive(m),
     },
     review,
+    codingHistory: () => codingHistory.current,
   };
 }
 

@@ -8,6 +8,12 @@
 // replies say whose editor its newest entries belong to, and Ctrl+Z / Ctrl+Shift+Z in that
 // editor (keybindings guarded by the context keys below) send qda/codingUndo and qda/codingRedo
 // as long as nothing was typed there since.
+//
+// Edit › Undo from the menu (VS Code's own `undo`, which an extension cannot replace) in that
+// editor takes back only its own part of a two-part operation — codebook.md after a rename —
+// and the codings would keep the new name. CodingHistory sees that undo in the change event's
+// reason and has the server take back the rest (qda/codingUndo, told which files VS Code has
+// already taken back); Edit › Redo likewise.
 import * as vscode from 'vscode';
 import type * as lsp from 'vscode-languageclient';
 import type { QdaConnection } from './connection';
@@ -18,15 +24,46 @@ import { saveAll } from './saving';
 export class CodingHistory implements vscode.Disposable {
   private state: UndoState = {};
   private readonly subscriptions: vscode.Disposable[];
+  /** Documents VS Code's own undo (or redo) changed in this turn of the event loop. */
+  private menuStep: { kind: 'undo' | 'redo'; uris: Set<string>; origin: boolean } | undefined;
 
-  constructor() {
+  /** `followMenuStep`: has the server take back (or make again) the rest of the operation. */
+  constructor(private readonly followMenuStep: (kind: 'undo' | 'redo', done: string[]) => Promise<unknown> = async () => undefined) {
     this.subscriptions = [
       vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
-      // Typing in the editor the codings were made from: its own Undo is the user's again.
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0 && e.document.uri.toString() === this.state.undo?.uri) this.updateContext();
+        if (e.contentChanges.length === 0) return;
+        const uri = e.document.uri.toString();
+        if (e.reason !== undefined) this.sawMenuStep(e.reason === vscode.TextDocumentChangeReason.Undo ? 'undo' : 'redo', uri, e.document.version);
+        // Typing in the editor the codings were made from: its own Undo is the user's again.
+        if (uri === this.state.undo?.uri || uri === this.state.redo?.uri) this.updateContext();
       }),
     ];
+  }
+
+  /**
+   * An undo or redo by VS Code itself. It is ours to follow when it is the first change of the
+   * operation's editor since the operation (its version one past the one the log keeps), as an
+   * undo of several files (codebook.md and a memo's [[links]]) is seen in one turn of the loop.
+   */
+  private sawMenuStep(kind: 'undo' | 'redo', uri: string, version: number): void {
+    const top = kind === 'undo' ? this.state.undo : this.state.redo;
+    if (!this.menuStep) {
+      this.menuStep = { kind, uris: new Set(), origin: false };
+      setTimeout(() => {
+        const step = this.menuStep;
+        this.menuStep = undefined;
+        if (step?.origin) void this.followMenuStep(step.kind, [...step.uris]);
+      }, 0);
+    }
+    if (this.menuStep.kind !== kind) return;
+    this.menuStep.uris.add(uri);
+    if (top && top.version !== null && uri === vscode.Uri.parse(top.uri).toString() && version === top.version + 1) this.menuStep.origin = true;
+  }
+
+  /** The server's undo log as the last reply described it (tests). */
+  get current(): UndoState {
+    return this.state;
   }
 
   /** A reply's view of the log (replies without one leave it as it was). */
@@ -136,7 +173,14 @@ function nextChange(doc: vscode.TextDocument, ms: number): Promise<void> {
 
 /** Ctrl+Z / Ctrl+Shift+Z for coding operations in the editor they were made from. */
 export function registerCodingHistory(context: vscode.ExtensionContext, connection: QdaConnection): CodingHistory {
-  const history = new CodingHistory();
+  const history = new CodingHistory(async (kind, done) => {
+    const result = await connection.request(kind === 'undo' ? codingUndoRequest : codingRedoRequest, { done });
+    return applyServerEdit(connection, result, {
+      refusal: kind === 'undo'
+        ? vscode.l10n.t('The codings changed since that operation, so Undo took back only this file. Redo puts it back as it was.')
+        : vscode.l10n.t('The codings changed since that operation, so Redo made the change again only in this file. Undo takes it back.'),
+    });
+  });
   sharedHistory = history;
   const step = async (request: typeof codingUndoRequest): Promise<boolean> => {
     const uri = vscode.window.activeTextEditor?.document.uri.toString();

@@ -144,9 +144,19 @@ export function createLanguageService(ws: ServerWorkspace, ops: Operations) {
 
     // ---- the second half of a two-part operation, and Ctrl+Z / Ctrl+Shift+Z after a coding operation
     commitEdit: (p: { commit: number }) => ops.commit(p.commit),
-    codingUndo: (_p: { uri?: string }) => ops.undo(),
-    codingRedo: (_p: { uri?: string }) => ops.redo(),
+    codingUndo: (p: { uri?: string; done?: string[] }) => ops.undo(donePaths(ws, p.done)),
+    codingRedo: (p: { uri?: string; done?: string[] }) => ops.redo(donePaths(ws, p.done)),
   });
 }
 
 export type LanguageService = ReturnType<typeof createLanguageService>;
+
+/** The project paths of the files VS Code's own undo or redo already took back. */
+function donePaths(ws: ServerWorkspace, uris: readonly string[] | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const uri of uris ?? []) {
+    const path = ws.pathOf(uri);
+    if (path !== undefined) out.add(path);
+  }
+  return out;
+}

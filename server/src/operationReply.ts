@@ -130,12 +130,13 @@ export class Operations {
   }
 
   /** Ctrl+Z after a coding operation: the newest entry of the log, taken back. */
-  undo(): Promise<EditResult> {
-    return this.step('undo');
+  /** `done`: user files VS Code's own Edit › Undo already took back (only the rest is undone). */
+  undo(done: ReadonlySet<string> = new Set()): Promise<EditResult> {
+    return this.step('undo', done);
   }
 
-  redo(): Promise<EditResult> {
-    return this.step('redo');
+  redo(done: ReadonlySet<string> = new Set()): Promise<EditResult> {
+    return this.step('redo', done);
   }
 
   state(): UndoState {
@@ -143,13 +144,15 @@ export class Operations {
     return { undo: top(this.log.peekUndo()), redo: top(this.log.peekRedo()) };
   }
 
-  private step(kind: 'undo' | 'redo'): Promise<EditResult> {
+  private step(kind: 'undo' | 'redo', done: ReadonlySet<string>): Promise<EditResult> {
     return this.host.enqueue(async () => {
       const entry = kind === 'undo' ? this.log.peekUndo() : this.log.peekRedo();
       if (!entry) return { history: this.state() };
       const texts = new Map<string, string | undefined>();
       for (const c of entry.changes) texts.set(c.path, await this.host.writer.currentText(c.path));
-      const edits = kind === 'undo' ? this.log.undoEdits((p) => texts.get(p)) : this.log.redoEdits((p) => texts.get(p));
+      // The server's own files are never "done" by VS Code: only a user file may be skipped.
+      const skip = new Set([...done].filter((p) => !isServerOwned(p)));
+      const edits = kind === 'undo' ? this.log.undoEdits((p) => texts.get(p), skip) : this.log.redoEdits((p) => texts.get(p), skip);
       if (!edits) return { history: this.state() };
       if (!Array.isArray(edits)) {
         // Older entries were made on top of the same text: none of them can apply now.

@@ -183,6 +183,11 @@ export const commitEditRequest = new RequestType<CommitEditParams, EditResult, v
 export interface CodingUndoParams {
   /** The editor Ctrl+Z was pressed in. */
   uri?: string;
+  /**
+   * Files VS Code's own Edit › Undo (or Redo) has already taken back, in an editor of the
+   * operation: their part is not made again, only the codings follow (client/src/serverEdits.ts).
+   */
+  done?: string[];
 }
 /** Undoes the newest coding operation of the undo log (Ctrl+Z in the editor it was made from). */
 export const codingUndoRequest = new RequestType<CodingUndoParams, EditResult, void>('qda/codingUndo');

@@ -105,6 +105,31 @@ describe('the undo log of coding operations', () => {
     assert.equal(p2.codingsOfDoc('transcripts/R2.md').length, 0);
   });
 
+  it("after VS Code's own Edit › Undo took back the codebook half, undoes only the codings, for any kind of name change", () => {
+    const codings = '{"code":"K"}\n';
+    // Renames that replace, lengthen and shorten the name (one side of the replacement empty).
+    for (const [from, to] of [['K', 'M'], ['K', 'Kø'], ['Kø', 'K']]) {
+      const cb = (name: string): string => `# Kodebok\n\n- **${name}**\n`;
+      const log = new UndoLog();
+      log.record([
+        { path: CODINGS, replacement: diffReplacement(codings.replace('K', from), codings.replace('K', to)) },
+        { path: 'codebook.md', replacement: diffReplacement(cb(from), cb(to)) },
+      ]);
+      // VS Code's Undo reverted codebook.md; the codings still hold the new name.
+      const now = new Map([[CODINGS, codings.replace('K', to)], ['codebook.md', cb(from)]]);
+      assert.deepEqual(log.undoEdits((p) => now.get(p)), { conflict: 'codebook.md' }, `${from} → ${to}: without being told, a changed file`);
+      const edits = log.undoEdits((p) => now.get(p), new Set(['codebook.md']));
+      assert.ok(Array.isArray(edits), `${from} → ${to}`);
+      assert.deepEqual(edits.map((e) => e.path), [CODINGS], `${from} → ${to}: the codings only`);
+      assert.equal(applyOffsetEdits(now.get(CODINGS)!, edits[0].edits), codings.replace('K', from));
+      // Told so, but VS Code did not take it back after all (the user chose another file): undone here.
+      const both = log.undoEdits((p) => (p === 'codebook.md' ? cb(to) : now.get(p)), new Set(['codebook.md']));
+      assert.ok(Array.isArray(both));
+      assert.deepEqual(both.map((e) => e.path), [CODINGS, 'codebook.md'], `${from} → ${to}: both`);
+      assert.equal(applyOffsetEdits(cb(to), both[1].edits), cb(from));
+    }
+  });
+
   it('keeps at most its limit of entries, and replacements never split a surrogate pair', () => {
     const log = new UndoLog(2);
     for (let i = 0; i < 3; i++) log.record([{ path: 'a', replacement: diffReplacement(String(i), String(i + 1)) }]);
@@ -115,6 +140,6 @@ describe('the undo log of coding operations', () => {
     log.undone();
     assert.equal(log.undoEdits(() => '1'), undefined, 'the oldest entry was dropped');
     const r = diffReplacement('a\u{1F642}b', 'a\u{1F643}b');
-    assert.deepEqual(r, { start: 1, expected: '\u{1F642}', text: '\u{1F643}' });
+    assert.deepEqual(r, { start: 1, expected: '\u{1F642}', text: '\u{1F643}', resultLength: 4 });
   });
 });

@@ -73,6 +73,66 @@ describe('F2 and explorer renames through the server’s writer (issue 16.3)', f
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('F2 on a code, then Edit › Undo and Edit › Redo from the menu (VS Code\'s own undo): the codings follow the codebook both ways', async function () {
+    const api = await qda();
+    await waitForAllSaved();
+    const codebookPath = path.join(root(), 'codebook.md');
+    const doc = await vscode.workspace.openTextDocument(codebookPath);
+    await vscode.window.showTextDocument(doc);
+    const all = readCodings();
+    const rename = (code: string, name: string): Thenable<vscode.WorkspaceEdit> =>
+      vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, doc.positionAt(doc.getText().indexOf(`**${code}**`) + 3), name);
+    // A code with codings whose rename edits codebook.md alone (no [[links]] to it): VS Code
+    // then undoes it without asking whether to undo in other files too.
+    let code: string | undefined;
+    let edit: vscode.WorkspaceEdit | undefined;
+    for (const c of codebookCodes().filter((x) => x !== 'Lære av kolleger' && all.some((k) => k.code === x))) {
+      const e = await rename(c, `${c} – menyen`);
+      if (e.size === 1) {
+        code = c;
+        edit = e;
+        break;
+      }
+    }
+    assert.ok(code && edit, 'a code with codings and no [[links]]');
+    const newName = `${code} – menyen`;
+    const count = all.filter((c) => c.code === code).length;
+    const codebookBefore = doc.getText();
+    const filesBefore = codingsFiles();
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitFor('the codings renamed on disk', () => (readCodings().filter((c) => c.code === newName).length === count ? true : undefined));
+    // The reply of the commit, which the undo is matched against, has reached the client.
+    await waitFor('the undo log ends with the rename, made in codebook.md', () => {
+      const top = api.codingHistory().undo;
+      return top && vscode.Uri.parse(top.uri).fsPath === codebookPath && top.version === doc.version ? true : undefined;
+    });
+
+    // Edit › Undo: VS Code takes back codebook.md; the codings follow.
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), codebookBefore, 'VS Code took back the codebook');
+    await waitFor('the codings back on disk', () => (readCodings().filter((c) => c.code === code).length === count ? true : undefined));
+    assert.deepEqual(codingsFiles(), filesBefore, 'the codings files byte for byte as before');
+    const back = await waitFor('the old name in the tree with its codings', async () => {
+      const n = await findCodeNode(api.codebookTree, code!);
+      return n && shownCount(n) === count ? n : undefined;
+    });
+    assert.equal(shownCount(back), count);
+
+    // Edit › Redo: the rename again, codings too.
+    await vscode.commands.executeCommand('redo');
+    assert.ok(doc.getText().includes(`**${newName}**`), 'VS Code made the codebook change again');
+    await waitFor('the codings renamed again', () => (readCodings().filter((c) => c.code === newName).length === count ? true : undefined));
+    assert.ok(!readCodings().some((c) => c.code === code));
+
+    // And back, so that the other suites find the demo as it was.
+    await vscode.commands.executeCommand('undo');
+    await waitFor('the codings back again', () => (readCodings().filter((c) => c.code === code).length === count ? true : undefined));
+    assert.deepEqual(codingsFiles(), filesBefore);
+    await waitForAllSaved();
+    assert.equal(fs.readFileSync(codebookPath, 'utf8'), codebookBefore);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('a transcript renamed in the explorer keeps its codings painted, moved by the server (no codings file left dirty)', async function () {
     const api = await qda();
     const doc = 'transcripts/teams-intervju-FL2.md';

@@ -11,6 +11,12 @@ export interface Replacement {
   start: number;
   expected: string;
   text: string;
+  /**
+   * The whole text's length once replaced. With it, a file that does not have the length the
+   * replacement starts from has changed since, also where `expected` or `text` is empty (a
+   * name made longer or shorter), which the text at `start` alone cannot tell.
+   */
+  resultLength?: number;
 }
 
 export interface FileChange {
@@ -53,7 +59,7 @@ export function diffReplacement(before: string, after: string): Replacement {
   // A surrogate pair is never split: the replacement's ends fall between characters.
   if (start > 0 && isHigh(before.charCodeAt(start - 1))) start--;
   if (tail > 0 && isLow(before.charCodeAt(before.length - tail))) tail--;
-  return { start, expected: before.slice(start, before.length - tail), text: after.slice(start, after.length - tail) };
+  return { start, expected: before.slice(start, before.length - tail), text: after.slice(start, after.length - tail), resultLength: after.length };
 }
 
 const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
@@ -61,11 +67,29 @@ const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
 
 /** The replacement that takes the change back. */
 export function invert(r: Replacement): Replacement {
-  return { start: r.start, expected: r.text, text: r.expected };
+  return { start: r.start, expected: r.text, text: r.expected, ...(r.resultLength !== undefined ? { resultLength: sourceLength(r) } : {}) };
+}
+
+/** The whole text's length before the replacement (when its result's length is known). */
+function sourceLength(r: Replacement): number | undefined {
+  return r.resultLength === undefined ? undefined : r.resultLength - r.text.length + r.expected.length;
+}
+
+/**
+ * Whether `text` already holds what the replacement makes. The replacement's two sides begin
+ * with different characters (diffReplacement takes the longest common prefix), so the side that
+ * is not empty tells: the result's text is there, or what it replaces is not.
+ */
+function holdsResult(text: string, r: Replacement): boolean {
+  if (r.resultLength !== undefined && text.length !== r.resultLength) return false;
+  if (r.text !== '') return text.slice(r.start, r.start + r.text.length) === r.text;
+  return text.slice(r.start, r.start + r.expected.length) !== r.expected;
 }
 
 /** The replacement as an offset edit, when `text` holds what it expects; else undefined. */
 export function editFor(text: string, r: Replacement): OffsetEdit | undefined {
+  const length = sourceLength(r);
+  if (length !== undefined && text.length !== length) return undefined;
   if (text.slice(r.start, r.start + r.expected.length) !== r.expected) return undefined;
   return { start: r.start, end: r.start + r.expected.length, newText: r.text };
 }
@@ -101,15 +125,15 @@ export class UndoLog {
    * The edits that undo the newest entry, per file, given the files' texts now; or the file
    * that changed since. Nothing moves until `undone` says the edits were made.
    */
-  undoEdits(textOf: (path: string) => string | undefined): StepEdit[] | LogConflict | undefined {
+  undoEdits(textOf: (path: string) => string | undefined, done: ReadonlySet<string> = new Set()): StepEdit[] | LogConflict | undefined {
     const entry = this.peekUndo();
     // A move undone: the new file is deleted, the old one created (the writer deletes last).
-    return entry && editsOf(entry.changes.map((c) => ({ path: c.path, replacement: invert(c.replacement), created: c.removed, removed: c.created })), textOf);
+    return entry && editsOf(entry.changes.map((c) => ({ path: c.path, replacement: invert(c.replacement), created: c.removed, removed: c.created })), textOf, done);
   }
 
-  redoEdits(textOf: (path: string) => string | undefined): StepEdit[] | LogConflict | undefined {
+  redoEdits(textOf: (path: string) => string | undefined, done: ReadonlySet<string> = new Set()): StepEdit[] | LogConflict | undefined {
     const entry = this.peekRedo();
-    return entry && editsOf(entry.changes, textOf);
+    return entry && editsOf(entry.changes, textOf, done);
   }
 
   /** The newest entry was undone: it goes to the redo side. */
@@ -131,12 +155,18 @@ export class UndoLog {
   }
 }
 
-function editsOf(changes: readonly FileChange[], textOf: (path: string) => string | undefined): StepEdit[] | LogConflict {
+/**
+ * `done`: files someone else already took to where this step takes them (VS Code's Edit › Undo
+ * in a user file of a two-part operation): one that holds the step's result is left as it is,
+ * not counted as changed since.
+ */
+function editsOf(changes: readonly FileChange[], textOf: (path: string) => string | undefined, done: ReadonlySet<string> = new Set()): StepEdit[] | LogConflict {
   const out: StepEdit[] = [];
   for (const c of changes) {
     const text = textOf(c.path);
     // A file to create must not be there (with other text) already.
     if (c.created && text !== undefined && text !== '') return { conflict: c.path };
+    if (done.has(c.path) && !c.created && !c.removed && text !== undefined && holdsResult(text, c.replacement)) continue;
     const edit = editFor(text ?? '', c.replacement);
     if (!edit) return { conflict: c.path };
     if (c.removed) out.push({ path: c.path, edits: [], remove: true });
