@@ -133,6 +133,46 @@ describe('F2 and explorer renames through the server’s writer (issue 16.3)', f
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('Rename in the Codebook tree, then Edit › Undo in codebook.md: the codings come back with the name', async function () {
+    const api = await qda();
+    await waitForAllSaved();
+    const codebookPath = path.join(root(), 'codebook.md');
+    const doc = await vscode.workspace.openTextDocument(codebookPath);
+    const all = readCodings();
+    // A code with codings and no [[links]] to it, so that the rename changes codebook.md alone
+    // and VS Code undoes it without asking about other files.
+    let code: string | undefined;
+    for (const c of codebookCodes().filter((x) => x !== 'Lære av kolleger' && all.some((k) => k.code === x))) {
+      // (A name other than the tree's: an F2 edit never applied is committed by the client once
+      // a document shows it, which the tree's rename to the same name would make it do.)
+      const e = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, doc.positionAt(doc.getText().indexOf(`**${c}**`) + 3), `${c} – prøve`);
+      if (e.size === 1) {
+        code = c;
+        break;
+      }
+    }
+    assert.ok(code, 'a code with codings and no [[links]]');
+    const newName = `${code} – treet`;
+    const count = all.filter((c) => c.code === code).length;
+    const codebookBefore = fs.readFileSync(codebookPath, 'utf8');
+    const filesBefore = codingsFiles();
+    const node = await waitFor('the code in the tree', () => findCodeNode(api.codebookTree, code!));
+    // Rename… from the tree's context menu (the new name given instead of typed).
+    await vscode.commands.executeCommand('qda.codeRename', node.element, [node.element], newName);
+    await waitFor('the codings renamed on disk', () => (readCodings().filter((c) => c.code === newName).length === count ? true : undefined));
+    await waitFor('the undo log ends with the rename, undone in codebook.md', () => {
+      const top = api.codingHistory().undo;
+      return top && vscode.Uri.parse(top.uri).fsPath === codebookPath ? true : undefined;
+    });
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('the codings back on disk', () => (readCodings().filter((c) => c.code === code).length === count ? true : undefined));
+    assert.deepEqual(codingsFiles(), filesBefore, 'the codings files byte for byte as before');
+    await waitForAllSaved();
+    assert.equal(fs.readFileSync(codebookPath, 'utf8'), codebookBefore);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('a transcript renamed in the explorer keeps its codings painted, moved by the server (no codings file left dirty)', async function () {
     const api = await qda();
     const doc = 'transcripts/teams-intervju-FL2.md';

@@ -33,7 +33,13 @@ import type { Project } from '../core/project/project';
 type VersionOf = (uri: string) => number | null;
 
 /** Codebook operations that also touch codings (rename, merge, delete) commit those after the client applied the rest. */
+/**
+ * `origin`: the editor Ctrl+Z undoes the operation in. An operation from the Codebook tree names
+ * none, and is undone in codebook.md (Ctrl+Z there, or Edit › Undo, which the client follows
+ * with the codings): the file every codebook operation changes, which the tree shows.
+ */
 function run(ops: Operations, op: (project: Project) => OperationResult, origin?: string, afterWrite?: () => Promise<unknown>): Promise<CodebookEditResult> {
+  origin ??= ops.ws.uriOf(ops.ws.project.codebook.path);
   return ops.reply(() => {
     try {
       return op(ops.ws.project);
