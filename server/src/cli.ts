@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `qda` command line: the same core as the editor, without VS Code.
-import { CliError, type CliIo } from './cli/io';
+import { CliError, type CliIo, nearest } from './cli/io';
 import * as check from './cli/check';
 import * as stats from './cli/stats';
 
@@ -78,7 +78,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr(`qda: unknown command '${name}'\n${usage()}`);
+    const near = nearest(name, Object.keys(COMMANDS));
+    io.stderr(`qda: unknown command '${name}'${near ? ` (did you mean ${near}?)` : ''}\n${usage()}`);
     return 2;
   }
   // `qda matrix --help`: that command's usage, whatever else is on the line.

@@ -80,6 +80,13 @@ describe('qda options, project folders and --out (dist/cli.js)', function () {
       assert.match(r.err, /unknown option --speakr \(did you mean --speaker\?\)/);
     });
 
+    it('a mistyped command is refused with the nearest one', () => {
+      const r = qda(['matrx', DEMO]);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /^qda: unknown command 'matrx' \(did you mean matrix\?\)\n/);
+      assert.match(qda(['frobnicate', DEMO]).err, /^qda: unknown command 'frobnicate'\nUsage/);
+    });
+
     it('--help or -h after any command prints its usage and exits 0', () => {
       let r = qda(['matrix', '--help']);
       assert.equal(r.code, 0, r.err);
@@ -218,6 +225,7 @@ describe('qda options, project folders and --out (dist/cli.js)', function () {
       refused(['quotes-md'], join(project, 'memos/sitater.md'), own);
       refused(['csv'], join(project, '.qda/codings/anna/x.csv'), own);
       refused(['matrix-csv'], join(project, '.qda/matrix.csv'), own);
+      refused(['matrix-csv'], join(project, '.git/matrix.csv'), /part of the project's git repository/);
       // Relative to where the command runs, too.
       const r = qda(['export', 'codebook-md', '--out', 'codebook.md', '.'], project);
       assert.equal(r.code, 2);

@@ -200,6 +200,7 @@ export function checkOutFile(outArg: string, format: string, io: CliIo, project?
         rel === CONFIG_FILE ? "the project's settings"
         : rel === project.config.identifiers ? "the project's identifiers file (real names)"
         : rel.startsWith('.qda/') ? "part of the project's data (.qda/)"
+        : rel === '.git' || rel.startsWith('.git/') ? "part of the project's git repository (.git/)"
         : role === 'codebook' ? "the project's codebook"
         : role === 'framework' ? "the project's framework notes"
         : role === 'transcript' || role === 'memo' || role === 'chapter' ? project.hasFile(rel) ? `a ${role} of the project` : `a path the project would read as a ${role}`
