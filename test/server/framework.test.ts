@@ -2,7 +2,7 @@
 // counts of qda/matrix with a summary per cell, and qda/frameworkNote a WorkspaceEdit of
 // framework.md (a file the user reads) whose note the next qda/framework shows.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { serverSuite, copyOfDemo } from './lspClient';
 import { frameworkNoteRequest, frameworkRequest, matrixRequest, type FrameworkResult } from '../../server/src/protocol';
@@ -50,5 +50,14 @@ describe('framework mode of the matrix over stdio (demo thesis)', function () {
     }
     assert.equal(after!.cells[row].rådgiver.note, note);
     assert.deepEqual(after!.rows, counts.rows, 'the counts do not change with a note');
+  });
+
+  it('takes no note for the section of codes the codebook does not define, and writes nothing', async () => {
+    const file = path.join(ctx.root, 'framework.md');
+    const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    const reply = await ctx.editor.connection.sendRequest(frameworkNoteRequest, { row: '(not in the codebook)', column: 'rådgiver', text: 'x' });
+    assert.match(reply.error ?? '', /codes the codebook does not define/);
+    assert.equal(reply.edit, undefined);
+    assert.equal(existsSync(file) ? readFileSync(file, 'utf8') : undefined, before);
   });
 });

@@ -2,10 +2,11 @@
 // qda/matrix with a short summary per cell (the analyst's note from framework.md, else the
 // cell's first segment), and "Edit note…", which gives framework.md the cell's headings (and
 // text) as a WorkspaceEdit: framework.md is a file the user reads, never the server's to write.
+import * as l10n from '../core/text/l10n';
 import type { ServerWorkspace } from '../workspace';
 import type { FrameworkNoteParams, FrameworkNoteResult, FrameworkResult, MatrixParams } from '../protocol';
 import { analysisSegments, analysisSegmentsSteps } from '../core/analysis/segments';
-import { buildMatrix, type Matrix } from '../core/analysis/matrix';
+import { buildMatrix, NOT_IN_CODEBOOK, type Matrix } from '../core/analysis/matrix';
 import { frameworkCells, frameworkXlsx, type FrameworkCells } from '../core/analysis/framework';
 import { frameworkNotesOf } from '../core/checks/framework';
 import { setFrameworkNote } from '../core/ops/frameworkNotes';
@@ -46,6 +47,11 @@ export function frameworkNote(ws: ServerWorkspace, p: FrameworkNoteParams, versi
   const project = ws.project;
   const path = project.config.framework;
   const uri = ws.uriOf(path);
+  // The matrix's last section is no part of the codebook: a heading for it in framework.md
+  // would be reported as a row that is gone.
+  if (p.row === NOT_IN_CODEBOOK && !project.findCategory(p.row)) {
+    return { error: l10n.t('These codings use codes the codebook does not define; add the codes to the codebook (or recode the codings) to write notes on them.'), uri, position: { line: 0, character: 0 } };
+  }
   const result = setFrameworkNote(project, p.row, p.column, p.text);
   const before = project.textOf(path) ?? '';
   const after = result.edits.length ? applyOffsetEdits(before, result.edits[0].edits) : before;
