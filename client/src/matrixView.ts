@@ -167,11 +167,18 @@ const STYLE = `  .controls { display: flex; gap: 16px; flex-wrap: wrap; margin-b
   td button { all: unset; display: block; box-sizing: border-box; width: 100%; min-width: 3em; padding: 2px 8px; text-align: right; cursor: pointer; }
   td button:focus-visible, th button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
   td.zero button { color: var(--vscode-disabledForeground); cursor: default; }
-${Array.from({ length: 10 }, (_, i) => `  td.h${i + 1} { background: color-mix(in srgb, var(--vscode-charts-blue) ${Math.round(10 + 6 * (i + 1))}%, transparent); }`).join('\n')}
+  /* Heat in ten steps of the theme's blue over the page: the deepest step keeps the cell's number
+     at 4.5:1 or more (WCAG AA) against it, so the mix stops lower where the text is light (dark
+     themes) or the blue is deep (high contrast light); test/e2e/themes.e2e.mjs measures it. */
+${Array.from({ length: 10 }, (_, i) => `  td.h${i + 1} { background: color-mix(in srgb, var(--vscode-charts-blue) ${10 + Math.round((40 * i) / 9)}%, transparent); }`).join('\n')}
+${Array.from({ length: 10 }, (_, i) => `  body.vscode-dark td.h${i + 1}, body.vscode-high-contrast td.h${i + 1} { background: color-mix(in srgb, var(--vscode-charts-blue) ${8 + Math.round((30 * i) / 9)}%, transparent); }`).join('\n')}
+  td.heat button { color: var(--vscode-editor-foreground, var(--vscode-foreground)); }
   th button.toggle { all: unset; cursor: pointer; width: 1em; display: inline-block; }
   th span.toggle { width: 1em; display: inline-block; }
   td.total { font-weight: 600; }
-  body.vscode-high-contrast td.heat button { outline: 1px dashed var(--vscode-contrastBorder); }
+  /* High contrast: a heat cell is marked with a dashed line inside its border (over the border, in
+     the border's own colour, it did not show), on the cell, so the button's focus ring stays its own. */
+  body.vscode-high-contrast td.heat { outline: 1px dashed var(--vscode-contrastBorder); outline-offset: -3px; }
   .mode { display: flex; gap: 0; align-items: center; }
   .mode span { margin-right: 6px; }
   .mode button { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); border: 1px solid var(--vscode-button-border, transparent); padding: 3px 10px; cursor: pointer; font: inherit; }
