@@ -129,8 +129,10 @@ export class Operations {
     });
   }
 
-  /** Ctrl+Z after a coding operation: the newest entry of the log, taken back. */
-  /** `done`: user files VS Code's own Edit › Undo already took back (only the rest is undone). */
+  /**
+   * Ctrl+Z after a coding operation: the newest entry of the log, taken back. `done`: user files
+   * VS Code's own Edit › Undo already took back (only the rest is undone).
+   */
   undo(done: ReadonlySet<string> = new Set()): Promise<EditResult> {
     return this.step('undo', done);
   }
