@@ -101,15 +101,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
-  // `qda matrix | head`: the reader has gone, so the rest of the output has nowhere to go. A
-  // Unix tool stops quietly then, as `cat` and `git log` do, instead of printing a stack.
+  // `qda check | head`: the reader has gone, so the rest of the output has nowhere to go. A
+  // Unix tool stops writing quietly then, as `cat` and `git log` do, instead of printing a
+  // stack; the command still ends with its own exit code (check's 1 on errors).
+  const gone = new Set<NodeJS.WriteStream>();
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw err;
+      if (err.code !== 'EPIPE') throw err;
+      gone.add(stream);
     });
   }
-  const io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd() };
+  const write = (stream: NodeJS.WriteStream) => (s: string): void => {
+    if (!gone.has(stream)) stream.write(s);
+  };
+  const io: CliIo = { stdout: write(process.stdout), stderr: write(process.stderr), cwd: process.cwd() };
   void main(process.argv.slice(2), io).then((code) => {
     process.exitCode = code;
   });

@@ -2,7 +2,9 @@
 // quietly with its exit code, as Unix tools do, instead of printing an EPIPE stack trace.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const CLI = resolve('dist/cli.js');
 const DEMO = resolve('examples/demo-thesis');
@@ -35,5 +37,19 @@ describe('qda when the reader of its output goes away (| head)', function () {
     assert.equal(r.stderr, '');
     // The demo has warnings and no errors: exit 0, as with a reader.
     assert.equal(r.code, 0);
+  });
+
+  it('check of a project with errors still exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qda-pipe-'));
+    try {
+      cpSync(DEMO, dir, { recursive: true });
+      // The same code defined twice: an error (qda.duplicateCode).
+      appendFileSync(join(dir, 'codebook.md'), '\n## Dobbel\n- **Dobbel kode**\n- **Dobbel kode**\n');
+      const r = await withReaderGone(['check', dir]);
+      assert.equal(r.stderr, '');
+      assert.equal(r.code, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
