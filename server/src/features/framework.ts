@@ -6,7 +6,7 @@ import * as l10n from '../core/text/l10n';
 import type { ServerWorkspace } from '../workspace';
 import type { FrameworkNoteParams, FrameworkNoteResult, FrameworkResult, MatrixParams } from '../protocol';
 import { analysisSegments, analysisSegmentsSteps } from '../core/analysis/segments';
-import { buildMatrix, NOT_IN_CODEBOOK, type Matrix } from '../core/analysis/matrix';
+import { buildMatrix, isNotInCodebookSection, type Matrix } from '../core/analysis/matrix';
 import { frameworkCells, frameworkXlsx, type FrameworkCells } from '../core/analysis/framework';
 import { frameworkNotesOf } from '../core/checks/framework';
 import { setFrameworkNote } from '../core/ops/frameworkNotes';
@@ -49,7 +49,7 @@ export function frameworkNote(ws: ServerWorkspace, p: FrameworkNoteParams, versi
   const uri = ws.uriOf(path);
   // The matrix's last section is no part of the codebook: a heading for it in framework.md
   // would be reported as a row that is gone.
-  if (p.row === NOT_IN_CODEBOOK && !project.findCategory(p.row)) {
+  if (isNotInCodebookSection(project, p.row)) {
     return { error: l10n.t('These codings use codes the codebook does not define; add the codes to the codebook (or recode the codings) to write notes on them.'), uri, position: { line: 0, character: 0 } };
   }
   const result = setFrameworkNote(project, p.row, p.column, p.text);

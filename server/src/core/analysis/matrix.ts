@@ -45,21 +45,28 @@ export const NOT_IN_CODEBOOK = '(not in the codebook)';
  * have rows of their own), the last section every code the codebook does not define.
  */
 export function codesOfRow(project: Project, kind: MatrixRow['kind'], name: string): string[] {
-  if (kind === 'theme' && name === NOT_IN_CODEBOOK && !project.findCategory(name)) return unknownCodes(project);
+  if (kind === 'theme' && isNotInCodebookSection(project, name)) return unknownCodes(project);
   const category = kind === 'code' ? undefined : project.findCategory(name);
   return category ? project.codesInCategory(category).map((c) => c.name) : [name];
 }
 
-/** Codes of codings that the codebook does not define, each as first written, in name order. */
+/** Whether a row name is the last section's (and not a category the codebook happens to call so). */
+export function isNotInCodebookSection(project: Project, name: string): boolean {
+  return name === NOT_IN_CODEBOOK && !project.findCategory(name);
+}
+
+/**
+ * Codes of codings that the codebook does not define, each as first written, in name order:
+ * of the codes `keys` (normalised), else of every coding.
+ */
 function unknownCodes(project: Project, keys?: Iterable<string>): string[] {
-  const known = new Set(project.codebook.codes.map((c) => normalizeName(c.name)));
   const names = new Map<string, string>();
   if (keys) {
-    for (const key of keys) if (!known.has(key)) names.set(key, project.codingsOfCode(key)[0]?.coding.code ?? key);
+    for (const key of keys) if (!project.findCode(key)) names.set(key, project.codingsOfCode(key)[0]?.coding.code ?? key);
   } else {
     for (const info of project.allCodings()) {
       const key = normalizeName(info.coding.code);
-      if (!known.has(key) && !names.has(key)) names.set(key, info.coding.code);
+      if (!names.has(key) && !project.findCode(key)) names.set(key, info.coding.code);
     }
   }
   return [...names.values()].sort((a, b) => a.localeCompare(b));
