@@ -17,6 +17,24 @@ describe('F2 and explorer renames through the server’s writer (issue 16.3)', f
     return new Map(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.jsonl')).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
   };
 
+  /** For waitFor: true once exactly `count` codings on disk name `code`. */
+  const codingsNamed = (code: string, count: number) => (): true | undefined => (readCodings().filter((c) => c.code === code).length === count ? true : undefined);
+
+  /**
+   * A code with codings whose F2 rename edits codebook.md alone (no [[links]] to it), so that
+   * VS Code undoes it without asking whether to undo in other files too; the F2 edit that renames
+   * it to `code + suffix` (not applied), and its codings' count.
+   */
+  const codeOfCodebookAlone = async (doc: vscode.TextDocument, suffix: string): Promise<{ code: string; edit: vscode.WorkspaceEdit; count: number }> => {
+    const all = readCodings();
+    for (const code of codebookCodes().filter((x) => x !== 'Lære av kolleger' && all.some((k) => k.code === x))) {
+      const at = doc.positionAt(doc.getText().indexOf(`**${code}**`) + 3);
+      const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, at, `${code}${suffix}`);
+      if (edit.size === 1) return { code, edit, count: all.filter((c) => c.code === code).length };
+    }
+    throw new Error('no code with codings and no [[links]]');
+  };
+
   it('F2 on a code: no codings in the edit, the codings on disk renamed once it is applied, tree counts unchanged; Ctrl+Z restores', async function () {
     const api = await qda();
     await waitForAllSaved();
@@ -64,7 +82,7 @@ describe('F2 and explorer renames through the server’s writer (issue 16.3)', f
     // Ctrl+Z in codebook.md, where F2 was pressed.
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, codebookPath);
     assert.equal(await vscode.commands.executeCommand('qda.codingUndo'), true);
-    await waitFor('the codings back on disk', () => (readCodings().filter((c) => c.code === code).length === count ? true : undefined));
+    await waitFor('the codings back on disk', codingsNamed(code, count));
     assert.deepEqual(codingsFiles(), filesBefore, 'the codings files byte for byte as before');
     await waitForAllSaved();
     assert.equal(fs.readFileSync(codebookPath, 'utf8'), codebookBefore);
@@ -79,28 +97,12 @@ describe('F2 and explorer renames through the server’s writer (issue 16.3)', f
     const codebookPath = path.join(root(), 'codebook.md');
     const doc = await vscode.workspace.openTextDocument(codebookPath);
     await vscode.window.showTextDocument(doc);
-    const all = readCodings();
-    const rename = (code: string, name: string): Thenable<vscode.WorkspaceEdit> =>
-      vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, doc.positionAt(doc.getText().indexOf(`**${code}**`) + 3), name);
-    // A code with codings whose rename edits codebook.md alone (no [[links]] to it): VS Code
-    // then undoes it without asking whether to undo in other files too.
-    let code: string | undefined;
-    let edit: vscode.WorkspaceEdit | undefined;
-    for (const c of codebookCodes().filter((x) => x !== 'Lære av kolleger' && all.some((k) => k.code === x))) {
-      const e = await rename(c, `${c} – menyen`);
-      if (e.size === 1) {
-        code = c;
-        edit = e;
-        break;
-      }
-    }
-    assert.ok(code && edit, 'a code with codings and no [[links]]');
+    const { code, edit, count } = await codeOfCodebookAlone(doc, ' – menyen');
     const newName = `${code} – menyen`;
-    const count = all.filter((c) => c.code === code).length;
     const codebookBefore = doc.getText();
     const filesBefore = codingsFiles();
     assert.ok(await vscode.workspace.applyEdit(edit));
-    await waitFor('the codings renamed on disk', () => (readCodings().filter((c) => c.code === newName).length === count ? true : undefined));
+    await waitFor('the codings renamed on disk', codingsNamed(newName, count));
     // The reply of the commit, which the undo is matched against, has reached the client.
     await waitFor('the undo log ends with the rename, made in codebook.md', () => {
       const top = api.codingHistory().undo;
@@ -110,10 +112,10 @@ describe('F2 and explorer renames through the server’s writer (issue 16.3)', f
     // Edit › Undo: VS Code takes back codebook.md; the codings follow.
     await vscode.commands.executeCommand('undo');
     assert.equal(doc.getText(), codebookBefore, 'VS Code took back the codebook');
-    await waitFor('the codings back on disk', () => (readCodings().filter((c) => c.code === code).length === count ? true : undefined));
+    await waitFor('the codings back on disk', codingsNamed(code, count));
     assert.deepEqual(codingsFiles(), filesBefore, 'the codings files byte for byte as before');
     const back = await waitFor('the old name in the tree with its codings', async () => {
-      const n = await findCodeNode(api.codebookTree, code!);
+      const n = await findCodeNode(api.codebookTree, code);
       return n && shownCount(n) === count ? n : undefined;
     });
     assert.equal(shownCount(back), count);
@@ -121,12 +123,12 @@ describe('F2 and explorer renames through the server’s writer (issue 16.3)', f
     // Edit › Redo: the rename again, codings too.
     await vscode.commands.executeCommand('redo');
     assert.ok(doc.getText().includes(`**${newName}**`), 'VS Code made the codebook change again');
-    await waitFor('the codings renamed again', () => (readCodings().filter((c) => c.code === newName).length === count ? true : undefined));
+    await waitFor('the codings renamed again', codingsNamed(newName, count));
     assert.ok(!readCodings().some((c) => c.code === code));
 
     // And back, so that the other suites find the demo as it was.
     await vscode.commands.executeCommand('undo');
-    await waitFor('the codings back again', () => (readCodings().filter((c) => c.code === code).length === count ? true : undefined));
+    await waitFor('the codings back again', codingsNamed(code, count));
     assert.deepEqual(codingsFiles(), filesBefore);
     await waitForAllSaved();
     assert.equal(fs.readFileSync(codebookPath, 'utf8'), codebookBefore);
@@ -138,35 +140,23 @@ describe('F2 and explorer renames through the server’s writer (issue 16.3)', f
     await waitForAllSaved();
     const codebookPath = path.join(root(), 'codebook.md');
     const doc = await vscode.workspace.openTextDocument(codebookPath);
-    const all = readCodings();
-    // A code with codings and no [[links]] to it, so that the rename changes codebook.md alone
-    // and VS Code undoes it without asking about other files.
-    let code: string | undefined;
-    for (const c of codebookCodes().filter((x) => x !== 'Lære av kolleger' && all.some((k) => k.code === x))) {
-      // (A name other than the tree's: an F2 edit never applied is committed by the client once
-      // a document shows it, which the tree's rename to the same name would make it do.)
-      const e = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, doc.positionAt(doc.getText().indexOf(`**${c}**`) + 3), `${c} – prøve`);
-      if (e.size === 1) {
-        code = c;
-        break;
-      }
-    }
-    assert.ok(code, 'a code with codings and no [[links]]');
+    // (Looked for with a name other than the tree's: an F2 edit never applied is committed by
+    // the client once a document shows it, which the tree's rename to the same name would do.)
+    const { code, count } = await codeOfCodebookAlone(doc, ' – prøve');
     const newName = `${code} – treet`;
-    const count = all.filter((c) => c.code === code).length;
     const codebookBefore = fs.readFileSync(codebookPath, 'utf8');
     const filesBefore = codingsFiles();
-    const node = await waitFor('the code in the tree', () => findCodeNode(api.codebookTree, code!));
+    const node = await waitFor('the code in the tree', () => findCodeNode(api.codebookTree, code));
     // Rename… from the tree's context menu (the new name given instead of typed).
     await vscode.commands.executeCommand('qda.codeRename', node.element, [node.element], newName);
-    await waitFor('the codings renamed on disk', () => (readCodings().filter((c) => c.code === newName).length === count ? true : undefined));
+    await waitFor('the codings renamed on disk', codingsNamed(newName, count));
     await waitFor('the undo log ends with the rename, undone in codebook.md', () => {
       const top = api.codingHistory().undo;
       return top && vscode.Uri.parse(top.uri).fsPath === codebookPath ? true : undefined;
     });
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
-    await waitFor('the codings back on disk', () => (readCodings().filter((c) => c.code === code).length === count ? true : undefined));
+    await waitFor('the codings back on disk', codingsNamed(code, count));
     assert.deepEqual(codingsFiles(), filesBefore, 'the codings files byte for byte as before');
     await waitForAllSaved();
     assert.equal(fs.readFileSync(codebookPath, 'utf8'), codebookBefore);
