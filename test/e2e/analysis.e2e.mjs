@@ -8,62 +8,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../scripts/vscode-lib.mjs';
-import { SHOTS, runCommand, startWorkbench, stopWorkbench } from './support.mjs';
-
-/** A shot of a part of the workbench (the editor area, the side bar), without the focus ring of the last control used. */
-async function shot(page, view, name, part = '.part.editor') {
-  await view.locator('body').evaluate(() => document.activeElement?.blur());
-  const locator = page.locator(part);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await locator.screenshot({ path: path.join(SHOTS, name) });
-  if (process.env.QDA_UPDATE_DOCS_SCREENSHOT) {
-    fs.mkdirSync(path.join(ROOT, 'docs/images'), { recursive: true });
-    fs.copyFileSync(path.join(SHOTS, name), path.join(ROOT, 'docs/images', name));
-  }
-}
+import { choose, runCommand, shotOf, startWorkbench, stopWorkbench, webviewIn } from './support.mjs';
 
 function qdaJson(folder, ...args) {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...args, '--json', folder], { encoding: 'utf8' });
   assert.equal(r.status, 0, `qda ${args.join(' ')}: ${r.stderr}`);
   return JSON.parse(r.stdout);
-}
-
-/**
- * The page of the visible webview inside a part of the workbench: '.part.editor' (a panel) or
- * '.part.sidebar' (a view such as Coded Segments). VS Code nests it twice: an outer iframe per
- * webview (class "webview ready"), laid over the workbench rather than inside the part (so the
- * part is found by where the iframe lies; a hidden one is kept in the DOM, invisible), and the
- * page's own iframe#active-frame inside it. Waits until there is one.
- */
-async function webviewIn(page, part = '.part.editor') {
-  for (let i = 0; i < 300; i++) {
-    const box = await page.locator(part).boundingBox();
-    const name = box && (await page.locator('iframe.webview.ready').evaluateAll((frames, b) => frames.find((f) => {
-      const r = f.getBoundingClientRect();
-      // Its middle, horizontally (an overlay may reach past the part's bottom, clipped).
-      const x = r.left + r.width / 2;
-      return f.checkVisibility() && r.width > 0 && x > b.x && x < b.x + b.width;
-    })?.name, box));
-    if (name) return page.frameLocator(`iframe[name="${name}"]`).frameLocator('iframe#active-frame');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no visible webview in ${part}`);
-}
-
-/**
- * Changes a dropdown of the page as a keyboard user does (focus it, pick an option), waits for
- * the page to redraw with the answer, and checks that the new dropdown has the value and the
- * focus (a redraw that dropped the focus would leave a keyboard user at the top of the page).
- */
-async function choose(view, id, value) {
-  const select = view.locator(`#${id}`);
-  await select.evaluate((e) => { e.dataset.before = '1'; });
-  await select.focus();
-  await select.selectOption(value);
-  const redrawn = view.locator(`#${id}:not([data-before])`);
-  await redrawn.waitFor({ timeout: 15_000 });
-  assert.equal(await redrawn.inputValue(), value);
-  assert.ok(await redrawn.evaluate((e) => e === document.activeElement), `#${id} keeps the focus after the page redrew`);
 }
 
 describe('the analysis views in the browser workbench (issue 17)', function () {
@@ -98,7 +48,7 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     const expected = qdaJson(ctx.folder, 'matrix', '--rows', 'groups', '--cols', 'role');
     assert.ok(expected.columns.includes('rådgiver') && expected.columns.includes('leder'), 'the demo gives its informants roles');
     await runCommand(ctx.page, 'Thesis QDA: Show Framework Matrix');
-    const view = await webviewIn(ctx.page);
+    const { view } = await webviewIn(ctx.page);
     await view.locator('#sel-rows').waitFor({ timeout: 30_000 });
     await choose(view, 'sel-rows', 'groups');
     await choose(view, 'sel-cols', 'role');
@@ -122,7 +72,7 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     assert.deepEqual(drawn.rows, expected.rows.map((r, i) => ({ name: r.name, kind: r.kind, toggle: r.kind === 'theme' && expected.rows[i + 1]?.kind === 'group', cells: [...expected.columns.map((c) => cell(r.cells[c])), cell(r.total)] })));
     assert.ok(drawn.rows.filter((r) => r.kind === 'theme').length >= 4, 'the demo has four themes or more');
     assert.ok(drawn.rows.some((r) => r.kind === 'theme' && !r.toggle), 'the demo has a theme of codes alone, which does not fold here');
-    await shot(ctx.page, view, 'matrix.png');
+    await shotOf(ctx.page, view, 'matrix.png');
   });
 
   it("a click on a matrix cell reveals the Coded Segments view in the side bar with that cell's segments, readable at side-bar width", async function () {
@@ -131,9 +81,9 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     assert.ok(row, 'a group with advisers’ codings');
     const expected = qdaJson(ctx.folder, 'query', `"${row.name}"`, '--attribute', 'role=rådgiver');
     assert.equal(expected.length, row.cells['rådgiver']);
-    const cell = (await webviewIn(ctx.page)).locator(`td button[data-column="rådgiver"][data-row=${JSON.stringify(row.name)}]`);
+    const cell = (await webviewIn(ctx.page)).view.locator(`td button[data-column="rådgiver"][data-row=${JSON.stringify(row.name)}]`);
     await cell.click();
-    let view = await webviewIn(ctx.page, '.part.sidebar');
+    let { view } = await webviewIn(ctx.page, '.part.sidebar');
     await view.locator('#summary', { hasText: new RegExp(`^${expected.length}\\b`) }).waitFor({ timeout: 30_000 });
     // The focus stays on the cell clicked, so a keyboard user goes on from cell to cell.
     assert.equal(await cell.evaluate((e) => document.hasFocus() && document.activeElement === e), true, 'the matrix cell keeps the focus');
@@ -162,7 +112,7 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     for (let i = 0; i < 50 && (await view.locator('body').evaluate(() => window.innerHeight)) < 400; i++) await new Promise((r) => setTimeout(r, 100));
     // The builder and the filters are folded under one line at this width; Enter on it opens them.
     assert.equal(await view.locator('#term').isVisible(), false, 'the builder is folded');
-    await shot(ctx.page, view, 'segments-view.png', '.part.sidebar');
+    await shotOf(ctx.page, view, 'segments-view.png', { part: '.part.sidebar' });
     await view.locator('#refine > summary').press('Enter');
     await view.locator('#term').waitFor({ state: 'visible', timeout: 5_000 });
 
@@ -173,7 +123,7 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     await runCommand(ctx.page, 'View: Show Explorer');
     await ctx.page.locator('.part.sidebar .pane-header', { hasText: /Coded Segments/ }).waitFor({ state: 'hidden', timeout: 15_000 });
     await ctx.page.locator('.part.activitybar a.action-label[aria-label^="Thesis QDA"]').click();
-    view = await webviewIn(ctx.page, '.part.sidebar');
+    ({ view } = await webviewIn(ctx.page, '.part.sidebar'));
     await view.locator('#summary', { hasText: new RegExp(`^${expected.length}\\b`) }).waitFor({ timeout: 30_000 });
     assert.equal(await view.locator('#query').inputValue(), typed);
     assert.equal(await view.locator('#term').isVisible(), true, 'the builder still open');
@@ -181,7 +131,7 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     // "Open in Editor" takes the list and the words typed but not run to a panel.
     await runCommand(ctx.page, 'Thesis QDA: Open Coded Segments in Editor');
     await ctx.page.locator('.part.editor .tab.active[aria-label^="Coded Segments"]').waitFor({ timeout: 15_000 });
-    const inEditor = await webviewIn(ctx.page);
+    const { view: inEditor } = await webviewIn(ctx.page);
     await inEditor.locator('#summary', { hasText: new RegExp(`^${expected.length}\\b`) }).waitFor({ timeout: 30_000 });
     assert.equal(await inEditor.locator('#query').inputValue(), typed);
     assert.deepEqual((await inEditor.locator('#out li .text').allTextContents()).sort(), expected.map((s) => s.text).sort());
@@ -191,7 +141,7 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     const expected = qdaJson(ctx.folder, 'matrix', '--rows', 'themes', '--cols', 'role');
     await runCommand(ctx.page, 'View: Close All Editors');
     await runCommand(ctx.page, 'Thesis QDA: Show Charts');
-    const view = await webviewIn(ctx.page);
+    const { view } = await webviewIn(ctx.page);
     await view.locator('#sel-cols').waitFor({ timeout: 30_000 });
     await choose(view, 'sel-cols', 'role');
     await view.locator('#chart svg desc', { hasText: expected.rows[0].name }).waitFor({ state: 'attached', timeout: 15_000 });
@@ -201,6 +151,6 @@ describe('the analysis views in the browser workbench (issue 17)', function () {
     const want = expected.rows.flatMap((r) => expected.columns.filter((c) => r.cells[c] > 0).map((c) => `${r.name} · ${c}: ${r.cells[c]}`));
     assert.deepEqual(bars.sort(), want.sort());
     assert.ok(want.length >= 4, 'bars to see');
-    await shot(ctx.page, view, 'chart.png');
+    await shotOf(ctx.page, view, 'chart.png');
   });
 });

@@ -1,5 +1,6 @@
 // Helpers for the browser end-to-end tests: run `npm start`'s script on a copy of the demo,
 // drive the VS Code web workbench with playwright-core, and read the project from disk.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -214,4 +215,66 @@ export async function quickOpen(page, doc) {
   await page.locator('.quick-input-list [role="option"]', { hasText: path.basename(doc) }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator(`.tab[aria-label^="${path.basename(doc)}"]`).first().waitFor({ timeout: 30_000 });
+}
+
+// ---- Analysis webviews (the Framework Matrix, Coded Segments, Charts).
+
+/**
+ * The visible webview in a part of the workbench ('.part.editor', '.part.sidebar'):
+ * { view (its page's frame), name (its outer iframe's name) }. VS Code lays the webviews' outer
+ * iframes over the workbench rather than inside the part (so the part is found by where the
+ * iframe lies; a hidden one stays in the DOM, invisible), and nests the page in
+ * iframe#active-frame; an editor part holding two panels shows one. `has`: a selector the page
+ * must hold; `accept(view)`: any further condition (a theme's colours). Waits until there is one.
+ */
+export async function webviewIn(page, part = '.part.editor', { has, accept, timeout = 30_000 } = {}) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const box = await page.locator(part).boundingBox();
+    const names = box ? await page.locator('iframe.webview.ready').evaluateAll((frames, b) => frames.filter((f) => {
+      const r = f.getBoundingClientRect();
+      // Its middle, horizontally (an overlay may reach past the part's bottom, clipped).
+      const x = r.left + r.width / 2;
+      return f.checkVisibility() && r.width > 0 && x > b.x && x < b.x + b.width;
+    }).map((f) => f.name), box) : [];
+    for (const name of names) {
+      const view = page.frameLocator(`iframe[name="${name}"]`).frameLocator('iframe#active-frame');
+      if (has && !(await view.locator(has).count().catch(() => 0))) continue;
+      if (accept && !(await accept(view))) continue;
+      return { view, name };
+    }
+    if (Date.now() > until) throw new Error(`no visible webview${has ? ` with ${has}` : ''} in ${part}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Changes a dropdown of the page as a keyboard user does (focus it, pick an option), waits for
+ * the page to redraw with the answer, and checks that the new dropdown has the value and the
+ * focus (a redraw that dropped the focus would leave a keyboard user at the top of the page).
+ */
+export async function choose(view, id, value) {
+  const select = view.locator(`#${id}`);
+  await select.evaluate((e) => { e.dataset.before = '1'; });
+  await select.focus();
+  await select.selectOption(value);
+  const redrawn = view.locator(`#${id}:not([data-before])`);
+  await redrawn.waitFor({ timeout: 15_000 });
+  assert.equal(await redrawn.inputValue(), value);
+  assert.ok(await redrawn.evaluate((e) => e === document.activeElement), `#${id} keeps the focus after the page redrew`);
+}
+
+/**
+ * A shot of a part of the workbench (the editor area, the side bar) to test/e2e/screenshots/,
+ * without the focus ring of the last control used; with QDA_UPDATE_DOCS_SCREENSHOT=1 also to
+ * docs/images/ under `docs` (the same name unless given; null: not for the docs).
+ */
+export async function shotOf(page, view, name, { part = '.part.editor', docs = name } = {}) {
+  await view.locator('body').evaluate(() => document.activeElement?.blur());
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.locator(part).screenshot({ path: path.join(SHOTS, name) });
+  if (docs && process.env.QDA_UPDATE_DOCS_SCREENSHOT) {
+    fs.mkdirSync(path.join(ROOT, 'docs/images'), { recursive: true });
+    fs.copyFileSync(path.join(SHOTS, name), path.join(ROOT, 'docs/images', docs));
+  }
 }

@@ -16,8 +16,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../../scripts/vscode-lib.mjs';
-import { SHOTS, escapeRe, runCommand, startWorkbench, stopWorkbench } from './support.mjs';
+import { choose, escapeRe, runCommand, shotOf, startWorkbench, stopWorkbench, webviewIn } from './support.mjs';
 
 /**
  * The built-in themes by their setting ids and the picker's labels, with the workbench's class
@@ -77,30 +76,15 @@ const hex = (c) => '#' + c.slice(0, 3).map((v) => Math.round(v * 255).toString(1
 // ---- The workbench and its webviews.
 
 /**
- * The visible webview in a part of the workbench ('.part.editor', '.part.sidebar') whose page
- * has `selector`: { view (the page's frame), name (its outer iframe's name) }. VS Code lays the
- * webviews' outer iframes over the workbench (a hidden one stays in the DOM, invisible) and
- * nests the page in an iframe#active-frame; an editor part holding two panels shows one.
+ * The visible webview in `part` whose page has `selector` (support.mjs webviewIn), and, given
+ * `colours`, has taken the theme's (VS Code posts a theme change to a page as a message).
  */
-async function webviewWith(page, part, selector, colours, timeout = 30_000) {
-  const until = Date.now() + timeout;
-  for (;;) {
-    const box = await page.locator(part).boundingBox();
-    const names = box ? await page.locator('iframe.webview.ready').evaluateAll((frames, b) => frames.filter((f) => {
-      const r = f.getBoundingClientRect();
-      const x = r.left + r.width / 2;
-      return f.checkVisibility() && r.width > 0 && x > b.x && x < b.x + b.width;
-    }).map((f) => f.name), box) : [];
-    for (const name of names) {
-      const view = page.frameLocator(`iframe[name="${name}"]`).frameLocator('iframe#active-frame');
-      if (!(await view.locator(selector).count().catch(() => 0))) continue;
-      // The page in the workbench's colours (VS Code posts a theme change to a page as a message).
-      const own = colours && (await view.locator('html').evaluate((e, vars) => vars.map((v) => getComputedStyle(e).getPropertyValue(v).trim()), FINGERPRINT).catch(() => []));
-      if (!colours || JSON.stringify(own) === JSON.stringify(colours)) return { view, name };
-    }
-    if (Date.now() > until) throw new Error(`no visible webview with ${selector} in ${part}${colours ? ` in the colours ${colours}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function webviewWith(page, part, selector, colours) {
+  const accept = colours && (async (view) => {
+    const own = await view.locator('html').evaluate((e, vars) => vars.map((v) => getComputedStyle(e).getPropertyValue(v).trim()), FINGERPRINT).catch(() => []);
+    return JSON.stringify(own) === JSON.stringify(colours);
+  });
+  return webviewIn(page, part, { has: selector, accept });
 }
 
 /**
@@ -216,25 +200,6 @@ async function setTheme(ctx, theme) {
   return page.locator('.monaco-workbench').evaluate((e, vars) => vars.map((v) => getComputedStyle(e).getPropertyValue(v).trim()), FINGERPRINT);
 }
 
-/** A shot of the editor area, without the focus ring of the last control used. */
-async function shot(ctx, view, name, docs) {
-  await view.locator('body').evaluate(() => document.activeElement?.blur());
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await ctx.page.locator('.part.editor').screenshot({ path: path.join(SHOTS, name) });
-  if (docs && process.env.QDA_UPDATE_DOCS_SCREENSHOT) {
-    fs.mkdirSync(path.join(ROOT, 'docs/images'), { recursive: true });
-    fs.copyFileSync(path.join(SHOTS, name), path.join(ROOT, 'docs/images', docs));
-  }
-}
-
-/** Changes a dropdown of the page and waits for the page to redraw with it. */
-async function choose(view, id, value) {
-  const select = view.locator(`#${id}`);
-  await select.evaluate((e) => { e.dataset.before = '1'; });
-  await select.selectOption(value);
-  await view.locator(`#${id}:not([data-before])`).waitFor({ timeout: 15_000 });
-}
-
 const MATRIX = '#out table:not([aria-busy]) td.h10';
 const SEGMENTS = '#out li .text';
 const CHART = '#chart svg text';
@@ -305,7 +270,7 @@ describe('the analysis views in light, dark and high-contrast themes', function 
         assert.ok(differs >= 8 || outline >= MIN_NON_TEXT, `${theme.id}: ${step} (${hex(c.bg)}) is told from an empty cell (${hex(empty.bg)}): background apart by ${differs.toFixed(1)}/255, outline ${outline.toFixed(2)}:1`);
       }
       low.steps = `empty ${hex(empty.bg)}; ${told.join(', ')}`;
-      await shot(ctx, matrix.view, `matrix-${theme.slug}.png`, theme.docs);
+      await shotOf(ctx.page, matrix.view, `matrix-${theme.slug}.png`, { docs: theme.docs ?? null });
 
       // The Coded Segments view in the side bar.
       const segments = await webviewWith(ctx.page, '.part.sidebar', `${kind} ${SEGMENTS}`, colours);
