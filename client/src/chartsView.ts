@@ -18,6 +18,8 @@ import { AnalysisPanel, type PageMessage } from './webviewPanel';
 
 /** What the page reported after drawing (for tests and the first-paint measurement). */
 export interface ChartRendered {
+  /** Which data message the page drew (AnalysisPanel.drawn() waits for the latest). */
+  seq: number;
   chart: ChartParams['chart'];
   /** The SVG's <desc>: every bar's total, or every pair's count, as the page holds it. */
   desc: string;
@@ -53,9 +55,8 @@ export class ChartsPanel extends AnalysisPanel<ChartRendered> {
     let panel = ChartsPanel.current;
     if (panel) panel.panel.reveal();
     else ChartsPanel.current = panel = new ChartsPanel(connection);
-    const rendered = panel.nextRender();
     await panel.update(params);
-    await rendered;
+    await panel.drawn();
     return panel;
   }
 
@@ -228,7 +229,7 @@ const STYLE = `  .controls { display: flex; gap: 8px 16px; flex-wrap: wrap; marg
   .error { color: var(--vscode-errorForeground); }
 `;
 
-const SCRIPT = `  let params, result;
+const SCRIPT = `  let params, result, seq;
 
   const param = (name, label, options, value) => select('sel-' + name, label, options, value, (v) => vscode.postMessage({ type: 'params', params: { [name]: name === 'top' ? Number(v) : v } }));
 
@@ -287,7 +288,7 @@ const SCRIPT = `  let params, result;
     } else table.replaceChildren();
     const topSelect = document.getElementById('sel-top');
     const shownTop = topSelect && { label: topSelect.parentElement.querySelector('span').textContent, value: topSelect.value, options: [...topSelect.options].map((o) => o.textContent) };
-    vscode.postMessage({ type: 'rendered', rendered: { chart: params.chart, desc, tableRows: rows, top: shownTop } });
+    vscode.postMessage({ type: 'rendered', rendered: { seq, chart: params.chart, desc, tableRows: rows, top: shownTop } });
   }
 
   // The chart as PNG for print: the standalone SVG (its own palette) drawn on a canvas at
@@ -314,7 +315,7 @@ const SCRIPT = `  let params, result;
   window.addEventListener('message', (e) => {
     if (e.data?.type === 'png') return void png(e.data);
     if (e.data?.type !== 'data') return;
-    params = e.data.params; result = e.data.result;
+    params = e.data.params; result = e.data.result; seq = e.data.seq;
     render();
   });
 `;

@@ -14,7 +14,6 @@ import { registerCompareView, type CompareCodersProvider } from './compareView';
 import { MatrixPanel, registerMatrixView, type MatrixRendered } from './matrixView';
 import { ChartsPanel, registerChartsView, type ChartRendered } from './chartsView';
 import { registerSegmentsView, SegmentsPanel, type SegmentsRendered } from './segmentsView';
-import type { AnalysisPanel } from './webviewPanel';
 import type { ChartResult, CodedSegmentsResult, MatrixResult, UndoState } from '../../server/src/protocol';
 import { registerReview, type ReviewApi } from './review';
 import { codebookDragAndDrop, registerCodebookOps } from './codebookOps';
@@ -74,8 +73,8 @@ export interface QdaTestApi {
      */
     segments(where?: 'view' | 'editor'): SegmentsState | undefined;
     /** The open Framework Matrix: its data, what its page drew, and when (for the first-paint bench). */
-    matrix(): { result: MatrixResult | undefined; rendered: MatrixRendered | undefined; timings: AnalysisPanel<unknown>['timings']; firstScreen: MatrixPanel['firstScreen']; answeredAt: number } | undefined;
-    charts(): { result: ChartResult | undefined; rendered: ChartRendered | undefined; timings: AnalysisPanel<unknown>['timings'] } | undefined;
+    matrix(): { result: MatrixResult | undefined; rendered: MatrixRendered | undefined; timings: MatrixPanel['timings']; firstScreen: MatrixPanel['firstScreen']; answeredAt: number } | undefined;
+    charts(): { result: ChartResult | undefined; rendered: ChartRendered | undefined; timings: ChartsPanel['timings'] } | undefined;
     toSegments(message: { type: string; [k: string]: unknown }): Promise<void>;
     toMatrix(message: { type: string; [k: string]: unknown }): Promise<void>;
     toCharts(message: { type: string; [k: string]: unknown }): Promise<void>;

@@ -17,6 +17,8 @@ import { frameworkNoteRequest, frameworkRequest, matrixRequest, type FrameworkNo
 
 /** What the page reports after drawing (for tests: what the student sees). */
 export interface MatrixRendered {
+  /** Which data message the page drew (AnalysisPanel.drawn() waits for the latest). */
+  seq: number;
   /** The parameters of the data drawn. */
   params: MatrixParams;
   /** Rows drawn (collapsed rows' children are not drawn). */
@@ -58,9 +60,8 @@ export class MatrixPanel extends AnalysisPanel<MatrixRendered> {
     let panel = MatrixPanel.current;
     if (panel) panel.panel.reveal();
     else MatrixPanel.current = panel = new MatrixPanel(connection);
-    const rendered = panel.nextRender();
     await panel.update(params);
-    await rendered;
+    await panel.drawn();
     return panel;
   }
 
@@ -191,7 +192,7 @@ ${Array.from({ length: 10 }, (_, i) => `  body.vscode-dark td.h${i + 1}, body.vs
   td .note { white-space: pre-wrap; }
 `;
 
-const SCRIPT = `  let params, result, lastCell, refocus, received = 0;
+const SCRIPT = `  let params, result, seq, lastCell, refocus, received = 0;
   const collapsed = new Set();
   // The drawing under way: a newer one (new data, a row folded) stops an older one's slices.
   let drawing = 0;
@@ -373,7 +374,7 @@ const SCRIPT = `  let params, result, lastCell, refocus, received = 0;
   function report(out, texts) {
     const columns = [...out.querySelectorAll('thead th')].slice(1, -1).map((th) => th.textContent);
     const cells = out.querySelectorAll('tbody td.heat:not(.total)').length;
-    vscode.postMessage({ type: 'rendered', rendered: { params, rows: out.querySelectorAll('tbody tr').length, columns, cells, message: out.querySelector('p')?.textContent ?? '', mode: params.mode === 'framework' ? 'framework' : 'counts', texts } });
+    vscode.postMessage({ type: 'rendered', rendered: { seq, params, rows: out.querySelectorAll('tbody tr').length, columns, cells, message: out.querySelector('p')?.textContent ?? '', mode: params.mode === 'framework' ? 'framework' : 'counts', texts } });
   }
 
   // Arrow keys move between cells, as in a spreadsheet.
@@ -400,7 +401,7 @@ const SCRIPT = `  let params, result, lastCell, refocus, received = 0;
   window.addEventListener('message', (e) => {
     if (e.data?.type !== 'data') return;
     received = performance.now();
-    params = e.data.params; result = e.data.result;
+    params = e.data.params; result = e.data.result; seq = e.data.seq;
     render();
   });
 `;

@@ -44,7 +44,7 @@ export interface SegmentsRendered {
   transcripts: number;
   /** The grouping the page drew with. */
   groupBy: GroupBy;
-  /** Which data message the page drew (SegmentsPanel.drawn() waits for the latest). */
+  /** Which data message the page drew (AnalysisPanel.drawn() waits for the latest). */
   seq: number;
 }
 
@@ -83,7 +83,6 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
   /** The last request for segments made, and the last data message sent to the page. */
   private requestSeq = 0;
   private latest: Promise<unknown> = Promise.resolve();
-  private dataSeq = 0;
 
   private constructor(connection: QdaConnection, host: PanelOptions | WebviewHost, state: SegmentsState) {
     super(connection, host, {
@@ -184,12 +183,6 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
     return this.shown!;
   }
 
-  /** Resolves once the page has drawn the latest data sent to it (not an earlier message still on its way). */
-  async drawn(): Promise<SegmentsRendered> {
-    while (this.rendered?.seq !== this.dataSeq) await this.nextRender();
-    return this.rendered;
-  }
-
   protected refresh(): Promise<CodedSegmentsResult> {
     return this.update();
   }
@@ -199,7 +192,7 @@ export class SegmentsPanel extends AnalysisPanel<SegmentsRendered> {
     const draft = this.draft;
     this.draft = undefined;
     const params = { query: this.params.query ?? '', scope: String(this.params.scope ?? 'overlap'), withChildren: this.params.withChildren !== false, coder: this.params.coder ?? '', filter: this.params.informant ? 'i:' + this.params.informant : this.params.attribute ? 'a:' + this.params.attribute : '', doc: this.params.doc ?? '' };
-    return this.post({ type: 'data', seq: ++this.dataSeq, source: this.source, groupBy: this.groupBy, params, result: this.shown, ...(draft !== undefined ? { draft } : {}) });
+    return this.post({ type: 'data', source: this.source, groupBy: this.groupBy, params, result: this.shown, ...(draft !== undefined ? { draft } : {}) });
   }
 
   protected async onMessage(m: PageMessage): Promise<void> {

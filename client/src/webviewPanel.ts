@@ -167,7 +167,7 @@ export function viewHost(view: vscode.WebviewView): WebviewHost {
  * messages; this class keeps the page's readiness, its reports, and the refresh after an edit
  * (debounced, and none while the page is hidden: it is gone, and asks again when shown).
  */
-export abstract class AnalysisPanel<Rendered> implements vscode.Disposable {
+export abstract class AnalysisPanel<Rendered extends { seq?: number }> implements vscode.Disposable {
   /** The panel or view the page is in. */
   readonly panel: WebviewHost;
   /** What the page last reported it drew. */
@@ -188,6 +188,8 @@ export abstract class AnalysisPanel<Rendered> implements vscode.Disposable {
   private readonly readyWaiters: Array<() => void> = [];
   private readonly renderWaiters: Array<(r: Rendered) => void> = [];
   private timer: NodeJS.Timeout | undefined;
+  /** The number of the last data message sent; the page reports it with what it drew (`seq`). */
+  private dataSeq = 0;
 
   /** `host`: panel options (a new editor panel), or the host of a view VS Code resolved. */
   protected constructor(protected readonly connection: QdaConnection, host: PanelOptions | WebviewHost, page: PageParts) {
@@ -263,12 +265,22 @@ export abstract class AnalysisPanel<Rendered> implements vscode.Disposable {
     return new Promise((resolve) => this.renderWaiters.push(resolve));
   }
 
+  /**
+   * Resolves once the page has drawn the latest data sent to it, not an earlier message still on
+   * its way (a refresh after an edit, posted just before, is drawn first and reported too).
+   */
+  async drawn(): Promise<Rendered> {
+    while (this.rendered?.seq !== this.dataSeq) await this.nextRender();
+    return this.rendered;
+  }
+
   /** Sends a message to the page once it is ready to take it. */
   protected async post(message: PageMessage): Promise<boolean> {
     if (!this.ready) await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
     this.sent = true;
     this.timings.posted = performance.now();
-    return this.panel.webview.postMessage(message);
+    // Numbered once ready, in the order the page gets them: drawn() waits for the last number.
+    return this.panel.webview.postMessage(message.type === 'data' ? { ...message, seq: ++this.dataSeq } : message);
   }
 
   dispose(): void {
